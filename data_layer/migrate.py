@@ -1,0 +1,45 @@
+"""Bring a database's schema to the newest migration."""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import text
+
+from data_layer.config import PROJECT_ROOT, get_settings
+from data_layer.db import get_engine
+
+# Any fixed 64-bit number: replicas starting together take turns migrating.
+_PG_MIGRATION_LOCK = 7_402_290_701
+
+
+def alembic_config(url: str) -> Config:
+    """The project's Alembic configuration pointed at a URL."""
+    cfg = Config(str(PROJECT_ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(PROJECT_ROOT / "data_layer" / "migrations"))
+    cfg.attributes["database_url"] = url
+    return cfg
+
+
+def upgrade(url: str | None = None) -> None:
+    """Run every pending migration, one process at a time on PostgreSQL."""
+    url = url or get_settings().database_url
+    engine = get_engine(url)
+    cfg = alembic_config(url)
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
+            conn.commit()
+        try:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+            conn.commit()
+        finally:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_MIGRATION_LOCK})
+                conn.commit()
+
+
+if __name__ == "__main__":
+    upgrade()
+    print("schema is up to date")

@@ -1,0 +1,424 @@
+"""SQLModel tables for the whole domain (see shared/design/DOMAIN.md).
+
+Conventions:
+- Dates are Gregorian `date`s; timestamps are timezone-aware UTC `datetime`s.
+- Enumerations are stored as short strings, checked by the database and listed
+  in the StrEnums below (no native enum types: they make migrations painful).
+- `is_sample` marks every row that does not come from real minutes or real
+  agency input, so the interface can badge it.
+- Nothing a person entered is ever deleted: rows are withdrawn or deactivated,
+  and every change to a reported row goes to `history_entry`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, Index, LargeBinary, Text, UniqueConstraint
+from sqlmodel import Column, Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """Aware UTC now: the one timestamp convention of the store."""
+    return datetime.now(UTC)
+
+
+def _in(column: str, values: type[StrEnum]) -> str:
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
+# --- enumerations -------------------------------------------------------------
+
+
+class AgencyKind(StrEnum):
+    """What sort of body an agency is."""
+
+    GOVERNORATE = "governorate"  # استانداری / فرمانداری
+    DIRECTORATE = "directorate"  # اداره کل
+    UNIVERSITY = "university"
+    MUNICIPALITY = "municipality"
+    FOUNDATION = "foundation"  # بنیاد / کمیته / نهاد عمومی
+    MILITARY_POLICE = "police"
+    NGO = "ngo"
+    OTHER = "other"
+
+
+class AssignmentStatus(StrEnum):
+    """Status of an agency's row as the agency reports it."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    BLOCKED = "blocked"
+    NEEDS_FOLLOW_UP = "needs_follow_up"
+
+
+class Verification(StrEnum):
+    """The secretariat's verdict on what an agency claimed."""
+
+    UNVERIFIED = "unverified"
+    DOCUMENT_SEEN = "document_seen"
+    FIELD_VERIFIED = "field_verified"
+    REJECTED = "rejected"
+
+
+class NeighborhoodKind(StrEnum):
+    """Type of target neighborhood."""
+
+    MARGINAL = "marginal"  # حاشیه‌نشین
+    ACUTE = "acute"  # حاد
+    CRITICAL = "critical"  # بحرانی
+
+
+class DeliveryStatus(StrEnum):
+    """State of a service delivery (3W row)."""
+
+    PLANNED = "planned"
+    ACTIVE = "active"
+    COMPLETED = "completed"
+
+
+class PeriodKind(StrEnum):
+    """Granularity of a performance-report period."""
+
+    MONTH = "month"
+    SEASON = "season"
+
+
+class Role(StrEnum):
+    """What a signed-in person may do."""
+
+    ADMIN = "admin"
+    SECRETARIAT = "secretariat"
+    AGENCY_EDITOR = "agency_editor"
+    VIEWER = "viewer"
+
+
+# --- people and organisations ---------------------------------------------------
+
+
+class Agency(SQLModel, table=True):
+    """A government agency (دستگاه): a member of the working group or invited."""
+
+    __tablename__ = "agency"
+    __table_args__ = (CheckConstraint(_in("kind", AgencyKind), name="ck_agency_kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    short_name: str = Field(max_length=80)
+    # Other names documents use for the agency, separated by ";" (owner matching).
+    aliases: str = Field(default="", max_length=500)
+    kind: str = Field(default=AgencyKind.DIRECTORATE.value, max_length=20)
+    is_member: bool = True
+    sort_order: int = 0
+    active: bool = True
+    is_sample: bool = False
+
+
+class User(SQLModel, table=True):
+    """A person who signs in; an agency editor is bound to one agency."""
+
+    __tablename__ = "app_user"
+    __table_args__ = (
+        CheckConstraint(_in("role", Role), name="ck_user_role"),
+        CheckConstraint(
+            "(role = 'agency_editor') = (agency_id IS NOT NULL)", name="ck_user_agency_role"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=60, unique=True)
+    full_name: str = Field(max_length=120)
+    password_hash: str = Field(max_length=255)
+    role: str = Field(max_length=20)
+    agency_id: int | None = Field(default=None, foreign_key="agency.id", index=True)
+    active: bool = True
+    failed_logins: int = 0
+    locked_until: datetime | None = None
+    must_change_password: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+    last_login_at: datetime | None = None
+    is_sample: bool = False
+
+
+class AuthSession(SQLModel, table=True):
+    """A signed-in browser session; only the hash of its token is kept."""
+
+    __tablename__ = "auth_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=128, unique=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_seen_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    revoked_at: datetime | None = None
+
+
+# --- meetings and resolutions ---------------------------------------------------
+
+
+class Meeting(SQLModel, table=True):
+    """A session of the working group (جلسه)."""
+
+    __tablename__ = "meeting"
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: int = Field(unique=True)
+    held_on: date = Field(index=True)
+    start_time: str | None = Field(default=None, max_length=5)  # "09:00"
+    place: str = Field(default="", max_length=200)
+    chair: str = Field(default="", max_length=200)
+    secretary: str = Field(default="", max_length=200)
+    guests: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    summary: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    created_at: datetime = Field(default_factory=utcnow)
+    is_sample: bool = False
+
+
+class MeetingAttendance(SQLModel, table=True):
+    """Whether a member agency was present at a meeting (حاضرین / غایبین)."""
+
+    __tablename__ = "meeting_attendance"
+
+    meeting_id: int = Field(foreign_key="meeting.id", primary_key=True)
+    agency_id: int = Field(foreign_key="agency.id", primary_key=True)
+    present: bool = True
+    representative: str = Field(default="", max_length=200)
+    is_sample: bool = False
+
+
+class Resolution(SQLModel, table=True):
+    """A numbered resolution (مصوبه) of a meeting."""
+
+    __tablename__ = "resolution"
+    __table_args__ = (UniqueConstraint("meeting_id", "number", name="uq_resolution_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    number: int
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    # The wording of the source document where the chosen reading differs.
+    text_as_written: str = Field(
+        default="", sa_column=Column(Text, nullable=False, server_default="")
+    )
+    theme: str = Field(default="", max_length=100)
+    owners_as_written: str = Field(default="", max_length=500)
+    all_members: bool = False  # "ادارات عضو کارگروه"
+    due_date: date | None = None
+    is_sample: bool = False
+
+
+class Assignment(SQLModel, table=True):
+    """One agency's row for one resolution: what the agency reports and its check."""
+
+    __tablename__ = "assignment"
+    __table_args__ = (
+        UniqueConstraint("resolution_id", "agency_id", name="uq_assignment_row"),
+        CheckConstraint(_in("status", AssignmentStatus), name="ck_assignment_status"),
+        CheckConstraint(_in("verification", Verification), name="ck_assignment_verification"),
+        CheckConstraint("progress BETWEEN 0 AND 100", name="ck_assignment_progress"),
+        Index("ix_assignment_agency_status", "agency_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    resolution_id: int = Field(foreign_key="resolution.id", index=True)
+    agency_id: int = Field(foreign_key="agency.id")
+    status: str = Field(default=AssignmentStatus.NOT_STARTED.value, max_length=20)
+    progress: int = 0
+    done_text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    next_step: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    planned_date: date | None = None
+    first_planned_date: date | None = None
+    reschedule_count: int = 0
+    evidence_url: str = Field(default="", max_length=500)
+    verification: str = Field(default=Verification.UNVERIFIED.value, max_length=20)
+    verification_note: str = Field(default="", max_length=1000)
+    verified_at: datetime | None = None
+    verified_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    reported_at: datetime | None = None  # the agency's last report
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    withdrawn: bool = False  # the owner was removed from the resolution later
+    version: int = 1  # optimistic concurrency: UPDATE ... WHERE version = ?
+    is_sample: bool = False
+
+
+class Evidence(SQLModel, table=True):
+    """A document or photo an agency uploaded; kept in the database so backups hold it."""
+
+    __tablename__ = "evidence"
+
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: int = Field(foreign_key="assignment.id", index=True)
+    filename: str = Field(max_length=255)
+    content_type: str = Field(max_length=100)
+    size_bytes: int
+    sha256: str = Field(max_length=64)
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    uploaded_at: datetime = Field(default_factory=utcnow)
+    uploaded_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    withdrawn: bool = False
+
+
+class HistoryEntry(SQLModel, table=True):
+    """One field's change on a reported row: who, when, before and after."""
+
+    __tablename__ = "history_entry"
+    __table_args__ = (Index("ix_history_entity", "entity", "entity_id", "changed_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    entity: str = Field(max_length=30)  # "assignment", "delivery", "capacity", ...
+    entity_id: int
+    changed_at: datetime = Field(default_factory=utcnow)
+    user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    field: str = Field(max_length=60)
+    old_value: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    new_value: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    reason: str = Field(default="", max_length=1000)
+    is_sample: bool = False
+
+
+# --- places and services ----------------------------------------------------------
+
+
+class County(SQLModel, table=True):
+    """A county (شهرستان) of the province."""
+
+    __tablename__ = "county"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100, unique=True)
+    is_sample: bool = False
+
+
+class Neighborhood(SQLModel, table=True):
+    """A target neighborhood (محله هدف)."""
+
+    __tablename__ = "neighborhood"
+    __table_args__ = (
+        UniqueConstraint("county_id", "name", name="uq_neighborhood_name"),
+        CheckConstraint(_in("kind", NeighborhoodKind), name="ck_neighborhood_kind"),
+        CheckConstraint("population >= 0 AND households >= 0", name="ck_neighborhood_counts"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    county_id: int = Field(foreign_key="county.id", index=True)
+    name: str = Field(max_length=150)
+    population: int = 0
+    households: int = 0
+    kind: str = Field(default=NeighborhoodKind.MARGINAL.value, max_length=20)
+    priority_rank: int | None = None
+    announced_on: date | None = None
+    has_facilitation_office: bool = False
+    has_transformation_office: bool = False
+    latitude: float | None = None
+    longitude: float | None = None
+    active: bool = True
+    is_sample: bool = False
+
+
+class ServiceType(SQLModel, table=True):
+    """A kind of service (نوع خدمت) with its need norm per 1,000 residents."""
+
+    __tablename__ = "service_type"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120, unique=True)
+    unit: str = Field(default="واحد", max_length=40)
+    owner_agency_id: int | None = Field(default=None, foreign_key="agency.id")
+    norm_per_1000: float | None = None  # None: no norm set, so no gap computed
+    resolution_ref: str = Field(default="", max_length=40)  # e.g. "مصوبه ۹"
+    active: bool = True
+    is_sample: bool = False
+
+
+class ServiceDelivery(SQLModel, table=True):
+    """Who does what where (3W): agency x neighborhood x service x period."""
+
+    __tablename__ = "service_delivery"
+    __table_args__ = (
+        CheckConstraint(_in("status", DeliveryStatus), name="ck_delivery_status"),
+        CheckConstraint("units >= 0 AND beneficiaries >= 0", name="ck_delivery_counts"),
+        Index("ix_delivery_neighborhood_service", "neighborhood_id", "service_type_id"),
+        Index("ix_delivery_agency", "agency_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    agency_id: int = Field(foreign_key="agency.id")
+    neighborhood_id: int = Field(foreign_key="neighborhood.id")
+    service_type_id: int = Field(foreign_key="service_type.id")
+    period_start: date
+    period_end: date
+    units: float = 0
+    beneficiaries: int = 0
+    status: str = Field(default=DeliveryStatus.PLANNED.value, max_length=20)
+    note: str = Field(default="", max_length=1000)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    withdrawn: bool = False
+    version: int = 1
+    is_sample: bool = False
+
+
+class AgencyCapacity(SQLModel, table=True):
+    """What an agency has of a service in the province, and how much serves targets."""
+
+    __tablename__ = "agency_capacity"
+    __table_args__ = (
+        UniqueConstraint("agency_id", "service_type_id", name="uq_capacity_row"),
+        CheckConstraint(
+            "total_units >= 0 AND target_units >= 0 AND target_units <= total_units",
+            name="ck_capacity_units",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    agency_id: int = Field(foreign_key="agency.id", index=True)
+    service_type_id: int = Field(foreign_key="service_type.id")
+    total_units: float = 0
+    target_units: float = 0
+    as_of: date | None = None
+    note: str = Field(default="", max_length=1000)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    version: int = 1
+    is_sample: bool = False
+
+
+class PerformanceReport(SQLModel, table=True):
+    """An agency's periodic performance report (resolution 5)."""
+
+    __tablename__ = "performance_report"
+    __table_args__ = (
+        UniqueConstraint(
+            "agency_id", "period_kind", "period_year", "period_no", name="uq_report_period"
+        ),
+        CheckConstraint(_in("period_kind", PeriodKind), name="ck_report_period_kind"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    agency_id: int = Field(foreign_key="agency.id", index=True)
+    period_kind: str = Field(default=PeriodKind.SEASON.value, max_length=10)
+    period_year: int  # Jalali year
+    period_no: int  # month 1-12 or season 1-4
+    submitted_at: datetime | None = None
+    body: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    figures_json: str = Field(
+        default="{}", sa_column=Column(Text, nullable=False, server_default="{}")
+    )
+    submitted_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    version: int = 1
+    is_sample: bool = False
+
+
+class AppSetting(SQLModel, table=True):
+    """A setting the secretariat can change (thresholds, deadline rules)."""
+
+    __tablename__ = "app_setting"
+
+    key: str = Field(primary_key=True, max_length=80)
+    value: str = Field(sa_column=Column(Text, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_id: int | None = Field(default=None, foreign_key="app_user.id")
