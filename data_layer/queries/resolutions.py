@@ -1,0 +1,246 @@
+"""Reads behind the resolutions screen: meetings, resolutions, the follow-up matrix."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Date, and_, case, func, literal, or_, select
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, col
+
+from data_layer.models import Agency, Assignment, AssignmentStatus, Meeting, Resolution
+
+# A pseudo-status for filters: a row past its date and not done.
+OVERDUE = "overdue"
+
+
+def _frame(rows: Sequence[Any], columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
+
+
+def effective_due() -> ColumnElement[Any]:
+    """The date a row is due: the agency's planned date, else the resolution's."""
+    return func.coalesce(col(Assignment.planned_date), col(Resolution.due_date), type_=Date)
+
+
+def is_overdue(today: date) -> ColumnElement[bool]:
+    """Past its date (the due date itself is still on time) and not done."""
+    return and_(
+        col(Assignment.status) != AssignmentStatus.DONE.value,
+        effective_due() < today,
+    )
+
+
+def list_meetings(session: Session) -> pd.DataFrame:
+    """Every meeting, newest first, with how many resolutions and rows it has."""
+    res_count = (
+        select(func.count(col(Resolution.id)))
+        .where(col(Resolution.meeting_id) == col(Meeting.id))
+        .scalar_subquery()
+    )
+    stmt = select(
+        col(Meeting.id),
+        col(Meeting.number),
+        col(Meeting.held_on),
+        col(Meeting.place),
+        col(Meeting.is_sample),
+        res_count.label("resolutions"),
+    ).order_by(col(Meeting.held_on).desc(), col(Meeting.number).desc())
+    return _frame(
+        session.execute(stmt).all(),
+        ["id", "number", "held_on", "place", "is_sample", "resolutions"],
+    )
+
+
+def meeting_header(session: Session, meeting_id: int) -> dict[str, Any] | None:
+    """One meeting's facts as plain values (safe to cache and pickle)."""
+    m = session.get(Meeting, meeting_id)
+    if m is None:
+        return None
+    return m.model_dump()
+
+
+def meeting_resolutions(session: Session, meeting_id: int) -> pd.DataFrame:
+    """A meeting's resolutions in order, with each one's row counts by outcome."""
+    live = col(Assignment.withdrawn) == False  # noqa: E712
+    stmt = (
+        select(
+            col(Resolution.id),
+            col(Resolution.number),
+            col(Resolution.text),
+            col(Resolution.theme),
+            col(Resolution.owners_as_written),
+            col(Resolution.due_date),
+            col(Resolution.is_sample),
+            func.count(col(Assignment.id)).label("rows"),
+            func.sum(
+                case((col(Assignment.status) == AssignmentStatus.DONE.value, 1), else_=0)
+            ).label("done"),
+            func.coalesce(func.avg(col(Assignment.progress)), 0).label("mean_progress"),
+        )
+        .outerjoin(Assignment, and_(col(Assignment.resolution_id) == col(Resolution.id), live))
+        .where(col(Resolution.meeting_id) == meeting_id)
+        .group_by(col(Resolution.id))
+        .order_by(col(Resolution.number))
+    )
+    df = _frame(
+        session.execute(stmt).all(),
+        [
+            "id",
+            "number",
+            "text",
+            "theme",
+            "owners_as_written",
+            "due_date",
+            "is_sample",
+            "rows",
+            "done",
+            "mean_progress",
+        ],
+    )
+    df["done"] = df["done"].fillna(0).astype(int)
+    df["mean_progress"] = df["mean_progress"].astype(float)
+    return df
+
+
+def _row_filters(
+    meeting_id: int,
+    today: date,
+    agency_ids: Sequence[int] | None,
+    statuses: Sequence[str] | None,
+) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = [
+        col(Resolution.meeting_id) == meeting_id,
+        col(Assignment.withdrawn) == False,  # noqa: E712
+    ]
+    if agency_ids:
+        where.append(col(Assignment.agency_id).in_(list(agency_ids)))
+    if statuses:
+        real = [s for s in statuses if s != OVERDUE]
+        either: list[ColumnElement[bool]] = []
+        if real:
+            either.append(col(Assignment.status).in_(real))
+        if OVERDUE in statuses:
+            either.append(is_overdue(today))
+        where.append(or_(*either))
+    return where
+
+
+def follow_up_matrix(
+    session: Session,
+    meeting_id: int,
+    today: date,
+    agency_ids: Sequence[int] | None = None,
+    statuses: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """One row per (resolution, agency) of a meeting: status, progress, due, overdue."""
+    stmt = (
+        select(
+            col(Assignment.id),
+            col(Resolution.number).label("resolution_number"),
+            col(Assignment.agency_id),
+            col(Agency.short_name).label("agency"),
+            col(Agency.sort_order).label("agency_order"),
+            col(Assignment.status),
+            col(Assignment.progress),
+            effective_due().label("due"),
+            case((is_overdue(today), literal(True)), else_=literal(False)).label("overdue"),
+            col(Assignment.verification),
+            col(Assignment.reschedule_count),
+            col(Assignment.reported_at),
+            col(Assignment.is_sample),
+            col(Agency.is_sample).label("agency_is_sample"),
+        )
+        .join(Resolution, col(Resolution.id) == col(Assignment.resolution_id))
+        .join(Agency, col(Agency.id) == col(Assignment.agency_id))
+        .where(*_row_filters(meeting_id, today, agency_ids, statuses))
+        .order_by(col(Agency.sort_order), col(Resolution.number))
+    )
+    df = _frame(
+        session.execute(stmt).all(),
+        [
+            "id",
+            "resolution_number",
+            "agency_id",
+            "agency",
+            "agency_order",
+            "status",
+            "progress",
+            "due",
+            "overdue",
+            "verification",
+            "reschedule_count",
+            "reported_at",
+            "is_sample",
+            "agency_is_sample",
+        ],
+    )
+    df["overdue"] = df["overdue"].astype(bool)
+    return df
+
+
+def agency_status_summary(
+    session: Session,
+    meeting_id: int,
+    today: date,
+    agency_ids: Sequence[int] | None = None,
+) -> pd.DataFrame:
+    """Per agency, its rows in a meeting counted by status, plus overdue; worst first."""
+
+    def count_status(status: AssignmentStatus) -> ColumnElement[Any]:
+        return func.sum(case((col(Assignment.status) == status.value, 1), else_=0))
+
+    stmt = (
+        select(
+            col(Agency.id).label("agency_id"),
+            col(Agency.short_name).label("agency"),
+            func.count(col(Assignment.id)).label("rows"),
+            count_status(AssignmentStatus.DONE).label("done"),
+            count_status(AssignmentStatus.IN_PROGRESS).label("in_progress"),
+            count_status(AssignmentStatus.NOT_STARTED).label("not_started"),
+            count_status(AssignmentStatus.BLOCKED).label("blocked"),
+            count_status(AssignmentStatus.NEEDS_FOLLOW_UP).label("needs_follow_up"),
+            func.sum(case((is_overdue(today), 1), else_=0)).label("overdue"),
+            func.avg(col(Assignment.progress)).label("mean_progress"),
+        )
+        .join(Resolution, col(Resolution.id) == col(Assignment.resolution_id))
+        .join(Agency, col(Agency.id) == col(Assignment.agency_id))
+        .where(*_row_filters(meeting_id, today, agency_ids, None))
+        .group_by(col(Agency.id), col(Agency.short_name))
+    )
+    cols = [
+        "agency_id",
+        "agency",
+        "rows",
+        "done",
+        "in_progress",
+        "not_started",
+        "blocked",
+        "needs_follow_up",
+        "overdue",
+        "mean_progress",
+    ]
+    df = _frame(session.execute(stmt).all(), cols)
+    for name in cols[2:-1]:
+        df[name] = df[name].astype(int)
+    df["mean_progress"] = df["mean_progress"].astype(float)
+    df["done_share"] = (df["done"] / df["rows"]).where(df["rows"] > 0, 0.0)
+    return df.sort_values(
+        ["overdue", "done_share", "agency"], ascending=[False, True, True]
+    ).reset_index(drop=True)
+
+
+def agency_choices(session: Session, meeting_id: int) -> pd.DataFrame:
+    """Agencies that own at least one row of a meeting (for the filter)."""
+    stmt = (
+        select(col(Agency.id), col(Agency.short_name), col(Agency.sort_order))
+        .join(Assignment, col(Assignment.agency_id) == col(Agency.id))
+        .join(Resolution, col(Resolution.id) == col(Assignment.resolution_id))
+        .where(col(Resolution.meeting_id) == meeting_id, col(Assignment.withdrawn) == False)  # noqa: E712
+        .group_by(col(Agency.id), col(Agency.short_name), col(Agency.sort_order))
+        .order_by(col(Agency.sort_order))
+    )
+    return _frame(session.execute(stmt).all(), ["id", "short_name", "sort_order"])
