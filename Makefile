@@ -1,0 +1,51 @@
+# One command for each chore. `make run` and `make test` work on a fresh machine.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8501
+export TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: run test test-fast lint format migrate seed fonts venv screenshots bench clean
+
+run: venv fonts seed ## migrate, seed and serve the app on :8501 (embedded SQLite by default)
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
+
+test: venv fonts ## the whole suite: SQLite and PostgreSQL, AppTest and Chromium
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: venv ## everything except the browser tests
+	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+lint: venv ## ruff check, ruff format --check, mypy on data_layer
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+migrate: venv ## bring the database of DATABASE_URL to the newest schema
+	$(PY) -m data_layer.migrate
+
+seed: migrate ## load the 7th meeting and the sample province (safe to run twice)
+	$(PY) -m data_layer.seed $(SEED_ARGS)
+
+fonts: static/fonts/Vazirmatn-Regular.woff2
+
+static/fonts/Vazirmatn-Regular.woff2:
+	sh scripts/fetch_fonts.sh
+
+screenshots: venv fonts ## refresh docs/screenshots/ from a real Chromium
+	SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest tests/browser $(PYTEST_ARGS)
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+clean:
+	rm -rf $(VENV) data test-artifacts .mypy_cache .ruff_cache

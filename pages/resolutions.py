@@ -1,0 +1,165 @@
+"""مصوبات: a meeting's resolutions and each responsible agency's follow-up."""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from data_layer.config import get_settings
+from data_layer.db import read_session
+from data_layer.jalali import format_jalali, format_jalali_long, format_number, local_today
+from data_layer.jalali import to_fa_digits as fa
+from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS
+from data_layer.queries import resolutions as q
+from ui.matrix import matrix_html, resolution_list_html
+from ui.status import legend_html
+from ui.theme import page_title
+
+CACHE_SECONDS = 20
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def load_meetings(url: str) -> pd.DataFrame:
+    """Meetings for the picker."""
+    with read_session(url) as s:
+        return q.list_meetings(s)
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner="در حال خواندن پیگیری‌ها…")
+def load_meeting(
+    url: str, meeting_id: int, today: date, agency_ids: tuple[int, ...], statuses: tuple[str, ...]
+) -> dict[str, Any]:
+    """Everything the screen shows for one meeting and one set of filters."""
+    agencies = list(agency_ids) or None
+    with read_session(url) as s:
+        return {
+            "meeting": q.meeting_header(s, meeting_id),
+            "resolutions": q.meeting_resolutions(s, meeting_id),
+            "cells": q.follow_up_matrix(s, meeting_id, today, agencies),
+            "visible": q.follow_up_matrix(s, meeting_id, today, agencies, list(statuses))
+            if statuses
+            else None,
+            "summary": q.agency_status_summary(s, meeting_id, today, agencies),
+            "agencies": q.agency_choices(s, meeting_id),
+        }
+
+
+def meeting_label(row: pd.Series) -> str:
+    """«جلسه ۷ — ۱۴۰۲/۰۷/۲۹», with (نمونه) on sample meetings."""
+    label = f"جلسه {fa(row['number'])} — {format_jalali(row['held_on'])}"
+    return label + (" (نمونه)" if row["is_sample"] else "")
+
+
+def kpis_html(resolutions: pd.DataFrame, summary: pd.DataFrame) -> str:
+    """Headline figures for the rows on screen."""
+    rows = int(summary["rows"].sum())
+
+    def share(n: int) -> str:
+        return f"{format_number(n)} <small>({fa(round(100 * n / rows)) if rows else '۰'}٪)</small>"
+
+    items = [
+        ("", "مصوبات", format_number(len(resolutions))),
+        ("", "ردیف‌های دستگاه‌ها", format_number(rows)),
+        ("done", STATUS_LABELS["done"], share(int(summary["done"].sum()))),
+        ("prog", STATUS_LABELS["in_progress"], share(int(summary["in_progress"].sum()))),
+        ("none", STATUS_LABELS["not_started"], share(int(summary["not_started"].sum()))),
+        ("late", OVERDUE_LABEL, share(int(summary["overdue"].sum()))),
+    ]
+    cards = "".join(
+        f'<div class="kpi {cls}"><div class="v">{value}</div><div class="l">{label}</div></div>'
+        for cls, label, value in items
+    )
+    return f'<div class="kpis">{cards}</div>'
+
+
+url = get_settings().database_url
+today = local_today()
+meetings = load_meetings(url)
+if meetings.empty:
+    page_title("پیگیری مصوبات")
+    st.info("هنوز جلسه‌ای ثبت نشده است. دبیرخانه باید نخستین جلسه و مصوبات آن را ثبت کند.")
+    st.stop()
+
+header = st.container()  # filled once the chosen meeting is known
+labels = {int(r["id"]): meeting_label(r) for _, r in meetings.iterrows()}
+ids = list(labels)
+c_meeting, c_agency, c_status = st.columns([1.1, 1.6, 1.3])
+meeting_id = c_meeting.selectbox(
+    "جلسه", ids, index=0, format_func=labels.__getitem__, key="meeting"
+)
+base = load_meeting(url, meeting_id, today, (), ())
+agency_names = dict(zip(base["agencies"]["id"], base["agencies"]["short_name"], strict=True))
+agency_ids = c_agency.multiselect(
+    "دستگاه",
+    list(agency_names),
+    format_func=agency_names.__getitem__,
+    placeholder="همه دستگاه‌ها",
+    key="agencies",
+)
+status_options = [*STATUS_LABELS, q.OVERDUE]
+status_names = {**STATUS_LABELS, q.OVERDUE: OVERDUE_LABEL}
+statuses = c_status.multiselect(
+    "وضعیت",
+    status_options,
+    format_func=status_names.__getitem__,
+    placeholder="همه وضعیت‌ها",
+    key="statuses",
+)
+data = load_meeting(url, meeting_id, today, tuple(agency_ids), tuple(statuses))
+meeting = data["meeting"]
+cells, summary, resolutions = data["cells"], data["summary"], data["resolutions"]
+
+sample_note = None
+if meeting["is_sample"]:
+    sample_note = "این جلسه و مصوبات آن برای نمایش ساخته شده‌اند."
+else:
+    sample_parts = []
+    if bool(cells["agency_is_sample"].any()):
+        sample_parts.append("فهرست دستگاه‌های عضو")
+    if bool(cells["is_sample"].any()):
+        sample_parts.append("وضعیت و پیشرفت پیگیری‌ها")
+    if sample_parts:
+        sample_note = (
+            "متن جلسه و مصوبات از صورتجلسه واقعی است؛ " + " و ".join(sample_parts) + " نمونه است."
+        )
+when = format_jalali_long(meeting["held_on"])
+if meeting["start_time"]:
+    when += f"، ساعت {fa(meeting['start_time'])}"
+with header:
+    page_title(
+        f"پیگیری مصوبات جلسه {fa(meeting['number'])}",
+        f"{when} — {meeting['place']} — امروز {format_jalali_long(today)}",
+        sample_note,
+    )
+    if meeting["chair"]:
+        st.caption(f"رئیس جلسه: {meeting['chair']}")
+
+visible_ids = None
+if data["visible"] is not None:
+    visible_ids = set(int(i) for i in data["visible"]["id"])
+    shown_agencies = set(int(a) for a in data["visible"]["agency_id"])
+    summary = summary[summary["agency_id"].isin(shown_agencies)]
+    cells = cells[cells["agency_id"].isin(shown_agencies)]
+
+st.markdown(kpis_html(resolutions, summary), unsafe_allow_html=True)
+st.subheader("وضعیت هر دستگاه در هر مصوبه")
+if summary.empty:
+    st.info("هیچ ردیفی با این پالایه‌ها پیدا نشد. پالایهٔ دستگاه یا وضعیت را تغییر دهید.")
+else:
+    st.markdown(legend_html(), unsafe_allow_html=True)
+    st.markdown(matrix_html(cells, resolutions, summary, visible_ids), unsafe_allow_html=True)
+    st.caption(
+        "ستون‌ها شمارهٔ مصوبه‌اند (متن هر مصوبه در فهرست زیر و با نگه‌داشتن نشانگر روی شماره)؛"
+        " دستگاه‌ها به ترتیب بیشترین تأخیر و کمترین سهم انجام‌شده مرتب شده‌اند."
+    )
+
+st.subheader("مصوبات")
+st.markdown(resolution_list_html(resolutions), unsafe_allow_html=True)
+if meeting["summary"]:
+    with st.expander("خلاصه مذاکرات جلسه"):
+        for line in meeting["summary"].splitlines():
+            st.markdown(f'<p dir="rtl">{escape(line)}</p>', unsafe_allow_html=True)

@@ -1,0 +1,116 @@
+"""The resolutions screen, driven by widget keys, asserted on what it renders."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data_layer.seed_data import MEETING_7
+from tests.pages.conftest import PAGES
+
+
+def _html(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def _matrix_rows(at: AppTest) -> list[str]:
+    html = _html(at)
+    body = re.search(r"<tbody>(.*?)</tbody>", html, re.S)
+    assert body, "the matrix is not on the page"
+    return re.findall(r"<tr>(.*?)</tr>", body.group(1), re.S)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_without_exception(
+    make_app: Callable[[str], AppTest], seeded_url: str, page: str
+) -> None:
+    at = make_app(seeded_url).run()
+    at.switch_page(page).run()
+    assert not at.exception
+
+
+def test_opens_on_the_7th_meeting_with_its_14_resolutions(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    at = make_app(seeded_url).run()
+    assert not at.exception
+    html = _html(at)
+    assert "پیگیری مصوبات جلسه ۷" in html
+    assert "شنبه ۲۹ مهر ۱۴۰۲" in html
+    for r in MEETING_7.resolutions:
+        assert r.text in html
+    # Real minutes, sample follow-up: the badge says which is which.
+    assert "دادهٔ نمونه" in html
+    assert "وضعیت و پیشرفت پیگیری‌ها" in html
+    assert len(_matrix_rows(at)) == 24  # one row per member agency
+
+
+def test_choosing_a_sample_meeting_shows_it_and_says_it_is_sample(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    at = make_app(seeded_url).run()
+    meeting_6 = next(o for o in at.selectbox(key="meeting").options if "جلسه ۶" in o)
+    at.selectbox(key="meeting").select(meeting_6).run()
+    assert not at.exception
+    html = _html(at)
+    assert "پیگیری مصوبات جلسه ۶" in html
+    assert "این جلسه و مصوبات آن برای نمایش ساخته شده‌اند" in html
+
+
+def test_agency_filter_leaves_one_row_with_its_own_counts(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    at = make_app(seeded_url).run()
+    at.multiselect(key="agencies").select("آموزش و پرورش").run()
+    assert not at.exception
+    rows = _matrix_rows(at)
+    assert len(rows) == 1
+    assert "آموزش و پرورش" in rows[0]
+    # Education owns 13 rows of the 7th meeting: the 12 all-members ones and number 10.
+    assert len(re.findall(r'class="cell', rows[0])) == 13
+
+
+def test_status_filter_dims_every_cell_of_another_status(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    at = make_app(seeded_url).run()
+    at.multiselect(key="statuses").select("done").run()
+    assert not at.exception
+    cells = re.findall(r'<td class="(cell[^"]*)"[^>]*data-status="(\w+)"', _html(at))
+    assert cells
+    for classes, status in cells:
+        assert ("muted" in classes) == (status != "done")
+
+
+def test_overdue_filter_keeps_only_agencies_with_late_rows(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    at = make_app(seeded_url).run()
+    at.multiselect(key="statuses").select("overdue").run()
+    assert not at.exception
+    for row in _matrix_rows(at):
+        assert re.search(r'class="cell late"', row), "an agency with no late row is shown"
+
+
+def test_minutes_only_database_badges_only_the_illustrative_member_list(
+    make_app: Callable[[str], AppTest], minutes_url: str
+) -> None:
+    at = make_app(minutes_url).run()
+    assert not at.exception
+    html = _html(at)
+    assert "فهرست دستگاه‌های عضو نمونه است" in html
+    assert "وضعیت و پیشرفت پیگیری‌ها" not in html
+    # Nothing reported yet: every cell is "not started".
+    statuses = set(re.findall(r'data-status="(\w+)"', html))
+    assert statuses == {"not_started"}
+
+
+def test_an_empty_database_says_what_is_missing(
+    make_app: Callable[[str], AppTest], db_url: str
+) -> None:
+    at = make_app(db_url).run()
+    assert not at.exception
+    assert any("هنوز جلسه‌ای ثبت نشده است" in i.value for i in at.info)

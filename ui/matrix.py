@@ -1,0 +1,109 @@
+"""The resolution x agency follow-up matrix as an HTML table we control (RTL)."""
+
+from __future__ import annotations
+
+from html import escape
+
+import pandas as pd
+
+from data_layer.jalali import format_jalali, format_number, format_percent, to_fa_digits
+from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS, VERIFICATION_LABELS
+from ui.status import progress_chip
+
+SUMMARY_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("done", "انجام شده"),
+    ("in_progress", "در حال انجام"),
+    ("not_started", "انجام نشده"),
+    ("overdue", OVERDUE_LABEL),
+    ("mean_progress", "میانگین پیشرفت"),
+)
+
+
+def _cell_title(row: pd.Series, resolution_text: str) -> str:
+    parts = [
+        f"مصوبه {to_fa_digits(row['resolution_number'])}: {resolution_text}",
+        f"دستگاه: {row['agency']}",
+        f"وضعیت: {STATUS_LABELS.get(row['status'], row['status'])}"
+        f" — پیشرفت {format_percent(row['progress'])}",
+        f"سررسید: {format_jalali(row['due'] if pd.notna(row['due']) else None)}",
+        f"تأیید دبیرخانه: {VERIFICATION_LABELS.get(row['verification'], '')}",
+    ]
+    if row["overdue"]:
+        parts.append(OVERDUE_LABEL)
+    if row["reschedule_count"]:
+        parts.append(f"{to_fa_digits(row['reschedule_count'])} بار تمدید")
+    return "\n".join(parts)
+
+
+def matrix_html(
+    cells: pd.DataFrame,
+    resolutions: pd.DataFrame,
+    summary: pd.DataFrame,
+    visible_ids: set[int] | None = None,
+) -> str:
+    """Agencies as rows (right), resolutions as columns, per-agency counts at the end.
+
+    `cells` are every row of the shown agencies; `visible_ids` (assignment ids that
+    pass the status filter) dims the others, so the grid keeps its shape.
+    """
+    texts = dict(zip(resolutions["number"], resolutions["text"], strict=True))
+    numbers = list(resolutions["number"])
+    head = ['<th class="agency" scope="col">دستگاه</th>']
+    for n in numbers:
+        head.append(f'<th scope="col" title="{escape(texts[n])}">{to_fa_digits(n)}</th>')
+    head += [f'<th class="sum" scope="col">{escape(label)}</th>' for _, label in SUMMARY_COLUMNS]
+
+    by_agency = {aid: grp for aid, grp in cells.groupby("agency_id", sort=False)}
+    body = []
+    for _, s in summary.iterrows():
+        grp = by_agency.get(s["agency_id"])
+        if grp is None:
+            continue
+        by_number = {int(r["resolution_number"]): r for _, r in grp.iterrows()}
+        tds = [f'<th class="agency" scope="row">{escape(str(s["agency"]))}</th>']
+        for n in numbers:
+            r = by_number.get(int(n))
+            if r is None:
+                tds.append('<td class="none" title="مسوول این مصوبه نیست">·</td>')
+                continue
+            classes = ["cell"]
+            if r["overdue"]:
+                classes.append("late")
+            if visible_ids is not None and int(r["id"]) not in visible_ids:
+                classes.append("muted")
+            title = escape(_cell_title(r, texts[n]))
+            tds.append(
+                f'<td class="{" ".join(classes)}" title="{title}"'
+                f' data-status="{escape(r["status"])}">'
+                f"{progress_chip(r['status'], int(r['progress']))}</td>"
+            )
+        for key, _ in SUMMARY_COLUMNS:
+            value = format_percent(s[key]) if key == "mean_progress" else format_number(int(s[key]))
+            extra = " late-n" if key == "overdue" and s[key] else ""
+            tds.append(f'<td class="sum{extra}">{value}</td>')
+        body.append(f"<tr>{''.join(tds)}</tr>")
+    return (
+        '<div class="matrix-wrap"><table class="matrix" dir="rtl">'
+        f"<thead><tr>{''.join(head)}</tr></thead><tbody>{''.join(body)}</tbody>"
+        "</table></div>"
+    )
+
+
+def resolution_list_html(resolutions: pd.DataFrame) -> str:
+    """Each resolution's number, text, owners as written and share of rows done."""
+    items = []
+    for _, r in resolutions.iterrows():
+        rows, done = int(r["rows"]), int(r["done"])
+        share = done / rows if rows else 0.0
+        due = f" — سررسید {format_jalali(r['due_date'])}" if pd.notna(r["due_date"]) else ""
+        items.append(
+            '<div class="res">'
+            f'<div class="n">{to_fa_digits(r["number"])}</div>'
+            f'<div><div class="t">{escape(r["text"])}</div>'
+            f'<div class="o">مسوول پیگیری: {escape(r["owners_as_written"])}{due}</div></div>'
+            f'<div class="p"><div class="bar"><span style="width:{share * 100:.0f}%"></span></div>'
+            f'<div class="f">{format_number(done)} از {format_number(rows)} دستگاه انجام داده‌اند'
+            f" · میانگین پیشرفت {format_percent(r['mean_progress'])}</div></div>"
+            "</div>"
+        )
+    return f'<div class="res-list">{"".join(items)}</div>'
