@@ -23,6 +23,7 @@ from sqlalchemy import func, insert, select, text
 from sqlmodel import Session, SQLModel, col
 
 from data_layer import jalali, seed_data
+from data_layer.auth import seed_sample_accounts
 from data_layer.db import get_engine, write_session
 from data_layer.migrate import upgrade
 from data_layer.models import (
@@ -88,6 +89,7 @@ def seed(
         with write_session(url) as session:
             if _marker(session, SAMPLE_MARKER) is None:
                 _SampleBuilder(session, report, as_of, scale=1).build()
+                report.count("app_user", len(seed_sample_accounts(session)))
                 _set_marker(session, SAMPLE_MARKER, {"as_of": as_of.isoformat()})
     if scale > 1:
         with write_session(url) as session:
@@ -214,7 +216,8 @@ class _SampleBuilder:
         self.as_of = as_of
         self.scale = scale
         self.rng = random.Random(f"sample-{scale}-{as_of.isoformat()}")
-        self.now = datetime.combine(as_of, time(12, 0), tzinfo=UTC)
+        # Sample timestamps end before the day starts, so none lies in the future.
+        self.now = datetime.combine(as_of, time(0, 0), tzinfo=UTC) - timedelta(minutes=1)
 
     # ids ---------------------------------------------------------------
     def _next_id(self, model: type[SQLModel]) -> int:

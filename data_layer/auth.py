@@ -1,0 +1,576 @@
+"""Sign-in, sessions and user accounts: argon2 hashes, lockout, hashed session tokens.
+
+The functions taking a Session are the commands; they flush but never commit.
+Pages call the `_url` wrappers, which run one transaction each. `sign_in_url`
+commits a failed attempt (the failure counter) before it raises SignInFailed.
+
+    python -m data_layer.auth create-admin [--username U] [--password P]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import re
+import secrets
+import sys
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from functools import cache
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from data_layer.db import read_session, write_session
+from data_layer.errors import (
+    FieldError,
+    NotFound,
+    PermissionDenied,
+    SessionExpired,
+    SignInFailed,
+    ValidationError,
+)
+from data_layer.jalali import format_jalali, to_ascii_digits, to_fa_digits
+from data_layer.migrate import upgrade
+from data_layer.models import Agency, AuthSession, Role, User, utcnow
+from data_layer.permissions import Action, Actor, require
+
+MAX_FAILED_SIGN_INS = 5
+LOCKOUT = timedelta(minutes=15)
+SESSION_IDLE = timedelta(hours=2)
+SESSION_MAX = timedelta(hours=12)
+# last_seen_at is written at most this often, so a rerun of a page is not a write.
+SEEN_GRANULARITY = timedelta(minutes=1)
+MIN_PASSWORD_LENGTH = 10
+GENERATED_PASSWORD_LENGTH = 14
+# The password of every sample account. Sample databases only (documented in the README).
+SAMPLE_PASSWORD = "namune-1402"
+LOCAL_TZ = ZoneInfo("Asia/Tehran")
+
+BAD_CREDENTIALS = "نام کاربری یا گذرواژه درست نیست."
+DEACTIVATED = "این حساب غیرفعال شده است؛ با مدیر سامانه تماس بگیرید."
+_LOCKED = "حساب شما به دلیل ورودهای ناموفق پی‌درپی تا {until} قفل است."
+_BAD_USERNAME = (
+    "نام کاربری باید ۳ تا ۴۰ نویسه و فقط از حروف کوچک انگلیسی، رقم، نقطه، خط تیره یا زیرخط باشد."
+)
+_TAKEN_USERNAME = "این نام کاربری قبلاً ثبت شده است."
+_BAD_FULL_NAME = "نام و نام خانوادگی باید بین ۲ تا ۱۲۰ نویسه باشد."
+_BAD_ROLE = "نقش انتخاب‌شده معتبر نیست."
+_AGENCY_NEEDED = "برای کارشناس رابط، دستگاه او را انتخاب کنید."
+_AGENCY_NOT_ALLOWED = "فقط کارشناس رابط به یک دستگاه وابسته است؛ دستگاه را خالی بگذارید."
+_BAD_AGENCY = "دستگاه انتخاب‌شده وجود ندارد یا غیرفعال است."
+_SHORT_PASSWORD = f"گذرواژه باید دست‌کم {to_fa_digits(MIN_PASSWORD_LENGTH)} نویسه باشد."
+_WRONG_OLD_PASSWORD = "گذرواژهٔ فعلی درست نیست."
+_SAME_PASSWORD = "گذرواژهٔ تازه باید با گذرواژهٔ فعلی فرق داشته باشد."
+_NO_SUCH_USER = "این حساب کاربری پیدا نشد."
+_SELF_DEACTIVATION = "نمی‌توانید حساب کاربری خودتان را غیرفعال کنید."
+
+_HASHER = PasswordHasher()
+_USERNAME_RE = re.compile(r"[a-z0-9._-]{3,40}")
+# No look-alikes (0/O, 1/l/I): generated passwords are read off a screen and typed.
+_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+# --- passwords ------------------------------------------------------------------------
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash of a password; salt and parameters travel inside it."""
+    return _HASHER.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    """True when the password matches the hash (argon2's constant-time check)."""
+    try:
+        return _HASHER.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    """True when the hash was made with weaker parameters than the current ones."""
+    return _HASHER.check_needs_rehash(password_hash)
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash to verify against for unknown usernames, so they cost as much as known ones."""
+    return hash_password(secrets.token_urlsafe(16))
+
+
+def password_problems(password: str) -> list[FieldError]:
+    """The policy's objections to a password (empty when it is acceptable)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return [FieldError("password", _SHORT_PASSWORD)]
+    return []
+
+
+def check_password_policy(password: str) -> None:
+    """Raise ValidationError unless the password meets the policy."""
+    if problems := password_problems(password):
+        raise ValidationError(problems)
+
+
+def generate_password() -> str:
+    """A random 14-character password without look-alike characters (about 80 bits)."""
+    return "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(GENERATED_PASSWORD_LENGTH))
+
+
+def normalise_username(username: str) -> str:
+    """Trimmed, lower-case, ASCII digits: the form usernames are stored and matched in."""
+    return to_ascii_digits(username.strip()).lower()
+
+
+def token_hash(token: str) -> str:
+    """The sha256 hex of a session token: all the database keeps of it."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+# --- signing in and out ---------------------------------------------------------------
+
+
+def sign_in(
+    session: Session, *, username: str, password: str, now: datetime | None = None
+) -> tuple[Actor, str]:
+    """Check a password and open a session; a failure is flushed for the caller to commit."""
+    outcome = _attempt_sign_in(session, username=username, password=password, now=now or utcnow())
+    if isinstance(outcome, SignInFailed):
+        session.flush()
+        raise outcome
+    return outcome
+
+
+def sign_in_url(
+    url: str | None, *, username: str, password: str, now: datetime | None = None
+) -> tuple[Actor, str]:
+    """sign_in in its own transaction, committed even when the attempt fails."""
+    with write_session(url) as session:
+        outcome = _attempt_sign_in(
+            session, username=username, password=password, now=now or utcnow()
+        )
+    if isinstance(outcome, SignInFailed):
+        raise outcome  # only now: the failure count above has been committed
+    return outcome
+
+
+def _attempt_sign_in(
+    session: Session, *, username: str, password: str, now: datetime
+) -> tuple[Actor, str] | SignInFailed:
+    """One attempt; a failure is returned, not raised, so that it can be committed."""
+    stmt = select(User).where(col(User.username) == normalise_username(username))
+    user = session.exec(stmt.with_for_update()).first()
+    if user is None:
+        verify_password(_dummy_hash(), password)  # same cost as a real check: no timing oracle
+        return SignInFailed(BAD_CREDENTIALS)
+    if user.locked_until is not None:
+        if user.locked_until > now:  # refused unchecked: attempts now do not extend the lock
+            return SignInFailed(_locked_message(user.locked_until, now))
+        user.locked_until, user.failed_logins = None, 0  # the lockout is over: start afresh
+    if not verify_password(user.password_hash, password):
+        return _record_failure(user, now)
+    if not user.active:
+        return SignInFailed(DEACTIVATED)
+    return _open_session(session, user, password, now)
+
+
+def _record_failure(user: User, now: datetime) -> SignInFailed:
+    """Count a wrong password; the MAX_FAILED_SIGN_INS-th locks the account for LOCKOUT."""
+    user.failed_logins += 1
+    if user.failed_logins < MAX_FAILED_SIGN_INS:
+        return SignInFailed(BAD_CREDENTIALS)
+    user.locked_until = now + LOCKOUT
+    return SignInFailed(_locked_message(user.locked_until, now))
+
+
+def _locked_message(until: datetime, now: datetime) -> str:
+    """The lock notice: when it ends in Tehran time, with the Jalali date if not today."""
+    local = until.astimezone(LOCAL_TZ)
+    if local.second or local.microsecond:  # round up: never name a minute still locked
+        local = local.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    when = f"ساعت {to_fa_digits(local.strftime('%H:%M'))}"
+    if local.date() != now.astimezone(LOCAL_TZ).date():
+        when += f" روز {format_jalali(local.date())}"
+    return _LOCKED.format(until=when)
+
+
+def _open_session(session: Session, user: User, password: str, now: datetime) -> tuple[Actor, str]:
+    """A successful sign-in: reset the counter, upgrade an old hash, store the token's hash."""
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.failed_logins, user.last_login_at = 0, now
+    token = secrets.token_urlsafe(32)
+    session.add(
+        AuthSession(
+            token_hash=token_hash(token),
+            user_id=_id(user),
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + SESSION_MAX,
+        )
+    )
+    session.flush()
+    return _actor(user), token
+
+
+def resolve_session(session: Session, *, token: str, now: datetime | None = None) -> Actor:
+    """The Actor of a live session token; bumps last_seen_at at most once a minute."""
+    now = now or utcnow()
+    auth, user = _live_session(session, token, now)
+    if now - auth.last_seen_at >= SEEN_GRANULARITY:
+        auth.last_seen_at = now
+        session.flush()
+    return _actor(user)
+
+
+def resolve_session_url(url: str | None, *, token: str, now: datetime | None = None) -> Actor:
+    """resolve_session that opens a write transaction only when last_seen_at is due."""
+    now = now or utcnow()
+    with read_session(url) as session:
+        auth, user = _live_session(session, token, now)
+        if now - auth.last_seen_at < SEEN_GRANULARITY:
+            return _actor(user)
+    with write_session(url) as session:
+        return resolve_session(session, token=token, now=now)
+
+
+def _live_session(session: Session, token: str, now: datetime) -> tuple[AuthSession, User]:
+    """A token's session row and user; SessionExpired unless both are still valid."""
+    stmt = (
+        select(AuthSession, User)
+        .join(User, col(User.id) == col(AuthSession.user_id))
+        .where(col(AuthSession.token_hash) == token_hash(token))
+    )
+    row = session.exec(stmt).first()
+    if row is None:
+        raise SessionExpired()
+    auth, user = row
+    if (
+        auth.revoked_at is not None
+        or now >= auth.expires_at
+        or now - auth.last_seen_at > SESSION_IDLE
+        or not user.active
+    ):
+        raise SessionExpired()
+    return auth, user
+
+
+def sign_out(session: Session, *, token: str, now: datetime | None = None) -> None:
+    """End a session (sets revoked_at); an unknown or already ended token is ignored."""
+    stmt = select(AuthSession).where(col(AuthSession.token_hash) == token_hash(token))
+    auth = session.exec(stmt).first()
+    if auth is not None and auth.revoked_at is None:
+        auth.revoked_at = now or utcnow()
+        session.flush()
+
+
+def _revoke_sessions(session: Session, user_id: int, now: datetime) -> None:
+    """End every open session of a user."""
+    session.execute(
+        update(AuthSession)
+        .where(col(AuthSession.user_id) == user_id, col(AuthSession.revoked_at).is_(None))
+        .values(revoked_at=now)
+    )
+
+
+# --- managing accounts ----------------------------------------------------------------
+
+
+def create_user(
+    session: Session,
+    *,
+    actor: Actor,
+    username: str,
+    full_name: str,
+    role: str,
+    agency_id: int | None = None,
+    password: str | None = None,
+) -> tuple[User, str]:
+    """Add an account (admin only); returns it and its password, to be shown once.
+
+    An empty or missing password is generated; the person must change it at first sign-in.
+    """
+    require(actor, Action.MANAGE_USERS)
+    username, full_name = normalise_username(username), " ".join(full_name.split())
+    errors = _username_problems(session, username)
+    if not 2 <= len(full_name) <= 120:
+        errors.append(FieldError("full_name", _BAD_FULL_NAME))
+    errors += _role_problems(session, role, agency_id)
+    errors += password_problems(password) if password else []
+    if errors:
+        raise ValidationError(errors)
+    plain = password or generate_password()
+    user = User(
+        username=username,
+        full_name=full_name,
+        password_hash=hash_password(plain),
+        role=role,
+        agency_id=agency_id,
+        must_change_password=True,
+    )
+    _add_new_user(session, user)
+    return user, plain
+
+
+def _username_problems(session: Session, username: str) -> list[FieldError]:
+    """Objections to a (normalised) new username: its form, then whether it is taken."""
+    if not _USERNAME_RE.fullmatch(username):
+        return [FieldError("username", _BAD_USERNAME)]
+    if session.exec(select(User).where(col(User.username) == username)).first() is not None:
+        return [FieldError("username", _TAKEN_USERNAME)]
+    return []
+
+
+def _role_problems(session: Session, role: str, agency_id: int | None) -> list[FieldError]:
+    """Objections to a role and agency: only an agency editor has an (active) agency."""
+    if role not in {r.value for r in Role}:
+        return [FieldError("role", _BAD_ROLE)]
+    if role == Role.AGENCY_EDITOR and agency_id is None:
+        return [FieldError("agency_id", _AGENCY_NEEDED)]
+    if role != Role.AGENCY_EDITOR and agency_id is not None:
+        return [FieldError("agency_id", _AGENCY_NOT_ALLOWED)]
+    agency = session.get(Agency, agency_id) if agency_id is not None else None
+    if agency_id is not None and (agency is None or not agency.active):
+        return [FieldError("agency_id", _BAD_AGENCY)]
+    return []
+
+
+def _add_new_user(session: Session, user: User) -> None:
+    """Insert a user; someone taking the username meanwhile is reported as a duplicate."""
+    session.add(user)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise ValidationError([FieldError("username", _TAKEN_USERNAME)]) from exc
+
+
+def reset_password(
+    session: Session,
+    *,
+    actor: Actor,
+    user_id: int,
+    new_password: str | None = None,
+    now: datetime | None = None,
+) -> str:
+    """Give an account a new password (admin only); unlocks it and ends its sessions."""
+    require(actor, Action.MANAGE_USERS)
+    if new_password:
+        check_password_policy(new_password)
+    user = _get_user(session, user_id)
+    plain = new_password or generate_password()
+    user.password_hash = hash_password(plain)
+    user.must_change_password, user.failed_logins, user.locked_until = True, 0, None
+    _revoke_sessions(session, user_id, now or utcnow())
+    session.flush()
+    return plain
+
+
+def change_own_password(
+    session: Session, *, actor: Actor, old_password: str, new_password: str
+) -> None:
+    """A signed-in person replaces their own password, proving they know the old one."""
+    user = _get_user(session, actor.user_id)
+    errors: list[FieldError] = []
+    if not verify_password(user.password_hash, old_password):
+        errors.append(FieldError("old_password", _WRONG_OLD_PASSWORD))
+    errors += password_problems(new_password)
+    if not errors and new_password == old_password:
+        errors.append(FieldError("password", _SAME_PASSWORD))
+    if errors:
+        raise ValidationError(errors)
+    user.password_hash = hash_password(new_password)
+    user.must_change_password = False
+    session.flush()
+
+
+def must_change_password(session: Session, *, actor: Actor) -> bool:
+    """True when the actor's password was set by an admin and must be replaced now."""
+    return _get_user(session, actor.user_id).must_change_password
+
+
+def set_user_active(
+    session: Session, *, actor: Actor, user_id: int, active: bool, now: datetime | None = None
+) -> None:
+    """Activate or deactivate an account (admin only; never one's own); ends its sessions."""
+    require(actor, Action.MANAGE_USERS)
+    if not active and user_id == actor.user_id:
+        raise PermissionDenied(_SELF_DEACTIVATION)
+    user = _get_user(session, user_id)
+    user.active = active
+    if not active:
+        _revoke_sessions(session, user_id, now or utcnow())
+    session.flush()
+
+
+def list_users(session: Session) -> list[dict[str, Any]]:
+    """Every account for the admin page, by username; `agency` is the short name or None."""
+    stmt = (
+        select(User, Agency.short_name)
+        .outerjoin(Agency, col(Agency.id) == col(User.agency_id))
+        .order_by(col(User.username))
+    )
+    return [
+        {
+            "id": u.id,
+            "username": u.username,
+            "full_name": u.full_name,
+            "role": u.role,
+            "agency": short_name,
+            "active": u.active,
+            "locked_until": u.locked_until,
+            "last_login_at": u.last_login_at,
+            "must_change_password": u.must_change_password,
+            "is_sample": u.is_sample,
+        }
+        for u, short_name in session.exec(stmt)
+    ]
+
+
+def _get_user(session: Session, user_id: int) -> User:
+    """The user of an id, or NotFound."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(_NO_SUCH_USER)
+    return user
+
+
+def _id(user: User) -> int:
+    """The id of a stored user."""
+    if user.id is None:
+        raise ValueError("the user has not been stored yet")
+    return user.id
+
+
+def _actor(user: User) -> Actor:
+    """The Actor a user acts as."""
+    return Actor(
+        user_id=_id(user),
+        username=user.username,
+        full_name=user.full_name,
+        role=user.role,
+        agency_id=user.agency_id,
+    )
+
+
+# --- the first admin and the sample accounts ------------------------------------------
+
+
+def create_first_admin(
+    url: str | None, *, username: str = "admin", password: str | None = None
+) -> str | None:
+    """Create an admin if the database has no active one; its password, or None if one exists."""
+    with write_session(url) as session:
+        admins = select(User).where(col(User.role) == Role.ADMIN.value, col(User.active))
+        if session.exec(admins).first() is not None:
+            return None
+        username = normalise_username(username)
+        errors = _username_problems(session, username)
+        errors += password_problems(password) if password else []
+        if errors:
+            raise ValidationError(errors)
+        plain = password or generate_password()
+        # Bootstrapping: no Actor exists yet to pass require(actor, MANAGE_USERS). This is
+        # the one place an account is made without that check, and only while there is
+        # no active admin at all.
+        admin = User(
+            username=username,
+            full_name="مدیر سامانه",
+            password_hash=hash_password(plain),
+            role=Role.ADMIN.value,
+            must_change_password=password is None,
+        )
+        _add_new_user(session, admin)
+        return plain
+
+
+class _SampleAccount(NamedTuple):
+    username: str
+    role: str
+    full_name: str
+    agency_id: int | None = None
+    agency: str = ""
+
+
+_SAMPLE_STAFF = (
+    _SampleAccount("admin", Role.ADMIN.value, "مدیر سامانه"),
+    _SampleAccount("dabir", Role.SECRETARIAT.value, "دبیرخانه کارگروه"),
+    _SampleAccount("chair", Role.VIEWER.value, "دفتر معاون سیاسی، امنیتی و اجتماعی"),
+)
+
+
+def seed_sample_accounts(session: Session) -> list[tuple[str, str, str]]:
+    """Sample accounts (password SAMPLE_PASSWORD) for sample databases; existing ones kept.
+
+    Returns (username, role, agency short name) of the accounts added.
+    """
+    taken = set(session.exec(select(User.username)).all())
+    wanted = [a for a in (*_SAMPLE_STAFF, *_sample_editors(session)) if a.username not in taken]
+    if not wanted:
+        return []
+    shared_hash = hash_password(SAMPLE_PASSWORD)  # one hash for all: 27 would slow every seed
+    for a in wanted:
+        session.add(
+            User(
+                username=a.username,
+                full_name=a.full_name,
+                password_hash=shared_hash,
+                role=a.role,
+                agency_id=a.agency_id,
+                is_sample=True,
+            )
+        )
+    session.flush()
+    return [(a.username, a.role, a.agency) for a in wanted]
+
+
+def _sample_editors(session: Session) -> list[_SampleAccount]:
+    """agency01, agency02, ...: one editor per active member agency, in sort order."""
+    stmt = (
+        select(Agency)
+        .where(col(Agency.is_member), col(Agency.active))
+        .order_by(col(Agency.sort_order), col(Agency.id))
+    )
+    return [
+        _SampleAccount(
+            f"agency{n:02d}",
+            Role.AGENCY_EDITOR.value,
+            f"کارشناس رابط {a.short_name}",
+            a.id,
+            a.short_name,
+        )
+        for n, a in enumerate(session.exec(stmt), start=1)
+    ]
+
+
+# --- command line ---------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line: create-admin [--username U] [--password P] (migrates first)."""
+    parser = argparse.ArgumentParser(prog="python -m data_layer.auth")
+    commands = parser.add_subparsers(dest="command", required=True)
+    create = commands.add_parser("create-admin", help="create the first admin account")
+    create.add_argument("--username", default="admin")
+    create.add_argument("--password", default=None, help="default: generate one (recommended)")
+    args = parser.parse_args(argv)
+    upgrade()
+    try:
+        password = create_first_admin(None, username=args.username, password=args.password)
+    except ValidationError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    if password is None:
+        print("یک مدیر فعال از پیش وجود دارد؛ حسابی ساخته نشد.")
+        return 0
+    print(f"حساب مدیر «{normalise_username(args.username)}» ساخته شد.")
+    print("گذرواژهٔ آن فقط همین یک بار نمایش داده می‌شود:")
+    print(password)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
