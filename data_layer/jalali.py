@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 import jdatetime
@@ -255,7 +255,18 @@ def jalali_season_bounds(year: int, season: int) -> tuple[date, date]:
 
 def local_today(tz_name: str = "Asia/Tehran") -> date:
     """Today's date where the working group sits (not the server's UTC date)."""
-    from datetime import datetime
     from zoneinfo import ZoneInfo
 
     return datetime.now(ZoneInfo(tz_name)).date()
+
+
+def format_jalali_datetime(moment: datetime | None, tz_name: str = "Asia/Tehran") -> str:
+    """'۱۴۰۵/۰۹/۰۷ ساعت ۱۰:۳۰' in the working group's time zone; None (or NaT) -> '—'."""
+    if moment is None or moment != moment:  # pandas' NaT is not equal to itself
+        return MISSING
+    from zoneinfo import ZoneInfo
+
+    if moment.tzinfo is None:  # stored naive means UTC
+        moment = moment.replace(tzinfo=UTC)
+    local = moment.astimezone(ZoneInfo(tz_name))
+    return f"{format_jalali(local.date())} ساعت {to_fa_digits(local.strftime('%H:%M'))}"

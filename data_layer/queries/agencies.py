@@ -1,0 +1,31 @@
+"""Reads about agencies (pickers and lists)."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from data_layer.models import Agency
+
+
+def list_agencies(session: Session, *, members_only: bool = False) -> pd.DataFrame:
+    """Active agencies in the working group's order."""
+    stmt = (
+        select(
+            col(Agency.id),
+            col(Agency.name),
+            col(Agency.short_name),
+            col(Agency.kind),
+            col(Agency.is_member),
+            col(Agency.is_sample),
+        )
+        .where(col(Agency.active).is_(True))
+        .order_by(col(Agency.sort_order), col(Agency.id))
+    )
+    if members_only:
+        stmt = stmt.where(col(Agency.is_member).is_(True))
+    return pd.DataFrame(
+        [tuple(r) for r in session.execute(stmt).all()],
+        columns=["id", "name", "short_name", "kind", "is_member", "is_sample"],
+    )

@@ -1,0 +1,206 @@
+"""Reads behind «دستگاه من» and the verification screen."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import case, func, literal, select
+from sqlmodel import Session, col
+
+from data_layer.models import (
+    Agency,
+    AppSetting,
+    Assignment,
+    Evidence,
+    HistoryEntry,
+    Meeting,
+    Resolution,
+    User,
+    Verification,
+    utcnow,
+)
+from data_layer.queries.resolutions import effective_due, is_overdue
+
+_ROW_COLUMNS = [
+    "id",
+    "version",
+    "meeting_number",
+    "held_on",
+    "resolution_number",
+    "resolution_text",
+    "agency_id",
+    "agency",
+    "status",
+    "progress",
+    "done_text",
+    "next_step",
+    "planned_date",
+    "first_planned_date",
+    "reschedule_count",
+    "due",
+    "overdue",
+    "evidence_url",
+    "verification",
+    "verification_note",
+    "reported_at",
+    "evidence_count",
+    "is_sample",
+]
+
+
+def _evidence_count() -> Any:
+    return (
+        select(func.count(col(Evidence.id)))
+        .where(
+            col(Evidence.assignment_id) == col(Assignment.id), col(Evidence.withdrawn).is_(False)
+        )
+        .scalar_subquery()
+    )
+
+
+def _rows_stmt(today: date) -> Any:
+    return (
+        select(
+            col(Assignment.id),
+            col(Assignment.version),
+            col(Meeting.number),
+            col(Meeting.held_on),
+            col(Resolution.number),
+            col(Resolution.text),
+            col(Assignment.agency_id),
+            col(Agency.short_name),
+            col(Assignment.status),
+            col(Assignment.progress),
+            col(Assignment.done_text),
+            col(Assignment.next_step),
+            col(Assignment.planned_date),
+            col(Assignment.first_planned_date),
+            col(Assignment.reschedule_count),
+            effective_due(),
+            case((is_overdue(today), literal(True)), else_=literal(False)),
+            col(Assignment.evidence_url),
+            col(Assignment.verification),
+            col(Assignment.verification_note),
+            col(Assignment.reported_at),
+            _evidence_count(),
+            col(Assignment.is_sample),
+        )
+        .join(Resolution, col(Resolution.id) == col(Assignment.resolution_id))
+        .join(Meeting, col(Meeting.id) == col(Resolution.meeting_id))
+        .join(Agency, col(Agency.id) == col(Assignment.agency_id))
+        .where(col(Assignment.withdrawn).is_(False))
+    )
+
+
+def _frame(rows: Any) -> pd.DataFrame:
+    df = pd.DataFrame([tuple(r) for r in rows], columns=_ROW_COLUMNS)
+    df["overdue"] = df["overdue"].astype(bool)
+    return df
+
+
+def agency_assignments(session: Session, agency_id: int, today: date) -> pd.DataFrame:
+    """An agency's own rows: returned (rejected) first, then late, then by meeting."""
+    returned = case((col(Assignment.verification) == Verification.REJECTED.value, 0), else_=1)
+    late = case((is_overdue(today), 0), else_=1)
+    stmt = (
+        _rows_stmt(today)
+        .where(col(Assignment.agency_id) == agency_id)
+        .order_by(returned, late, col(Meeting.held_on).desc(), col(Resolution.number))
+    )
+    return _frame(session.execute(stmt).all())
+
+
+def assignment_row(session: Session, assignment_id: int, today: date) -> dict[str, Any] | None:
+    """One row with its resolution and meeting, as plain values."""
+    row = session.execute(_rows_stmt(today).where(col(Assignment.id) == assignment_id)).first()
+    return dict(zip(_ROW_COLUMNS, tuple(row), strict=True)) if row else None
+
+
+def assignment_history(session: Session, assignment_id: int) -> pd.DataFrame:
+    """Every change to a row, newest first, with who made it."""
+    stmt = (
+        select(
+            col(HistoryEntry.changed_at),
+            func.coalesce(col(User.full_name), "").label("who"),
+            col(HistoryEntry.field),
+            col(HistoryEntry.old_value),
+            col(HistoryEntry.new_value),
+            col(HistoryEntry.reason),
+            col(HistoryEntry.is_sample),
+        )
+        .outerjoin(User, col(User.id) == col(HistoryEntry.user_id))
+        .where(
+            col(HistoryEntry.entity) == "assignment", col(HistoryEntry.entity_id) == assignment_id
+        )
+        .order_by(col(HistoryEntry.changed_at).desc(), col(HistoryEntry.id).desc())
+    )
+    return pd.DataFrame(
+        [tuple(r) for r in session.execute(stmt).all()],
+        columns=["changed_at", "who", "field", "old", "new", "reason", "is_sample"],
+    )
+
+
+def assignment_evidence(session: Session, assignment_id: int) -> pd.DataFrame:
+    """The documents attached to a row (without their bytes)."""
+    stmt = (
+        select(
+            col(Evidence.id),
+            col(Evidence.filename),
+            col(Evidence.content_type),
+            col(Evidence.size_bytes),
+            col(Evidence.uploaded_at),
+            col(Evidence.withdrawn),
+        )
+        .where(col(Evidence.assignment_id) == assignment_id)
+        .order_by(col(Evidence.uploaded_at).desc())
+    )
+    return pd.DataFrame(
+        [tuple(r) for r in session.execute(stmt).all()],
+        columns=["id", "filename", "content_type", "size_bytes", "uploaded_at", "withdrawn"],
+    )
+
+
+def evidence_file(session: Session, evidence_id: int) -> tuple[str, str, bytes] | None:
+    """(filename, content type, bytes) of one document, for download."""
+    e = session.get(Evidence, evidence_id)
+    return (e.filename, e.content_type, e.content) if e else None
+
+
+def _last_look_key(user_id: int) -> str:
+    return f"verification.last_look.{user_id}"
+
+
+def last_look(session: Session, user_id: int) -> datetime | None:
+    """When this secretariat member last marked the claims as seen."""
+    row = session.get(AppSetting, _last_look_key(user_id))
+    return datetime.fromisoformat(row.value) if row else None
+
+
+def mark_looked(session: Session, user_id: int, when: datetime | None = None) -> None:
+    """Remember that this person has seen every claim up to now."""
+    when = when or utcnow()
+    key = _last_look_key(user_id)
+    row = session.get(AppSetting, key)
+    if row is None:
+        row = AppSetting(key=key, value=when.isoformat(), updated_by_id=user_id)
+    row.value, row.updated_at = when.isoformat(), when
+    session.add(row)
+
+
+def claims_to_verify(session: Session, today: date, since: datetime | None) -> pd.DataFrame:
+    """Reported rows the secretariat has not ruled on, newest first; `new` marks those
+    reported after `since` (the person's last look)."""
+    stmt = (
+        _rows_stmt(today)
+        .where(
+            col(Assignment.reported_at).is_not(None),
+            col(Assignment.verification) == Verification.UNVERIFIED.value,
+        )
+        .order_by(col(Assignment.reported_at).desc())
+    )
+    df = _frame(session.execute(stmt).all())
+    reported = pd.to_datetime(df["reported_at"], utc=True)
+    df["new"] = True if since is None else (reported > pd.Timestamp(since)).astype(bool)
+    return df
