@@ -120,6 +120,9 @@ def wait_for_app(page: Any, timeout: float = 90_000) -> None:
         timeout=timeout,
     )
     page.evaluate("document.fonts.ready")
+    # A deep link Streamlit could not resolve opens a "Page not found" dialog.
+    dialogs = page.locator("[role='dialog']").all_inner_texts()
+    assert not any("not found" in d.lower() for d in dialogs), dialogs
 
 
 def screenshot_path(name: str) -> Path:

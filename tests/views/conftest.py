@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
-PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
+VIEWS = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "views").glob("*.py"))
 
 
 @pytest.fixture
@@ -27,3 +27,29 @@ def make_app(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], AppTest]:
         return AppTest.from_file(str(APP), default_timeout=60)
 
     return make
+
+
+def sign_in(
+    at: AppTest, username: str, password: str | None = None, then: str | None = None
+) -> AppTest:
+    """Sign in through the sign-in page, as a person would, then open `then`.
+
+    (AppTest keeps its own idea of the current page, so the app's redirect to the
+    role's home page is followed explicitly.)
+    """
+    from data_layer.auth import SAMPLE_PASSWORD
+
+    at.switch_page("views/sign_in.py").run()
+    at.text_input(key="sign_in_username").input(username)
+    at.text_input(key="sign_in_password").input(password or SAMPLE_PASSWORD)
+    at.button[0].click().run()
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    if then:
+        at.switch_page(then).run()
+    return at
+
+
+def page_html(at: AppTest) -> str:
+    """Everything rendered as markdown/HTML, joined (for assertions on text)."""
+    return "\n".join(m.value for m in at.markdown)

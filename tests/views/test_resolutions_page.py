@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from data_layer.seed_data import MEETING_7
-from tests.pages.conftest import PAGES
+from tests.views.conftest import VIEWS, sign_in
 
 
 def _html(at: AppTest) -> str:
@@ -23,13 +23,33 @@ def _matrix_rows(at: AppTest) -> list[str]:
     return re.findall(r"<tr>(.*?)</tr>", body.group(1), re.S)
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_every_page_renders_without_exception(
-    make_app: Callable[[str], AppTest], seeded_url: str, page: str
+# Who opens each page (None: nobody signed in). A new page must be added here.
+PAGE_USERS = {
+    "views/resolutions.py": [None, "chair", "agency02", "dabir", "admin"],
+    "views/sign_in.py": [None],
+    "views/my_agency.py": ["agency02"],
+    "views/verification.py": ["dabir"],
+    "views/users.py": ["admin"],
+    "views/account.py": ["chair", "agency02", "dabir", "admin"],
+}
+
+
+def test_every_page_has_a_user_in_the_render_test() -> None:
+    assert sorted(PAGE_USERS) == VIEWS
+
+
+@pytest.mark.parametrize(
+    ("page", "username"), [(p, u) for p, users in PAGE_USERS.items() for u in users]
+)
+def test_every_page_renders_without_exception_for_its_roles(
+    make_app: Callable[[str], AppTest], seeded_url: str, page: str, username: str | None
 ) -> None:
     at = make_app(seeded_url).run()
+    if username:
+        sign_in(at, username)
     at.switch_page(page).run()
     assert not at.exception
+    assert not at.error, [e.value for e in at.error]
 
 
 def test_opens_on_the_7th_meeting_with_its_14_resolutions(

@@ -1,0 +1,65 @@
+"""«بررسی گزارش‌ها» through AppTest: the secretariat rules on a claim."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data_layer.db import read_session
+from data_layer.models import Assignment
+from tests.views.conftest import page_html, sign_in
+
+
+@pytest.fixture
+def secretariat(make_app: Callable[[str], AppTest], seeded_url: str) -> AppTest:
+    return sign_in(make_app(seeded_url).run(), "dabir", then="views/verification.py")
+
+
+def _first_form(at: AppTest) -> tuple[int, int]:
+    key = next(str(k) for k in at.session_state if str(k).startswith("verdict_"))
+    _, asg_id, version = key.split("_")
+    return int(asg_id), int(version)
+
+
+def _submit(at: AppTest, asg_id: int, version: int) -> None:
+    at.button(key=f"FormSubmitter:verify_{asg_id}_{version}-ثبت").click().run()
+
+
+def test_the_secretariat_lands_on_pending_claims(secretariat: AppTest) -> None:
+    assert "بررسی گزارش دستگاه‌ها" in page_html(secretariat)
+    assert secretariat.metric[0].value != "۰"
+
+
+def test_rejecting_without_a_reason_is_refused(secretariat: AppTest, seeded_url: str) -> None:
+    asg_id, version = _first_form(secretariat)
+    secretariat.radio(key=f"verdict_{asg_id}_{version}").set_value("rejected")
+    _submit(secretariat, asg_id, version)
+    assert any("دلیل" in e.value for e in secretariat.error)
+    with read_session(seeded_url) as s:
+        row = s.get(Assignment, asg_id)
+        assert row is not None and (row.verification, row.version) == ("unverified", version)
+
+
+def test_rejecting_with_a_reason_returns_the_row_to_the_agency(
+    secretariat: AppTest, seeded_url: str
+) -> None:
+    asg_id, version = _first_form(secretariat)
+    secretariat.radio(key=f"verdict_{asg_id}_{version}").set_value("rejected")
+    secretariat.text_input(key=f"note_{asg_id}_{version}").input("صورتجلسه پیوست نشده است.")
+    _submit(secretariat, asg_id, version)
+    assert not secretariat.error
+    assert any("رد شده" in s.value for s in secretariat.success)
+    with read_session(seeded_url) as s:
+        row = s.get(Assignment, asg_id)
+        assert row is not None
+        assert (row.verification, row.verification_note) == ("rejected", "صورتجلسه پیوست نشده است.")
+    # The claim left the pending list.
+    assert f"verdict_{asg_id}_" not in " ".join(map(str, secretariat.session_state))
+
+
+def test_marking_everything_seen_clears_the_new_flags(secretariat: AppTest) -> None:
+    secretariat.button(key="mark_seen").click().run()
+    assert not secretariat.exception
+    assert secretariat.metric[1].value == "۰"

@@ -1,0 +1,355 @@
+"""دستگاه من: an agency's liaison reports on its own rows (a quick table and a full form)."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from data_layer.commands.assignments import (
+    EVIDENCE_TYPES,
+    AssignmentChanges,
+    RowUpdate,
+    add_evidence,
+    update_assignment,
+    update_assignments,
+    withdraw_evidence,
+)
+from data_layer.config import get_settings
+from data_layer.db import read_session
+from data_layer.errors import ConflictError, UserFacingError, ValidationError
+from data_layer.jalali import (
+    format_jalali,
+    format_jalali_datetime,
+    format_number,
+    local_today,
+)
+from data_layer.jalali import to_fa_digits as fa
+from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS, VERIFICATION_LABELS
+from data_layer.models import Role, Verification
+from data_layer.queries import assignments as qa
+from ui.history import timeline_html
+from ui.session import acting, require_actor
+from ui.status import chip
+from ui.theme import page_title
+
+url = get_settings().database_url
+actor = require_actor(url, {Role.AGENCY_EDITOR})
+assert actor.agency_id is not None
+today = local_today()
+SNAPSHOT = f"my_rows_{actor.agency_id}"
+FLASH = "my_agency_flash"
+LABEL_TO_STATUS = {label: code for code, label in STATUS_LABELS.items()}
+
+
+def load_snapshot() -> pd.DataFrame:
+    """The rows as this form opened them: their versions guard against lost edits."""
+    with read_session(url) as s:
+        rows = qa.agency_assignments(s, actor.agency_id, today)  # type: ignore[arg-type]
+    st.session_state[SNAPSHOT] = rows
+    st.session_state[f"{SNAPSHOT}_at"] = pd.Timestamp.now(tz="UTC").to_pydatetime()
+    st.session_state["editor_generation"] = st.session_state.get("editor_generation", 0) + 1
+    return rows
+
+
+def row_label(r: pd.Series) -> str:
+    """«جلسه ۷، مصوبه ۱۰ — text…» for pickers and messages."""
+    text = r["resolution_text"]
+    short = text if len(text) < 70 else text[:68] + "…"
+    return f"جلسه {fa(r['meeting_number'])}، مصوبه {fa(r['resolution_number'])} — {short}"
+
+
+def show_errors(err: ValidationError, rows: pd.DataFrame) -> None:
+    """Each problem with the row it belongs to."""
+    labels = {int(r["id"]): row_label(r) for _, r in rows.iterrows()}
+    lines = [
+        f"- {labels.get(e.row, '')}: {e.message}" if e.row else f"- {e.message}" for e in err.errors
+    ]
+    st.error("چیزی ذخیره نشد؛ این موارد را اصلاح کنید:\n" + "\n".join(lines))
+
+
+def after_save(message: str) -> None:
+    """Reload the rows, keep a message for the next run, and rerun."""
+    st.session_state[FLASH] = message
+    st.session_state.pop(SNAPSHOT, None)
+    st.cache_data.clear()  # the resolutions screen must show the new state
+    st.rerun()
+
+
+rows = st.session_state.get(SNAPSHOT)
+if rows is None:
+    rows = load_snapshot()
+agency = rows["agency"].iloc[0] if not rows.empty else ""
+page_title(
+    f"دستگاه من — {agency}",
+    f"{actor.full_name} · امروز {format_jalali(today)}",
+    "ردیف‌های نمونه وضعیت ساختگی دارند." if bool(rows["is_sample"].any()) else None,
+)
+flash = st.session_state.pop(FLASH, None)
+if flash:
+    st.success(flash)
+if rows.empty:
+    st.info("هنوز مصوبه‌ای به دستگاه شما سپرده نشده است.")
+    st.stop()
+
+returned = rows[rows["verification"] == Verification.REJECTED.value]
+late = rows[rows["overdue"]]
+stale = rows[
+    rows["reported_at"].isna()
+    | (
+        pd.to_datetime(rows["reported_at"], utc=True)
+        < pd.Timestamp.now(tz="UTC") - pd.Timedelta(days=30)
+    )
+]
+c = st.columns(4)
+c[0].metric("ردیف‌های دستگاه", format_number(len(rows)))
+c[1].metric("برگشت‌خورده از دبیرخانه", format_number(len(returned)))
+c[2].metric(OVERDUE_LABEL, format_number(len(late)))
+c[3].metric("بدون گزارش در ۳۰ روز اخیر", format_number(len(stale)))
+loaded_at = st.session_state.get(f"{SNAPSHOT}_at")
+top = st.columns([3, 1])
+top[0].caption(
+    f"ردیف‌ها در {format_jalali_datetime(loaded_at)} خوانده شده‌اند. اگر همکار دیگری در این فاصله"
+    " ذخیره کرده باشد، ذخیرهٔ شما رد می‌شود تا چیزی از دست نرود."
+)
+if top[1].button("خواندن دوباره", icon=":material/refresh:", key="reload_rows"):
+    load_snapshot()
+    st.rerun()
+
+quick, detail = st.tabs(["ویرایش سریع (جدول)", "فرم کامل یک ردیف"])
+
+# --- quick table -----------------------------------------------------------------------
+
+with quick:
+    st.caption(
+        "مانند اکسل: خانه‌ها را ویرایش کنید و در پایان «ذخیرهٔ همهٔ تغییرات» را بزنید. همه با هم"
+        " ذخیره می‌شوند یا هیچ‌کدام. برای تغییر تاریخی که قبلاً ثبت شده، دلیل آن را بنویسید."
+    )
+    # The grid lays columns out left to right: the reader's first column goes last.
+    view = pd.DataFrame(
+        {
+            "دلیل تغییر تاریخ": [""] * len(rows),
+            "تاریخ برنامه": [format_jalali(d) if pd.notna(d) else "" for d in rows["planned_date"]],
+            "گام بعدی": rows["next_step"].tolist(),
+            "اقدامات انجام‌شده": rows["done_text"].tolist(),
+            "پیشرفت ٪": rows["progress"].astype(int).tolist(),
+            "وضعیت": [STATUS_LABELS[s] for s in rows["status"]],
+            "تأیید دبیرخانه": [VERIFICATION_LABELS[v] for v in rows["verification"]],
+            "تأخیر": [OVERDUE_LABEL if o else "" for o in rows["overdue"]],
+            "مصوبه": [
+                f"جلسه {fa(m)}، مصوبه {fa(n)} — {t}"
+                for m, n, t in zip(
+                    rows["meeting_number"],
+                    rows["resolution_number"],
+                    rows["resolution_text"],
+                    strict=True,
+                )
+            ],
+        },
+        index=rows["id"].astype(int).tolist(),
+    )
+    disabled = ["تأیید دبیرخانه", "تأخیر", "مصوبه"]
+    edited = st.data_editor(
+        view,
+        key=f"quick_editor_{st.session_state.get('editor_generation', 0)}",
+        hide_index=True,
+        disabled=disabled,
+        num_rows="fixed",
+        width="stretch",
+        # Pixel widths that fit 1366 px: the grid would otherwise open scrolled to
+        # its left end, away from the resolution column a Persian reader starts with.
+        column_config={
+            "دلیل تغییر تاریخ": st.column_config.TextColumn(width=120),
+            "تاریخ برنامه": st.column_config.TextColumn(help="مثلاً ۱۴۰۵/۱۰/۱۵", width=95),
+            "گام بعدی": st.column_config.TextColumn(width=150),
+            "اقدامات انجام‌شده": st.column_config.TextColumn(width=180),
+            "پیشرفت ٪": st.column_config.NumberColumn(min_value=0, max_value=100, step=1, width=70),
+            "وضعیت": st.column_config.SelectboxColumn(
+                options=list(STATUS_LABELS.values()), required=True, width=130
+            ),
+            "تأیید دبیرخانه": st.column_config.TextColumn(width=110),
+            "تأخیر": st.column_config.TextColumn(width=80),
+            "مصوبه": st.column_config.TextColumn(width=265),
+        },
+    )
+    if st.button("ذخیرهٔ همهٔ تغییرات", type="primary", key="save_quick"):
+        updates: list[RowUpdate] = []
+        for asg_id, new in edited.iterrows():
+            old = view.loc[asg_id]
+            changed: dict[str, Any] = {}
+            if new["وضعیت"] != old["وضعیت"]:
+                changed["status"] = LABEL_TO_STATUS.get(new["وضعیت"], new["وضعیت"])
+            if new["پیشرفت ٪"] != old["پیشرفت ٪"]:
+                changed["progress"] = "" if pd.isna(new["پیشرفت ٪"]) else new["پیشرفت ٪"]
+            if (new["اقدامات انجام‌شده"] or "") != (old["اقدامات انجام‌شده"] or ""):
+                changed["done_text"] = new["اقدامات انجام‌شده"] or ""
+            if (new["گام بعدی"] or "") != (old["گام بعدی"] or ""):
+                changed["next_step"] = new["گام بعدی"] or ""
+            if (new["تاریخ برنامه"] or "") != old["تاریخ برنامه"]:
+                changed["planned_date"] = new["تاریخ برنامه"] or ""
+            if new["دلیل تغییر تاریخ"]:
+                changed["reschedule_reason"] = new["دلیل تغییر تاریخ"]
+            if changed:
+                version = int(rows.set_index("id").loc[asg_id, "version"])
+                updates.append(RowUpdate(int(asg_id), version, AssignmentChanges(**changed)))
+        if not updates:
+            st.info("تغییری در جدول نیست.")
+        else:
+            try:
+                with acting(url) as (session, who):
+                    n = update_assignments(session, actor=who, updates=updates)
+            except ValidationError as e:
+                show_errors(e, rows)
+            except ConflictError as e:
+                st.error(e.message)
+                st.info(
+                    "«خواندن دوباره» را بزنید تا مقادیر تازه را ببینید،"
+                    " سپس تغییرات را دوباره وارد کنید."
+                )
+            except UserFacingError as e:
+                st.error(e.message)
+            else:
+                after_save(f"{format_number(n)} ردیف ذخیره شد.")
+
+# --- one row in full -------------------------------------------------------------------
+
+with detail:
+    labels = {int(r["id"]): row_label(r) for _, r in rows.iterrows()}
+    by_id = rows.set_index("id")
+    chosen = st.selectbox("ردیف", list(labels), format_func=labels.__getitem__, key="detail_row")
+    r = by_id.loc[chosen]
+    version = int(r["version"])
+    st.markdown(
+        f'<div class="side-by-side"><b>وضعیت گزارش‌شده:</b> {chip(r["status"])}'
+        f" <b>تأیید دبیرخانه:</b> {escape(VERIFICATION_LABELS[r['verification']])}"
+        + (f" — {escape(r['verification_note'])}" if r["verification_note"] else "")
+        + (f' <span class="badge badge-late">{OVERDUE_LABEL}</span>' if r["overdue"] else "")
+        + "</div>",
+        unsafe_allow_html=True,
+    )
+    st.markdown(f"**متن مصوبه:** {escape(r['resolution_text'])}")
+    moves = int(r["reschedule_count"])
+    if pd.notna(r["first_planned_date"]):
+        st.caption(
+            f"نخستین تاریخ برنامه: {format_jalali(r['first_planned_date'])}"
+            + (f" — {fa(moves)} بار تغییر کرده است" if moves else "")
+        )
+    k = f"{chosen}_{version}"  # new widgets (fresh values) whenever the row changes
+    with st.form(f"row_form_{k}"):
+        a, b = st.columns(2)
+        status = a.selectbox(
+            "وضعیت",
+            list(STATUS_LABELS),
+            index=list(STATUS_LABELS).index(r["status"]),
+            format_func=STATUS_LABELS.__getitem__,
+            key=f"f_status_{k}",
+        )
+        progress = b.number_input(
+            "پیشرفت ٪",
+            min_value=0,
+            max_value=100,
+            step=5,
+            value=int(r["progress"]),
+            key=f"f_progress_{k}",
+        )
+        done_text = st.text_area("اقدامات انجام‌شده", value=r["done_text"], key=f"f_done_{k}")
+        next_step = st.text_area("گام بعدی", value=r["next_step"], key=f"f_next_{k}")
+        a, b = st.columns(2)
+        planned = a.text_input(
+            "تاریخ برنامه‌ریزی‌شده برای اتمام",
+            value=format_jalali(r["planned_date"]) if pd.notna(r["planned_date"]) else "",
+            placeholder="۱۴۰۵/۱۰/۱۵",
+            key=f"f_planned_{k}",
+        )
+        reason = b.text_input("دلیل تغییر تاریخ (اگر تاریخ را عوض می‌کنید)", key=f"f_reason_{k}")
+        link = st.text_input("پیوند مستند (اختیاری)", value=r["evidence_url"], key=f"f_link_{k}")
+        submitted = st.form_submit_button("ذخیرهٔ این ردیف", type="primary")
+    if submitted:
+        old_planned = format_jalali(r["planned_date"]) if pd.notna(r["planned_date"]) else ""
+        changes = AssignmentChanges(
+            status=status,
+            progress=progress,
+            done_text=done_text,
+            next_step=next_step,
+            planned_date=planned if planned.strip() != old_planned else None,
+            reschedule_reason=reason or None,
+            evidence_url=link,
+        )
+        try:
+            with acting(url) as (session, who):
+                saved = update_assignment(
+                    session,
+                    actor=who,
+                    assignment_id=chosen,
+                    expected_version=version,
+                    changes=changes,
+                )
+        except ValidationError as e:
+            show_errors(e, rows)
+        except ConflictError as e:
+            st.error(e.message)
+            st.info("«خواندن دوباره» را بزنید تا مقادیر تازه را ببینید.")
+        except UserFacingError as e:
+            st.error(e.message)
+        else:
+            after_save("ردیف ذخیره شد." if saved else "تغییری نبود؛ چیزی ذخیره نشد.")
+
+    st.markdown("##### مستندات")
+    allowed = ", ".join(e.lstrip(".") for e in EVIDENCE_TYPES)
+    upload = st.file_uploader(
+        f"بارگذاری سند یا عکس ({allowed}؛ حداکثر ۵ مگابایت)",
+        key=f"upload_{chosen}",
+    )
+    if upload is not None and st.button("افزودن مستند", key=f"add_evidence_{chosen}"):
+        try:
+            with acting(url) as (session, who):
+                add_evidence(
+                    session,
+                    actor=who,
+                    assignment_id=chosen,
+                    filename=upload.name,
+                    content=upload.getvalue(),
+                )
+        except UserFacingError as e:
+            st.error(e.message)
+        else:
+            after_save(f"مستند «{upload.name}» افزوده شد.")
+    with read_session(url) as s:
+        files = qa.assignment_evidence(s, chosen)
+        history = qa.assignment_history(s, chosen)
+    for _, f in files.iterrows():
+        cols = st.columns([3, 1, 2])
+        state = " (پس گرفته شده)" if f["withdrawn"] else ""
+        cols[0].markdown(
+            f"{escape(f['filename'])}{state} —"
+            f" {format_number(round(f['size_bytes'] / 1024))} کیلوبایت،"
+            f" {format_jalali_datetime(f['uploaded_at'])}"
+        )
+        if not f["withdrawn"]:
+            with read_session(url) as s:
+                blob = qa.evidence_file(s, int(f["id"]))
+            if blob:
+                cols[1].download_button(
+                    "دریافت", blob[2], file_name=blob[0], mime=blob[1], key=f"dl_{f['id']}"
+                )
+            why = cols[2].text_input(
+                "دلیل پس‌گرفتن",
+                key=f"why_{f['id']}",
+                label_visibility="collapsed",
+                placeholder="دلیل پس‌گرفتن",
+            )
+            if cols[2].button("پس‌گرفتن", key=f"withdraw_{f['id']}"):
+                try:
+                    with acting(url) as (session, who):
+                        withdraw_evidence(session, actor=who, evidence_id=int(f["id"]), reason=why)
+                except UserFacingError as e:
+                    st.error(e.message)
+                else:
+                    after_save("مستند پس گرفته شد؛ در تاریخچه می‌ماند.")
+    if files.empty:
+        st.caption("هنوز مستندی بارگذاری نشده است.")
+
+    st.markdown("##### تاریخچهٔ تغییرات")
+    st.markdown(timeline_html(history), unsafe_allow_html=True)

@@ -1,0 +1,33 @@
+"""ورود: sign in with a username and password."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from data_layer import auth
+from data_layer.config import get_settings
+from data_layer.errors import UserFacingError
+from ui.session import GO_HOME, TOKEN_KEY
+from ui.theme import page_title
+
+url = get_settings().database_url
+page_title(
+    "ورود به سامانه", "کارشناسان رابط دستگاه‌ها، دبیرخانه و مدیر سامانه از اینجا وارد می‌شوند."
+)
+
+with st.form("sign_in", border=True):
+    username = st.text_input("نام کاربری", key="sign_in_username", autocomplete="username")
+    password = st.text_input(
+        "گذرواژه", type="password", key="sign_in_password", autocomplete="current-password"
+    )
+    submitted = st.form_submit_button("ورود", type="primary")
+
+if submitted:
+    try:
+        actor, token = auth.sign_in_url(url, username=username, password=password)
+    except UserFacingError as e:
+        st.error(e.message)
+    else:
+        st.session_state[TOKEN_KEY] = token
+        st.session_state[GO_HOME] = True
+        st.rerun()  # the navigation is rebuilt for this role and opens its home page

@@ -1,0 +1,105 @@
+"""کاربران: the administrator creates accounts, resets passwords, (de)activates."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from data_layer import auth
+from data_layer.config import get_settings
+from data_layer.db import read_session
+from data_layer.errors import UserFacingError
+from data_layer.jalali import format_jalali_datetime
+from data_layer.labels import ROLE_LABELS
+from data_layer.models import Role
+from data_layer.queries.agencies import list_agencies
+from ui.session import acting, require_actor
+from ui.theme import page_title
+
+url = get_settings().database_url
+actor = require_actor(url, {Role.ADMIN})
+page_title("کاربران", "حساب‌های کاربری، نقش‌ها و دستگاه هر کارشناس رابط")
+
+with read_session(url) as s:
+    users = pd.DataFrame(auth.list_users(s))
+    agencies = list_agencies(s)
+agency_names = dict(zip(agencies["id"].astype(int), agencies["short_name"], strict=True))
+
+shown = pd.DataFrame(
+    {
+        "آخرین ورود": [format_jalali_datetime(t) for t in users["last_login_at"]],
+        "وضعیت": [
+            ("فعال" if a else "غیرفعال") + (" · قفل" if pd.notna(lock) and lock is not None else "")
+            for a, lock in zip(users["active"], users["locked_until"], strict=True)
+        ],
+        "دستگاه": users["agency"].fillna("—"),
+        "نقش": [ROLE_LABELS.get(r, r) for r in users["role"]],
+        "نام": users["full_name"],
+        "نام کاربری": users["username"],
+    }
+)
+st.dataframe(shown, hide_index=True, width="stretch")
+
+new_tab, reset_tab, active_tab = st.tabs(["حساب تازه", "بازنشانی گذرواژه", "فعال / غیرفعال"])
+labels = {int(u["id"]): f"{u['full_name']} ({u['username']})" for _, u in users.iterrows()}
+
+with new_tab, st.form("new_user"):
+    a, b = st.columns(2)
+    username = a.text_input("نام کاربری (حروف لاتین کوچک، رقم، . _ -)", key="nu_username")
+    full_name = b.text_input("نام و نام خانوادگی", key="nu_full_name")
+    role = a.selectbox("نقش", list(ROLE_LABELS), format_func=ROLE_LABELS.__getitem__, key="nu_role")
+    agency = b.selectbox(
+        "دستگاه (فقط برای کارشناس رابط)",
+        [None, *agency_names],
+        format_func=lambda i: "—" if i is None else agency_names[i],
+        key="nu_agency",
+    )
+    password = st.text_input(
+        "گذرواژه (خالی بگذارید تا ساخته شود)", type="password", key="nu_password"
+    )
+    if st.form_submit_button("ساخت حساب", type="primary"):
+        try:
+            with acting(url) as (session, who):
+                user, plain = auth.create_user(
+                    session,
+                    actor=who,
+                    username=username,
+                    full_name=full_name,
+                    role=role,
+                    agency_id=agency,
+                    password=password or None,
+                )
+                created = user.username
+        except UserFacingError as e:
+            st.error(e.message)
+        else:
+            st.success(
+                f"حساب «{created}» ساخته شد. این گذرواژه فقط همین یک بار نشان داده می‌شود؛"
+                " کاربر باید در نخستین ورود آن را عوض کند."
+            )
+            st.code(plain, language=None)
+
+with reset_tab:
+    target = st.selectbox("کاربر", list(labels), format_func=labels.__getitem__, key="reset_user")
+    if st.button("ساخت گذرواژهٔ تازه", key="reset_go"):
+        try:
+            with acting(url) as (session, who):
+                plain = auth.reset_password(session, actor=who, user_id=target)
+        except UserFacingError as e:
+            st.error(e.message)
+        else:
+            st.success("گذرواژهٔ تازه (فقط همین یک بار نشان داده می‌شود):")
+            st.code(plain, language=None)
+
+with active_tab:
+    target = st.selectbox("کاربر", list(labels), format_func=labels.__getitem__, key="active_user")
+    is_active = bool(users.set_index("id").loc[target, "active"])
+    label = "غیرفعال کردن" if is_active else "فعال کردن"
+    if st.button(label, key="active_go"):
+        try:
+            with acting(url) as (session, who):
+                auth.set_user_active(session, actor=who, user_id=target, active=not is_active)
+        except UserFacingError as e:
+            st.error(e.message)
+        else:
+            st.rerun()
