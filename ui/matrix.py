@@ -67,6 +67,10 @@ def matrix_html(
                 tds.append('<td class="none" title="مسوول این مصوبه نیست">·</td>')
                 continue
             classes = ["cell"]
+            if r["verification"] in ("document_seen", "field_verified"):
+                classes.append("v-ok")
+            elif r["verification"] == "rejected":
+                classes.append("v-rejected")
             if r["overdue"]:
                 classes.append("late")
             if visible_ids is not None and int(r["id"]) not in visible_ids:

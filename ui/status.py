@@ -37,5 +37,7 @@ def legend_html() -> str:
     chips = " ".join(chip(s) for s in STATUS_LABELS)
     return (
         f'<div class="legend"><span>راهنما:</span> {chips} '
-        f'<span class="late-mark">{OVERDUE_LABEL} (کادر قرمز)</span></div>'
+        f'<span class="late-mark">{OVERDUE_LABEL} (کادر قرمز)</span>'
+        '<span class="v-ok-mark">تأییدشدهٔ دبیرخانه (زیرخط)</span>'
+        '<span class="v-rejected-mark">ردشدهٔ دبیرخانه (خط‌خورده)</span></div>'
     )
