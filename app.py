@@ -9,7 +9,7 @@ from data_layer.bootstrap import prepare_database
 from data_layer.config import get_settings
 from data_layer.db import read_session
 from data_layer.models import Role
-from ui.session import GO_HOME, NOTICE_KEY, current_actor
+from ui.session import NOTICE_KEY, current_actor
 from ui.theme import apply_theme
 
 st.set_page_config(
@@ -37,7 +37,9 @@ role = actor.role if actor else None
 # request of a fresh process through its old pages/-folder mode, which sends a
 # deep link (/sign_in) to the page file without this script around it.
 PAGES: list[tuple[str, str, str, str, set[str] | None]] = [
+    ("views/overview.py", "نمای کلی", ":material/dashboard:", "overview", None),
     ("views/resolutions.py", "مصوبات", ":material/fact_check:", "resolutions", None),
+    ("views/projector.py", "حالت ارائه", ":material/slideshow:", "projector", None),
     ("views/my_agency.py", "دستگاه من", ":material/edit_note:", "my_agency", {Role.AGENCY_EDITOR}),
     (
         "views/verification.py",
@@ -47,23 +49,27 @@ PAGES: list[tuple[str, str, str, str, set[str] | None]] = [
         {Role.SECRETARIAT},
     ),
     ("views/users.py", "کاربران", ":material/group:", "users", {Role.ADMIN}),
+    (
+        "views/settings.py",
+        "تنظیمات",
+        ":material/tune:",
+        "settings",
+        {Role.SECRETARIAT, Role.ADMIN},
+    ),
 ]
-HOME = {Role.AGENCY_EDITOR: "my_agency", Role.SECRETARIAT: "verification", Role.ADMIN: "users"}
 
 visible = [p for p in PAGES if p[4] is None or role in p[4]]
 if actor is None:
     visible.append(("views/sign_in.py", "ورود", ":material/login:", "sign_in", None))
 else:
     visible.append(("views/account.py", "حساب من", ":material/person:", "account", None))
-# The resolutions screen is always the root URL, so a shared link never breaks;
-# right after signing in, people are sent to their role's own home page.
-pages = {
-    slug: st.Page(path, title=title, icon=icon, url_path=slug, default=slug == "resolutions")
+# The overview is the root URL and every role's landing page, so a shared link
+# never breaks; each role's own screens are one click away in the menu.
+pages = [
+    st.Page(path, title=title, icon=icon, url_path=slug, default=slug == "overview")
     for path, title, icon, slug, _ in visible
-}
-navigation = st.navigation(list(pages.values()), position="top")
-if st.session_state.pop(GO_HOME, False) and role in HOME:
-    st.switch_page(pages[HOME[role]])
+]
+navigation = st.navigation(pages, position="top")
 notice = st.session_state.pop(NOTICE_KEY, None)  # e.g. the sign-in has expired
 if notice:
     st.warning(notice)

@@ -430,9 +430,13 @@ class _SampleBuilder:
                 [Verification.UNVERIFIED, Verification.DOCUMENT_SEEN, Verification.FIELD_VERIFIED],
                 weights=[40, 40, 20],
             )[0]
+        link = ""
+        if progress and rng.random() < 0.3 + 0.5 * d:
+            link = f"https://asnad.ostan.example/namune/{rng.randrange(10_000, 99_999)}.pdf"
         return {
             "status": status.value,
             "progress": progress,
+            "evidence_url": link,
             "planned_date": planned,
             "first_planned_date": first,
             "reschedule_count": moves,

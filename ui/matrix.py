@@ -64,7 +64,7 @@ def matrix_html(
         for n in numbers:
             r = by_number.get(int(n))
             if r is None:
-                tds.append('<td class="none" title="مسوول این مصوبه نیست">·</td>')
+                tds.append('<td class="none" title="مسوول این مصوبه نیست">—</td>')
                 continue
             classes = ["cell"]
             if r["verification"] in ("document_seen", "field_verified"):
@@ -107,7 +107,7 @@ def resolution_list_html(resolutions: pd.DataFrame) -> str:
             f'<div class="o">مسوول پیگیری: {escape(r["owners_as_written"])}{due}</div></div>'
             f'<div class="p"><div class="bar"><span style="width:{share * 100:.0f}%"></span></div>'
             f'<div class="f">{format_number(done)} از {format_number(rows)} دستگاه انجام داده‌اند'
-            f" · میانگین پیشرفت {format_percent(r['mean_progress'])}</div></div>"
+            f" — میانگین پیشرفت {format_percent(r['mean_progress'])}</div></div>"
             "</div>"
         )
     return f'<div class="res-list">{"".join(items)}</div>'

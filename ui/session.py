@@ -15,7 +15,6 @@ from data_layer.permissions import Actor
 
 TOKEN_KEY = "auth_token"
 NOTICE_KEY = "auth_notice"
-GO_HOME = "go_home_after_sign_in"
 
 
 def current_actor(url: str) -> Actor | None:

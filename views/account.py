@@ -14,7 +14,7 @@ from ui.theme import page_title
 
 url = get_settings().database_url
 actor = require_actor(url, {r.value for r in Role})
-page_title("حساب من", f"{actor.full_name} · {ROLE_LABELS[actor.role]} · {actor.username}")
+page_title("حساب من", f"{actor.full_name} — {ROLE_LABELS[actor.role]} — {actor.username}")
 
 with st.form("change_password"):
     old = st.text_input("گذرواژهٔ فعلی", type="password", key="pw_old")

@@ -84,7 +84,7 @@ if rows is None:
 agency = rows["agency"].iloc[0] if not rows.empty else ""
 page_title(
     f"دستگاه من — {agency}",
-    f"{actor.full_name} · امروز {format_jalali(today)}",
+    f"{actor.full_name} — امروز {format_jalali(today)}",
     "ردیف‌های نمونه وضعیت ساختگی دارند." if bool(rows["is_sample"].any()) else None,
 )
 flash = st.session_state.pop(FLASH, None)

@@ -7,7 +7,7 @@ import streamlit as st
 from data_layer import auth
 from data_layer.config import get_settings
 from data_layer.errors import UserFacingError
-from ui.session import GO_HOME, TOKEN_KEY
+from ui.session import TOKEN_KEY
 from ui.theme import page_title
 
 url = get_settings().database_url
@@ -29,5 +29,5 @@ if submitted:
         st.error(e.message)
     else:
         st.session_state[TOKEN_KEY] = token
-        st.session_state[GO_HOME] = True
-        st.rerun()  # the navigation is rebuilt for this role and opens its home page
+        # The overview is everyone's home; the menu is rebuilt there for this role.
+        st.switch_page("views/overview.py")

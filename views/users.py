@@ -29,7 +29,7 @@ shown = pd.DataFrame(
     {
         "آخرین ورود": [format_jalali_datetime(t) for t in users["last_login_at"]],
         "وضعیت": [
-            ("فعال" if a else "غیرفعال") + (" · قفل" if pd.notna(lock) and lock is not None else "")
+            ("فعال" if a else "غیرفعال") + (" — قفل" if pd.notna(lock) and lock is not None else "")
             for a, lock in zip(users["active"], users["locked_until"], strict=True)
         ],
         "دستگاه": users["agency"].fillna("—"),

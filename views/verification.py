@@ -102,7 +102,7 @@ for _, r in shown.iloc[start : start + PAGE_SIZE].iterrows():
     asg_id, version = int(r["id"]), int(r["version"])
     with st.container(border=True):
         new = ' <span class="badge badge-sample">تازه</span>' if r["new"] else ""
-        late = f" · {OVERDUE_LABEL}" if r["overdue"] else ""
+        late = f" — {OVERDUE_LABEL}" if r["overdue"] else ""
         st.markdown(
             f"**{escape(r['agency'])}** — جلسه {fa(r['meeting_number'])}، مصوبه"
             f" {fa(r['resolution_number'])}{new}<br><small>{escape(r['resolution_text'])}</small>",
@@ -111,14 +111,14 @@ for _, r in shown.iloc[start : start + PAGE_SIZE].iterrows():
         st.markdown(
             f'<div class="side-by-side"><span>گزارش دستگاه:</span> {chip(r["status"])}'
             f" <span>پیشرفت {format_percent(r['progress'])}</span>"
-            f" <span>· بررسی دبیرخانه: {escape(VERIFICATION_LABELS[r['verification']])}</span>"
-            f" <span>· گزارش در {format_jalali_datetime(r['reported_at'])}{late}</span></div>",
+            f" <span>— بررسی دبیرخانه: {escape(VERIFICATION_LABELS[r['verification']])}</span>"
+            f" <span>— گزارش در {format_jalali_datetime(r['reported_at'])}{late}</span></div>",
             unsafe_allow_html=True,
         )
         if r["done_text"]:
             st.markdown(f"اقدامات: {escape(r['done_text'])}")
         planned = format_jalali(r["planned_date"]) if pd.notna(r["planned_date"]) else "—"
-        st.caption(f"گام بعدی: {r['next_step'] or '—'} · تاریخ برنامه: {planned}")
+        st.caption(f"گام بعدی: {r['next_step'] or '—'} — تاریخ برنامه: {planned}")
         if r["evidence_url"]:
             st.markdown(f"پیوند مستند: `{r['evidence_url']}`")
         if int(r["evidence_count"]):

@@ -107,15 +107,14 @@ def meeting_resolutions(session: Session, meeting_id: int) -> pd.DataFrame:
 
 
 def _row_filters(
-    meeting_id: int,
+    meeting_id: int | None,
     today: date,
     agency_ids: Sequence[int] | None,
     statuses: Sequence[str] | None,
 ) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = [
-        col(Resolution.meeting_id) == meeting_id,
-        col(Assignment.withdrawn) == False,  # noqa: E712
-    ]
+    where: list[ColumnElement[bool]] = [col(Assignment.withdrawn) == False]  # noqa: E712
+    if meeting_id is not None:
+        where.append(col(Resolution.meeting_id) == meeting_id)
     if agency_ids:
         where.append(col(Assignment.agency_id).in_(list(agency_ids)))
     if statuses:
@@ -153,6 +152,7 @@ def follow_up_matrix(
             col(Assignment.reported_at),
             col(Assignment.is_sample),
             col(Agency.is_sample).label("agency_is_sample"),
+            col(Assignment.done_text),
         )
         .join(Resolution, col(Resolution.id) == col(Assignment.resolution_id))
         .join(Agency, col(Agency.id) == col(Assignment.agency_id))
@@ -176,6 +176,7 @@ def follow_up_matrix(
             "reported_at",
             "is_sample",
             "agency_is_sample",
+            "done_text",
         ],
     )
     df["overdue"] = df["overdue"].astype(bool)
@@ -184,11 +185,12 @@ def follow_up_matrix(
 
 def agency_status_summary(
     session: Session,
-    meeting_id: int,
+    meeting_id: int | None,
     today: date,
     agency_ids: Sequence[int] | None = None,
 ) -> pd.DataFrame:
-    """Per agency, its rows in a meeting counted by status, plus overdue; worst first."""
+    """Per agency, its rows (of one meeting, or all) counted by status, plus overdue;
+    worst first."""
 
     def count_status(status: AssignmentStatus) -> ColumnElement[Any]:
         return func.sum(case((col(Assignment.status) == status.value, 1), else_=0))

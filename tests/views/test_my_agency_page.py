@@ -87,13 +87,14 @@ def test_a_stale_form_is_refused_and_shows_who_saved(liaison: AppTest, seeded_ur
             actor=colleague,
             assignment_id=chosen,
             expected_version=_row(seeded_url, chosen).version,
-            changes=AssignmentChanges(progress=40, status="in_progress"),
+            changes=AssignmentChanges(next_step="پیگیری همکار از فرمانداری", status="in_progress"),
         )
     theirs = _row(seeded_url, chosen)
     liaison.number_input(key=f"f_progress_{k}").set_value(90)
     liaison.selectbox(key=f"f_status_{k}").set_value("in_progress")
     liaison.button(key=f"FormSubmitter:row_form_{k}-ذخیرهٔ این ردیف").click().run()
-    assert any("ذخیره نشد" in e.value and "آموزش و پرورش" in e.value for e in liaison.error)
+    errors = [e.value for e in liaison.error]
+    assert any("ذخیره نشد" in e and "آموزش و پرورش" in e for e in errors), errors
     assert _row(seeded_url, chosen).model_dump() == theirs.model_dump()
 
 

@@ -11,6 +11,8 @@ from streamlit.testing.v1 import AppTest
 from data_layer.seed_data import MEETING_7
 from tests.views.conftest import VIEWS, sign_in
 
+RESOLUTIONS = "views/resolutions.py"
+
 
 def _html(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
@@ -25,6 +27,9 @@ def _matrix_rows(at: AppTest) -> list[str]:
 
 # Who opens each page (None: nobody signed in). A new page must be added here.
 PAGE_USERS = {
+    "views/overview.py": [None, "chair", "agency02", "dabir", "admin"],
+    "views/projector.py": [None, "chair"],
+    "views/settings.py": ["dabir", "admin"],
     "views/resolutions.py": [None, "chair", "agency02", "dabir", "admin"],
     "views/sign_in.py": [None],
     "views/my_agency.py": ["agency02"],
@@ -55,7 +60,7 @@ def test_every_page_renders_without_exception_for_its_roles(
 def test_opens_on_the_7th_meeting_with_its_14_resolutions(
     make_app: Callable[[str], AppTest], seeded_url: str
 ) -> None:
-    at = make_app(seeded_url).run()
+    at = make_app(seeded_url).run().switch_page(RESOLUTIONS).run()
     assert not at.exception
     html = _html(at)
     assert "پیگیری مصوبات جلسه ۷" in html
@@ -71,7 +76,7 @@ def test_opens_on_the_7th_meeting_with_its_14_resolutions(
 def test_choosing_a_sample_meeting_shows_it_and_says_it_is_sample(
     make_app: Callable[[str], AppTest], seeded_url: str
 ) -> None:
-    at = make_app(seeded_url).run()
+    at = make_app(seeded_url).run().switch_page(RESOLUTIONS).run()
     meeting_6 = next(o for o in at.selectbox(key="meeting").options if "جلسه ۶" in o)
     at.selectbox(key="meeting").select(meeting_6).run()
     assert not at.exception
@@ -83,7 +88,7 @@ def test_choosing_a_sample_meeting_shows_it_and_says_it_is_sample(
 def test_agency_filter_leaves_one_row_with_its_own_counts(
     make_app: Callable[[str], AppTest], seeded_url: str
 ) -> None:
-    at = make_app(seeded_url).run()
+    at = make_app(seeded_url).run().switch_page(RESOLUTIONS).run()
     at.multiselect(key="agencies").select("آموزش و پرورش").run()
     assert not at.exception
     rows = _matrix_rows(at)
@@ -96,7 +101,7 @@ def test_agency_filter_leaves_one_row_with_its_own_counts(
 def test_status_filter_dims_every_cell_of_another_status(
     make_app: Callable[[str], AppTest], seeded_url: str
 ) -> None:
-    at = make_app(seeded_url).run()
+    at = make_app(seeded_url).run().switch_page(RESOLUTIONS).run()
     at.multiselect(key="statuses").select("done").run()
     assert not at.exception
     cells = re.findall(r'<td class="(cell[^"]*)"[^>]*data-status="(\w+)"', _html(at))
@@ -108,7 +113,7 @@ def test_status_filter_dims_every_cell_of_another_status(
 def test_overdue_filter_keeps_only_agencies_with_late_rows(
     make_app: Callable[[str], AppTest], seeded_url: str
 ) -> None:
-    at = make_app(seeded_url).run()
+    at = make_app(seeded_url).run().switch_page(RESOLUTIONS).run()
     at.multiselect(key="statuses").select("overdue").run()
     assert not at.exception
     for row in _matrix_rows(at):
@@ -118,7 +123,7 @@ def test_overdue_filter_keeps_only_agencies_with_late_rows(
 def test_minutes_only_database_badges_only_the_illustrative_member_list(
     make_app: Callable[[str], AppTest], minutes_url: str
 ) -> None:
-    at = make_app(minutes_url).run()
+    at = make_app(minutes_url).run().switch_page(RESOLUTIONS).run()
     assert not at.exception
     html = _html(at)
     assert "فهرست دستگاه‌های عضو نمونه است" in html
@@ -131,6 +136,6 @@ def test_minutes_only_database_badges_only_the_illustrative_member_list(
 def test_an_empty_database_says_what_is_missing(
     make_app: Callable[[str], AppTest], db_url: str
 ) -> None:
-    at = make_app(db_url).run()
+    at = make_app(db_url).run().switch_page(RESOLUTIONS).run()
     assert not at.exception
     assert any("هنوز جلسه‌ای ثبت نشده است" in i.value for i in at.info)

@@ -1,0 +1,113 @@
+"""Altair charts with Persian labels, the Vazirmatn font and Jalali time labels."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from data_layer.jalali import JALALI_MONTHS, format_number, to_fa_digits, to_jalali
+from data_layer.labels import STATUS_LABELS
+
+FONT = "Vazirmatn, Tahoma, 'DejaVu Sans', sans-serif"
+# A Vega expression that writes an axis label's digits in Persian.
+FA_DIGITS_EXPR = "datum.label"
+for _ascii, _fa in zip("0123456789", "۰۱۲۳۴۵۶۷۸۹", strict=True):
+    FA_DIGITS_EXPR = f"replace({FA_DIGITS_EXPR}, /{_ascii}/g, '{_fa}')"
+
+STATUS_COLORS = {
+    "done": "#1b7f3b",
+    "in_progress": "#1f5fbf",
+    "needs_follow_up": "#f5c542",
+    "blocked": "#b3261e",
+    "not_started": "#c7ccd3",
+}
+
+
+def _style(chart: alt.Chart | alt.LayerChart) -> alt.Chart | alt.LayerChart:
+    """One font everywhere; the legend on top, right-aligned, read right to left."""
+    return (
+        chart.configure(font=FONT)
+        .configure_axis(labelFont=FONT, titleFont=FONT, labelFontSize=13, titleFontSize=13)
+        .configure_legend(
+            labelFont=FONT,
+            titleFont=FONT,
+            labelFontSize=13,
+            orient="top-right",
+            direction="horizontal",
+            title=None,
+        )
+        .configure_view(strokeWidth=0)
+    )
+
+
+def status_by_agency(summary: pd.DataFrame) -> alt.Chart | alt.LayerChart:
+    """Each agency's rows as one bar, split by status (first status on the right)."""
+    statuses = list(STATUS_COLORS)
+    long = summary.melt(
+        id_vars=["agency"], value_vars=statuses, var_name="status", value_name="count"
+    )
+    long["وضعیت"] = long["status"].map(STATUS_LABELS)
+    long["order"] = long["status"].map({s: i for i, s in enumerate(statuses)})
+    long["ردیف‌ها"] = long["count"].map(format_number)
+    labels = [STATUS_LABELS[s] for s in statuses]
+    chart = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            # Reversed x: bars grow from the right, as a Persian reader expects.
+            x=alt.X(
+                "count:Q", stack="normalize", title=None, axis=None, scale=alt.Scale(reverse=True)
+            ),
+            y=alt.Y(
+                "agency:N",
+                sort=list(summary["agency"]),
+                title=None,
+                axis=alt.Axis(orient="right", labelLimit=220),
+            ),
+            color=alt.Color(
+                "وضعیت:N",
+                scale=alt.Scale(domain=labels, range=[STATUS_COLORS[s] for s in statuses]),
+                # Vega lays legend entries left to right: list them reversed.
+                legend=alt.Legend(values=list(reversed(labels))),
+            ),
+            order=alt.Order("order:Q"),
+            tooltip=["agency:N", "وضعیت:N", "ردیف‌ها:N"],
+        )
+        .properties(height=max(180, 22 * len(summary)))
+    )
+    return _style(chart)
+
+
+def completions_by_month(daily: pd.DataFrame) -> alt.Chart | alt.LayerChart:
+    """Rows completed per Jalali month; labels computed here, not Vega's Gregorian axis."""
+    if daily.empty:
+        frame = pd.DataFrame({"month": [], "label": [], "completed": []})
+    else:
+        j = [to_jalali(d) for d in daily["changed_on"]]
+        frame = pd.DataFrame(
+            {
+                "month": [f"{x.year:04d}-{x.month:02d}" for x in j],
+                "label": [f"{JALALI_MONTHS[x.month - 1]} {to_fa_digits(x.year)}" for x in j],
+                "completed": daily["completed"].astype(int),
+            }
+        )
+        frame = frame.groupby(["month", "label"], as_index=False)["completed"].sum()
+        frame = frame.sort_values("month").tail(12)
+    frame["تعداد"] = frame["completed"].map(format_number)
+    order = list(frame["label"])
+    chart = (
+        alt.Chart(frame)
+        .mark_bar(color="#1b7f3b")
+        .encode(
+            # Time runs right to left: the newest month is on the left.
+            x=alt.X("label:N", sort=list(reversed(order)), title=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y(
+                "completed:Q",
+                title=None,
+                axis=alt.Axis(orient="right", format="d", labelExpr=FA_DIGITS_EXPR),
+            ),
+            tooltip=[alt.Tooltip("label:N", title="ماه"), alt.Tooltip("تعداد:N")],
+        )
+        .properties(height=220)
+    )
+    return _style(chart)

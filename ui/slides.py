@@ -1,0 +1,151 @@
+"""Projector slides as HTML: big type, AAA contrast, status by shape and word."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+from typing import Any
+
+import pandas as pd
+
+from data_layer.jalali import (
+    format_jalali,
+    format_jalali_long,
+    format_number,
+    format_percent,
+    to_fa_digits,
+)
+from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS
+from data_layer.seed_data import WORKING_GROUP_NAME
+from ui.status import STATUS_SYMBOLS
+from ui.tables import gaps_html, neighborhoods_html, scorecards_html
+
+
+@dataclass(frozen=True)
+class Slide:
+    """One slide: a title for the slide picker and its HTML."""
+
+    title: str
+    html: str
+    agency_id: int | None = None
+
+
+def _chip(status: str, text: str, late: bool) -> str:
+    mark = " ⚠" if late else ""
+    return (
+        f'<div class="pchip ps-{escape(status)}{" late" if late else ""}">'
+        f'<span class="sym">{STATUS_SYMBOLS.get(status, "")}</span>'
+        f"<span>{text}{mark}</span></div>"
+    )
+
+
+def legend() -> str:
+    """Every status's shape and word, and the late mark."""
+    items = "".join(_chip(s, label, False) for s, label in STATUS_LABELS.items())
+    return f'<div class="plegend">{items}{_chip("not_started", OVERDUE_LABEL, True)}</div>'
+
+
+def cover(meeting: dict[str, Any], today: date, headline: dict[str, int]) -> Slide:
+    """The working group, the meeting reviewed, today, and four headline figures."""
+    kpis = "".join(
+        f'<div class="pkpi"><b>{format_number(headline[k])}</b><span>{label}</span></div>'
+        for k, label in (
+            ("rows", "ردیف پیگیری"),
+            ("done", STATUS_LABELS["done"]),
+            ("in_progress", STATUS_LABELS["in_progress"]),
+            ("overdue", OVERDUE_LABEL),
+        )
+    )
+    html = (
+        f'<div class="pcover"><div class="pwg">{escape(WORKING_GROUP_NAME)}</div>'
+        f'<div class="pbig">پیگیری مصوبات جلسه {to_fa_digits(meeting["number"])}</div>'
+        f"<div>جلسه: {format_jalali_long(meeting['held_on'])} —"
+        f" امروز: {format_jalali_long(today)}</div>"
+        f'<div class="pkpis">{kpis}</div>{legend()}</div>'
+    )
+    return Slide("آغاز", html)
+
+
+def resolution_slide(meeting_number: int, res: pd.Series, cells: pd.DataFrame, total: int) -> Slide:
+    """One resolution: its text and every responsible agency's status."""
+    done = int((cells["status"] == "done").sum())
+    late = int(cells["overdue"].sum())
+    detailed = len(cells) <= 4
+    chips = []
+    for _, c in cells.iterrows():
+        text = f"{escape(c['agency'])} {format_percent(c['progress'])}"
+        if detailed:
+            due = format_jalali(c["due"]) if pd.notna(c["due"]) else "بدون تاریخ"
+            done_text = str(c["done_text"] or "")
+            if len(done_text) > 140:
+                done_text = done_text[:138] + "…"
+            text = (
+                f"<b>{escape(c['agency'])}</b> — {STATUS_LABELS[c['status']]}،"
+                f" پیشرفت {format_percent(c['progress'])}، سررسید {due}"
+                + (f"<br>{escape(done_text)}" if done_text else "")
+            )
+        chips.append(_chip(c["status"], text, bool(c["overdue"])))
+    n = to_fa_digits(res["number"])
+    html = (
+        f'<div class="phead">جلسه {to_fa_digits(meeting_number)} — مصوبه {n} از'
+        f" {to_fa_digits(total)}</div>"
+        f'<div class="ptext">{escape(res["text"])}</div>'
+        f'<div class="psum">{format_number(done)} از {format_number(len(cells))} دستگاه انجام'
+        f" داده‌اند — {format_number(late)} {OVERDUE_LABEL}</div>"
+        f'<div class="pgrid{" wide" if detailed else ""}">{"".join(chips)}</div>'
+    )
+    return Slide(f"مصوبه {n}", html)
+
+
+def agency_slide(meeting_number: int, agency: str, agency_id: int, cells: pd.DataFrame) -> Slide:
+    """One agency: each of its resolutions with status and progress."""
+    done = int((cells["status"] == "done").sum())
+    late = int(cells["overdue"].sum())
+    chips = "".join(
+        _chip(
+            c["status"],
+            f"مصوبه {to_fa_digits(c['resolution_number'])} {format_percent(c['progress'])}",
+            bool(c["overdue"]),
+        )
+        for _, c in cells.sort_values("resolution_number").iterrows()
+    )
+    html = (
+        f'<div class="phead">پیگیری مصوبات جلسه {to_fa_digits(meeting_number)}</div>'
+        f'<div class="ptext">{escape(agency)}</div>'
+        f'<div class="psum">{format_number(done)} از {format_number(len(cells))} ردیف انجام شده'
+        f" — {format_number(late)} {OVERDUE_LABEL}</div>"
+        f'<div class="pgrid">{chips}</div>'
+    )
+    return Slide(escape(agency), html, agency_id)
+
+
+def scorecards_slide(cards: pd.DataFrame) -> Slide:
+    """The agencies furthest behind."""
+    html = (
+        '<div class="ptitle">دستگاه‌ها، از عقب‌مانده‌ترین</div>'
+        f'<div class="ptable">{scorecards_html(cards, limit=9)}</div>'
+    )
+    return Slide("کارنامهٔ دستگاه‌ها", html)
+
+
+def coverage_slide(no_service: pd.DataFrame, total: int) -> Slide:
+    """Target neighborhoods that get no active service."""
+    html = (
+        '<div class="ptitle">پوشش خدمت در محلات هدف</div>'
+        f'<div class="psum"><b>{format_number(len(no_service))}</b> محله از'
+        f" {format_number(total)} محلهٔ هدف هیچ خدمت فعالی ندارند.</div>"
+        f'<div class="ptable">{neighborhoods_html(no_service.head(8))}</div>'
+    )
+    return Slide("پوشش محلات", html)
+
+
+def gaps_slide(gaps: pd.DataFrame) -> Slide:
+    """The largest unmet needs and who owns them."""
+    body = (
+        gaps_html(gaps.head(6))
+        if not gaps.empty
+        else '<div class="psum">کمبودی نسبت به هنجارها محاسبه نشد.</div>'
+    )
+    html = f'<div class="ptitle">بیشترین کمبود ظرفیت</div><div class="ptable">{body}</div>'
+    return Slide("کمبود ظرفیت", html)

@@ -1,0 +1,107 @@
+"""Small HTML tables we control (RTL, Persian digits): scorecards, late rows, gaps."""
+
+from __future__ import annotations
+
+from html import escape
+
+import pandas as pd
+
+from data_layer.jalali import format_jalali, format_number, format_percent, to_fa_digits
+from data_layer.labels import STATUS_LABELS
+
+RAG = {
+    "red": ("■", "نیازمند توجه"),
+    "amber": ("▲", "در معرض تأخیر"),
+    "green": ("●", "مطلوب"),
+}
+
+
+def rag_chip(rag: str) -> str:
+    """Red / amber / green as colour, shape and word."""
+    shape, label = RAG[rag]
+    return f'<span class="rag rag-{rag}">{shape} {label}</span>'
+
+
+def _table(head: list[str], rows: list[list[str]], cls: str) -> str:
+    th = "".join(f"<th>{h}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    return (
+        f'<table class="grid {cls}" dir="rtl"><thead><tr>{th}</tr></thead>'
+        f"<tbody>{body}</tbody></table>"
+    )
+
+
+def _days(n: object) -> str:
+    return "هرگز" if n is None or pd.isna(n) else f"{format_number(int(n))} روز"  # type: ignore[arg-type]
+
+
+def scorecards_html(cards: pd.DataFrame, limit: int | None = None) -> str:
+    """Agencies worst first: RAG, done, on time, with evidence, last update, late rows."""
+    shown = cards if limit is None else cards.head(limit)
+    rows = [
+        [
+            f"<b>{escape(c['agency'])}</b>",
+            rag_chip(c["rag"]),
+            format_percent(100 * c["share_done"]),
+            format_percent(100 * c["share_on_time"]),
+            format_percent(100 * c["share_evidence"]),
+            _days(c["days_since_update"]),
+            format_number(int(c["overdue"])),
+        ]
+        for _, c in shown.iterrows()
+    ]
+    head = ["دستگاه", "وضعیت", "انجام‌شده", "به‌موقع", "با مستند", "آخرین گزارش", "دارای تأخیر"]
+    return _table(head, rows, "scorecards")
+
+
+def overdue_html(late: pd.DataFrame, limit: int | None = None) -> str:
+    """Late rows: resolution, agency, days late, times rescheduled."""
+    shown = late if limit is None else late.head(limit)
+    rows = [
+        [
+            f"جلسه {to_fa_digits(r['meeting_number'])}، "
+            f"مصوبه {to_fa_digits(r['resolution_number'])}",
+            escape(r["agency"]),
+            f"<b>{format_number(int(r['days_late']))}</b> روز",
+            format_number(int(r["reschedule_count"])),
+            escape(STATUS_LABELS.get(r["status"], r["status"])),
+        ]
+        for _, r in shown.iterrows()
+    ]
+    return _table(["مصوبه", "دستگاه", "تأخیر", "تمدید", "وضعیت"], rows, "late")
+
+
+def gaps_html(gaps: pd.DataFrame) -> str:
+    """The largest unmet needs: neighborhood, service, need, in place, gap, owner."""
+    rows = [
+        [
+            f"{escape(g['neighborhood'])} <small>({escape(g['county'])})</small>",
+            escape(g["service"]),
+            format_number(g["need"], 1),
+            format_number(g["delivered"], 1),
+            f"<b>{format_number(g['gap'], 1)}</b> {escape(g['unit'])}"
+            f" ({format_percent(100 * g['unmet_share'])})",
+            escape(g["owner_agency"] or "—"),
+        ]
+        for _, g in gaps.iterrows()
+    ]
+    return _table(["محله", "خدمت", "نیاز", "موجود", "کمبود", "مسوول"], rows, "gaps")
+
+
+def neighborhoods_html(hoods: pd.DataFrame) -> str:
+    """Neighborhoods with no active service, by priority."""
+    rows = [
+        [
+            f"{escape(h['name'])}",
+            escape(h["county"]),
+            format_number(int(h["population"])),
+            to_fa_digits(h["priority_rank"]) if pd.notna(h["priority_rank"]) else "—",
+        ]
+        for _, h in hoods.iterrows()
+    ]
+    return _table(["محله", "شهرستان", "جمعیت", "اولویت"], rows, "hoods")
+
+
+def jalali_or_dash(d: object) -> str:
+    """A date as Jalali text, or a dash."""
+    return format_jalali(d) if d is not None and not pd.isna(d) else "—"  # type: ignore[arg-type]

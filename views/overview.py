@@ -1,0 +1,182 @@
+"""نمای کلی: where things stand, who is behind, which neighborhoods get nothing."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+import streamlit as st
+
+from data_layer.commands.settings import get_thresholds
+from data_layer.config import get_settings
+from data_layer.db import read_session
+from data_layer.jalali import format_jalali, format_jalali_long, format_number, local_today
+from data_layer.jalali import to_fa_digits as fa
+from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS
+from data_layer.queries import overview as qo
+from data_layer.queries.meta import shows_sample_data
+from data_layer.queries.resolutions import agency_status_summary
+from ui.charts import completions_by_month, status_by_agency
+from ui.session import current_actor
+from ui.tables import gaps_html, neighborhoods_html, overdue_html, scorecards_html
+from ui.theme import page_title
+
+CACHE_SECONDS = 20
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner="در حال خواندن…")
+def load(url: str, today: date) -> dict[str, Any]:
+    """Every figure of the overview for one day (small frames only)."""
+    with read_session(url) as s:
+        thresholds = get_thresholds(s)
+        last = qo.last_meeting(s, today)
+        since = datetime.combine(last["held_on"], time(0), tzinfo=UTC) if last else None
+        return {
+            "headline": qo.headline(s, today),
+            "cards": qo.agency_scorecards(s, today, thresholds),
+            "late": qo.overdue_rows(s, today, limit=50),
+            "last": last,
+            "changes": qo.changes_since(s, since) if since else None,
+            "no_service": qo.neighborhoods_without_active_service(s),
+            "hoods": qo.neighborhood_count(s),
+            "gaps": qo.largest_gaps(s, limit=8),
+            "by_agency": agency_status_summary(s, None, today),
+            "daily": qo.completion_by_month(s),
+            "thresholds": thresholds,
+            "sample": shows_sample_data(s),
+        }
+
+
+def kpi(label: str, value: str, cls: str = "", note: str = "") -> str:
+    """One headline card."""
+    sub = f'<div class="n">{note}</div>' if note else ""
+    return (
+        f'<div class="kpi {cls}"><div class="v">{value}</div>'
+        f'<div class="l">{label}</div>{sub}</div>'
+    )
+
+
+url = get_settings().database_url
+today = local_today()
+data = load(url, today)
+h = data["headline"]
+cards, late = data["cards"], data["late"]
+last = data["last"]
+page_title(
+    "نمای کلی پیگیری مصوبات",
+    f"امروز {format_jalali_long(today)}"
+    + (
+        f" — آخرین جلسه: جلسه {fa(last['number'])} ({format_jalali(last['held_on'])})"
+        if last
+        else ""
+    ),
+    "بخشی از پیگیری‌ها، دستگاه‌ها یا محلات نمونه است." if data["sample"] else None,
+)
+
+actor = current_actor(url)
+if actor is not None and actor.agency_id is not None:
+    mine = cards[cards["agency_id"] == actor.agency_id]
+    if not mine.empty:
+        m = mine.iloc[0]
+        st.info(
+            f"دستگاه شما: {format_number(int(m['overdue']))} ردیف دارای تأخیر، "
+            f"{format_number(int(m['done']))} از {format_number(int(m['rows']))} ردیف انجام شده."
+        )
+        st.page_link(
+            "views/my_agency.py", label="به‌روزرسانی ردیف‌های دستگاه من", icon=":material/edit_note:"
+        )
+
+rows = max(h["rows"], 1)
+share = lambda n: f"{format_number(round(100 * n / rows))}٪"  # noqa: E731
+st.markdown(
+    '<div class="kpis">'
+    + kpi(
+        "مصوبات", format_number(h["resolutions"]), note=f"{format_number(h['rows'])} ردیف دستگاه‌ها"
+    )
+    + kpi(
+        "انجام و تأییدشده",
+        format_number(h["done_verified"]),
+        "done",
+        f"از {format_number(h['done'])} انجام‌شده",
+    )
+    + kpi(
+        STATUS_LABELS["in_progress"],
+        format_number(h["in_progress"]),
+        "prog",
+        share(h["in_progress"]),
+    )
+    + kpi(
+        STATUS_LABELS["not_started"],
+        format_number(h["not_started"]),
+        "none",
+        share(h["not_started"]),
+    )
+    + kpi(OVERDUE_LABEL, format_number(h["overdue"]), "late", share(h["overdue"]))
+    + kpi("بی‌گزارش در ۳۰ روز", format_number(h["stale"]), "late", "ردیف انجام‌نشده")
+    + kpi(
+        "محله بدون خدمت فعال",
+        format_number(len(data["no_service"])),
+        "late",
+        f"از {format_number(data['hoods'])} محله هدف",
+    )
+    + "</div>",
+    unsafe_allow_html=True,
+)
+
+right, left = st.columns([1.3, 1])
+with right:
+    st.markdown("##### دستگاه‌ها، از عقب‌مانده‌ترین")
+    st.markdown(scorecards_html(cards, limit=8), unsafe_allow_html=True)
+    with st.expander(f"همهٔ {format_number(len(cards))} دستگاه"):
+        st.markdown(scorecards_html(cards), unsafe_allow_html=True)
+with left:
+    st.markdown(f"##### ردیف‌های دارای تأخیر ({format_number(len(late))})")
+    if late.empty:
+        st.success("هیچ ردیفی از سررسید خود عقب نیست.")
+    else:
+        st.markdown(overdue_html(late, limit=8), unsafe_allow_html=True)
+        with st.expander("همهٔ ردیف‌های دارای تأخیر"):
+            st.markdown(overdue_html(late), unsafe_allow_html=True)
+
+t = data["thresholds"]
+st.markdown(
+    f'<p class="section-note">«مطلوب»: دست‌کم {fa(round(100 * t.green_done_share))}٪ انجام‌شده،'
+    f" کمتر از {fa(t.amber_overdue)} ردیف دارای تأخیر و گزارش در {fa(t.stale_days)} روز اخیر."
+    f" «نیازمند توجه»: کمتر از {fa(round(100 * t.red_done_share))}٪ انجام‌شده، یا دست‌کم"
+    f" {fa(t.red_overdue)} ردیف دارای تأخیر، یا بی‌گزارش بیش از {fa(2 * t.stale_days)} روز."
+    " دبیرخانه این آستانه‌ها را در «تنظیمات» تغییر می‌دهد.</p>",
+    unsafe_allow_html=True,
+)
+
+changes = data["changes"]
+if changes is not None and data["last"]:
+    st.markdown(f"##### از جلسهٔ {fa(data['last']['number'])} تا امروز")
+    c = st.columns(4)
+    c[0].metric("ردیف‌های تکمیل‌شده", format_number(changes["completed"]))
+    c[1].metric("ردیف‌های آغازشده", format_number(changes["started"]))
+    c[2].metric("ردیف‌های تمدیدشده", format_number(changes["moved"]))
+    c[3].metric("ردیف‌های تغییرکرده", format_number(changes["since_meeting_rows_changed"]))
+
+st.markdown("##### محلات هدف")
+a, b = st.columns([1, 1.4])
+with a:
+    st.markdown(
+        f"**{format_number(len(data['no_service']))}** محله از {format_number(data['hoods'])}"
+        " هیچ خدمت فعالی ندارند:"
+    )
+    st.markdown(neighborhoods_html(data["no_service"].head(10)), unsafe_allow_html=True)
+with b:
+    st.markdown("بیشترین کمبود نسبت به نیاز (هنجار × جمعیت):")
+    if data["gaps"].empty:
+        st.caption("برای هیچ خدمتی کمبودی محاسبه نشد.")
+    else:
+        st.markdown(gaps_html(data["gaps"]), unsafe_allow_html=True)
+
+st.markdown("##### نمودارها")
+a, b = st.columns([1.2, 1])
+with a:
+    st.caption("ردیف‌های هر دستگاه به تفکیک وضعیت")
+    st.altair_chart(status_by_agency(data["by_agency"]), width="stretch")
+with b:
+    st.caption("ردیف‌های تکمیل‌شده در هر ماه (شمسی)")
+    st.altair_chart(completions_by_month(data["daily"]), width="stretch")

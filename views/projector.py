@@ -1,0 +1,155 @@
+"""حالت ارائه: the meeting's follow-up on a projector, slide by slide.
+
+Open straight into it with query parameters, e.g.
+/projector?by=agency&slide=3&auto=20 (by: resolution|agency; auto: seconds, 0 = off;
+agency: an agency id to start from; meeting: a meeting number).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from data_layer.commands.settings import get_thresholds
+from data_layer.config import get_settings
+from data_layer.db import read_session
+from data_layer.jalali import format_number, local_today
+from data_layer.queries import overview as qo
+from data_layer.queries import resolutions as qr
+from ui import slides as sl
+
+CSS = (Path(__file__).resolve().parents[1] / "assets" / "projector.css").read_text(encoding="utf-8")
+CACHE_SECONDS = 20
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def load(url: str, today: date, meeting_number: int | None) -> dict[str, Any]:
+    """The reviewed meeting's rows and the figures of the summary slides."""
+    with read_session(url) as s:
+        meetings = qr.list_meetings(s)
+        if meeting_number is not None and meeting_number in set(meetings["number"]):
+            meeting_id = int(meetings.loc[meetings["number"] == meeting_number, "id"].iloc[0])
+        else:
+            last = qo.last_meeting(s, today)
+            meeting_id = int(last["id"]) if last else int(meetings["id"].iloc[0])
+        return {
+            "meeting": qr.meeting_header(s, meeting_id),
+            "resolutions": qr.meeting_resolutions(s, meeting_id),
+            "cells": qr.follow_up_matrix(s, meeting_id, today),
+            "headline": qo.headline(s, today),
+            "cards": qo.agency_scorecards(s, today, get_thresholds(s)),
+            "no_service": qo.neighborhoods_without_active_service(s),
+            "hoods": qo.neighborhood_count(s),
+            "gaps": qo.largest_gaps(s, limit=6),
+        }
+
+
+def build_slides(data: dict[str, Any], today: date, by: str) -> list[sl.Slide]:
+    """Cover, one slide per resolution (or agency), then scorecards, coverage, gaps."""
+    meeting, cells = data["meeting"], data["cells"]
+    deck = [sl.cover(meeting, today, data["headline"])]
+    if by == "agency":
+        for agency_id, grp in cells.sort_values("agency_order").groupby("agency_id", sort=False):
+            deck.append(
+                sl.agency_slide(meeting["number"], grp["agency"].iloc[0], int(agency_id), grp)
+            )
+    else:
+        total = len(data["resolutions"])
+        for _, res in data["resolutions"].iterrows():
+            grp = cells[cells["resolution_number"] == res["number"]]
+            deck.append(sl.resolution_slide(meeting["number"], res, grp, total))
+    deck.append(sl.scorecards_slide(data["cards"]))
+    deck.append(sl.coverage_slide(data["no_service"], data["hoods"]))
+    deck.append(sl.gaps_slide(data["gaps"]))
+    return deck
+
+
+def _int_param(name: str, default: int) -> int:
+    try:
+        return int(st.query_params.get(name, default))
+    except ValueError:
+        return default
+
+
+st.markdown(f"<style>{CSS}</style>", unsafe_allow_html=True)
+url = get_settings().database_url
+today = local_today()
+by = "agency" if st.query_params.get("by") == "agency" else "resolution"
+meeting_param = st.query_params.get("meeting")
+data = load(url, today, int(meeting_param) if meeting_param and meeting_param.isdigit() else None)
+if data["meeting"] is None:
+    st.info("هنوز جلسه‌ای ثبت نشده است.")
+    st.stop()
+deck = build_slides(data, today, by)
+
+# The slide shown lives in the session; the URL only sets where to start.
+if st.session_state.get("deck_by") != by or "slide" not in st.session_state:
+    start = _int_param("slide", 1) - 1
+    agency = _int_param("agency", 0)
+    if agency:
+        start = next((i for i, s in enumerate(deck) if s.agency_id == agency), start)
+    st.session_state.slide = min(max(start, 0), len(deck) - 1)
+    st.session_state.deck_by = by
+    st.session_state.shown_at = time.monotonic()
+
+
+def go(step: int) -> None:
+    """Move by `step` slides, wrapping around."""
+    st.session_state.slide = (st.session_state.slide + step) % len(deck)
+    st.session_state.shown_at = time.monotonic()
+
+
+auto = max(0, _int_param("auto", 0))
+auto = st.session_state.get("auto_seconds", auto)
+
+
+@st.fragment(run_every=auto if auto else None)
+def show() -> None:
+    """The current slide; with auto-advance this reruns itself every `auto` seconds."""
+    if auto and time.monotonic() - st.session_state.shown_at >= auto - 0.5:
+        go(1)
+    i = st.session_state.slide
+    count = f"{format_number(i + 1)} / {format_number(len(deck))}"
+    st.markdown(
+        f'<div class="deck"><div class="pcount">{count}</div>{deck[i].html}</div>',
+        unsafe_allow_html=True,
+    )
+    st.query_params["slide"] = str(i + 1)
+
+
+show()
+c = st.columns([1.2, 1.2, 1.7, 2.6, 1.1])
+c[0].button("قبلی ▶", key="prev", on_click=go, args=(-1,), width="stretch")
+c[1].button("◀ بعدی", key="next", on_click=go, args=(1,), width="stretch", type="primary")
+c[2].toggle("نمایش خودکار", value=bool(auto), key="auto_on")
+titles = [f"{format_number(i + 1)}. {s.title}" for i, s in enumerate(deck)]
+
+
+def jump() -> None:
+    """Go to the slide picked in the list, then clear the picker."""
+    if st.session_state.jump is not None:
+        st.session_state.slide = st.session_state.jump
+        st.session_state.shown_at = time.monotonic()
+        st.session_state.jump = None
+
+
+c[3].selectbox(
+    "رفتن به",
+    range(len(deck)),
+    format_func=titles.__getitem__,
+    index=None,
+    placeholder="رفتن به اسلاید…",
+    key="jump",
+    on_change=jump,
+    label_visibility="collapsed",
+)
+c[4].page_link("views/overview.py", label="خروج", icon=":material/close:")
+wanted = (auto or 20) if st.session_state.auto_on else 0
+if wanted != auto:
+    st.session_state.auto_seconds = wanted
+    st.query_params["auto"] = str(wanted)
+    st.rerun()
