@@ -28,7 +28,7 @@ def _matrix_rows(at: AppTest) -> list[str]:
 # Who opens each page (None: nobody signed in). A new page must be added here.
 PAGE_USERS = {
     "views/overview.py": [None, "chair", "agency02", "dabir", "admin"],
-    "views/projector.py": [None, "chair"],
+    "views/projector.py": [None, "chair", "agency02", "dabir", "admin"],
     "views/settings.py": ["dabir", "admin"],
     "views/resolutions.py": [None, "chair", "agency02", "dabir", "admin"],
     "views/sign_in.py": [None],

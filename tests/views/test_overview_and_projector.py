@@ -1,0 +1,98 @@
+"""The overview and projector mode through AppTest."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data_layer.jalali import to_ascii_digits
+from tests.views.conftest import page_html, sign_in
+
+PROJECTOR = "views/projector.py"
+
+
+def _counter(at: AppTest) -> tuple[int, int]:
+    m = re.search(r'class="pcount">([^<]+)</div>', page_html(at))
+    assert m, "no slide counter"
+    shown, total = to_ascii_digits(m.group(1)).split("/")
+    return int(shown), int(total)
+
+
+def test_the_overview_is_the_landing_page_with_headline_figures(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    at = make_app(seeded_url).run()
+    assert not at.exception
+    html = page_html(at)
+    assert "نمای کلی پیگیری مصوبات" in html
+    assert 'class="kpis"' in html and 'class="grid scorecards"' in html
+    assert "محله بدون خدمت فعال" in html
+
+
+def test_a_liaison_sees_its_own_agency_on_the_overview(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    at = sign_in(make_app(seeded_url).run(), "agency02", then="views/overview.py")
+    assert any("دستگاه شما" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("by", ["resolution", "agency"])
+def test_stepping_through_every_slide_wraps_around(
+    make_app: Callable[[str], AppTest], seeded_url: str, by: str
+) -> None:
+    at = make_app(seeded_url).run()
+    at.query_params["by"] = by
+    at.switch_page(PROJECTOR).run()
+    assert not at.exception
+    shown, total = _counter(at)
+    assert shown == 1
+    # Cover, 14 resolutions of the 7th meeting (or its 24 agencies), then 3 summaries.
+    assert total == (1 + 14 + 3 if by == "resolution" else 1 + 24 + 3)
+    for expected in range(2, total + 1):
+        at.button(key="next").click().run()
+        assert not at.exception
+        assert _counter(at) == (expected, total)
+    at.button(key="next").click().run()
+    assert _counter(at) == (1, total)
+    at.button(key="prev").click().run()
+    assert _counter(at) == (total, total)
+
+
+def test_a_link_opens_the_projector_on_a_given_slide(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    at = make_app(seeded_url).run()
+    at.query_params["slide"] = "11"
+    at.switch_page(PROJECTOR).run()
+    assert _counter(at)[0] == 11
+    assert "ضرورت اعزام معلمان توانمند به نقاط هدف (حاشیه)" in page_html(at)
+
+
+def test_the_projector_can_start_from_an_agency(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    at = make_app(seeded_url).run()
+    at.query_params["by"] = "agency"
+    at.query_params["agency"] = "2"  # Education
+    at.switch_page(PROJECTOR).run()
+    assert "آموزش و پرورش" in page_html(at)
+    assert _counter(at)[0] == 3  # the cover, the governorate's office, then Education
+
+
+def test_the_secretariat_changes_thresholds_and_bad_ones_are_refused(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    at = sign_in(make_app(seeded_url).run(), "dabir", then="views/settings.py")
+    at.number_input(key="th_green").set_value(20)
+    at.number_input(key="th_red").set_value(50)
+    at.button(key="FormSubmitter:thresholds-ذخیره").click().run()
+    assert at.error, "a red threshold above the green one must be refused"
+    at.number_input(key="th_green").set_value(70)
+    at.number_input(key="th_red").set_value(10)
+    at.button(key="FormSubmitter:thresholds-ذخیره").click().run()
+    assert not at.error and at.success
+    at.switch_page("views/overview.py").run()
+    assert "دست‌کم ۷۰٪ انجام‌شده" in page_html(at)
