@@ -1,0 +1,229 @@
+"""The HTML and CSS of every printed document, and their rendering to PDF.
+
+One place decides the page (A4, 18 mm x 16 mm margins, right to left), the fonts
+(Vazirmatn from static/fonts when present, else DejaVu Sans), page numbers in
+Persian digits, and tables whose header row repeats on every page.
+
+Escaping: text reaches markup only through `esc` or `el`, which html.escape
+everything that is not already a `Safe` fragment built by this module.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from data_layer.config import PROJECT_ROOT
+
+__all__ = [
+    "FONTS_DIR",
+    "FONT_STACK",
+    "Safe",
+    "document",
+    "el",
+    "esc",
+    "font_face_css",
+    "join",
+    "render_pdf",
+    "stylesheet",
+    "table",
+    "void",
+]
+
+FONTS_DIR = PROJECT_ROOT / "static" / "fonts"
+FONT_STACK = "'Vazirmatn', 'DejaVu Sans', sans-serif"
+
+# (file suffix, CSS weight) of the Vazirmatn files scripts/fetch_fonts.sh installs.
+_WEIGHTS: tuple[tuple[str, int], ...] = (
+    ("Regular", 400),
+    ("Medium", 500),
+    ("Bold", 700),
+    ("ExtraBold", 800),
+)
+
+
+class Safe(str):
+    """A fragment of markup that is already escaped (built by this module)."""
+
+    __slots__ = ()
+
+
+def esc(value: object) -> Safe:
+    """`value` as text safe to put in HTML: escaped unless it is already `Safe`."""
+    if isinstance(value, Safe):
+        return value
+    return Safe(html.escape(str(value), quote=True))
+
+
+def join(parts: Iterable[object], sep: str = "") -> Safe:
+    """Concatenate fragments, escaping every part that is not `Safe`."""
+    return Safe(esc(sep).join(esc(p) for p in parts))
+
+
+def el(tag: str, *children: object, cls: str = "", attrs: dict[str, str] | None = None) -> Safe:
+    """<tag class=cls ...>children</tag>, every child and attribute value escaped."""
+    attributes = f' class="{esc(cls)}"' if cls else ""
+    for name, value in (attrs or {}).items():
+        attributes += f' {name}="{esc(value)}"'
+    return Safe(f"<{tag}{attributes}>{join(children)}</{tag}>")
+
+
+def void(tag: str, *, cls: str = "") -> Safe:
+    """An empty element such as <br> or <hr class=cls>."""
+    return Safe(f'<{tag} class="{esc(cls)}">' if cls else f"<{tag}>")
+
+
+def _css_string(text: str) -> str:
+    """`text` as a double-quoted CSS string (for `content:`)."""
+    cleaned = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    return f'"{cleaned}"'
+
+
+def font_face_css(fonts_dir: Path | None = None) -> str:
+    """@font-face rules for the Vazirmatn TTF files that exist (none: empty string)."""
+    folder = FONTS_DIR if fonts_dir is None else fonts_dir
+    rules = []
+    for suffix, weight in _WEIGHTS:
+        path = folder / f"Vazirmatn-{suffix}.ttf"
+        if path.is_file():
+            rules.append(
+                "@font-face { font-family: 'Vazirmatn'; "
+                f"src: url({_css_string(path.resolve().as_uri())}) format('truetype'); "
+                f"font-weight: {weight}; font-style: normal; }}"
+            )
+    return "\n".join(rules)
+
+
+_BASE_CSS = """
+@page {
+  size: A4;
+  margin: 18mm 16mm;
+  @bottom-center {
+    content: "صفحه " counter(page, persian) " از " counter(pages, persian);
+    font-family: FONT_STACK;
+    font-size: 8.5pt;
+    color: #444;
+  }
+  @bottom-right {
+    content: FOOTER_NOTE;
+    font-family: FONT_STACK;
+    font-size: 7.5pt;
+    color: #666;
+    direction: rtl;
+  }
+}
+html { direction: rtl; }
+body {
+  direction: rtl;
+  text-align: right;
+  font-family: FONT_STACK;
+  font-size: 10.5pt;
+  line-height: 1.65;
+  color: #111;
+  margin: 0;
+}
+p { margin: 0 0 2.5mm 0; text-align: justify; }
+h1 { font-size: 14pt; font-weight: 700; margin: 0 0 2mm 0; text-align: center; }
+h2 { font-size: 11.5pt; font-weight: 700; margin: 6mm 0 2mm 0; break-after: avoid; }
+.muted { color: #555; }
+.small { font-size: 9pt; }
+.bold { font-weight: 700; }
+.center { text-align: center; }
+.badge {
+  display: inline-block;
+  border: 0.8pt solid #8a5a00;
+  color: #8a5a00;
+  padding: 0 2mm;
+  border-radius: 1mm;
+  font-size: 8.5pt;
+}
+table { width: 100%; border-collapse: collapse; margin: 2mm 0 4mm 0; }
+table.grid { font-size: 8.8pt; line-height: 1.45; }
+table.grid thead { display: table-header-group; }
+table.grid tr { break-inside: avoid; }
+table.grid th {
+  background: #e6ebf1;
+  font-weight: 700;
+  border: 0.6pt solid #4a4a4a;
+  padding: 1.2mm 1.2mm;
+  text-align: center;
+  vertical-align: middle;
+}
+table.grid td {
+  border: 0.6pt solid #8a8a8a;
+  padding: 1mm 1.2mm;
+  text-align: right;
+  vertical-align: top;
+}
+table.grid td.num, table.grid td.date { text-align: center; white-space: nowrap; }
+table.grid tbody tr:nth-child(even) td { background: #f6f7f9; }
+table.plain td { border: none; padding: 0; vertical-align: top; }
+td.late { font-weight: 700; }
+"""
+
+
+def stylesheet(fonts_dir: Path | None = None, footer_note: str = "", extra_css: str = "") -> str:
+    """The whole stylesheet of a document: fonts, page, body and tables."""
+    css = _BASE_CSS.replace("FONT_STACK", FONT_STACK).replace(
+        "FOOTER_NOTE", _css_string(footer_note)
+    )
+    return "\n".join(part for part in (font_face_css(fonts_dir), css, extra_css) if part)
+
+
+def table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    cell_classes: Sequence[str] | None = None,
+    widths: Sequence[str] | None = None,
+    row_classes: Sequence[str] | None = None,
+    cls: str = "grid",
+) -> Safe:
+    """A table whose header row repeats on each page; every cell is escaped.
+
+    `cell_classes[i]` is the class of the i-th cell of every row ("num", "date", ...);
+    `widths[i]` its CSS width (e.g. "12%"; "" leaves it to the layout);
+    `row_classes[j]` the class of the j-th body row.
+    """
+    classes = list(cell_classes or [])
+    head_cells = []
+    for i, header in enumerate(headers):
+        width = widths[i] if widths and i < len(widths) and widths[i] else ""
+        attrs = {"style": f"width: {width}"} if width else None
+        head_cells.append(el("th", header, attrs=attrs))
+    body_rows = []
+    for j, row in enumerate(rows):
+        cells = [el("td", v, cls=classes[i] if i < len(classes) else "") for i, v in enumerate(row)]
+        row_cls = row_classes[j] if row_classes and j < len(row_classes) else ""
+        body_rows.append(el("tr", *cells, cls=row_cls))
+    return el("table", el("thead", el("tr", *head_cells)), el("tbody", *body_rows), cls=cls)
+
+
+def document(
+    title: str,
+    body: Safe,
+    *,
+    fonts_dir: Path | None = None,
+    footer_note: str = "",
+    extra_css: str = "",
+) -> str:
+    """A complete right-to-left HTML page around `body`."""
+    css = stylesheet(fonts_dir, footer_note, extra_css)
+    return (
+        '<!DOCTYPE html>\n<html lang="fa" dir="rtl">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{esc(title)}</title>\n<style>\n{css}\n</style>\n</head>\n"
+        f"<body>\n{body}\n</body>\n</html>\n"
+    )
+
+
+def render_pdf(html_text: str) -> bytes:
+    """Render an HTML page built by `document` to PDF bytes with WeasyPrint."""
+    # Imported here: WeasyPrint is slow to import and only documents need it.
+    from weasyprint import HTML  # type: ignore[import-untyped]
+
+    # Fonts come from absolute file:// URLs, so no base URL is needed.
+    pdf = HTML(string=html_text).write_pdf()
+    if not isinstance(pdf, bytes):  # pragma: no cover - write_pdf() without target
+        raise TypeError("WeasyPrint returned no bytes")
+    return pdf

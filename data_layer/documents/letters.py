@@ -1,0 +1,451 @@
+"""Follow-up letters (نامه پیگیری) to agencies with late or unreported rows.
+
+A row belongs in an agency's letter when it is live (not withdrawn) and either
+overdue (past its effective due date and not done) or never reported
+(`reported_at` is NULL) and not done. `late_agencies` counts exactly those rows,
+so every agency it lists gets a letter with at least one row in its table.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, col
+
+from data_layer.documents.html import Safe, document, el, join, render_pdf, table, void
+from data_layer.errors import NotFound
+from data_layer.jalali import MISSING, format_jalali, format_jalali_long, to_fa_digits
+from data_layer.labels import SAMPLE_BADGE, STATUS_LABELS
+from data_layer.models import Agency, AgencyKind, Assignment, AssignmentStatus, Resolution
+from data_layer.queries.assignments import agency_assignments
+from data_layer.queries.resolutions import is_overdue
+from data_layer.seed_data import WORKING_GROUP_NAME
+
+__all__ = [
+    "DEFAULT_REPLY_DAYS",
+    "GOVERNORATE_HEADING",
+    "SECRETARIAT_HEADING",
+    "addressee_line",
+    "ascii_slug",
+    "follow_up_letter_pdf",
+    "late_agencies",
+    "letter_file_name",
+    "letter_html",
+    "letter_rows",
+    "letters_zip",
+]
+
+GOVERNORATE_HEADING = "استانداری — دفتر امور اجتماعی"
+SECRETARIAT_HEADING = f"دبیرخانه {WORKING_GROUP_NAME}"
+DEFAULT_REPLY_DAYS = 10
+_BLANK = "................................"
+_SUBJECT = "پیگیری مصوبات کارگروه"
+_NOT_REPORTED = "ثبت نشده"
+
+LATE_AGENCY_COLUMNS = [
+    "agency_id",
+    "name",
+    "short_name",
+    "kind",
+    "rows",
+    "overdue",
+    "unreported",
+    "letter_rows",
+]
+
+
+def _tuples(frame: pd.DataFrame) -> list[Any]:
+    """The frame's rows as named tuples (loosely typed: columns hold mixed values)."""
+    return list(frame.itertuples(index=False))
+
+
+# --- which rows and which agencies ----------------------------------------------------
+
+
+def _unreported() -> ColumnElement[bool]:
+    """Never reported by the agency, and not done."""
+    return and_(
+        col(Assignment.reported_at).is_(None),
+        col(Assignment.status) != AssignmentStatus.DONE.value,
+    )
+
+
+def late_agencies(session: Session, today: date) -> pd.DataFrame:
+    """Active agencies with at least one overdue row or one never-reported row not done.
+
+    Columns: agency_id, name, short_name, kind, rows (live rows), overdue,
+    unreported (never reported and not done; may overlap overdue) and letter_rows
+    (rows that go in the letter: overdue or unreported). Worst first: most overdue,
+    then most letter rows, then the agencies' own order.
+    """
+
+    def count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    overdue = is_overdue(today)
+    in_letter = count_if(or_(overdue, _unreported()))
+    stmt = (
+        select(
+            col(Agency.id),
+            col(Agency.name),
+            col(Agency.short_name),
+            col(Agency.kind),
+            func.count(col(Assignment.id)),
+            count_if(overdue),
+            count_if(_unreported()),
+            in_letter,
+        )
+        .select_from(Assignment)
+        .join(Resolution, col(Resolution.id) == col(Assignment.resolution_id))
+        .join(Agency, col(Agency.id) == col(Assignment.agency_id))
+        .where(col(Assignment.withdrawn).is_(False), col(Agency.active).is_(True))
+        .group_by(
+            col(Agency.id),
+            col(Agency.name),
+            col(Agency.short_name),
+            col(Agency.kind),
+            col(Agency.sort_order),
+        )
+        .having(in_letter > 0)
+        .order_by(in_letter.desc(), col(Agency.sort_order), col(Agency.id))
+    )
+    df = pd.DataFrame([tuple(r) for r in session.execute(stmt).all()], columns=LATE_AGENCY_COLUMNS)
+    for name in LATE_AGENCY_COLUMNS[4:]:
+        df[name] = df[name].astype(int)
+    return df.sort_values(
+        ["overdue", "letter_rows"], ascending=[False, False], kind="stable"
+    ).reset_index(drop=True)
+
+
+def letter_rows(session: Session, agency_id: int, today: date) -> pd.DataFrame:
+    """An agency's rows for its letter: overdue ones (most days late first), then the
+    never-reported ones not done (oldest meeting first). Adds `days_late` (0 when not
+    overdue) and `unreported`."""
+    df = agency_assignments(session, agency_id, today)
+    unreported = df["reported_at"].isna() & (df["status"] != AssignmentStatus.DONE.value)
+    df = df[df["overdue"] | unreported].copy()
+    df["unreported"] = df["reported_at"].isna()
+    df["days_late"] = [
+        (today - due).days if late else 0
+        for due, late in zip(df["due"], df["overdue"], strict=True)
+    ]
+    df["days_late"] = df["days_late"].astype(int)
+    return df.sort_values(
+        ["overdue", "days_late", "held_on", "resolution_number"],
+        ascending=[False, False, True, True],
+        kind="stable",
+    ).reset_index(drop=True)
+
+
+# --- the letter ------------------------------------------------------------------------------
+
+
+def addressee_line(name: str, kind: str) -> str:
+    """The salutation line for an agency's head, by the kind of agency."""
+    if kind == AgencyKind.UNIVERSITY.value:
+        return f"ریاست محترم {name}"
+    if kind == AgencyKind.MUNICIPALITY.value:
+        return f"شهردار محترم {name.removeprefix('شهرداری ').strip()}"
+    if kind == AgencyKind.MILITARY_POLICE.value:
+        return f"فرمانده محترم {name.removeprefix('فرماندهی ').strip()}"
+    if kind == AgencyKind.NGO.value:
+        return f"مدیرعامل محترم {name}"
+    if kind == AgencyKind.OTHER.value or name.startswith("سازمان"):
+        return f"ریاست محترم {name}"
+    # Directorates, foundations and the governorate's own offices are led by a مدیرکل.
+    return f"مدیرکل محترم {name}"
+
+
+def _letter_table(rows: pd.DataFrame) -> Safe:
+    body = []
+    for i, r in enumerate(_tuples(rows), start=1):
+        status = STATUS_LABELS.get(r.status, r.status)
+        reported = (
+            _NOT_REPORTED if r.unreported else format_jalali(pd.Timestamp(r.reported_at).date())
+        )
+        body.append(
+            (
+                to_fa_digits(i),
+                join(
+                    [
+                        el("div", f"جلسه {to_fa_digits(r.meeting_number)}"),
+                        el("div", format_jalali(r.held_on), cls="small"),
+                    ]
+                ),
+                to_fa_digits(r.resolution_number),
+                r.resolution_text,
+                status,
+                reported,
+                format_jalali(r.due),
+                to_fa_digits(r.days_late) if r.overdue else MISSING,
+            )
+        )
+    return table(
+        [
+            "ردیف",
+            "جلسه",
+            "بند",
+            "شرح مصوبه",
+            "وضعیت",
+            "آخرین گزارش",
+            "موعد",
+            "تأخیر (روز)",
+        ],
+        body,
+        cell_classes=["num", "date", "num", "", "center", "date", "date", "num late"],
+        widths=["6%", "12%", "6%", "", "11%", "11%", "11%", "9%"],
+    )
+
+
+_LETTER_CSS = """
+.nowrap { white-space: nowrap; }
+table.head { margin: 0 0 3mm 0; }
+table.head td { vertical-align: top; }
+.org { font-weight: 700; font-size: 10.5pt; line-height: 1.6; }
+.org .secretariat { font-weight: 500; font-size: 9.5pt; }
+.bismillah { text-align: center; font-weight: 700; font-size: 11pt; }
+.meta { font-size: 10pt; line-height: 1.9; white-space: nowrap; }
+.meta .label { font-weight: 700; }
+.addressee { font-weight: 700; font-size: 11.5pt; margin-top: 4mm; }
+.subject { margin: 3mm 0 4mm 0; }
+.subject .label { font-weight: 700; }
+.closing { break-inside: avoid; }
+.signature {
+  margin-top: 6mm;
+  margin-right: 55%;
+  text-align: center;
+  line-height: 1.7;
+}
+.signature .title { font-weight: 700; }
+.signature .line { margin-top: 8mm; color: #777; font-size: 9pt; }
+.cc { margin-top: 5mm; font-size: 9pt; border-top: 0.5pt solid #aaa; padding-top: 1.5mm; }
+hr.rule { border: none; border-top: 1pt solid #333; margin: 0 0 5mm 0; }
+"""
+
+
+def letter_html(
+    session: Session,
+    *,
+    agency_id: int,
+    today: date,
+    letter_number: str = "",
+    reply_by: date | None = None,
+) -> str:
+    """The HTML of an agency's follow-up letter (see `follow_up_letter_pdf`)."""
+    agency = session.get(Agency, agency_id)
+    if agency is None:
+        raise NotFound("دستگاه موردنظر پیدا نشد.")
+    reply_by = reply_by or today + timedelta(days=DEFAULT_REPLY_DAYS)
+    rows = letter_rows(session, agency_id, today)
+    overdue = int(rows["overdue"].sum())
+    unreported = int(rows["unreported"].sum())
+    is_sample = bool(rows["is_sample"].any()) or agency.is_sample
+
+    number = to_fa_digits(letter_number.strip()) if letter_number.strip() else _BLANK
+    meta = el(
+        "div",
+        el("div", el("span", "شماره: ", cls="label"), number),
+        el("div", el("span", "تاریخ: ", cls="label"), format_jalali(today)),
+        el("div", el("span", "پیوست: ", cls="label"), "ندارد"),
+        cls="meta",
+    )
+    org = el(
+        "div",
+        el("div", GOVERNORATE_HEADING),
+        el("div", SECRETARIAT_HEADING, cls="secretariat"),
+        cls="org",
+    )
+    badge = el("div", el("span", SAMPLE_BADGE, cls="badge")) if is_sample else Safe("")
+    head = el(
+        "table",
+        el(
+            "tr",
+            el("td", org, attrs={"style": "width: 42%"}),
+            el("td", el("div", "بسمه تعالی", cls="bismillah"), badge, cls="center"),
+            el("td", meta, attrs={"style": "width: 30%"}),
+        ),
+        cls="plain head",
+    )
+
+    parts: list[str] = []
+    if overdue:
+        parts.append(f"{to_fa_digits(overdue)} مورد از موعد مقرر گذشته است")
+    if unreported:
+        parts.append(f"برای {to_fa_digits(unreported)} مورد تاکنون گزارشی در سامانه ثبت نشده است")
+    opening = (
+        "احتراماً، ضمن سپاس از همکاری آن دستگاه در پیشبرد اهداف کارگروه، به استحضار"
+        " می‌رساند بر اساس اطلاعات سامانه پایش مصوبات کارگروه تا تاریخ"
+        f" {format_jalali_long(today)}، "
+    )
+    if parts:
+        intro = f"{opening}از مصوبات زیر که پیگیری آن‌ها بر عهده آن دستگاه است، {' و '.join(parts)}:"
+        items = _letter_table(rows)
+        scope = "هر یک از موارد فوق"
+    else:  # asked for an agency with nothing late: say so rather than send an empty table
+        intro = f"{opening}مورد معوق یا گزارش‌نشده‌ای برای آن دستگاه ثبت نشده است."
+        items = Safe("")
+        scope = "مصوبات مربوط"
+    request = (
+        "خواهشمند است دستور فرمایید حداکثر تا تاریخ"
+        f" {format_jalali_long(reply_by)} آخرین وضعیت اقدامات انجام‌شده، برنامه زمان‌بندی"
+        f" و مستندات مربوط به {scope} از طریق بخش «دستگاه من» در داشبورد پایش"
+        " مصوبات کارگروه ثبت و به‌روزرسانی شود تا در جلسه آتی کارگروه گزارش گردد."
+    )
+    body = join(
+        [
+            head,
+            void("hr", cls="rule"),
+            el("div", addressee_line(agency.name, agency.kind), cls="addressee"),
+            el("p", "با سلام و احترام"),
+            el("div", el("span", "موضوع: ", cls="label"), _SUBJECT, cls="subject"),
+            el("p", intro),
+            items,
+            el("p", request),
+            el(
+                "div",
+                el("p", "پیشاپیش از حسن همکاری آن دستگاه سپاسگزار است."),
+                el(
+                    "div",
+                    el("div", "دبیر کارگروه", cls="title"),
+                    el("div", WORKING_GROUP_NAME, cls="small"),
+                    el("div", "نام و امضا", cls="line"),
+                    cls="signature",
+                ),
+                el(
+                    "div",
+                    el("span", "رونوشت: ", cls="bold"),
+                    "معاون محترم سیاسی، امنیتی و اجتماعی استانداری و رئیس کارگروه، جهت استحضار.",
+                    cls="cc",
+                ),
+                cls="closing",
+            ),
+        ]
+    )
+    footer = f"نامه پیگیری مصوبات — {agency.short_name} — {format_jalali(today)}"
+    return document(f"{_SUBJECT} — {agency.name}", body, footer_note=footer, extra_css=_LETTER_CSS)
+
+
+def follow_up_letter_pdf(
+    session: Session,
+    *,
+    agency_id: int,
+    today: date,
+    letter_number: str = "",
+    reply_by: date | None = None,
+) -> bytes:
+    """An official A4 follow-up letter to one agency listing its overdue and
+    never-reported rows; `reply_by` defaults to today + 10 days."""
+    return render_pdf(
+        letter_html(
+            session,
+            agency_id=agency_id,
+            today=today,
+            letter_number=letter_number,
+            reply_by=reply_by,
+        )
+    )
+
+
+# --- many letters at once --------------------------------------------------------------------
+
+_TRANSLIT = str.maketrans(
+    {
+        "آ": "a",
+        "ا": "a",
+        "أ": "a",
+        "إ": "e",
+        "ب": "b",
+        "پ": "p",
+        "ت": "t",
+        "ث": "s",
+        "ج": "j",
+        "چ": "ch",
+        "ح": "h",
+        "خ": "kh",
+        "د": "d",
+        "ذ": "z",
+        "ر": "r",
+        "ز": "z",
+        "ژ": "zh",
+        "س": "s",
+        "ش": "sh",
+        "ص": "s",
+        "ض": "z",
+        "ط": "t",
+        "ظ": "z",
+        "ع": "",
+        "غ": "gh",
+        "ف": "f",
+        "ق": "gh",
+        "ک": "k",
+        "ك": "k",
+        "گ": "g",
+        "ل": "l",
+        "م": "m",
+        "ن": "n",
+        "و": "v",
+        "ؤ": "v",
+        "ه": "h",
+        "ة": "h",
+        "ی": "i",
+        "ي": "i",
+        "ئ": "y",
+        "ء": "",
+        "\u200c": "-",
+        "۰": "0",
+        "۱": "1",
+        "۲": "2",
+        "۳": "3",
+        "۴": "4",
+        "۵": "5",
+        "۶": "6",
+        "۷": "7",
+        "۸": "8",
+        "۹": "9",
+    }
+)
+
+
+def ascii_slug(text: str, max_length: int = 40) -> str:
+    """A rough ASCII transliteration of Persian for file names ("" if nothing is left)."""
+    ascii_text = text.lower().translate(_TRANSLIT)
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    return slug[:max_length].rstrip("-")
+
+
+def letter_file_name(agency_id: int, short_name: str) -> str:
+    """letter-<id>-<transliterated short name>.pdf (just the id when nothing is left)."""
+    slug = ascii_slug(short_name)
+    return f"letter-{agency_id}-{slug}.pdf" if slug else f"letter-{agency_id}.pdf"
+
+
+def letters_zip(session: Session, *, today: date, letter_number_prefix: str = "") -> bytes:
+    """A zip of one follow-up letter PDF per agency `late_agencies` lists, nothing else.
+
+    With a prefix, each letter is numbered prefix + the agency's id (stable across
+    re-runs); without one, the number is left blank to fill by hand.
+    """
+    agencies = late_agencies(session, today)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for agency_id, short_name in _ids_and_names(agencies):
+            number = f"{letter_number_prefix}{agency_id}" if letter_number_prefix else ""
+            pdf = follow_up_letter_pdf(
+                session, agency_id=agency_id, today=today, letter_number=number
+            )
+            archive.writestr(letter_file_name(agency_id, short_name), pdf)
+    return buffer.getvalue()
+
+
+def _ids_and_names(agencies: pd.DataFrame) -> Sequence[tuple[int, str]]:
+    return [
+        (int(i), str(n)) for i, n in zip(agencies["agency_id"], agencies["short_name"], strict=True)
+    ]
