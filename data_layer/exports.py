@@ -1,0 +1,250 @@
+"""HXL-tagged exports of coverage, gaps, deliveries (3W) and capacity: CSV and Excel.
+
+Each table has Persian headers (row 1) and HXL hashtags (row 2, https://hxlstandard.org),
+so that the same file opens for a person in Excel and feeds humanitarian tools.
+Numbers stay numbers; dates in #date columns are ISO (the Jalali period is a text column).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
+from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped]
+from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+from sqlmodel import Session
+
+from data_layer.labels import DELIVERY_STATUS_LABELS, NEIGHBORHOOD_KIND_LABELS
+from data_layer.queries.coverage import (
+    COVERAGE_LEVEL_LABELS,
+    coverage_matrix,
+    delivery_period_label,
+    delivery_rows,
+    gaps,
+    service_ratios,
+)
+
+Table = tuple[pd.DataFrame, dict[str, str]]  # Persian-headed frame, header -> HXL tag
+
+# Internal column -> (Persian header, HXL hashtag).
+COLUMNS: dict[str, tuple[str, str]] = {
+    "agency": ("دستگاه اجرایی", "#org+impl+name"),
+    "owner_agency": ("دستگاه متولی", "#org+lead+name"),
+    "county": ("شهرستان", "#adm2+name"),
+    "neighborhood_id": ("کد محله", "#loc+code"),
+    "neighborhood": ("محله", "#loc+name"),
+    "kind": ("نوع محله", "#loc+type"),
+    "priority_rank": ("اولویت", "#priority"),
+    "population": ("جمعیت", "#population"),
+    "service": ("خدمت", "#activity+name"),
+    "unit": ("واحد", "#activity+unit"),
+    "norm_per_1000": ("سرانه در هر هزار نفر", "#indicator+norm+num"),
+    "need": ("نیاز", "#need+num"),
+    "delivered": ("ارائه‌شده", "#output+num"),
+    "agencies": ("تعداد دستگاه‌های ارائه‌دهنده", "#org+impl+num"),
+    "level": ("وضعیت پوشش", "#status+coverage"),
+    "gap": ("کسری", "#indicator+gap+num"),
+    "unmet_share": ("سهم برآورده‌نشده (درصد)", "#indicator+gap+pct"),
+    "period": ("دوره", "#meta+period"),
+    "period_start": ("از تاریخ", "#date+start"),
+    "period_end": ("تا تاریخ", "#date+end"),
+    "units": ("میزان ارائه‌شده", "#output+num"),
+    "beneficiaries": ("بهره‌مندان", "#reached"),
+    "status": ("وضعیت", "#status"),
+    "total_units": ("ظرفیت کل", "#capacity+total+num"),
+    "target_units": ("ظرفیت در محلات هدف", "#capacity+targeted+num"),
+    "ratio": ("سهم محلات هدف از ظرفیت (درصد)", "#indicator+ratio+pct"),
+    "delivered_in_targets": ("ارائه‌شده در محلات هدف", "#output+num"),
+}
+HXL_TAGS: dict[str, str] = {name: tag for name, (_, tag) in COLUMNS.items()}
+HEADERS: dict[str, str] = {name: header for name, (header, _) in COLUMNS.items()}
+
+SHEET_NAMES: dict[str, str] = {
+    "coverage": "پوشش خدمات",
+    "gaps": "کسری خدمات",
+    "deliveries": "خدمات ارائه‌شده",
+    "capacity": "ظرفیت دستگاه‌ها",
+}
+
+# A cell that a spreadsheet would run as a formula (CSV/formula injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_SHEET_TITLE_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+def _table(df: pd.DataFrame, columns: list[str]) -> Table:
+    """The chosen columns under their Persian headers, and header -> HXL tag."""
+    out = df[columns].rename(columns=HEADERS)
+    return out.reset_index(drop=True), {HEADERS[c]: HXL_TAGS[c] for c in columns}
+
+
+def _pct(series: pd.Series) -> pd.Series:
+    """A 0-1 share as a 0-100 percentage with one decimal (NaN stays NaN)."""
+    return (series.astype(float) * 100).round(1)
+
+
+# --- tables -------------------------------------------------------------------------------------
+
+
+def coverage_table(session: Session) -> Table:
+    """Every active neighbourhood x active service: need, delivered, coverage level."""
+    df = coverage_matrix(session)
+    df["kind"] = df["kind"].map(lambda k: NEIGHBORHOOD_KIND_LABELS.get(k, k))
+    df["level"] = df["level"].map(lambda v: COVERAGE_LEVEL_LABELS.get(v, v))
+    df["need"] = df["need"].round(2)
+    columns = ["county", "neighborhood_id", "neighborhood", "kind", "priority_rank", "population"]
+    columns += ["service", "unit", "norm_per_1000", "need", "delivered", "agencies", "level"]
+    return _table(df, columns)
+
+
+def gaps_table(session: Session) -> Table:
+    """Neighbourhood x service pairs below their norm, largest gap first, with the owner."""
+    df = gaps(session, by="neighborhood")
+    df["need"], df["gap"] = df["need"].round(2), df["gap"].round(2)
+    df["unmet_share"] = _pct(df["unmet_share"])
+    columns = ["county", "neighborhood_id", "neighborhood", "service", "unit", "owner_agency"]
+    columns += ["need", "delivered", "gap", "unmet_share"]
+    return _table(df, columns)
+
+
+def deliveries_table(session: Session) -> Table:
+    """Who does what where (3W): every live delivery, in any status."""
+    df = delivery_rows(session)
+    df["period"] = [
+        delivery_period_label(s, e)
+        for s, e in zip(df["period_start"], df["period_end"], strict=True)
+    ]
+    df["status"] = df["status"].map(lambda v: DELIVERY_STATUS_LABELS.get(v, v))
+    columns = ["agency", "county", "neighborhood_id", "neighborhood", "service", "unit", "period"]
+    columns += ["period_start", "period_end", "units", "beneficiaries", "status"]
+    return _table(df, columns)
+
+
+def capacity_table(session: Session) -> Table:
+    """Each agency's capacity of a service and the share of it in the target neighbourhoods."""
+    df = service_ratios(session)
+    df["ratio"] = _pct(df["ratio"])
+    columns = ["agency", "service", "unit", "total_units", "target_units", "ratio"]
+    return _table(df, [*columns, "delivered_in_targets"])
+
+
+def all_tables(session: Session) -> dict[str, Table]:
+    """Every export table under its Persian sheet name (for one workbook)."""
+    return {
+        SHEET_NAMES["coverage"]: coverage_table(session),
+        SHEET_NAMES["gaps"]: gaps_table(session),
+        SHEET_NAMES["deliveries"]: deliveries_table(session),
+        SHEET_NAMES["capacity"]: capacity_table(session),
+    }
+
+
+# --- files ------------------------------------------------------------------------------------
+
+
+def _missing(value: object) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _safe_text(text: str) -> str:
+    """Text a spreadsheet will show, never run: a leading formula character is quoted."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _csv_cell(value: object) -> str:
+    if _missing(value):
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return _safe_text(value)
+    return str(value)
+
+
+def to_csv_with_hxl(df: pd.DataFrame, tags: dict[str, str]) -> bytes:
+    """UTF-8 CSV with a BOM (so Excel reads Persian): row 1 headers, row 2 HXL hashtags."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    columns = [str(c) for c in df.columns]
+    writer.writerow(columns)
+    writer.writerow([tags.get(c, "") for c in columns])
+    for row in df.itertuples(index=False, name=None):
+        writer.writerow([_csv_cell(v) for v in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _xlsx_cell(value: object) -> Any:
+    if _missing(value):
+        return None
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if hasattr(value, "item") and not isinstance(value, datetime | date):
+        return value.item()  # numpy scalars
+    return value
+
+
+def _sheet_title(name: str, used: set[str]) -> str:
+    """A legal, unique sheet title (31 characters at most, no []:*?/\\)."""
+    base = _SHEET_TITLE_BAD.sub(" ", name).strip()[:31] or "Sheet"
+    title, n = base, 2
+    while title in used:
+        suffix = f" {n}"
+        title, n = base[: 31 - len(suffix)] + suffix, n + 1
+    used.add(title)
+    return title
+
+
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+TAG_FONT = Font(italic=True, color="666666")
+
+
+def to_xlsx(sheets: dict[str, Table]) -> bytes:
+    """One right-to-left sheet per table: Persian headers, the HXL row, then the data."""
+    workbook = Workbook()
+    default = workbook.active
+    if sheets and default is not None:
+        workbook.remove(default)
+    used: set[str] = set()
+    for name, (df, tags) in sheets.items():
+        ws = workbook.create_sheet(_sheet_title(name, used))
+        ws.sheet_view.rightToLeft = True
+        columns = [str(c) for c in df.columns]
+        ws.append(columns)
+        ws.append([tags.get(c, "") for c in columns])
+        for row in df.itertuples(index=False, name=None):
+            ws.append([_xlsx_cell(v) for v in row])
+        widths = [max(len(c), len(tags.get(c, ""))) for c in columns]
+        for cells in ws.iter_rows(min_row=1):
+            for i, cell in enumerate(cells):
+                if cell.data_type == "f":  # a typed "=...": text, never a formula
+                    cell.data_type = "s"
+                if isinstance(cell.value, datetime | date):
+                    cell.number_format = "yyyy-mm-dd"
+                if cell.value is not None:
+                    widths[i] = max(widths[i], len(str(cell.value)))
+        for cell in ws[1]:
+            cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+        for cell in ws[2]:
+            cell.font = TAG_FONT
+        for i, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 8), 60)
+        ws.freeze_panes = "A3"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
