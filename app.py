@@ -32,24 +32,59 @@ apply_theme()
 actor = current_actor(url)
 role = actor.role if actor else None
 
-# Each page is (file, title, icon, url path, roles that see it; None = everyone).
+# Each page is (menu section, file, title, icon, url path, roles; None = everyone).
 # The screens live in views/, not pages/: Streamlit 1.67 still runs the first
 # request of a fresh process through its old pages/-folder mode, which sends a
 # deep link (/sign_in) to the page file without this script around it.
-PAGES: list[tuple[str, str, str, str, set[str] | None]] = [
-    ("views/overview.py", "نمای کلی", ":material/dashboard:", "overview", None),
-    ("views/resolutions.py", "مصوبات", ":material/fact_check:", "resolutions", None),
-    ("views/projector.py", "حالت ارائه", ":material/slideshow:", "projector", None),
-    ("views/my_agency.py", "دستگاه من", ":material/edit_note:", "my_agency", {Role.AGENCY_EDITOR}),
+PAGES: list[tuple[str, str, str, str, str, set[str] | None]] = [
+    ("", "views/overview.py", "نمای کلی", ":material/dashboard:", "overview", None),
     (
+        "پیگیری مصوبات",
+        "views/resolutions.py",
+        "مصوبات",
+        ":material/fact_check:",
+        "resolutions",
+        None,
+    ),
+    ("پیگیری مصوبات", "views/meetings.py", "جلسات", ":material/event:", "meetings", None),
+    (
+        "پیگیری مصوبات",
+        "views/projector.py",
+        "حالت ارائه",
+        ":material/slideshow:",
+        "projector",
+        None,
+    ),
+    (
+        "پیگیری مصوبات",
+        "views/my_agency.py",
+        "دستگاه من",
+        ":material/edit_note:",
+        "my_agency",
+        {Role.AGENCY_EDITOR},
+    ),
+    (
+        "پیگیری مصوبات",
         "views/verification.py",
         "بررسی گزارش‌ها",
         ":material/verified:",
         "verification",
         {Role.SECRETARIAT},
     ),
-    ("views/users.py", "کاربران", ":material/group:", "users", {Role.ADMIN}),
+    ("محلات هدف", "views/coverage.py", "پوشش خدمت", ":material/grid_on:", "coverage", None),
+    ("محلات هدف", "views/gaps.py", "کمبود ظرفیت", ":material/trending_down:", "gaps", None),
     (
+        "محلات هدف",
+        "views/neighborhoods.py",
+        "محلات و خدمات",
+        ":material/map:",
+        "neighborhoods",
+        None,
+    ),
+    ("محلات هدف", "views/reports.py", "گزارش عملکرد", ":material/assignment:", "reports", None),
+    ("مدیریت", "views/users.py", "کاربران", ":material/group:", "users", {Role.ADMIN}),
+    (
+        "مدیریت",
         "views/settings.py",
         "تنظیمات",
         ":material/tune:",
@@ -58,18 +93,19 @@ PAGES: list[tuple[str, str, str, str, set[str] | None]] = [
     ),
 ]
 
-visible = [p for p in PAGES if p[4] is None or role in p[4]]
+visible = [p for p in PAGES if p[5] is None or role in p[5]]
 if actor is None:
-    visible.append(("views/sign_in.py", "ورود", ":material/login:", "sign_in", None))
+    visible.append(("", "views/sign_in.py", "ورود", ":material/login:", "sign_in", None))
 else:
-    visible.append(("views/account.py", "حساب من", ":material/person:", "account", None))
+    visible.append(("", "views/account.py", "حساب من", ":material/person:", "account", None))
 # The overview is the root URL and every role's landing page, so a shared link
 # never breaks; each role's own screens are one click away in the menu.
-pages = [
-    st.Page(path, title=title, icon=icon, url_path=slug, default=slug == "overview")
-    for path, title, icon, slug, _ in visible
-]
-navigation = st.navigation(pages, position="top")
+sections: dict[str, list[st.Page]] = {}
+for section, path, title, icon, slug, _ in visible:
+    sections.setdefault(section, []).append(
+        st.Page(path, title=title, icon=icon, url_path=slug, default=slug == "overview")
+    )
+navigation = st.navigation(sections, position="top")
 notice = st.session_state.pop(NOTICE_KEY, None)  # e.g. the sign-in has expired
 if notice:
     st.warning(notice)

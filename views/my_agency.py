@@ -30,6 +30,7 @@ from data_layer.jalali import to_fa_digits as fa
 from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS, VERIFICATION_LABELS
 from data_layer.models import Role, Verification
 from data_layer.queries import assignments as qa
+from ui import agency_services
 from ui.history import timeline_html
 from ui.session import acting, require_actor
 from ui.status import chip
@@ -118,7 +119,21 @@ if top[1].button("خواندن دوباره", icon=":material/refresh:", key="re
     load_snapshot()
     st.rerun()
 
-quick, detail = st.tabs(["ویرایش سریع (جدول)", "فرم کامل یک ردیف"])
+quick, detail, services_tab, capacity_tab, report_tab = st.tabs(
+    [
+        "ویرایش سریع (جدول)",
+        "فرم کامل یک ردیف",
+        "خدمات در محلات هدف",
+        "ظرفیت دستگاه",
+        "گزارش عملکرد",
+    ]
+)
+with services_tab:
+    agency_services.deliveries_tab(url, actor, after_save)
+with capacity_tab:
+    agency_services.capacity_tab(url, actor, after_save)
+with report_tab:
+    agency_services.report_tab(url, actor, after_save)
 
 # --- quick table -----------------------------------------------------------------------
 

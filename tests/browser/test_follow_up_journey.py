@@ -22,6 +22,13 @@ def _sign_in(page: Page, base: str, username: str) -> None:
     wait_for_app(page)
 
 
+def _open_from_menu(page: Page, section: str, item: str) -> None:
+    """Open a screen from a section of the top menu (no reload: the sign-in stays)."""
+    page.get_by_role("navigation").get_by_text(section, exact=True).click()
+    page.get_by_role("menuitem", name=item).click()
+    wait_for_app(page)
+
+
 def _choose(page: Page, label: str, option: str, scope: Locator | None = None) -> None:
     box = (scope or page).get_by_role("combobox", name=label, exact=True)
     box.click()
@@ -36,6 +43,10 @@ def test_agency_reports_secretariat_verifies_resolutions_screen_shows_it(
 ) -> None:
     page.set_viewport_size({"width": 1366, "height": 900})
     _sign_in(page, app_server, "agency02")
+    # Everyone lands on the overview; a liaison gets a link to its own rows there.
+    expect(page.get_by_role("heading", name="نمای کلی پیگیری مصوبات")).to_be_visible()
+    page.get_by_role("link", name="به‌روزرسانی ردیف‌های دستگاه من").click()
+    wait_for_app(page)
     expect(page.get_by_role("heading", name="دستگاه من — آموزش و پرورش")).to_be_visible()
 
     page.get_by_role("tab", name="فرم کامل یک ردیف").click()
@@ -56,6 +67,7 @@ def test_agency_reports_secretariat_verifies_resolutions_screen_shows_it(
     wait_for_app(page)
 
     _sign_in(page, app_server, "dabir")
+    _open_from_menu(page, "پیگیری مصوبات", "بررسی گزارش‌ها")
     expect(page.get_by_role("heading", name="بررسی گزارش دستگاه‌ها")).to_be_visible()
     # The innermost bordered block holding a verdict form and this row's text.
     claim = (
@@ -71,7 +83,7 @@ def test_agency_reports_secretariat_verifies_resolutions_screen_shows_it(
     wait_for_app(page)
     expect(page.get_by_text("«تأیید میدانی» برای آموزش و پرورش، مصوبه ۱۰ ثبت شد.")).to_be_visible()
 
-    page.goto(f"{app_server}/")
+    page.goto(f"{app_server}/resolutions")
     wait_for_app(page)
     row = page.locator("table.matrix tbody tr").filter(has_text="آموزش و پرورش")
     cell = row.locator("td.cell[title*='مصوبه ۱۰']")

@@ -16,7 +16,7 @@ def test_resolutions_screen_shows_resolution_10_right_to_left(
     page: Page, app_server: str, width: int, height: int
 ) -> None:
     page.set_viewport_size({"width": width, "height": height})
-    page.goto(f"{app_server}/")
+    page.goto(f"{app_server}/resolutions")
     wait_for_app(page)
 
     expect(page.get_by_text(RESOLUTION_10, exact=True)).to_be_visible()
@@ -37,7 +37,7 @@ def test_resolutions_screen_shows_resolution_10_right_to_left(
 
 def test_filtering_by_agency_leaves_only_that_agencys_row(page: Page, app_server: str) -> None:
     page.set_viewport_size({"width": 1366, "height": 768})
-    page.goto(f"{app_server}/")
+    page.goto(f"{app_server}/resolutions")
     wait_for_app(page)
     page.locator("[data-testid='stMultiSelect']").first.click()
     page.get_by_role("option", name="آموزش و پرورش").click()

@@ -1,0 +1,93 @@
+"""Reads about counties and target neighborhoods (lists and pickers)."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlmodel import Session, col
+
+from data_layer.models import County, Neighborhood, ServiceType
+
+
+def list_counties(session: Session) -> pd.DataFrame:
+    """Counties with how many active target neighborhoods each has."""
+    stmt = (
+        select(col(County.id), col(County.name), func.count(col(Neighborhood.id)))
+        .outerjoin(
+            Neighborhood,
+            (col(Neighborhood.county_id) == col(County.id)) & col(Neighborhood.active).is_(True),
+        )
+        .group_by(col(County.id), col(County.name))
+        .order_by(col(County.name))
+    )
+    rows = [tuple(r) for r in session.execute(stmt).all()]
+    return pd.DataFrame(rows, columns=["id", "name", "neighborhoods"])
+
+
+NEIGHBORHOOD_COLUMNS = [
+    "id",
+    "county",
+    "name",
+    "population",
+    "households",
+    "kind",
+    "priority_rank",
+    "announced_on",
+    "has_facilitation_office",
+    "has_transformation_office",
+    "latitude",
+    "longitude",
+    "active",
+    "is_sample",
+]
+
+
+def list_neighborhoods(session: Session, *, include_inactive: bool = False) -> pd.DataFrame:
+    """The registry: every target neighborhood with its county, by priority."""
+    stmt = select(
+        col(Neighborhood.id),
+        col(County.name),
+        col(Neighborhood.name),
+        col(Neighborhood.population),
+        col(Neighborhood.households),
+        col(Neighborhood.kind),
+        col(Neighborhood.priority_rank),
+        col(Neighborhood.announced_on),
+        col(Neighborhood.has_facilitation_office),
+        col(Neighborhood.has_transformation_office),
+        col(Neighborhood.latitude),
+        col(Neighborhood.longitude),
+        col(Neighborhood.active),
+        col(Neighborhood.is_sample),
+    ).join(County, col(County.id) == col(Neighborhood.county_id))
+    if not include_inactive:
+        stmt = stmt.where(col(Neighborhood.active).is_(True))
+    stmt = stmt.order_by(
+        col(Neighborhood.priority_rank).is_(None),
+        col(Neighborhood.priority_rank),
+        col(County.name),
+        col(Neighborhood.name),
+    )
+    rows = [tuple(r) for r in session.execute(stmt).all()]
+    df = pd.DataFrame(rows, columns=NEIGHBORHOOD_COLUMNS)
+    df["priority_rank"] = df["priority_rank"].astype("Int64")
+    return df
+
+
+def list_service_types(session: Session, *, include_inactive: bool = False) -> pd.DataFrame:
+    """The service catalogue with each type's owner agency id and need norm."""
+    stmt = select(
+        col(ServiceType.id),
+        col(ServiceType.name),
+        col(ServiceType.unit),
+        col(ServiceType.owner_agency_id),
+        col(ServiceType.norm_per_1000),
+        col(ServiceType.resolution_ref),
+        col(ServiceType.active),
+        col(ServiceType.is_sample),
+    ).order_by(col(ServiceType.id))
+    if not include_inactive:
+        stmt = stmt.where(col(ServiceType.active).is_(True))
+    rows = [tuple(r) for r in session.execute(stmt).all()]
+    cols = ["id", "name", "unit", "owner_agency_id", "norm_per_1000", "resolution_ref"]
+    return pd.DataFrame(rows, columns=[*cols, "active", "is_sample"])

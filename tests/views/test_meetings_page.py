@@ -1,0 +1,71 @@
+"""«جلسات» through AppTest: the secretariat records a meeting and its resolutions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlmodel import select
+from streamlit.testing.v1 import AppTest
+
+from data_layer.db import read_session
+from data_layer.models import Assignment, Meeting, Resolution
+from tests.views.conftest import page_html, sign_in
+
+
+def _secretariat(make_app: Callable[[str], AppTest], url: str) -> AppTest:
+    return sign_in(make_app(url).run(), "dabir", then="views/meetings.py")
+
+
+def test_meetings_list_and_the_7th_meetings_carry_over(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    at = make_app(seeded_url).run().switch_page("views/meetings.py").run()
+    assert not at.exception
+    assert "جلسات و مصوبات" in page_html(at)
+    assert at.selectbox(key="mt_pick").value is not None
+
+
+def test_the_secretariat_records_a_meeting_and_a_resolution_for_all_members(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    at = _secretariat(make_app, seeded_url)
+    at.text_input(key="mn_date").input("1405/09/20")
+    at.text_input(key="mn_chair").input("معاون سیاسی، امنیتی و اجتماعی استانداری")
+    at.button(key="FormSubmitter:mt_new-ثبت جلسه").click().run()
+    assert not at.error, [e.value for e in at.error]
+    with read_session(seeded_url) as s:
+        meeting = s.exec(select(Meeting).where(Meeting.number == 8)).one()
+    at.selectbox(key="mt_pick").set_value(meeting.id).run()
+    k = meeting.id
+    at.text_input(key=f"mr_no_{k}").input("1")
+    at.text_area(key=f"mr_text_{k}").input("تشکیل کارگروه فرعی پایش خدمات در محلات هدف")
+    at.checkbox(key=f"mr_all_{k}").check()
+    at.button(key=f"FormSubmitter:mt_res_{k}-ذخیرهٔ مصوبه").click().run()
+    assert not at.error, [e.value for e in at.error]
+    with read_session(seeded_url) as s:
+        res = s.exec(select(Resolution).where(Resolution.meeting_id == meeting.id)).one()
+        rows = s.exec(select(Assignment).where(Assignment.resolution_id == res.id)).all()
+    assert len(rows) == 24  # one row per member agency
+
+
+def test_a_meeting_with_an_impossible_date_is_refused(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    at = _secretariat(make_app, seeded_url)
+    at.text_input(key="mn_date").input("1404/12/30")
+    at.text_input(key="mn_chair").input("رئیس")
+    at.button(key="FormSubmitter:mt_new-ثبت جلسه").click().run()
+    assert at.error and "وجود ندارد" in at.error[0].value
+    with read_session(seeded_url) as s:
+        assert s.exec(select(Meeting).where(Meeting.number == 8)).first() is None
+
+
+def test_a_follow_up_letter_and_the_meeting_report_are_built_on_request(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    at = _secretariat(make_app, seeded_url)
+    at.button(key="lt_build").click().run()
+    assert at.session_state["letter_pdf"][1].startswith(b"%PDF")
+    at.button(key="mt_build").click().run()
+    _, pdf, xlsx = at.session_state["meeting_docs"]
+    assert pdf.startswith(b"%PDF") and xlsx.startswith(b"PK")

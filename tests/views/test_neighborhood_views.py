@@ -1,0 +1,98 @@
+"""Coverage, gaps, the registry and reports through AppTest."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from sqlmodel import select
+from streamlit.testing.v1 import AppTest
+
+from data_layer.db import read_session
+from data_layer.models import Neighborhood, ServiceDelivery
+from tests.views.conftest import page_html, sign_in
+
+
+def _levels(at: AppTest, hood: str) -> dict[str, str]:
+    row = re.search(rf"<tr data-hood='\d+'><th[^>]*>{hood} <small>.*?</tr>", page_html(at), re.S)
+    assert row, f"{hood} is not in the coverage matrix"
+    return dict(re.findall(r'title="([^:]+?) در [^"]*" data-level="(\w+)"', row.group(0)))
+
+
+def test_coverage_matrix_shows_every_neighborhood_and_service(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    at = make_app(seeded_url).run().switch_page("views/coverage.py").run()
+    assert not at.exception
+    html = page_html(at)
+    assert html.count("<tr data-hood=") == 24
+    assert set(re.findall(r'data-level="(\w+)"', html)) <= {
+        "met",
+        "partial",
+        "none",
+        "served",
+        "no_norm",
+    }
+
+
+def test_an_agency_records_a_delivery_and_coverage_changes(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    # Education (agency02) sends teachers to the first neighborhood in its list.
+    at = sign_in(make_app(seeded_url).run(), "agency02", then="views/my_agency.py")
+    hood_id = at.selectbox(key="dl_hood").value
+    with read_session(seeded_url) as s:
+        hood = s.get(Neighborhood, hood_id)
+        assert hood is not None
+        hood_name = hood.name
+        before = len(s.exec(select(ServiceDelivery)).all())
+    service = next(o for o in at.selectbox(key="dl_service").options if o.startswith("پست معلم"))
+    at.selectbox(key="dl_service").select(service)
+    at.text_input(key="dl_units").input("۵۰۰")
+    at.button(key="FormSubmitter:delivery_new-ثبت خدمت").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    with read_session(seeded_url) as s:
+        assert len(s.exec(select(ServiceDelivery)).all()) == before + 1
+    at.switch_page("views/coverage.py").run()
+    assert _levels(at, hood_name)["پست معلم"] == "met"
+
+
+def test_a_delivery_with_bad_units_is_refused_and_nothing_is_written(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    at = sign_in(make_app(seeded_url).run(), "agency02", then="views/my_agency.py")
+    with read_session(seeded_url) as s:
+        before = len(s.exec(select(ServiceDelivery)).all())
+    at.text_input(key="dl_units").input("-3")
+    at.button(key="FormSubmitter:delivery_new-ثبت خدمت").click().run()
+    assert at.error
+    with read_session(seeded_url) as s:
+        assert len(s.exec(select(ServiceDelivery)).all()) == before
+
+
+def test_the_registry_lists_the_neighborhoods_and_the_catalogue_for_the_secretariat(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    at = sign_in(make_app(seeded_url).run(), "dabir", then="views/neighborhoods.py")
+    assert not at.exception
+    assert "محلات هدف و خدمات" in page_html(at)
+    assert at.metric[0].value == "۲۴"
+    # The secretariat may save; the form's button is enabled for it.
+    assert not at.button(key="FormSubmitter:hood_new_form-ذخیره").disabled
+
+
+def test_the_registry_is_read_only_for_an_agency(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    at = sign_in(make_app(seeded_url).run(), "agency02", then="views/neighborhoods.py")
+    assert at.button(key="FormSubmitter:hood_new_form-ذخیره").disabled
+
+
+def test_reports_heatmap_lists_every_member_agency(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    at = make_app(seeded_url).run().switch_page("views/reports.py").run()
+    assert not at.exception
+    html = page_html(at)
+    assert len(re.findall(r'<th class="agency" scope="row">', html)) == 24
+    assert set(re.findall(r'data-state="(\w+)"', html)) <= {"on_time", "late", "missing", "pending"}

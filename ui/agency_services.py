@@ -1,0 +1,264 @@
+"""The «دستگاه من» tabs where an agency reports services, capacity and its periodic report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from data_layer.commands.services import (
+    DeliveryInput,
+    get_report_rule,
+    record_delivery,
+    set_capacity,
+    submit_report,
+    withdraw_delivery,
+)
+from data_layer.db import read_session
+from data_layer.errors import UserFacingError
+from data_layer.jalali import format_jalali_datetime, format_number, local_today, to_jalali
+from data_layer.labels import DELIVERY_STATUS_LABELS
+from data_layer.permissions import Actor
+from data_layer.queries import coverage as qc
+from data_layer.queries.places import list_neighborhoods, list_service_types
+from data_layer.queries.reports import report_for
+from ui.session import acting
+
+SEASONS = {None: "کل سال", 1: "بهار", 2: "تابستان", 3: "پاییز", 4: "زمستان"}
+
+
+def deliveries_tab(url: str, actor: Actor, done: Callable[[str], None]) -> None:
+    """The agency's services in target neighborhoods (who does what where)."""
+    agency_id = int(actor.agency_id or 0)
+    with read_session(url) as s:
+        rows = qc.delivery_rows(s, agency_id=agency_id)
+        hoods = list_neighborhoods(s)
+        services = list_service_types(s)
+    st.caption(
+        "هر ردیف: کدام خدمت، در کدام محله، در چه دوره‌ای و به چه میزان. «برنامه‌ریزی‌شده» هنوز در"
+        " پوشش شمرده نمی‌شود؛ «فعال» و «تکمیل‌شده» شمرده می‌شوند."
+    )
+    if rows.empty:
+        st.info("دستگاه شما هنوز خدمتی در محلات هدف ثبت نکرده است.")
+    else:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "وضعیت": [DELIVERY_STATUS_LABELS.get(x, x) for x in rows["status"]],
+                    "بهره‌مندان": rows["beneficiaries"].map(format_number),
+                    "مقدار": [
+                        f"{format_number(u, 1)} {n}"
+                        for u, n in zip(rows["units"], rows["unit"], strict=True)
+                    ],
+                    "دوره": [
+                        qc.delivery_period_label(a, b)
+                        for a, b in zip(rows["period_start"], rows["period_end"], strict=True)
+                    ],
+                    "خدمت": rows["service"],
+                    "محله": [
+                        f"{n} ({c})"
+                        for n, c in zip(rows["neighborhood"], rows["county"], strict=True)
+                    ],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    hood_names = {int(r["id"]): f"{r['name']} ({r['county']})" for _, r in hoods.iterrows()}
+    service_names = {int(r["id"]): f"{r['name']} ({r['unit']})" for _, r in services.iterrows()}
+    with st.form("delivery_new"):
+        st.markdown("**ثبت خدمت تازه**")
+        a, b = st.columns(2)
+        hood = a.selectbox(
+            "محله", list(hood_names), format_func=hood_names.__getitem__, key="dl_hood"
+        )
+        service = b.selectbox(
+            "خدمت", list(service_names), format_func=service_names.__getitem__, key="dl_service"
+        )
+        year = a.number_input(
+            "سال (شمسی)", 1390, 1499, to_jalali(local_today()).year, key="dl_year"
+        )
+        season = b.selectbox(
+            "دوره", list(SEASONS), format_func=SEASONS.__getitem__, key="dl_season"
+        )
+        units = a.text_input("مقدار (به واحد خدمت)", key="dl_units")
+        people = b.text_input("تعداد بهره‌مندان", value="۰", key="dl_people")
+        status = a.selectbox(
+            "وضعیت",
+            list(DELIVERY_STATUS_LABELS),
+            index=1,
+            format_func=DELIVERY_STATUS_LABELS.__getitem__,
+            key="dl_status",
+        )
+        note = b.text_input("توضیح (اختیاری)", key="dl_note")
+        if st.form_submit_button("ثبت خدمت", type="primary"):
+            data = DeliveryInput(
+                neighborhood_id=hood,
+                service_type_id=service,
+                year=year,
+                season=season,
+                units=units,
+                beneficiaries=people,
+                status=status,
+                note=note,
+            )
+            try:
+                with acting(url) as (session, who):
+                    record_delivery(session, actor=who, agency_id=agency_id, data=data)
+            except UserFacingError as e:
+                st.error(e.message)
+            else:
+                done("خدمت ثبت شد و در پوشش محله دیده می‌شود.")
+    if not rows.empty:
+        labels = {
+            int(r["id"]): " — ".join(
+                (
+                    r["service"],
+                    r["neighborhood"],
+                    qc.delivery_period_label(r["period_start"], r["period_end"]),
+                )
+            )
+            for _, r in rows.iterrows()
+        }
+        a, b, c = st.columns([3, 3, 1])
+        target = a.selectbox(
+            "پس‌گرفتن ردیف", list(labels), format_func=labels.__getitem__, key="dl_withdraw_pick"
+        )
+        why = b.text_input("دلیل", key="dl_withdraw_why")
+        if c.button("پس‌گرفتن", key="dl_withdraw"):
+            try:
+                with acting(url) as (session, who):
+                    withdraw_delivery(session, actor=who, delivery_id=target, reason=why)
+            except UserFacingError as e:
+                st.error(e.message)
+            else:
+                done("ردیف پس گرفته شد؛ در تاریخچه می‌ماند.")
+
+
+def capacity_tab(url: str, actor: Actor, done: Callable[[str], None]) -> None:
+    """What the agency has of each service in the province, and how much serves targets."""
+    agency_id = int(actor.agency_id or 0)
+    with read_session(url) as s:
+        ratios = qc.service_ratios(s)
+        services = list_service_types(s)
+    mine = ratios[ratios["agency_id"] == agency_id].set_index("service_type_id")
+    st.caption("مصوبه ۴: ظرفیت کل دستگاه در استان و سهمی که به محلات هدف اختصاص دارد (نسبت خدمت).")
+    names = {int(r["id"]): f"{r['name']} ({r['unit']})" for _, r in services.iterrows()}
+    service = st.selectbox("خدمت", list(names), format_func=names.__getitem__, key="cap_service")
+    row = mine.loc[service] if service in mine.index else None
+    version = None if row is None else int(row["version"])
+    with st.form(f"cap_{service}_{version}"):
+        a, b = st.columns(2)
+        total = a.text_input(
+            "ظرفیت کل در استان",
+            value="" if row is None else format_number(row["total_units"], 1),
+            key=f"cap_total_{service}_{version}",
+        )
+        target = b.text_input(
+            "سهم محلات هدف",
+            value="" if row is None else format_number(row["target_units"], 1),
+            key=f"cap_target_{service}_{version}",
+        )
+        if st.form_submit_button("ذخیرهٔ ظرفیت", type="primary"):
+            try:
+                with acting(url) as (session, who):
+                    set_capacity(
+                        session,
+                        actor=who,
+                        agency_id=agency_id,
+                        service_type_id=service,
+                        total_units=total,
+                        target_units=target,
+                        expected_version=version,
+                    )
+            except UserFacingError as e:
+                st.error(e.message)
+            else:
+                done("ظرفیت ذخیره شد.")
+    if not mine.empty:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "نسبت خدمت": [
+                        "—" if pd.isna(x) else f"{format_number(round(100 * x))}٪"
+                        for x in mine["ratio"]
+                    ],
+                    "در محلات هدف": mine["target_units"].map(lambda v: format_number(v, 1)),
+                    "ظرفیت کل": mine["total_units"].map(lambda v: format_number(v, 1)),
+                    "خدمت": mine["service"],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+
+
+def report_tab(url: str, actor: Actor, done: Callable[[str], None]) -> None:
+    """Resolution 5: the agency's periodic performance report."""
+    agency_id = int(actor.agency_id or 0)
+    today = local_today()
+    with read_session(url) as s:
+        rule = get_report_rule(s)
+        periods = qc.recent_periods(rule, today, count=4)
+        state = qc.report_completeness(s, rule=rule, periods=periods, today=today)
+    mine = state[state["agency_id"] == agency_id]
+    labels = {(int(r["period_year"]), int(r["period_no"])): r for _, r in mine.iterrows()}
+    states = {"on_time": "به‌موقع", "late": "با تأخیر", "missing": "ارسال‌نشده", "pending": "در مهلت"}
+    pick = st.selectbox(
+        "دوره",
+        list(reversed(periods)),
+        format_func=lambda p: (
+            f"{labels[p]['label']} — {states[labels[p]['state']]}" if p in labels else str(p)
+        ),
+        key="rep_period",
+    )
+    if pick in labels and pd.notna(labels[pick]["submitted_at"]):
+        st.caption(
+            f"ارسال‌شده در {format_jalali_datetime(labels[pick]['submitted_at'])}؛"
+            " ارسال دوباره جایگزین متن می‌شود و در تاریخچه می‌ماند."
+        )
+    with read_session(url) as s:
+        sent = report_for(
+            s,
+            agency_id=agency_id,
+            period_kind=rule.period_kind,
+            period_year=pick[0],
+            period_no=pick[1],
+        )
+    version = None if sent is None else int(sent["version"])
+    figures = {} if sent is None else sent["figures"]
+    k = f"{pick[0]}_{pick[1]}_{version}"
+    with st.form(f"report_{k}"):
+        body = st.text_area(
+            "شرح عملکرد در محلات هدف",
+            value="" if sent is None else sent["body"],
+            key=f"rep_body_{k}",
+            height=160,
+        )
+        a, b = st.columns(2)
+        people = a.text_input(
+            "تعداد بهره‌مندان", value=str(figures.get("بهره‌مندان", "")), key=f"rep_people_{k}"
+        )
+        actions = b.text_input(
+            "تعداد اقدامات", value=str(figures.get("اقدامات", "")), key=f"rep_actions_{k}"
+        )
+        if st.form_submit_button("ارسال گزارش", type="primary"):
+            figures = {n: v for n, v in (("بهره‌مندان", people), ("اقدامات", actions)) if v}
+            try:
+                with acting(url) as (session, who):
+                    submit_report(
+                        session,
+                        actor=who,
+                        agency_id=agency_id,
+                        period_kind=rule.period_kind,
+                        period_year=pick[0],
+                        period_no=pick[1],
+                        body=body,
+                        figures=figures,
+                        expected_version=version,
+                    )
+            except UserFacingError as e:
+                st.error(e.message)
+            else:
+                done("گزارش ارسال شد.")

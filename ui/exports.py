@@ -1,0 +1,50 @@
+"""Download buttons: coverage, gaps, deliveries and capacity as Excel, or CSV with HXL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from data_layer.db import read_session
+from data_layer.exports import all_tables, to_csv_with_hxl, to_xlsx
+from data_layer.jalali import local_today
+
+
+@st.cache_data(ttl=20, show_spinner="در حال ساخت پرونده‌ها…")
+def _files(url: str, day: str) -> dict[str, Any]:
+    """The workbook and one CSV per table (cached briefly: they are read-only)."""
+    with read_session(url) as s:
+        tables = all_tables(s)
+    return {
+        "xlsx": to_xlsx(tables),
+        "csv": {name: to_csv_with_hxl(df, tags) for name, (df, tags) in tables.items()},
+    }
+
+
+def export_buttons(url: str, key: str) -> None:
+    """An Excel workbook of every table, and each table as a CSV with an HXL row."""
+    day = local_today().isoformat()
+    files = _files(url, day)
+    st.markdown("##### دریافت داده‌ها")
+    st.caption(
+        "اکسل: هر جدول در یک برگه. CSV: سطر دوم برچسب‌های HXL دارد تا ابزارهای"
+        " «چه کسی، چه کاری، کجا» آن را بخوانند."
+    )
+    cols = st.columns(1 + len(files["csv"]))
+    cols[0].download_button(
+        "اکسل (همه)",
+        files["xlsx"],
+        file_name=f"coverage-{day}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+        icon=":material/download:",
+    )
+    for i, (name, data) in enumerate(files["csv"].items(), start=1):
+        cols[i].download_button(
+            f"CSV {name}",
+            data,
+            file_name=f"{key}-{i}-{day}.csv",
+            mime="text/csv",
+            key=f"{key}_csv_{i}",
+        )

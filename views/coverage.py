@@ -1,0 +1,242 @@
+"""پوشش خدمت: which target neighborhood gets which service, against the need norms."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from data_layer.config import get_settings
+from data_layer.db import read_session
+from data_layer.jalali import format_number, to_fa_digits
+from data_layer.labels import DELIVERY_STATUS_LABELS, NEIGHBORHOOD_KIND_LABELS
+from data_layer.queries import coverage as qc
+from data_layer.queries.agencies import list_agencies
+from data_layer.queries.meta import shows_sample_data
+from data_layer.queries.places import list_counties
+from ui.charts import FONT
+from ui.exports import export_buttons
+from ui.theme import page_title
+
+CACHE_SECONDS = 20
+LEVELS = {
+    "met": ("●", "تأمین", "lv-met"),
+    "partial": ("◐", "ناقص", "lv-partial"),
+    "none": ("○", "ندارد", "lv-none"),
+    "served": ("✔", "دارد (بی‌هنجار)", "lv-served"),
+    "no_norm": ("—", "بی‌هنجار", "lv-nonorm"),
+}
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner="در حال خواندن…")
+def load(
+    url: str,
+    county_ids: tuple[int, ...],
+    kinds: tuple[str, ...],
+    max_priority: int | None,
+    agency_id: int | None,
+) -> dict[str, Any]:
+    """The filtered coverage matrix and the pickers' options."""
+    with read_session(url) as s:
+        counties = list_counties(s)
+        return {
+            "cells": qc.coverage_matrix(
+                s,
+                county_ids=list(county_ids) or None,
+                kinds=list(kinds) or None,
+                max_priority=max_priority,
+                agency_id=agency_id,
+            ),
+            "counties": counties["name"].tolist(),
+            "county_ids": dict(zip(counties["name"], counties["id"].astype(int), strict=True)),
+            "agencies": list_agencies(s),
+            "sample": shows_sample_data(s),
+        }
+
+
+def matrix_html(cells: pd.DataFrame) -> str:
+    """Neighborhoods as rows (right), services as columns; level by symbol and word."""
+    services = cells[["service_type_id", "service"]].drop_duplicates()
+    head = '<th class="agency">محله</th>' + "".join(
+        f"<th>{escape(s)}</th>" for s in services["service"]
+    )
+    body = []
+    order = cells.sort_values(["priority_rank", "population"], ascending=[True, False])
+    for hood_id, grp in order.groupby("neighborhood_id", sort=False):
+        first = grp.iloc[0]
+        by_service = {int(r["service_type_id"]): r for _, r in grp.iterrows()}
+        tds = [
+            f'<th class="agency" scope="row">{escape(first["neighborhood"])}'
+            f" <small>({escape(first['county'])})</small></th>"
+        ]
+        for sid in services["service_type_id"]:
+            r = by_service[int(sid)]
+            sym, word, cls = LEVELS[r["level"]]
+            need = "—" if pd.isna(r["need"]) else format_number(r["need"], 1)
+            title = (
+                f"{r['service']} در {r['neighborhood']}: {word}\nنیاز {need}،"
+                f" موجود {format_number(r['delivered'], 1)} {r['unit']}،"
+                f" {format_number(int(r['agencies']))} دستگاه"
+            )
+            tds.append(
+                f'<td class="lv {cls}" title="{escape(title)}" data-level="{r["level"]}">'
+                f"{sym} {word}</td>"
+            )
+        body.append(f"<tr data-hood='{int(hood_id)}'>{''.join(tds)}</tr>")
+    return (
+        '<div class="matrix-wrap"><table class="matrix coverage" dir="rtl">'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+    )
+
+
+def map_chart(cells: pd.DataFrame) -> alt.Chart | None:
+    """Neighborhoods placed by their coordinates (no map tiles: works offline)."""
+    per = cells.groupby(
+        ["neighborhood_id", "neighborhood", "county", "population"], as_index=False
+    ).agg(missing=("level", lambda s: int((s == "none").sum())))
+    with read_session(url) as s:
+        coords = {h: qc.neighborhood_profile(s, int(h)) for h in per["neighborhood_id"].tolist()}
+    per["lat"] = [coords[h]["latitude"] if coords[h] else None for h in per["neighborhood_id"]]
+    per["lon"] = [coords[h]["longitude"] if coords[h] else None for h in per["neighborhood_id"]]
+    per = per.dropna(subset=["lat", "lon"])
+    if per.empty:
+        return None
+    per["خدمات بدون پوشش"] = per["missing"].map(format_number)
+    per["جمعیت"] = per["population"].map(format_number)
+    return (
+        alt.Chart(per)
+        .mark_circle(opacity=0.8, stroke="#0b1220", strokeWidth=0.5)
+        .encode(
+            longitude="lon:Q",
+            latitude="lat:Q",
+            size=alt.Size("population:Q", legend=None, scale=alt.Scale(range=[60, 900])),
+            color=alt.Color(
+                "missing:Q",
+                scale=alt.Scale(scheme="reds"),
+                legend=alt.Legend(title="خدمات بدون پوشش", orient="top-right"),
+            ),
+            tooltip=["neighborhood:N", "county:N", "جمعیت:N", "خدمات بدون پوشش:N"],
+        )
+        .project("mercator")
+        .properties(height=380)
+        .configure(font=FONT)
+    )
+
+
+url = get_settings().database_url
+top = st.container()
+f = st.columns([1.4, 1.2, 0.8, 1.4])
+base = load(url, (), (), None, None)
+counties = f[0].multiselect("شهرستان", base["counties"], placeholder="همه", key="cov_counties")
+kinds = f[1].multiselect(
+    "نوع محله",
+    list(NEIGHBORHOOD_KIND_LABELS),
+    format_func=NEIGHBORHOOD_KIND_LABELS.__getitem__,
+    placeholder="همه",
+    key="cov_kinds",
+)
+max_priority = f[2].number_input("اولویت تا", min_value=0, value=0, key="cov_priority")
+agencies = base["agencies"]
+agency_names = dict(zip(agencies["id"].astype(int), agencies["short_name"], strict=True))
+agency = f[3].selectbox(
+    "فقط خدمات دستگاه",
+    [None, *agency_names],
+    format_func=lambda a: "همه دستگاه‌ها" if a is None else agency_names[a],
+    key="cov_agency",
+)
+county_ids = tuple(base["county_ids"][c] for c in counties)
+data = load(url, county_ids, tuple(kinds), int(max_priority) or None, agency)
+cells = data["cells"]
+with top:
+    page_title(
+        "پوشش خدمت در محلات هدف",
+        "هر خانه: آنچه ارائه می‌شود در برابر نیاز (هنجار هر هزار نفر × جمعیت)",
+        "محلات، خدمات و ارائه‌ها نمونه است." if data["sample"] else None,
+    )
+
+if cells.empty:
+    st.info("هیچ محله‌ای با این پالایه‌ها پیدا نشد.")
+    st.stop()
+hoods = cells["neighborhood_id"].nunique()
+counts = cells.groupby("neighborhood_id")["level"].agg(
+    lambda s: "nothing" if not (s.isin(["met", "partial", "served"])).any() else "some"
+)
+k = st.columns(4)
+k[0].metric("محلات", format_number(hoods))
+k[1].metric("بدون هیچ خدمت", format_number(int((counts == "nothing").sum())))
+k[2].metric("خانه‌های تأمین‌شده", format_number(int((cells["level"] == "met").sum())))
+k[3].metric("خانه‌های بدون خدمت", format_number(int((cells["level"] == "none").sum())))
+legend = " ".join(
+    f'<span class="lv {cls}">{sym} {word}</span>' for sym, word, cls in LEVELS.values()
+)
+st.markdown(f'<div class="legend">راهنما: {legend}</div>', unsafe_allow_html=True)
+st.markdown(matrix_html(cells), unsafe_allow_html=True)
+
+st.markdown("##### یک محله")
+names = (
+    cells.drop_duplicates("neighborhood_id")
+    .set_index("neighborhood_id")[["neighborhood", "county"]]
+    .apply(lambda r: f"{r['neighborhood']} ({r['county']})", axis=1)
+    .to_dict()
+)
+chosen = st.selectbox("محله", list(names), format_func=names.__getitem__, key="cov_hood")
+with read_session(url) as s:
+    profile = qc.neighborhood_profile(s, int(chosen))
+    served = qc.neighborhood_deliveries(s, int(chosen))
+if profile:
+    kind = NEIGHBORHOOD_KIND_LABELS.get(profile["kind"], profile["kind"])
+    facts = [
+        f"شهرستان {profile['county']}",
+        f"نوع: {kind}",
+        f"جمعیت {format_number(profile['population'])}",
+        f"خانوار {format_number(profile['households'])}",
+        f"اولویت {to_fa_digits(profile['priority_rank']) if profile['priority_rank'] else '—'}",
+        "دفتر تسهیل‌گری دارد" if profile["has_facilitation_office"] else "بدون دفتر تسهیل‌گری",
+        "دفتر تحول اجتماعی دارد"
+        if profile["has_transformation_office"]
+        else "بدون دفتر تحول اجتماعی",
+    ]
+    st.markdown(" — ".join(escape(x) for x in facts))
+    mine = cells[cells["neighborhood_id"] == chosen]
+    missing = mine[mine["level"].isin(["none", "partial"])]
+    if missing.empty:
+        st.success("همهٔ خدمات دارای هنجار در این محله تأمین است.")
+    else:
+        st.warning(
+            "کمبود: "
+            + "، ".join(
+                f"{r['service']} ({LEVELS[r['level']][1]}؛ نیاز {format_number(r['need'], 1)}،"
+                f" موجود {format_number(r['delivered'], 1)} {r['unit']})"
+                for _, r in missing.iterrows()
+            )
+        )
+    if served.empty:
+        st.caption("هیچ دستگاهی در این محله خدمتی ثبت نکرده است.")
+    else:
+        shown = pd.DataFrame(
+            {
+                "وضعیت": [DELIVERY_STATUS_LABELS.get(x, x) for x in served["status"]],
+                "دوره": [
+                    qc.delivery_period_label(a, b)
+                    for a, b in zip(served["period_start"], served["period_end"], strict=True)
+                ],
+                "بهره‌مندان": served["beneficiaries"].map(format_number),
+                "مقدار": [
+                    f"{format_number(u, 1)} {n}"
+                    for u, n in zip(served["units"], served["unit"], strict=True)
+                ],
+                "خدمت": served["service"],
+                "دستگاه": served["agency"],
+            }
+        )
+        st.dataframe(shown, hide_index=True, width="stretch")
+
+chart = map_chart(cells)
+if chart is not None:
+    st.markdown("##### نقشهٔ محلات (بدون نقشهٔ پایه؛ اندازه = جمعیت، رنگ = خدمات بدون پوشش)")
+    st.altair_chart(chart, width="stretch")
+
+export_buttons(url, key="coverage")

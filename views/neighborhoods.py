@@ -1,0 +1,299 @@
+"""محلات هدف: the registry of target neighborhoods and the service catalogue.
+
+Everyone may read; the secretariat adds, edits and imports (resolutions 2 and 6).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from data_layer.commands.places import (
+    NeighborhoodInput,
+    ServiceTypeInput,
+    create_neighborhood,
+    create_service_type,
+    import_neighborhoods,
+    neighborhood_template_xlsx,
+    read_neighborhood_file,
+    update_neighborhood,
+    update_service_type,
+)
+from data_layer.config import get_settings
+from data_layer.db import read_session
+from data_layer.errors import UserFacingError
+from data_layer.jalali import format_jalali, format_number, to_fa_digits
+from data_layer.labels import NEIGHBORHOOD_KIND_LABELS
+from data_layer.models import Role
+from data_layer.queries.agencies import list_agencies
+from data_layer.queries.places import list_neighborhoods, list_service_types
+from ui.session import acting, current_actor
+from ui.theme import page_title
+
+url = get_settings().database_url
+actor = current_actor(url)
+can_edit = actor is not None and actor.role == Role.SECRETARIAT
+FLASH = "hoods_flash"
+
+
+def done(message: str) -> None:
+    """Keep a message, clear cached screens and rerun."""
+    st.session_state[FLASH] = message
+    st.cache_data.clear()
+    st.rerun()
+
+
+with read_session(url) as s:
+    hoods = list_neighborhoods(s)
+    services = list_service_types(s)
+    agencies = list_agencies(s)
+agency_names = dict(zip(agencies["id"].astype(int), agencies["short_name"], strict=True))
+
+page_title(
+    "محلات هدف و خدمات",
+    "یک فهرست یکپارچه از محلات هدف استان (مصوبات ۲ و ۶) و هنجار نیاز هر خدمت",
+    "محلات و خدمات نمونه است." if bool(hoods["is_sample"].any()) else None,
+)
+flash = st.session_state.pop(FLASH, None)
+if flash:
+    st.success(flash)
+if not can_edit:
+    st.caption("ویرایش این فهرست با دبیرخانه است.")
+
+registry, add, bulk, catalogue = st.tabs(
+    ["فهرست محلات", "افزودن / ویرایش محله", "ورود از اکسل یا CSV", "خدمات و هنجارها"]
+)
+
+with registry:
+    k = st.columns(4)
+    k[0].metric("محلات هدف", format_number(len(hoods)))
+    k[1].metric("جمعیت", format_number(int(hoods["population"].sum())))
+    k[2].metric("دارای دفتر تسهیل‌گری", format_number(int(hoods["has_facilitation_office"].sum())))
+    k[3].metric(
+        "دارای دفتر تحول اجتماعی", format_number(int(hoods["has_transformation_office"].sum()))
+    )
+    shown = pd.DataFrame(
+        {
+            "دفتر تحول": ["✔" if x else "" for x in hoods["has_transformation_office"]],
+            "دفتر تسهیل‌گری": ["✔" if x else "" for x in hoods["has_facilitation_office"]],
+            "تاریخ اعلام": [
+                format_jalali(d) if pd.notna(d) else "—" for d in hoods["announced_on"]
+            ],
+            "خانوار": hoods["households"].map(format_number),
+            "جمعیت": hoods["population"].map(format_number),
+            "نوع": hoods["kind"].map(NEIGHBORHOOD_KIND_LABELS),
+            "شهرستان": hoods["county"],
+            "محله": hoods["name"],
+            "اولویت": [to_fa_digits(p) if pd.notna(p) else "—" for p in hoods["priority_rank"]],
+        }
+    )
+    st.dataframe(shown, hide_index=True, width="stretch", height=420)
+
+
+def hood_form(prefix: str, row: pd.Series | None) -> NeighborhoodInput | None:
+    """The fields of one neighborhood; returns the input when submitted."""
+    v = lambda k, d="": row[k] if row is not None and pd.notna(row[k]) else d  # noqa: E731
+    with st.form(f"{prefix}_form"):
+        a, b = st.columns(2)
+        county = a.text_input("شهرستان", value=v("county"), key=f"{prefix}_county")
+        name = b.text_input("نام محله", value=v("name"), key=f"{prefix}_name")
+        population = a.text_input("جمعیت", value=to_fa_digits(v("population")), key=f"{prefix}_pop")
+        households = b.text_input("خانوار", value=to_fa_digits(v("households")), key=f"{prefix}_hh")
+        kinds = list(NEIGHBORHOOD_KIND_LABELS)
+        kind = a.selectbox(
+            "نوع",
+            kinds,
+            index=kinds.index(v("kind", "marginal")),
+            format_func=NEIGHBORHOOD_KIND_LABELS.__getitem__,
+            key=f"{prefix}_kind",
+        )
+        priority = b.text_input(
+            "رتبهٔ اولویت (مصوبه ۲)", value=to_fa_digits(v("priority_rank")), key=f"{prefix}_prio"
+        )
+        announced = a.text_input(
+            "تاریخ اعلام به‌عنوان محلهٔ هدف",
+            value=format_jalali(v("announced_on")) if v("announced_on") else "",
+            placeholder="۱۴۰۳/۰۱/۱۵",
+            key=f"{prefix}_ann",
+        )
+        c1, c2 = b.columns(2)
+        facil = c1.checkbox(
+            "دفتر تسهیل‌گری", value=bool(v("has_facilitation_office", False)), key=f"{prefix}_fac"
+        )
+        transform = c2.checkbox(
+            "دفتر تحول اجتماعی",
+            value=bool(v("has_transformation_office", False)),
+            key=f"{prefix}_tr",
+        )
+        lat = a.text_input(
+            "عرض جغرافیایی (اختیاری)", value=to_fa_digits(v("latitude")), key=f"{prefix}_lat"
+        )
+        lon = b.text_input(
+            "طول جغرافیایی (اختیاری)", value=to_fa_digits(v("longitude")), key=f"{prefix}_lon"
+        )
+        if not st.form_submit_button("ذخیره", type="primary", disabled=not can_edit):
+            return None
+    return NeighborhoodInput(
+        county=county,
+        name=name,
+        population=population,
+        households=households,
+        kind=kind,
+        priority_rank=priority or None,
+        announced_on=announced or None,
+        has_facilitation_office=facil,
+        has_transformation_office=transform,
+        latitude=lat or None,
+        longitude=lon or None,
+    )
+
+
+with add:
+    labels = {int(r["id"]): f"{r['name']} ({r['county']})" for _, r in hoods.iterrows()}
+    target = st.selectbox(
+        "محله",
+        [None, *labels],
+        format_func=lambda i: "— محلهٔ تازه —" if i is None else labels[i],
+        key="hood_pick",
+    )
+    row = None if target is None else hoods.set_index("id").loc[target].assign(id=target)
+    data = hood_form(f"hood_{target or 'new'}", row)
+    if data is not None:
+        try:
+            with acting(url) as (session, who):
+                if target is None:
+                    create_neighborhood(session, actor=who, data=data)
+                    message = f"محلهٔ «{data.name}» افزوده شد."
+                else:
+                    changed = update_neighborhood(
+                        session, actor=who, neighborhood_id=target, data=data
+                    )
+                    message = "تغییرات ذخیره شد." if changed else "تغییری نبود."
+        except UserFacingError as e:
+            st.error(e.message)
+        else:
+            done(message)
+
+with bulk:
+    st.markdown(
+        "پرونده‌ای با این ستون‌ها بارگذاری کنید: «شهرستان»، «نام محله»، «جمعیت»، «نوع» (الزامی)"
+        " و «خانوار»، «اولویت»، «تاریخ اعلام»، «دفتر تسهیل‌گری»، «دفتر تحول اجتماعی»، «عرض"
+        " جغرافیایی»، «طول جغرافیایی». اگر حتی یک ردیف خطا داشته باشد، هیچ ردیفی وارد نمی‌شود"
+        " تا پرونده اصلاح شود."
+    )
+    st.download_button(
+        "دریافت الگوی اکسل",
+        neighborhood_template_xlsx(),
+        file_name="neighborhoods-template.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="hood_template",
+    )
+    upload = st.file_uploader("پرونده (xlsx یا csv)", type=["xlsx", "csv"], key="hood_file")
+    if upload is not None:
+        with read_session(url) as s:
+            preview = read_neighborhood_file(upload.name, upload.getvalue(), s)
+        if preview.errors:
+            st.error(
+                f"{format_number(len(preview.errors))} خطا؛ هیچ ردیفی وارد نمی‌شود"
+                " تا پرونده اصلاح شود."
+            )
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        "خطا": [e.message for e in preview.errors],
+                        "ستون": [e.field for e in preview.errors],
+                        "ردیف": [to_fa_digits(e.row) if e.row else "—" for e in preview.errors],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
+        else:
+            st.success(f"{format_number(len(preview.rows))} ردیف بی‌خطا آمادهٔ ورود است.")
+            st.dataframe(pd.DataFrame(preview.clean).head(50), hide_index=True, width="stretch")
+            if st.button(
+                "ورود همهٔ ردیف‌ها", type="primary", disabled=not can_edit, key="hood_import"
+            ):
+                try:
+                    with acting(url) as (session, who):
+                        n = import_neighborhoods(session, actor=who, preview=preview)
+                except UserFacingError as e:
+                    st.error(e.message)
+                else:
+                    done(f"{format_number(n)} محله وارد شد.")
+
+with catalogue:
+    st.caption("هنجار: چند واحد از هر خدمت برای هر هزار نفر جمعیت لازم است؛ خالی یعنی بدون هنجار.")
+    shown = pd.DataFrame(
+        {
+            "مصوبه": services["resolution_ref"],
+            "هنجار در هزار نفر": [
+                "—" if pd.isna(n) else format_number(n, 2) for n in services["norm_per_1000"]
+            ],
+            "دستگاه متولی": [
+                agency_names.get(int(a), "—") if pd.notna(a) else "—"
+                for a in services["owner_agency_id"]
+            ],
+            "واحد": services["unit"],
+            "خدمت": services["name"],
+        }
+    )
+    st.dataframe(shown, hide_index=True, width="stretch")
+    names = {int(r["id"]): r["name"] for _, r in services.iterrows()}
+    pick = st.selectbox(
+        "خدمت",
+        [None, *names],
+        format_func=lambda i: "— خدمت تازه —" if i is None else names[i],
+        key="svc_pick",
+    )
+    current = None if pick is None else services.set_index("id").loc[pick]
+    with st.form(f"svc_form_{pick or 'new'}"):
+        a, b = st.columns(2)
+        name = a.text_input(
+            "نام خدمت", value="" if current is None else current["name"], key=f"svc_name_{pick}"
+        )
+        unit = b.text_input(
+            "واحد", value="واحد" if current is None else current["unit"], key=f"svc_unit_{pick}"
+        )
+        owners = [None, *agency_names]
+        owner_now = (
+            None
+            if current is None or pd.isna(current["owner_agency_id"])
+            else int(current["owner_agency_id"])
+        )
+        owner = a.selectbox(
+            "دستگاه متولی",
+            owners,
+            index=owners.index(owner_now),
+            format_func=lambda i: "—" if i is None else agency_names[i],
+            key=f"svc_owner_{pick}",
+        )
+        norm_now = (
+            ""
+            if current is None or pd.isna(current["norm_per_1000"])
+            else to_fa_digits(current["norm_per_1000"])
+        )
+        norm = b.text_input("هنجار در هر هزار نفر", value=norm_now, key=f"svc_norm_{pick}")
+        ref = a.text_input(
+            "مصوبهٔ مرتبط",
+            value="" if current is None else current["resolution_ref"],
+            key=f"svc_ref_{pick}",
+        )
+        if st.form_submit_button("ذخیرهٔ خدمت", type="primary", disabled=not can_edit):
+            data_in = ServiceTypeInput(
+                name=name,
+                unit=unit,
+                owner_agency_id=owner,
+                norm_per_1000=norm or None,
+                resolution_ref=ref,
+            )
+            try:
+                with acting(url) as (session, who):
+                    if pick is None:
+                        create_service_type(session, actor=who, data=data_in)
+                    else:
+                        update_service_type(session, actor=who, service_type_id=pick, data=data_in)
+            except UserFacingError as e:
+                st.error(e.message)
+            else:
+                done(f"خدمت «{name}» ذخیره شد.")

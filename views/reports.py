@@ -1,0 +1,95 @@
+"""گزارش عملکرد: which agency sent its periodic report, on time, late or not at all."""
+
+from __future__ import annotations
+
+from html import escape
+
+import streamlit as st
+
+from data_layer.commands.services import PERIOD_KIND_LABELS, get_report_rule, set_report_rule
+from data_layer.config import get_settings
+from data_layer.db import read_session
+from data_layer.errors import UserFacingError
+from data_layer.jalali import format_jalali, format_jalali_datetime, format_number, local_today
+from data_layer.models import Role
+from data_layer.queries import coverage as qc
+from ui.session import acting, current_actor
+from ui.theme import page_title
+
+STATES = {
+    "on_time": ("●", "به‌موقع", "rp-ok"),
+    "late": ("▲", "با تأخیر", "rp-late"),
+    "missing": ("■", "ارسال‌نشده", "rp-missing"),
+    "pending": ("○", "در مهلت", "rp-pending"),
+}
+
+url = get_settings().database_url
+today = local_today()
+with read_session(url) as s:
+    rule = get_report_rule(s)
+    periods = qc.recent_periods(rule, today, count=5)
+    grid = qc.report_completeness(s, rule=rule, periods=periods, today=today)
+
+page_title(
+    "گزارش عملکرد دستگاه‌ها",
+    f"مصوبه ۵: گزارش {PERIOD_KIND_LABELS[rule.period_kind]}، تا"
+    f" {format_number(rule.days_after_period_end)} روز پس از پایان هر دوره",
+    "گزارش‌ها نمونه است." if not grid.empty and grid["submitted_at"].notna().any() else None,
+)
+counts = grid["state"].value_counts()
+k = st.columns(4)
+for i, (state, (sym, word, _)) in enumerate(STATES.items()):
+    k[i].metric(f"{sym} {word}", format_number(int(counts.get(state, 0))))
+
+labels = grid.drop_duplicates(["period_year", "period_no"])[
+    ["period_year", "period_no", "label", "deadline"]
+]
+head = '<th class="agency">دستگاه</th>' + "".join(
+    f'<th title="مهلت: {format_jalali(p["deadline"])}">{escape(p["label"])}</th>'
+    for _, p in labels.iterrows()
+)
+body = []
+for _, grp in grid.groupby("agency_id", sort=False):
+    cells = {(int(r["period_year"]), int(r["period_no"])): r for _, r in grp.iterrows()}
+    tds = [f'<th class="agency" scope="row">{escape(grp["agency"].iloc[0])}</th>']
+    for _, p in labels.iterrows():
+        r = cells[(int(p["period_year"]), int(p["period_no"]))]
+        sym, word, cls = STATES[r["state"]]
+        when = format_jalali_datetime(r["submitted_at"])
+        tds.append(
+            f'<td class="rp {cls}" title="مهلت {format_jalali(r["deadline"])} — ارسال: {when}"'
+            f' data-state="{r["state"]}">{sym} {word}</td>'
+        )
+    body.append(f"<tr>{''.join(tds)}</tr>")
+st.markdown(
+    '<div class="matrix-wrap"><table class="matrix reports" dir="rtl">'
+    f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>",
+    unsafe_allow_html=True,
+)
+
+actor = current_actor(url)
+if actor is not None and actor.role in (Role.SECRETARIAT, Role.ADMIN):
+    with st.form("report_rule"):
+        st.markdown("**قاعدهٔ مهلت**")
+        a, b = st.columns(2)
+        kind = a.selectbox(
+            "دورهٔ گزارش",
+            list(PERIOD_KIND_LABELS),
+            index=list(PERIOD_KIND_LABELS).index(rule.period_kind),
+            format_func=PERIOD_KIND_LABELS.__getitem__,
+            key="rule_kind",
+        )
+        days = b.number_input(
+            "مهلت پس از پایان دوره (روز)", 0, 90, rule.days_after_period_end, key="rule_days"
+        )
+        if st.form_submit_button("ذخیرهٔ قاعده", type="primary"):
+            try:
+                with acting(url) as (session, who):
+                    set_report_rule(
+                        session, actor=who, period_kind=kind, days_after_period_end=days
+                    )
+            except UserFacingError as e:
+                st.error(e.message)
+            else:
+                st.cache_data.clear()
+                st.rerun()
