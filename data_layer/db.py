@@ -8,11 +8,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import ORMExecuteState
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, create_engine
 
 from data_layer.config import get_settings
+from data_layer.models import utcnow
 
 _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
@@ -84,15 +87,64 @@ def read_session(url: str | None = None) -> Iterator[Session]:
         yield session
 
 
+# Writes to these tables change nothing a screen shows (sign-ins, bookkeeping).
+_QUIET_TABLES = frozenset({"auth_session", "app_user", "alembic_version", "data_version"})
+_CHANGED = "data_changed"
+
+
+@event.listens_for(OrmSession, "before_flush")
+def _note_orm_writes(session: OrmSession, _context: Any, _instances: Any) -> None:
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if getattr(obj, "__tablename__", None) not in _QUIET_TABLES:
+            session.info[_CHANGED] = True
+            return
+
+
+@event.listens_for(OrmSession, "do_orm_execute")
+def _note_statement_writes(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        if getattr(table, "name", None) not in _QUIET_TABLES:
+            state.session.info[_CHANGED] = True
+
+
+def bump_data_version(session: Session) -> None:
+    """Count one more committed change (inside the writing transaction)."""
+    now = utcnow()
+    moved = session.execute(
+        text("UPDATE data_version SET version = version + 1, changed_at = :now WHERE id = 1"),
+        {"now": now},
+    )
+    if moved.rowcount == 0:  # type: ignore[attr-defined]  # the row was emptied out
+        session.execute(
+            text("INSERT INTO data_version (id, version, changed_at) VALUES (1, 2, :now)"),
+            {"now": now},
+        )
+
+
+def read_data_version(url: str | None = None) -> int:
+    """The number cached screens are keyed by; one tiny read."""
+    with get_engine(url).connect() as conn:
+        value = conn.execute(text("SELECT version FROM data_version WHERE id = 1")).scalar()
+    return int(value or 0)
+
+
 @contextmanager
 def write_session(url: str | None = None) -> Iterator[Session]:
-    """One transaction for one thing a person does: commit on success, else nothing."""
+    """One transaction for one thing a person does: commit on success, else nothing.
+
+    When the transaction changed anything a screen shows, the data version moves in
+    the same transaction, so caches everywhere key on it and refresh.
+    """
     engine = get_engine(url)
     if engine.dialect.name == "sqlite":
         engine = engine.execution_options(sqlite_begin="IMMEDIATE")
     with Session(engine, expire_on_commit=False) as session:
         try:
             yield session
+            session.flush()
+            if session.info.pop(_CHANGED, False):
+                bump_data_version(session)
             session.commit()
         except BaseException:
             session.rollback()

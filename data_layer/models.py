@@ -422,3 +422,14 @@ class AppSetting(SQLModel, table=True):
     value: str = Field(sa_column=Column(Text, nullable=False))
     updated_at: datetime = Field(default_factory=utcnow)
     updated_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+
+
+class DataVersion(SQLModel, table=True):
+    """One row counting committed changes: cached screens are keyed by it, so every
+    replica sees a write as soon as it reads this number again."""
+
+    __tablename__ = "data_version"
+
+    id: int = Field(default=1, primary_key=True)
+    version: int = 1
+    changed_at: datetime = Field(default_factory=utcnow)

@@ -9,10 +9,11 @@ import streamlit as st
 from data_layer.db import read_session
 from data_layer.exports import all_tables, to_csv_with_hxl, to_xlsx
 from data_layer.jalali import local_today
+from ui.freshness import current_version
 
 
 @st.cache_data(ttl=20, show_spinner="در حال ساخت پرونده‌ها…")
-def _files(url: str, day: str) -> dict[str, Any]:
+def _files(url: str, day: str, version: int) -> dict[str, Any]:
     """The workbook and one CSV per table (cached briefly: they are read-only)."""
     with read_session(url) as s:
         tables = all_tables(s)
@@ -25,7 +26,7 @@ def _files(url: str, day: str) -> dict[str, Any]:
 def export_buttons(url: str, key: str) -> None:
     """An Excel workbook of every table, and each table as a CSV with an HXL row."""
     day = local_today().isoformat()
-    files = _files(url, day)
+    files = _files(url, day, current_version(url))
     st.markdown("##### دریافت داده‌ها")
     st.caption(
         "اکسل: هر جدول در یک برگه. CSV: سطر دوم برچسب‌های HXL دارد تا ابزارهای"

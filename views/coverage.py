@@ -19,9 +19,10 @@ from data_layer.queries.meta import shows_sample_data
 from data_layer.queries.places import list_counties
 from ui.charts import FONT
 from ui.exports import export_buttons
+from ui.freshness import current_version, keep_fresh
 from ui.theme import page_title
 
-CACHE_SECONDS = 20
+CACHE_SECONDS = 600  # a memory bound: freshness comes from the version key
 LEVELS = {
     "met": ("●", "تأمین", "lv-met"),
     "partial": ("◐", "ناقص", "lv-partial"),
@@ -38,6 +39,7 @@ def load(
     kinds: tuple[str, ...],
     max_priority: int | None,
     agency_id: int | None,
+    version: int,
 ) -> dict[str, Any]:
     """The filtered coverage matrix and the pickers' options."""
     with read_session(url) as s:
@@ -129,7 +131,8 @@ def map_chart(cells: pd.DataFrame) -> alt.Chart | None:
 url = get_settings().database_url
 top = st.container()
 f = st.columns([1.4, 1.2, 0.8, 1.4])
-base = load(url, (), (), None, None)
+version = current_version(url)
+base = load(url, (), (), None, None, version)
 counties = f[0].multiselect("شهرستان", base["counties"], placeholder="همه", key="cov_counties")
 kinds = f[1].multiselect(
     "نوع محله",
@@ -148,7 +151,7 @@ agency = f[3].selectbox(
     key="cov_agency",
 )
 county_ids = tuple(base["county_ids"][c] for c in counties)
-data = load(url, county_ids, tuple(kinds), int(max_priority) or None, agency)
+data = load(url, county_ids, tuple(kinds), int(max_priority) or None, agency, version)
 cells = data["cells"]
 with top:
     page_title(
@@ -240,3 +243,5 @@ if chart is not None:
     st.altair_chart(chart, width="stretch")
 
 export_buttons(url, key="coverage")
+
+keep_fresh(url, version)

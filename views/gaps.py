@@ -13,13 +13,14 @@ from data_layer.jalali import format_number, format_percent
 from data_layer.queries import coverage as qc
 from data_layer.queries.meta import shows_sample_data
 from ui.exports import export_buttons
+from ui.freshness import current_version, keep_fresh
 from ui.theme import page_title
 
-CACHE_SECONDS = 20
+CACHE_SECONDS = 600  # a memory bound: freshness comes from the version key
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner="در حال محاسبه…")
-def load(url: str) -> dict[str, Any]:
+def load(url: str, version: int) -> dict[str, Any]:
     """Gaps rolled up three ways, and the service ratios (small frames)."""
     with read_session(url) as s:
         return {
@@ -46,7 +47,8 @@ def gap_frame(df: pd.DataFrame, first: list[tuple[str, str]]) -> pd.DataFrame:
 
 
 url = get_settings().database_url
-data = load(url)
+version = current_version(url)
+data = load(url, version)
 page_title(
     "کمبود ظرفیت",
     "نیاز = هنجار هر هزار نفر × جمعیت محله؛ کمبود = نیاز − آنچه دستگاه‌ها در محله ارائه می‌کنند",
@@ -117,3 +119,5 @@ with ratios:
         )
 
 export_buttons(url, key="gaps")
+
+keep_fresh(url, version)

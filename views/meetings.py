@@ -54,9 +54,8 @@ PDF, XLSX = "application/pdf", "application/vnd.openxmlformats-officedocument.sp
 
 
 def done(message: str) -> None:
-    """Keep a message, clear cached screens and rerun."""
+    """Keep a message and rerun (cached screens key on the data version)."""
     st.session_state[FLASH] = message
-    st.cache_data.clear()
     st.rerun()
 
 

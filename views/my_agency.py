@@ -75,7 +75,6 @@ def after_save(message: str) -> None:
     """Reload the rows, keep a message for the next run, and rerun."""
     st.session_state[FLASH] = message
     st.session_state.pop(SNAPSHOT, None)
-    st.cache_data.clear()  # the resolutions screen must show the new state
     st.rerun()
 
 

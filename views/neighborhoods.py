@@ -37,9 +37,8 @@ FLASH = "hoods_flash"
 
 
 def done(message: str) -> None:
-    """Keep a message, clear cached screens and rerun."""
+    """Keep a message and rerun (cached screens key on the data version)."""
     st.session_state[FLASH] = message
-    st.cache_data.clear()
     st.rerun()
 
 

@@ -17,15 +17,16 @@ from data_layer.queries import overview as qo
 from data_layer.queries.meta import shows_sample_data
 from data_layer.queries.resolutions import agency_status_summary
 from ui.charts import completions_by_month, status_by_agency
+from ui.freshness import current_version, keep_fresh
 from ui.session import current_actor
 from ui.tables import gaps_html, neighborhoods_html, overdue_html, scorecards_html
 from ui.theme import page_title
 
-CACHE_SECONDS = 20
+CACHE_SECONDS = 600  # a memory bound: freshness comes from the version key
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner="در حال خواندن…")
-def load(url: str, today: date) -> dict[str, Any]:
+def load(url: str, today: date, version: int) -> dict[str, Any]:
     """Every figure of the overview for one day (small frames only)."""
     with read_session(url) as s:
         thresholds = get_thresholds(s)
@@ -58,7 +59,8 @@ def kpi(label: str, value: str, cls: str = "", note: str = "") -> str:
 
 url = get_settings().database_url
 today = local_today()
-data = load(url, today)
+version = current_version(url)
+data = load(url, today, version)
 h = data["headline"]
 cards, late = data["cards"], data["late"]
 last = data["last"]
@@ -180,3 +182,5 @@ with a:
 with b:
     st.caption("ردیف‌های تکمیل‌شده در هر ماه (شمسی)")
     st.altair_chart(completions_by_month(data["daily"]), width="stretch")
+
+keep_fresh(url, version)

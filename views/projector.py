@@ -21,13 +21,14 @@ from data_layer.jalali import format_number, local_today
 from data_layer.queries import overview as qo
 from data_layer.queries import resolutions as qr
 from ui import slides as sl
+from ui.freshness import current_version, keep_fresh
 
 CSS = (Path(__file__).resolve().parents[1] / "assets" / "projector.css").read_text(encoding="utf-8")
-CACHE_SECONDS = 20
+CACHE_SECONDS = 600  # a memory bound: freshness comes from the version key
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def load(url: str, today: date, meeting_number: int | None) -> dict[str, Any]:
+def load(url: str, today: date, meeting_number: int | None, version: int) -> dict[str, Any]:
     """The reviewed meeting's rows and the figures of the summary slides."""
     with read_session(url) as s:
         meetings = qr.list_meetings(s)
@@ -80,7 +81,9 @@ url = get_settings().database_url
 today = local_today()
 by = "agency" if st.query_params.get("by") == "agency" else "resolution"
 meeting_param = st.query_params.get("meeting")
-data = load(url, today, int(meeting_param) if meeting_param and meeting_param.isdigit() else None)
+version = current_version(url)
+meeting_number = int(meeting_param) if meeting_param and meeting_param.isdigit() else None
+data = load(url, today, meeting_number, version)
 if data["meeting"] is None:
     st.info("هنوز جلسه‌ای ثبت نشده است.")
     st.stop()
@@ -153,3 +156,5 @@ if wanted != auto:
     st.session_state.auto_seconds = wanted
     st.query_params["auto"] = str(wanted)
     st.rerun()
+
+keep_fresh(url, version)

@@ -91,5 +91,4 @@ if actor is not None and actor.role in (Role.SECRETARIAT, Role.ADMIN):
             except UserFacingError as e:
                 st.error(e.message)
             else:
-                st.cache_data.clear()
                 st.rerun()

@@ -15,15 +15,16 @@ from data_layer.jalali import format_jalali, format_jalali_long, format_number, 
 from data_layer.jalali import to_fa_digits as fa
 from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS
 from data_layer.queries import resolutions as q
+from ui.freshness import current_version, keep_fresh
 from ui.matrix import matrix_html, resolution_list_html
 from ui.status import legend_html
 from ui.theme import page_title
 
-CACHE_SECONDS = 20
+CACHE_SECONDS = 600  # a memory bound: freshness comes from the version key
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def load_meetings(url: str) -> pd.DataFrame:
+def load_meetings(url: str, version: int) -> pd.DataFrame:
     """Meetings for the picker."""
     with read_session(url) as s:
         return q.list_meetings(s)
@@ -31,7 +32,12 @@ def load_meetings(url: str) -> pd.DataFrame:
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner="در حال خواندن پیگیری‌ها…")
 def load_meeting(
-    url: str, meeting_id: int, today: date, agency_ids: tuple[int, ...], statuses: tuple[str, ...]
+    url: str,
+    meeting_id: int,
+    today: date,
+    agency_ids: tuple[int, ...],
+    statuses: tuple[str, ...],
+    version: int,
 ) -> dict[str, Any]:
     """Everything the screen shows for one meeting and one set of filters."""
     agencies = list(agency_ids) or None
@@ -78,7 +84,8 @@ def kpis_html(resolutions: pd.DataFrame, summary: pd.DataFrame) -> str:
 
 url = get_settings().database_url
 today = local_today()
-meetings = load_meetings(url)
+version = current_version(url)
+meetings = load_meetings(url, version)
 if meetings.empty:
     page_title("پیگیری مصوبات")
     st.info("هنوز جلسه‌ای ثبت نشده است. دبیرخانه باید نخستین جلسه و مصوبات آن را ثبت کند.")
@@ -91,7 +98,7 @@ c_meeting, c_agency, c_status = st.columns([1.1, 1.6, 1.3])
 meeting_id = c_meeting.selectbox(
     "جلسه", ids, index=0, format_func=labels.__getitem__, key="meeting"
 )
-base = load_meeting(url, meeting_id, today, (), ())
+base = load_meeting(url, meeting_id, today, (), (), version)
 agency_names = dict(zip(base["agencies"]["id"], base["agencies"]["short_name"], strict=True))
 agency_ids = c_agency.multiselect(
     "دستگاه",
@@ -109,7 +116,7 @@ statuses = c_status.multiselect(
     placeholder="همه وضعیت‌ها",
     key="statuses",
 )
-data = load_meeting(url, meeting_id, today, tuple(agency_ids), tuple(statuses))
+data = load_meeting(url, meeting_id, today, tuple(agency_ids), tuple(statuses), version)
 meeting = data["meeting"]
 cells, summary, resolutions = data["cells"], data["summary"], data["resolutions"]
 
@@ -163,3 +170,5 @@ if meeting["summary"]:
     with st.expander("خلاصه مذاکرات جلسه"):
         for line in meeting["summary"].splitlines():
             st.markdown(f'<p dir="rtl">{escape(line)}</p>', unsafe_allow_html=True)
+
+keep_fresh(url, version)

@@ -52,5 +52,4 @@ with st.form("thresholds"):
         except UserFacingError as e:
             st.error(e.message)
         else:
-            st.cache_data.clear()
             st.success("آستانه‌ها ذخیره شد؛ نمای کلی و حالت ارائه با آن‌ها رنگ‌بندی می‌شوند.")

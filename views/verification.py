@@ -44,10 +44,9 @@ def load_snapshot() -> pd.DataFrame:
 
 
 def reload(message: str) -> None:
-    """Keep a message, forget the snapshot, clear cached screens, rerun."""
+    """Keep a message, forget the snapshot and rerun (caches key on the data version)."""
     st.session_state[FLASH] = message
     st.session_state.pop(SNAPSHOT, None)
-    st.cache_data.clear()
     st.rerun()
 
 

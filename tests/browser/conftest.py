@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -71,13 +72,12 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 120)
     raise TimeoutError(f"the app server at {url} did not become healthy")
 
 
-@pytest.fixture(scope="session")
-def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`streamlit run app.py` on a free port against a fresh embedded database."""
-    db = tmp_path_factory.mktemp("app") / "dashboard.db"
+@contextmanager
+def running_app(database_url: str, log_path: Path, seed: str = "sample") -> Iterator[str]:
+    """A real app server on a free port for a database; stopped on exit."""
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "SEED_ON_START": "sample"}
-    log = (tmp_path_factory.getbasetemp() / "app-server.log").open("wb")
+    env = {**os.environ, "DATABASE_URL": database_url, "SEED_ON_START": seed}
+    log = log_path.open("wb")
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -108,6 +108,14 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`streamlit run app.py` on a free port against a fresh embedded database."""
+    db = tmp_path_factory.mktemp("app") / "dashboard.db"
+    with running_app(f"sqlite:///{db}", tmp_path_factory.getbasetemp() / "app-server.log") as url:
+        yield url
 
 
 def wait_for_app(page: Any, timeout: float = 90_000) -> None:

@@ -52,6 +52,7 @@ def test_agency_reports_secretariat_verifies_resolutions_screen_shows_it(
     page.get_by_role("tab", name="فرم کامل یک ردیف").click()
     _choose(page, "ردیف", "جلسه ۷، مصوبه ۱۰ — ضرورت اعزام معلمان توانمند به نقاط هدف (حاشیه)")
     form = page.locator("[data-testid='stForm']").first
+    expect(form.get_by_label("پیشرفت ٪")).to_have_count(1)  # the previous row's form has gone
     _choose(page, "وضعیت", "انجام شده", scope=form)
     form.get_by_label("پیشرفت ٪").fill("100")
     form.get_by_label("اقدامات انجام‌شده").fill("۲۴ معلم توانمند به مدارس محلات هدف اعزام شدند.")

@@ -1,0 +1,152 @@
+"""Two app replicas on one PostgreSQL: a save through one shows on the other, unasked."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from data_layer.auth import SAMPLE_PASSWORD
+from data_layer.seed import seed
+from tests.browser.conftest import running_app, screenshot_path, wait_for_app
+from tests.conftest import _create_postgres_database, _drop_postgres_database
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture(scope="module")
+def shared_postgres() -> Iterator[str]:
+    """A PostgreSQL database with the sample province, for both replicas."""
+    url = _create_postgres_database()
+    try:
+        seed(url, sample=True, as_of=date(2026, 11, 28))
+        yield url
+    finally:
+        _drop_postgres_database(url)
+
+
+@pytest.fixture(scope="module")
+def replicas(
+    shared_postgres: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, str]]:
+    logs: Path = tmp_path_factory.mktemp("replicas")
+    with (
+        running_app(shared_postgres, logs / "a.log", seed="none") as a,
+        running_app(shared_postgres, logs / "b.log", seed="none") as b,
+    ):
+        yield a, b
+
+
+def test_a_save_on_one_replica_appears_on_the_other_without_reloading(
+    browser: Browser, replicas: tuple[str, str]
+) -> None:
+    replica_a, replica_b = replicas
+    # Somebody in the hall watches the resolutions screen on replica B.
+    watcher = browser.new_page(viewport={"width": 1366, "height": 768})
+    watcher.goto(f"{replica_b}/resolutions")
+    wait_for_app(watcher)
+    row = watcher.locator("table.matrix tbody tr").filter(has_text="آموزش و پرورش")
+    cell = row.locator("td.cell[title*='مصوبه ۱۰']")
+    expect(cell).to_be_visible()
+
+    # Education's liaison reports on resolution 10 through replica A.
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.goto(f"{replica_a}/sign_in")
+    wait_for_app(page)
+    page.get_by_label("نام کاربری").fill("agency02")
+    page.get_by_label("گذرواژه").fill(SAMPLE_PASSWORD)
+    page.get_by_role("button", name="ورود").click()
+    wait_for_app(page)
+    page.get_by_role("link", name="به‌روزرسانی ردیف‌های دستگاه من").click()
+    wait_for_app(page)
+    page.get_by_role("tab", name="فرم کامل یک ردیف").click()
+    box = page.get_by_role("combobox", name="ردیف", exact=True)
+    box.click()
+    box.fill("جلسه ۷، مصوبه ۱۰")
+    page.keyboard.press("Enter")
+    wait_for_app(page)
+    form = page.locator("[data-testid='stForm']").first
+    progress = form.get_by_label("پیشرفت ٪")
+    expect(progress).to_have_count(1)  # the previous row's form has gone
+    target = "35" if progress.input_value() != "35" else "45"
+    status = form.get_by_role("combobox", name="وضعیت", exact=True)
+    status.click()
+    status.fill("در حال انجام")
+    page.keyboard.press("Enter")
+    progress.fill(target)
+    form.get_by_role("button", name="ذخیرهٔ این ردیف").click()
+    wait_for_app(page)
+    expect(page.get_by_text("ردیف ذخیره شد.")).to_be_visible()
+
+    # Replica B polls the data version and redraws by itself within a few seconds.
+    persian = target.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+    expect(cell).to_have_attribute("title", re.compile(f"پیشرفت {persian}٪"), timeout=20_000)
+    watcher.screenshot(path=str(screenshot_path("replica-b-after-save-1366.png")))
+
+
+NGINX = Path("/usr/sbin/nginx")
+TEMPLATE = Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf.template"
+
+
+@pytest.fixture(scope="module")
+def behind_nginx(
+    replicas: tuple[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The repo's nginx configuration in front of both replicas, on a free port."""
+    import os
+    import shutil
+    import subprocess
+    from string import Template
+
+    from tests.browser.conftest import IN_CI, _free_port, _wait_healthy
+
+    binary = shutil.which("nginx") or (str(NGINX) if NGINX.exists() else None)
+    if binary is None:
+        if IN_CI:
+            pytest.fail("nginx is not installed; .ci/run installs it with apt-get")
+        pytest.skip("nginx is not installed (apt-get install -y nginx-light)")
+    root = tmp_path_factory.mktemp("nginx")
+    (root / "temp").mkdir()
+    port = _free_port()
+    ports = [r.rsplit(":", 1)[1] for r in replicas]
+    conf = root / "nginx.conf"
+    conf.write_text(
+        Template(TEMPLATE.read_text()).safe_substitute(
+            NGINX_PID=root / "nginx.pid",
+            NGINX_LOG_DIR=root,
+            NGINX_TEMP_DIR=root / "temp",
+            REPLICA_1_PORT=ports[0],
+            REPLICA_2_PORT=ports[1],
+            LISTEN_PORT=port,
+        )
+    )
+    check = subprocess.run([binary, "-t", "-c", str(conf)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    proc = subprocess.Popen(
+        [binary, "-c", str(conf), "-g", "daemon off;"], env={**os.environ}, cwd=root
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc, timeout=30)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_the_repos_nginx_config_serves_the_app_with_its_websocket(
+    browser: Browser, behind_nginx: str
+) -> None:
+    import urllib.request
+
+    with urllib.request.urlopen(f"{behind_nginx}/_stcore/health", timeout=10) as r:
+        assert r.status == 200 and r.read().strip() == b"ok"
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(f"{behind_nginx}/")
+    wait_for_app(page)
+    expect(page.locator(".kpis")).to_be_visible()
+    expect(page.get_by_role("heading", name="نمای کلی پیگیری مصوبات")).to_be_visible()

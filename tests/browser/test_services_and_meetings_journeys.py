@@ -1,0 +1,303 @@
+"""Three journeys in a real Chromium at 1366×768: an agency records a service and the
+coverage matrix changes; the secretariat loads the next meeting's minutes from a Word
+file; the secretariat downloads follow-up letters (one PDF, and a zip of all)."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from docx import Document
+from playwright.sync_api import Locator, Page, expect
+from sqlalchemy import func, select
+
+from data_layer.auth import SAMPLE_PASSWORD
+from data_layer.db import read_session
+from data_layer.documents import late_agencies
+from data_layer.jalali import format_jalali, local_today, to_fa_digits
+from data_layer.models import Meeting, Resolution
+from data_layer.seed_data import MEETING_7
+from tests.browser.conftest import screenshot_path, wait_for_app
+
+VIEWPORT = {"width": 1366, "height": 768}
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@pytest.fixture(scope="module")
+def database_url(app_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app server's database, to count what a screen wrote (or did not write).
+
+    conftest's app_server keeps its database at <basetemp>/app<N>/dashboard.db and
+    yields only the URL of the web server; this finds that path.
+    """
+    base = tmp_path_factory.getbasetemp()
+    # app0 (and its link appcurrent); the file itself appears on the first page load.
+    found = sorted({p.resolve() / "dashboard.db" for p in base.glob("app*") if p.is_dir()})
+    assert len(found) == 1, f"expected the app server's one database, found {found}"
+    yield f"sqlite:///{found[0]}"
+
+
+# --- helpers (as in test_follow_up_journey.py) ------------------------------------------
+
+
+def _sign_in(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/sign_in")
+    wait_for_app(page)
+    page.get_by_label("نام کاربری").fill(username, timeout=8000)
+    page.get_by_label("گذرواژه").fill(SAMPLE_PASSWORD)
+    page.get_by_role("button", name="ورود").click()
+    wait_for_app(page)
+
+
+def _open_from_menu(page: Page, section: str, item: str) -> None:
+    """Open a screen from a section of the top menu (no reload: the sign-in stays)."""
+    page.get_by_role("navigation").get_by_text(section, exact=True).click()
+    page.get_by_role("menuitem", name=item).click()
+    wait_for_app(page)
+
+
+def _choose(page: Page, label: str, option: str, scope: Locator | None = None) -> None:
+    box = (scope or page).get_by_role("combobox", name=label, exact=True)
+    box.click()
+    box.fill(option)  # the select filters its options as one types
+    page.keyboard.press("Enter")
+    expect(box).to_have_value(option)
+    wait_for_app(page)
+
+
+def _open_tab(page: Page, name: str) -> Locator:
+    """Click a tab and return its panel."""
+    try:
+        page.get_by_role("tab", name=name, exact=True).click(timeout=5000)
+    except Exception:
+        page.screenshot(path="/tmp/scratch/dbg-tab.png")
+        raise
+    panel = page.get_by_role("tabpanel", name=name, exact=True)
+    expect(panel).to_be_visible()
+    return panel
+
+
+def _minutes_docx(owners: dict[int, str] | None = None) -> bytes:
+    """A minutes file as the secretariat types it: a title, then the resolutions table."""
+    doc = Document()
+    doc.add_paragraph("صورتجلسهٔ هشتمین جلسهٔ کارگروه اجتماعی، فرهنگی، سلامت، زنان و خانواده")
+    table = doc.add_table(rows=1, cols=3)
+    for cell, title in zip(
+        table.rows[0].cells, ("شماره مصوبه", "شرح مصوبه", "مسوول پیگیری"), strict=True
+    ):
+        cell.text = title
+    for r in MEETING_7.resolutions:
+        cells = table.add_row().cells
+        cells[0].text = to_fa_digits(r.number)
+        cells[1].text = r.text
+        cells[2].text = (owners or {}).get(r.number, r.owners_as_written)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def _upload(panel: Locator, name: str, content: bytes) -> None:
+    print("DEBUG", panel.page.locator("[data-testid='stFileUploader']").count())
+    print("DEBUG", panel.page.locator("[data-testid='stFileUploader']").first.inner_html()[:3000])
+    panel.page.screenshot(path="/tmp/scratch/dbg.png", full_page=True)
+    panel.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
+        files=[{"name": name, "mimeType": DOCX, "buffer": content}]
+    )
+
+
+def _resolution_count(url: str, number: int) -> int:
+    with read_session(url) as s:
+        return int(
+            s.execute(
+                select(func.count(Resolution.id))
+                .join(Meeting, Meeting.id == Resolution.meeting_id)  # type: ignore[arg-type]
+                .where(Meeting.number == number)
+            ).scalar_one()
+        )
+
+
+def _pdf_text(path: Path) -> str:
+    """pdftotext's reading, made comparable: no ZWNJ or bidi marks, NFKC.
+
+    pdftotext gives the lam-alef ligature back as «ال» (reversed), so «لا» is
+    folded to «ال» on both sides of a comparison.
+    """
+    out = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    ).stdout
+    return _fold(out)
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub("[\u200c\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", text)
+    return re.sub(r"\s+", " ", text.replace("لا", "ال"))
+
+
+# --- 1. a delivery changes the coverage matrix -------------------------------------------
+
+
+def test_agency_records_a_delivery_and_the_coverage_matrix_changes(
+    page: Page, app_server: str
+) -> None:
+    page.set_viewport_size(VIEWPORT)
+    # The coverage screen is public; opening it by URL starts a signed-out session.
+    page.goto(f"{app_server}/coverage")
+    wait_for_app(page)
+    no_teacher = page.locator("td[data-level='none'][title^='پست معلم در ']")
+    row = page.locator("tr[data-hood]").filter(has=no_teacher).first
+    expect(row.locator("td[title^='پست معلم در ']")).to_contain_text("ندارد")
+    hood_id = row.get_attribute("data-hood")
+    hood_label = re.sub(r"\s+", " ", row.locator("th").inner_text()).strip()  # «نام (شهرستان)»
+
+    _sign_in(page, app_server, "agency02")
+    expect(page.get_by_role("heading", name="نمای کلی پیگیری مصوبات")).to_be_visible()
+    page.get_by_role("link", name="به‌روزرسانی ردیف‌های دستگاه من").click()
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="دستگاه من — آموزش و پرورش")).to_be_visible()
+
+    panel = _open_tab(page, "خدمات در محلات هدف")
+    form = panel.locator("[data-testid='stForm']").first
+    expect(form).to_contain_text("ثبت خدمت تازه")
+    _choose(page, "محله", hood_label, scope=form)
+    _choose(page, "خدمت", "پست معلم (نفر)", scope=form)
+    form.get_by_label("مقدار (به واحد خدمت)").fill("۵۰۰")
+    form.get_by_label("تعداد بهره‌مندان").fill("۱۲۰۰")
+    form.get_by_label("توضیح (اختیاری)").fill("اعزام معلمان توانمند، مصوبه ۱۰ جلسه ۷")
+    form.get_by_role("button", name="ثبت خدمت").click()
+    wait_for_app(page)
+    expect(page.get_by_text("خدمت ثبت شد و در پوشش محله دیده می‌شود.")).to_be_visible()
+    _open_tab(page, "خدمات در محلات هدف")
+    page.screenshot(path=str(screenshot_path("my-agency-services-1366.png")))
+
+    _open_from_menu(page, "محلات هدف", "پوشش خدمت")
+    expect(page.get_by_role("heading", name="پوشش خدمت در محلات هدف")).to_be_visible()
+    cell = page.locator(f"tr[data-hood='{hood_id}'] td[title^='پست معلم در ']")
+    expect(cell).to_have_attribute("data-level", "met")
+    expect(cell).to_contain_text("تأمین")
+    cell.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_path("coverage-after-delivery-1366.png")))
+
+
+# --- 2. the next meeting's minutes from a Word file -------------------------------------
+
+
+def test_secretariat_creates_meeting_8_and_imports_its_minutes(
+    page: Page, app_server: str, database_url: str
+) -> None:
+    page.set_viewport_size(VIEWPORT)
+    today = format_jalali(local_today())
+    meeting_8 = f"جلسه ۸ — {today}"
+    _sign_in(page, app_server, "dabir")
+    _open_from_menu(page, "پیگیری مصوبات", "جلسات")
+    expect(page.get_by_role("heading", name="جلسات و مصوبات")).to_be_visible()
+
+    panel = _open_tab(page, "جلسهٔ تازه")
+    expect(panel.get_by_label("شماره جلسه")).to_have_value("۸")
+    expect(panel.get_by_label("تاریخ")).to_have_value(today)
+    panel.get_by_label("رئیس جلسه").fill("معاون سیاسی، امنیتی و اجتماعی استانداری")
+    panel.get_by_role("button", name="ثبت جلسه").click()
+    wait_for_app(page)
+    expect(page.get_by_text("جلسه ۸ ثبت شد؛ اکنون مصوبات آن را وارد کنید.")).to_be_visible()
+
+    # A file with one owner no agency answers to: flagged, and nothing is written.
+    panel = _open_tab(page, "ورود مصوبات از صورتجلسه")
+    _choose(page, "مصوبات برای کدام جلسه است؟", meeting_8, scope=panel)
+    _upload(panel, "minutes-8-draft.docx", _minutes_docx({10: "ادارهٔ ناشناخته"}))
+    wait_for_app(page)
+    flagged = panel.locator("[data-testid='stAlert']").filter(has_text="جور نشد")
+    expect(flagged).to_have_count(1)
+    expect(flagged).to_contain_text("ادارهٔ ناشناخته")
+    expect(flagged).to_contain_text("ضرورت اعزام معلمان توانمند")
+    before = _resolution_count(database_url, 8)
+    panel.get_by_role("button", name="ثبت ۱۴ مصوبه").click()
+    wait_for_app(page)
+    error = panel.locator("[data-testid='stAlert']").filter(has_text="با هیچ دستگاهی جور نشد")
+    expect(error).to_be_visible()
+    assert _resolution_count(database_url, 8) == before == 0
+
+    # The real table: every owner matches; the preview lists the 14 resolutions.
+    _upload(panel, "minutes-8.docx", _minutes_docx())
+    wait_for_app(page)
+    expect(panel.get_by_text("جور نشد")).to_have_count(0)
+    for r in MEETING_7.resolutions:
+        expect(panel.get_by_text(f"{to_fa_digits(r.number)}.", exact=True)).to_have_count(1)
+    expect(panel.get_by_text("ضرورت اعزام معلمان توانمند به نقاط هدف (حاشیه)")).to_be_visible()
+    page.screenshot(path=str(screenshot_path("minutes-import-preview-1366.png")), full_page=True)
+    panel.get_by_role("button", name="ثبت ۱۴ مصوبه").click()
+    wait_for_app(page)
+    expect(page.get_by_text("۱۴ مصوبه ثبت شد.")).to_be_visible()
+    assert _resolution_count(database_url, 8) == 14
+
+    panel = _open_tab(page, "یک جلسه")
+    _choose(page, "جلسه", meeting_8, scope=panel)
+    expect(panel.get_by_text("رئیس: معاون سیاسی، امنیتی و اجتماعی استانداری")).to_be_visible()
+    grid = panel.locator("[data-testid='stDataFrame']").first
+    expect(grid.get_by_role("grid")).to_have_attribute("aria-rowcount", "15")  # + header
+    grid.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_path("meeting-8-resolutions-1366.png")))
+
+    _open_from_menu(page, "پیگیری مصوبات", "مصوبات")
+    _choose(page, "جلسه", meeting_8)
+    expect(page.get_by_text("ضرورت اعزام معلمان توانمند به نقاط هدف (حاشیه)").first).to_be_visible()
+
+
+# --- 3. follow-up letters -----------------------------------------------------------------
+
+
+def test_secretariat_downloads_follow_up_letters(
+    page: Page, app_server: str, database_url: str, tmp_path: Path
+) -> None:
+    page.set_viewport_size(VIEWPORT)
+    _sign_in(page, app_server, "dabir")
+    _open_from_menu(page, "پیگیری مصوبات", "جلسات")
+    panel = _open_tab(page, "نامه‌های پیگیری")
+    with read_session(database_url) as s:
+        late = late_agencies(s, local_today())
+    assert not late.empty
+
+    # One agency's letter: the first in the list is already chosen.
+    chosen = panel.get_by_role("combobox", name="نامهٔ یک دستگاه", exact=True)
+    name = chosen.input_value()
+    assert name == late["name"].iloc[0]
+    panel.get_by_label("شمارهٔ نامه").fill("۱۲۳۴/الف")
+    panel.get_by_role("button", name="ساخت نامه", exact=True).click()
+    wait_for_app(page)
+    with page.expect_download() as info:
+        panel.get_by_role("button", name="دریافت نامه (PDF)").click()
+    letter = tmp_path / info.value.suggested_filename
+    info.value.save_as(letter)
+    assert letter.read_bytes().startswith(b"%PDF")
+    assert _fold(name) in _pdf_text(letter)
+
+    # Every late agency's letter in one zip.
+    build = panel.get_by_role(
+        "button", name=f"ساخت نامهٔ همهٔ {to_fa_digits(len(late))} دستگاه (zip)"
+    )
+    build.click()
+    wait_for_app(page)
+    with page.expect_download() as info:
+        panel.get_by_role("button", name="دریافت zip نامه‌ها").click()
+    bundle = tmp_path / info.value.suggested_filename
+    info.value.save_as(bundle)
+    with zipfile.ZipFile(bundle) as zf:
+        assert zf.testzip() is None
+        names = zf.namelist()
+        assert len(names) == len(late)
+        assert all(n.endswith(".pdf") for n in names)
+        for agency_id, agency in zip(late["agency_id"], late["name"], strict=True):
+            (member,) = [n for n in names if n.startswith(f"letter-{agency_id}-")]
+            pdf = tmp_path / member
+            pdf.write_bytes(zf.read(member))
+            assert pdf.read_bytes().startswith(b"%PDF")
+            assert _fold(agency) in _pdf_text(pdf), member
