@@ -270,3 +270,10 @@ def format_jalali_datetime(moment: datetime | None, tz_name: str = "Asia/Tehran"
         moment = moment.replace(tzinfo=UTC)
     local = moment.astimezone(ZoneInfo(tz_name))
     return f"{format_jalali(local.date())} ساعت {to_fa_digits(local.strftime('%H:%M'))}"
+
+
+def format_amount(n: float | None) -> str:
+    """A quantity: whole numbers without decimals, others with one (۵۰۰، ۲٫۵)."""
+    if n is None or n != n:
+        return MISSING
+    return format_number(n, 0 if float(n).is_integer() else 1)

@@ -17,13 +17,26 @@ from data_layer.commands.services import (
 )
 from data_layer.db import read_session
 from data_layer.errors import UserFacingError
-from data_layer.jalali import format_jalali_datetime, format_number, local_today, to_jalali
+from data_layer.jalali import (
+    format_amount,
+    format_jalali_datetime,
+    format_number,
+    local_today,
+    to_fa_digits,
+    to_jalali,
+)
 from data_layer.labels import DELIVERY_STATUS_LABELS
 from data_layer.permissions import Actor
 from data_layer.queries import coverage as qc
 from data_layer.queries.places import list_neighborhoods, list_service_types
 from data_layer.queries.reports import report_for
 from ui.session import acting
+
+
+def _typed(value: float) -> str:
+    """A stored amount as a person would type it (no rounding, no separators)."""
+    return to_fa_digits(int(value) if float(value).is_integer() else value)
+
 
 SEASONS = {None: "کل سال", 1: "بهار", 2: "تابستان", 3: "پاییز", 4: "زمستان"}
 
@@ -48,7 +61,7 @@ def deliveries_tab(url: str, actor: Actor, done: Callable[[str], None]) -> None:
                     "وضعیت": [DELIVERY_STATUS_LABELS.get(x, x) for x in rows["status"]],
                     "بهره‌مندان": rows["beneficiaries"].map(format_number),
                     "مقدار": [
-                        f"{format_number(u, 1)} {n}"
+                        f"{format_amount(u)} {n}"
                         for u, n in zip(rows["units"], rows["unit"], strict=True)
                     ],
                     "دوره": [
@@ -152,12 +165,12 @@ def capacity_tab(url: str, actor: Actor, done: Callable[[str], None]) -> None:
         a, b = st.columns(2)
         total = a.text_input(
             "ظرفیت کل در استان",
-            value="" if row is None else format_number(row["total_units"], 1),
+            value="" if row is None else _typed(row["total_units"]),
             key=f"cap_total_{service}_{version}",
         )
         target = b.text_input(
             "سهم محلات هدف",
-            value="" if row is None else format_number(row["target_units"], 1),
+            value="" if row is None else _typed(row["target_units"]),
             key=f"cap_target_{service}_{version}",
         )
         if st.form_submit_button("ذخیرهٔ ظرفیت", type="primary"):
@@ -184,8 +197,8 @@ def capacity_tab(url: str, actor: Actor, done: Callable[[str], None]) -> None:
                         "—" if pd.isna(x) else f"{format_number(round(100 * x))}٪"
                         for x in mine["ratio"]
                     ],
-                    "در محلات هدف": mine["target_units"].map(lambda v: format_number(v, 1)),
-                    "ظرفیت کل": mine["total_units"].map(lambda v: format_number(v, 1)),
+                    "در محلات هدف": mine["target_units"].map(lambda v: format_amount(v)),
+                    "ظرفیت کل": mine["total_units"].map(lambda v: format_amount(v)),
                     "خدمت": mine["service"],
                 }
             ),

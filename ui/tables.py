@@ -6,7 +6,13 @@ from html import escape
 
 import pandas as pd
 
-from data_layer.jalali import format_jalali, format_number, format_percent, to_fa_digits
+from data_layer.jalali import (
+    format_amount,
+    format_jalali,
+    format_number,
+    format_percent,
+    to_fa_digits,
+)
 from data_layer.labels import STATUS_LABELS
 
 RAG = {
@@ -77,9 +83,9 @@ def gaps_html(gaps: pd.DataFrame) -> str:
         [
             f"{escape(g['neighborhood'])} <small>({escape(g['county'])})</small>",
             escape(g["service"]),
-            format_number(g["need"], 1),
-            format_number(g["delivered"], 1),
-            f"<b>{format_number(g['gap'], 1)}</b> {escape(g['unit'])}"
+            format_amount(g["need"]),
+            format_amount(g["delivered"]),
+            f"<b>{format_amount(g['gap'])}</b> {escape(g['unit'])}"
             f" ({format_percent(100 * g['unmet_share'])})",
             escape(g["owner_agency"] or "—"),
         ]

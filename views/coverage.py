@@ -11,7 +11,7 @@ import streamlit as st
 
 from data_layer.config import get_settings
 from data_layer.db import read_session
-from data_layer.jalali import format_number, to_fa_digits
+from data_layer.jalali import format_amount, format_number, to_fa_digits
 from data_layer.labels import DELIVERY_STATUS_LABELS, NEIGHBORHOOD_KIND_LABELS
 from data_layer.queries import coverage as qc
 from data_layer.queries.agencies import list_agencies
@@ -77,10 +77,10 @@ def matrix_html(cells: pd.DataFrame) -> str:
         for sid in services["service_type_id"]:
             r = by_service[int(sid)]
             sym, word, cls = LEVELS[r["level"]]
-            need = "—" if pd.isna(r["need"]) else format_number(r["need"], 1)
+            need = "—" if pd.isna(r["need"]) else format_amount(r["need"])
             title = (
                 f"{r['service']} در {r['neighborhood']}: {word}\nنیاز {need}،"
-                f" موجود {format_number(r['delivered'], 1)} {r['unit']}،"
+                f" موجود {format_amount(r['delivered'])} {r['unit']}،"
                 f" {format_number(int(r['agencies']))} دستگاه"
             )
             tds.append(
@@ -211,8 +211,8 @@ if profile:
         st.warning(
             "کمبود: "
             + "، ".join(
-                f"{r['service']} ({LEVELS[r['level']][1]}؛ نیاز {format_number(r['need'], 1)}،"
-                f" موجود {format_number(r['delivered'], 1)} {r['unit']})"
+                f"{r['service']} ({LEVELS[r['level']][1]}؛ نیاز {format_amount(r['need'])}،"
+                f" موجود {format_amount(r['delivered'])} {r['unit']})"
                 for _, r in missing.iterrows()
             )
         )
@@ -228,7 +228,7 @@ if profile:
                 ],
                 "بهره‌مندان": served["beneficiaries"].map(format_number),
                 "مقدار": [
-                    f"{format_number(u, 1)} {n}"
+                    f"{format_amount(u)} {n}"
                     for u, n in zip(served["units"], served["unit"], strict=True)
                 ],
                 "خدمت": served["service"],

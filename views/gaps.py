@@ -9,7 +9,7 @@ import streamlit as st
 
 from data_layer.config import get_settings
 from data_layer.db import read_session
-from data_layer.jalali import format_number, format_percent
+from data_layer.jalali import format_amount, format_number, format_percent
 from data_layer.queries import coverage as qc
 from data_layer.queries.meta import shows_sample_data
 from ui.exports import export_buttons
@@ -37,9 +37,9 @@ def gap_frame(df: pd.DataFrame, first: list[tuple[str, str]]) -> pd.DataFrame:
     out = {
         "دستگاه متولی": df["owner_agency"].fillna("—") if "owner_agency" in df else None,
         "برآورده‌نشده": (100 * df["unmet_share"]).map(format_percent),
-        "کمبود": df["gap"].map(lambda v: format_number(v, 1)),
-        "موجود": df["delivered"].map(lambda v: format_number(v, 1)),
-        "نیاز": df["need"].map(lambda v: format_number(v, 1)),
+        "کمبود": df["gap"].map(lambda v: format_amount(v)),
+        "موجود": df["delivered"].map(lambda v: format_amount(v)),
+        "نیاز": df["need"].map(lambda v: format_amount(v)),
     }
     for column, label in reversed(first):
         out[label] = df[column]
@@ -102,13 +102,13 @@ with ratios:
             pd.DataFrame(
                 {
                     "ارائه‌شده در محلات هدف": r["delivered_in_targets"].map(
-                        lambda v: format_number(v, 1)
+                        lambda v: format_amount(v)
                     ),
                     "نسبت خدمت": [
                         "—" if pd.isna(x) else format_percent(100 * x) for x in r["ratio"]
                     ],
-                    "در محلات هدف": r["target_units"].map(lambda v: format_number(v, 1)),
-                    "ظرفیت کل": r["total_units"].map(lambda v: format_number(v, 1)),
+                    "در محلات هدف": r["target_units"].map(lambda v: format_amount(v)),
+                    "ظرفیت کل": r["total_units"].map(lambda v: format_amount(v)),
                     "واحد": r["unit"],
                     "خدمت": r["service"],
                     "دستگاه": r["agency"],

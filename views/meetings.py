@@ -67,8 +67,11 @@ member_names = dict(zip(members["id"].astype(int), members["short_name"], strict
 
 page_title("جلسات و مصوبات", "ثبت جلسه و مصوبات، پیگیری مصوبات باز، نامه‌ها و گزارش جلسه")
 flash = st.session_state.pop(FLASH, None)
+# Always one element here: when the message goes on the next run, the tabs below keep
+# their place on the page, and so the tab the user is on (they would jump to the first).
+flash_slot = st.empty()
 if flash:
-    st.success(flash)
+    flash_slot.success(flash)
 
 tabs = ["فهرست جلسات", "یک جلسه", "تقویم"]
 if secretariat:
@@ -236,6 +239,7 @@ with tab["یک جلسه"]:
                         list(member_names),
                         default=sorted(was & set(member_names)),
                         format_func=member_names.__getitem__,
+                        placeholder="دستگاه‌های حاضر را انتخاب کنید",
                         key=f"me_att_{mid}",
                     )
                     if st.form_submit_button("ذخیرهٔ حضور و غیاب"):
@@ -271,6 +275,7 @@ with tab["یک جلسه"]:
                         "یا دستگاه‌های مسوول",
                         list(member_names),
                         format_func=member_names.__getitem__,
+                        placeholder="دستگاه‌ها را انتخاب کنید",
                         key=f"mr_owners_{mid}",
                     )
                     if st.form_submit_button("ذخیرهٔ مصوبه"):
@@ -408,7 +413,7 @@ if secretariat:
                     )
                     line = (
                         f"**{to_fa_digits(row.number)}.** {escape(row.text)} — مسوول:"
-                        f" «{escape(row.owners_as_written)}» ← {found or '—'}"
+                        f" «{escape(row.owners_as_written)}»" + (f" ← {found}" if found else "")
                     )
                     if m.unmatched:
                         st.warning(line + f" — جور نشد: {'، '.join(m.unmatched)}")
@@ -417,6 +422,7 @@ if secretariat:
                             list(names),
                             default=[a for _, a, _ in m.matched],
                             format_func=names.__getitem__,
+                            placeholder="دستگاه‌ها را انتخاب کنید",
                             key=f"imp_fix_{row.number}",
                         )
                         if fix:

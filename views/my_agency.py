@@ -88,8 +88,11 @@ page_title(
     "ردیف‌های نمونه وضعیت ساختگی دارند." if bool(rows["is_sample"].any()) else None,
 )
 flash = st.session_state.pop(FLASH, None)
+# Always one element here: when the message goes on the next run, the tabs below keep
+# their place on the page, and so the tab the user is on (they would jump to the first).
+flash_slot = st.empty()
 if flash:
-    st.success(flash)
+    flash_slot.success(flash)
 if rows.empty:
     st.info("هنوز مصوبه‌ای به دستگاه شما سپرده نشده است.")
     st.stop()

@@ -54,8 +54,10 @@ page_title(
     "محلات و خدمات نمونه است." if bool(hoods["is_sample"].any()) else None,
 )
 flash = st.session_state.pop(FLASH, None)
+# Always one element here, so the tabs below keep their place (and the open tab).
+flash_slot = st.empty()
 if flash:
-    st.success(flash)
+    flash_slot.success(flash)
 if not can_edit:
     st.caption("ویرایش این فهرست با دبیرخانه است.")
 

@@ -2,7 +2,8 @@
 
 A row belongs in an agency's letter when it is live (not withdrawn) and either
 overdue (past its effective due date and not done) or never reported
-(`reported_at` is NULL) and not done. `late_agencies` counts exactly those rows,
+(`reported_at` is NULL), not done, and passed at a meeting held more than
+REPORT_GRACE_DAYS ago. `late_agencies` counts exactly those rows,
 so every agency it lists gets a letter with at least one row in its table.
 """
 
@@ -24,7 +25,14 @@ from data_layer.documents.html import Safe, document, el, join, render_pdf, tabl
 from data_layer.errors import NotFound
 from data_layer.jalali import MISSING, format_jalali, format_jalali_long, to_fa_digits
 from data_layer.labels import SAMPLE_BADGE, STATUS_LABELS
-from data_layer.models import Agency, AgencyKind, Assignment, AssignmentStatus, Resolution
+from data_layer.models import (
+    Agency,
+    AgencyKind,
+    Assignment,
+    AssignmentStatus,
+    Meeting,
+    Resolution,
+)
 from data_layer.queries.assignments import agency_assignments
 from data_layer.queries.resolutions import is_overdue
 from data_layer.seed_data import WORKING_GROUP_NAME
@@ -70,11 +78,16 @@ def _tuples(frame: pd.DataFrame) -> list[Any]:
 # --- which rows and which agencies ----------------------------------------------------
 
 
-def _unreported() -> ColumnElement[bool]:
-    """Never reported by the agency, and not done."""
+# An agency is not chased for silence about a resolution passed in the last two weeks.
+REPORT_GRACE_DAYS = 14
+
+
+def _unreported(today: date) -> ColumnElement[bool]:
+    """Never reported by the agency, not done, and its meeting is past the grace period."""
     return and_(
         col(Assignment.reported_at).is_(None),
         col(Assignment.status) != AssignmentStatus.DONE.value,
+        col(Meeting.held_on) <= today - timedelta(days=REPORT_GRACE_DAYS),
     )
 
 
@@ -91,7 +104,7 @@ def late_agencies(session: Session, today: date) -> pd.DataFrame:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
     overdue = is_overdue(today)
-    in_letter = count_if(or_(overdue, _unreported()))
+    in_letter = count_if(or_(overdue, _unreported(today)))
     stmt = (
         select(
             col(Agency.id),
@@ -100,11 +113,12 @@ def late_agencies(session: Session, today: date) -> pd.DataFrame:
             col(Agency.kind),
             func.count(col(Assignment.id)),
             count_if(overdue),
-            count_if(_unreported()),
+            count_if(_unreported(today)),
             in_letter,
         )
         .select_from(Assignment)
         .join(Resolution, col(Resolution.id) == col(Assignment.resolution_id))
+        .join(Meeting, col(Meeting.id) == col(Resolution.meeting_id))
         .join(Agency, col(Agency.id) == col(Assignment.agency_id))
         .where(col(Assignment.withdrawn).is_(False), col(Agency.active).is_(True))
         .group_by(
@@ -130,8 +144,9 @@ def letter_rows(session: Session, agency_id: int, today: date) -> pd.DataFrame:
     never-reported ones not done (oldest meeting first). Adds `days_late` (0 when not
     overdue) and `unreported`."""
     df = agency_assignments(session, agency_id, today)
+    past_grace = pd.to_datetime(df["held_on"]).dt.date <= today - timedelta(days=REPORT_GRACE_DAYS)
     unreported = df["reported_at"].isna() & (df["status"] != AssignmentStatus.DONE.value)
-    df = df[df["overdue"] | unreported].copy()
+    df = df[df["overdue"] | (unreported & past_grace)].copy()
     df["unreported"] = df["reported_at"].isna()
     df["days_late"] = [
         (today - due).days if late else 0

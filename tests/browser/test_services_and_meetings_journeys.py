@@ -52,6 +52,8 @@ def _sign_in(page: Page, base: str, username: str) -> None:
     page.get_by_label("نام کاربری").fill(username, timeout=8000)
     page.get_by_label("گذرواژه").fill(SAMPLE_PASSWORD)
     page.get_by_role("button", name="ورود").click()
+    # Signed in once the menu offers «حساب من» (the click's run may not have started yet).
+    expect(page.get_by_role("link", name="حساب من")).to_be_visible()
     wait_for_app(page)
 
 
@@ -73,14 +75,17 @@ def _choose(page: Page, label: str, option: str, scope: Locator | None = None) -
 
 def _open_tab(page: Page, name: str) -> Locator:
     """Click a tab and return its panel."""
-    try:
-        page.get_by_role("tab", name=name, exact=True).click(timeout=5000)
-    except Exception:
-        page.screenshot(path="/tmp/scratch/dbg-tab.png")
-        raise
+    page.get_by_role("tab", name=name, exact=True).click()
     panel = page.get_by_role("tabpanel", name=name, exact=True)
     expect(panel).to_be_visible()
     return panel
+
+
+def _expect_on_tab(page: Page, name: str) -> None:
+    """The tab the user was on is still the open one (a rerun must not switch tabs)."""
+    expect(page.get_by_role("tab", name=name, exact=True)).to_have_attribute(
+        "aria-selected", "true"
+    )
 
 
 def _minutes_docx(owners: dict[int, str] | None = None) -> bytes:
@@ -103,9 +108,6 @@ def _minutes_docx(owners: dict[int, str] | None = None) -> bytes:
 
 
 def _upload(panel: Locator, name: str, content: bytes) -> None:
-    print("DEBUG", panel.page.locator("[data-testid='stFileUploader']").count())
-    print("DEBUG", panel.page.locator("[data-testid='stFileUploader']").first.inner_html()[:3000])
-    panel.page.screenshot(path="/tmp/scratch/dbg.png", full_page=True)
     panel.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
         files=[{"name": name, "mimeType": DOCX, "buffer": content}]
     )
@@ -116,7 +118,7 @@ def _resolution_count(url: str, number: int) -> int:
         return int(
             s.execute(
                 select(func.count(Resolution.id))
-                .join(Meeting, Meeting.id == Resolution.meeting_id)  # type: ignore[arg-type]
+                .join(Meeting, Meeting.id == Resolution.meeting_id)
                 .where(Meeting.number == number)
             ).scalar_one()
         )
@@ -126,7 +128,7 @@ def _pdf_text(path: Path) -> str:
     """pdftotext's reading, made comparable: no ZWNJ or bidi marks, NFKC.
 
     pdftotext gives the lam-alef ligature back as «ال» (reversed), so «لا» is
-    folded to «ال» on both sides of a comparison.
+    folded to «ال» on both sides of a comparison; commas become spaces.
     """
     out = subprocess.run(
         ["pdftotext", "-enc", "UTF-8", str(path), "-"],
@@ -141,7 +143,8 @@ def _pdf_text(path: Path) -> str:
 def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = re.sub("[\u200c\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", text)
-    return re.sub(r"\s+", " ", text.replace("لا", "ال"))
+    text = re.sub("[،,:]", " ", text)  # pdftotext moves commas to the other side of a space
+    return re.sub(r"\s+", " ", text.replace("لا", "ال")).strip()
 
 
 # --- 1. a delivery changes the coverage matrix -------------------------------------------
@@ -177,7 +180,13 @@ def test_agency_records_a_delivery_and_the_coverage_matrix_changes(
     form.get_by_role("button", name="ثبت خدمت").click()
     wait_for_app(page)
     expect(page.get_by_text("خدمت ثبت شد و در پوشش محله دیده می‌شود.")).to_be_visible()
-    _open_tab(page, "خدمات در محلات هدف")
+    _expect_on_tab(page, "خدمات در محلات هدف")
+    # The agency's list of services gains the row (the grid's accessible rows).
+    grid_rows = panel.locator("[data-testid='stDataFrame'] tr")
+    new_row = grid_rows.filter(has_text=hood_label).filter(has_text="پست معلم")
+    expect(new_row).to_have_count(1)
+    expect(new_row).to_contain_text(re.compile("۵۰۰(٫۰)? نفر"))
+    page.get_by_text("خدمت ثبت شد و در پوشش محله دیده می‌شود.").scroll_into_view_if_needed()
     page.screenshot(path=str(screenshot_path("my-agency-services-1366.png")))
 
     _open_from_menu(page, "محلات هدف", "پوشش خدمت")
@@ -209,16 +218,22 @@ def test_secretariat_creates_meeting_8_and_imports_its_minutes(
     panel.get_by_role("button", name="ثبت جلسه").click()
     wait_for_app(page)
     expect(page.get_by_text("جلسه ۸ ثبت شد؛ اکنون مصوبات آن را وارد کنید.")).to_be_visible()
+    _expect_on_tab(page, "جلسهٔ تازه")
 
     # A file with one owner no agency answers to: flagged, and nothing is written.
     panel = _open_tab(page, "ورود مصوبات از صورتجلسه")
     _choose(page, "مصوبات برای کدام جلسه است؟", meeting_8, scope=panel)
+    _expect_on_tab(page, "ورود مصوبات از صورتجلسه")  # though the message above has gone
     _upload(panel, "minutes-8-draft.docx", _minutes_docx({10: "ادارهٔ ناشناخته"}))
     wait_for_app(page)
     flagged = panel.locator("[data-testid='stAlert']").filter(has_text="جور نشد")
     expect(flagged).to_have_count(1)
     expect(flagged).to_contain_text("ادارهٔ ناشناخته")
     expect(flagged).to_contain_text("ضرورت اعزام معلمان توانمند")
+    # Under it, a Persian picker to name the right agency (Streamlit's default is English).
+    fix = panel.locator("[data-testid='stMultiSelect']").filter(has_text="دستگاه‌های مسوول مصوبه ۱۰")
+    expect(fix.get_by_placeholder("دستگاه‌ها را انتخاب کنید")).to_be_visible()
+    expect(panel.get_by_placeholder("Choose options")).to_have_count(0)
     before = _resolution_count(database_url, 8)
     panel.get_by_role("button", name="ثبت ۱۴ مصوبه").click()
     wait_for_app(page)
@@ -233,17 +248,18 @@ def test_secretariat_creates_meeting_8_and_imports_its_minutes(
     for r in MEETING_7.resolutions:
         expect(panel.get_by_text(f"{to_fa_digits(r.number)}.", exact=True)).to_have_count(1)
     expect(panel.get_by_text("ضرورت اعزام معلمان توانمند به نقاط هدف (حاشیه)")).to_be_visible()
-    page.screenshot(path=str(screenshot_path("minutes-import-preview-1366.png")), full_page=True)
+    page.screenshot(path=str(screenshot_path("minutes-import-preview-1366.png")))
     panel.get_by_role("button", name="ثبت ۱۴ مصوبه").click()
     wait_for_app(page)
     expect(page.get_by_text("۱۴ مصوبه ثبت شد.")).to_be_visible()
+    _expect_on_tab(page, "ورود مصوبات از صورتجلسه")
     assert _resolution_count(database_url, 8) == 14
 
     panel = _open_tab(page, "یک جلسه")
     _choose(page, "جلسه", meeting_8, scope=panel)
     expect(panel.get_by_text("رئیس: معاون سیاسی، امنیتی و اجتماعی استانداری")).to_be_visible()
     grid = panel.locator("[data-testid='stDataFrame']").first
-    expect(grid.get_by_role("grid")).to_have_attribute("aria-rowcount", "15")  # + header
+    expect(grid.locator("[role='grid']")).to_have_attribute("aria-rowcount", "15")  # + header
     grid.scroll_into_view_if_needed()
     page.screenshot(path=str(screenshot_path("meeting-8-resolutions-1366.png")))
 
@@ -268,9 +284,9 @@ def test_secretariat_downloads_follow_up_letters(
 
     # One agency's letter: the first in the list is already chosen.
     chosen = panel.get_by_role("combobox", name="نامهٔ یک دستگاه", exact=True)
-    name = chosen.input_value()
-    assert name == late["name"].iloc[0]
-    panel.get_by_label("شمارهٔ نامه").fill("۱۲۳۴/الف")
+    name, short = late["name"].iloc[0], late["short_name"].iloc[0]
+    expect(chosen).to_have_value(name)
+    panel.get_by_label("شمارهٔ نامه", exact=True).fill("۱۲۳۴/الف")
     panel.get_by_role("button", name="ساخت نامه", exact=True).click()
     wait_for_app(page)
     with page.expect_download() as info:
@@ -278,7 +294,9 @@ def test_secretariat_downloads_follow_up_letters(
     letter = tmp_path / info.value.suggested_filename
     info.value.save_as(letter)
     assert letter.read_bytes().startswith(b"%PDF")
-    assert _fold(name) in _pdf_text(letter)
+    # The salutation builds on the name («مدیرکل محترم …»); each page's footer has the
+    # short name.
+    assert _fold(short) in _pdf_text(letter)
 
     # Every late agency's letter in one zip.
     build = panel.get_by_role(
@@ -295,7 +313,7 @@ def test_secretariat_downloads_follow_up_letters(
         names = zf.namelist()
         assert len(names) == len(late)
         assert all(n.endswith(".pdf") for n in names)
-        for agency_id, agency in zip(late["agency_id"], late["name"], strict=True):
+        for agency_id, agency in zip(late["agency_id"], late["short_name"], strict=True):
             (member,) = [n for n in names if n.startswith(f"letter-{agency_id}-")]
             pdf = tmp_path / member
             pdf.write_bytes(zf.read(member))
