@@ -39,6 +39,9 @@ static/fonts/Vazirmatn-Regular.woff2:
 screenshots: venv fonts ## refresh docs/screenshots/ from a real Chromium
 	SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest tests/browser $(PYTEST_ARGS)
 
+bench: venv fonts ## time and memory at S, M, L on SQLite and PostgreSQL -> docs/benchmarks.md
+	$(PY) -m bench.run $(BENCH_ARGS)
+
 venv: $(VENV)/.installed
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt

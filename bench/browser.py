@@ -40,6 +40,7 @@ FLAGS = [
 ]
 HEADLINE = ".kpis"
 ONE_LINE = "[data-testid='stMarkdownContainer']:has-text('one line')"
+APP_ERROR = "[data-testid='stException']"
 TIMEOUT_MS = 300_000
 VIEWPORT = {"width": 1366, "height": 768}
 
@@ -58,10 +59,22 @@ def server(script: str, env: dict[str, str], log_path: Path) -> Iterator[tuple[s
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
             [
-                sys.executable, "-m", "streamlit", "run", script,
-                "--server.port", str(port),
-                "--server.headless", "true",
-                "--browser.gatherUsageStats", "false",
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                script,
+                "--server.port",
+                str(port),
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+                # Others edit the code while this runs: never reload modules mid-run.
+                "--server.fileWatcherType",
+                "none",
+                "--server.runOnSave",
+                "false",
             ],
             cwd=ROOT,
             env={**os.environ, **env},
@@ -131,11 +144,14 @@ def rss_mib(pid: int) -> float:
 
 
 def _time_until(page: Any, url: str, selector: str) -> float:
-    """Seconds from navigation start until the selector is visible."""
+    """Seconds from navigation start until the selector is visible (an app error raises)."""
     start = time.perf_counter()
     page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
-    page.wait_for_selector(selector, state="visible", timeout=TIMEOUT_MS)
-    return time.perf_counter() - start
+    page.wait_for_selector(f"{selector}, {APP_ERROR}", state="visible", timeout=TIMEOUT_MS)
+    took = time.perf_counter() - start
+    if page.locator(APP_ERROR).count():
+        raise RuntimeError(f"{url}: {page.locator(APP_ERROR).first.inner_text()[:300]}")
+    return took
 
 
 def _fresh_visit(browser: Any, url: str, selector: str) -> float:

@@ -147,7 +147,9 @@ def row_counts(url: str) -> dict[str, int]:
     engine = create_engine(url, poolclass=NullPool)
     try:
         with engine.connect() as conn:
-            return {t: int(conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()) for t in tables}
+            return {
+                t: int(conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()) for t in tables
+            }
     finally:
         engine.dispose()
 

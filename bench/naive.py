@@ -15,7 +15,8 @@ import ast
 import statistics
 import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time as dtime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dtime
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +33,18 @@ ROOT = Path(__file__).resolve().parents[1]
 TABLES = ("assignment", "resolution", "meeting", "agency", "evidence", "history_entry")
 # What views/overview.py's load calls; checked against its source on every run.
 OUR_CALLS = {
-    "get_thresholds", "last_meeting", "headline", "agency_scorecards", "overdue_rows",
-    "changes_since", "neighborhoods_without_active_service", "neighborhood_count",
-    "largest_gaps", "agency_status_summary", "completion_by_month", "shows_sample_data",
+    "get_thresholds",
+    "last_meeting",
+    "headline",
+    "agency_scorecards",
+    "overdue_rows",
+    "changes_since",
+    "neighborhoods_without_active_service",
+    "neighborhood_count",
+    "largest_gaps",
+    "agency_status_summary",
+    "completion_by_month",
+    "shows_sample_data",
 }
 _NOT_QUERIES = {"read_session", "combine", "time", "dict", "len"}
 
@@ -113,7 +123,9 @@ def naive(url: str, today: date) -> dict[str, Any]:
     not_done = a["status"] != AssignmentStatus.DONE.value
     overdue = not_done & (due < pd.Timestamp(today))
     reported = _utc(a["reported_at"])
-    stale_since = pd.Timestamp(datetime.combine(today - timedelta(days=qo.STALE_DAYS), dtime(0), tzinfo=UTC))
+    stale_since = pd.Timestamp(
+        datetime.combine(today - timedelta(days=qo.STALE_DAYS), dtime(0), tzinfo=UTC)
+    )
     verified = a["verification"].isin(
         [Verification.DOCUMENT_SEEN.value, Verification.FIELD_VERIFIED.value]
     )
@@ -144,7 +156,11 @@ def naive(url: str, today: date) -> dict[str, Any]:
         last_update=("_reported", "max"),
     )
     names = t["agency"].set_index("id")["short_name"]
-    cards = g.join(names).reset_index().rename(columns={"agency_id": "agency_id", "short_name": "agency"})
+    cards = (
+        g.join(names)
+        .reset_index()
+        .rename(columns={"agency_id": "agency_id", "short_name": "agency"})
+    )
     days = [None if pd.isna(d) else (today - d.date()).days for d in cards["last_update"]]
     cards["share_done"] = cards["done"] / cards["rows"]
     cards["rag"] = [
@@ -164,9 +180,15 @@ def naive(url: str, today: date) -> dict[str, Any]:
         status = h["field"] == "status"
         ns = AssignmentStatus.NOT_STARTED.value
         changes = {
-            "completed": h.loc[status & (h["new_value"] == AssignmentStatus.DONE.value), "entity_id"].nunique(),
-            "started": h.loc[status & (h["old_value"] == ns) & (h["new_value"] != ns), "entity_id"].nunique(),
-            "moved": h.loc[(h["field"] == "planned_date") & h["old_value"].notna(), "entity_id"].nunique(),
+            "completed": h.loc[
+                status & (h["new_value"] == AssignmentStatus.DONE.value), "entity_id"
+            ].nunique(),
+            "started": h.loc[
+                status & (h["old_value"] == ns) & (h["new_value"] != ns), "entity_id"
+            ].nunique(),
+            "moved": h.loc[
+                (h["field"] == "planned_date") & h["old_value"].notna(), "entity_id"
+            ].nunique(),
             "since_meeting_rows_changed": h["entity_id"].nunique(),
         }
         changes = {k: int(v) for k, v in changes.items()}

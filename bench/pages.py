@@ -103,13 +103,17 @@ def one_round(page: Page) -> tuple[float, float]:
 
 def time_pages(repeat: int, log: Callable[[str], None]) -> dict[str, dict[str, Any]]:
     """Median cold and warm seconds of every page over `repeat` rounds (after a warm-up)."""
-    samples: dict[str, dict[str, list[float]]] = {
-        p.name: {"cold": [], "warm": []} for p in PAGES
-    }
+    samples: dict[str, dict[str, list[float]]] = {p.name: {"cold": [], "warm": []} for p in PAGES}
+    errors: dict[str, str] = {}
     for round_no in range(repeat + 1):
         started = time.perf_counter()
         for page in PAGES:
-            cold, warm = one_round(page)
+            try:
+                cold, warm = one_round(page)
+            except Exception as exc:  # e.g. a page someone is editing right now
+                errors[page.name] = str(exc)[:300]
+                log(f"    {page.name} failed: {errors[page.name]}")
+                continue
             if round_no > 0:
                 samples[page.name]["cold"].append(cold)
                 samples[page.name]["warm"].append(warm)
@@ -117,10 +121,11 @@ def time_pages(repeat: int, log: Callable[[str], None]) -> dict[str, dict[str, A
         log(f"    pages {label}: {time.perf_counter() - started:.1f} s")
     return {
         name: {
-            "cold": statistics.median(s["cold"]),
-            "warm": statistics.median(s["warm"]),
+            "cold": statistics.median(s["cold"]) if s["cold"] else None,
+            "warm": statistics.median(s["warm"]) if s["warm"] else None,
             "cold_samples": s["cold"],
             "warm_samples": s["warm"],
+            "error": errors.get(name),
         }
         for name, s in samples.items()
     }

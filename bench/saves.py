@@ -40,7 +40,7 @@ LOCKED = "database is locked"
 def p95(values: list[float]) -> float:
     """The 95th percentile (nearest rank)."""
     ordered = sorted(values)
-    return ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
+    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
 
 
 @dataclass
@@ -56,12 +56,17 @@ class Writer:
         """n saves, cycling through the rows; each changes next_step to a new text."""
         for i in range(n):
             row = self.rows[i % len(self.rows)]
-            changes = AssignmentChanges(next_step=f"پیگیری آزمون سرعت {tag} {self.actor.username} {i}")
+            changes = AssignmentChanges(
+                next_step=f"پیگیری آزمون سرعت {tag} {self.actor.username} {i}"
+            )
             start = time.perf_counter()
             try:
                 with write_session(url) as s:
                     update_assignment(
-                        s, actor=self.actor, assignment_id=row[0], expected_version=row[1],
+                        s,
+                        actor=self.actor,
+                        assignment_id=row[0],
+                        expected_version=row[1],
                         changes=changes,
                     )
             except Exception as exc:  # counted, never fatal: the report says what failed

@@ -24,14 +24,22 @@ def _files(url: str, day: str, version: int) -> dict[str, Any]:
 
 
 def export_buttons(url: str, key: str) -> None:
-    """An Excel workbook of every table, and each table as a CSV with an HXL row."""
+    """An Excel workbook of every table, and each table as a CSV with an HXL row.
+
+    Built on request: writing the workbook costs more than the rest of the screen.
+    """
     day = local_today().isoformat()
-    files = _files(url, day, current_version(url))
     st.markdown("##### دریافت داده‌ها")
     st.caption(
         "اکسل: هر جدول در یک برگه. CSV: سطر دوم برچسب‌های HXL دارد تا ابزارهای"
         " «چه کسی، چه کاری، کجا» آن را بخوانند."
     )
+    if not st.session_state.get(f"{key}_export_ready"):
+        if st.button("ساخت پرونده‌های اکسل و CSV", key=f"{key}_build", icon=":material/download:"):
+            st.session_state[f"{key}_export_ready"] = True
+            st.rerun()
+        return
+    files = _files(url, day, current_version(url))
     cols = st.columns(1 + len(files["csv"]))
     cols[0].download_button(
         "اکسل (همه)",

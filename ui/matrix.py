@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 import pandas as pd
 
@@ -19,7 +20,7 @@ SUMMARY_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _cell_title(row: pd.Series, resolution_text: str) -> str:
+def _cell_title(row: dict[str, Any], resolution_text: str) -> str:
     parts = [
         f"مصوبه {to_fa_digits(row['resolution_number'])}: {resolution_text}",
         f"دستگاه: {row['agency']}",
@@ -53,13 +54,15 @@ def matrix_html(
         head.append(f'<th scope="col" title="{escape(texts[n])}">{to_fa_digits(n)}</th>')
     head += [f'<th class="sum" scope="col">{escape(label)}</th>' for _, label in SUMMARY_COLUMNS]
 
-    by_agency = {aid: grp for aid, grp in cells.groupby("agency_id", sort=False)}
+    # Plain dicts, not DataFrame rows: this loop runs once per cell on every rerun.
+    by_agency: dict[int, dict[int, dict[str, Any]]] = {}
+    for r in cells.to_dict("records"):
+        by_agency.setdefault(int(r["agency_id"]), {})[int(r["resolution_number"])] = r
     body = []
-    for _, s in summary.iterrows():
-        grp = by_agency.get(s["agency_id"])
-        if grp is None:
+    for s in summary.to_dict("records"):
+        by_number = by_agency.get(int(s["agency_id"]))
+        if by_number is None:
             continue
-        by_number = {int(r["resolution_number"]): r for _, r in grp.iterrows()}
         tds = [f'<th class="agency" scope="row">{escape(str(s["agency"]))}</th>']
         for n in numbers:
             r = by_number.get(int(n))

@@ -73,7 +73,7 @@ def resolution_slide(meeting_number: int, res: pd.Series, cells: pd.DataFrame, t
     late = int(cells["overdue"].sum())
     detailed = len(cells) <= 4
     chips = []
-    for _, c in cells.iterrows():
+    for c in cells.to_dict("records"):
         text = f"{escape(c['agency'])} {format_percent(c['progress'])}"
         if detailed:
             due = format_jalali(c["due"]) if pd.notna(c["due"]) else "بدون تاریخ"
@@ -108,7 +108,7 @@ def agency_slide(meeting_number: int, agency: str, agency_id: int, cells: pd.Dat
             f"مصوبه {to_fa_digits(c['resolution_number'])} {format_percent(c['progress'])}",
             bool(c["overdue"]),
         )
-        for _, c in cells.sort_values("resolution_number").iterrows()
+        for c in cells.sort_values("resolution_number").to_dict("records")
     )
     html = (
         f'<div class="phead">پیگیری مصوبات جلسه {to_fa_digits(meeting_number)}</div>'

@@ -54,7 +54,7 @@ def scorecards_html(cards: pd.DataFrame, limit: int | None = None) -> str:
             _days(c["days_since_update"]),
             format_number(int(c["overdue"])),
         ]
-        for _, c in shown.iterrows()
+        for c in shown.to_dict("records")
     ]
     head = ["دستگاه", "وضعیت", "انجام‌شده", "به‌موقع", "با مستند", "آخرین گزارش", "دارای تأخیر"]
     return _table(head, rows, "scorecards")
@@ -72,7 +72,7 @@ def overdue_html(late: pd.DataFrame, limit: int | None = None) -> str:
             format_number(int(r["reschedule_count"])),
             escape(STATUS_LABELS.get(r["status"], r["status"])),
         ]
-        for _, r in shown.iterrows()
+        for r in shown.to_dict("records")
     ]
     return _table(["مصوبه", "دستگاه", "تأخیر", "تمدید", "وضعیت"], rows, "late")
 
@@ -89,7 +89,7 @@ def gaps_html(gaps: pd.DataFrame) -> str:
             f" ({format_percent(100 * g['unmet_share'])})",
             escape(g["owner_agency"] or "—"),
         ]
-        for _, g in gaps.iterrows()
+        for g in gaps.to_dict("records")
     ]
     return _table(["محله", "خدمت", "نیاز", "موجود", "کمبود", "مسوول"], rows, "gaps")
 
@@ -103,7 +103,7 @@ def neighborhoods_html(hoods: pd.DataFrame) -> str:
             format_number(int(h["population"])),
             to_fa_digits(h["priority_rank"]) if pd.notna(h["priority_rank"]) else "—",
         ]
-        for _, h in hoods.iterrows()
+        for h in hoods.to_dict("records")
     ]
     return _table(["محله", "شهرستان", "جمعیت", "اولویت"], rows, "hoods")
 
