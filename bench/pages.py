@@ -133,6 +133,7 @@ def time_pages(repeat: int, log: Callable[[str], None]) -> dict[str, dict[str, A
 
 # --- where a cold run spends its time ---------------------------------------------------
 
+SCRIPT_THREAD = "ScriptRunner.scriptThread"  # streamlit's name for it
 _SKIP = ("<module>", "<lambda>", "<listcomp>", "<dictcomp>", "<genexpr>")
 _WRAPPERS = {"read_session", "write_session", "_timed"}
 
@@ -153,7 +154,7 @@ def hot_spots(page: Page, top: int = 6) -> list[tuple[str, float]]:
     """The project functions a cold run of the page spends most time in (cumulative).
 
     AppTest runs the script in its own thread; cProfile is switched on inside that
-    thread by a one-shot threading profile hook. Times are inflated by profiling,
+    thread (and no other) by a one-shot threading profile hook. Times are inflated by profiling,
     so only their order and relative size mean anything.
     """
     at = _open(page)
@@ -161,7 +162,10 @@ def hot_spots(page: Page, top: int = 6) -> list[tuple[str, float]]:
 
     def hook(*_args: Any) -> None:
         sys.setprofile(None)
-        prof.enable()  # from now on, this (the script's) thread is profiled
+        # One cProfile object follows one thread only; others (e.g. the spinner's
+        # timer) would scramble its call stack.
+        if threading.current_thread().name == SCRIPT_THREAD:
+            prof.enable()  # from now on, the script's thread is profiled
 
     threading.setprofile(hook)
     try:

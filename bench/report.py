@@ -470,6 +470,8 @@ class Report:
             "## This run\n",
             f"- date: {meta['jalali']} ({meta['gregorian']})",
             f"- command: `{meta['command']}`",
+            f"- code: sha1 {meta.get('code', '?')} of app.py, assets/, views/, ui/, data_layer/"
+            " at the start (the Problems section lists files edited during the run)",
             f"- total runtime: {meta['runtime']}",
             f"- machine: `{meta['uname']}`; {meta['nproc']} cores; {meta['memory']}; {meta['cpu']}",
             f"- software: {meta['software']}",

@@ -11,6 +11,7 @@ written to docs/benchmarks.md (a --quick smoke run writes bench/.data/ instead).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import logging
 import os
@@ -185,12 +186,29 @@ def _machine() -> dict[str, str]:
     }
 
 
+def code_fingerprint() -> dict[str, str]:
+    """sha1 of every source file the app runs; others may edit them while this runs."""
+    files = [ROOT / "app.py", *sorted(ROOT.glob("assets/*"))]
+    for folder in ("views", "ui", "data_layer"):
+        files += sorted((ROOT / folder).rglob("*.py"))
+    out = {}
+    for f in files:
+        if f.is_file():
+            out[f.relative_to(ROOT).as_posix()] = hashlib.sha1(f.read_bytes()).hexdigest()
+    return out
+
+
+def _changed(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+
+
 def main_run(args: argparse.Namespace, argv: list[str]) -> int:
     from bench.naive import load_drift
     from bench.report import Report
     from data_layer.jalali import format_jalali
 
     started = time.perf_counter()
+    code_before = code_fingerprint()
     if args.quick:
         args.sizes, args.dbs, args.repeat = "S,M", "sqlite", 2
     sizes = [s for s in SIZES if s in {x.strip().upper() for x in args.sizes.split(",")}]
@@ -261,10 +279,21 @@ def main_run(args: argparse.Namespace, argv: list[str]) -> int:
             results["browser"][ds.label] = got
 
     runtime = time.perf_counter() - started
+    edited = _changed(code_before, code_fingerprint())
+    if edited:
+        shown = ", ".join(edited[:12]) + (" …" if len(edited) > 12 else "")
+        results["errors"]["code edited during the run"] = (
+            f"{len(edited)} files ({shown}); figures before and after the edit may differ"
+        )
+    combined = hashlib.sha1(json.dumps(code_before, sort_keys=True).encode()).hexdigest()
+    python = Path(sys.executable)
+    if python.is_relative_to(ROOT):
+        python = python.relative_to(ROOT)
     results["meta"] = {
+        "code": combined[:12],
         "jalali": format_jalali(date.today()),
         "gregorian": date.today().isoformat(),
-        "command": shlex.join(["python", "-m", "bench.run", *argv]),
+        "command": shlex.join([str(python), "-m", "bench.run", *argv]),
         "runtime": f"{runtime / 60:.1f} min",
         **_machine(),
     }
