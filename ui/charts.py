@@ -78,21 +78,25 @@ def status_by_agency(summary: pd.DataFrame) -> alt.Chart | alt.LayerChart:
     return _style(chart)
 
 
-def completions_by_month(daily: pd.DataFrame) -> alt.Chart | alt.LayerChart:
-    """Rows completed per Jalali month; labels computed here, not Vega's Gregorian axis."""
+def monthly_completions(daily: pd.DataFrame) -> pd.DataFrame:
+    """Daily completions summed into the last 12 Jalali months (cache this)."""
     if daily.empty:
-        frame = pd.DataFrame({"month": [], "label": [], "completed": []})
-    else:
-        j = [to_jalali(d) for d in daily["changed_on"]]
-        frame = pd.DataFrame(
-            {
-                "month": [f"{x.year:04d}-{x.month:02d}" for x in j],
-                "label": [f"{JALALI_MONTHS[x.month - 1]} {to_fa_digits(x.year)}" for x in j],
-                "completed": daily["completed"].astype(int),
-            }
-        )
-        frame = frame.groupby(["month", "label"], as_index=False)["completed"].sum()
-        frame = frame.sort_values("month").tail(12)
+        return pd.DataFrame({"month": [], "label": [], "completed": []})
+    j = [to_jalali(d) for d in daily["changed_on"]]
+    frame = pd.DataFrame(
+        {
+            "month": [f"{x.year:04d}-{x.month:02d}" for x in j],
+            "label": [f"{JALALI_MONTHS[x.month - 1]} {to_fa_digits(x.year)}" for x in j],
+            "completed": daily["completed"].astype(int),
+        }
+    )
+    frame = frame.groupby(["month", "label"], as_index=False)["completed"].sum()
+    return frame.sort_values("month").tail(12)
+
+
+def completions_by_month(monthly: pd.DataFrame) -> alt.Chart | alt.LayerChart:
+    """Rows completed per Jalali month; labels computed here, not Vega's Gregorian axis."""
+    frame = monthly.copy()
     frame["تعداد"] = frame["completed"].map(format_number)
     order = list(frame["label"])
     chart = (

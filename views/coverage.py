@@ -176,7 +176,20 @@ legend = " ".join(
     f'<span class="lv {cls}">{sym} {word}</span>' for sym, word, cls in LEVELS.values()
 )
 st.markdown(f'<div class="legend">راهنما: {legend}</div>', unsafe_allow_html=True)
-st.markdown(matrix_html(cells), unsafe_allow_html=True)
+MAX_ROWS = 150  # a province-sized matrix; past that, the filters narrow it down
+if hoods > MAX_ROWS:
+    keep = (
+        cells.drop_duplicates("neighborhood_id")
+        .sort_values(["priority_rank", "population"], ascending=[True, False])
+        .head(MAX_ROWS)["neighborhood_id"]
+    )
+    st.caption(
+        f"{format_number(MAX_ROWS)} محلهٔ نخست به ترتیب اولویت نشان داده شده‌اند؛ برای دیدن بقیه"
+        " شهرستان یا نوع محله را انتخاب کنید."
+    )
+    st.markdown(matrix_html(cells[cells["neighborhood_id"].isin(keep)]), unsafe_allow_html=True)
+else:
+    st.markdown(matrix_html(cells), unsafe_allow_html=True)
 
 st.markdown("##### یک محله")
 names = (

@@ -16,7 +16,7 @@ from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS
 from data_layer.queries import overview as qo
 from data_layer.queries.meta import shows_sample_data
 from data_layer.queries.resolutions import agency_status_summary
-from ui.charts import completions_by_month, status_by_agency
+from ui.charts import completions_by_month, monthly_completions, status_by_agency
 from ui.freshness import current_version, keep_fresh
 from ui.session import current_actor
 from ui.tables import gaps_html, neighborhoods_html, overdue_html, scorecards_html
@@ -42,7 +42,7 @@ def load(url: str, today: date, version: int) -> dict[str, Any]:
             "hoods": qo.neighborhood_count(s),
             "gaps": qo.largest_gaps(s, limit=8),
             "by_agency": agency_status_summary(s, None, today),
-            "daily": qo.completion_by_month(s),
+            "monthly": monthly_completions(qo.completion_by_month(s)),
             "thresholds": thresholds,
             "sample": shows_sample_data(s),
         }
@@ -181,6 +181,6 @@ with a:
     st.altair_chart(status_by_agency(data["by_agency"]), width="stretch")
 with b:
     st.caption("ردیف‌های تکمیل‌شده در هر ماه (شمسی)")
-    st.altair_chart(completions_by_month(data["daily"]), width="stretch")
+    st.altair_chart(completions_by_month(data["monthly"]), width="stretch")
 
 keep_fresh(url, version)

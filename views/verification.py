@@ -39,7 +39,8 @@ def load_snapshot() -> pd.DataFrame:
     with read_session(url) as s:
         since = qa.last_look(s, actor.user_id)
         claims = qa.claims_to_verify(s, today, since)
-    st.session_state[SNAPSHOT] = (claims, since)
+        counts = qa.claims_count(s, since)
+    st.session_state[SNAPSHOT] = (claims, since, counts)
     return claims
 
 
@@ -52,7 +53,7 @@ def reload(message: str) -> None:
 
 if SNAPSHOT not in st.session_state:
     load_snapshot()
-claims, since = st.session_state[SNAPSHOT]
+claims, since, (pending, fresh) = st.session_state[SNAPSHOT]
 page_title(
     "بررسی گزارش دستگاه‌ها",
     "وضعیت گزارش‌شده و نتیجهٔ بررسی دبیرخانه کنار هم؛ ردشده‌ها با دلیل به دستگاه برمی‌گردند.",
@@ -63,8 +64,10 @@ if flash:
     st.success(flash)
 
 c = st.columns([1, 1, 2])
-c[0].metric("گزارش‌های بررسی‌نشده", format_number(len(claims)))
-c[1].metric("تازه از آخرین بازدید شما", format_number(int(claims["new"].sum())))
+c[0].metric("گزارش‌های بررسی‌نشده", format_number(pending))
+c[1].metric("تازه از آخرین بازدید شما", format_number(fresh))
+if pending > len(claims):
+    st.caption(f"{format_number(len(claims))} گزارش تازه‌تر در فهرست زیر است.")
 c[2].caption(
     f"آخرین بازدید شما: {format_jalali_datetime(since)}"
     if since

@@ -189,16 +189,35 @@ def mark_looked(session: Session, user_id: int, when: datetime | None = None) ->
     session.add(row)
 
 
-def claims_to_verify(session: Session, today: date, since: datetime | None) -> pd.DataFrame:
-    """Reported rows the secretariat has not ruled on, newest first; `new` marks those
-    reported after `since` (the person's last look)."""
+def _pending() -> list[Any]:
+    return [
+        col(Assignment.withdrawn).is_(False),
+        col(Assignment.reported_at).is_not(None),
+        col(Assignment.verification) == Verification.UNVERIFIED.value,
+    ]
+
+
+def claims_count(session: Session, since: datetime | None) -> tuple[int, int]:
+    """(claims not ruled on, of which reported after `since`), counted in SQL."""
+    newer = col(Assignment.reported_at) > since if since is not None else literal(True)
+    total, new = session.execute(
+        select(func.count(col(Assignment.id)), func.sum(case((newer, 1), else_=0))).where(
+            *_pending()
+        )
+    ).one()
+    return int(total or 0), int(new or 0)
+
+
+def claims_to_verify(
+    session: Session, today: date, since: datetime | None, limit: int = 300
+) -> pd.DataFrame:
+    """The newest `limit` reported rows the secretariat has not ruled on; `new` marks
+    those reported after `since` (the person's last look)."""
     stmt = (
         _rows_stmt(today)
-        .where(
-            col(Assignment.reported_at).is_not(None),
-            col(Assignment.verification) == Verification.UNVERIFIED.value,
-        )
-        .order_by(col(Assignment.reported_at).desc())
+        .where(*_pending())
+        .order_by(col(Assignment.reported_at).desc(), col(Assignment.id).desc())
+        .limit(limit)
     )
     df = _frame(session.execute(stmt).all())
     reported = pd.to_datetime(df["reported_at"], utc=True)
