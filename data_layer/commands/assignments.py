@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlmodel import Session, col
 
+from data_layer.commands.history import record_change
 from data_layer.errors import ConflictError, NotFound, ValidationError
 from data_layer.jalali import format_jalali, format_number, to_fa_digits
 from data_layer.labels import STATUS_LABELS
@@ -24,7 +25,6 @@ from data_layer.models import (
     Assignment,
     AssignmentStatus,
     Evidence,
-    HistoryEntry,
     Meeting,
     Resolution,
     User,
@@ -167,17 +167,16 @@ def _history(
     reason: str = "",
     entity: str = "assignment",
 ) -> None:
-    session.add(
-        HistoryEntry(
-            entity=entity,
-            entity_id=entity_id,
-            changed_at=now,
-            user_id=actor.user_id,
-            field=field,
-            old_value=None if old is None else str(old),
-            new_value=None if new is None else str(new),
-            reason=reason,
-        )
+    record_change(
+        session,
+        actor=actor,
+        entity=entity,
+        entity_id=entity_id,
+        field=field,
+        old=old,
+        new=new,
+        now=now,
+        reason=reason,
     )
 
 

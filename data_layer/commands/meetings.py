@@ -28,6 +28,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
+from data_layer.commands.history import record_change
 from data_layer.errors import FieldError, NotFound, ValidationError
 from data_layer.jalali import (
     MAX_JALALI_YEAR,
@@ -42,7 +43,6 @@ from data_layer.jalali import (
 from data_layer.models import (
     Agency,
     Assignment,
-    HistoryEntry,
     Meeting,
     MeetingAttendance,
     Resolution,
@@ -219,30 +219,7 @@ class _Check(Collector):
             raise ValidationError(self.errors)
 
 
-def _history(
-    session: Session,
-    *,
-    actor: Actor,
-    entity: str,
-    entity_id: int,
-    field: str,
-    old: object,
-    new: object,
-    now: datetime,
-    reason: str = "",
-) -> None:
-    session.add(
-        HistoryEntry(
-            entity=entity,
-            entity_id=entity_id,
-            changed_at=now,
-            user_id=actor.user_id,
-            field=field,
-            old_value=None if old is None else str(old),
-            new_value=None if new is None else str(new),
-            reason=reason,
-        )
-    )
+_history = record_change
 
 
 def _meeting(session: Session, meeting_id: int) -> Meeting:

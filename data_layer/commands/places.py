@@ -42,6 +42,7 @@ from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from data_layer.commands.history import record_change
 from data_layer.errors import FieldError, NotFound, ValidationError
 from data_layer.jalali import (
     MAX_JALALI_YEAR,
@@ -464,17 +465,16 @@ def _history(
     reason: str = "",
 ) -> None:
     assert entity_id is not None
-    session.add(
-        HistoryEntry(
-            entity=entity,
-            entity_id=entity_id,
-            changed_at=now,
-            user_id=actor.user_id,
-            field=field_name,
-            old_value=None if old is None else str(old),
-            new_value=None if new is None else str(new),
-            reason=reason,
-        )
+    record_change(
+        session,
+        actor=actor,
+        entity=entity,
+        entity_id=entity_id,
+        field=field_name,
+        old=old,
+        new=new,
+        now=now,
+        reason=reason,
     )
 
 

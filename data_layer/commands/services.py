@@ -23,6 +23,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
+from data_layer.commands.history import record_change
 from data_layer.errors import ConflictError, NotFound, ValidationError
 from data_layer.jalali import MAX_JALALI_YEAR, format_jalali, format_number, to_ascii_digits
 from data_layer.labels import DELIVERY_STATUS_LABELS
@@ -257,17 +258,17 @@ def _history(
     now: datetime,
     reason: str = "",
 ) -> None:
-    session.add(
-        HistoryEntry(
-            entity=entity,
-            entity_id=entity_id,
-            changed_at=now,
-            user_id=actor.user_id,
-            field=field,
-            old_value=None if old is None else str(_plain(old)),
-            new_value=None if new is None else str(_plain(new)),
-            reason=reason,
-        )
+    record_change(
+        session,
+        actor=actor,
+        entity=entity,
+        entity_id=entity_id,
+        field=field,
+        old=old,
+        new=new,
+        now=now,
+        reason=reason,
+        text=lambda v: str(_plain(v)),
     )
 
 
