@@ -34,9 +34,9 @@ from data_layer.models import (
     Meeting,
     Resolution,
     Role,
-    User,
 )
 from data_layer.permissions import Actor
+from tests.data_layer.commands import add_user as _add_user
 
 NOW = datetime(2026, 11, 28, 8, 30, tzinfo=UTC)
 LATER = NOW + timedelta(hours=2)
@@ -85,22 +85,6 @@ class Cast:
             "own_agency_editor": self.editor,
             "other_agency_editor": self.other_editor,
         }[role]
-
-
-def _add_user(
-    session: Session, username: str, full_name: str, role: str, agency_id: int | None = None
-) -> Actor:
-    user = User(
-        username=username,
-        full_name=full_name,
-        password_hash="not-a-real-hash",
-        role=role,
-        agency_id=agency_id,
-    )
-    session.add(user)
-    session.flush()
-    assert user.id is not None
-    return Actor(user.id, user.username, user.full_name, user.role, user.agency_id)
 
 
 def add_user(

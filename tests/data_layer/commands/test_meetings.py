@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlmodel import Session, func, select
+from sqlmodel import func, select
 
 from data_layer.commands.assignments import AssignmentChanges, update_assignment
 from data_layer.commands.meetings import (
@@ -35,11 +35,11 @@ from data_layer.models import (
     MeetingAttendance,
     Resolution,
     Role,
-    User,
 )
 from data_layer.permissions import Actor
 from data_layer.queries.meetings import meeting_attendance, meetings_table
 from data_layer.seed_data import ALL_MEMBERS_TEXT
+from tests.data_layer.commands import add_user as _add_user
 
 NOW = datetime(2026, 11, 28, 8, 30, tzinfo=UTC)
 LATER = NOW + timedelta(hours=1)
@@ -78,22 +78,6 @@ class Cast:
 
     def by_role(self, role: str) -> Actor:
         return {"admin": self.admin, "viewer": self.viewer, "agency_editor": self.editor}[role]
-
-
-def _add_user(
-    session: Session, username: str, full_name: str, role: str, agency_id: int | None = None
-) -> Actor:
-    user = User(
-        username=username,
-        full_name=full_name,
-        password_hash="not-a-real-hash",
-        role=role,
-        agency_id=agency_id,
-    )
-    session.add(user)
-    session.flush()
-    assert user.id is not None
-    return Actor(user.id, user.username, user.full_name, user.role, user.agency_id)
 
 
 @pytest.fixture

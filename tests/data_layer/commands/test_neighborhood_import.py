@@ -31,8 +31,9 @@ from data_layer.commands.places import (
 )
 from data_layer.db import read_session, write_session
 from data_layer.errors import PermissionDenied, ValidationError
-from data_layer.models import County, HistoryEntry, Neighborhood, Role, User
+from data_layer.models import County, HistoryEntry, Neighborhood, Role
 from data_layer.permissions import Actor
+from tests.data_layer.commands import add_user
 
 NOW = datetime(2026, 11, 28, 8, 30, tzinfo=UTC)
 HXL = [
@@ -109,11 +110,7 @@ class Cast:
 
 
 def _add_user(session: Session, username: str, role: str) -> Actor:
-    user = User(username=username, full_name=username, password_hash="x", role=role)
-    session.add(user)
-    session.flush()
-    assert user.id is not None
-    return Actor(user.id, user.username, user.full_name, user.role, None)
+    return add_user(session, username, username, role)
 
 
 @pytest.fixture

@@ -25,8 +25,9 @@ from data_layer.commands.places import (
 )
 from data_layer.db import read_session, write_session
 from data_layer.errors import NotFound, PermissionDenied, ValidationError
-from data_layer.models import Agency, County, HistoryEntry, Neighborhood, Role, ServiceType, User
+from data_layer.models import Agency, County, HistoryEntry, Neighborhood, Role, ServiceType
 from data_layer.permissions import Actor
+from tests.data_layer.commands import add_user as _add_user
 
 NOW = datetime(2026, 11, 28, 8, 30, tzinfo=UTC)
 LATER = NOW + timedelta(hours=2)
@@ -75,22 +76,6 @@ class Cast:
             "agency_editor": self.editor,
             "viewer": self.viewer,
         }[role]
-
-
-def _add_user(
-    session: Session, username: str, full_name: str, role: str, agency_id: int | None = None
-) -> Actor:
-    user = User(
-        username=username,
-        full_name=full_name,
-        password_hash="not-a-real-hash",
-        role=role,
-        agency_id=agency_id,
-    )
-    session.add(user)
-    session.flush()
-    assert user.id is not None
-    return Actor(user.id, user.username, user.full_name, user.role, user.agency_id)
 
 
 def _add_agency(session: Session, name: str, short: str, active: bool = True) -> int:
