@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from data_layer import auth
 from data_layer.bootstrap import prepare_database
 from data_layer.config import get_settings
 from data_layer.db import read_session
 from data_layer.models import Role
+from data_layer.output import inert
+from data_layer.queries.users import must_change_password
+from ui.run import guarded
 from ui.session import NOTICE_KEY, current_actor
 from ui.theme import apply_theme
 
@@ -27,9 +29,14 @@ def _prepare(url: str) -> bool:
 
 
 url = get_settings().database_url
-_prepare(url)
 apply_theme()
-actor = current_actor(url)
+actor = None
+ready = False
+with guarded():
+    ready = _prepare(url)
+    actor = current_actor(url)
+if not ready:
+    st.stop()
 role = actor.role if actor else None
 
 # Each page is (menu section, file, title, icon, url path, roles; None = everyone).
@@ -108,11 +115,12 @@ for section, path, title, icon, slug, _ in visible:
 navigation = st.navigation(sections, position="top")
 notice = st.session_state.pop(NOTICE_KEY, None)  # e.g. the sign-in has expired
 if notice:
-    st.warning(notice)
-if actor is not None:
-    with read_session(url) as s:
-        if auth.must_change_password(s, actor=actor):
-            st.warning(
-                "گذرواژهٔ شما را مدیر سامانه تعیین کرده است؛ لطفاً آن را در «حساب من» عوض کنید."
-            )
-navigation.run()
+    st.warning(inert(notice))
+with guarded():
+    if actor is not None:
+        with read_session(url) as s:
+            if must_change_password(s, user_id=actor.user_id):
+                st.warning(
+                    "گذرواژهٔ شما را مدیر سامانه تعیین کرده است؛ لطفاً آن را در «حساب من» عوض کنید."
+                )
+    navigation.run()

@@ -22,12 +22,12 @@ from typing import Any
 
 import pandas as pd
 
-from data_layer.commands.settings import get_thresholds
 from data_layer.db import get_engine, read_session
 from data_layer.models import AssignmentStatus, Verification
 from data_layer.queries import overview as qo
 from data_layer.queries.meta import shows_sample_data
 from data_layer.queries.resolutions import agency_status_summary
+from data_layer.queries.settings import get_thresholds
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLES = ("assignment", "resolution", "meeting", "agency", "evidence", "history_entry")

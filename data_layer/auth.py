@@ -17,7 +17,7 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any, NamedTuple
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from argon2 import PasswordHasher
@@ -30,7 +30,6 @@ from data_layer.db import read_session, write_session
 from data_layer.errors import (
     FieldError,
     NotFound,
-    PermissionDenied,
     SessionExpired,
     SignInFailed,
     ValidationError,
@@ -38,7 +37,7 @@ from data_layer.errors import (
 from data_layer.jalali import format_jalali, to_ascii_digits, to_fa_digits
 from data_layer.migrate import upgrade
 from data_layer.models import Agency, AuthSession, Role, User, utcnow
-from data_layer.permissions import Action, Actor, require
+from data_layer.permissions import Actor
 
 MAX_FAILED_SIGN_INS = 5
 LOCKOUT = timedelta(minutes=15)
@@ -59,16 +58,8 @@ _BAD_USERNAME = (
     "نام کاربری باید ۳ تا ۴۰ نویسه و فقط از حروف کوچک انگلیسی، رقم، نقطه، خط تیره یا زیرخط باشد."
 )
 _TAKEN_USERNAME = "این نام کاربری قبلاً ثبت شده است."
-_BAD_FULL_NAME = "نام و نام خانوادگی باید بین ۲ تا ۱۲۰ نویسه باشد."
-_BAD_ROLE = "نقش انتخاب‌شده معتبر نیست."
-_AGENCY_NEEDED = "برای کارشناس رابط، دستگاه او را انتخاب کنید."
-_AGENCY_NOT_ALLOWED = "فقط کارشناس رابط به یک دستگاه وابسته است؛ دستگاه را خالی بگذارید."
-_BAD_AGENCY = "دستگاه انتخاب‌شده وجود ندارد یا غیرفعال است."
 _SHORT_PASSWORD = f"گذرواژه باید دست‌کم {to_fa_digits(MIN_PASSWORD_LENGTH)} نویسه باشد."
-_WRONG_OLD_PASSWORD = "گذرواژهٔ فعلی درست نیست."
-_SAME_PASSWORD = "گذرواژهٔ تازه باید با گذرواژهٔ فعلی فرق داشته باشد."
 _NO_SUCH_USER = "این حساب کاربری پیدا نشد."
-_SELF_DEACTIVATION = "نمی‌توانید حساب کاربری خودتان را غیرفعال کنید."
 
 _HASHER = PasswordHasher()
 _USERNAME_RE = re.compile(r"[a-z0-9._-]{3,40}")
@@ -214,7 +205,7 @@ def _open_session(session: Session, user: User, password: str, now: datetime) ->
         )
     )
     session.flush()
-    return _actor(user), token
+    return actor_of(user), token
 
 
 def resolve_session(session: Session, *, token: str, now: datetime | None = None) -> Actor:
@@ -224,7 +215,7 @@ def resolve_session(session: Session, *, token: str, now: datetime | None = None
     if now - auth.last_seen_at >= SEEN_GRANULARITY:
         auth.last_seen_at = now
         session.flush()
-    return _actor(user)
+    return actor_of(user)
 
 
 def resolve_session_url(url: str | None, *, token: str, now: datetime | None = None) -> Actor:
@@ -233,7 +224,7 @@ def resolve_session_url(url: str | None, *, token: str, now: datetime | None = N
     with read_session(url) as session:
         auth, user = _live_session(session, token, now)
         if now - auth.last_seen_at < SEEN_GRANULARITY:
-            return _actor(user)
+            return actor_of(user)
     with write_session(url) as session:
         return resolve_session(session, token=token, now=now)
 
@@ -268,7 +259,7 @@ def sign_out(session: Session, *, token: str, now: datetime | None = None) -> No
         session.flush()
 
 
-def _revoke_sessions(session: Session, user_id: int, now: datetime) -> None:
+def revoke_sessions(session: Session, user_id: int, now: datetime) -> None:
     """End every open session of a user."""
     session.execute(
         update(AuthSession)
@@ -277,46 +268,7 @@ def _revoke_sessions(session: Session, user_id: int, now: datetime) -> None:
     )
 
 
-# --- managing accounts ----------------------------------------------------------------
-
-
-def create_user(
-    session: Session,
-    *,
-    actor: Actor,
-    username: str,
-    full_name: str,
-    role: str,
-    agency_id: int | None = None,
-    password: str | None = None,
-) -> tuple[User, str]:
-    """Add an account (admin only); returns it and its password, to be shown once.
-
-    An empty or missing password is generated; the person must change it at first sign-in.
-    """
-    require(actor, Action.MANAGE_USERS)
-    username, full_name = normalise_username(username), " ".join(full_name.split())
-    errors = _username_problems(session, username)
-    if not 2 <= len(full_name) <= 120:
-        errors.append(FieldError("full_name", _BAD_FULL_NAME))
-    errors += _role_problems(session, role, agency_id)
-    errors += password_problems(password) if password else []
-    if errors:
-        raise ValidationError(errors)
-    plain = password or generate_password()
-    user = User(
-        username=username,
-        full_name=full_name,
-        password_hash=hash_password(plain),
-        role=role,
-        agency_id=agency_id,
-        must_change_password=True,
-    )
-    _add_new_user(session, user)
-    return user, plain
-
-
-def _username_problems(session: Session, username: str) -> list[FieldError]:
+def username_problems(session: Session, username: str) -> list[FieldError]:
     """Objections to a (normalised) new username: its form, then whether it is taken."""
     if not _USERNAME_RE.fullmatch(username):
         return [FieldError("username", _BAD_USERNAME)]
@@ -325,21 +277,7 @@ def _username_problems(session: Session, username: str) -> list[FieldError]:
     return []
 
 
-def _role_problems(session: Session, role: str, agency_id: int | None) -> list[FieldError]:
-    """Objections to a role and agency: only an agency editor has an (active) agency."""
-    if role not in {r.value for r in Role}:
-        return [FieldError("role", _BAD_ROLE)]
-    if role == Role.AGENCY_EDITOR and agency_id is None:
-        return [FieldError("agency_id", _AGENCY_NEEDED)]
-    if role != Role.AGENCY_EDITOR and agency_id is not None:
-        return [FieldError("agency_id", _AGENCY_NOT_ALLOWED)]
-    agency = session.get(Agency, agency_id) if agency_id is not None else None
-    if agency_id is not None and (agency is None or not agency.active):
-        return [FieldError("agency_id", _BAD_AGENCY)]
-    return []
-
-
-def _add_new_user(session: Session, user: User) -> None:
+def add_new_user(session: Session, user: User) -> None:
     """Insert a user; someone taking the username meanwhile is reported as a duplicate."""
     session.add(user)
     try:
@@ -348,89 +286,7 @@ def _add_new_user(session: Session, user: User) -> None:
         raise ValidationError([FieldError("username", _TAKEN_USERNAME)]) from exc
 
 
-def reset_password(
-    session: Session,
-    *,
-    actor: Actor,
-    user_id: int,
-    new_password: str | None = None,
-    now: datetime | None = None,
-) -> str:
-    """Give an account a new password (admin only); unlocks it and ends its sessions."""
-    require(actor, Action.MANAGE_USERS)
-    if new_password:
-        check_password_policy(new_password)
-    user = _get_user(session, user_id)
-    plain = new_password or generate_password()
-    user.password_hash = hash_password(plain)
-    user.must_change_password, user.failed_logins, user.locked_until = True, 0, None
-    _revoke_sessions(session, user_id, now or utcnow())
-    session.flush()
-    return plain
-
-
-def change_own_password(
-    session: Session, *, actor: Actor, old_password: str, new_password: str
-) -> None:
-    """A signed-in person replaces their own password, proving they know the old one."""
-    user = _get_user(session, actor.user_id)
-    errors: list[FieldError] = []
-    if not verify_password(user.password_hash, old_password):
-        errors.append(FieldError("old_password", _WRONG_OLD_PASSWORD))
-    errors += password_problems(new_password)
-    if not errors and new_password == old_password:
-        errors.append(FieldError("password", _SAME_PASSWORD))
-    if errors:
-        raise ValidationError(errors)
-    user.password_hash = hash_password(new_password)
-    user.must_change_password = False
-    session.flush()
-
-
-def must_change_password(session: Session, *, actor: Actor) -> bool:
-    """True when the actor's password was set by an admin and must be replaced now."""
-    return _get_user(session, actor.user_id).must_change_password
-
-
-def set_user_active(
-    session: Session, *, actor: Actor, user_id: int, active: bool, now: datetime | None = None
-) -> None:
-    """Activate or deactivate an account (admin only; never one's own); ends its sessions."""
-    require(actor, Action.MANAGE_USERS)
-    if not active and user_id == actor.user_id:
-        raise PermissionDenied(_SELF_DEACTIVATION)
-    user = _get_user(session, user_id)
-    user.active = active
-    if not active:
-        _revoke_sessions(session, user_id, now or utcnow())
-    session.flush()
-
-
-def list_users(session: Session) -> list[dict[str, Any]]:
-    """Every account for the admin page, by username; `agency` is the short name or None."""
-    stmt = (
-        select(User, Agency.short_name)
-        .outerjoin(Agency, col(Agency.id) == col(User.agency_id))
-        .order_by(col(User.username))
-    )
-    return [
-        {
-            "id": u.id,
-            "username": u.username,
-            "full_name": u.full_name,
-            "role": u.role,
-            "agency": short_name,
-            "active": u.active,
-            "locked_until": u.locked_until,
-            "last_login_at": u.last_login_at,
-            "must_change_password": u.must_change_password,
-            "is_sample": u.is_sample,
-        }
-        for u, short_name in session.exec(stmt)
-    ]
-
-
-def _get_user(session: Session, user_id: int) -> User:
+def get_user(session: Session, user_id: int) -> User:
     """The user of an id, or NotFound."""
     user = session.get(User, user_id)
     if user is None:
@@ -445,7 +301,7 @@ def _id(user: User) -> int:
     return user.id
 
 
-def _actor(user: User) -> Actor:
+def actor_of(user: User) -> Actor:
     """The Actor a user acts as."""
     return Actor(
         user_id=_id(user),
@@ -468,7 +324,7 @@ def create_first_admin(
         if session.exec(admins).first() is not None:
             return None
         username = normalise_username(username)
-        errors = _username_problems(session, username)
+        errors = username_problems(session, username)
         errors += password_problems(password) if password else []
         if errors:
             raise ValidationError(errors)
@@ -483,7 +339,7 @@ def create_first_admin(
             role=Role.ADMIN.value,
             must_change_password=password is None,
         )
-        _add_new_user(session, admin)
+        add_new_user(session, admin)
         return plain
 
 

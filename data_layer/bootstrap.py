@@ -33,6 +33,7 @@ def prepare_database(url: str | None = None) -> None:
         return
     # Replicas that start together: one seeds, the others wait and find it done.
     with engine.connect() as conn:
+        conn.execute(text("SET lock_timeout = 0"))  # waiting for the other replica is the point
         conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _PG_SEED_LOCK})
         conn.commit()
         try:
@@ -40,4 +41,5 @@ def prepare_database(url: str | None = None) -> None:
                 seed(url, sample=settings.seed_on_start == "sample")
         finally:
             conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_SEED_LOCK})
+            conn.execute(text("RESET lock_timeout"))
             conn.commit()

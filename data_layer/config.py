@@ -20,6 +20,7 @@ class Settings:
     database_url: str
     seed_on_start: str
     sqlite_busy_timeout_ms: int
+    lock_timeout_ms: int  # PostgreSQL: how long a statement waits for a row lock
 
     @property
     def is_sqlite(self) -> bool:
@@ -51,4 +52,5 @@ def get_settings() -> Settings:
         ),
         seed_on_start=seed,
         sqlite_busy_timeout_ms=int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "15000")),
+        lock_timeout_ms=int(os.environ.get("DB_LOCK_TIMEOUT_MS", "10000")),
     )

@@ -52,12 +52,12 @@ def get_engine(url: str | None = None) -> Engine:
     with _lock:
         engine = _engines.get(url)
         if engine is None:
-            engine = _create(url, settings.sqlite_busy_timeout_ms)
+            engine = _create(url, settings.sqlite_busy_timeout_ms, settings.lock_timeout_ms)
             _engines[url] = engine
         return engine
 
 
-def _create(url: str, busy_timeout_ms: int) -> Engine:
+def _create(url: str, busy_timeout_ms: int, lock_timeout_ms: int) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -67,7 +67,15 @@ def _create(url: str, busy_timeout_ms: int) -> Engine:
         )
         _configure_sqlite(engine, busy_timeout_ms)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    # A row lock held too long (a stuck transaction elsewhere) ends the statement with
+    # an error the pages turn into "busy, try again", instead of a page that hangs.
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=5,
+        max_overflow=10,
+        connect_args={"options": f"-c lock_timeout={int(lock_timeout_ms)}"},
+    )
 
 
 def dispose_engine(url: str) -> None:

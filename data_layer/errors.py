@@ -61,3 +61,57 @@ class ConflictError(UserFacingError):
 
     def __post_init__(self) -> None:
         Exception.__init__(self, self.message)
+
+
+BUSY = (
+    "پایگاه داده هم‌اکنون سرگرم کار دیگری است و چیزی ذخیره نشد؛"
+    " چند لحظه بعد دوباره همین کار را انجام دهید."
+)
+UNREACHABLE = (
+    "اکنون به پایگاه داده دسترسی نیست و چیزی ذخیره نشد؛ چند دقیقه بعد دوباره تلاش کنید"
+    " و اگر ادامه داشت به مدیر سامانه خبر دهید."
+)
+UNEXPECTED = "خطای پیش‌بینی‌نشده‌ای رخ داد و چیزی ذخیره نشد. این کد را به مدیر سامانه بدهید: {code}"
+
+# What SQLite and PostgreSQL say when a lock or a timeout stopped a statement.
+_BUSY_MARKERS = (
+    "database is locked",
+    "database table is locked",
+    "busy",
+    "lock timeout",
+    "lock_not_available",
+    "could not obtain lock",
+    "deadlock detected",
+    "could not serialize",
+    "canceling statement due to statement timeout",
+    "canceling statement due to lock timeout",
+)
+_UNREACHABLE_MARKERS = (
+    "connection refused",
+    "could not connect",
+    "server closed the connection",
+    "connection is closed",
+    "terminating connection",
+    "timeout expired",
+    "no such host",
+    "name or service not known",
+    "unable to open database file",
+    "the database system is starting up",
+    "the database system is shutting down",
+)
+
+
+def database_trouble(exc: BaseException) -> str | None:
+    """BUSY or UNREACHABLE when an exception is the database being busy or gone, else None."""
+    from sqlalchemy import exc as sa
+
+    if isinstance(exc, sa.TimeoutError):  # no connection free in the pool
+        return BUSY
+    if not isinstance(exc, sa.DBAPIError):
+        return None
+    text = str(exc.orig or exc).lower()
+    if any(m in text for m in _BUSY_MARKERS):
+        return BUSY
+    if exc.connection_invalidated or any(m in text for m in _UNREACHABLE_MARKERS):
+        return UNREACHABLE
+    return None

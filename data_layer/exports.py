@@ -16,12 +16,12 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from sqlmodel import Session
 
 from data_layer.labels import DELIVERY_STATUS_LABELS, NEIGHBORHOOD_KIND_LABELS
+from data_layer.output import sheet_text, xlsx_text
 from data_layer.queries.coverage import (
     COVERAGE_LEVEL_LABELS,
     coverage_matrix,
@@ -74,7 +74,6 @@ SHEET_NAMES: dict[str, str] = {
 }
 
 # A cell that a spreadsheet would run as a formula (CSV/formula injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_TITLE_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -153,12 +152,6 @@ def _missing(value: object) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
-def _safe_text(text: str) -> str:
-    """Text a spreadsheet will show, never run: a leading formula character is quoted."""
-    text = ILLEGAL_CHARACTERS_RE.sub("", text)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def _csv_cell(value: object) -> str:
     if _missing(value):
         return ""
@@ -169,7 +162,7 @@ def _csv_cell(value: object) -> str:
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, str):
-        return _safe_text(value)
+        return sheet_text(value)
     return str(value)
 
 
@@ -189,7 +182,7 @@ def _xlsx_cell(value: object) -> Any:
     if _missing(value):
         return None
     if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
+        return xlsx_text(value)
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime()
     if hasattr(value, "item") and not isinstance(value, datetime | date):

@@ -7,6 +7,7 @@ from data_layer.models import (
     AssignmentStatus,
     DeliveryStatus,
     NeighborhoodKind,
+    PeriodKind,
     Role,
     Verification,
 )
@@ -49,6 +50,8 @@ AGENCY_KIND_LABELS: dict[str, str] = {
     AgencyKind.OTHER: "سایر",
 }
 
+PERIOD_KIND_LABELS: dict[str, str] = {PeriodKind.MONTH: "ماهانه", PeriodKind.SEASON: "فصلی"}
+
 ROLE_LABELS: dict[str, str] = {
     Role.ADMIN: "مدیر سامانه",
     Role.SECRETARIAT: "دبیرخانه",
@@ -57,4 +60,24 @@ ROLE_LABELS: dict[str, str] = {
 }
 
 OVERDUE_LABEL = "دارای تأخیر"
+# How the minutes name "every member agency" as the owner of a resolution.
+ALL_MEMBERS_TEXT = "ادارات عضو کارگروه"
 SAMPLE_BADGE = "دادهٔ نمونه"
+
+# The Persian names of an agency row's fields (forms, messages and its history).
+ASSIGNMENT_FIELD_LABELS: dict[str, str] = {
+    "status": "وضعیت",
+    "progress": "پیشرفت",
+    "done_text": "اقدامات انجام‌شده",
+    "next_step": "گام بعدی",
+    "planned_date": "تاریخ برنامه‌ریزی‌شده",
+    "reason": "دلیل تغییر تاریخ",
+    "evidence_url": "پیوند مستند",
+    "evidence": "مستند",
+    "evidence_withdrawn": "پس‌گرفتن مستند",
+    "verification": "تأیید دبیرخانه",
+    "note": "توضیح",
+    "reschedule_count": "دفعات تغییر تاریخ",
+    "withdrawn": "برداشته شدن مسوولیت",
+    "created": "ایجاد",
+}

@@ -28,6 +28,8 @@ def upgrade(url: str | None = None) -> None:
     cfg = alembic_config(url)
     with engine.connect() as conn:
         if conn.dialect.name == "postgresql":
+            # Waiting for the other process is the point here: no lock timeout.
+            conn.execute(text("SET lock_timeout = 0"))
             conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
             conn.commit()
         try:
@@ -37,6 +39,7 @@ def upgrade(url: str | None = None) -> None:
         finally:
             if conn.dialect.name == "postgresql":
                 conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_MIGRATION_LOCK})
+                conn.execute(text("RESET lock_timeout"))
                 conn.commit()
 
 

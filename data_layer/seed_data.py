@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-ALL_MEMBERS_TEXT = "ادارات عضو کارگروه"
+from data_layer.labels import ALL_MEMBERS_TEXT
 
 WORKING_GROUP_NAME = "کارگروه اجتماعی، فرهنگی، سلامت، زنان و خانواده استان"
 

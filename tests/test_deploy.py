@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from data_layer.auth import sign_in_url
-from data_layer.commands.assignments import add_evidence
+from data_layer.commands.evidence import add_evidence
 from data_layer.db import dispose_engine, get_engine, read_session, write_session
 from data_layer.migrate import upgrade
 from data_layer.models import Assignment, Evidence

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pandas as pd
 import streamlit as st
 
-from data_layer.commands.services import (
-    DeliveryInput,
-    get_report_rule,
-    record_delivery,
-    set_capacity,
-    submit_report,
-    withdraw_delivery,
-)
+from data_layer.commands.capacity import set_capacity
+from data_layer.commands.deliveries import DeliveryInput, record_delivery, withdraw_delivery
+from data_layer.commands.reports import submit_report
 from data_layer.db import read_session
-from data_layer.errors import UserFacingError
 from data_layer.jalali import (
     format_amount,
     format_jalali_datetime,
@@ -30,7 +22,8 @@ from data_layer.permissions import Actor
 from data_layer.queries import coverage as qc
 from data_layer.queries.places import list_neighborhoods, list_service_types
 from data_layer.queries.reports import report_for
-from ui.session import acting
+from data_layer.queries.settings import get_report_rule
+from ui.run import run_command
 
 
 def _typed(value: float) -> str:
@@ -41,46 +34,40 @@ def _typed(value: float) -> str:
 SEASONS = {None: "کل سال", 1: "بهار", 2: "تابستان", 3: "پاییز", 4: "زمستان"}
 
 
-def deliveries_tab(url: str, actor: Actor, done: Callable[[str], None]) -> None:
-    """The agency's services in target neighborhoods (who does what where)."""
-    agency_id = int(actor.agency_id or 0)
-    with read_session(url) as s:
-        rows = qc.delivery_rows(s, agency_id=agency_id)
-        hoods = list_neighborhoods(s)
-        services = list_service_types(s)
-    st.caption(
-        "هر ردیف: کدام خدمت، در کدام محله، در چه دوره‌ای و به چه میزان. «برنامه‌ریزی‌شده» هنوز در"
-        " پوشش شمرده نمی‌شود؛ «فعال» و «تکمیل‌شده» شمرده می‌شوند."
-    )
+def _deliveries_table(rows: pd.DataFrame) -> None:
+    """The agency's deliveries, the reader's first column last (the grid runs left to right)."""
     if rows.empty:
         st.info("دستگاه شما هنوز خدمتی در محلات هدف ثبت نکرده است.")
-    else:
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    "وضعیت": [DELIVERY_STATUS_LABELS.get(x, x) for x in rows["status"]],
-                    "بهره‌مندان": rows["beneficiaries"].map(format_number),
-                    "مقدار": [
-                        f"{format_amount(u)} {n}"
-                        for u, n in zip(rows["units"], rows["unit"], strict=True)
-                    ],
-                    "دوره": [
-                        qc.delivery_period_label(a, b)
-                        for a, b in zip(rows["period_start"], rows["period_end"], strict=True)
-                    ],
-                    "خدمت": rows["service"],
-                    "محله": [
-                        f"{n} ({c})"
-                        for n, c in zip(rows["neighborhood"], rows["county"], strict=True)
-                    ],
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-        )
+        return
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "وضعیت": [DELIVERY_STATUS_LABELS.get(x, x) for x in rows["status"]],
+                "بهره‌مندان": rows["beneficiaries"].map(format_number),
+                "مقدار": [
+                    f"{format_amount(u)} {n}"
+                    for u, n in zip(rows["units"], rows["unit"], strict=True)
+                ],
+                "دوره": [
+                    qc.delivery_period_label(a, b)
+                    for a, b in zip(rows["period_start"], rows["period_end"], strict=True)
+                ],
+                "خدمت": rows["service"],
+                "محله": [
+                    f"{n} ({c})" for n, c in zip(rows["neighborhood"], rows["county"], strict=True)
+                ],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def _new_delivery(url: str, agency_id: int, hoods: pd.DataFrame, services: pd.DataFrame) -> None:
+    """The form that records a delivery."""
     hood_names = {int(r["id"]): f"{r['name']} ({r['county']})" for _, r in hoods.iterrows()}
     service_names = {int(r["id"]): f"{r['name']} ({r['unit']})" for _, r in services.iterrows()}
-    with st.form("delivery_new"):
+    with st.form("delivery_new", enter_to_submit=False):
         st.markdown("**ثبت خدمت تازه**")
         a, b = st.columns(2)
         hood = a.selectbox(
@@ -105,51 +92,68 @@ def deliveries_tab(url: str, actor: Actor, done: Callable[[str], None]) -> None:
             key="dl_status",
         )
         note = b.text_input("توضیح (اختیاری)", key="dl_note")
-        if st.form_submit_button("ثبت خدمت", type="primary"):
-            data = DeliveryInput(
-                neighborhood_id=hood,
-                service_type_id=service,
-                year=year,
-                season=season,
-                units=units,
-                beneficiaries=people,
-                status=status,
-                note=note,
+        if not st.form_submit_button("ثبت خدمت", type="primary"):
+            return
+    data = DeliveryInput(
+        neighborhood_id=hood,
+        service_type_id=service,
+        year=year,
+        season=season,
+        units=units,
+        beneficiaries=people,
+        status=status,
+        note=note,
+    )
+    run_command(
+        url,
+        lambda s, who: record_delivery(s, actor=who, agency_id=agency_id, data=data),
+        done="خدمت ثبت شد و در پوشش محله دیده می‌شود.",
+    )
+
+
+def _withdraw_delivery(url: str, rows: pd.DataFrame) -> None:
+    """Take back one of the agency's deliveries, with a reason."""
+    labels = {
+        int(r["id"]): " — ".join(
+            (
+                r["service"],
+                r["neighborhood"],
+                qc.delivery_period_label(r["period_start"], r["period_end"]),
             )
-            try:
-                with acting(url) as (session, who):
-                    record_delivery(session, actor=who, agency_id=agency_id, data=data)
-            except UserFacingError as e:
-                st.error(e.message)
-            else:
-                done("خدمت ثبت شد و در پوشش محله دیده می‌شود.")
-    if not rows.empty:
-        labels = {
-            int(r["id"]): " — ".join(
-                (
-                    r["service"],
-                    r["neighborhood"],
-                    qc.delivery_period_label(r["period_start"], r["period_end"]),
-                )
-            )
-            for _, r in rows.iterrows()
-        }
-        a, b, c = st.columns([3, 3, 1])
-        target = a.selectbox(
-            "پس‌گرفتن ردیف", list(labels), format_func=labels.__getitem__, key="dl_withdraw_pick"
         )
-        why = b.text_input("دلیل", key="dl_withdraw_why")
-        if c.button("پس‌گرفتن", key="dl_withdraw"):
-            try:
-                with acting(url) as (session, who):
-                    withdraw_delivery(session, actor=who, delivery_id=target, reason=why)
-            except UserFacingError as e:
-                st.error(e.message)
-            else:
-                done("ردیف پس گرفته شد؛ در تاریخچه می‌ماند.")
+        for _, r in rows.iterrows()
+    }
+    a, b, c = st.columns([3, 3, 1])
+    target = a.selectbox(
+        "پس‌گرفتن ردیف", list(labels), format_func=labels.__getitem__, key="dl_withdraw_pick"
+    )
+    why = b.text_input("دلیل", key="dl_withdraw_why")
+    if c.button("پس‌گرفتن", key="dl_withdraw"):
+        run_command(
+            url,
+            lambda s, who: withdraw_delivery(s, actor=who, delivery_id=target, reason=why),
+            done="ردیف پس گرفته شد؛ در تاریخچه می‌ماند.",
+        )
 
 
-def capacity_tab(url: str, actor: Actor, done: Callable[[str], None]) -> None:
+def deliveries_tab(url: str, actor: Actor) -> None:
+    """The agency's services in target neighborhoods (who does what where)."""
+    agency_id = int(actor.agency_id or 0)
+    with read_session(url) as s:
+        rows = qc.delivery_rows(s, agency_id=agency_id)
+        hoods = list_neighborhoods(s)
+        services = list_service_types(s)
+    st.caption(
+        "هر ردیف: کدام خدمت، در کدام محله، در چه دوره‌ای و به چه میزان. «برنامه‌ریزی‌شده» هنوز در"
+        " پوشش شمرده نمی‌شود؛ «فعال» و «تکمیل‌شده» شمرده می‌شوند."
+    )
+    _deliveries_table(rows)
+    _new_delivery(url, agency_id, hoods, services)
+    if not rows.empty:
+        _withdraw_delivery(url, rows)
+
+
+def capacity_tab(url: str, actor: Actor) -> None:
     """What the agency has of each service in the province, and how much serves targets."""
     agency_id = int(actor.agency_id or 0)
     with read_session(url) as s:
@@ -161,7 +165,7 @@ def capacity_tab(url: str, actor: Actor, done: Callable[[str], None]) -> None:
     service = st.selectbox("خدمت", list(names), format_func=names.__getitem__, key="cap_service")
     row = mine.loc[service] if service in mine.index else None
     version = None if row is None else int(row["version"])
-    with st.form(f"cap_{service}_{version}"):
+    with st.form(f"cap_{service}_{version}", enter_to_submit=False):
         a, b = st.columns(2)
         total = a.text_input(
             "ظرفیت کل در استان",
@@ -174,21 +178,19 @@ def capacity_tab(url: str, actor: Actor, done: Callable[[str], None]) -> None:
             key=f"cap_target_{service}_{version}",
         )
         if st.form_submit_button("ذخیرهٔ ظرفیت", type="primary"):
-            try:
-                with acting(url) as (session, who):
-                    set_capacity(
-                        session,
-                        actor=who,
-                        agency_id=agency_id,
-                        service_type_id=service,
-                        total_units=total,
-                        target_units=target,
-                        expected_version=version,
-                    )
-            except UserFacingError as e:
-                st.error(e.message)
-            else:
-                done("ظرفیت ذخیره شد.")
+            run_command(
+                url,
+                lambda s, who: set_capacity(
+                    s,
+                    actor=who,
+                    agency_id=agency_id,
+                    service_type_id=service,
+                    total_units=total,
+                    target_units=target,
+                    expected_version=version,
+                ),
+                done="ظرفیت ذخیره شد.",
+            )
     if not mine.empty:
         st.dataframe(
             pd.DataFrame(
@@ -207,7 +209,7 @@ def capacity_tab(url: str, actor: Actor, done: Callable[[str], None]) -> None:
         )
 
 
-def report_tab(url: str, actor: Actor, done: Callable[[str], None]) -> None:
+def report_tab(url: str, actor: Actor) -> None:
     """Resolution 5: the agency's periodic performance report."""
     agency_id = int(actor.agency_id or 0)
     today = local_today()
@@ -231,18 +233,19 @@ def report_tab(url: str, actor: Actor, done: Callable[[str], None]) -> None:
             f"ارسال‌شده در {format_jalali_datetime(labels[pick]['submitted_at'])}؛"
             " ارسال دوباره جایگزین متن می‌شود و در تاریخچه می‌ماند."
         )
+    _report_form(url, agency_id, rule.period_kind, pick)
+
+
+def _report_form(url: str, agency_id: int, kind: str, pick: tuple[int, int]) -> None:
+    """The report of one period: its text and two figures, sent (again) in one go."""
     with read_session(url) as s:
         sent = report_for(
-            s,
-            agency_id=agency_id,
-            period_kind=rule.period_kind,
-            period_year=pick[0],
-            period_no=pick[1],
+            s, agency_id=agency_id, period_kind=kind, period_year=pick[0], period_no=pick[1]
         )
     version = None if sent is None else int(sent["version"])
     figures = {} if sent is None else sent["figures"]
     k = f"{pick[0]}_{pick[1]}_{version}"
-    with st.form(f"report_{k}"):
+    with st.form(f"report_{k}", enter_to_submit=False):
         body = st.text_area(
             "شرح عملکرد در محلات هدف",
             value="" if sent is None else sent["body"],
@@ -256,22 +259,21 @@ def report_tab(url: str, actor: Actor, done: Callable[[str], None]) -> None:
         actions = b.text_input(
             "تعداد اقدامات", value=str(figures.get("اقدامات", "")), key=f"rep_actions_{k}"
         )
-        if st.form_submit_button("ارسال گزارش", type="primary"):
-            figures = {n: v for n, v in (("بهره‌مندان", people), ("اقدامات", actions)) if v}
-            try:
-                with acting(url) as (session, who):
-                    submit_report(
-                        session,
-                        actor=who,
-                        agency_id=agency_id,
-                        period_kind=rule.period_kind,
-                        period_year=pick[0],
-                        period_no=pick[1],
-                        body=body,
-                        figures=figures,
-                        expected_version=version,
-                    )
-            except UserFacingError as e:
-                st.error(e.message)
-            else:
-                done("گزارش ارسال شد.")
+        if not st.form_submit_button("ارسال گزارش", type="primary"):
+            return
+    typed = {n: v for n, v in (("بهره‌مندان", people), ("اقدامات", actions)) if v}
+    run_command(
+        url,
+        lambda s, who: submit_report(
+            s,
+            actor=who,
+            agency_id=agency_id,
+            period_kind=kind,
+            period_year=pick[0],
+            period_no=pick[1],
+            body=body,
+            figures=typed,
+            expected_version=version,
+        ),
+        done="گزارش ارسال شد.",
+    )

@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
-from html import escape
 
 import pandas as pd
 
 from data_layer.jalali import format_jalali, format_jalali_datetime, to_fa_digits
-from data_layer.labels import STATUS_LABELS, VERIFICATION_LABELS
-from data_layer.validation import FIELD_NAMES
-
-_EXTRA_NAMES = {
-    "evidence_withdrawn": "پس‌گرفتن مستند",
-    "reschedule_count": "دفعات تغییر تاریخ",
-}
+from data_layer.labels import ASSIGNMENT_FIELD_LABELS, STATUS_LABELS, VERIFICATION_LABELS
+from data_layer.output import inert_html
 
 
 def field_name(field: str) -> str:
     """The Persian name of a history field."""
-    return _EXTRA_NAMES.get(field) or FIELD_NAMES.get(field, field)
+    return ASSIGNMENT_FIELD_LABELS.get(field, field)
 
 
 def value_text(field: str, value: str | None) -> str:
@@ -46,12 +40,12 @@ def timeline_html(history: pd.DataFrame) -> str:
         return '<p class="muted-note">هنوز تغییری ثبت نشده است.</p>'
     items = []
     for _, h in history.iterrows():
-        who = escape(h["who"] or ("دادهٔ نمونه" if h["is_sample"] else "سامانه"))
+        who = inert_html(h["who"] or ("دادهٔ نمونه" if h["is_sample"] else "سامانه"))
         change = (
-            f"{escape(field_name(h['field']))}: {escape(value_text(h['field'], h['old']))}"
-            f" ← {escape(value_text(h['field'], h['new']))}"
+            f"{inert_html(field_name(h['field']))}: {inert_html(value_text(h['field'], h['old']))}"
+            f" ← {inert_html(value_text(h['field'], h['new']))}"
         )
-        reason = f'<div class="why">دلیل: {escape(h["reason"])}</div>' if h["reason"] else ""
+        reason = f'<div class="why">دلیل: {inert_html(h["reason"])}</div>' if h["reason"] else ""
         items.append(
             f'<li><span class="when">{format_jalali_datetime(h["changed_at"])}</span>'
             f' <span class="who">{who}</span><div>{change}</div>{reason}</li>'

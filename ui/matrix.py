@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
 import pandas as pd
 
 from data_layer.jalali import format_jalali, format_number, format_percent, to_fa_digits
 from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS, VERIFICATION_LABELS
+from data_layer.output import inert_attr, inert_html
 from ui.status import progress_chip
 
 SUMMARY_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -51,8 +51,10 @@ def matrix_html(
     numbers = list(resolutions["number"])
     head = ['<th class="agency" scope="col">دستگاه</th>']
     for n in numbers:
-        head.append(f'<th scope="col" title="{escape(texts[n])}">{to_fa_digits(n)}</th>')
-    head += [f'<th class="sum" scope="col">{escape(label)}</th>' for _, label in SUMMARY_COLUMNS]
+        head.append(f'<th scope="col" title="{inert_attr(texts[n])}">{to_fa_digits(n)}</th>')
+    head += [
+        f'<th class="sum" scope="col">{inert_html(label)}</th>' for _, label in SUMMARY_COLUMNS
+    ]
 
     # Plain dicts, not DataFrame rows: this loop runs once per cell on every rerun.
     by_agency: dict[int, dict[int, dict[str, Any]]] = {}
@@ -63,7 +65,7 @@ def matrix_html(
         by_number = by_agency.get(int(s["agency_id"]))
         if by_number is None:
             continue
-        tds = [f'<th class="agency" scope="row">{escape(str(s["agency"]))}</th>']
+        tds = [f'<th class="agency" scope="row">{inert_html(str(s["agency"]))}</th>']
         for n in numbers:
             r = by_number.get(int(n))
             if r is None:
@@ -78,10 +80,10 @@ def matrix_html(
                 classes.append("late")
             if visible_ids is not None and int(r["id"]) not in visible_ids:
                 classes.append("muted")
-            title = escape(_cell_title(r, texts[n]))
+            title = inert_attr(_cell_title(r, texts[n]))
             tds.append(
                 f'<td class="{" ".join(classes)}" title="{title}"'
-                f' data-status="{escape(r["status"])}">'
+                f' data-status="{inert_html(r["status"])}">'
                 f"{progress_chip(r['status'], int(r['progress']))}</td>"
             )
         for key, _ in SUMMARY_COLUMNS:
@@ -106,8 +108,8 @@ def resolution_list_html(resolutions: pd.DataFrame) -> str:
         items.append(
             '<div class="res">'
             f'<div class="n">{to_fa_digits(r["number"])}</div>'
-            f'<div><div class="t">{escape(r["text"])}</div>'
-            f'<div class="o">مسوول پیگیری: {escape(r["owners_as_written"])}{due}</div></div>'
+            f'<div><div class="t">{inert_html(r["text"])}</div>'
+            f'<div class="o">مسوول پیگیری: {inert_html(r["owners_as_written"])}{due}</div></div>'
             f'<div class="p"><div class="bar"><span style="width:{share * 100:.0f}%"></span></div>'
             f'<div class="f">{format_number(done)} از {format_number(rows)} دستگاه انجام داده‌اند'
             f" — میانگین پیشرفت {format_percent(r['mean_progress'])}</div></div>"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from html import escape
 from typing import Any
 
 import pandas as pd
@@ -17,6 +16,7 @@ from data_layer.jalali import (
     to_fa_digits,
 )
 from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS
+from data_layer.output import inert_html
 from data_layer.seed_data import WORKING_GROUP_NAME
 from ui.status import STATUS_SYMBOLS
 from ui.tables import gaps_html, neighborhoods_html, scorecards_html
@@ -34,7 +34,7 @@ class Slide:
 def _chip(status: str, text: str, late: bool) -> str:
     mark = " ⚠" if late else ""
     return (
-        f'<div class="pchip ps-{escape(status)}{" late" if late else ""}">'
+        f'<div class="pchip ps-{inert_html(status)}{" late" if late else ""}">'
         f'<span class="sym">{STATUS_SYMBOLS.get(status, "")}</span>'
         f"<span>{text}{mark}</span></div>"
     )
@@ -58,7 +58,7 @@ def cover(meeting: dict[str, Any], today: date, headline: dict[str, int]) -> Sli
         )
     )
     html = (
-        f'<div class="pcover"><div class="pwg">{escape(WORKING_GROUP_NAME)}</div>'
+        f'<div class="pcover"><div class="pwg">{inert_html(WORKING_GROUP_NAME)}</div>'
         f'<div class="pbig">پیگیری مصوبات جلسه {to_fa_digits(meeting["number"])}</div>'
         f"<div>جلسه: {format_jalali_long(meeting['held_on'])} —"
         f" امروز: {format_jalali_long(today)}</div>"
@@ -74,23 +74,23 @@ def resolution_slide(meeting_number: int, res: pd.Series, cells: pd.DataFrame, t
     detailed = len(cells) <= 4
     chips = []
     for c in cells.to_dict("records"):
-        text = f"{escape(c['agency'])} {format_percent(c['progress'])}"
+        text = f"{inert_html(c['agency'])} {format_percent(c['progress'])}"
         if detailed:
             due = format_jalali(c["due"]) if pd.notna(c["due"]) else "بدون تاریخ"
             done_text = str(c["done_text"] or "")
             if len(done_text) > 140:
                 done_text = done_text[:138] + "…"
             text = (
-                f"<b>{escape(c['agency'])}</b> — {STATUS_LABELS[c['status']]}،"
+                f"<b>{inert_html(c['agency'])}</b> — {STATUS_LABELS[c['status']]}،"
                 f" پیشرفت {format_percent(c['progress'])}، سررسید {due}"
-                + (f"<br>{escape(done_text)}" if done_text else "")
+                + (f"<br>{inert_html(done_text)}" if done_text else "")
             )
         chips.append(_chip(c["status"], text, bool(c["overdue"])))
     n = to_fa_digits(res["number"])
     html = (
         f'<div class="phead">جلسه {to_fa_digits(meeting_number)} — مصوبه {n} از'
         f" {to_fa_digits(total)}</div>"
-        f'<div class="ptext">{escape(res["text"])}</div>'
+        f'<div class="ptext">{inert_html(res["text"])}</div>'
         f'<div class="psum">{format_number(done)} از {format_number(len(cells))} دستگاه انجام'
         f" داده‌اند — {format_number(late)} {OVERDUE_LABEL}</div>"
         f'<div class="pgrid{" wide" if detailed else ""}">{"".join(chips)}</div>'
@@ -112,12 +112,12 @@ def agency_slide(meeting_number: int, agency: str, agency_id: int, cells: pd.Dat
     )
     html = (
         f'<div class="phead">پیگیری مصوبات جلسه {to_fa_digits(meeting_number)}</div>'
-        f'<div class="ptext">{escape(agency)}</div>'
+        f'<div class="ptext">{inert_html(agency)}</div>'
         f'<div class="psum">{format_number(done)} از {format_number(len(cells))} ردیف انجام شده'
         f" — {format_number(late)} {OVERDUE_LABEL}</div>"
         f'<div class="pgrid">{chips}</div>'
     )
-    return Slide(escape(agency), html, agency_id)
+    return Slide(inert_html(agency), html, agency_id)
 
 
 def scorecards_slide(cards: pd.DataFrame) -> Slide:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from data_layer.jalali import format_percent
 from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS
 from data_layer.models import AssignmentStatus
+from data_layer.output import inert_attr, inert_html
 
 STATUS_SYMBOLS: dict[str, str] = {
     AssignmentStatus.DONE: "✔",
@@ -20,9 +19,9 @@ STATUS_SYMBOLS: dict[str, str] = {
 def chip(status: str, text: str | None = None) -> str:
     """A coloured chip with the status symbol and a text (its label by default)."""
     label = STATUS_LABELS.get(status, status)
-    body = escape(label if text is None else text)
+    body = inert_html(label if text is None else text)
     return (
-        f'<span class="st-chip st-{escape(status)}" title="{escape(label)}">'
+        f'<span class="st-chip st-{inert_html(status)}" title="{inert_attr(label)}">'
         f"{STATUS_SYMBOLS.get(status, '')} {body}</span>"
     )
 

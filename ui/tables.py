@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
-
 import pandas as pd
 
 from data_layer.jalali import (
@@ -14,6 +12,7 @@ from data_layer.jalali import (
     to_fa_digits,
 )
 from data_layer.labels import STATUS_LABELS
+from data_layer.output import inert_html
 
 RAG = {
     "red": ("■", "نیازمند توجه"),
@@ -46,7 +45,7 @@ def scorecards_html(cards: pd.DataFrame, limit: int | None = None) -> str:
     shown = cards if limit is None else cards.head(limit)
     rows = [
         [
-            f"<b>{escape(c['agency'])}</b>",
+            f"<b>{inert_html(c['agency'])}</b>",
             rag_chip(c["rag"]),
             format_percent(100 * c["share_done"]),
             format_percent(100 * c["share_on_time"]),
@@ -67,10 +66,10 @@ def overdue_html(late: pd.DataFrame, limit: int | None = None) -> str:
         [
             f"جلسه {to_fa_digits(r['meeting_number'])}، "
             f"مصوبه {to_fa_digits(r['resolution_number'])}",
-            escape(r["agency"]),
+            inert_html(r["agency"]),
             f"<b>{format_number(int(r['days_late']))}</b> روز",
             format_number(int(r["reschedule_count"])),
-            escape(STATUS_LABELS.get(r["status"], r["status"])),
+            inert_html(STATUS_LABELS.get(r["status"], r["status"])),
         ]
         for r in shown.to_dict("records")
     ]
@@ -81,13 +80,13 @@ def gaps_html(gaps: pd.DataFrame) -> str:
     """The largest unmet needs: neighborhood, service, need, in place, gap, owner."""
     rows = [
         [
-            f"{escape(g['neighborhood'])} <small>({escape(g['county'])})</small>",
-            escape(g["service"]),
+            f"{inert_html(g['neighborhood'])} <small>({inert_html(g['county'])})</small>",
+            inert_html(g["service"]),
             format_amount(g["need"]),
             format_amount(g["delivered"]),
-            f"<b>{format_amount(g['gap'])}</b> {escape(g['unit'])}"
+            f"<b>{format_amount(g['gap'])}</b> {inert_html(g['unit'])}"
             f" ({format_percent(100 * g['unmet_share'])})",
-            escape(g["owner_agency"] or "—"),
+            inert_html(g["owner_agency"] or "—"),
         ]
         for g in gaps.to_dict("records")
     ]
@@ -98,8 +97,8 @@ def neighborhoods_html(hoods: pd.DataFrame) -> str:
     """Neighborhoods with no active service, by priority."""
     rows = [
         [
-            f"{escape(h['name'])}",
-            escape(h["county"]),
+            f"{inert_html(h['name'])}",
+            inert_html(h["county"]),
             format_number(int(h["population"])),
             to_fa_digits(h["priority_rank"]) if pd.notna(h["priority_rank"]) else "—",
         ]

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from data_layer import auth
+from data_layer.commands.accounts import change_own_password
 from data_layer.config import get_settings
-from data_layer.errors import UserFacingError
 from data_layer.labels import ROLE_LABELS
 from data_layer.models import Role
-from ui.session import acting, require_actor, sign_out
+from ui.run import flash, run_command
+from ui.session import require_actor, sign_out
 from ui.theme import page_title
 
 url = get_settings().database_url
 actor = require_actor(url, {r.value for r in Role})
 page_title("حساب من", f"{actor.full_name} — {ROLE_LABELS[actor.role]} — {actor.username}")
 
-with st.form("change_password"):
+with st.form("change_password", enter_to_submit=False):
     old = st.text_input("گذرواژهٔ فعلی", type="password", key="pw_old")
     new = st.text_input("گذرواژهٔ تازه (دست‌کم ۱۰ نویسه)", type="password", key="pw_new")
     again = st.text_input("تکرار گذرواژهٔ تازه", type="password", key="pw_again")
@@ -24,14 +24,14 @@ with st.form("change_password"):
         if new != again:
             st.error("گذرواژهٔ تازه و تکرار آن یکی نیستند.")
         else:
-            try:
-                with acting(url) as (session, who):
-                    auth.change_own_password(session, actor=who, old_password=old, new_password=new)
-            except UserFacingError as e:
-                st.error(e.message)
-            else:
-                st.success("گذرواژه تغییر کرد.")
+            run_command(
+                url,
+                lambda s, who: change_own_password(
+                    s, actor=who, old_password=old, new_password=new
+                ),
+                done="گذرواژه تغییر کرد.",
+            )
 
 if st.button("خروج از سامانه", key="sign_out", icon=":material/logout:"):
     sign_out(url)
-    st.rerun()
+    flash("از سامانه خارج شدید.", "info")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
 import altair as alt
@@ -13,6 +12,7 @@ from data_layer.config import get_settings
 from data_layer.db import read_session
 from data_layer.jalali import format_amount, format_number, to_fa_digits
 from data_layer.labels import DELIVERY_STATUS_LABELS, NEIGHBORHOOD_KIND_LABELS
+from data_layer.output import inert, inert_attr, inert_html
 from data_layer.queries import coverage as qc
 from data_layer.queries.agencies import list_agencies
 from data_layer.queries.meta import shows_sample_data
@@ -63,7 +63,7 @@ def matrix_html(cells: pd.DataFrame) -> str:
     """Neighborhoods as rows (right), services as columns; level by symbol and word."""
     services = cells[["service_type_id", "service"]].drop_duplicates()
     head = '<th class="agency">محله</th>' + "".join(
-        f"<th>{escape(s)}</th>" for s in services["service"]
+        f"<th>{inert_html(s)}</th>" for s in services["service"]
     )
     body = []
     order = cells.sort_values(["priority_rank", "population"], ascending=[True, False])
@@ -71,8 +71,8 @@ def matrix_html(cells: pd.DataFrame) -> str:
         first = grp.iloc[0]
         by_service = {int(r["service_type_id"]): r for _, r in grp.iterrows()}
         tds = [
-            f'<th class="agency" scope="row">{escape(first["neighborhood"])}'
-            f" <small>({escape(first['county'])})</small></th>"
+            f'<th class="agency" scope="row">{inert_html(first["neighborhood"])}'
+            f" <small>({inert_html(first['county'])})</small></th>"
         ]
         for sid in services["service_type_id"]:
             r = by_service[int(sid)]
@@ -83,9 +83,9 @@ def matrix_html(cells: pd.DataFrame) -> str:
                 f" موجود {format_amount(r['delivered'])} {r['unit']}،"
                 f" {format_number(int(r['agencies']))} دستگاه"
             )
+            tip = inert_attr(title)
             tds.append(
-                f'<td class="lv {cls}" title="{escape(title)}" data-level="{r["level"]}">'
-                f"{sym} {word}</td>"
+                f'<td class="lv {cls}" title="{tip}" data-level="{r["level"]}">{sym} {word}</td>'
             )
         body.append(f"<tr data-hood='{int(hood_id)}'>{''.join(tds)}</tr>")
     return (
@@ -215,18 +215,20 @@ if profile:
         if profile["has_transformation_office"]
         else "بدون دفتر تحول اجتماعی",
     ]
-    st.markdown(" — ".join(escape(x) for x in facts))
+    st.markdown(" — ".join(inert(x) for x in facts))
     mine = cells[cells["neighborhood_id"] == chosen]
     missing = mine[mine["level"].isin(["none", "partial"])]
     if missing.empty:
         st.success("همهٔ خدمات دارای هنجار در این محله تأمین است.")
     else:
         st.warning(
-            "کمبود: "
-            + "، ".join(
-                f"{r['service']} ({LEVELS[r['level']][1]}؛ نیاز {format_amount(r['need'])}،"
-                f" موجود {format_amount(r['delivered'])} {r['unit']})"
-                for _, r in missing.iterrows()
+            inert(
+                "کمبود: "
+                + "، ".join(
+                    f"{r['service']} ({LEVELS[r['level']][1]}؛ نیاز {format_amount(r['need'])}،"
+                    f" موجود {format_amount(r['delivered'])} {r['unit']})"
+                    for _, r in missing.iterrows()
+                )
             )
         )
     if served.empty:

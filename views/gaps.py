@@ -10,6 +10,7 @@ import streamlit as st
 from data_layer.config import get_settings
 from data_layer.db import read_session
 from data_layer.jalali import format_amount, format_number, format_percent
+from data_layer.output import inert
 from data_layer.queries import coverage as qc
 from data_layer.queries.meta import shows_sample_data
 from ui.exports import export_buttons
@@ -59,10 +60,10 @@ if not svc.empty:
     k = st.columns(3)
     k[0].metric("خدمات دارای کمبود", format_number(int((svc["gap"] > 0).sum())))
     worst = svc.iloc[0]
-    k[1].metric("بیشترین کمبود", f"{worst['service']}")
+    k[1].metric("بیشترین کمبود", inert(worst["service"]))
     k[2].metric(
         "متولی آن",
-        str(worst.get("owner_agency") or "—"),
+        inert(worst.get("owner_agency") or "—"),
         f"{format_percent(100 * worst['unmet_share'])} برآورده‌نشده",
         delta_color="off",
     )

@@ -1,38 +1,35 @@
-"""دستگاه من: an agency's liaison reports on its own rows (a quick table and a full form)."""
+"""دستگاه من: an agency's liaison reports on its own rows (a quick table and a full form).
+
+The rows are read once into this session (a snapshot) and every save names the
+rows by id with the version the form showed; a row someone else saved since is
+refused, and «خواندن دوباره» reads them again.
+"""
 
 from __future__ import annotations
-
-from html import escape
-from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from data_layer.commands.assignments import (
+from data_layer.commands.assignments import AssignmentChanges, update_assignment, update_assignments
+from data_layer.commands.evidence import (
     EVIDENCE_TYPES,
-    AssignmentChanges,
-    RowUpdate,
+    MAX_EVIDENCE_BYTES,
     add_evidence,
-    update_assignment,
-    update_assignments,
     withdraw_evidence,
 )
 from data_layer.config import get_settings
 from data_layer.db import read_session
-from data_layer.errors import ConflictError, UserFacingError, ValidationError
-from data_layer.jalali import (
-    format_jalali,
-    format_jalali_datetime,
-    format_number,
-    local_today,
-)
+from data_layer.jalali import format_jalali, format_jalali_datetime, format_number, local_today
 from data_layer.jalali import to_fa_digits as fa
 from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS, VERIFICATION_LABELS
 from data_layer.models import Role, Verification
+from data_layer.output import inert, inert_html
 from data_layer.queries import assignments as qa
 from ui import agency_services
 from ui.history import timeline_html
-from ui.session import acting, require_actor
+from ui.quick_edit import TableMismatch, row_updates
+from ui.run import run_command, show_failure
+from ui.session import require_actor
 from ui.status import chip
 from ui.theme import page_title
 
@@ -41,8 +38,8 @@ actor = require_actor(url, {Role.AGENCY_EDITOR})
 assert actor.agency_id is not None
 today = local_today()
 SNAPSHOT = f"my_rows_{actor.agency_id}"
-FLASH = "my_agency_flash"
 LABEL_TO_STATUS = {label: code for code, label in STATUS_LABELS.items()}
+READ_ONLY = ["تأیید دبیرخانه", "تأخیر", "مصوبه"]
 
 
 def load_snapshot() -> pd.DataFrame:
@@ -62,90 +59,9 @@ def row_label(r: pd.Series) -> str:
     return f"جلسه {fa(r['meeting_number'])}، مصوبه {fa(r['resolution_number'])} — {short}"
 
 
-def show_errors(err: ValidationError, rows: pd.DataFrame) -> None:
-    """Each problem with the row it belongs to."""
-    labels = {int(r["id"]): row_label(r) for _, r in rows.iterrows()}
-    lines = [
-        f"- {labels.get(e.row, '')}: {e.message}" if e.row else f"- {e.message}" for e in err.errors
-    ]
-    st.error("چیزی ذخیره نشد؛ این موارد را اصلاح کنید:\n" + "\n".join(lines))
-
-
-def after_save(message: str) -> None:
-    """Reload the rows, keep a message for the next run, and rerun."""
-    st.session_state[FLASH] = message
-    st.session_state.pop(SNAPSHOT, None)
-    st.rerun()
-
-
-rows = st.session_state.get(SNAPSHOT)
-if rows is None:
-    rows = load_snapshot()
-agency = rows["agency"].iloc[0] if not rows.empty else ""
-page_title(
-    f"دستگاه من — {agency}",
-    f"{actor.full_name} — امروز {format_jalali(today)}",
-    "ردیف‌های نمونه وضعیت ساختگی دارند." if bool(rows["is_sample"].any()) else None,
-)
-flash = st.session_state.pop(FLASH, None)
-# Always one element here: when the message goes on the next run, the tabs below keep
-# their place on the page, and so the tab the user is on (they would jump to the first).
-flash_slot = st.empty()
-if flash:
-    flash_slot.success(flash)
-if rows.empty:
-    st.info("هنوز مصوبه‌ای به دستگاه شما سپرده نشده است.")
-    st.stop()
-
-returned = rows[rows["verification"] == Verification.REJECTED.value]
-late = rows[rows["overdue"]]
-stale = rows[
-    rows["reported_at"].isna()
-    | (
-        pd.to_datetime(rows["reported_at"], utc=True)
-        < pd.Timestamp.now(tz="UTC") - pd.Timedelta(days=30)
-    )
-]
-c = st.columns(4)
-c[0].metric("ردیف‌های دستگاه", format_number(len(rows)))
-c[1].metric("برگشت‌خورده از دبیرخانه", format_number(len(returned)))
-c[2].metric(OVERDUE_LABEL, format_number(len(late)))
-c[3].metric("بدون گزارش در ۳۰ روز اخیر", format_number(len(stale)))
-loaded_at = st.session_state.get(f"{SNAPSHOT}_at")
-top = st.columns([3, 1])
-top[0].caption(
-    f"ردیف‌ها در {format_jalali_datetime(loaded_at)} خوانده شده‌اند. اگر همکار دیگری در این فاصله"
-    " ذخیره کرده باشد، ذخیرهٔ شما رد می‌شود تا چیزی از دست نرود."
-)
-if top[1].button("خواندن دوباره", icon=":material/refresh:", key="reload_rows"):
-    load_snapshot()
-    st.rerun()
-
-quick, detail, services_tab, capacity_tab, report_tab = st.tabs(
-    [
-        "ویرایش سریع (جدول)",
-        "فرم کامل یک ردیف",
-        "خدمات در محلات هدف",
-        "ظرفیت دستگاه",
-        "گزارش عملکرد",
-    ]
-)
-with services_tab:
-    agency_services.deliveries_tab(url, actor, after_save)
-with capacity_tab:
-    agency_services.capacity_tab(url, actor, after_save)
-with report_tab:
-    agency_services.report_tab(url, actor, after_save)
-
-# --- quick table -----------------------------------------------------------------------
-
-with quick:
-    st.caption(
-        "مانند اکسل: خانه‌ها را ویرایش کنید و در پایان «ذخیرهٔ همهٔ تغییرات» را بزنید. همه با هم"
-        " ذخیره می‌شوند یا هیچ‌کدام. برای تغییر تاریخی که قبلاً ثبت شده، دلیل آن را بنویسید."
-    )
-    # The grid lays columns out left to right: the reader's first column goes last.
-    view = pd.DataFrame(
+def quick_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows as the grid shows them; the reader's first column goes last (LTR grid)."""
+    return pd.DataFrame(
         {
             "دلیل تغییر تاریخ": [""] * len(rows),
             "تاریخ برنامه": [format_jalali(d) if pd.notna(d) else "" for d in rows["planned_date"]],
@@ -155,24 +71,68 @@ with quick:
             "وضعیت": [STATUS_LABELS[s] for s in rows["status"]],
             "تأیید دبیرخانه": [VERIFICATION_LABELS[v] for v in rows["verification"]],
             "تأخیر": [OVERDUE_LABEL if o else "" for o in rows["overdue"]],
-            "مصوبه": [
-                f"جلسه {fa(m)}، مصوبه {fa(n)} — {t}"
-                for m, n, t in zip(
-                    rows["meeting_number"],
-                    rows["resolution_number"],
-                    rows["resolution_text"],
-                    strict=True,
-                )
-            ],
+            "مصوبه": [row_label(r) for _, r in rows.iterrows()],
         },
         index=rows["id"].astype(int).tolist(),
     )
-    disabled = ["تأیید دبیرخانه", "تأخیر", "مصوبه"]
+
+
+rows = st.session_state.get(SNAPSHOT)
+if rows is None:
+    rows = load_snapshot()
+labels = {int(r["id"]): row_label(r) for _, r in rows.iterrows()}
+versions = {int(i): int(v) for i, v in zip(rows["id"], rows["version"], strict=True)}
+page_title(
+    f"دستگاه من — {rows['agency'].iloc[0] if not rows.empty else ''}",
+    f"{actor.full_name} — امروز {format_jalali(today)}",
+    "ردیف‌های نمونه وضعیت ساختگی دارند." if bool(rows["is_sample"].any()) else None,
+)
+if rows.empty:
+    st.info("هنوز مصوبه‌ای به دستگاه شما سپرده نشده است.")
+    st.stop()
+
+reported = pd.to_datetime(rows["reported_at"], utc=True)
+stale = rows["reported_at"].isna() | (reported < pd.Timestamp.now(tz="UTC") - pd.Timedelta(days=30))
+c = st.columns(4)
+c[0].metric("ردیف‌های دستگاه", format_number(len(rows)))
+c[1].metric(
+    "برگشت‌خورده از دبیرخانه",
+    format_number(int((rows["verification"] == Verification.REJECTED).sum())),
+)
+c[2].metric(OVERDUE_LABEL, format_number(int(rows["overdue"].sum())))
+c[3].metric("بدون گزارش در ۳۰ روز اخیر", format_number(int(stale.sum())))
+top = st.columns([3, 1])
+top[0].caption(
+    f"ردیف‌ها در {format_jalali_datetime(st.session_state.get(f'{SNAPSHOT}_at'))} خوانده شده‌اند."
+    " اگر همکار دیگری در این فاصله ذخیره کرده باشد، ذخیرهٔ شما رد می‌شود تا چیزی از دست نرود."
+)
+if top[1].button("خواندن دوباره", icon=":material/refresh:", key="reload_rows"):
+    load_snapshot()
+    st.rerun()
+
+quick, detail, services_tab, capacity_tab, report_tab = st.tabs(
+    ["ویرایش سریع (جدول)", "فرم کامل یک ردیف", "خدمات در محلات هدف", "ظرفیت دستگاه", "گزارش عملکرد"]
+)
+with services_tab:
+    agency_services.deliveries_tab(url, actor)
+with capacity_tab:
+    agency_services.capacity_tab(url, actor)
+with report_tab:
+    agency_services.report_tab(url, actor)
+
+# --- quick table -----------------------------------------------------------------------
+
+with quick:
+    st.caption(
+        "مانند اکسل: خانه‌ها را ویرایش کنید و در پایان «ذخیرهٔ همهٔ تغییرات» را بزنید. همه با هم"
+        " ذخیره می‌شوند یا هیچ‌کدام. برای تغییر تاریخی که قبلاً ثبت شده، دلیل آن را بنویسید."
+    )
+    view = quick_table(rows)
     edited = st.data_editor(
         view,
         key=f"quick_editor_{st.session_state.get('editor_generation', 0)}",
         hide_index=True,
-        disabled=disabled,
+        disabled=READ_ONLY,
         num_rows="fixed",
         width="stretch",
         # Pixel widths that fit 1366 px: the grid would otherwise open scrolled to
@@ -192,61 +152,38 @@ with quick:
         },
     )
     if st.button("ذخیرهٔ همهٔ تغییرات", type="primary", key="save_quick"):
-        updates: list[RowUpdate] = []
-        for asg_id, new in edited.iterrows():
-            old = view.loc[asg_id]
-            changed: dict[str, Any] = {}
-            if new["وضعیت"] != old["وضعیت"]:
-                changed["status"] = LABEL_TO_STATUS.get(new["وضعیت"], new["وضعیت"])
-            if new["پیشرفت ٪"] != old["پیشرفت ٪"]:
-                changed["progress"] = "" if pd.isna(new["پیشرفت ٪"]) else new["پیشرفت ٪"]
-            if (new["اقدامات انجام‌شده"] or "") != (old["اقدامات انجام‌شده"] or ""):
-                changed["done_text"] = new["اقدامات انجام‌شده"] or ""
-            if (new["گام بعدی"] or "") != (old["گام بعدی"] or ""):
-                changed["next_step"] = new["گام بعدی"] or ""
-            if (new["تاریخ برنامه"] or "") != old["تاریخ برنامه"]:
-                changed["planned_date"] = new["تاریخ برنامه"] or ""
-            if new["دلیل تغییر تاریخ"]:
-                changed["reschedule_reason"] = new["دلیل تغییر تاریخ"]
-            if changed:
-                version = int(rows.set_index("id").loc[asg_id, "version"])
-                updates.append(RowUpdate(int(asg_id), version, AssignmentChanges(**changed)))
+        try:
+            updates = row_updates(view, edited, versions, LABEL_TO_STATUS, READ_ONLY)
+        except TableMismatch as e:
+            show_failure(e)
+            updates = []
         if not updates:
             st.info("تغییری در جدول نیست.")
         else:
-            try:
-                with acting(url) as (session, who):
-                    n = update_assignments(session, actor=who, updates=updates)
-            except ValidationError as e:
-                show_errors(e, rows)
-            except ConflictError as e:
-                st.error(e.message)
-                st.info(
-                    "«خواندن دوباره» را بزنید تا مقادیر تازه را ببینید،"
-                    " سپس تغییرات را دوباره وارد کنید."
-                )
-            except UserFacingError as e:
-                st.error(e.message)
-            else:
-                after_save(f"{format_number(n)} ردیف ذخیره شد.")
+            run_command(
+                url,
+                lambda s, who: update_assignments(s, actor=who, updates=updates),
+                done=lambda n: f"{format_number(n)} ردیف ذخیره شد.",
+                forget=[SNAPSHOT],
+                row_label=lambda i: labels.get(i, ""),
+            )
 
 # --- one row in full -------------------------------------------------------------------
 
 with detail:
-    labels = {int(r["id"]): row_label(r) for _, r in rows.iterrows()}
     by_id = rows.set_index("id")
     chosen = st.selectbox("ردیف", list(labels), format_func=labels.__getitem__, key="detail_row")
     r = by_id.loc[chosen]
     version = int(r["version"])
+    note = f" — {inert_html(r['verification_note'])}" if r["verification_note"] else ""
+    late = f' <span class="badge badge-late">{OVERDUE_LABEL}</span>' if r["overdue"] else ""
+    verdict = inert_html(VERIFICATION_LABELS[r["verification"]])
     st.markdown(
         f'<div class="side-by-side"><b>وضعیت گزارش‌شده:</b> {chip(r["status"])}'
-        f" <b>تأیید دبیرخانه:</b> {escape(VERIFICATION_LABELS[r['verification']])}"
-        + (f" — {escape(r['verification_note'])}" if r["verification_note"] else "")
-        + (f' <span class="badge badge-late">{OVERDUE_LABEL}</span>' if r["overdue"] else "")
-        + "</div>",
+        f" <b>تأیید دبیرخانه:</b> {verdict}{note}{late}</div>",
         unsafe_allow_html=True,
     )
-    st.markdown(f"**متن مصوبه:** {escape(r['resolution_text'])}")
+    st.markdown(f"**متن مصوبه:** {inert(r['resolution_text'])}")
     moves = int(r["reschedule_count"])
     if pd.notna(r["first_planned_date"]):
         st.caption(
@@ -254,7 +191,8 @@ with detail:
             + (f" — {fa(moves)} بار تغییر کرده است" if moves else "")
         )
     k = f"{chosen}_{version}"  # new widgets (fresh values) whenever the row changes
-    with st.form(f"row_form_{k}"):
+    old_planned = format_jalali(r["planned_date"]) if pd.notna(r["planned_date"]) else ""
+    with st.form(f"row_form_{k}", enter_to_submit=False):
         a, b = st.columns(2)
         status = a.selectbox(
             "وضعیت",
@@ -276,7 +214,7 @@ with detail:
         a, b = st.columns(2)
         planned = a.text_input(
             "تاریخ برنامه‌ریزی‌شده برای اتمام",
-            value=format_jalali(r["planned_date"]) if pd.notna(r["planned_date"]) else "",
+            value=old_planned,
             placeholder="۱۴۰۵/۱۰/۱۵",
             key=f"f_planned_{k}",
         )
@@ -284,7 +222,6 @@ with detail:
         link = st.text_input("پیوند مستند (اختیاری)", value=r["evidence_url"], key=f"f_link_{k}")
         submitted = st.form_submit_button("ذخیرهٔ این ردیف", type="primary")
     if submitted:
-        old_planned = format_jalali(r["planned_date"]) if pd.notna(r["planned_date"]) else ""
         changes = AssignmentChanges(
             status=status,
             progress=progress,
@@ -294,45 +231,33 @@ with detail:
             reschedule_reason=reason or None,
             evidence_url=link,
         )
-        try:
-            with acting(url) as (session, who):
-                saved = update_assignment(
-                    session,
-                    actor=who,
-                    assignment_id=chosen,
-                    expected_version=version,
-                    changes=changes,
-                )
-        except ValidationError as e:
-            show_errors(e, rows)
-        except ConflictError as e:
-            st.error(e.message)
-            st.info("«خواندن دوباره» را بزنید تا مقادیر تازه را ببینید.")
-        except UserFacingError as e:
-            st.error(e.message)
-        else:
-            after_save("ردیف ذخیره شد." if saved else "تغییری نبود؛ چیزی ذخیره نشد.")
+        run_command(
+            url,
+            lambda s, who: update_assignment(
+                s, actor=who, assignment_id=chosen, expected_version=version, changes=changes
+            ),
+            done=lambda changed: "ردیف ذخیره شد." if changed else "تغییری نبود؛ چیزی ذخیره نشد.",
+            forget=[SNAPSHOT],
+        )
 
     st.markdown("##### مستندات")
-    allowed = ", ".join(e.lstrip(".") for e in EVIDENCE_TYPES)
+    allowed = "، ".join(e.lstrip(".") for e in EVIDENCE_TYPES)
+    limit_mb = MAX_EVIDENCE_BYTES // 1024 // 1024
     upload = st.file_uploader(
-        f"بارگذاری سند یا عکس ({allowed}؛ حداکثر ۵ مگابایت)",
+        f"بارگذاری سند یا عکس ({allowed}؛ حداکثر {format_number(limit_mb)} مگابایت)",
         key=f"upload_{chosen}",
+        max_upload_size=limit_mb,
     )
     if upload is not None and st.button("افزودن مستند", key=f"add_evidence_{chosen}"):
-        try:
-            with acting(url) as (session, who):
-                add_evidence(
-                    session,
-                    actor=who,
-                    assignment_id=chosen,
-                    filename=upload.name,
-                    content=upload.getvalue(),
-                )
-        except UserFacingError as e:
-            st.error(e.message)
-        else:
-            after_save(f"مستند «{upload.name}» افزوده شد.")
+        name, content = upload.name, upload.getvalue()
+        run_command(
+            url,
+            lambda s, who: add_evidence(
+                s, actor=who, assignment_id=chosen, filename=name, content=content
+            ),
+            done=lambda added: f"مستند «{added.filename}» افزوده شد.",
+            forget=[SNAPSHOT],
+        )
     with read_session(url) as s:
         files = qa.assignment_evidence(s, chosen)
         history = qa.assignment_history(s, chosen)
@@ -340,31 +265,34 @@ with detail:
         cols = st.columns([3, 1, 2])
         state = " (پس گرفته شده)" if f["withdrawn"] else ""
         cols[0].markdown(
-            f"{escape(f['filename'])}{state} —"
+            f"{inert(f['filename'])}{state} —"
             f" {format_number(round(f['size_bytes'] / 1024))} کیلوبایت،"
             f" {format_jalali_datetime(f['uploaded_at'])}"
         )
-        if not f["withdrawn"]:
-            with read_session(url) as s:
-                blob = qa.evidence_file(s, int(f["id"]))
-            if blob:
-                cols[1].download_button(
-                    "دریافت", blob[2], file_name=blob[0], mime=blob[1], key=f"dl_{f['id']}"
-                )
-            why = cols[2].text_input(
-                "دلیل پس‌گرفتن",
-                key=f"why_{f['id']}",
-                label_visibility="collapsed",
-                placeholder="دلیل پس‌گرفتن",
+        if f["withdrawn"]:
+            continue
+        evidence_id = int(f["id"])
+        with read_session(url) as s:
+            blob = qa.evidence_file(s, evidence_id)
+        if blob:
+            cols[1].download_button(
+                "دریافت", blob[2], file_name=blob[0], mime=blob[1], key=f"dl_{evidence_id}"
             )
-            if cols[2].button("پس‌گرفتن", key=f"withdraw_{f['id']}"):
-                try:
-                    with acting(url) as (session, who):
-                        withdraw_evidence(session, actor=who, evidence_id=int(f["id"]), reason=why)
-                except UserFacingError as e:
-                    st.error(e.message)
-                else:
-                    after_save("مستند پس گرفته شد؛ در تاریخچه می‌ماند.")
+        why = cols[2].text_input(
+            "دلیل پس‌گرفتن",
+            key=f"why_{evidence_id}",
+            label_visibility="collapsed",
+            placeholder="دلیل پس‌گرفتن",
+        )
+        if cols[2].button("پس‌گرفتن", key=f"withdraw_{evidence_id}"):
+            run_command(
+                url,
+                lambda s, who, e=evidence_id, w=why: withdraw_evidence(
+                    s, actor=who, evidence_id=e, reason=w
+                ),
+                done="مستند پس گرفته شد؛ در تاریخچه می‌ماند.",
+                forget=[SNAPSHOT],
+            )
     if files.empty:
         st.caption("هنوز مستندی بارگذاری نشده است.")
 

@@ -8,40 +8,38 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from data_layer.commands.places import (
-    NeighborhoodInput,
-    ServiceTypeInput,
+from data_layer.commands.neighborhoods import (
     create_neighborhood,
-    create_service_type,
     import_neighborhoods,
-    neighborhood_template_xlsx,
-    read_neighborhood_file,
     update_neighborhood,
+)
+from data_layer.commands.service_types import (
+    ServiceTypeInput,
+    create_service_type,
     update_service_type,
 )
 from data_layer.config import get_settings
 from data_layer.db import read_session
-from data_layer.errors import UserFacingError
+from data_layer.documents.templates import neighborhood_template_xlsx
+from data_layer.input.neighborhoods import (
+    FIELD_LABELS,
+    MAX_IMPORT_BYTES,
+    ImportPreview,
+    NeighborhoodInput,
+    read_neighborhood_file,
+)
 from data_layer.jalali import format_jalali, format_number, to_fa_digits
 from data_layer.labels import NEIGHBORHOOD_KIND_LABELS
 from data_layer.models import Role
 from data_layer.queries.agencies import list_agencies
 from data_layer.queries.places import list_neighborhoods, list_service_types
-from ui.session import acting, current_actor
+from ui.run import attempt, run_command
+from ui.session import current_actor
 from ui.theme import page_title
 
 url = get_settings().database_url
 actor = current_actor(url)
 can_edit = actor is not None and actor.role == Role.SECRETARIAT
-FLASH = "hoods_flash"
-
-
-def done(message: str) -> None:
-    """Keep a message and rerun (cached screens key on the data version)."""
-    st.session_state[FLASH] = message
-    st.rerun()
-
-
 with read_session(url) as s:
     hoods = list_neighborhoods(s)
     services = list_service_types(s)
@@ -53,11 +51,6 @@ page_title(
     "یک فهرست یکپارچه از محلات هدف استان (مصوبات ۲ و ۶) و هنجار نیاز هر خدمت",
     "محلات و خدمات نمونه است." if bool(hoods["is_sample"].any()) else None,
 )
-flash = st.session_state.pop(FLASH, None)
-# Always one element here, so the tabs below keep their place (and the open tab).
-flash_slot = st.empty()
-if flash:
-    flash_slot.success(flash)
 if not can_edit:
     st.caption("ویرایش این فهرست با دبیرخانه است.")
 
@@ -94,7 +87,7 @@ with registry:
 def hood_form(prefix: str, row: pd.Series | None) -> NeighborhoodInput | None:
     """The fields of one neighborhood; returns the input when submitted."""
     v = lambda k, d="": row[k] if row is not None and pd.notna(row[k]) else d  # noqa: E731
-    with st.form(f"{prefix}_form"):
+    with st.form(f"{prefix}_form", enter_to_submit=False):
         a, b = st.columns(2)
         county = a.text_input("شهرستان", value=v("county"), key=f"{prefix}_county")
         name = b.text_input("نام محله", value=v("name"), key=f"{prefix}_name")
@@ -159,21 +152,18 @@ with add:
     )
     row = None if target is None else hoods.set_index("id").loc[target].assign(id=target)
     data = hood_form(f"hood_{target or 'new'}", row)
-    if data is not None:
-        try:
-            with acting(url) as (session, who):
-                if target is None:
-                    create_neighborhood(session, actor=who, data=data)
-                    message = f"محلهٔ «{data.name}» افزوده شد."
-                else:
-                    changed = update_neighborhood(
-                        session, actor=who, neighborhood_id=target, data=data
-                    )
-                    message = "تغییرات ذخیره شد." if changed else "تغییری نبود."
-        except UserFacingError as e:
-            st.error(e.message)
-        else:
-            done(message)
+    if data is not None and target is None:
+        run_command(
+            url,
+            lambda s, who: create_neighborhood(s, actor=who, data=data),
+            done=lambda hood: f"محلهٔ «{hood.name}» افزوده شد.",
+        )
+    elif data is not None:
+        run_command(
+            url,
+            lambda s, who: update_neighborhood(s, actor=who, neighborhood_id=target, data=data),
+            done=lambda changed: "تغییرات ذخیره شد." if changed else "تغییری نبود.",
+        )
 
 with bulk:
     st.markdown(
@@ -189,10 +179,20 @@ with bulk:
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="hood_template",
     )
-    upload = st.file_uploader("پرونده (xlsx یا csv)", type=["xlsx", "csv"], key="hood_file")
-    if upload is not None:
+    upload = st.file_uploader(
+        "پرونده (xlsx یا csv)",
+        type=["xlsx", "csv"],
+        key="hood_file",
+        max_upload_size=MAX_IMPORT_BYTES // 1024 // 1024,
+    )
+
+    def read_file() -> ImportPreview:
+        assert upload is not None
         with read_session(url) as s:
-            preview = read_neighborhood_file(upload.name, upload.getvalue(), s)
+            return read_neighborhood_file(upload.name, upload.getvalue(), s)
+
+    preview = attempt(read_file) if upload is not None else None
+    if preview is not None:
         if preview.errors:
             st.error(
                 f"{format_number(len(preview.errors))} خطا؛ هیچ ردیفی وارد نمی‌شود"
@@ -211,17 +211,19 @@ with bulk:
             )
         else:
             st.success(f"{format_number(len(preview.rows))} ردیف بی‌خطا آمادهٔ ورود است.")
-            st.dataframe(pd.DataFrame(preview.clean).head(50), hide_index=True, width="stretch")
+            st.dataframe(
+                pd.DataFrame(preview.clean).head(50).rename(columns=FIELD_LABELS),
+                hide_index=True,
+                width="stretch",
+            )
             if st.button(
                 "ورود همهٔ ردیف‌ها", type="primary", disabled=not can_edit, key="hood_import"
             ):
-                try:
-                    with acting(url) as (session, who):
-                        n = import_neighborhoods(session, actor=who, preview=preview)
-                except UserFacingError as e:
-                    st.error(e.message)
-                else:
-                    done(f"{format_number(n)} محله وارد شد.")
+                run_command(
+                    url,
+                    lambda s, who: import_neighborhoods(s, actor=who, preview=preview),
+                    done=lambda n: f"{format_number(n)} محله وارد شد.",
+                )
 
 with catalogue:
     st.caption("هنجار: چند واحد از هر خدمت برای هر هزار نفر جمعیت لازم است؛ خالی یعنی بدون هنجار.")
@@ -248,7 +250,7 @@ with catalogue:
         key="svc_pick",
     )
     current = None if pick is None else services.set_index("id").loc[pick]
-    with st.form(f"svc_form_{pick or 'new'}"):
+    with st.form(f"svc_form_{pick or 'new'}", enter_to_submit=False):
         a, b = st.columns(2)
         name = a.text_input(
             "نام خدمت", value="" if current is None else current["name"], key=f"svc_name_{pick}"
@@ -288,13 +290,12 @@ with catalogue:
                 norm_per_1000=norm or None,
                 resolution_ref=ref,
             )
-            try:
-                with acting(url) as (session, who):
-                    if pick is None:
-                        create_service_type(session, actor=who, data=data_in)
-                    else:
-                        update_service_type(session, actor=who, service_type_id=pick, data=data_in)
-            except UserFacingError as e:
-                st.error(e.message)
-            else:
-                done(f"خدمت «{name}» ذخیره شد.")
+            run_command(
+                url,
+                lambda s, who: (
+                    create_service_type(s, actor=who, data=data_in)
+                    if pick is None
+                    else update_service_type(s, actor=who, service_type_id=pick, data=data_in)
+                ),
+                done=f"خدمت «{name}» ذخیره شد.",
+            )

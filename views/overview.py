@@ -7,7 +7,6 @@ from typing import Any
 
 import streamlit as st
 
-from data_layer.commands.settings import get_thresholds
 from data_layer.config import get_settings
 from data_layer.db import read_session
 from data_layer.jalali import format_jalali, format_jalali_long, format_number, local_today
@@ -16,6 +15,7 @@ from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS
 from data_layer.queries import overview as qo
 from data_layer.queries.meta import shows_sample_data
 from data_layer.queries.resolutions import agency_status_summary
+from data_layer.queries.settings import get_thresholds
 from ui.charts import completions_by_month, monthly_completions, status_by_agency
 from ui.freshness import current_version, keep_fresh
 from ui.session import current_actor

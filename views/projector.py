@@ -14,12 +14,12 @@ from typing import Any
 
 import streamlit as st
 
-from data_layer.commands.settings import get_thresholds
 from data_layer.config import get_settings
 from data_layer.db import read_session
 from data_layer.jalali import format_number, local_today
 from data_layer.queries import overview as qo
 from data_layer.queries import resolutions as qr
+from data_layer.queries.settings import get_thresholds
 from ui import slides as sl
 from ui.freshness import current_version, keep_fresh
 

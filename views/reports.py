@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from html import escape
-
 import streamlit as st
 
-from data_layer.commands.services import PERIOD_KIND_LABELS, get_report_rule, set_report_rule
+from data_layer.commands.settings import set_report_rule
 from data_layer.config import get_settings
 from data_layer.db import read_session
-from data_layer.errors import UserFacingError
 from data_layer.jalali import format_jalali, format_jalali_datetime, format_number, local_today
+from data_layer.labels import PERIOD_KIND_LABELS
 from data_layer.models import Role
+from data_layer.output import inert_html
 from data_layer.queries import coverage as qc
-from ui.session import acting, current_actor
+from data_layer.queries.settings import get_report_rule
+from ui.run import run_command
+from ui.session import current_actor
 from ui.theme import page_title
 
 STATES = {
@@ -45,13 +46,13 @@ labels = grid.drop_duplicates(["period_year", "period_no"])[
     ["period_year", "period_no", "label", "deadline"]
 ]
 head = '<th class="agency">دستگاه</th>' + "".join(
-    f'<th title="مهلت: {format_jalali(p["deadline"])}">{escape(p["label"])}</th>'
+    f'<th title="مهلت: {format_jalali(p["deadline"])}">{inert_html(p["label"])}</th>'
     for _, p in labels.iterrows()
 )
 body = []
 for _, grp in grid.groupby("agency_id", sort=False):
     cells = {(int(r["period_year"]), int(r["period_no"])): r for _, r in grp.iterrows()}
-    tds = [f'<th class="agency" scope="row">{escape(grp["agency"].iloc[0])}</th>']
+    tds = [f'<th class="agency" scope="row">{inert_html(grp["agency"].iloc[0])}</th>']
     for _, p in labels.iterrows():
         r = cells[(int(p["period_year"]), int(p["period_no"]))]
         sym, word, cls = STATES[r["state"]]
@@ -69,7 +70,7 @@ st.markdown(
 
 actor = current_actor(url)
 if actor is not None and actor.role in (Role.SECRETARIAT, Role.ADMIN):
-    with st.form("report_rule"):
+    with st.form("report_rule", enter_to_submit=False):
         st.markdown("**قاعدهٔ مهلت**")
         a, b = st.columns(2)
         kind = a.selectbox(
@@ -83,12 +84,10 @@ if actor is not None and actor.role in (Role.SECRETARIAT, Role.ADMIN):
             "مهلت پس از پایان دوره (روز)", 0, 90, rule.days_after_period_end, key="rule_days"
         )
         if st.form_submit_button("ذخیرهٔ قاعده", type="primary"):
-            try:
-                with acting(url) as (session, who):
-                    set_report_rule(
-                        session, actor=who, period_kind=kind, days_after_period_end=days
-                    )
-            except UserFacingError as e:
-                st.error(e.message)
-            else:
-                st.rerun()
+            run_command(
+                url,
+                lambda s, who: set_report_rule(
+                    s, actor=who, period_kind=kind, days_after_period_end=days
+                ),
+                done="قاعدهٔ مهلت گزارش ذخیره شد.",
+            )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from html import escape
 from typing import Any
 
 import pandas as pd
@@ -14,6 +13,7 @@ from data_layer.db import read_session
 from data_layer.jalali import format_jalali, format_jalali_long, format_number, local_today
 from data_layer.jalali import to_fa_digits as fa
 from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS
+from data_layer.output import inert, inert_html
 from data_layer.queries import resolutions as q
 from ui.freshness import current_version, keep_fresh
 from ui.matrix import matrix_html, resolution_list_html
@@ -143,7 +143,7 @@ with header:
         sample_note,
     )
     if meeting["chair"]:
-        st.caption(f"رئیس جلسه: {meeting['chair']}")
+        st.caption(f"رئیس جلسه: {inert(meeting['chair'])}")
 
 visible_ids = None
 if data["visible"] is not None:
@@ -169,6 +169,6 @@ st.markdown(resolution_list_html(resolutions), unsafe_allow_html=True)
 if meeting["summary"]:
     with st.expander("خلاصه مذاکرات جلسه"):
         for line in meeting["summary"].splitlines():
-            st.markdown(f'<p dir="rtl">{escape(line)}</p>', unsafe_allow_html=True)
+            st.markdown(f'<p dir="rtl">{inert_html(line)}</p>', unsafe_allow_html=True)
 
 keep_fresh(url, version)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from data_layer.commands.settings import get_thresholds, set_thresholds
+from data_layer.commands.settings import set_thresholds
 from data_layer.config import get_settings
 from data_layer.db import read_session
-from data_layer.errors import UserFacingError
 from data_layer.models import Role
-from ui.session import acting, require_actor
+from data_layer.queries.settings import get_thresholds
+from ui.run import run_command
+from ui.session import require_actor
 from ui.theme import page_title
 
 url = get_settings().database_url
@@ -18,7 +19,7 @@ page_title("تنظیمات", "آستانه‌های رنگ‌بندی کارنا
 with read_session(url) as s:
     t = get_thresholds(s)
 
-with st.form("thresholds"):
+with st.form("thresholds", enter_to_submit=False):
     a, b = st.columns(2)
     green = a.number_input(
         "«مطلوب» از چند درصد انجام‌شده", 0, 100, round(100 * t.green_done_share), key="th_green"
@@ -38,18 +39,16 @@ with st.form("thresholds"):
     )
     stale = a.number_input("گزارش تازه یعنی در چند روز اخیر", 1, 365, t.stale_days, key="th_stale")
     if st.form_submit_button("ذخیره", type="primary"):
-        try:
-            with acting(url) as (session, who):
-                set_thresholds(
-                    session,
-                    actor=who,
-                    green_done_share=green,
-                    red_done_share=red,
-                    amber_overdue=amber_overdue,
-                    red_overdue=red_overdue,
-                    stale_days=stale,
-                )
-        except UserFacingError as e:
-            st.error(e.message)
-        else:
-            st.success("آستانه‌ها ذخیره شد؛ نمای کلی و حالت ارائه با آن‌ها رنگ‌بندی می‌شوند.")
+        run_command(
+            url,
+            lambda s, who: set_thresholds(
+                s,
+                actor=who,
+                green_done_share=green,
+                red_done_share=red,
+                amber_overdue=amber_overdue,
+                red_overdue=red_overdue,
+                stale_days=stale,
+            ),
+            done="آستانه‌ها ذخیره شد؛ نمای کلی و حالت ارائه با آن‌ها رنگ‌بندی می‌شوند.",
+        )

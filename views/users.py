@@ -5,15 +5,17 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from data_layer import auth
+from data_layer.commands.accounts import create_user, reset_password, set_user_active
 from data_layer.config import get_settings
 from data_layer.db import read_session
-from data_layer.errors import UserFacingError
 from data_layer.jalali import format_jalali_datetime
 from data_layer.labels import ROLE_LABELS
 from data_layer.models import Role
+from data_layer.output import inert
 from data_layer.queries.agencies import list_agencies
-from ui.session import acting, require_actor
+from data_layer.queries.users import list_users
+from ui.run import run_command
+from ui.session import require_actor
 from ui.theme import page_title
 
 url = get_settings().database_url
@@ -21,7 +23,7 @@ actor = require_actor(url, {Role.ADMIN})
 page_title("کاربران", "حساب‌های کاربری، نقش‌ها و دستگاه هر کارشناس رابط")
 
 with read_session(url) as s:
-    users = pd.DataFrame(auth.list_users(s))
+    users = pd.DataFrame(list_users(s))
     agencies = list_agencies(s)
 agency_names = dict(zip(agencies["id"].astype(int), agencies["short_name"], strict=True))
 
@@ -43,7 +45,7 @@ st.dataframe(shown, hide_index=True, width="stretch")
 new_tab, reset_tab, active_tab = st.tabs(["حساب تازه", "بازنشانی گذرواژه", "فعال / غیرفعال"])
 labels = {int(u["id"]): f"{u['full_name']} ({u['username']})" for _, u in users.iterrows()}
 
-with new_tab, st.form("new_user"):
+with new_tab, st.form("new_user", enter_to_submit=False):
     a, b = st.columns(2)
     username = a.text_input("نام کاربری (حروف لاتین کوچک، رقم، . _ -)", key="nu_username")
     full_name = b.text_input("نام و نام خانوادگی", key="nu_full_name")
@@ -58,36 +60,32 @@ with new_tab, st.form("new_user"):
         "گذرواژه (خالی بگذارید تا ساخته شود)", type="password", key="nu_password"
     )
     if st.form_submit_button("ساخت حساب", type="primary"):
-        try:
-            with acting(url) as (session, who):
-                user, plain = auth.create_user(
-                    session,
-                    actor=who,
-                    username=username,
-                    full_name=full_name,
-                    role=role,
-                    agency_id=agency,
-                    password=password or None,
-                )
-                created = user.username
-        except UserFacingError as e:
-            st.error(e.message)
-        else:
+        made = run_command(
+            url,
+            lambda s, who: create_user(
+                s,
+                actor=who,
+                username=username,
+                full_name=full_name,
+                role=role,
+                agency_id=agency,
+                password=password or None,
+            ),
+        )
+        if made is not None:
             st.success(
-                f"حساب «{created}» ساخته شد. این گذرواژه فقط همین یک بار نشان داده می‌شود؛"
-                " کاربر باید در نخستین ورود آن را عوض کند."
+                inert(
+                    f"حساب «{made[0].username}» ساخته شد. این گذرواژه فقط همین یک بار نشان داده"
+                    " می‌شود؛ کاربر باید در نخستین ورود آن را عوض کند."
+                )
             )
-            st.code(plain, language=None)
+            st.code(made[1], language=None)
 
 with reset_tab:
     target = st.selectbox("کاربر", list(labels), format_func=labels.__getitem__, key="reset_user")
     if st.button("ساخت گذرواژهٔ تازه", key="reset_go"):
-        try:
-            with acting(url) as (session, who):
-                plain = auth.reset_password(session, actor=who, user_id=target)
-        except UserFacingError as e:
-            st.error(e.message)
-        else:
+        plain = run_command(url, lambda s, who: reset_password(s, actor=who, user_id=target))
+        if plain is not None:
             st.success("گذرواژهٔ تازه (فقط همین یک بار نشان داده می‌شود):")
             st.code(plain, language=None)
 
@@ -96,10 +94,8 @@ with active_tab:
     is_active = bool(users.set_index("id").loc[target, "active"])
     label = "غیرفعال کردن" if is_active else "فعال کردن"
     if st.button(label, key="active_go"):
-        try:
-            with acting(url) as (session, who):
-                auth.set_user_active(session, actor=who, user_id=target, active=not is_active)
-        except UserFacingError as e:
-            st.error(e.message)
-        else:
-            st.rerun()
+        run_command(
+            url,
+            lambda s, who: set_user_active(s, actor=who, user_id=target, active=not is_active),
+            done="حساب فعال شد." if not is_active else "حساب غیرفعال شد و نشست‌های آن پایان یافت.",
+        )

@@ -10,11 +10,11 @@ everything that is not already a `Safe` fragment built by this module.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from data_layer.config import PROJECT_ROOT
+from data_layer.output import html_text
 
 __all__ = [
     "FONTS_DIR",
@@ -53,7 +53,7 @@ def esc(value: object) -> Safe:
     """`value` as text safe to put in HTML: escaped unless it is already `Safe`."""
     if isinstance(value, Safe):
         return value
-    return Safe(html.escape(str(value), quote=True))
+    return Safe(html_text(value))
 
 
 def join(parts: Iterable[object], sep: str = "") -> Safe:

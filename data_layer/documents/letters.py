@@ -246,24 +246,8 @@ hr.rule { border: none; border-top: 1pt solid #333; margin: 0 0 5mm 0; }
 """
 
 
-def letter_html(
-    session: Session,
-    *,
-    agency_id: int,
-    today: date,
-    letter_number: str = "",
-    reply_by: date | None = None,
-) -> str:
-    """The HTML of an agency's follow-up letter (see `follow_up_letter_pdf`)."""
-    agency = session.get(Agency, agency_id)
-    if agency is None:
-        raise NotFound("دستگاه موردنظر پیدا نشد.")
-    reply_by = reply_by or today + timedelta(days=DEFAULT_REPLY_DAYS)
-    rows = letter_rows(session, agency_id, today)
-    overdue = int(rows["overdue"].sum())
-    unreported = int(rows["unreported"].sum())
-    is_sample = bool(rows["is_sample"].any()) or agency.is_sample
-
+def _letter_head(*, letter_number: str, today: date, is_sample: bool) -> Safe:
+    """The letterhead: the issuing offices, «بسمه تعالی» (and the sample badge), number and date."""
     number = to_fa_digits(letter_number.strip()) if letter_number.strip() else _BLANK
     meta = el(
         "div",
@@ -279,7 +263,7 @@ def letter_html(
         cls="org",
     )
     badge = el("div", el("span", SAMPLE_BADGE, cls="badge")) if is_sample else Safe("")
-    head = el(
+    return el(
         "table",
         el(
             "tr",
@@ -290,6 +274,11 @@ def letter_html(
         cls="plain head",
     )
 
+
+def _letter_intro(rows: pd.DataFrame, today: date) -> tuple[str, Safe, str]:
+    """The opening paragraph, the table of rows, and how the request refers to them."""
+    overdue = int(rows["overdue"].sum())
+    unreported = int(rows["unreported"].sum())
     parts: list[str] = []
     if overdue:
         parts.append(f"{to_fa_digits(overdue)} مورد از موعد مقرر گذشته است")
@@ -302,46 +291,71 @@ def letter_html(
     )
     if parts:
         intro = f"{opening}از مصوبات زیر که پیگیری آن‌ها بر عهده آن دستگاه است، {' و '.join(parts)}:"
-        items = _letter_table(rows)
-        scope = "هر یک از موارد فوق"
-    else:  # asked for an agency with nothing late: say so rather than send an empty table
-        intro = f"{opening}مورد معوق یا گزارش‌نشده‌ای برای آن دستگاه ثبت نشده است."
-        items = Safe("")
-        scope = "مصوبات مربوط"
-    request = (
+        return intro, _letter_table(rows), "هر یک از موارد فوق"
+    # Asked for an agency with nothing late: say so rather than send an empty table.
+    intro = f"{opening}مورد معوق یا گزارش‌نشده‌ای برای آن دستگاه ثبت نشده است."
+    return intro, Safe(""), "مصوبات مربوط"
+
+
+def _reply_request(reply_by: date, scope: str) -> str:
+    """The paragraph asking the agency to update its rows in the dashboard by `reply_by`."""
+    return (
         "خواهشمند است دستور فرمایید حداکثر تا تاریخ"
         f" {format_jalali_long(reply_by)} آخرین وضعیت اقدامات انجام‌شده، برنامه زمان‌بندی"
         f" و مستندات مربوط به {scope} از طریق بخش «دستگاه من» در داشبورد پایش"
         " مصوبات کارگروه ثبت و به‌روزرسانی شود تا در جلسه آتی کارگروه گزارش گردد."
     )
+
+
+def _letter_closing() -> Safe:
+    """Thanks, the secretary's signature block and the copy to the working group's chair."""
+    return el(
+        "div",
+        el("p", "پیشاپیش از حسن همکاری آن دستگاه سپاسگزار است."),
+        el(
+            "div",
+            el("div", "دبیر کارگروه", cls="title"),
+            el("div", WORKING_GROUP_NAME, cls="small"),
+            el("div", "نام و امضا", cls="line"),
+            cls="signature",
+        ),
+        el(
+            "div",
+            el("span", "رونوشت: ", cls="bold"),
+            "معاون محترم سیاسی، امنیتی و اجتماعی استانداری و رئیس کارگروه، جهت استحضار.",
+            cls="cc",
+        ),
+        cls="closing",
+    )
+
+
+def letter_html(
+    session: Session,
+    *,
+    agency_id: int,
+    today: date,
+    letter_number: str = "",
+    reply_by: date | None = None,
+) -> str:
+    """The HTML of an agency's follow-up letter (see `follow_up_letter_pdf`)."""
+    agency = session.get(Agency, agency_id)
+    if agency is None:
+        raise NotFound("دستگاه موردنظر پیدا نشد.")
+    reply_by = reply_by or today + timedelta(days=DEFAULT_REPLY_DAYS)
+    rows = letter_rows(session, agency_id, today)
+    is_sample = bool(rows["is_sample"].any()) or agency.is_sample
+    intro, items, scope = _letter_intro(rows, today)
     body = join(
         [
-            head,
+            _letter_head(letter_number=letter_number, today=today, is_sample=is_sample),
             void("hr", cls="rule"),
             el("div", addressee_line(agency.name, agency.kind), cls="addressee"),
             el("p", "با سلام و احترام"),
             el("div", el("span", "موضوع: ", cls="label"), _SUBJECT, cls="subject"),
             el("p", intro),
             items,
-            el("p", request),
-            el(
-                "div",
-                el("p", "پیشاپیش از حسن همکاری آن دستگاه سپاسگزار است."),
-                el(
-                    "div",
-                    el("div", "دبیر کارگروه", cls="title"),
-                    el("div", WORKING_GROUP_NAME, cls="small"),
-                    el("div", "نام و امضا", cls="line"),
-                    cls="signature",
-                ),
-                el(
-                    "div",
-                    el("span", "رونوشت: ", cls="bold"),
-                    "معاون محترم سیاسی، امنیتی و اجتماعی استانداری و رئیس کارگروه، جهت استحضار.",
-                    cls="cc",
-                ),
-                cls="closing",
-            ),
+            el("p", _reply_request(reply_by, scope)),
+            _letter_closing(),
         ]
     )
     footer = f"نامه پیگیری مصوبات — {agency.short_name} — {format_jalali(today)}"

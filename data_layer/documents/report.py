@@ -9,7 +9,6 @@ Status is always written as a word; colour only repeats it.
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -30,6 +29,7 @@ from data_layer.jalali import (
 )
 from data_layer.labels import OVERDUE_LABEL, SAMPLE_BADGE, STATUS_LABELS, VERIFICATION_LABELS
 from data_layer.models import AssignmentStatus, Meeting
+from data_layer.output import xlsx_text
 from data_layer.queries.resolutions import (
     agency_status_summary,
     follow_up_matrix,
@@ -303,7 +303,6 @@ def meeting_report_pdf(session: Session, *, meeting_id: int, today: date) -> byt
 
 # --- Excel -----------------------------------------------------------------------------------
 
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _WRAP_WIDTH = 60
 _NOT_REPORTED_TEXT = "ثبت نشده"
 
@@ -315,7 +314,12 @@ def _reported(moment: Any) -> str:
     return format_jalali_datetime(stamp)
 
 
-def _sheet_rows(report: MeetingReport) -> dict[str, tuple[list[str], list[list[object]]]]:
+# A sheet's header row and its data rows.
+_Sheet = tuple[list[str], list[list[object]]]
+
+
+def _summary_sheet(report: MeetingReport) -> _Sheet:
+    """The meeting's facts and the summary figures, one (label, value) pair a row."""
     m = report.meeting
     summary: list[list[object]] = [
         ["عنوان", report.title],
@@ -332,7 +336,12 @@ def _sheet_rows(report: MeetingReport) -> dict[str, tuple[list[str], list[list[o
         ],
         ["دادهٔ نمونه", _YES if report.is_sample else _NO],
     ]
-    agencies = [
+    return ["شرح", "مقدار"], summary
+
+
+def _agencies_sheet(report: MeetingReport) -> _Sheet:
+    """One row per agency: its rows by status, overdue, mean progress and done share."""
+    agencies: list[list[object]] = [
         [
             r.agency,
             int(r.rows),
@@ -348,7 +357,35 @@ def _sheet_rows(report: MeetingReport) -> dict[str, tuple[list[str], list[list[o
         ]
         for r in _tuples(report.agencies)
     ]
-    resolutions = [
+    done, in_progress, not_started, blocked, follow_up = (
+        STATUS_LABELS[s]
+        for s in (
+            AssignmentStatus.DONE,
+            AssignmentStatus.IN_PROGRESS,
+            AssignmentStatus.NOT_STARTED,
+            AssignmentStatus.BLOCKED,
+            AssignmentStatus.NEEDS_FOLLOW_UP,
+        )
+    )
+    header = [
+        "دستگاه",
+        "ردیف‌ها",
+        done,
+        in_progress,
+        not_started,
+        blocked,
+        follow_up,
+        OVERDUE_LABEL,
+        "میانگین پیشرفت (٪)",
+        "سهم انجام‌شده (٪)",
+        "وضعیت",
+    ]
+    return header, agencies
+
+
+def _resolutions_sheet(report: MeetingReport) -> _Sheet:
+    """One row per resolution: its text, owners as written, due date and progress."""
+    resolutions: list[list[object]] = [
         [
             int(r.number),
             r.text,
@@ -363,7 +400,24 @@ def _sheet_rows(report: MeetingReport) -> dict[str, tuple[list[str], list[list[o
         ]
         for r in _tuples(report.resolutions)
     ]
-    rows = [
+    header = [
+        "بند",
+        "شرح مصوبه",
+        "محور",
+        "مسئول پیگیری (طبق صورت‌جلسه)",
+        "موعد",
+        "ردیف‌ها",
+        "انجام‌شده",
+        OVERDUE_LABEL,
+        "میانگین پیشرفت (٪)",
+        "وضعیت",
+    ]
+    return header, resolutions
+
+
+def _follow_up_rows_sheet(report: MeetingReport) -> _Sheet:
+    """Every live row of the follow-up matrix, with its status, due date and last report."""
+    rows: list[list[object]] = [
         [
             int(r.id),
             int(r.resolution_number),
@@ -382,68 +436,32 @@ def _sheet_rows(report: MeetingReport) -> dict[str, tuple[list[str], list[list[o
         ]
         for r in _tuples(report.rows)
     ]
-    done, in_progress, not_started, blocked, follow_up = (
-        STATUS_LABELS[s]
-        for s in (
-            AssignmentStatus.DONE,
-            AssignmentStatus.IN_PROGRESS,
-            AssignmentStatus.NOT_STARTED,
-            AssignmentStatus.BLOCKED,
-            AssignmentStatus.NEEDS_FOLLOW_UP,
-        )
-    )
+    header = [
+        "شناسه ردیف",
+        "بند",
+        "شرح مصوبه",
+        "دستگاه",
+        "وضعیت",
+        "پیشرفت (٪)",
+        "موعد",
+        OVERDUE_LABEL,
+        "روزهای تأخیر",
+        "تأیید دبیرخانه",
+        "دفعات تغییر موعد",
+        "آخرین گزارش",
+        "شرح اقدام",
+        "دادهٔ نمونه",
+    ]
+    return header, rows
+
+
+def _sheet_rows(report: MeetingReport) -> dict[str, _Sheet]:
+    """The workbook's sheets by name, in SHEET_NAMES order: (header, rows) each."""
     return {
-        SHEET_NAMES[0]: (["شرح", "مقدار"], summary),
-        SHEET_NAMES[1]: (
-            [
-                "دستگاه",
-                "ردیف‌ها",
-                done,
-                in_progress,
-                not_started,
-                blocked,
-                follow_up,
-                OVERDUE_LABEL,
-                "میانگین پیشرفت (٪)",
-                "سهم انجام‌شده (٪)",
-                "وضعیت",
-            ],
-            agencies,
-        ),
-        SHEET_NAMES[2]: (
-            [
-                "بند",
-                "شرح مصوبه",
-                "محور",
-                "مسئول پیگیری (طبق صورت‌جلسه)",
-                "موعد",
-                "ردیف‌ها",
-                "انجام‌شده",
-                OVERDUE_LABEL,
-                "میانگین پیشرفت (٪)",
-                "وضعیت",
-            ],
-            resolutions,
-        ),
-        SHEET_NAMES[3]: (
-            [
-                "شناسه ردیف",
-                "بند",
-                "شرح مصوبه",
-                "دستگاه",
-                "وضعیت",
-                "پیشرفت (٪)",
-                "موعد",
-                OVERDUE_LABEL,
-                "روزهای تأخیر",
-                "تأیید دبیرخانه",
-                "دفعات تغییر موعد",
-                "آخرین گزارش",
-                "شرح اقدام",
-                "دادهٔ نمونه",
-            ],
-            rows,
-        ),
+        SHEET_NAMES[0]: _summary_sheet(report),
+        SHEET_NAMES[1]: _agencies_sheet(report),
+        SHEET_NAMES[2]: _resolutions_sheet(report),
+        SHEET_NAMES[3]: _follow_up_rows_sheet(report),
     }
 
 
@@ -455,7 +473,7 @@ def _cell_value(value: object) -> object:
         return _YES if value else _NO
     if isinstance(value, int | float):
         return value
-    return _ILLEGAL_XML.sub("", str(value))
+    return xlsx_text(str(value))
 
 
 def _text_width(value: object) -> int:

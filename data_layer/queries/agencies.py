@@ -6,6 +6,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from data_layer.input.owners import AgencyRef
 from data_layer.models import Agency
 
 
@@ -29,3 +30,28 @@ def list_agencies(session: Session, *, members_only: bool = False) -> pd.DataFra
         [tuple(r) for r in session.execute(stmt).all()],
         columns=["id", "name", "short_name", "kind", "is_member", "is_sample"],
     )
+
+
+def agency_refs(session: Session) -> list[AgencyRef]:
+    """Every active agency, with its aliases, for owner matching."""
+    rows = session.execute(
+        select(
+            col(Agency.id),
+            col(Agency.name),
+            col(Agency.short_name),
+            col(Agency.aliases),
+            col(Agency.is_member),
+        )
+        .where(col(Agency.active).is_(True))
+        .order_by(col(Agency.sort_order), col(Agency.id))
+    ).all()
+    return [
+        AgencyRef(
+            id=r[0],
+            name=r[1],
+            short_name=r[2],
+            aliases=tuple(a.strip() for a in (r[3] or "").split(";") if a.strip()),
+            is_member=r[4],
+        )
+        for r in rows
+    ]

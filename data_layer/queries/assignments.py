@@ -19,7 +19,6 @@ from data_layer.models import (
     Resolution,
     User,
     Verification,
-    utcnow,
 )
 from data_layer.queries.resolutions import effective_due, is_overdue
 
@@ -168,25 +167,15 @@ def evidence_file(session: Session, evidence_id: int) -> tuple[str, str, bytes] 
     return (e.filename, e.content_type, e.content) if e else None
 
 
-def _last_look_key(user_id: int) -> str:
+def last_look_key(user_id: int) -> str:
+    """The setting that keeps when a secretariat member last marked the claims as seen."""
     return f"verification.last_look.{user_id}"
 
 
 def last_look(session: Session, user_id: int) -> datetime | None:
     """When this secretariat member last marked the claims as seen."""
-    row = session.get(AppSetting, _last_look_key(user_id))
+    row = session.get(AppSetting, last_look_key(user_id))
     return datetime.fromisoformat(row.value) if row else None
-
-
-def mark_looked(session: Session, user_id: int, when: datetime | None = None) -> None:
-    """Remember that this person has seen every claim up to now."""
-    when = when or utcnow()
-    key = _last_look_key(user_id)
-    row = session.get(AppSetting, key)
-    if row is None:
-        row = AppSetting(key=key, value=when.isoformat(), updated_by_id=user_id)
-    row.value, row.updated_at = when.isoformat(), when
-    session.add(row)
 
 
 def _pending() -> list[Any]:

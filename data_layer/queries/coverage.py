@@ -13,38 +13,39 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 import pandas as pd
-from sqlalchemy import Float, Select, and_, case, func, literal, or_, select, true
-from sqlalchemy.orm import aliased
+from sqlalchemy import Float, Select, and_, case, func, literal, select, true
+from sqlalchemy.orm import Mapped, aliased
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
-from data_layer.jalali import (
-    format_jalali,
-    format_jalali_month,
-    jalali_month_bounds,
-    jalali_season_bounds,
-    to_fa_digits,
-    to_jalali,
-)
 from data_layer.models import (
     Agency,
     AgencyCapacity,
     County,
     DeliveryStatus,
     Neighborhood,
-    PerformanceReport,
-    PeriodKind,
     ServiceDelivery,
     ServiceType,
 )
 
-LOCAL_TZ = ZoneInfo("Asia/Tehran")
-SEASONS: tuple[str, ...] = ("بهار", "تابستان", "پاییز", "زمستان")
+# Periods and report completeness live in queries/periods.py; callers import them from here.
+from data_layer.queries.periods import COMPLETENESS_COLUMNS as COMPLETENESS_COLUMNS
+from data_layer.queries.periods import LOCAL_TZ as LOCAL_TZ
+from data_layer.queries.periods import REPORT_STATE_LABELS as REPORT_STATE_LABELS
+from data_layer.queries.periods import SEASONS as SEASONS
+from data_layer.queries.periods import ReportRule as ReportRule
+from data_layer.queries.periods import ReportState as ReportState
+from data_layer.queries.periods import delivery_period_label as delivery_period_label
+from data_layer.queries.periods import local_date as local_date
+from data_layer.queries.periods import period_bounds as period_bounds
+from data_layer.queries.periods import period_label as period_label
+from data_layer.queries.periods import period_of as period_of
+from data_layer.queries.periods import recent_periods as recent_periods
+from data_layer.queries.periods import report_completeness as report_completeness
+
 COUNTING_STATUSES = (DeliveryStatus.ACTIVE.value, DeliveryStatus.COMPLETED.value)
 
 CoverageLevel = Literal["no_norm", "served", "none", "partial", "met"]
@@ -55,77 +56,6 @@ COVERAGE_LEVEL_LABELS: dict[str, str] = {
     "partial": "پوشش ناقص",
     "met": "پوشش کامل",
 }
-
-ReportState = Literal["on_time", "late", "missing", "pending"]
-REPORT_STATE_LABELS: dict[str, str] = {
-    "on_time": "به‌موقع",
-    "late": "با تأخیر",
-    "missing": "ارسال نشده",
-    "pending": "در مهلت",
-}
-
-
-@dataclass(frozen=True)
-class ReportRule:
-    """Which periods agencies report on, and how many days after a period ends they may."""
-
-    period_kind: str = PeriodKind.SEASON.value  # 'month' or 'season'
-    days_after_period_end: int = 10
-
-
-# --- periods ---------------------------------------------------------------------------
-
-
-def local_date(moment: datetime) -> date:
-    """The working group's calendar day of a moment (naive means UTC)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(LOCAL_TZ).date()
-
-
-def period_bounds(kind: str, year: int, number: int) -> tuple[date, date]:
-    """First and last Gregorian day of a Jalali month (1-12) or season (1-4)."""
-    if kind == PeriodKind.MONTH:
-        return jalali_month_bounds(year, number)
-    return jalali_season_bounds(year, number)
-
-
-def period_label(kind: str, year: int, number: int) -> str:
-    """«بهار ۱۴۰۵» for a season, «مهر ۱۴۰۵» for a month."""
-    if kind == PeriodKind.MONTH:
-        return format_jalali_month(year, number)
-    return f"{SEASONS[number - 1]} {to_fa_digits(year)}"
-
-
-def period_of(kind: str, day: date) -> tuple[int, int]:
-    """The Jalali (year, month) or (year, season) a day falls in."""
-    j = to_jalali(day)
-    return (int(j.year), int(j.month) if kind == PeriodKind.MONTH else (int(j.month) - 1) // 3 + 1)
-
-
-def recent_periods(rule: ReportRule, today: date, count: int = 4) -> list[tuple[int, int]]:
-    """The last `count` periods that have started by today (the current one too), oldest first."""
-    per_year = 12 if rule.period_kind == PeriodKind.MONTH else 4
-    year, number = period_of(rule.period_kind, today)
-    periods: list[tuple[int, int]] = []
-    for _ in range(max(count, 0)):
-        periods.append((year, number))
-        number -= 1
-        if number == 0:
-            year, number = year - 1, per_year
-    return periods[::-1]
-
-
-def delivery_period_label(start: date, end: date) -> str:
-    """«سال ۱۴۰۵», «بهار ۱۴۰۵», «مهر ۱۴۰۵», or «از … تا …» for any other span."""
-    year = int(to_jalali(start).year)
-    if (start, end) == (jalali_month_bounds(year, 1)[0], jalali_month_bounds(year, 12)[1]):
-        return f"سال {to_fa_digits(year)}"
-    for kind in (PeriodKind.SEASON, PeriodKind.MONTH):
-        _, number = period_of(kind, start)
-        if (start, end) == period_bounds(kind, year, number):
-            return period_label(kind, year, number)
-    return f"{format_jalali(start)} تا {format_jalali(end)}"
 
 
 # --- shared pieces -----------------------------------------------------------------------
@@ -195,6 +125,39 @@ COVERAGE_COLUMNS = [
 ]
 
 
+def _coverage_level(
+    *, norm: Mapped[float | None], need: ColumnElement[Any], delivered: ColumnElement[Any]
+) -> ColumnElement[Any]:
+    """The CoverageLevel of a neighbourhood x service, as a SQL CASE."""
+    # Order matters: a service without a norm has no need to meet, so it is only
+    # 'served' or not; a need of 0 is met before 'none' is considered.
+    return case(
+        (and_(norm.is_(None), delivered > 0), "served"),
+        (norm.is_(None), "no_norm"),
+        (delivered >= need, "met"),
+        (delivered <= 0, "none"),
+        else_="partial",
+    )
+
+
+def _neighborhood_filters(
+    stmt: Select[*tuple[Any, ...]],
+    *,
+    county_ids: Sequence[int] | None,
+    kinds: Sequence[str] | None,
+    max_priority: int | None,
+) -> Select[*tuple[Any, ...]]:
+    """`stmt` narrowed to the chosen counties, kinds and priority ranks (None: no filter)."""
+    if county_ids is not None:
+        stmt = stmt.where(col(Neighborhood.county_id).in_(list(county_ids)))
+    if kinds is not None:
+        stmt = stmt.where(col(Neighborhood.kind).in_(list(kinds)))
+    if max_priority is not None:
+        rank = col(Neighborhood.priority_rank)
+        stmt = stmt.where(rank.is_not(None), rank <= max_priority)
+    return stmt
+
+
 def coverage_matrix(
     session: Session,
     *,
@@ -214,13 +177,7 @@ def coverage_matrix(
     need = _need()
     norm = col(ServiceType.norm_per_1000)
     delivered = func.coalesce(d.c.units, literal(0.0, Float))
-    level = case(
-        (and_(norm.is_(None), delivered > 0), "served"),
-        (norm.is_(None), "no_norm"),
-        (delivered >= need, "met"),
-        (delivered <= 0, "none"),
-        else_="partial",
-    )
+    level = _coverage_level(norm=norm, need=need, delivered=delivered)
     stmt = (
         select(
             col(Neighborhood.id),
@@ -251,13 +208,9 @@ def coverage_matrix(
         .where(col(Neighborhood.active).is_(True), col(ServiceType.active).is_(True))
         .order_by(col(County.id), col(Neighborhood.id), col(ServiceType.id))
     )
-    if county_ids is not None:
-        stmt = stmt.where(col(Neighborhood.county_id).in_(list(county_ids)))
-    if kinds is not None:
-        stmt = stmt.where(col(Neighborhood.kind).in_(list(kinds)))
-    if max_priority is not None:
-        rank = col(Neighborhood.priority_rank)
-        stmt = stmt.where(rank.is_not(None), rank <= max_priority)
+    stmt = _neighborhood_filters(
+        stmt, county_ids=county_ids, kinds=kinds, max_priority=max_priority
+    )
     df = _frame(session.execute(stmt).all(), COVERAGE_COLUMNS)
     _floats(df, "norm_per_1000", "need", "delivered")
     df["priority_rank"] = df["priority_rank"].astype("Int64")  # unranked: <NA>
@@ -385,6 +338,57 @@ def _pairs() -> Any:
     )
 
 
+@dataclass(frozen=True)
+class _GapGrouping:
+    """What one `gaps` grouping selects: its figures, key columns, their names, tie-breakers."""
+
+    need: ColumnElement[Any]
+    delivered: ColumnElement[Any]
+    keys: list[Any]
+    names: list[str]
+    ids: list[Any]
+
+
+def _gap_grouping(by: str, p: Any, owner: Any) -> _GapGrouping:
+    """The columns of a `gaps` grouping over the pairs subquery `p` (owner: aliased Agency)."""
+    owner_cols = [col(owner.id), col(owner.short_name)]
+    if by == "neighborhood":
+        names = ["neighborhood_id", "county", "neighborhood", "service_type_id", "service"]
+        names += ["unit", "owner_agency_id", "owner_agency"]
+        return _GapGrouping(
+            need=p.c.need,
+            delivered=p.c.delivered,
+            keys=[
+                p.c.neighborhood_id,
+                col(County.name),
+                col(Neighborhood.name),
+                p.c.service_type_id,
+                col(ServiceType.name),
+                col(ServiceType.unit),
+                *owner_cols,
+            ],
+            names=names,
+            ids=[p.c.neighborhood_id, p.c.service_type_id],
+        )
+    if by == "county":
+        return _GapGrouping(
+            need=func.sum(p.c.need),
+            delivered=func.sum(p.c.delivered),
+            keys=[col(County.id), col(County.name)],
+            names=["county_id", "county"],
+            ids=[col(County.id)],
+        )
+    if by == "service":
+        return _GapGrouping(
+            need=func.sum(p.c.need),
+            delivered=func.sum(p.c.delivered),
+            keys=[col(ServiceType.id), col(ServiceType.name), col(ServiceType.unit), *owner_cols],
+            names=["service_type_id", "service", "unit", "owner_agency_id", "owner_agency"],
+            ids=[col(ServiceType.id)],
+        )
+    raise ValueError(f"unknown grouping: {by!r}")
+
+
 def gaps(
     session: Session,
     *,
@@ -401,34 +405,9 @@ def gaps(
     """
     p = _pairs()
     owner = aliased(Agency)
-    owner_cols = [col(owner.id), col(owner.short_name)]
-    if by == "neighborhood":
-        need: ColumnElement[Any] = p.c.need
-        delivered: ColumnElement[Any] = p.c.delivered
-        keys: list[Any] = [
-            p.c.neighborhood_id,
-            col(County.name),
-            col(Neighborhood.name),
-            p.c.service_type_id,
-            col(ServiceType.name),
-            col(ServiceType.unit),
-            *owner_cols,
-        ]
-        names = ["neighborhood_id", "county", "neighborhood", "service_type_id", "service"]
-        names += ["unit", "owner_agency_id", "owner_agency"]
-        ids = [p.c.neighborhood_id, p.c.service_type_id]
-    elif by == "county":
-        need, delivered = func.sum(p.c.need), func.sum(p.c.delivered)
-        keys = [col(County.id), col(County.name)]
-        names = ["county_id", "county"]
-        ids = [col(County.id)]
-    elif by == "service":
-        need, delivered = func.sum(p.c.need), func.sum(p.c.delivered)
-        keys = [col(ServiceType.id), col(ServiceType.name), col(ServiceType.unit), *owner_cols]
-        names = ["service_type_id", "service", "unit", "owner_agency_id", "owner_agency"]
-        ids = [col(ServiceType.id)]
-    else:
-        raise ValueError(f"unknown grouping: {by!r}")
+    g = _gap_grouping(by, p, owner)
+    keys, names = g.keys, g.names
+    need, delivered = g.need, g.delivered
     gap = _floored(need - delivered)
     unmet = gap / func.nullif(need, 0)
     stmt = (
@@ -438,7 +417,7 @@ def gaps(
         .join(County, col(County.id) == p.c.county_id)
         .join(ServiceType, col(ServiceType.id) == p.c.service_type_id)
         .outerjoin(owner, col(owner.id) == col(ServiceType.owner_agency_id))
-        .order_by(gap.desc(), func.coalesce(unmet, -1.0).desc(), *ids)
+        .order_by(gap.desc(), func.coalesce(unmet, -1.0).desc(), *g.ids)
         .limit(limit)
     )
     if by == "neighborhood":
@@ -518,86 +497,3 @@ def service_ratios(session: Session) -> pd.DataFrame:
     df = _frame(session.execute(stmt).all(), RATIO_COLUMNS)
     _floats(df, "total_units", "target_units", "ratio", "delivered_in_targets")
     return df
-
-
-# --- performance reports -------------------------------------------------------------------
-
-COMPLETENESS_COLUMNS = [
-    "agency_id",
-    "agency",
-    "period_year",
-    "period_no",
-    "label",
-    "deadline",
-    "submitted_at",
-    "state",
-]
-
-
-def report_completeness(
-    session: Session, *, rule: ReportRule, periods: list[tuple[int, int]], today: date
-) -> pd.DataFrame:
-    """Member agency x period: when each report came and whether by the deadline.
-
-    deadline = last day of the period + rule.days_after_period_end (that day itself is on
-    time, in the working group's calendar); state: 'on_time', 'late', 'missing' (deadline
-    passed, nothing submitted) or 'pending' (nothing yet, deadline not passed).
-    """
-    agencies = _frame(
-        session.execute(
-            select(col(Agency.id), col(Agency.short_name))
-            .where(col(Agency.is_member).is_(True), col(Agency.active).is_(True))
-            .order_by(col(Agency.sort_order), col(Agency.id))
-        ).all(),
-        ["agency_id", "agency"],
-    )
-    if not periods or agencies.empty:
-        return pd.DataFrame(columns=COMPLETENESS_COLUMNS)
-    r = PerformanceReport
-    reports = _frame(
-        session.execute(
-            select(col(r.agency_id), col(r.period_year), col(r.period_no), col(r.submitted_at))
-            .join(Agency, col(Agency.id) == col(r.agency_id))
-            .where(
-                col(Agency.is_member).is_(True),
-                col(r.period_kind) == rule.period_kind,
-                col(r.submitted_at).is_not(None),
-                or_(
-                    *(
-                        and_(col(r.period_year) == y, col(r.period_no) == n)
-                        for y, n in dict.fromkeys(periods)
-                    )
-                ),
-            )
-        ).all(),
-        ["agency_id", "period_year", "period_no", "submitted_at"],
-    )
-    keys = ["agency_id", "period_year", "period_no"]
-    reports[keys] = reports[keys].astype(int)
-    days = timedelta(days=rule.days_after_period_end)
-    grid = pd.DataFrame(
-        [
-            (y, n, period_label(rule.period_kind, y, n), period_bounds(rule.period_kind, y, n)[1])
-            for y, n in periods
-        ],
-        columns=["period_year", "period_no", "label", "period_end"],
-    )
-    grid["deadline"] = [end + days for end in grid["period_end"]]
-    df = agencies.merge(grid.drop(columns="period_end"), how="cross").merge(
-        reports, how="left", on=keys
-    )
-    submitted_on = [
-        None if pd.isna(moment) else local_date(moment) for moment in df["submitted_at"]
-    ]
-    df["state"] = [
-        ("missing" if today > deadline else "pending")
-        if on is None
-        else ("on_time" if on <= deadline else "late")
-        for on, deadline in zip(submitted_on, df["deadline"], strict=True)
-    ]
-    df["submitted_at"] = pd.Series(
-        [None if pd.isna(m) else pd.Timestamp(m).to_pydatetime() for m in df["submitted_at"]],
-        index=df.index,
-        dtype=object,
-    )
-    return df[COMPLETENESS_COLUMNS].reset_index(drop=True)

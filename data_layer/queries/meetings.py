@@ -182,54 +182,43 @@ def _order_key(meeting: Any) -> tuple[Any, Any]:
     return (meeting.held_on, meeting.number)
 
 
-def carry_over(session: Session, meeting_id: int, today: date) -> pd.DataFrame:
-    """Unfinished resolutions of the meetings held before this one (one live row not done).
-
-    `carried` is how many meetings, up to and including this one, have been held
-    since the resolution's meeting; `days_late` the most days any of its rows is
-    past its effective due date (0 if none is late). Most carried, then latest, first.
-    """
-    target = session.get(Meeting, meeting_id)
-    if target is None:
-        return _frame([], CARRY_OVER_COLUMNS)
-    before = or_(
+def _held_before(target: Meeting) -> ColumnElement[bool]:
+    """Meetings held before `target`; the number breaks a tie on the same day."""
+    return or_(
         col(Meeting.held_on) < target.held_on,
         and_(col(Meeting.held_on) == target.held_on, col(Meeting.number) < target.number),
     )
+
+
+def _unfinished_resolutions(
+    session: Session, before: ColumnElement[bool], today: date
+) -> Sequence[Any]:
+    """Resolutions of the earlier meetings with a live row not done: counts, first late due."""
     not_done = case((col(Assignment.status) != AssignmentStatus.DONE.value, 1), else_=0)
     first_late_due = func.min(case((is_overdue(today), effective_due()), else_=None))
+    meeting = (col(Meeting.id), col(Meeting.number), col(Meeting.held_on))
+    resolution = (col(Resolution.id), col(Resolution.number), col(Resolution.text))
+    done = func.sum(case((col(Assignment.status) == AssignmentStatus.DONE.value, 1), else_=0))
     stmt = (
         select(
-            col(Meeting.id),
-            col(Meeting.number),
-            col(Meeting.held_on),
-            col(Resolution.id),
-            col(Resolution.number),
-            col(Resolution.text),
+            *meeting,
+            *resolution,
             func.count(col(Assignment.id)),
-            func.sum(case((col(Assignment.status) == AssignmentStatus.DONE.value, 1), else_=0)),
+            done,
             first_late_due,
             col(Resolution.is_sample),
         )
         .join(Resolution, col(Resolution.meeting_id) == col(Meeting.id))
         .join(Assignment, and_(col(Assignment.resolution_id) == col(Resolution.id), _live()))
         .where(before)
-        .group_by(
-            col(Meeting.id),
-            col(Meeting.number),
-            col(Meeting.held_on),
-            col(Resolution.id),
-            col(Resolution.number),
-            col(Resolution.text),
-            col(Resolution.is_sample),
-        )
+        .group_by(*meeting, *resolution, col(Resolution.is_sample))
         .having(func.sum(not_done) > 0)
     )
-    found = session.execute(stmt).all()
-    if not found:
-        return _frame([], CARRY_OVER_COLUMNS)
+    return session.execute(stmt).all()
 
-    # Short names of the agencies still owing each resolution, in the group's order.
+
+def _owing_agencies(session: Session, before: ColumnElement[bool]) -> dict[int, list[str]]:
+    """Short names of the agencies still owing each resolution, in the group's order."""
     owing: dict[int, list[str]] = {}
     names = session.execute(
         select(col(Assignment.resolution_id), col(Agency.short_name))
@@ -241,35 +230,62 @@ def carry_over(session: Session, meeting_id: int, today: date) -> pd.DataFrame:
     ).all()
     for resolution_id, short_name in names:
         owing.setdefault(resolution_id, []).append(short_name)
+    return owing
 
-    # Meetings in the order they were held, up to and including this one.
+
+def _meeting_ranks(session: Session) -> dict[int, int]:
+    """Each meeting's position in the order the meetings were held."""
     order = session.execute(
         select(col(Meeting.id), col(Meeting.held_on), col(Meeting.number)).order_by(
             col(Meeting.held_on), col(Meeting.number)
         )
     ).all()
-    rank = {m.id: i for i, m in enumerate(order)}
-    target_rank = rank[meeting_id]
+    return {m.id: i for i, m in enumerate(order)}
 
-    out = []
-    for r in found:
-        late_since = _as_date(r[8])
-        out.append(
-            (
-                r[0],
-                r[1],
-                _as_date(r[2]),
-                r[3],
-                r[4],
-                r[5],
-                int(r[6]),
-                int(r[7] or 0),
-                "، ".join(owing.get(r[3], [])),
-                target_rank - rank[r[0]],
-                (today - late_since).days if late_since is not None else 0,
-                bool(r[9]),
-            )
-        )
+
+def _carry_over_row(
+    r: Any, *, owing: dict[int, list[str]], rank: dict[int, int], target_rank: int, today: date
+) -> tuple[Any, ...]:
+    """One carry-over row (in CARRY_OVER_COLUMNS order) from an unfinished-resolution row."""
+    late_since = _as_date(r[8])
+    return (
+        r[0],
+        r[1],
+        _as_date(r[2]),
+        r[3],
+        r[4],
+        r[5],
+        int(r[6]),
+        int(r[7] or 0),
+        "، ".join(owing.get(r[3], [])),
+        target_rank - rank[r[0]],
+        (today - late_since).days if late_since is not None else 0,
+        bool(r[9]),
+    )
+
+
+def carry_over(session: Session, meeting_id: int, today: date) -> pd.DataFrame:
+    """Unfinished resolutions of the meetings held before this one (one live row not done).
+
+    `carried` is how many meetings, up to and including this one, have been held
+    since the resolution's meeting; `days_late` the most days any of its rows is
+    past its effective due date (0 if none is late). Most carried, then latest, first.
+    """
+    target = session.get(Meeting, meeting_id)
+    if target is None:
+        return _frame([], CARRY_OVER_COLUMNS)
+    before = _held_before(target)
+    found = _unfinished_resolutions(session, before, today)
+    if not found:
+        return _frame([], CARRY_OVER_COLUMNS)
+
+    owing = _owing_agencies(session, before)
+    rank = _meeting_ranks(session)
+    target_rank = rank[meeting_id]
+    out = [
+        _carry_over_row(r, owing=owing, rank=rank, target_rank=target_rank, today=today)
+        for r in found
+    ]
     df = _frame(out, CARRY_OVER_COLUMNS)
     return df.sort_values(
         ["carried", "days_late", "held_on", "meeting_number", "resolution_number"],
@@ -277,24 +293,22 @@ def carry_over(session: Session, meeting_id: int, today: date) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def due_in_month(session: Session, year: int, month: int) -> pd.DataFrame:
-    """A Jalali month's calendar: meetings held in it and live rows due in it.
-
-    One item per meeting (kind 'meeting') and per live row whose effective due
-    date falls in the month (kind 'due', with its agency and status); a resolution
-    due in the month with no live row is one 'due' item without an agency.
-    """
-    start, end = jalali_month_bounds(year, month)
-    items: list[tuple[Any, ...]] = []
+def _meeting_items(session: Session, start: date, end: date) -> list[tuple[Any, ...]]:
+    """Calendar items (kind 'meeting') for the meetings held between start and end."""
     meetings = session.execute(
         select(col(Meeting.id), col(Meeting.number), col(Meeting.held_on), col(Meeting.is_sample))
         .where(col(Meeting.held_on) >= start, col(Meeting.held_on) <= end)
         .order_by(col(Meeting.held_on), col(Meeting.number))
     ).all()
+    items: list[tuple[Any, ...]] = []
     for m in meetings:
         label = f"جلسه {format_number(m[1])}"
         items.append((_as_date(m[2]), "meeting", label, "", "", m[0], None, None, bool(m[3])))
+    return items
 
+
+def _due_row_items(session: Session, start: date, end: date) -> list[tuple[Any, ...]]:
+    """Calendar items (kind 'due') for the live rows whose effective due falls in the range."""
     due = effective_due()
     rows = session.execute(
         select(
@@ -314,10 +328,15 @@ def due_in_month(session: Session, year: int, month: int) -> pd.DataFrame:
         .where(_live(), due >= start, due <= end)
         .order_by(due, col(Meeting.number), col(Resolution.number), col(Agency.sort_order))
     ).all()
+    items: list[tuple[Any, ...]] = []
     for r in rows:
         label = f"مصوبه {format_number(r[4])} جلسه {format_number(r[2])}"
         items.append((_as_date(r[0]), "due", label, r[6], r[7], r[1], r[3], r[5], bool(r[8])))
+    return items
 
+
+def _bare_resolution_items(session: Session, start: date, end: date) -> list[tuple[Any, ...]]:
+    """Calendar items (kind 'due', no agency) for resolutions due in the range with no live row."""
     has_live_row = exists(
         select(col(Assignment.id)).where(
             col(Assignment.resolution_id) == col(Resolution.id), _live()
@@ -339,15 +358,32 @@ def due_in_month(session: Session, year: int, month: int) -> pd.DataFrame:
             ~has_live_row,
         )
     ).all()
+    items: list[tuple[Any, ...]] = []
     for b in bare:
         label = f"مصوبه {format_number(b[4])} جلسه {format_number(b[2])}"
         items.append((_as_date(b[0]), "due", label, "", "", b[1], b[3], None, bool(b[5])))
+    return items
 
+
+def due_in_month(session: Session, year: int, month: int) -> pd.DataFrame:
+    """A Jalali month's calendar: meetings held in it and live rows due in it.
+
+    One item per meeting (kind 'meeting') and per live row whose effective due
+    date falls in the month (kind 'due', with its agency and status); a resolution
+    due in the month with no live row is one 'due' item without an agency.
+    """
+    start, end = jalali_month_bounds(year, month)
+    items = [
+        *_meeting_items(session, start, end),
+        *_due_row_items(session, start, end),
+        *_bare_resolution_items(session, start, end),
+    ]
     df = _frame(items, CALENDAR_COLUMNS)
     if df.empty:
         return df
     for name in ("resolution_id", "assignment_id"):  # None for a meeting: nullable ints
         df[name] = df[name].astype("Int64")
+    # Meetings sort before the rows due on the same day.
     df["_kind"] = (df["kind"] != "meeting").astype(int)
     return (
         df.sort_values(["date", "_kind", "meeting_id", "resolution_id"], kind="stable")

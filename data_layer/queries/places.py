@@ -6,6 +6,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
+from data_layer.input.text import match_key
 from data_layer.models import County, Neighborhood, ServiceType
 
 
@@ -91,3 +92,23 @@ def list_service_types(session: Session, *, include_inactive: bool = False) -> p
     rows = [tuple(r) for r in session.execute(stmt).all()]
     cols = ["id", "name", "unit", "owner_agency_id", "norm_per_1000", "resolution_ref"]
     return pd.DataFrame(rows, columns=[*cols, "active", "is_sample"])
+
+
+# (county key, name key) -> (county name, neighborhood name, active): every neighborhood.
+NeighborhoodKeys = dict[tuple[str, str], tuple[str, str, bool]]
+
+
+def county_keys(session: Session) -> dict[str, County]:
+    """Every county by the match key of its name (the oldest one wins)."""
+    found: dict[str, County] = {}
+    for county in session.execute(select(County).order_by(col(County.id))).scalars():
+        found.setdefault(match_key(county.name), county)
+    return found
+
+
+def neighborhood_keys(session: Session) -> NeighborhoodKeys:
+    """Every neighborhood by the match keys of its county and its name, in one query."""
+    stmt = select(col(County.name), col(Neighborhood.name), col(Neighborhood.active)).join(
+        County, col(County.id) == col(Neighborhood.county_id)
+    )
+    return {(match_key(c), match_key(n)): (c, n, a) for c, n, a in session.execute(stmt).all()}

@@ -17,13 +17,13 @@ from docx import Document
 from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import func, select
 
-from data_layer.auth import SAMPLE_PASSWORD
 from data_layer.db import read_session
 from data_layer.documents import late_agencies
 from data_layer.jalali import format_jalali, local_today, to_fa_digits
 from data_layer.models import Meeting, Resolution
 from data_layer.seed_data import MEETING_7
 from tests.browser.conftest import screenshot_path, wait_for_app
+from tests.browser.steps import choose, expect_on_tab, open_from_menu, open_tab, sign_in
 
 VIEWPORT = {"width": 1366, "height": 768}
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -44,48 +44,6 @@ def database_url(app_server: str, tmp_path_factory: pytest.TempPathFactory) -> I
 
 
 # --- helpers (as in test_follow_up_journey.py) ------------------------------------------
-
-
-def _sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/sign_in")
-    wait_for_app(page)
-    page.get_by_label("نام کاربری").fill(username, timeout=8000)
-    page.get_by_label("گذرواژه").fill(SAMPLE_PASSWORD)
-    page.get_by_role("button", name="ورود").click()
-    # Signed in once the menu offers «حساب من» (the click's run may not have started yet).
-    expect(page.get_by_role("link", name="حساب من")).to_be_visible()
-    wait_for_app(page)
-
-
-def _open_from_menu(page: Page, section: str, item: str) -> None:
-    """Open a screen from a section of the top menu (no reload: the sign-in stays)."""
-    page.get_by_role("navigation").get_by_text(section, exact=True).click()
-    page.get_by_role("menuitem", name=item).click()
-    wait_for_app(page)
-
-
-def _choose(page: Page, label: str, option: str, scope: Locator | None = None) -> None:
-    box = (scope or page).get_by_role("combobox", name=label, exact=True)
-    box.click()
-    box.fill(option)  # the select filters its options as one types
-    page.keyboard.press("Enter")
-    expect(box).to_have_value(option)
-    wait_for_app(page)
-
-
-def _open_tab(page: Page, name: str) -> Locator:
-    """Click a tab and return its panel."""
-    page.get_by_role("tab", name=name, exact=True).click()
-    panel = page.get_by_role("tabpanel", name=name, exact=True)
-    expect(panel).to_be_visible()
-    return panel
-
-
-def _expect_on_tab(page: Page, name: str) -> None:
-    """The tab the user was on is still the open one (a rerun must not switch tabs)."""
-    expect(page.get_by_role("tab", name=name, exact=True)).to_have_attribute(
-        "aria-selected", "true"
-    )
 
 
 def _minutes_docx(owners: dict[int, str] | None = None) -> bytes:
@@ -163,24 +121,24 @@ def test_agency_records_a_delivery_and_the_coverage_matrix_changes(
     hood_id = row.get_attribute("data-hood")
     hood_label = re.sub(r"\s+", " ", row.locator("th").inner_text()).strip()  # «نام (شهرستان)»
 
-    _sign_in(page, app_server, "agency02")
+    sign_in(page, app_server, "agency02")
     expect(page.get_by_role("heading", name="نمای کلی پیگیری مصوبات")).to_be_visible()
     page.get_by_role("link", name="به‌روزرسانی ردیف‌های دستگاه من").click()
     wait_for_app(page)
     expect(page.get_by_role("heading", name="دستگاه من — آموزش و پرورش")).to_be_visible()
 
-    panel = _open_tab(page, "خدمات در محلات هدف")
+    panel = open_tab(page, "خدمات در محلات هدف")
     form = panel.locator("[data-testid='stForm']").first
     expect(form).to_contain_text("ثبت خدمت تازه")
-    _choose(page, "محله", hood_label, scope=form)
-    _choose(page, "خدمت", "پست معلم (نفر)", scope=form)
+    choose(page, "محله", hood_label, scope=form)
+    choose(page, "خدمت", "پست معلم (نفر)", scope=form)
     form.get_by_label("مقدار (به واحد خدمت)").fill("۵۰۰")
     form.get_by_label("تعداد بهره‌مندان").fill("۱۲۰۰")
     form.get_by_label("توضیح (اختیاری)").fill("اعزام معلمان توانمند، مصوبه ۱۰ جلسه ۷")
     form.get_by_role("button", name="ثبت خدمت").click()
     wait_for_app(page)
     expect(page.get_by_text("خدمت ثبت شد و در پوشش محله دیده می‌شود.")).to_be_visible()
-    _expect_on_tab(page, "خدمات در محلات هدف")
+    expect_on_tab(page, "خدمات در محلات هدف")
     # The agency's list of services gains the row (the grid's accessible rows).
     grid_rows = panel.locator("[data-testid='stDataFrame'] tr")
     new_row = grid_rows.filter(has_text=hood_label).filter(has_text="پست معلم")
@@ -189,7 +147,7 @@ def test_agency_records_a_delivery_and_the_coverage_matrix_changes(
     page.get_by_text("خدمت ثبت شد و در پوشش محله دیده می‌شود.").scroll_into_view_if_needed()
     page.screenshot(path=str(screenshot_path("my-agency-services-1366.png")))
 
-    _open_from_menu(page, "محلات هدف", "پوشش خدمت")
+    open_from_menu(page, "محلات هدف", "پوشش خدمت")
     expect(page.get_by_role("heading", name="پوشش خدمت در محلات هدف")).to_be_visible()
     cell = page.locator(f"tr[data-hood='{hood_id}'] td[title^='پست معلم در ']")
     expect(cell).to_have_attribute("data-level", "met")
@@ -207,38 +165,40 @@ def test_secretariat_creates_meeting_8_and_imports_its_minutes(
     page.set_viewport_size(VIEWPORT)
     today = format_jalali(local_today())
     meeting_8 = f"جلسه ۸ — {today}"
-    _sign_in(page, app_server, "dabir")
-    _open_from_menu(page, "پیگیری مصوبات", "جلسات")
+    sign_in(page, app_server, "dabir")
+    open_from_menu(page, "پیگیری مصوبات", "جلسات")
     expect(page.get_by_role("heading", name="جلسات و مصوبات")).to_be_visible()
 
-    panel = _open_tab(page, "جلسهٔ تازه")
+    panel = open_tab(page, "جلسهٔ تازه")
     expect(panel.get_by_label("شماره جلسه")).to_have_value("۸")
     expect(panel.get_by_label("تاریخ")).to_have_value(today)
     panel.get_by_label("رئیس جلسه").fill("معاون سیاسی، امنیتی و اجتماعی استانداری")
     panel.get_by_role("button", name="ثبت جلسه").click()
     wait_for_app(page)
     expect(page.get_by_text("جلسه ۸ ثبت شد؛ اکنون مصوبات آن را وارد کنید.")).to_be_visible()
-    _expect_on_tab(page, "جلسهٔ تازه")
+    expect_on_tab(page, "جلسهٔ تازه")
 
     # A file with one owner no agency answers to: flagged, and nothing is written.
-    panel = _open_tab(page, "ورود مصوبات از صورتجلسه")
-    _choose(page, "مصوبات برای کدام جلسه است؟", meeting_8, scope=panel)
-    _expect_on_tab(page, "ورود مصوبات از صورتجلسه")  # though the message above has gone
+    panel = open_tab(page, "ورود مصوبات از صورتجلسه")
+    choose(page, "مصوبات برای کدام جلسه است؟", meeting_8, scope=panel)
+    expect_on_tab(page, "ورود مصوبات از صورتجلسه")  # though the message above has gone
     _upload(panel, "minutes-8-draft.docx", _minutes_docx({10: "ادارهٔ ناشناخته"}))
     wait_for_app(page)
-    flagged = panel.locator("[data-testid='stAlert']").filter(has_text="جور نشد")
+    flagged = panel.locator("[data-testid='stAlert']").filter(has_text="«ادارهٔ ناشناخته» جور نشد")
     expect(flagged).to_have_count(1)
-    expect(flagged).to_contain_text("ادارهٔ ناشناخته")
-    expect(flagged).to_contain_text("ضرورت اعزام معلمان توانمند")
-    # Under it, a Persian picker to name the right agency (Streamlit's default is English).
-    fix = panel.locator("[data-testid='stMultiSelect']").filter(has_text="دستگاه‌های مسوول مصوبه ۱۰")
-    expect(fix.get_by_placeholder("دستگاه‌ها را انتخاب کنید")).to_be_visible()
-    expect(panel.get_by_placeholder("Choose options")).to_have_count(0)
+    expect(flagged).to_contain_text("کنار بگذارید")
+    expect(panel.get_by_text("ضرورت اعزام معلمان توانمند")).to_be_visible()
+    # Under it, a Persian picker with nothing chosen: the person must decide.
+    fix = panel.locator("[data-testid='stSelectbox']").filter(has_text="ادارهٔ ناشناخته")
+    expect(fix).to_contain_text("کدام دستگاه است")
+    expect(fix.get_by_placeholder("دستگاه را انتخاب کنید یا نام را کنار بگذارید")).to_be_visible()
+    expect(fix.get_by_placeholder("Choose an option")).to_have_count(0)
     before = _resolution_count(database_url, 8)
     panel.get_by_role("button", name="ثبت ۱۴ مصوبه").click()
     wait_for_app(page)
-    error = panel.locator("[data-testid='stAlert']").filter(has_text="با هیچ دستگاهی جور نشد")
+    error = panel.locator("[data-testid='stAlert']").filter(has_text="چیزی ذخیره نشد")
     expect(error).to_be_visible()
+    expect(error).to_contain_text("ادارهٔ ناشناخته")
     assert _resolution_count(database_url, 8) == before == 0
 
     # The real table: every owner matches; the preview lists the 14 resolutions.
@@ -252,19 +212,19 @@ def test_secretariat_creates_meeting_8_and_imports_its_minutes(
     panel.get_by_role("button", name="ثبت ۱۴ مصوبه").click()
     wait_for_app(page)
     expect(page.get_by_text("۱۴ مصوبه ثبت شد.")).to_be_visible()
-    _expect_on_tab(page, "ورود مصوبات از صورتجلسه")
+    expect_on_tab(page, "ورود مصوبات از صورتجلسه")
     assert _resolution_count(database_url, 8) == 14
 
-    panel = _open_tab(page, "یک جلسه")
-    _choose(page, "جلسه", meeting_8, scope=panel)
+    panel = open_tab(page, "یک جلسه")
+    choose(page, "جلسه", meeting_8, scope=panel)
     expect(panel.get_by_text("رئیس: معاون سیاسی، امنیتی و اجتماعی استانداری")).to_be_visible()
     grid = panel.locator("[data-testid='stDataFrame']").first
     expect(grid.locator("[role='grid']")).to_have_attribute("aria-rowcount", "15")  # + header
     grid.scroll_into_view_if_needed()
     page.screenshot(path=str(screenshot_path("meeting-8-resolutions-1366.png")))
 
-    _open_from_menu(page, "پیگیری مصوبات", "مصوبات")
-    _choose(page, "جلسه", meeting_8)
+    open_from_menu(page, "پیگیری مصوبات", "مصوبات")
+    choose(page, "جلسه", meeting_8)
     expect(page.get_by_text("ضرورت اعزام معلمان توانمند به نقاط هدف (حاشیه)").first).to_be_visible()
 
 
@@ -275,9 +235,9 @@ def test_secretariat_downloads_follow_up_letters(
     page: Page, app_server: str, database_url: str, tmp_path: Path
 ) -> None:
     page.set_viewport_size(VIEWPORT)
-    _sign_in(page, app_server, "dabir")
-    _open_from_menu(page, "پیگیری مصوبات", "جلسات")
-    panel = _open_tab(page, "نامه‌های پیگیری")
+    sign_in(page, app_server, "dabir")
+    open_from_menu(page, "پیگیری مصوبات", "جلسات")
+    panel = open_tab(page, "نامه‌های پیگیری")
     with read_session(database_url) as s:
         late = late_agencies(s, local_today())
     assert not late.empty

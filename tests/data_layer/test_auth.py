@@ -20,21 +20,22 @@ from data_layer.auth import (
     SAMPLE_PASSWORD,
     SESSION_IDLE,
     SESSION_MAX,
-    change_own_password,
     create_first_admin,
-    create_user,
     hash_password,
-    list_users,
-    reset_password,
     resolve_session,
     resolve_session_url,
     seed_sample_accounts,
-    set_user_active,
     sign_in,
     sign_in_url,
     sign_out,
     token_hash,
     verify_password,
+)
+from data_layer.commands.accounts import (
+    change_own_password,
+    create_user,
+    reset_password,
+    set_user_active,
 )
 from data_layer.db import read_session, write_session
 from data_layer.errors import (
@@ -46,6 +47,7 @@ from data_layer.errors import (
 )
 from data_layer.models import Agency, AuthSession, Role, User
 from data_layer.permissions import Actor
+from data_layer.queries.users import list_users, must_change_password
 
 NOW = datetime(2026, 11, 28, 6, 30, tzinfo=UTC)  # 10:00 in Tehran (UTC+03:30)
 PASSWORD = "gozarvazhe-1405"
@@ -565,7 +567,7 @@ def test_change_own_password_replaces_it_and_clears_the_demand(db_url: str) -> N
         temporary = reset_password(s, actor=admin, user_id=user_id)
     actor, _ = sign_in_url(db_url, username="sara", password=temporary, now=NOW)
     with write_session(db_url) as s:
-        assert auth.must_change_password(s, actor=actor)
+        assert must_change_password(s, user_id=actor.user_id)
         change_own_password(s, actor=actor, old_password=temporary, new_password="tazeh-1405-ok")
     user = stored_user(db_url, "sara")
     assert user.must_change_password is False

@@ -27,14 +27,10 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlmodel import Session, select
 
-from data_layer.commands.meetings import (
-    MeetingInput,
-    OwnerSpec,
-    add_resolution,
-    create_meeting,
-    update_resolution,
-)
+from data_layer.commands.meetings import MeetingInput, create_meeting
+from data_layer.commands.resolutions import add_resolution, update_resolution
 from data_layer.db import read_session, write_session
+from data_layer.input.owners import OwnerSpec
 from data_layer.models import Agency, Assignment, Role, User
 from data_layer.permissions import Actor
 from data_layer.queries.meetings import carry_over, due_in_month, meetings_table

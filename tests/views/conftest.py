@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from pathlib import Path
 
@@ -50,6 +51,17 @@ def sign_in(
     return at
 
 
+def shown(text: str) -> str:
+    """What a person reads of a markdown or HTML body: character references decoded,
+    and the invisible joiners that keep user text inert taken out."""
+    return html.unescape(text.replace("<span></span>", "")).replace("\u2060", "")
+
+
 def page_html(at: AppTest) -> str:
-    """Everything rendered as markdown/HTML, joined (for assertions on text)."""
-    return "\n".join(m.value for m in at.markdown)
+    """Everything rendered as markdown/HTML, joined and decoded (for assertions on text)."""
+    return "\n".join(shown(m.value) for m in at.markdown)
+
+
+def messages(elements: object) -> list[str]:
+    """The decoded texts of a list of AppTest elements (at.error, at.success, ...)."""
+    return [shown(e.value) for e in elements]  # type: ignore[attr-defined]

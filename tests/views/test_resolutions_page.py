@@ -9,13 +9,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from data_layer.seed_data import MEETING_7
-from tests.views.conftest import VIEWS, sign_in
+from tests.views.conftest import VIEWS, page_html, sign_in
 
 RESOLUTIONS = "views/resolutions.py"
 
 
 def _html(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
+    return page_html(at)
 
 
 def _matrix_rows(at: AppTest) -> list[str]:

@@ -18,12 +18,11 @@ from sqlmodel import Session, func, select
 from data_layer.commands.assignments import (
     AssignmentChanges,
     RowUpdate,
-    add_evidence,
     update_assignment,
     update_assignments,
-    verify_assignment,
-    withdraw_evidence,
 )
+from data_layer.commands.evidence import add_evidence, withdraw_evidence
+from data_layer.commands.verification import verify_assignment
 from data_layer.db import read_session, write_session
 from data_layer.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from data_layer.models import (
@@ -550,7 +549,7 @@ def test_first_planned_date_needs_no_reason_and_is_kept_as_the_first_planned_dat
     assert history(cast.url, row_id, "reschedule_count") == []
 
 
-@pytest.mark.parametrize("reason", [None, "", "دیر", "<b>دلیل موجه</b>"])
+@pytest.mark.parametrize("reason", [None, "", "دیر", " \u200b دیر\u200b "])
 def test_moving_the_planned_date_without_a_real_reason_is_refused_and_nothing_is_written(
     cast: Cast, reason: str | None
 ) -> None:
@@ -652,7 +651,9 @@ BAD_INPUTS = [
         id="done-at-80",
     ),
     pytest.param({"status": "done"}, "progress", ("۱۰۰٪", "۰٪"), id="done-at-current-0"),
-    pytest.param({"status": "xyz"}, "status", ("وضعیت", "معتبر نیست"), id="status-unknown"),
+    pytest.param(
+        {"status": "xyz"}, "status", ("«وضعیت»", "باید یکی از", "«xyz»"), id="status-unknown"
+    ),
     pytest.param(
         {"planned_date": "1404/12/30"},
         "planned_date",
@@ -677,15 +678,6 @@ BAD_INPUTS = [
         "done_text",
         ("«اقدامات انجام‌شده»", "۲٬۰۰۰", "۲٬۰۰۱"),
         id="done-text-too-long",
-    ),
-    pytest.param(
-        {"next_step": "<script>alert(1)</script>"},
-        "next_step",
-        ("«گام بعدی»", "اسکریپت"),
-        id="next-step-script",
-    ),
-    pytest.param(
-        {"done_text": "<b>x</b>"}, "done_text", ("«اقدامات انجام‌شده»", "HTML"), id="done-text-tag"
     ),
     pytest.param(
         {"evidence_url": "ftp://x"}, "evidence_url", ("پیوند مستند", "https://"), id="url-ftp"
@@ -736,7 +728,7 @@ def test_every_problem_of_a_form_is_reported_at_once(cast: Cast) -> None:
             row_id,
             status="xyz",
             progress=101,
-            next_step="<i>x</i>",
+            next_step="ا" * 1001,
             planned_date="1404/12/30",
             evidence_url="ftp://x",
         )
@@ -748,6 +740,12 @@ def test_every_problem_of_a_form_is_reported_at_once(cast: Cast) -> None:
         "evidence_url",
     }
     assert snapshot(cast.url, row_id) == before
+
+
+def test_markup_is_stored_as_typed_it_is_shown_as_text_everywhere(cast: Cast) -> None:
+    row_id = cast.rows[0]
+    assert save(cast.url, cast.editor, row_id, next_step="<script>alert(1)</script> [x](http://e)")
+    assert row(cast.url, row_id).next_step == "<script>alert(1)</script> [x](http://e)"
 
 
 def test_planned_date_on_the_meeting_day_is_accepted(cast: Cast) -> None:
@@ -974,9 +972,8 @@ def test_valid_document_is_stored_with_its_hash_and_a_history_row(
         ("report.pdf", PNG, ("«.pdf»", "جور نیست")),
         ("empty.pdf", b"", ("خالی",)),
         ("big.pdf", b"%PDF" + b"0" * (MAX_BYTES + 1 - 4), ("حداکثر ۵ مگابایت",)),
-        ("<img src=x>.png", PNG, ("HTML",)),
     ],
-    ids=["exe", "no-extension", "png-named-pdf", "empty", "over-5mb", "markup-in-name"],
+    ids=["exe", "no-extension", "png-named-pdf", "empty", "over-5mb"],
 )
 def test_refused_document_raises_validation_error_and_stores_nothing(
     cast: Cast, filename: str, content: bytes, fragments: tuple[str, ...]
@@ -993,6 +990,13 @@ def test_refused_document_raises_validation_error_and_stores_nothing(
         assert fragment in refused.value.message
     assert snapshot(cast.url, row_id) == before
     assert evidence_of(cast.url, row_id) == []
+
+
+def test_a_file_name_with_markup_is_kept_as_typed(cast: Cast) -> None:
+    row_id = cast.rows[0]
+    attach(cast.url, cast.editor, row_id, "C:\\docs\\<img src=x>.png", PNG)
+    [document] = evidence_of(cast.url, row_id)
+    assert document.filename == "<img src=x>.png"
 
 
 def test_document_of_exactly_5_mb_is_accepted(cast: Cast) -> None:

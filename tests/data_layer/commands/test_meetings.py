@@ -14,18 +14,20 @@ from sqlmodel import func, select
 
 from data_layer.commands.assignments import AssignmentChanges, update_assignment
 from data_layer.commands.meetings import (
-    RESTORE_REASON,
-    WITHDRAW_REASON,
     MeetingInput,
-    OwnerSpec,
-    add_resolution,
     create_meeting,
     set_attendance,
     update_meeting,
+)
+from data_layer.commands.resolutions import (
+    RESTORE_REASON,
+    WITHDRAW_REASON,
+    add_resolution,
     update_resolution,
 )
 from data_layer.db import read_session, write_session
 from data_layer.errors import NotFound, PermissionDenied, ValidationError
+from data_layer.input.owners import OwnerSpec
 from data_layer.jalali import from_jalali
 from data_layer.models import (
     Agency,
@@ -215,7 +217,7 @@ def test_bad_meeting_inputs_are_all_reported_and_nothing_is_written(cast: Cast) 
         number=7,  # the real 7th meeting already has it
         held_on="1404/12/30",  # Esfand 1404 has 29 days
         start_time="25:00",
-        place="<script>alert(1)</script>",
+        place="x" * 201,
         chair="x" * 201,
     )
     with pytest.raises(ValidationError) as raised:
@@ -225,14 +227,21 @@ def test_bad_meeting_inputs_are_all_reported_and_nothing_is_written(cast: Cast) 
     assert "جلسه شماره ۷ قبلاً ثبت شده است" in by_field["number"]
     assert "۱۴۰۴/۱۲/۳۰ وجود ندارد" in by_field["held_on"]
     assert "۲۳:۵۹" in by_field["start_time"] and "25:00" in by_field["start_time"]
-    assert "HTML" in by_field["place"]
+    assert "۲۰۰" in by_field["place"]
     assert "۲۰۰" in by_field["chair"]
     assert counts(cast.url) == before
 
 
 @pytest.mark.parametrize(
     ("typed", "stored"),
-    [("۰۰:۰۰", "00:00"), ("23:59", "23:59"), ("۹:۰۵", "09:05"), (" 14:30 ", "14:30")],
+    [
+        ("۰۰:۰۰", "00:00"),
+        ("23:59", "23:59"),
+        ("۹:۰۵", "09:05"),
+        (" 14:30 ", "14:30"),
+        ("9", "09:00"),
+        ("۹٫۳۰", "09:30"),
+    ],
 )
 def test_good_times(cast: Cast, typed: str, stored: str) -> None:
     data = MeetingInput(20, "1403/01/15", typed, "استانداری", "معاون استاندار")
@@ -242,7 +251,7 @@ def test_good_times(cast: Cast, typed: str, stored: str) -> None:
         assert m is not None and m.start_time == stored
 
 
-@pytest.mark.parametrize("typed", ["24:00", "۲۳:۶۰", "9", "ساعت نه", "9:5"])
+@pytest.mark.parametrize("typed", ["24:00", "۲۳:۶۰", "ساعت نه", "9:5"])
 def test_bad_times(cast: Cast, typed: str) -> None:
     data = MeetingInput(20, "1403/01/15", typed, "استانداری", "معاون استاندار")
     with pytest.raises(ValidationError) as raised:
@@ -256,7 +265,7 @@ def test_bad_meeting_numbers(cast: Cast, number: int | str) -> None:
     with pytest.raises(ValidationError) as raised:
         new_meeting(cast, data)
     assert [e.field for e in raised.value.errors] == ["number"]
-    assert "عدد صحیح مثبت" in raised.value.message
+    assert "«شماره جلسه»" in raised.value.message
 
 
 def test_update_meeting_writes_one_history_row_a_changed_field(cast: Cast) -> None:
@@ -541,7 +550,7 @@ def test_bad_resolution_inputs(cast: Cast) -> None:
             meeting_id,
             1,  # taken
             OwnerSpec(False, ()),  # nobody
-            text="<b>مهم</b>",
+            text="ا" * 4001,
             due_date="1402/09/10",  # before the meeting (1402/09/18)
         )
     by_field = {e.field: e.message for e in raised.value.errors}

@@ -18,19 +18,15 @@ import pytest
 from sqlmodel import Session, func, select
 
 from data_layer import seed_data
-from data_layer.commands.meetings import (
-    MeetingInput,
-    MinutesPreview,
-    OwnerSpec,
-    commit_minutes,
-    create_meeting,
-    read_minutes_file,
-)
+from data_layer.commands.meetings import MeetingInput, create_meeting
+from data_layer.commands.minutes import commit_minutes
 from data_layer.db import read_session, write_session
 from data_layer.errors import PermissionDenied, ValidationError
+from data_layer.input.minutes import MinutesPreview, read_minutes_file
+from data_layer.input.text import match_key
 from data_layer.models import Agency, Assignment, HistoryEntry, Meeting, Resolution, Role, User
 from data_layer.permissions import Actor
-from data_layer.text import match_key
+from data_layer.queries.agencies import agency_refs
 
 ALL = "ادارات عضو کارگروه"
 HEADER = ("شماره مصوبه", "شرح مصوبه", "مسوول پیگیری")
@@ -242,7 +238,7 @@ def setup(minutes_url: str) -> Setup:
 
 def preview_of(url: str, filename: str, content: bytes) -> MinutesPreview:
     with read_session(url) as session:
-        return read_minutes_file(filename, content, session)
+        return read_minutes_file(filename, content, agency_refs(session))
 
 
 def refused(url: str, filename: str, content: bytes) -> str:
@@ -255,7 +251,7 @@ def refused(url: str, filename: str, content: bytes) -> str:
 def commit(
     s: Setup,
     preview: MinutesPreview,
-    overrides: dict[int, OwnerSpec] | None = None,
+    choices: dict[tuple[int, str], int | None] | None = None,
     actor: Actor | None = None,
 ) -> int:
     with write_session(s.url) as session:
@@ -264,7 +260,7 @@ def commit(
             actor=actor or s.secretariat,
             meeting_id=s.meeting_id,
             preview=preview,
-            overrides=overrides,
+            choices=choices,
         )
 
 
@@ -377,23 +373,20 @@ def test_missing_numbers_are_the_row_positions(setup: Setup) -> None:
 # --- owners that do not match ---------------------------------------------------------------
 
 
-def test_unknown_owner_refuses_the_commit_until_overridden(setup: Setup) -> None:
+def test_unknown_owner_refuses_the_commit_until_decided(setup: Setup) -> None:
     preview = preview_of(setup.url, "minutes.docx", docx_file(rows_with(9, UNKNOWN_OWNER)))
     assert preview.unmatched == [(9, UNKNOWN_OWNER)]
     before = stored_counts(setup.url)
     with pytest.raises(ValidationError) as raised:
         commit(setup, preview)
-    assert raised.value.message == (
-        f"مسوول پیگیری ردیف ۹: «{UNKNOWN_OWNER}» با هیچ دستگاهی جور نشد؛"
-        " دستگاه را از فهرست انتخاب کنید."
-    )
+    assert raised.value.message.startswith(f"مصوبه ۹: مسوول پیگیری «{UNKNOWN_OWNER}»:")
+    assert "انتخاب کنید یا این نام را کنار بگذارید" in raised.value.message
     assert [e.row for e in raised.value.errors] == [9]
     assert stored_counts(setup.url) == before  # nothing written
 
-    fixed = {9: OwnerSpec(False, (setup.agency[INTERIOR], setup.agency[KANOON]))}
-    assert commit(setup, preview, fixed) == 14
+    assert commit(setup, preview, {(9, UNKNOWN_OWNER): setup.agency[KANOON]}) == 14
     with read_session(setup.url) as session:
-        assert owners_by_number(session, 8)[9] == {setup.agency[INTERIOR], setup.agency[KANOON]}
+        assert owners_by_number(session, 8)[9] == {setup.agency[KANOON]}
         res = session.exec(
             select(Resolution).where(
                 Resolution.meeting_id == setup.meeting_id, Resolution.number == 9
@@ -402,27 +395,54 @@ def test_unknown_owner_refuses_the_commit_until_overridden(setup: Setup) -> None
         assert res.owners_as_written == UNKNOWN_OWNER  # the minutes' wording is kept
 
 
+def test_a_partly_matched_owner_cell_is_refused_until_every_name_is_decided(
+    setup: Setup,
+) -> None:
+    """«وزارت کشور/ اداره کل هواشناسی استان»: the first name matches, the second none."""
+    cell = "وزارت کشور/ اداره کل هواشناسی استان"
+    preview = preview_of(setup.url, "minutes.docx", docx_file(rows_with(9, cell)))
+    [row9] = [r for r in preview.rows if r.number == 9]
+    assert [(part, agency) for part, agency, _ in row9.match.matched] == [
+        ("وزارت کشور", setup.agency[INTERIOR])
+    ]
+    assert row9.match.unmatched == ["اداره کل هواشناسی استان"]
+    before = stored_counts(setup.url)
+    with pytest.raises(ValidationError) as raised:
+        commit(setup, preview)  # nobody touched the decision: nothing is written
+    assert "«اداره کل هواشناسی استان»" in raised.value.message
+    assert stored_counts(setup.url) == before
+
+    # Removed explicitly: the resolution keeps its one matched owner and its wording.
+    assert commit(setup, preview, {(9, "اداره کل هواشناسی استان"): None}) == 14
+    with read_session(setup.url) as session:
+        assert owners_by_number(session, 8)[9] == {setup.agency[INTERIOR]}
+
+
+def test_removing_every_name_of_a_row_is_refused(setup: Setup) -> None:
+    preview = preview_of(setup.url, "minutes.docx", docx_file(rows_with(9, UNKNOWN_OWNER)))
+    with pytest.raises(ValidationError) as raised:
+        commit(setup, preview, {(9, UNKNOWN_OWNER): None})
+    assert "دست‌کم یک دستگاه" in raised.value.message
+
+
 def test_unmatched_owner_message_names_the_suggestions(setup: Setup) -> None:
     rows = rows_with(10, "کمیته امداد امام")
     rows[2] = (3, rows[2][1], "")  # no owner written at all
     preview = preview_of(setup.url, "minutes.docx", docx_file(rows))
     with pytest.raises(ValidationError) as raised:
         commit(setup, preview)
-    assert raised.value.message.splitlines() == [
-        "مسوول پیگیری ردیف ۳ خالی است؛ دستگاه را از فهرست انتخاب کنید.",
-        "مسوول پیگیری ردیف ۱۰: «کمیته امداد امام» با هیچ دستگاهی جور نشد؛"
-        " دستگاه را از فهرست انتخاب کنید. شاید منظور «کمیته امداد» باشد.",
-    ]
+    lines = raised.value.message.splitlines()
+    assert lines[0].startswith("مصوبه ۳: مسوول پیگیری (خالی):") and "خالی است" in lines[0]
+    assert lines[1].startswith("مصوبه ۱۰: مسوول پیگیری «کمیته امداد امام»:")
+    assert "شبیه «کمیته امداد» است" in lines[1]
 
 
-def test_bad_overrides_and_permissions(setup: Setup) -> None:
+def test_stray_choices_and_permissions(setup: Setup) -> None:
     preview = preview_of(setup.url, "minutes.docx", docx_file())
     before = stored_counts(setup.url)
     with pytest.raises(ValidationError) as raised:
-        commit(setup, preview, {15: OwnerSpec(True, ()), 2: OwnerSpec(False, ())})
-    message = raised.value.message
-    assert "ردیف ۱۵ در صورتجلسه نیست" in message
-    assert "ردیف ۲: دست‌کم یک دستگاه را به عنوان مسوول پیگیری انتخاب کنید" in message
+        commit(setup, preview, {(15, "هر چه"): setup.agency[KANOON]})
+    assert "نامِ جورنشده‌ای نیست" in raised.value.message
     with pytest.raises(PermissionDenied):
         commit(setup, preview, actor=setup.viewer)
     assert stored_counts(setup.url) == before
@@ -472,7 +492,7 @@ def test_a_docx_that_is_not_minutes(setup: Setup) -> None:
 )
 def test_corrupted_files(setup: Setup, filename: str, content: bytes) -> None:
     message = refused(setup.url, filename, content)
-    assert f"پرونده «{filename}» خراب است" in message
+    assert f"پروندهٔ «{filename}»" in message
 
 
 @pytest.mark.parametrize(
@@ -504,14 +524,14 @@ def test_duplicate_numbers_and_an_empty_text(setup: Setup) -> None:
     ]
 
 
-def test_a_number_that_is_not_a_number_and_markup(setup: Setup) -> None:
+def test_a_number_that_is_not_a_number_and_a_text_too_long(setup: Setup) -> None:
     rows: list[tuple[object, str, str]] = [
         ("الف", MINUTES_ROWS[0][1], ALL),
-        (2, "<script>alert(1)</script>", ALL),
+        (2, "ن" * 4001, ALL),
     ]
     message = refused(setup.url, "m.docx", docx_file(rows))
     assert "شماره مصوبه در ردیف ۱ جدول («الف») عدد نیست" in message
-    assert "ردیف ۲ جدول: «شرح مصوبه» نباید برچسب HTML" in message
+    assert "ردیف ۲ جدول (مصوبه ۲): «شرح مصوبه» حداکثر ۴٬۰۰۰ نویسه است" in message
 
 
 # --- the same table as a workbook and as text -----------------------------------------------

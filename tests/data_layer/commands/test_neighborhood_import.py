@@ -20,17 +20,16 @@ import pytest
 from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped]
 from sqlmodel import Session, col, func, select
 
-from data_layer.commands.places import (
+from data_layer.commands.neighborhoods import create_neighborhood, import_neighborhoods
+from data_layer.db import read_session, write_session
+from data_layer.documents.templates import neighborhood_template_xlsx
+from data_layer.errors import PermissionDenied, ValidationError
+from data_layer.input.neighborhoods import (
     IMPORT_COLUMNS,
     ImportPreview,
     NeighborhoodInput,
-    create_neighborhood,
-    import_neighborhoods,
-    neighborhood_template_xlsx,
     read_neighborhood_file,
 )
-from data_layer.db import read_session, write_session
-from data_layer.errors import PermissionDenied, ValidationError
 from data_layer.models import County, HistoryEntry, Neighborhood, Role
 from data_layer.permissions import Actor
 from tests.data_layer.commands import add_user
@@ -241,7 +240,7 @@ def test_a_good_xlsx_with_persian_digits_and_an_hxl_row_imports_every_row(cast: 
             cast.secretariat.user_id,
             NOW,
         )
-        assert entry.reason == "ورود از پرونده «محلات هدف.xlsx»"
+        assert entry.reason == "ورود از پروندهٔ «محلات هدف.xlsx»"
     assert counts(cast.url) == (2, 5, 5 + 2)  # two "created" entries for the counties
 
 
@@ -356,7 +355,7 @@ def test_bad_rows_are_all_reported_by_row_and_column_and_nothing_is_imported(cas
         ["بهاران", "شیرآباد", "۱۰۰", "۲۰۰", "حاد"],  # row 5
         ["بهاران", "دولت‌آباد", "۱۰۰", "۲۰", "متوسط"],  # row 6
         ["بهاران", "کوی فرهنگیان", "۱۰۰", "۲۰", "حاد", "", "", "", "", "۳۴٫۵", ""],  # row 7
-        ["", "<b>کوی</b>", "۱۰۰", "۲۰", "حاد", "", "1404/12/30", "شاید"],  # row 8
+        ["", "ک" * 151, "۱۰۰", "۲۰", "حاد", "", "1404/12/30", "شاید"],  # row 8
         GOOD_ROWS[1],  # row 9: good
     ]
 
@@ -379,7 +378,7 @@ def test_bad_rows_are_all_reported_by_row_and_column_and_nothing_is_imported(cas
     assert messages[(4, "جمعیت")].startswith("سطر ۴: ")
     assert "منفی" in messages[(4, "جمعیت")]
     assert "وجود ندارد" in messages[(8, "تاریخ اعلام")]
-    assert "HTML" in messages[(8, "نام محله")]
+    assert "۱۵۰" in messages[(8, "نام محله")]
     assert len(preview.rows) == 7 and len(preview.clean) == 2
 
     with pytest.raises(ValidationError) as refused:

@@ -14,17 +14,19 @@ from typing import Any
 import pytest
 from sqlmodel import Session, col, func, select
 
-from data_layer.commands.places import (
-    NeighborhoodInput,
-    ServiceTypeInput,
+from data_layer.commands.neighborhoods import (
     create_neighborhood,
-    create_service_type,
     set_neighborhood_active,
     update_neighborhood,
+)
+from data_layer.commands.service_types import (
+    ServiceTypeInput,
+    create_service_type,
     update_service_type,
 )
 from data_layer.db import read_session, write_session
 from data_layer.errors import NotFound, PermissionDenied, ValidationError
+from data_layer.input.neighborhoods import NeighborhoodInput
 from data_layer.models import Agency, County, HistoryEntry, Neighborhood, Role, ServiceType
 from data_layer.permissions import Actor
 from tests.data_layer.commands import add_user as _add_user
@@ -375,19 +377,17 @@ def test_a_gregorian_date_object_is_kept_as_it_is(cast: Cast) -> None:
     [
         ({"population": "-5"}, "population", "منفی"),
         ({"population": "۱۲٫۵"}, "population", "اعشار"),
-        ({"population": "زیاد"}, "population", "عدد صحیح"),
+        ({"population": "زیاد"}, "population", "باید عدد باشد"),
         ({"population": ""}, "population", "را بنویسید"),
         ({"population": 500, "households": "۶۰۰"}, "households", "بیشتر از «جمعیت»"),
         ({"households": -1}, "households", "منفی"),
         ({"kind": "متوسط"}, "kind", "حاشیه‌نشین"),
-        ({"kind": ""}, "kind", "را بنویسید"),
+        ({"kind": ""}, "kind", "را انتخاب کنید"),
         ({"priority_rank": "0"}, "priority_rank", "۱ یا بیشتر"),
         ({"latitude": "34.8"}, "longitude", "هر دو"),
         ({"longitude": "48.5"}, "latitude", "هر دو"),
-        ({"latitude": "95", "longitude": "48"}, "latitude", "بین -۹۰ تا ۹۰"),
-        ({"latitude": "34", "longitude": "شرق"}, "longitude", "عددی"),
-        ({"name": "<b>کوی</b> زاغه"}, "name", "HTML"),
-        ({"name": "javascript:alert(1)"}, "name", "HTML"),
+        ({"latitude": "95", "longitude": "48"}, "latitude", "۹۰ یا کمتر"),
+        ({"latitude": "34", "longitude": "شرق"}, "longitude", "باید عدد باشد"),
         ({"name": "   "}, "name", "را بنویسید"),
         ({"name": "ک" * 151}, "name", "۱۵۰"),
         ({"county": ""}, "county", "را بنویسید"),
@@ -411,8 +411,6 @@ def test_a_gregorian_date_object_is_kept_as_it_is(cast: Cast) -> None:
         "lon-without-lat",
         "lat-out-of-range",
         "lon-not-a-number",
-        "markup-in-name",
-        "script-url-in-name",
         "blank-name",
         "name-too-long",
         "no-county",
@@ -440,7 +438,7 @@ def test_each_bad_field_is_refused_and_nothing_is_written(
 def test_every_problem_of_a_form_is_reported_at_once(cast: Cast) -> None:
     bad = NeighborhoodInput(
         county="",
-        name="<script>",
+        name="ن" * 151,
         population="-1",
         households="x",
         kind="?",
@@ -652,7 +650,7 @@ def test_deactivating_keeps_the_row_and_writes_history_with_the_reason(cast: Cas
     ]
 
 
-@pytest.mark.parametrize("reason", ["", "   ", "چون", "<b>دلیل مهم</b>"])
+@pytest.mark.parametrize("reason", ["", "   ", "چون", "\u200bچون\u200b "])
 def test_deactivating_needs_a_plain_reason(cast: Cast, reason: str) -> None:
     hood_id = create(cast.url, cast.secretariat, ZAGHEH)
     before = snapshot(cast.url)
@@ -769,14 +767,13 @@ def test_a_duplicate_service_name_is_refused_on_create_and_on_update(cast: Cast)
     ("change", "field", "fragment"),
     [
         ({"name": ""}, "name", "را بنویسید"),
-        ({"name": "<i>خدمت</i>"}, "name", "HTML"),
         ({"unit": ""}, "unit", "را بنویسید"),
         ({"norm_per_1000": "-1"}, "norm_per_1000", "منفی"),
-        ({"norm_per_1000": "زیاد"}, "norm_per_1000", "عددی"),
+        ({"norm_per_1000": "زیاد"}, "norm_per_1000", "باید عدد باشد"),
         ({"owner_agency_id": 999}, "owner_agency_id", "پیدا نشد"),
         ({"resolution_ref": "م" * 41}, "resolution_ref", "۴۰"),
     ],
-    ids=["no-name", "markup", "no-unit", "negative-norm", "norm-words", "no-agency", "long-ref"],
+    ids=["no-name", "no-unit", "negative-norm", "norm-words", "no-agency", "long-ref"],
 )
 def test_bad_service_fields_are_refused(
     cast: Cast, change: dict[str, Any], field: str, fragment: str

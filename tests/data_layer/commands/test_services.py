@@ -22,18 +22,15 @@ from typing import Any
 import pytest
 from sqlmodel import Session, col, func, select
 
-from data_layer.commands.services import (
-    REPORT_RULE_KEY,
+from data_layer.commands.capacity import set_capacity
+from data_layer.commands.deliveries import (
     DeliveryInput,
-    ReportRule,
-    get_report_rule,
     record_delivery,
-    set_capacity,
-    set_report_rule,
-    submit_report,
     update_delivery,
     withdraw_delivery,
 )
+from data_layer.commands.reports import submit_report
+from data_layer.commands.settings import set_report_rule
 from data_layer.db import read_session, write_session
 from data_layer.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from data_layer.models import (
@@ -50,6 +47,8 @@ from data_layer.models import (
     User,
 )
 from data_layer.permissions import Actor
+from data_layer.queries.coverage import ReportRule
+from data_layer.queries.settings import REPORT_RULE_KEY, get_report_rule
 
 NOW = datetime(2026, 11, 28, 8, 30, tzinfo=UTC)
 LATER = NOW + timedelta(hours=3)
@@ -322,8 +321,7 @@ def test_only_the_agencys_own_editor_records(world: World, who: str) -> None:
         ({"beneficiaries": -3}, "beneficiaries"),
         ({"beneficiaries": "1.5"}, "beneficiaries"),
         ({"status": "done"}, "status"),
-        ({"note": "<script>alert(1)</script>"}, "note"),
-        ({"note": "ببینید javascript:alert(1)"}, "note"),
+        ({"note": "ن" * 1001}, "note"),
         ({"note": "ب" * 1001}, "note"),
         ({"neighborhood_id": 999_999}, "neighborhood_id"),
         ({"service_type_id": 999_999}, "service_type_id"),
@@ -349,7 +347,7 @@ def test_inactive_neighbourhood_or_service_is_refused(world: World) -> None:
 
 def test_every_problem_is_reported_at_once(world: World) -> None:
     with pytest.raises(ValidationError) as exc:
-        record(world, units="abc", season=5, year=1300, note="<b>x</b>")
+        record(world, units="abc", season=5, year=1300, note="ن" * 1001)
     assert fields_of(exc) == {"units", "season", "year", "note"}
     assert "«میزان خدمت ارائه‌شده»" in exc.value.message
 
@@ -526,9 +524,9 @@ def test_target_above_total_says_which_numbers(world: World) -> None:
     assert "«ظرفیت کل» (۱۰)" in exc.value.message and "(۲۰)" in exc.value.message
 
 
-def test_capacity_of_an_inactive_service_or_markup_note_is_refused(world: World) -> None:
+def test_capacity_of_an_inactive_service_or_an_overlong_note_is_refused(world: World) -> None:
     with pytest.raises(ValidationError) as exc:
-        capacity(world, 10, 5, None, service=world.inactive_service, note="<i>x</i>")
+        capacity(world, 10, 5, None, service=world.inactive_service, note="ن" * 1001)
     assert fields_of(exc) == {"service_type_id", "note"}
     assert count(world.url, AgencyCapacity) == 0
 
@@ -603,10 +601,9 @@ def test_monthly_report_of_the_current_month(world: World) -> None:
         ({"body": "   "}, {"body"}),
         ({"body": "کوتاه"}, {"body"}),  # 5 characters < 10
         ({"body": "ب" * 5001}, {"body"}),
-        ({"body": BODY + "<img src=x onerror=alert(1)>"}, {"body"}),
         ({"figures": {"جلسات": "دوازده"}}, {"figures"}),
         ({"figures": {"جلسات": None}}, {"figures"}),
-        ({"figures": {"<b>": 1}}, {"figures"}),
+        ({"figures": {"ن" * 101: 1}}, {"figures"}),
         ({"figures": {"": 1}}, {"figures"}),
     ],
 )
@@ -714,17 +711,17 @@ def test_a_concurrent_first_save_is_a_conflict_not_a_crash(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Two first saves of the same (agency, service): the unique row refuses the second."""
-    from data_layer.commands import services
+    from data_layer.commands import capacity as services
 
     capacity(world, 100, 20, None, actor=world.people["colleague"])
-    real = services._capacity_row
+    real = services._row
     calls: list[int] = []
 
     def not_there_yet(session: Session, agency_id: int, service_type_id: int) -> Any:
         calls.append(1)  # the first look happens before the colleague's row is visible
         return None if len(calls) == 1 else real(session, agency_id, service_type_id)
 
-    monkeypatch.setattr(services, "_capacity_row", not_there_yet)
+    monkeypatch.setattr(services, "_row", not_there_yet)
     with pytest.raises(ConflictError) as exc:
         capacity(world, 50, 10, None)
     assert exc.value.saved_by == "زهرا کریمی"

@@ -11,9 +11,10 @@ import pytest
 from sqlmodel import select
 
 from data_layer import seed_data
-from data_layer.commands.meetings import AgencyRef, OwnerSpec, agency_refs, match_owners
 from data_layer.db import read_session
+from data_layer.input.owners import AgencyRef, OwnerSpec, match_owners
 from data_layer.models import Assignment, Meeting, Resolution
+from data_layer.queries.agencies import agency_refs
 
 INTERIOR = "دفتر امور اجتماعی استانداری"  # «وزارت کشور» in the minutes
 EDUCATION = "اداره کل آموزش و پرورش"

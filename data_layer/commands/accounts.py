@@ -1,0 +1,170 @@
+"""The administrator manages accounts; everyone changes their own password.
+
+Every change to an account is a history row (entity "user"); passwords never
+appear in history, only that one was set.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from data_layer.auth import (
+    add_new_user,
+    check_password_policy,
+    generate_password,
+    get_user,
+    hash_password,
+    normalise_username,
+    password_problems,
+    revoke_sessions,
+    username_problems,
+    verify_password,
+)
+from data_layer.commands.history import History
+from data_layer.errors import FieldError, PermissionDenied, ValidationError
+from data_layer.input.text import tidy
+from data_layer.models import Agency, Role, User, utcnow
+from data_layer.permissions import Action, Actor, require
+
+__all__ = ["change_own_password", "create_user", "reset_password", "set_user_active"]
+
+_BAD_FULL_NAME = "نام و نام خانوادگی باید بین ۲ تا ۱۲۰ نویسه باشد."
+_BAD_ROLE = "نقش انتخاب‌شده معتبر نیست."
+_AGENCY_NEEDED = "برای کارشناس رابط، دستگاه او را انتخاب کنید."
+_AGENCY_NOT_ALLOWED = "فقط کارشناس رابط به یک دستگاه وابسته است؛ دستگاه را خالی بگذارید."
+_BAD_AGENCY = "دستگاه انتخاب‌شده وجود ندارد یا غیرفعال است."
+_WRONG_OLD_PASSWORD = "گذرواژهٔ فعلی درست نیست."
+_SAME_PASSWORD = "گذرواژهٔ تازه باید با گذرواژهٔ فعلی فرق داشته باشد."
+_SELF_DEACTIVATION = "نمی‌توانید حساب کاربری خودتان را غیرفعال کنید."
+
+
+def _role_problems(session: Session, role: str, agency_id: int | None) -> list[FieldError]:
+    """Objections to a role and agency: only an agency editor has an (active) agency."""
+    if role not in {r.value for r in Role}:
+        return [FieldError("role", _BAD_ROLE)]
+    if role == Role.AGENCY_EDITOR and agency_id is None:
+        return [FieldError("agency_id", _AGENCY_NEEDED)]
+    if role != Role.AGENCY_EDITOR and agency_id is not None:
+        return [FieldError("agency_id", _AGENCY_NOT_ALLOWED)]
+    agency = session.get(Agency, agency_id) if agency_id is not None else None
+    if agency_id is not None and (agency is None or not agency.active):
+        return [FieldError("agency_id", _BAD_AGENCY)]
+    return []
+
+
+def _history(
+    session: Session,
+    actor: Actor,
+    user_id: int,
+    field: str,
+    old: object,
+    new: object,
+    now: datetime,
+) -> None:
+    History(session, actor, now).add("user", user_id, field, old, new)
+
+
+def create_user(
+    session: Session,
+    *,
+    actor: Actor,
+    username: str,
+    full_name: str,
+    role: str,
+    agency_id: int | None = None,
+    password: str | None = None,
+    now: datetime | None = None,
+) -> tuple[User, str]:
+    """Add an account (admin only); returns it and its password, to be shown once.
+
+    An empty or missing password is generated; the person must change it at first sign-in.
+    """
+    require(actor, Action.MANAGE_USERS)
+    username, full_name = normalise_username(username), tidy(full_name)
+    errors = username_problems(session, username)
+    if not 2 <= len(full_name) <= 120:
+        errors.append(FieldError("full_name", _BAD_FULL_NAME))
+    errors += _role_problems(session, role, agency_id)
+    errors += password_problems(password) if password else []
+    if errors:
+        raise ValidationError(errors)
+    plain = password or generate_password()
+    user = User(
+        username=username,
+        full_name=full_name,
+        password_hash=hash_password(plain),
+        role=role,
+        agency_id=agency_id,
+        must_change_password=True,
+    )
+    add_new_user(session, user)
+    assert user.id is not None
+    _history(session, actor, user.id, "created", None, f"{username} ({role})", now or utcnow())
+    session.flush()
+    return user, plain
+
+
+def reset_password(
+    session: Session,
+    *,
+    actor: Actor,
+    user_id: int,
+    new_password: str | None = None,
+    now: datetime | None = None,
+) -> str:
+    """Give an account a new password (admin only); unlocks it and ends its sessions."""
+    require(actor, Action.MANAGE_USERS)
+    if new_password:
+        check_password_policy(new_password)
+    now = now or utcnow()
+    user = get_user(session, user_id)
+    plain = new_password or generate_password()
+    user.password_hash = hash_password(plain)
+    user.must_change_password, user.failed_logins, user.locked_until = True, 0, None
+    revoke_sessions(session, user_id, now)
+    _history(session, actor, user_id, "password_reset", None, None, now)
+    session.flush()
+    return plain
+
+
+def change_own_password(
+    session: Session,
+    *,
+    actor: Actor,
+    old_password: str,
+    new_password: str,
+    now: datetime | None = None,
+) -> None:
+    """A signed-in person replaces their own password, proving they know the old one."""
+    user = get_user(session, actor.user_id)
+    errors: list[FieldError] = []
+    if not verify_password(user.password_hash, old_password):
+        errors.append(FieldError("old_password", _WRONG_OLD_PASSWORD))
+    errors += password_problems(new_password)
+    if not errors and new_password == old_password:
+        errors.append(FieldError("password", _SAME_PASSWORD))
+    if errors:
+        raise ValidationError(errors)
+    user.password_hash = hash_password(new_password)
+    user.must_change_password = False
+    _history(session, actor, actor.user_id, "password_changed", None, None, now or utcnow())
+    session.flush()
+
+
+def set_user_active(
+    session: Session, *, actor: Actor, user_id: int, active: bool, now: datetime | None = None
+) -> None:
+    """Activate or deactivate an account (admin only; never one's own); ends its sessions."""
+    require(actor, Action.MANAGE_USERS)
+    if not active and user_id == actor.user_id:
+        raise PermissionDenied(_SELF_DEACTIVATION)
+    now = now or utcnow()
+    user = get_user(session, user_id)
+    if user.active != active:
+        _history(session, actor, user_id, "active", user.active, active, now)
+    user.active = active
+    if not active:
+        revoke_sessions(session, user_id, now)
+    session.flush()

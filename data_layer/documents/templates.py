@@ -1,0 +1,140 @@
+"""Workbooks to fill in for each import: headers, the HXL row, example rows, a guide.
+
+Every template is right to left, its header bold and frozen, its HXL row grey, and
+its second sheet «راهنما» says what to write in each column.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped]
+from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
+
+from data_layer.input.neighborhoods import COLUMNS as NEIGHBORHOOD_COLUMNS
+from data_layer.input.neighborhoods import MAX_IMPORT_ROWS
+from data_layer.input.sheet import Column
+from data_layer.labels import NEIGHBORHOOD_KIND_LABELS
+
+__all__ = ["Choices", "neighborhood_template_xlsx", "template_xlsx"]
+
+
+@dataclass(frozen=True)
+class Choices:
+    """A drop-down list for one column of the template."""
+
+    field: str
+    options: tuple[str, ...]
+    error: str
+    allow_blank: bool = True
+
+
+def template_xlsx(
+    title: str,
+    columns: Sequence[Column],
+    examples: Sequence[Sequence[object]],
+    guide: Sequence[tuple[str, str]],
+    choices: Sequence[Choices] = (),
+    rows: int = 5000,
+) -> bytes:
+    """A workbook with the columns' headers, their HXL tags, example rows and a guide."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = title
+    sheet.sheet_view.rightToLeft = True
+    sheet.append([c.label for c in columns])
+    sheet.append([c.hxl for c in columns])
+    for example in examples:
+        sheet.append(list(example))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        cell.alignment = Alignment(horizontal="center")
+    for cell in sheet[2]:
+        cell.font = Font(italic=True, color="808080")
+    for index, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(14, len(column.label) + 6)
+    sheet.freeze_panes = "A3"
+    fields = [c.field for c in columns]
+    for choice in choices:
+        letter = get_column_letter(fields.index(choice.field) + 1)
+        validation = DataValidation(
+            type="list", formula1=f'"{",".join(choice.options)}"', allow_blank=choice.allow_blank
+        )
+        validation.error = choice.error
+        sheet.add_data_validation(validation)
+        validation.add(f"{letter}3:{letter}{rows + 2}")
+    notes = book.create_sheet("راهنما")
+    notes.sheet_view.rightToLeft = True
+    notes.append(["ستون", "چه بنویسید"])
+    for label, text in guide:
+        notes.append([label, text])
+    notes.column_dimensions["A"].width = 22
+    notes.column_dimensions["B"].width = 90
+    for cell in notes[1]:
+        cell.font = Font(bold=True)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+_KINDS = tuple(NEIGHBORHOOD_KIND_LABELS.values())
+_KIND_CHOICES = "، ".join(f"«{k}»" for k in _KINDS)
+
+
+def neighborhood_template_xlsx() -> bytes:
+    """The neighborhoods import template (two example rows; the second has no coordinates)."""
+    examples = (
+        (
+            "مرکز استان",
+            "کوی زاغه",
+            12500,
+            3400,
+            "بحرانی",
+            1,
+            "۱۴۰۲/۰۷/۲۹",
+            "بله",
+            "خیر",
+            34.7981,
+            48.5146,
+        ),
+        (
+            "بهاران",
+            "شهرک ولیعصر",
+            8200,
+            2150,
+            "حاشیه‌نشین",
+            2,
+            "۱۴۰۱/۱۱/۱۵",
+            "خیر",
+            "خیر",
+            None,
+            None,
+        ),
+    )
+    guide = (
+        ("شهرستان", "الزامی. اگر شهرستان در سامانه نباشد ساخته می‌شود."),
+        ("نام محله", "الزامی؛ حداکثر ۱۵۰ نویسه. نام تکراری در یک شهرستان پذیرفته نیست."),
+        ("جمعیت", "الزامی؛ عدد صحیح (رقم فارسی یا لاتین، با یا بدون جداکنندهٔ هزارگان)."),
+        ("خانوار", "عدد صحیح، نه بیشتر از جمعیت؛ خالی یعنی نامعلوم (۰)."),
+        ("نوع", f"الزامی؛ یکی از {_KIND_CHOICES}."),
+        ("اولویت", "رتبهٔ اولویت: عدد صحیح ۱ یا بیشتر؛ می‌تواند خالی بماند."),
+        ("تاریخ اعلام", "تاریخ شمسی مانند ۱۴۰۲/۰۷/۲۹؛ می‌تواند خالی بماند."),
+        ("دفتر تسهیل‌گری", "«بله» یا «خیر» (یا دارد / ندارد)."),
+        ("دفتر تحول اجتماعی", "«بله» یا «خیر» (یا دارد / ندارد)."),
+        ("عرض / طول جغرافیایی", "مختصات به درجه (مانند ۳۴٫۷۹۸ و ۴۸٫۵۱۵)؛ هر دو یا هیچ‌کدام."),
+        ("سطر دوم", "برچسب‌های HXL (با # شروع می‌شوند)؛ هنگام ورود نادیده گرفته می‌شود."),
+    )
+    choices = (
+        Choices("kind", _KINDS, f"نوع محله یکی از {_KIND_CHOICES} است.", allow_blank=False),
+        Choices("has_facilitation_office", ("بله", "خیر"), "«بله» یا «خیر» بنویسید."),
+        Choices("has_transformation_office", ("بله", "خیر"), "«بله» یا «خیر» بنویسید."),
+    )
+    return template_xlsx(
+        "محلات هدف", NEIGHBORHOOD_COLUMNS, examples, guide, choices, rows=MAX_IMPORT_ROWS
+    )

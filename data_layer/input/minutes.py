@@ -1,0 +1,266 @@
+"""Reading the resolutions table of a meeting's minutes (.docx, .xlsx, .csv); writes nothing.
+
+The preview holds every resolution with its owner text understood part by part:
+which names matched an agency (and how), and which did not, with the reason and
+the agencies they resemble. The commit (commands/minutes.py) takes the preview and
+the person's decision for each name that did not match.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from data_layer.errors import FieldError, ValidationError
+from data_layer.input.check import Check
+from data_layer.input.files import FileProblem, cell_text, file_name, read_tables
+from data_layer.input.owners import AgencyRef, OwnerMatch, owner_matcher
+from data_layer.input.text import match_key
+from data_layer.jalali import format_number, to_ascii_digits
+
+__all__ = [
+    "MINUTES_TYPES",
+    "MinutesPreview",
+    "PreviewRow",
+    "read_minutes_file",
+    "unmatched_reason",
+]
+
+MAX_MINUTES_BYTES = 10 * 1024 * 1024
+MINUTES_TYPES = (".docx", ".xlsx", ".csv")
+MAX_TABLE_ROWS = 2000
+TEXT_LIMIT = 4000
+OWNERS_LIMIT = 500
+FILE_FIELD = "file"
+_LABELS = {"text": "شرح مصوبه", "owners_as_written": "مسوول پیگیری", "number": "شماره مصوبه"}
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    """One resolution read from the minutes, with how its owners were understood."""
+
+    number: int
+    text: str
+    owners_as_written: str
+    match: OwnerMatch
+    position: int  # its row in the table (1 = first row under the header)
+
+
+@dataclass(frozen=True)
+class MinutesPreview:
+    """What a minutes file holds, before anything is written."""
+
+    filename: str
+    kind: str  # "docx" | "xlsx" | "csv"
+    rows: tuple[PreviewRow, ...]
+
+    @property
+    def unmatched(self) -> list[tuple[int, str]]:
+        """(resolution number, owner text) for every owner name no agency was found for."""
+        return [(r.number, part) for r in self.rows for part in r.match.unmatched]
+
+
+def unmatched_reason(match: OwnerMatch, part: str, names: dict[int, str]) -> str:
+    """Why a name of an owner text did not match, in Persian (`names`: agency id -> name)."""
+    suggested = [f"«{names[i]}»" for i in match.suggestions.get(part, []) if i in names]
+    if not part:
+        return "خانهٔ مسوول پیگیری خالی است؛ دستگاه را انتخاب کنید."
+    if part in match.ambiguous:
+        return f"این نام، نام بیش از یک دستگاه است ({' و '.join(suggested)})؛ یکی را انتخاب کنید."
+    if suggested:
+        return (
+            "با هیچ دستگاهی دقیقاً جور نشد؛ شبیه "
+            + " یا ".join(suggested)
+            + " است. دستگاه درست را انتخاب کنید یا این نام را کنار بگذارید."
+        )
+    return (
+        "دستگاهی با این نام یا نامی شبیه آن ثبت نشده است؛ دستگاه را انتخاب کنید"
+        " یا این نام را کنار بگذارید."
+    )
+
+
+# --- finding the table ------------------------------------------------------------------
+
+_RESPONSIBLE = re.compile("مس(?:ئو|ؤو|وو|و|ئ)ل")
+_NUMBER_CELL = re.compile(r"\(?\s*(\d{1,5})\s*[).\-:]?")
+_MISSING_COLUMN = {"text": "شرح مصوبه", "owner": "مسوول پیگیری"}
+
+
+def _header_key(cell: str) -> str:
+    return _RESPONSIBLE.sub("مسوول", match_key(cell)).replace(".", "").replace(":", "")
+
+
+def _text_column(key: str) -> bool:
+    return "شرحمصوب" in key or "متنمصوب" in key or key in ("مصوبه", "مصوبات", "شرح")
+
+
+def _owner_column(key: str) -> bool:
+    return "مسوول" in key or "پیگیریکننده" in key or key in ("مجری", "دستگاهمجری")
+
+
+def _header_roles(cells: Sequence[str]) -> dict[str, int]:
+    """Which column holds what, when this row looks like the resolutions header."""
+    roles: dict[str, int] = {}
+    by_row_word: int | None = None
+    for i, cell in enumerate(cells):
+        key = _header_key(cell)
+        if not key:
+            continue
+        if "text" not in roles and _text_column(key):
+            roles["text"] = i
+        elif "owner" not in roles and _owner_column(key):
+            roles["owner"] = i
+        elif "number" not in roles and (key.startswith("شماره") or key in ("#", "ش", "no")):
+            roles["number"] = i
+        elif by_row_word is None and key.startswith("ردیف"):
+            by_row_word = i
+    if "number" not in roles and by_row_word is not None:
+        roles["number"] = by_row_word
+    return roles
+
+
+_Grid = list[list[str]]
+
+
+def _find_table(
+    tables: list[_Grid], *, continued: bool
+) -> tuple[list[tuple[_Grid, int]], dict[str, int]]:
+    """The header position(s) of the resolutions table, or FileProblem saying what is missing.
+
+    With `continued` (Word), later tables with the same header are the same table
+    continued on another page; otherwise the first table found is the only one.
+    """
+    found: list[tuple[_Grid, int]] = []
+    roles: dict[str, int] | None = None
+    partial: dict[str, int] | None = None
+    for table in tables:
+        for r, row in enumerate(table[:8]):
+            here = _header_roles(row)
+            if "text" in here and "owner" in here:
+                roles = roles or here
+                if here == roles:
+                    found.append((table, r))
+                break
+            if partial is None and ("text" in here or "owner" in here):
+                partial = here
+        if found and not continued:
+            break
+    if roles is not None:
+        return found, roles
+    if partial is not None:
+        missing = next(name for role, name in _MISSING_COLUMN.items() if role not in partial)
+        raise FileProblem(
+            f"جدول مصوبات ستون «{missing}» را ندارد؛ ستونی با عنوان «{missing}» به جدول"
+            " بیفزایید و پرونده را دوباره بارگذاری کنید."
+        )
+    raise FileProblem(
+        "جدول مصوبات با ستون‌های شرح مصوبه و مسوول پیگیری پیدا نشد؛ پروندهٔ صورتجلسه‌ای را"
+        " بارگذاری کنید که مصوبات در آن جدولی با این ستون‌ها باشند."
+    )
+
+
+def _cell(cells: list[str], index: int | None) -> str:
+    return cells[index] if index is not None and index < len(cells) else ""
+
+
+def _raw_rows(found: list[tuple[_Grid, int]], roles: dict[str, int]) -> list[tuple[str, ...]]:
+    """(number, text, owners) of every resolution row under the header(s)."""
+    rows: list[tuple[str, ...]] = []
+    for table, header in found:
+        for cells in table[header + 1 :]:
+            given, text, owner = (_cell(cells, roles.get(r)) for r in ("number", "text", "owner"))
+            if not text and not owner:
+                continue  # an empty (perhaps pre-numbered) row
+            here = _header_roles(cells)
+            if "text" in here and "owner" in here:
+                continue  # the header repeated
+            if text == owner and given in ("", text):
+                continue  # a caption row merged across the table
+            rows.append((given, text, owner))
+    return rows
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+def _number(check: Check, where: str, given: str, position: int) -> int:
+    if not given:
+        return position
+    m = _NUMBER_CELL.fullmatch(to_ascii_digits(given).strip())
+    if m is None or int(m.group(1)) < 1:
+        check.add(
+            "number",
+            f"شماره مصوبه در {where} («{given}») عدد نیست؛ آن را عدد بنویسید یا خالی بگذارید.",
+        )
+        return position
+    return int(m.group(1))
+
+
+def _check_numbers(check: Check, rows: Sequence[PreviewRow]) -> None:
+    for number, times in sorted(Counter(r.number for r in rows).items()):
+        if times > 1:
+            positions = " و ".join(format_number(r.position) for r in rows if r.number == number)
+            check.add(
+                "number",
+                f"شماره مصوبه {format_number(number)} {format_number(times)} بار آمده است"
+                f" (ردیف‌های {positions} جدول)؛ شماره‌ها را اصلاح کنید.",
+            )
+
+
+def read_minutes_file(
+    filename: str, content: bytes, agencies: Sequence[AgencyRef]
+) -> MinutesPreview:
+    """Read the resolutions table of a minutes file and match its owners; writes nothing.
+
+    Raises ValidationError (Persian, naming what to fix) for an unknown type, a
+    damaged file, no resolutions table, a missing column, an empty table,
+    duplicate numbers, an empty or over-long resolution text.
+    """
+    name = file_name(filename) or "بی‌نام"
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    try:
+        tables = read_tables(
+            name,
+            content,
+            allowed=MINUTES_TYPES,
+            max_bytes=MAX_MINUTES_BYTES,
+            max_rows=MAX_TABLE_ROWS,
+            merged_cells=True,
+        )
+        grids = [[[cell_text(c) for c in row] for row in table] for table in tables]
+        found, roles = _find_table(grids, continued=ext == "docx")
+    except FileProblem as e:
+        raise ValidationError([FieldError(FILE_FIELD, e.message)]) from None
+    raw = _raw_rows(found, roles)
+    if not raw:
+        raise ValidationError(
+            [
+                FieldError(
+                    FILE_FIELD,
+                    "جدول مصوبات هیچ ردیفی ندارد؛ مصوبات را زیر سرستون‌ها بنویسید"
+                    " و دوباره بارگذاری کنید.",
+                )
+            ]
+        )
+    matcher = owner_matcher(agencies)
+    check = Check(_LABELS)
+    rows: list[PreviewRow] = []
+    for position, (given, text, owner) in enumerate(raw, start=1):
+        where = f"ردیف {format_number(position)} جدول"
+        number = _number(check, where, given, position)
+        row_check = Check(_LABELS, row=number)
+        if not text:
+            check.add(
+                "text",
+                f"شرح مصوبه در {where} (مصوبه {format_number(number)}) خالی است؛ متن مصوبه را"
+                " بنویسید یا ردیف را از جدول حذف کنید.",
+            )
+        row_check.text("text", text, limit=TEXT_LIMIT)
+        row_check.text("owners_as_written", owner, limit=OWNERS_LIMIT)
+        check.extend(row_check.errors, prefix=f"{where} (مصوبه {format_number(number)}): ")
+        rows.append(PreviewRow(number, text, owner, matcher.match(owner), position))
+    _check_numbers(check, rows)
+    check.raise_if_any()
+    return MinutesPreview(name, ext, tuple(rows))

@@ -1,0 +1,214 @@
+"""Reporting periods (Jalali months and seasons) and whether member agencies reported on them.
+
+Resolution 12 of the working group: agencies send a performance report per period, by a
+deadline a number of days after the period ends. Split out of queries/coverage.py, which
+still re-exports every public name here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from sqlalchemy import and_, or_, select
+from sqlmodel import Session, col
+
+from data_layer.jalali import (
+    format_jalali,
+    format_jalali_month,
+    jalali_month_bounds,
+    jalali_season_bounds,
+    to_fa_digits,
+    to_jalali,
+)
+from data_layer.models import Agency, PerformanceReport, PeriodKind
+
+LOCAL_TZ = ZoneInfo("Asia/Tehran")
+SEASONS: tuple[str, ...] = ("بهار", "تابستان", "پاییز", "زمستان")
+
+ReportState = Literal["on_time", "late", "missing", "pending"]
+REPORT_STATE_LABELS: dict[str, str] = {
+    "on_time": "به‌موقع",
+    "late": "با تأخیر",
+    "missing": "ارسال نشده",
+    "pending": "در مهلت",
+}
+
+
+@dataclass(frozen=True)
+class ReportRule:
+    """Which periods agencies report on, and how many days after a period ends they may."""
+
+    period_kind: str = PeriodKind.SEASON.value  # 'month' or 'season'
+    days_after_period_end: int = 10
+
+
+# --- periods ---------------------------------------------------------------------------
+
+
+def local_date(moment: datetime) -> date:
+    """The working group's calendar day of a moment (naive means UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(LOCAL_TZ).date()
+
+
+def period_bounds(kind: str, year: int, number: int) -> tuple[date, date]:
+    """First and last Gregorian day of a Jalali month (1-12) or season (1-4)."""
+    if kind == PeriodKind.MONTH:
+        return jalali_month_bounds(year, number)
+    return jalali_season_bounds(year, number)
+
+
+def period_label(kind: str, year: int, number: int) -> str:
+    """«بهار ۱۴۰۵» for a season, «مهر ۱۴۰۵» for a month."""
+    if kind == PeriodKind.MONTH:
+        return format_jalali_month(year, number)
+    return f"{SEASONS[number - 1]} {to_fa_digits(year)}"
+
+
+def period_of(kind: str, day: date) -> tuple[int, int]:
+    """The Jalali (year, month) or (year, season) a day falls in."""
+    j = to_jalali(day)
+    return (int(j.year), int(j.month) if kind == PeriodKind.MONTH else (int(j.month) - 1) // 3 + 1)
+
+
+def recent_periods(rule: ReportRule, today: date, count: int = 4) -> list[tuple[int, int]]:
+    """The last `count` periods that have started by today (the current one too), oldest first."""
+    per_year = 12 if rule.period_kind == PeriodKind.MONTH else 4
+    year, number = period_of(rule.period_kind, today)
+    periods: list[tuple[int, int]] = []
+    for _ in range(max(count, 0)):
+        periods.append((year, number))
+        number -= 1
+        if number == 0:
+            year, number = year - 1, per_year
+    return periods[::-1]
+
+
+def delivery_period_label(start: date, end: date) -> str:
+    """«سال ۱۴۰۵», «بهار ۱۴۰۵», «مهر ۱۴۰۵», or «از … تا …» for any other span."""
+    year = int(to_jalali(start).year)
+    if (start, end) == (jalali_month_bounds(year, 1)[0], jalali_month_bounds(year, 12)[1]):
+        return f"سال {to_fa_digits(year)}"
+    for kind in (PeriodKind.SEASON, PeriodKind.MONTH):
+        _, number = period_of(kind, start)
+        if (start, end) == period_bounds(kind, year, number):
+            return period_label(kind, year, number)
+    return f"{format_jalali(start)} تا {format_jalali(end)}"
+
+
+# --- performance reports -------------------------------------------------------------------
+
+COMPLETENESS_COLUMNS = [
+    "agency_id",
+    "agency",
+    "period_year",
+    "period_no",
+    "label",
+    "deadline",
+    "submitted_at",
+    "state",
+]
+_REPORT_KEYS = ["agency_id", "period_year", "period_no"]
+
+
+def _frame(rows: Sequence[Any], columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
+
+
+def _member_agencies(session: Session) -> pd.DataFrame:
+    """Active member agencies (agency_id, agency) in the group's order."""
+    return _frame(
+        session.execute(
+            select(col(Agency.id), col(Agency.short_name))
+            .where(col(Agency.is_member).is_(True), col(Agency.active).is_(True))
+            .order_by(col(Agency.sort_order), col(Agency.id))
+        ).all(),
+        ["agency_id", "agency"],
+    )
+
+
+def _submitted_reports(
+    session: Session, *, rule: ReportRule, periods: list[tuple[int, int]]
+) -> pd.DataFrame:
+    """Submitted reports of member agencies for the rule's kind of period, in `periods`."""
+    r = PerformanceReport
+    reports = _frame(
+        session.execute(
+            select(col(r.agency_id), col(r.period_year), col(r.period_no), col(r.submitted_at))
+            .join(Agency, col(Agency.id) == col(r.agency_id))
+            .where(
+                col(Agency.is_member).is_(True),
+                col(r.period_kind) == rule.period_kind,
+                col(r.submitted_at).is_not(None),
+                or_(
+                    *(
+                        and_(col(r.period_year) == y, col(r.period_no) == n)
+                        for y, n in dict.fromkeys(periods)
+                    )
+                ),
+            )
+        ).all(),
+        [*_REPORT_KEYS, "submitted_at"],
+    )
+    # An empty result has object columns, which pandas will not merge with the grid's ints.
+    reports[_REPORT_KEYS] = reports[_REPORT_KEYS].astype(int)
+    return reports
+
+
+def _period_grid(rule: ReportRule, periods: list[tuple[int, int]]) -> pd.DataFrame:
+    """One row per period: year, number, label and the report deadline."""
+    days = timedelta(days=rule.days_after_period_end)
+    grid = pd.DataFrame(
+        [
+            (y, n, period_label(rule.period_kind, y, n), period_bounds(rule.period_kind, y, n)[1])
+            for y, n in periods
+        ],
+        columns=["period_year", "period_no", "label", "period_end"],
+    )
+    grid["deadline"] = [end + days for end in grid["period_end"]]
+    return grid.drop(columns="period_end")
+
+
+def _report_states(df: pd.DataFrame, today: date) -> list[str]:
+    """Each row's ReportState, comparing the local submission day with the deadline."""
+    submitted_on = [
+        None if pd.isna(moment) else local_date(moment) for moment in df["submitted_at"]
+    ]
+    return [
+        ("missing" if today > deadline else "pending")
+        if on is None
+        else ("on_time" if on <= deadline else "late")
+        for on, deadline in zip(submitted_on, df["deadline"], strict=True)
+    ]
+
+
+def report_completeness(
+    session: Session, *, rule: ReportRule, periods: list[tuple[int, int]], today: date
+) -> pd.DataFrame:
+    """Member agency x period: when each report came and whether by the deadline.
+
+    deadline = last day of the period + rule.days_after_period_end (that day itself is on
+    time, in the working group's calendar); state: 'on_time', 'late', 'missing' (deadline
+    passed, nothing submitted) or 'pending' (nothing yet, deadline not passed).
+    """
+    agencies = _member_agencies(session)
+    if not periods or agencies.empty:
+        return pd.DataFrame(columns=COMPLETENESS_COLUMNS)
+    reports = _submitted_reports(session, rule=rule, periods=periods)
+    df = agencies.merge(_period_grid(rule, periods), how="cross").merge(
+        reports, how="left", on=_REPORT_KEYS
+    )
+    df["state"] = _report_states(df, today)
+    # pandas turns the merged moments into Timestamp/NaT; callers expect datetime or None.
+    df["submitted_at"] = pd.Series(
+        [None if pd.isna(m) else pd.Timestamp(m).to_pydatetime() for m in df["submitted_at"]],
+        index=df.index,
+        dtype=object,
+    )
+    return df[COMPLETENESS_COLUMNS].reset_index(drop=True)

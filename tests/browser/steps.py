@@ -1,0 +1,51 @@
+"""Steps the browser journeys share: signing in, the menu, pickers and tabs."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Locator, Page, expect
+
+from data_layer.auth import SAMPLE_PASSWORD
+from tests.browser.conftest import wait_for_app
+
+
+def sign_in(page: Page, base: str, username: str, password: str = SAMPLE_PASSWORD) -> None:
+    """Sign in on the sign-in page and wait until the menu offers «حساب من»."""
+    page.goto(f"{base}/sign_in")
+    wait_for_app(page)
+    page.get_by_label("نام کاربری").fill(username, timeout=8000)
+    page.get_by_label("گذرواژه").fill(password)
+    page.get_by_role("button", name="ورود").click()
+    expect(page.get_by_role("link", name="حساب من")).to_be_visible()
+    wait_for_app(page)
+
+
+def open_from_menu(page: Page, section: str, item: str) -> None:
+    """Open a screen from a section of the top menu (no reload: the sign-in stays)."""
+    page.get_by_role("navigation").get_by_text(section, exact=True).click()
+    page.get_by_role("menuitem", name=item).click()
+    wait_for_app(page)
+
+
+def choose(page: Page, label: str, option: str, scope: Locator | None = None) -> None:
+    """Pick an option of a select by typing it, and wait for the rerun."""
+    box = (scope or page).get_by_role("combobox", name=label, exact=True)
+    box.click()
+    box.fill(option)  # the select filters its options as one types
+    page.keyboard.press("Enter")
+    expect(box).to_have_value(option)
+    wait_for_app(page)
+
+
+def open_tab(page: Page, name: str) -> Locator:
+    """Click a tab and return its panel."""
+    page.get_by_role("tab", name=name, exact=True).click()
+    panel = page.get_by_role("tabpanel", name=name, exact=True)
+    expect(panel).to_be_visible()
+    return panel
+
+
+def expect_on_tab(page: Page, name: str) -> None:
+    """The tab the user was on is still the open one (a rerun must not switch tabs)."""
+    expect(page.get_by_role("tab", name=name, exact=True)).to_have_attribute(
+        "aria-selected", "true"
+    )

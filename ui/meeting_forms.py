@@ -1,0 +1,236 @@
+"""The secretariat's forms on «جلسات»: a new meeting, a meeting's facts, its attendance,
+a resolution and its owners, and the follow-up letters."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from data_layer.commands.meetings import (
+    MeetingInput,
+    create_meeting,
+    set_attendance,
+    update_meeting,
+)
+from data_layer.commands.resolutions import add_resolution, update_resolution
+from data_layer.db import read_session
+from data_layer.documents import follow_up_letter_pdf, late_agencies, letters_zip
+from data_layer.input.owners import OwnerSpec
+from data_layer.jalali import format_jalali, format_number, to_fa_digits
+from data_layer.labels import ALL_MEMBERS_TEXT
+from ui.run import attempt, run_command
+
+__all__ = ["edit_meeting", "letters_tab", "new_meeting"]
+
+PDF = "application/pdf"
+
+
+def _meeting_fields(
+    prefix: str, meeting: dict[str, Any] | None, today: date, next_no: int
+) -> MeetingInput | None:
+    """The fields of a meeting (prefilled from `meeting`); the input when submitted."""
+    m = meeting or {}
+    a, b = st.columns(2)
+    number = a.text_input("شماره جلسه", to_fa_digits(m.get("number", next_no)), key=f"{prefix}_no")
+    held = b.text_input("تاریخ", format_jalali(m.get("held_on", today)), key=f"{prefix}_date")
+    start = a.text_input(
+        "ساعت", m.get("start_time") or ("" if meeting else "۰۹:۰۰"), key=f"{prefix}_time"
+    )
+    place = b.text_input(
+        "مکان", m.get("place", "سالن شهدای گمنام استانداری"), key=f"{prefix}_place"
+    )
+    chair = a.text_input("رئیس جلسه", m.get("chair", ""), key=f"{prefix}_chair")
+    secretary = b.text_input("دبیر", m.get("secretary", "دبیر کارگروه"), key=f"{prefix}_sec")
+    summary = st.text_area("خلاصهٔ مذاکرات", m.get("summary", ""), key=f"{prefix}_sum")
+    if not st.form_submit_button("ذخیرهٔ جلسه" if meeting else "ثبت جلسه", type="primary"):
+        return None
+    return MeetingInput(
+        number=number,
+        held_on=held,
+        start_time=start,
+        place=place,
+        chair=chair,
+        secretary=secretary,
+        guests=m.get("guests", ""),
+        summary=summary,
+    )
+
+
+def new_meeting(url: str, today: date, next_no: int) -> None:
+    """Record a meeting: the next number and today's date are filled in."""
+    with st.form("mt_new", enter_to_submit=False):
+        data = _meeting_fields("mn", None, today, next_no)
+    if data is not None:
+        run_command(
+            url,
+            lambda s, who: create_meeting(s, actor=who, data=data),
+            done=lambda m: f"جلسه {to_fa_digits(m.number)} ثبت شد؛ اکنون مصوبات آن را وارد کنید.",
+        )
+
+
+def _attendance_form(url: str, mid: int, attendance: pd.DataFrame, members: dict[int, str]) -> None:
+    with st.form(f"mt_attend_{mid}", enter_to_submit=False):
+        was = {
+            int(a) for a, p in zip(attendance["agency_id"], attendance["present"], strict=True) if p
+        }
+        here = st.multiselect(
+            "دستگاه‌های حاضر",
+            list(members),
+            default=sorted(was & set(members)),
+            format_func=members.__getitem__,
+            placeholder="دستگاه‌های حاضر را انتخاب کنید",
+            key=f"me_att_{mid}",
+        )
+        if st.form_submit_button("ذخیرهٔ حضور و غیاب"):
+            run_command(
+                url,
+                lambda s, who: set_attendance(
+                    s, actor=who, meeting_id=mid, present_agency_ids=set(here)
+                ),
+                done="حضور و غیاب ذخیره شد.",
+            )
+
+
+def _resolution_form(
+    url: str, mid: int, resolutions: pd.DataFrame, members: dict[int, str]
+) -> None:
+    with st.form(f"mt_res_{mid}", enter_to_submit=False):
+        st.markdown("**مصوبهٔ تازه یا ویرایش مسوولان یک مصوبه**")
+        existing = {
+            int(r["id"]): f"مصوبه {to_fa_digits(r['number'])}" for _, r in resolutions.iterrows()
+        }
+        target = st.selectbox(
+            "مصوبه",
+            [None, *existing],
+            format_func=lambda i: "— مصوبهٔ تازه —" if i is None else existing[i],
+            key=f"mr_pick_{mid}",
+        )
+        a, b = st.columns(2)
+        number = a.text_input("شماره (برای مصوبهٔ تازه)", key=f"mr_no_{mid}")
+        due = b.text_input("سررسید (اختیاری)", placeholder="۱۴۰۵/۱۲/۱۵", key=f"mr_due_{mid}")
+        text = st.text_area("شرح مصوبه (برای مصوبهٔ تازه)", key=f"mr_text_{mid}")
+        everyone = st.checkbox("همهٔ ادارات عضو کارگروه", key=f"mr_all_{mid}")
+        owners = st.multiselect(
+            "یا دستگاه‌های مسوول",
+            list(members),
+            format_func=members.__getitem__,
+            placeholder="دستگاه‌ها را انتخاب کنید",
+            key=f"mr_owners_{mid}",
+        )
+        if not st.form_submit_button("ذخیرهٔ مصوبه"):
+            return
+    spec = OwnerSpec(all_members=everyone, agency_ids=tuple(owners))
+    if target is None:
+        written = ALL_MEMBERS_TEXT if everyone else " / ".join(members[o] for o in owners)
+        run_command(
+            url,
+            lambda s, who: add_resolution(
+                s,
+                actor=who,
+                meeting_id=mid,
+                number=number,
+                text=text,
+                owners_as_written=written,
+                owners=spec,
+                due_date=due or None,
+            ),
+            done="مصوبه افزوده شد.",
+        )
+    else:
+        run_command(
+            url,
+            lambda s, who: update_resolution(
+                s, actor=who, resolution_id=target, owners=spec, due_date=due or None
+            ),
+            done=lambda n: (
+                f"مسوولان به‌روز شد: {format_number(n['added'])} ردیف تازه،"
+                f" {format_number(n['withdrawn'])} ردیف برداشته،"
+                f" {format_number(n['restored'])} بازگشته."
+            ),
+        )
+
+
+def edit_meeting(
+    url: str,
+    meeting: dict[str, Any],
+    attendance: pd.DataFrame,
+    resolutions: pd.DataFrame,
+    members: dict[int, str],
+) -> None:
+    """The secretariat corrects a meeting, its attendance and its resolutions' owners."""
+    mid = int(meeting["id"])
+    with st.expander("ویرایش جلسه، حضور و مصوبات"):
+        with st.form(f"mt_edit_{mid}", enter_to_submit=False):
+            data = _meeting_fields(f"me_{mid}", meeting, meeting["held_on"], int(meeting["number"]))
+        if data is not None:
+            run_command(
+                url,
+                lambda s, who: update_meeting(s, actor=who, meeting_id=mid, data=data),
+                done="جلسه ذخیره شد.",
+            )
+        _attendance_form(url, mid, attendance, members)
+        _resolution_form(url, mid, resolutions, members)
+
+
+def letters_tab(url: str, today: date) -> None:
+    """Follow-up letters: one agency's, or a zip of every late agency's."""
+    with read_session(url) as s:
+        late = late_agencies(s, today)
+    st.caption(
+        "دستگاه‌هایی که ردیف دارای تأخیر یا ردیف بی‌گزارش دارند. نامه شامل همان ردیف‌هاست و"
+        " می‌خواهد تا تاریخی مشخص در «دستگاه من» گزارش دهند."
+    )
+    if late.empty:
+        st.success("هیچ دستگاهی تأخیر یا ردیف بی‌گزارش ندارد.")
+        return
+    a, b = st.columns(2)
+    prefix = a.text_input("پیشوند شمارهٔ نامه (اختیاری)", key="lt_prefix")
+    if b.button(f"ساخت نامهٔ همهٔ {format_number(len(late))} دستگاه (zip)", key="lt_zip_go"):
+
+        def build_zip() -> bytes:
+            with read_session(url) as s:
+                return letters_zip(s, today=today, letter_number_prefix=prefix)
+
+        st.session_state["letters_zip"] = attempt(build_zip)
+    if st.session_state.get("letters_zip"):
+        b.download_button(
+            "دریافت zip نامه‌ها",
+            st.session_state["letters_zip"],
+            file_name=f"letters-{today.isoformat()}.zip",
+            mime="application/zip",
+            key="lt_zip",
+        )
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "بی‌گزارش": late["unreported"].map(format_number),
+                "دارای تأخیر": late["overdue"].map(format_number),
+                "دستگاه": late["name"],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    names = dict(zip(late["agency_id"].astype(int), late["name"], strict=True))
+    pick = st.selectbox("نامهٔ یک دستگاه", list(names), format_func=names.__getitem__, key="lt_pick")
+    number = st.text_input("شمارهٔ نامه", key="lt_number")
+    if st.button("ساخت نامه", key="lt_build"):
+
+        def build_letter() -> bytes:
+            with read_session(url) as s:
+                return follow_up_letter_pdf(s, agency_id=pick, today=today, letter_number=number)
+
+        pdf = attempt(build_letter)
+        st.session_state["letter_pdf"] = (pick, pdf) if pdf else None
+    letter = st.session_state.get("letter_pdf")
+    if letter and letter[0] == pick:
+        st.download_button(
+            "دریافت نامه (PDF)",
+            letter[1],
+            file_name=f"letter-{pick}-{today.isoformat()}.pdf",
+            mime=PDF,
+            key="lt_one",
+        )
