@@ -1,0 +1,124 @@
+"""The hostile corpus, saved through every command that stores text, read back on every
+screen: no markdown, HTML, link, image or Streamlit markup from it survives in what a
+screen hands the browser, and the text is still there, readable as typed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from sqlmodel import select
+from streamlit.testing.v1 import AppTest
+
+from data_layer.db import read_session
+from data_layer.models import Meeting, Neighborhood
+from tests.hostile import PASSWORD, Planted, plant, raw_markup
+from tests.views.conftest import shown, sign_in
+
+# (screen, who looks at it); None = not signed in.
+SCREENS = [
+    ("views/overview.py", None),
+    ("views/resolutions.py", None),
+    ("views/meetings.py", None),
+    ("views/coverage.py", None),
+    ("views/gaps.py", None),
+    ("views/neighborhoods.py", None),
+    ("views/reports.py", None),
+    ("views/overview.py", "hostile"),
+    ("views/my_agency.py", "hostile"),
+    ("views/account.py", "hostile"),
+    ("views/verification.py", "dabir"),
+    ("views/meetings.py", "dabir"),
+    ("views/neighborhoods.py", "dabir"),
+    ("views/users.py", "admin"),
+]
+
+
+def bodies(at: AppTest) -> Iterator[tuple[str, str]]:
+    """Every string of the page that Streamlit renders as markdown (or HTML)."""
+    for kind in ("markdown", "caption", "error", "warning", "info", "success", "title"):
+        for element in getattr(at, kind):
+            yield kind, str(element.value)
+    for metric in at.metric:
+        yield "metric", f"{metric.label} {metric.value}"
+    for kind in ("button", "selectbox", "multiselect", "text_input", "text_area", "number_input"):
+        for widget in getattr(at, kind):
+            yield kind, str(widget.label)
+    for kind in ("tabs", "expander"):
+        for block in getattr(at, kind):
+            yield kind, str(getattr(block, "label", ""))
+
+
+def assert_inert(at: AppTest, where: str) -> str:
+    """No raw markup in any body; the decoded text of the page, for presence checks."""
+    assert not at.exception, (where, at.exception)
+    found = [(kind, piece) for kind, body in bodies(at) for piece in raw_markup(body)]
+    assert not found, (where, found)
+    return "\n".join(shown(body) for _, body in bodies(at))
+
+
+def _meeting_id(url: str, number: int) -> int:
+    with read_session(url) as s:
+        return int(s.exec(select(Meeting.id).where(Meeting.number == number)).one())
+
+
+def _hood_id(url: str, name: str) -> int:
+    with read_session(url) as s:
+        return int(s.exec(select(Neighborhood.id).where(Neighborhood.name == name)).one())
+
+
+@pytest.fixture(params=[0, 7, 15])
+def planted(request: pytest.FixtureRequest, seeded_url: str) -> tuple[str, Planted]:
+    return seeded_url, plant(seeded_url, start=request.param)
+
+
+@pytest.mark.parametrize(("page", "who"), SCREENS, ids=[f"{p}-{w}" for p, w in SCREENS])
+def test_every_screen_shows_the_corpus_as_text(
+    make_app: Callable[[str], AppTest], planted: tuple[str, Planted], page: str, who: str | None
+) -> None:
+    url, p = planted
+    at = make_app(url).run()
+    if who:
+        sign_in(at, who, PASSWORD if who == "hostile" else None)
+    at.switch_page(page).run()
+    meeting_7 = _meeting_id(url, 7)
+    for key in ("meeting", "mt_pick"):  # the planted meeting, where a screen picks one
+        if any(sb.key == key for sb in at.selectbox):
+            at.selectbox(key=key).set_value(meeting_7).run()
+    if page == "views/coverage.py":
+        at.selectbox(key="cov_hood").set_value(_hood_id(url, p.neighborhood)).run()
+    text = assert_inert(at, page)
+    expected = {
+        "views/my_agency.py": [p.texts["full_name"], p.texts["note"]],
+        "views/verification.py": [p.texts["done_text"], p.texts["next_step"]],
+        "views/meetings.py": [p.texts["place"]],
+        "views/resolutions.py": [p.texts["resolution"], p.texts["owners"]],
+        "views/coverage.py": [p.texts["hood"], p.texts["service"]],
+    }.get(page, [])
+    for piece in expected:
+        assert piece in text, (page, piece)
+
+
+def test_every_projector_slide_shows_the_corpus_as_text(
+    make_app: Callable[[str], AppTest], planted: tuple[str, Planted]
+) -> None:
+    url, p = planted
+    at = make_app(url).run().switch_page("views/projector.py").run()
+    seen = assert_inert(at, "slide 1")
+    total = 1 + 15 + 3  # the cover, 15 resolutions (the 15th planted), 3 summaries
+    for n in range(2, total + 1):
+        at.button(key="next").click().run()
+        seen += assert_inert(at, f"slide {n}")
+    assert p.texts["resolution"] in seen
+    assert p.texts["done_text"][:100] in seen  # the one owner of resolution 10 shows its text
+
+
+def test_the_liaisons_row_history_and_evidence_show_as_text(
+    make_app: Callable[[str], AppTest], planted: tuple[str, Planted]
+) -> None:
+    url, p = planted
+    at = sign_in(make_app(url).run(), "hostile", PASSWORD, then="views/my_agency.py")
+    at.selectbox(key="detail_row").set_value(p.assignment_id).run()
+    text = assert_inert(at, "my_agency row 10")
+    assert p.texts["done_text"][:60] in text  # its history
+    assert "¦" in text  # the evidence file's name, whose folders the upload dropped
