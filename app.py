@@ -11,7 +11,7 @@ from data_layer.models import Role
 from data_layer.output import inert
 from data_layer.queries.users import must_change_password
 from ui.run import guarded
-from ui.session import NOTICE_KEY, current_actor
+from ui.session import NOTICE_KEY, READ_PAGES, current_reader, keep_state_for
 from ui.theme import apply_theme
 
 st.set_page_config(
@@ -22,6 +22,12 @@ st.set_page_config(
 )
 
 
+EDITORS = {Role.AGENCY_EDITOR.value}
+SECRETARIAT = {Role.SECRETARIAT.value}
+ADMINS = {Role.ADMIN.value}
+STAFF = {Role.SECRETARIAT.value, Role.ADMIN.value}
+
+
 @st.cache_resource(show_spinner="در حال آماده‌سازی پایگاه داده…")
 def _prepare(url: str) -> bool:
     prepare_database(url)
@@ -30,33 +36,32 @@ def _prepare(url: str) -> bool:
 
 url = get_settings().database_url
 apply_theme()
-actor = None
+reader = None
 ready = False
 with guarded():
     ready = _prepare(url)
-    actor = current_actor(url)
+    reader = current_reader(url)
+    keep_state_for(reader)
 if not ready:
     st.stop()
+actor = reader.actor if reader else None
 role = actor.role if actor else None
 
-# Each page is (menu section, file, title, icon, url path, roles; None = everyone).
-# The screens live in views/, not pages/: Streamlit 1.67 still runs the first
-# request of a fresh process through its old pages/-folder mode, which sends a
-# deep link (/sign_in) to the page file without this script around it.
+# Each page is (menu section, file, title, icon, url path, roles; None = every reader).
 PAGES: list[tuple[str, str, str, str, str, set[str] | None]] = [
-    ("", "views/overview.py", "نمای کلی", ":material/dashboard:", "overview", None),
+    ("", "pages/overview.py", "نمای کلی", ":material/dashboard:", "overview", None),
     (
         "پیگیری مصوبات",
-        "views/resolutions.py",
+        "pages/resolutions.py",
         "مصوبات",
         ":material/fact_check:",
         "resolutions",
         None,
     ),
-    ("پیگیری مصوبات", "views/meetings.py", "جلسات", ":material/event:", "meetings", None),
+    ("پیگیری مصوبات", "pages/meetings.py", "جلسات", ":material/event:", "meetings", None),
     (
         "پیگیری مصوبات",
-        "views/projector.py",
+        "pages/projector.py",
         "حالت ارائه",
         ":material/slideshow:",
         "projector",
@@ -64,56 +69,68 @@ PAGES: list[tuple[str, str, str, str, str, set[str] | None]] = [
     ),
     (
         "پیگیری مصوبات",
-        "views/my_agency.py",
+        "pages/my_agency.py",
         "دستگاه من",
         ":material/edit_note:",
         "my_agency",
-        {Role.AGENCY_EDITOR},
+        EDITORS,
     ),
     (
         "پیگیری مصوبات",
-        "views/verification.py",
+        "pages/verification.py",
         "بررسی گزارش‌ها",
         ":material/verified:",
         "verification",
-        {Role.SECRETARIAT},
+        SECRETARIAT,
     ),
-    ("محلات هدف", "views/coverage.py", "پوشش خدمت", ":material/grid_on:", "coverage", None),
-    ("محلات هدف", "views/gaps.py", "کمبود ظرفیت", ":material/trending_down:", "gaps", None),
+    ("محلات هدف", "pages/coverage.py", "پوشش خدمت", ":material/grid_on:", "coverage", None),
+    ("محلات هدف", "pages/gaps.py", "کمبود ظرفیت", ":material/trending_down:", "gaps", None),
     (
         "محلات هدف",
-        "views/neighborhoods.py",
+        "pages/neighborhoods.py",
         "محلات و خدمات",
         ":material/map:",
         "neighborhoods",
         None,
     ),
-    ("محلات هدف", "views/reports.py", "گزارش عملکرد", ":material/assignment:", "reports", None),
-    ("مدیریت", "views/users.py", "کاربران", ":material/group:", "users", {Role.ADMIN}),
-    (
-        "مدیریت",
-        "views/settings.py",
-        "تنظیمات",
-        ":material/tune:",
-        "settings",
-        {Role.SECRETARIAT, Role.ADMIN},
-    ),
+    ("محلات هدف", "pages/reports.py", "گزارش عملکرد", ":material/assignment:", "reports", None),
+    ("مدیریت", "pages/users.py", "کاربران", ":material/group:", "users", ADMINS),
+    ("مدیریت", "pages/settings.py", "تنظیمات", ":material/tune:", "settings", STAFF),
+    ("", "pages/sign_in.py", "ورود", ":material/login:", "sign_in", None),
+    ("", "pages/account.py", "حساب من", ":material/person:", "account", None),
 ]
 
-visible = [p for p in PAGES if p[5] is None or role in p[5]]
-if actor is None:
-    visible.append(("", "views/sign_in.py", "ورود", ":material/login:", "sign_in", None))
-else:
-    visible.append(("", "views/account.py", "حساب من", ":material/person:", "account", None))
-# The overview is the root URL and every role's landing page, so a shared link
-# never breaks; each role's own screens are one click away in the menu.
+
+def shown_in_menu(slug: str, roles: set[str] | None) -> bool:
+    """Whether this reader sees the page in the menu (every page is reachable by its URL
+    and checks its reader itself)."""
+    if slug == "sign_in":
+        return actor is None
+    if slug == "account":
+        return actor is not None
+    if roles is not None:
+        return role in roles
+    return reader is not None and reader.may_read(slug)
+
+
+# Every page is registered, so a deep link always opens its page (which says what is
+# needed); the menu shows what this reader may use. The overview is the root URL.
 sections: dict[str, list[st.Page]] = {}
-for section, path, title, icon, slug, _ in visible:
+for section, path, title, icon, slug, roles in PAGES:
+    visibility = "visible" if shown_in_menu(slug, roles) else "hidden"
     sections.setdefault(section, []).append(
-        st.Page(path, title=title, icon=icon, url_path=slug, default=slug == "overview")
+        st.Page(
+            path,
+            title=title,
+            icon=icon,
+            url_path=slug,
+            default=slug == "overview",
+            visibility=visibility,
+        )
     )
-navigation = st.navigation(sections, position="top")
-notice = st.session_state.pop(NOTICE_KEY, None)  # e.g. the sign-in has expired
+kiosk = reader is not None and reader.is_kiosk and reader.kiosk_pages != READ_PAGES
+navigation = st.navigation(sections, position="hidden" if kiosk else "top")
+notice = st.session_state.pop(NOTICE_KEY, None)  # e.g. the sign-in has ended
 if notice:
     st.warning(inert(notice))
 with guarded():

@@ -1,6 +1,6 @@
 """A real server and Debian's Chromium: the server's memory per session, and time to headline.
 
-memory: `streamlit run app.py` against the dataset; browser contexts (one per person)
+memory: `streamlit run launcher.py` against the dataset; browser contexts (one per person)
 are opened one after another on the overview and left open; once each shows the
 headline figures (`.kpis`) the server's resident memory (VmRSS of the process and
 its children, from /proc) is read after 1 and after all sessions.
@@ -100,7 +100,7 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 180)
         if proc.poll() is not None:
             raise RuntimeError(f"the server exited with code {proc.returncode}")
         try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+            with urllib.request.urlopen(f"{url}/api/health", timeout=2) as r:
                 if r.status == 200:
                     return
         except OSError:
@@ -177,7 +177,7 @@ def measure(
     env = {"DATABASE_URL": db_url, "SEED_ON_START": "none"}
     out: dict[str, Any] = {"sessions": sessions}
     with (
-        server("app.py", env, log_dir / "app-server.log") as (app_url, app_pid),
+        server("launcher.py", env, log_dir / "app-server.log") as (app_url, app_pid),
         server("bench/one_line.py", env, log_dir / "one-line-server.log") as (line_url, _),
         sync_playwright() as pw,
     ):

@@ -1,6 +1,6 @@
 """The overview's figures two ways: our data layer, and a naive load-everything-into-pandas.
 
-ours:  the queries views/overview.py's cached `load` makes, called the same way, without
+ours:  the queries pages/overview.py's cached `load` makes, called the same way, without
        Streamlit (so "cold": no application cache; the database's caches are as they are).
 naive: pd.read_sql of whole tables (assignment, resolution, meeting, agency, evidence,
        history_entry), then the headline figures, the per-agency scorecards and the
@@ -31,7 +31,7 @@ from data_layer.queries.settings import get_thresholds
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLES = ("assignment", "resolution", "meeting", "agency", "evidence", "history_entry")
-# What views/overview.py's load calls; checked against its source on every run.
+# What pages/overview.py's load calls; checked against its source on every run.
 OUR_CALLS = {
     "get_thresholds",
     "last_meeting",
@@ -50,8 +50,8 @@ _NOT_QUERIES = {"read_session", "combine", "time", "dict", "len"}
 
 
 def load_drift() -> set[str]:
-    """Calls views/overview.py's `load` makes that this module does not (or the reverse)."""
-    tree = ast.parse((ROOT / "views" / "overview.py").read_text(encoding="utf-8"))
+    """Calls pages/overview.py's `load` makes that this module does not (or the reverse)."""
+    tree = ast.parse((ROOT / "pages" / "overview.py").read_text(encoding="utf-8"))
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef) and node.name == "load":
             called = {
@@ -61,7 +61,7 @@ def load_drift() -> set[str]:
                 if isinstance(c, ast.Call)
             }
             return (called - _NOT_QUERIES) ^ OUR_CALLS
-    return {"load() not found in views/overview.py"}
+    return {"load() not found in pages/overview.py"}
 
 
 def ours(url: str, today: date) -> tuple[dict[str, Any], dict[str, float]]:

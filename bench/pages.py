@@ -43,23 +43,23 @@ class Page:
 
 PAGES = (
     Page("floor", None),
-    Page("overview", "views/overview.py"),
-    Page("resolutions", "views/resolutions.py"),
-    Page("projector", "views/projector.py"),
-    Page("coverage", "views/coverage.py"),
-    Page("gaps", "views/gaps.py"),
-    Page("reports", "views/reports.py"),
-    Page("meetings", "views/meetings.py"),
-    Page("my_agency", "views/my_agency.py", user="agency02"),
-    Page("verification", "views/verification.py", user="dabir"),
+    Page("overview", "pages/overview.py"),
+    Page("resolutions", "pages/resolutions.py"),
+    Page("projector", "pages/projector.py"),
+    Page("coverage", "pages/coverage.py"),
+    Page("gaps", "pages/gaps.py"),
+    Page("reports", "pages/reports.py"),
+    Page("meetings", "pages/meetings.py"),
+    Page("my_agency", "pages/my_agency.py", user="agency02"),
+    Page("verification", "pages/verification.py", user="dabir"),
 )
 
 
 def _sign_in(at: AppTest, username: str) -> None:
-    """Sign in through the sign-in page, as tests/views/conftest.py's sign_in does."""
+    """Sign in through the sign-in page, as tests/pages/conftest.py's sign_in does."""
     from data_layer.auth import SAMPLE_PASSWORD
 
-    at.switch_page("views/sign_in.py").run()
+    at.switch_page("pages/sign_in.py").run()
     at.text_input(key="sign_in_username").input(username)
     at.text_input(key="sign_in_password").input(SAMPLE_PASSWORD)
     at.button[0].click().run()
@@ -145,7 +145,7 @@ def _project_file(filename: str) -> str | None:
     except ValueError:
         return None
     top = rel.parts[0] if rel.parts else ""
-    if top in {"data_layer", "ui", "views"}:
+    if top in {"data_layer", "ui", "pages"}:
         return rel.as_posix()
     return None
 
@@ -179,7 +179,7 @@ def hot_spots(page: Page, top: int = 6) -> list[tuple[str, float]]:
     for (filename, _line, func), (_cc, _nc, _tt, ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
         where = _project_file(filename)
         if where is None or func in _SKIP or func in _WRAPPERS:
-            if where is not None and func == "<module>" and where.startswith("views/"):
+            if where is not None and func == "<module>" and where.startswith("pages/"):
                 total = max(total, ct)
             continue
         rows.append((f"{where.removesuffix('.py').replace('/', '.')}.{func}", ct))

@@ -53,7 +53,7 @@ memory is its own.
   for the pool and for the write lock. The rows and their history are restored
   afterwards, so the datasets stay the same between runs.
 - *ours / naive*: the overview's figures from our data layer (the calls
-  `views/overview.py`'s `load` makes, without Streamlit's cache) against loading
+  `pages/overview.py`'s `load` makes, without Streamlit's cache) against loading
   the tables assignment, resolution, meeting, agency, evidence and history_entry whole
   with `pd.read_sql` and computing the headline, the scorecards and the changes since
   the last meeting in pandas. Both answers are compared; *agree* says they match.
@@ -61,7 +61,7 @@ memory is its own.
 - *hot spots*: a cold run of each page at the largest size under cProfile; the
   project functions with the most cumulative time, as a share of the page script's
   own time (nested: `load` includes the queries it calls).
-- *browser*: `streamlit run app.py` on the dataset and Debian's Chromium. *server
+- *browser*: `streamlit run launcher.py` on the dataset and Debian's Chromium. *server
   RSS*: VmRSS of the server and its children after 1 and after 20 sessions (browser
   contexts opened one after another on the overview, each waited for until `.kpis`
   shows, all left open). *to headline*: from `page.goto` to `.kpis` visible, a new
@@ -451,7 +451,7 @@ class Report:
                     notes.append(f"- {label}, page {name}: {page['error']}")
         if drift:
             notes.append(
-                "- views/overview.py's load calls differ from bench/naive.py's copy: "
+                "- pages/overview.py's load calls differ from bench/naive.py's copy: "
                 + ", ".join(drift)
             )
         if notes:
@@ -470,7 +470,8 @@ class Report:
             "## This run\n",
             f"- date: {meta['jalali']} ({meta['gregorian']})",
             f"- command: `{meta['command']}`",
-            f"- code: sha1 {meta.get('code', '?')} of app.py, assets/, views/, ui/, data_layer/"
+            f"- code: sha1 {meta.get('code', '?')} of app.py, launcher.py, assets/, pages/, ui/,"
+            " web/, data_layer/"
             " at the start (the Problems section lists files edited during the run)",
             f"- total runtime: {meta['runtime']}",
             f"- machine: `{meta['uname']}`; {meta['nproc']} cores; {meta['memory']}; {meta['cpu']}",

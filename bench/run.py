@@ -188,8 +188,8 @@ def _machine() -> dict[str, str]:
 
 def code_fingerprint() -> dict[str, str]:
     """sha1 of every source file the app runs; others may edit them while this runs."""
-    files = [ROOT / "app.py", *sorted(ROOT.glob("assets/*"))]
-    for folder in ("views", "ui", "data_layer"):
+    files = [ROOT / "app.py", ROOT / "launcher.py", *sorted(ROOT.glob("assets/*"))]
+    for folder in ("pages", "ui", "data_layer", "web"):
         files += sorted((ROOT / folder).rglob("*.py"))
     out = {}
     for f in files:

@@ -36,8 +36,12 @@ from data_layer.errors import (
 )
 from data_layer.jalali import format_jalali, to_ascii_digits, to_fa_digits
 from data_layer.migrate import upgrade
-from data_layer.models import Agency, AuthSession, Role, User, utcnow
+from data_layer.models import AccessToken, Agency, AuthSession, Role, User, utcnow
 from data_layer.permissions import Actor
+
+SESSION_COOKIE = "wg_session"  # HttpOnly, SameSite=Strict: the sign-in
+CSRF_COOKIE = "wg_csrf"  # HttpOnly, SameSite=Strict: the forms that post to the server
+KIOSK_COOKIE = "wg_kiosk"  # HttpOnly, SameSite=Strict: a read-only kiosk link
 
 MAX_FAILED_SIGN_INS = 5
 LOCKOUT = timedelta(minutes=15)
@@ -160,12 +164,12 @@ def _attempt_sign_in(
         return SignInFailed(BAD_CREDENTIALS)
     if user.locked_until is not None:
         if user.locked_until > now:  # refused unchecked: attempts now do not extend the lock
-            return SignInFailed(_locked_message(user.locked_until, now))
+            return SignInFailed(locked_message(user.locked_until, now), "locked", user.locked_until)
         user.locked_until, user.failed_logins = None, 0  # the lockout is over: start afresh
     if not verify_password(user.password_hash, password):
         return _record_failure(user, now)
     if not user.active:
-        return SignInFailed(DEACTIVATED)
+        return SignInFailed(DEACTIVATED, "inactive")
     return _open_session(session, user, password, now)
 
 
@@ -175,10 +179,10 @@ def _record_failure(user: User, now: datetime) -> SignInFailed:
     if user.failed_logins < MAX_FAILED_SIGN_INS:
         return SignInFailed(BAD_CREDENTIALS)
     user.locked_until = now + LOCKOUT
-    return SignInFailed(_locked_message(user.locked_until, now))
+    return SignInFailed(locked_message(user.locked_until, now), "locked", user.locked_until)
 
 
-def _locked_message(until: datetime, now: datetime) -> str:
+def locked_message(until: datetime, now: datetime) -> str:
     """The lock notice: when it ends in Tehran time, with the Jalali date if not today."""
     local = until.astimezone(LOCAL_TZ)
     if local.second or local.microsecond:  # round up: never name a minute still locked
@@ -195,17 +199,16 @@ def _open_session(session: Session, user: User, password: str, now: datetime) ->
         user.password_hash = hash_password(password)
     user.failed_logins, user.last_login_at = 0, now
     token = secrets.token_urlsafe(32)
-    session.add(
-        AuthSession(
-            token_hash=token_hash(token),
-            user_id=_id(user),
-            created_at=now,
-            last_seen_at=now,
-            expires_at=now + SESSION_MAX,
-        )
+    signed = AuthSession(
+        token_hash=token_hash(token),
+        user_id=_id(user),
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + SESSION_MAX,
     )
+    session.add(signed)
     session.flush()
-    return actor_of(user), token
+    return actor_of(user, signed.id), token
 
 
 def resolve_session(session: Session, *, token: str, now: datetime | None = None) -> Actor:
@@ -215,7 +218,7 @@ def resolve_session(session: Session, *, token: str, now: datetime | None = None
     if now - auth.last_seen_at >= SEEN_GRANULARITY:
         auth.last_seen_at = now
         session.flush()
-    return actor_of(user)
+    return actor_of(user, auth.id)
 
 
 def resolve_session_url(url: str | None, *, token: str, now: datetime | None = None) -> Actor:
@@ -224,7 +227,7 @@ def resolve_session_url(url: str | None, *, token: str, now: datetime | None = N
     with read_session(url) as session:
         auth, user = _live_session(session, token, now)
         if now - auth.last_seen_at < SEEN_GRANULARITY:
-            return actor_of(user)
+            return actor_of(user, auth.id)
     with write_session(url) as session:
         return resolve_session(session, token=token, now=now)
 
@@ -259,13 +262,22 @@ def sign_out(session: Session, *, token: str, now: datetime | None = None) -> No
         session.flush()
 
 
-def revoke_sessions(session: Session, user_id: int, now: datetime) -> None:
-    """End every open session of a user."""
-    session.execute(
-        update(AuthSession)
-        .where(col(AuthSession.user_id) == user_id, col(AuthSession.revoked_at).is_(None))
-        .values(revoked_at=now)
+def sign_out_url(url: str | None, *, token: str) -> None:
+    """sign_out in its own transaction."""
+    with write_session(url) as session:
+        sign_out(session, token=token)
+
+
+def revoke_sessions(
+    session: Session, user_id: int, now: datetime, *, keep: int | None = None
+) -> int:
+    """End every open session of a user (but `keep`, the one in use); how many ended."""
+    stmt = update(AuthSession).where(
+        col(AuthSession.user_id) == user_id, col(AuthSession.revoked_at).is_(None)
     )
+    if keep is not None:
+        stmt = stmt.where(col(AuthSession.id) != keep)
+    return int(session.execute(stmt.values(revoked_at=now)).rowcount)  # type: ignore[attr-defined]
 
 
 def username_problems(session: Session, username: str) -> list[FieldError]:
@@ -301,14 +313,15 @@ def _id(user: User) -> int:
     return user.id
 
 
-def actor_of(user: User) -> Actor:
-    """The Actor a user acts as."""
+def actor_of(user: User, session_id: int | None = None) -> Actor:
+    """The Actor a user acts as (through the sign-in `session_id`)."""
     return Actor(
         user_id=_id(user),
         username=user.username,
         full_name=user.full_name,
         role=user.role,
         agency_id=user.agency_id,
+        session_id=session_id,
     )
 
 
@@ -329,7 +342,7 @@ def create_first_admin(
         if errors:
             raise ValidationError(errors)
         plain = password or generate_password()
-        # Bootstrapping: no Actor exists yet to pass require(actor, MANAGE_USERS). This is
+        # Bootstrapping: no Actor exists yet to pass require(session, actor, MANAGE_USERS). This is
         # the one place an account is made without that check, and only while there is
         # no active admin at all.
         admin = User(
@@ -430,3 +443,32 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+# --- kiosk links and feed tokens --------------------------------------------------------
+
+# last_used_at is written at most this often, so a wall screen's reruns are not writes.
+TOKEN_USE_GRANULARITY = timedelta(minutes=5)
+
+
+def resolve_access_token(
+    url: str | None, *, kind: str, token: str, now: datetime | None = None
+) -> AccessToken | None:
+    """The unrevoked kiosk link or feed token of a token, its last use noted; else None."""
+    now = now or utcnow()
+    stmt = select(AccessToken).where(
+        col(AccessToken.kind) == kind,
+        col(AccessToken.token_hash) == token_hash(token),
+        col(AccessToken.revoked_at).is_(None),
+    )
+    with read_session(url) as session:
+        row = session.exec(stmt).first()
+    if row is None:
+        return None
+    if row.last_used_at is None or now - row.last_used_at >= TOKEN_USE_GRANULARITY:
+        with write_session(url) as session:
+            session.execute(
+                update(AccessToken).where(col(AccessToken.id) == row.id).values(last_used_at=now)
+            )
+        row.last_used_at = now
+    return row

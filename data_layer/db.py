@@ -12,7 +12,8 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
-from sqlmodel import Session, create_engine
+from sqlmodel import Session as Session  # re-exported: pages type their commands with it
+from sqlmodel import create_engine
 
 from data_layer.config import get_settings
 from data_layer.models import utcnow
@@ -96,7 +97,9 @@ def read_session(url: str | None = None) -> Iterator[Session]:
 
 
 # Writes to these tables change nothing a screen shows (sign-ins, bookkeeping).
-_QUIET_TABLES = frozenset({"auth_session", "app_user", "alembic_version", "data_version"})
+_QUIET_TABLES = frozenset(
+    {"auth_session", "app_user", "alembic_version", "data_version", "access_token"}
+)
 _CHANGED = "data_changed"
 
 
@@ -128,6 +131,12 @@ def bump_data_version(session: Session) -> None:
             text("INSERT INTO data_version (id, version, changed_at) VALUES (1, 2, :now)"),
             {"now": now},
         )
+
+
+def ping(url: str | None = None) -> None:
+    """Raise unless the database answers a trivial query (the health check)."""
+    with get_engine(url).connect() as conn:
+        conn.execute(text("SELECT 1")).scalar()
 
 
 def read_data_version(url: str | None = None) -> int:

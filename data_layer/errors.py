@@ -47,7 +47,13 @@ class SessionExpired(UserFacingError):
 
 
 class SignInFailed(UserFacingError):
-    """Wrong username or password, a locked or a deactivated account."""
+    """Wrong username or password ("bad"), a locked ("locked") or deactivated ("inactive")
+    account; `code` is what the sign-in page is told, never the typed username."""
+
+    def __init__(self, message: str, code: str = "bad", until: Any = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.until = until  # when a lock ends (an aware datetime), for "locked"
 
 
 @dataclass

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import text
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
 
 from data_layer.config import PROJECT_ROOT, get_settings
 from data_layer.db import get_engine
@@ -19,6 +22,21 @@ def alembic_config(url: str) -> Config:
     cfg.set_main_option("script_location", str(PROJECT_ROOT / "data_layer" / "migrations"))
     cfg.attributes["database_url"] = url
     return cfg
+
+
+@lru_cache(maxsize=1)
+def _head() -> str | None:
+    script = ScriptDirectory.from_config(alembic_config(""))
+    return script.get_current_head()
+
+
+def schema_is_current(url: str | None = None) -> bool:
+    """True when the database's schema is at the newest migration (the health check)."""
+    with get_engine(url or get_settings().database_url).connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return False
+        current = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    return list(current) == [_head()]
 
 
 def upgrade(url: str | None = None) -> None:

@@ -139,6 +139,7 @@ class User(SQLModel, table=True):
     must_change_password: bool = False
     created_at: datetime = Field(default_factory=utcnow)
     last_login_at: datetime | None = None
+    version: int = 1  # optimistic concurrency: a form on a changed account is refused
     is_sample: bool = False
 
 
@@ -174,6 +175,7 @@ class Meeting(SQLModel, table=True):
     guests: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     summary: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     created_at: datetime = Field(default_factory=utcnow)
+    version: int = 1
     is_sample: bool = False
 
 
@@ -207,6 +209,7 @@ class Resolution(SQLModel, table=True):
     owners_as_written: str = Field(default="", max_length=500)
     all_members: bool = False  # "ادارات عضو کارگروه"
     due_date: date | None = None
+    version: int = 1
     is_sample: bool = False
 
 
@@ -316,6 +319,7 @@ class Neighborhood(SQLModel, table=True):
     latitude: float | None = None
     longitude: float | None = None
     active: bool = True
+    version: int = 1
     is_sample: bool = False
 
 
@@ -331,6 +335,7 @@ class ServiceType(SQLModel, table=True):
     norm_per_1000: float | None = None  # None: no norm set, so no gap computed
     resolution_ref: str = Field(default="", max_length=40)  # e.g. "مصوبه ۹"
     active: bool = True
+    version: int = 1
     is_sample: bool = False
 
 
@@ -422,6 +427,30 @@ class AppSetting(SQLModel, table=True):
     value: str = Field(sa_column=Column(Text, nullable=False))
     updated_at: datetime = Field(default_factory=utcnow)
     updated_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+
+
+class AccessKind(StrEnum):
+    """What an access token opens."""
+
+    KIOSK = "kiosk"  # a read-only screen for the hall's laptop or a wall screen
+    FEED = "feed"  # read-only data feeds (CSV with HXL) for other tools
+
+
+class AccessToken(SQLModel, table=True):
+    """A named, revocable token: a kiosk link or a data-feed consumer (only its hash kept)."""
+
+    __tablename__ = "access_token"
+    __table_args__ = (CheckConstraint(_in("kind", AccessKind), name="ck_access_kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=10)
+    name: str = Field(max_length=120)
+    scope: str = Field(default="", max_length=40)  # kiosk: "projector" or "overview"
+    token_hash: str = Field(max_length=128, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    created_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    revoked_at: datetime | None = None
+    last_used_at: datetime | None = None
 
 
 class DataVersion(SQLModel, table=True):

@@ -1,23 +1,32 @@
-"""Who may do what: checked inside every write command, not only in the interface."""
+"""Who may do what: checked inside every write command, not only in the interface.
+
+`require` re-reads the person inside the command's own transaction: an account
+deactivated, given another role or agency, or whose sign-in has ended since the
+page drew its form is refused, whatever Actor object the caller still holds.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
-from data_layer.errors import PermissionDenied
-from data_layer.models import Role
+from sqlmodel import Session
+
+from data_layer.errors import PermissionDenied, SessionExpired
+from data_layer.models import AuthSession, Role, User, utcnow
 
 
 @dataclass(frozen=True)
 class Actor:
-    """The signed-in person a command acts for."""
+    """The signed-in person a command acts for (`session_id`: the sign-in it came from)."""
 
     user_id: int
     username: str
     full_name: str
     role: str
     agency_id: int | None = None
+    session_id: int | None = None
 
 
 class Action(StrEnum):
@@ -29,7 +38,9 @@ class Action(StrEnum):
     MANAGE_USERS = "manage_users"
     MANAGE_MEETINGS = "manage_meetings"
     MANAGE_NEIGHBORHOODS = "manage_neighborhoods"
-    MANAGE_SETTINGS = "manage_settings"
+    MANAGE_SETTINGS = "manage_settings"  # thresholds, report rule, who may read
+    MANAGE_KIOSKS = "manage_kiosks"  # read-only links for the hall and wall screens
+    MANAGE_FEEDS = "manage_feeds"  # tokens of the data feeds
     REPORT_SERVICES = "report_services"  # deliveries, capacity, performance reports
 
 
@@ -37,12 +48,13 @@ class Action(StrEnum):
 _AGENCY_ACTIONS = {Action.UPDATE_ASSIGNMENT, Action.ADD_EVIDENCE, Action.REPORT_SERVICES}
 
 _ALLOWED: dict[str, set[Action]] = {
-    Role.ADMIN: {Action.MANAGE_USERS, Action.MANAGE_SETTINGS},
+    Role.ADMIN: {Action.MANAGE_USERS, Action.MANAGE_FEEDS},
     Role.SECRETARIAT: {
         Action.VERIFY_ASSIGNMENT,
         Action.MANAGE_MEETINGS,
         Action.MANAGE_NEIGHBORHOODS,
         Action.MANAGE_SETTINGS,
+        Action.MANAGE_KIOSKS,
     },
     Role.AGENCY_EDITOR: set(_AGENCY_ACTIONS),
     Role.VIEWER: set(),
@@ -55,9 +67,13 @@ _REFUSALS: dict[Action, str] = {
     Action.MANAGE_USERS: "فقط مدیر سامانه می‌تواند حساب‌های کاربری را مدیریت کند.",
     Action.MANAGE_MEETINGS: "فقط دبیرخانه می‌تواند جلسات و مصوبات را ثبت یا ویرایش کند.",
     Action.MANAGE_NEIGHBORHOODS: "فقط دبیرخانه می‌تواند محلات هدف و خدمات را ویرایش کند.",
-    Action.MANAGE_SETTINGS: "شما اجازهٔ تغییر تنظیمات را ندارید.",
+    Action.MANAGE_SETTINGS: "فقط دبیرخانه می‌تواند تنظیمات کارگروه را تغییر دهد.",
+    Action.MANAGE_KIOSKS: "فقط دبیرخانه می‌تواند پیوند نمایش بسازد یا باطل کند.",
+    Action.MANAGE_FEEDS: "فقط مدیر سامانه می‌تواند کلید خوراک داده بسازد یا باطل کند.",
     Action.REPORT_SERVICES: "فقط کارشناس رابط همان دستگاه می‌تواند برای آن گزارش ثبت کند.",
 }
+CHANGED = "نقش یا دستگاه حساب شما تغییر کرده است؛ برای ادامه دوباره وارد شوید."
+INACTIVE = "این حساب غیرفعال شده است؛ چیزی ذخیره نشد."
 
 
 def can(actor: Actor, action: Action, agency_id: int | None = None) -> bool:
@@ -69,7 +85,27 @@ def can(actor: Actor, action: Action, agency_id: int | None = None) -> bool:
     return True
 
 
-def require(actor: Actor, action: Action, agency_id: int | None = None) -> None:
-    """Raise PermissionDenied (with a Persian reason) unless the actor may act."""
+def check_person(session: Session, actor: Actor, now: datetime) -> None:
+    """The account and its sign-in as they are now, in this transaction (once per one)."""
+    seen: set[tuple[int, int | None]] = session.info.setdefault("people_checked", set())
+    if (actor.user_id, actor.session_id) in seen:
+        return
+    user = session.get(User, actor.user_id)
+    if user is None or not user.active:
+        raise PermissionDenied(INACTIVE)
+    if (user.role, user.agency_id) != (actor.role, actor.agency_id):
+        raise SessionExpired(CHANGED)
+    if actor.session_id is not None:
+        signed = session.get(AuthSession, actor.session_id)
+        if signed is None or signed.user_id != user.id or signed.revoked_at is not None:
+            raise SessionExpired()
+        if now >= signed.expires_at:
+            raise SessionExpired()
+    seen.add((actor.user_id, actor.session_id))
+
+
+def require(session: Session, actor: Actor, action: Action, agency_id: int | None = None) -> None:
+    """Raise (with a Persian reason) unless the actor, as stored now, may act."""
+    check_person(session, actor, utcnow())
     if not can(actor, action, agency_id):
         raise PermissionDenied(_REFUSALS[action])

@@ -32,6 +32,7 @@ from data_layer.models import (
     Meeting,
     Resolution,
 )
+from data_layer.queries.access import ANONYMOUS_READ_KEY
 from data_layer.seed_sample import SampleBuilder
 
 SAMPLE_MARKER = "seed.sample"
@@ -79,6 +80,9 @@ def seed(
             if _marker(session, SAMPLE_MARKER) is None:
                 SampleBuilder(session, report, as_of, scale=1).build()
                 report.count("app_user", len(seed_sample_accounts(session)))
+                # The demo province can be read without signing in (a real one starts
+                # with nobody: queries.access.anonymous_read's default).
+                session.merge(AppSetting(key=ANONYMOUS_READ_KEY, value="everyone"))
                 _set_marker(session, SAMPLE_MARKER, {"as_of": as_of.isoformat()})
     if scale > 1:
         with write_session(url) as session:

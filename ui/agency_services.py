@@ -23,6 +23,7 @@ from data_layer.queries import coverage as qc
 from data_layer.queries.places import list_neighborhoods, list_service_types
 from data_layer.queries.reports import report_for
 from data_layer.queries.settings import get_report_rule
+from ui.pickers import as_shown, pick
 from ui.run import run_command
 
 
@@ -113,26 +114,38 @@ def _new_delivery(url: str, agency_id: int, hoods: pd.DataFrame, services: pd.Da
 
 def _withdraw_delivery(url: str, rows: pd.DataFrame) -> None:
     """Take back one of the agency's deliveries, with a reason."""
-    labels = {
-        int(r["id"]): " — ".join(
-            (
-                r["service"],
-                r["neighborhood"],
-                qc.delivery_period_label(r["period_start"], r["period_end"]),
-            )
+    options = {
+        int(r["id"]): (
+            " — ".join(
+                (
+                    r["service"],
+                    r["neighborhood"],
+                    qc.delivery_period_label(r["period_start"], r["period_end"]),
+                )
+            ),
+            int(r["version"]),
         )
         for _, r in rows.iterrows()
     }
     a, b, c = st.columns([3, 3, 1])
-    target = a.selectbox(
-        "پس‌گرفتن ردیف", list(labels), format_func=labels.__getitem__, key="dl_withdraw_pick"
-    )
+    with a:
+        target = pick("پس‌گرفتن ردیف", options, key="dl_withdraw_pick")
     why = b.text_input("دلیل", key="dl_withdraw_why")
     if c.button("پس‌گرفتن", key="dl_withdraw"):
+        if target is None:
+            st.warning("ردیفی را که پس می‌گیرید از فهرست انتخاب کنید.")
+            return
         run_command(
             url,
-            lambda s, who: withdraw_delivery(s, actor=who, delivery_id=target, reason=why),
+            lambda s, who: withdraw_delivery(
+                s,
+                actor=who,
+                delivery_id=target.id,
+                reason=why,
+                expected_version=target.version,
+            ),
             done="ردیف پس گرفته شد؛ در تاریخچه می‌ماند.",
+            shown="dl_withdraw_pick",
         )
 
 
@@ -161,11 +174,16 @@ def capacity_tab(url: str, actor: Actor) -> None:
         services = list_service_types(s)
     mine = ratios[ratios["agency_id"] == agency_id].set_index("service_type_id")
     st.caption("مصوبه ۴: ظرفیت کل دستگاه در استان و سهمی که به محلات هدف اختصاص دارد (نسبت خدمت).")
-    names = {int(r["id"]): f"{r['name']} ({r['unit']})" for _, r in services.iterrows()}
-    service = st.selectbox("خدمت", list(names), format_func=names.__getitem__, key="cap_service")
-    row = mine.loc[service] if service in mine.index else None
+    names = {int(r["id"]): (f"{r['name']} ({r['unit']})", None) for _, r in services.iterrows()}
+    picked = pick("خدمت", names, key="cap_service", first=True)
+    if picked is None:
+        return
+    service = picked.id
+    key = f"cap_{service}"
+    fresh = None if service not in mine.index else mine.loc[service].to_dict()
+    row = as_shown(key, fresh)  # the figures as the person first saw them
     version = None if row is None else int(row["version"])
-    with st.form(f"cap_{service}_{version}", enter_to_submit=False):
+    with st.form(f"{key}_{version}", enter_to_submit=False):
         a, b = st.columns(2)
         total = a.text_input(
             "ظرفیت کل در استان",
@@ -189,6 +207,7 @@ def capacity_tab(url: str, actor: Actor) -> None:
                     target_units=target,
                     expected_version=version,
                 ),
+                shown=key,
                 done="ظرفیت ذخیره شد.",
             )
     if not mine.empty:
@@ -242,6 +261,8 @@ def _report_form(url: str, agency_id: int, kind: str, pick: tuple[int, int]) -> 
         sent = report_for(
             s, agency_id=agency_id, period_kind=kind, period_year=pick[0], period_no=pick[1]
         )
+    key = f"rep_{pick[0]}_{pick[1]}"
+    sent = as_shown(key, sent)  # the report as the person first saw it
     version = None if sent is None else int(sent["version"])
     figures = {} if sent is None else sent["figures"]
     k = f"{pick[0]}_{pick[1]}_{version}"
@@ -276,4 +297,5 @@ def _report_form(url: str, agency_id: int, kind: str, pick: tuple[int, int]) -> 
             expected_version=version,
         ),
         done="گزارش ارسال شد.",
+        shown=key,
     )

@@ -21,6 +21,7 @@ from data_layer.documents import follow_up_letter_pdf, late_agencies, letters_zi
 from data_layer.input.owners import OwnerSpec
 from data_layer.jalali import format_jalali, format_number, to_fa_digits
 from data_layer.labels import ALL_MEMBERS_TEXT
+from ui.pickers import as_shown, pick
 from ui.run import attempt, run_command
 
 __all__ = ["edit_meeting", "letters_tab", "new_meeting"]
@@ -71,43 +72,68 @@ def new_meeting(url: str, today: date, next_no: int) -> None:
         )
 
 
-def _attendance_form(url: str, mid: int, attendance: pd.DataFrame, members: dict[int, str]) -> None:
-    with st.form(f"mt_attend_{mid}", enter_to_submit=False):
-        was = {
-            int(a) for a, p in zip(attendance["agency_id"], attendance["present"], strict=True) if p
-        }
+def _attendance_form(
+    url: str, mid: int, version: int, attendance: pd.DataFrame, members: dict[int, str]
+) -> None:
+    key = f"mt_attend_{mid}"
+    was = {int(a) for a, p in zip(attendance["agency_id"], attendance["present"], strict=True) if p}
+    shown, present = as_shown(key, (version, sorted(was & set(members))))
+    with st.form(f"{key}_{shown}", enter_to_submit=False):
         here = st.multiselect(
             "دستگاه‌های حاضر",
             list(members),
-            default=sorted(was & set(members)),
+            default=[a for a in present if a in members],
             format_func=members.__getitem__,
             placeholder="دستگاه‌های حاضر را انتخاب کنید",
-            key=f"me_att_{mid}",
+            key=f"me_att_{mid}_{shown}",
         )
         if st.form_submit_button("ذخیرهٔ حضور و غیاب"):
             run_command(
                 url,
                 lambda s, who: set_attendance(
-                    s, actor=who, meeting_id=mid, present_agency_ids=set(here)
+                    s,
+                    actor=who,
+                    meeting_id=mid,
+                    present_agency_ids=set(here),
+                    expected_version=shown,
                 ),
                 done="حضور و غیاب ذخیره شد.",
+                shown=key,
             )
+
+
+def _add_resolution(
+    url: str, mid: int, number: str, text: str, written: str, spec: OwnerSpec, due: str
+) -> None:
+    run_command(
+        url,
+        lambda s, who: add_resolution(
+            s,
+            actor=who,
+            meeting_id=mid,
+            number=number,
+            text=text,
+            owners_as_written=written,
+            owners=spec,
+            due_date=due or None,
+        ),
+        done="مصوبه افزوده شد.",
+    )
 
 
 def _resolution_form(
     url: str, mid: int, resolutions: pd.DataFrame, members: dict[int, str]
 ) -> None:
+    existing = {
+        int(r["id"]): (f"مصوبه {to_fa_digits(r['number'])}", int(r["version"]))
+        for _, r in resolutions.iterrows()
+    }
+    st.markdown("**مصوبهٔ تازه یا ویرایش مسوولان یک مصوبه**")
+    picked = pick(
+        "مصوبه (خالی: مصوبهٔ تازه)", existing, key=f"mr_pick_{mid}", placeholder="— مصوبهٔ تازه —"
+    )
+    target = None if picked is None else picked.id
     with st.form(f"mt_res_{mid}", enter_to_submit=False):
-        st.markdown("**مصوبهٔ تازه یا ویرایش مسوولان یک مصوبه**")
-        existing = {
-            int(r["id"]): f"مصوبه {to_fa_digits(r['number'])}" for _, r in resolutions.iterrows()
-        }
-        target = st.selectbox(
-            "مصوبه",
-            [None, *existing],
-            format_func=lambda i: "— مصوبهٔ تازه —" if i is None else existing[i],
-            key=f"mr_pick_{mid}",
-        )
         a, b = st.columns(2)
         number = a.text_input("شماره (برای مصوبهٔ تازه)", key=f"mr_no_{mid}")
         due = b.text_input("سررسید (اختیاری)", placeholder="۱۴۰۵/۱۲/۱۵", key=f"mr_due_{mid}")
@@ -125,26 +151,20 @@ def _resolution_form(
     spec = OwnerSpec(all_members=everyone, agency_ids=tuple(owners))
     if target is None:
         written = ALL_MEMBERS_TEXT if everyone else " / ".join(members[o] for o in owners)
-        run_command(
-            url,
-            lambda s, who: add_resolution(
-                s,
-                actor=who,
-                meeting_id=mid,
-                number=number,
-                text=text,
-                owners_as_written=written,
-                owners=spec,
-                due_date=due or None,
-            ),
-            done="مصوبه افزوده شد.",
-        )
+        _add_resolution(url, mid, number, text, written, spec, due)
     else:
+        assert picked is not None
         run_command(
             url,
             lambda s, who: update_resolution(
-                s, actor=who, resolution_id=target, owners=spec, due_date=due or None
+                s,
+                actor=who,
+                resolution_id=picked.id,
+                owners=spec,
+                due_date=due or None,
+                expected_version=picked.version,
             ),
+            shown=f"mr_pick_{mid}",
             done=lambda n: (
                 f"مسوولان به‌روز شد: {format_number(n['added'])} ردیف تازه،"
                 f" {format_number(n['withdrawn'])} ردیف برداشته،"
@@ -161,17 +181,23 @@ def edit_meeting(
     members: dict[int, str],
 ) -> None:
     """The secretariat corrects a meeting, its attendance and its resolutions' owners."""
-    mid = int(meeting["id"])
+    mid, version = int(meeting["id"]), int(meeting["version"])
+    key = f"mt_edit_{mid}"
+    was = as_shown(key, meeting)  # the facts as the person first saw them
+    shown = int(was["version"])
     with st.expander("ویرایش جلسه، حضور و مصوبات"):
-        with st.form(f"mt_edit_{mid}", enter_to_submit=False):
-            data = _meeting_fields(f"me_{mid}", meeting, meeting["held_on"], int(meeting["number"]))
+        with st.form(f"{key}_{shown}", enter_to_submit=False):
+            data = _meeting_fields(f"me_{mid}_{shown}", was, was["held_on"], int(was["number"]))
         if data is not None:
             run_command(
                 url,
-                lambda s, who: update_meeting(s, actor=who, meeting_id=mid, data=data),
+                lambda s, who: update_meeting(
+                    s, actor=who, meeting_id=mid, data=data, expected_version=shown
+                ),
                 done="جلسه ذخیره شد.",
+                shown=key,
             )
-        _attendance_form(url, mid, attendance, members)
+        _attendance_form(url, mid, version, attendance, members)
         _resolution_form(url, mid, resolutions, members)
 
 

@@ -36,6 +36,12 @@ from data_layer.output import inert
 from data_layer.permissions import Actor
 from ui.session import NOTICE_KEY, acting
 
+
+def shown_key(key: str) -> str:
+    """Where ui.pickers keeps what a form or picker showed."""
+    return f"{key}__chosen"
+
+
 T = TypeVar("T")
 log = logging.getLogger("dashboard")
 if not log.handlers:  # the administrator reads failures in the server's log
@@ -103,6 +109,7 @@ def run_command(
     *,
     done: str | Callable[[T], str] | None = None,
     forget: Sequence[str] = (),
+    shown: str | None = None,
     row_label: Callable[[int], str] | None = None,
 ) -> T | None:
     """Run one thing a person does in one transaction, then tell them how it went.
@@ -110,8 +117,11 @@ def run_command(
     On success the session keys in `forget` are dropped (snapshots to read again)
     and, with `done`, its message (or done(result)) is flashed and the page reruns;
     without `done` the result is returned. On failure the reason is shown here and
-    None is returned.
+    None is returned. Either way the version remembered under `shown` (see
+    ui.pickers.as_shown) is dropped, so the form is drawn again from fresh data.
     """
+    if shown is not None:
+        forget = [*forget, shown_key(shown)]
     try:
         with acting(url) as (session, actor):
             result = fn(session, actor)
@@ -119,6 +129,8 @@ def run_command(
         raise
     except Exception as exc:
         show_failure(exc, row_label)
+        if shown is not None:
+            st.session_state.pop(shown_key(shown), None)
         return None
     for key in forget:
         st.session_state.pop(key, None)

@@ -1,41 +1,193 @@
-"""Who is signed in: the token lives in this browser session, the rest in the database."""
+"""Who is looking: the person of the sign-in cookie, a kiosk link, or anyone (when the
+secretariat lets anyone read) — resolved again on every run of every page, from the
+cookies of the browser connection, never from session state.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import streamlit as st
 
 from data_layer import auth
-from data_layer.db import Session, write_session
+from data_layer.db import Session, read_session, write_session
 from data_layer.errors import SessionExpired
 from data_layer.labels import ROLE_LABELS
+from data_layer.models import AccessKind
+from data_layer.output import inert, inert_attr
 from data_layer.permissions import Actor
+from data_layer.queries.access import anonymous_read
 
-TOKEN_KEY = "auth_token"
 NOTICE_KEY = "auth_notice"
+# The pages anyone may read when the secretariat allows it, and a kiosk link's pages.
+READ_PAGES = frozenset(
+    {
+        "overview",
+        "resolutions",
+        "meetings",
+        "projector",
+        "coverage",
+        "gaps",
+        "neighborhoods",
+        "reports",
+    }
+)
+KIOSK_PAGES = {"projector": frozenset({"projector"}), "overview": frozenset({"overview"})}
+
+
+def request_cookies() -> dict[str, str]:
+    """The cookies of this browser connection (HttpOnly ones included)."""
+    return dict(st.context.cookies.to_dict())
+
+
+def _token() -> str | None:
+    return request_cookies().get(auth.SESSION_COOKIE) or None
 
 
 def current_actor(url: str) -> Actor | None:
-    """The signed-in person, or None (an expired sign-in leaves a notice to show)."""
-    token = st.session_state.get(TOKEN_KEY)
+    """The signed-in person, or None (an ended sign-in leaves a notice to show)."""
+    token = _token()
     if not token:
         return None
     try:
         return auth.resolve_session_url(url, token=token)
     except SessionExpired as e:
-        st.session_state.pop(TOKEN_KEY, None)
         st.session_state[NOTICE_KEY] = e.message
         return None
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who reads a page: a person, a kiosk link (with its pages), or anyone."""
+
+    actor: Actor | None = None
+    kiosk_pages: frozenset[str] | None = None
+
+    @property
+    def is_kiosk(self) -> bool:
+        """A screen opened through a kiosk link (read-only, no menu)."""
+        return self.actor is None and self.kiosk_pages is not None
+
+    def may_read(self, page: str) -> bool:
+        """True when this reader may see the page."""
+        if self.actor is not None:
+            return True
+        if self.kiosk_pages is not None:
+            return page in self.kiosk_pages
+        return False
+
+
+def _anyone_reads(url: str) -> bool:
+    # Read on every run (one row by its key): a changed setting holds at once, on
+    # every replica.
+    with read_session(url) as s:
+        return anonymous_read(s) == "everyone"
+
+
+def current_reader(url: str) -> Reader | None:
+    """The person, else a live kiosk link, else anyone if allowed; None if nobody."""
+    actor = current_actor(url)
+    if actor is not None:
+        return Reader(actor)
+    kiosk = request_cookies().get(auth.KIOSK_COOKIE)
+    if kiosk:
+        row = auth.resolve_access_token(url, kind=AccessKind.KIOSK.value, token=kiosk)
+        if row is not None:
+            return Reader(kiosk_pages=KIOSK_PAGES.get(row.scope, frozenset()))
+    if _anyone_reads(url):
+        return Reader(kiosk_pages=READ_PAGES)
+    return None
+
+
+_OWNER = "_state_owner"
+
+
+def _owner(reader: Reader | None) -> str:
+    if reader is None:
+        return "nobody"
+    if reader.actor is not None:
+        return f"session:{reader.actor.session_id}"
+    return "readers:" + ",".join(sorted(reader.kiosk_pages or ()))
+
+
+def keep_state_for(reader: Reader | None) -> None:
+    """Session state belongs to one reader. When another one runs this Streamlit session
+    (signed out in another tab, or a browser replaying its session id), everything the
+    previous reader left in it (snapshots, picks, typed values) is dropped first."""
+    owner = _owner(reader)
+    kept = st.session_state.get(_OWNER)
+    if kept is not None and kept != owner:
+        notice = st.session_state.get(NOTICE_KEY)
+        for key in list(st.session_state.keys()):
+            del st.session_state[key]
+        if notice:
+            st.session_state[NOTICE_KEY] = notice
+    st.session_state[_OWNER] = owner
+
+
+def _here() -> str:
+    """This page's path, to come back to after signing in."""
+    from urllib.parse import urlsplit
+
+    return urlsplit(st.context.url or "/").path or "/"
+
+
+def csrf_field() -> str:
+    """The hidden field every form posting to the server carries."""
+    token = request_cookies().get(auth.CSRF_COOKIE, "")
+    return f'<input type="hidden" name="csrf" value="{inert_attr(token)}">'
+
+
+def sign_in_form(next_path: str = "/") -> None:
+    """The sign-in form; it posts to the server, which sets the HttpOnly cookie."""
+    if not request_cookies().get(auth.CSRF_COOKIE):
+        st.warning("صفحه را یک بار دوباره بارگذاری کنید تا فرم ورود آماده شود.")
+        return
+    st.markdown(
+        '<form class="wg-form" method="post" action="/auth/sign-in">'
+        + csrf_field()
+        + f'<input type="hidden" name="next" value="{inert_attr(next_path)}">'
+        '<label for="wg-username">نام کاربری</label>'
+        '<input id="wg-username" name="username" autocomplete="username" required dir="ltr">'
+        '<label for="wg-password">گذرواژه</label>'
+        '<input id="wg-password" name="password" type="password"'
+        ' autocomplete="current-password" required dir="ltr">'
+        '<button type="submit">ورود</button></form>',
+        unsafe_allow_html=True,
+    )
+
+
+def sign_out_form() -> None:
+    """A button that ends this sign-in (in every tab) on the server."""
+    st.markdown(
+        '<form class="wg-form wg-inline" method="post" action="/auth/sign-out">'
+        + csrf_field()
+        + '<button type="submit">خروج از سامانه</button></form>',
+        unsafe_allow_html=True,
+    )
+
+
+def require_reader(url: str, page: str) -> Reader:
+    """Stop the page unless this reader may see it (a sign-in form instead)."""
+    reader = current_reader(url)
+    if reader is not None and reader.may_read(page):
+        return reader
+    st.info("برای دیدن این صفحه وارد شوید.")
+    sign_in_form(_here())
+    st.stop()
+    raise AssertionError  # st.stop() does not return
 
 
 def require_actor(url: str, roles: set[str]) -> Actor:
     """Stop the page unless someone with one of these roles is signed in."""
     actor = current_actor(url)
     if actor is None:
-        st.warning(st.session_state.pop(NOTICE_KEY, None) or "برای این صفحه ابتدا وارد شوید.")
-        st.page_link("views/sign_in.py", label="ورود به سامانه", icon=":material/login:")
+        st.warning(
+            inert(st.session_state.pop(NOTICE_KEY, None) or "برای این صفحه ابتدا وارد شوید.")
+        )
+        sign_in_form(_here())
         st.stop()
     if actor.role not in roles:
         allowed = "، ".join(ROLE_LABELS[r] for r in sorted(roles))
@@ -47,16 +199,8 @@ def require_actor(url: str, roles: set[str]) -> Actor:
 @contextmanager
 def acting(url: str) -> Iterator[tuple[Session, Actor]]:
     """One write transaction for the signed-in person, who is checked again inside it."""
-    token = st.session_state.get(TOKEN_KEY)
+    token = _token()
     if not token:
         raise SessionExpired()
     with write_session(url) as session:
         yield session, auth.resolve_session(session, token=token)
-
-
-def sign_out(url: str) -> None:
-    """End the sign-in here and in the database."""
-    token = st.session_state.pop(TOKEN_KEY, None)
-    if token:
-        with write_session(url) as session:
-            auth.sign_out(session, token=token)

@@ -23,12 +23,24 @@ from data_layer.auth import (
     verify_password,
 )
 from data_layer.commands.history import History
-from data_layer.errors import FieldError, PermissionDenied, ValidationError
+from data_layer.errors import (
+    ConflictError,
+    FieldError,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
 from data_layer.input.text import tidy
 from data_layer.models import Agency, Role, User, utcnow
-from data_layer.permissions import Action, Actor, require
+from data_layer.permissions import Action, Actor, check_person, require
 
-__all__ = ["change_own_password", "create_user", "reset_password", "set_user_active"]
+__all__ = [
+    "change_own_password",
+    "create_user",
+    "reset_password",
+    "set_user_active",
+    "set_user_role",
+]
 
 _BAD_FULL_NAME = "نام و نام خانوادگی باید بین ۲ تا ۱۲۰ نویسه باشد."
 _BAD_ROLE = "نقش انتخاب‌شده معتبر نیست."
@@ -81,7 +93,7 @@ def create_user(
 
     An empty or missing password is generated; the person must change it at first sign-in.
     """
-    require(actor, Action.MANAGE_USERS)
+    require(session, actor, Action.MANAGE_USERS)
     username, full_name = normalise_username(username), tidy(full_name)
     errors = username_problems(session, username)
     if not 2 <= len(full_name) <= 120:
@@ -106,23 +118,38 @@ def create_user(
     return user, plain
 
 
+def _target(session: Session, user_id: int, expected_version: int | None) -> User:
+    """The account a form named, refused if it changed since the form showed it."""
+    user = session.get(User, user_id, with_for_update=True) if isinstance(user_id, int) else None
+    if user is None:
+        raise NotFound("این حساب پیدا نشد؛ فهرست را دوباره ببینید.")
+    if expected_version is not None and user.version != expected_version:
+        raise ConflictError(
+            message="این حساب پس از باز شدن فرم شما تغییر کرده است؛ چیزی ذخیره نشد."
+            " فهرست را دوباره ببینید و دوباره انجام دهید."
+        )
+    return user
+
+
 def reset_password(
     session: Session,
     *,
     actor: Actor,
     user_id: int,
     new_password: str | None = None,
+    expected_version: int | None = None,
     now: datetime | None = None,
 ) -> str:
     """Give an account a new password (admin only); unlocks it and ends its sessions."""
-    require(actor, Action.MANAGE_USERS)
+    require(session, actor, Action.MANAGE_USERS)
     if new_password:
         check_password_policy(new_password)
     now = now or utcnow()
-    user = get_user(session, user_id)
+    user = _target(session, user_id, expected_version)
     plain = new_password or generate_password()
     user.password_hash = hash_password(plain)
     user.must_change_password, user.failed_logins, user.locked_until = True, 0, None
+    user.version += 1
     revoke_sessions(session, user_id, now)
     _history(session, actor, user_id, "password_reset", None, None, now)
     session.flush()
@@ -137,7 +164,13 @@ def change_own_password(
     new_password: str,
     now: datetime | None = None,
 ) -> None:
-    """A signed-in person replaces their own password, proving they know the old one."""
+    """A signed-in person replaces their own password, proving they know the old one.
+
+    Every other sign-in of theirs ends (a stolen password stops working everywhere);
+    the one in use stays.
+    """
+    now = now or utcnow()
+    check_person(session, actor, now)
     user = get_user(session, actor.user_id)
     errors: list[FieldError] = []
     if not verify_password(user.password_hash, old_password):
@@ -149,22 +182,62 @@ def change_own_password(
         raise ValidationError(errors)
     user.password_hash = hash_password(new_password)
     user.must_change_password = False
-    _history(session, actor, actor.user_id, "password_changed", None, None, now or utcnow())
+    user.version += 1
+    ended = revoke_sessions(session, user.id, now, keep=actor.session_id)  # type: ignore[arg-type]
+    _history(
+        session, actor, actor.user_id, "password_changed", None, f"{ended} sessions ended", now
+    )
     session.flush()
 
 
 def set_user_active(
-    session: Session, *, actor: Actor, user_id: int, active: bool, now: datetime | None = None
+    session: Session,
+    *,
+    actor: Actor,
+    user_id: int,
+    active: bool,
+    expected_version: int | None = None,
+    now: datetime | None = None,
 ) -> None:
     """Activate or deactivate an account (admin only; never one's own); ends its sessions."""
-    require(actor, Action.MANAGE_USERS)
+    require(session, actor, Action.MANAGE_USERS)
     if not active and user_id == actor.user_id:
         raise PermissionDenied(_SELF_DEACTIVATION)
     now = now or utcnow()
-    user = get_user(session, user_id)
+    user = _target(session, user_id, expected_version)
     if user.active != active:
         _history(session, actor, user_id, "active", user.active, active, now)
+        user.version += 1
     user.active = active
     if not active:
         revoke_sessions(session, user_id, now)
     session.flush()
+
+
+def set_user_role(
+    session: Session,
+    *,
+    actor: Actor,
+    user_id: int,
+    role: str,
+    agency_id: int | None,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> bool:
+    """Give an account another role (or agency); every sign-in of it ends. False if unchanged."""
+    require(session, actor, Action.MANAGE_USERS)
+    if user_id == actor.user_id:
+        raise PermissionDenied("نقش حساب خودتان را نمی‌توانید تغییر دهید.")
+    errors = _role_problems(session, role, agency_id)
+    if errors:
+        raise ValidationError(errors)
+    now = now or utcnow()
+    user = _target(session, user_id, expected_version)
+    if (user.role, user.agency_id) == (role, agency_id):
+        return False
+    old = f"{user.role} ({user.agency_id or '-'})"
+    user.role, user.agency_id, user.version = role, agency_id, user.version + 1
+    revoke_sessions(session, user_id, now)
+    _history(session, actor, user_id, "role", old, f"{role} ({agency_id or '-'})", now)
+    session.flush()
+    return True

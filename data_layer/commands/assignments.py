@@ -237,7 +237,7 @@ def update_assignments(
     problems = Check(ASSIGNMENT_FIELD_LABELS)
     for item in updates:
         asg, held_on = load_assignment(session, item.assignment_id)
-        require(actor, Action.UPDATE_ASSIGNMENT, asg.agency_id)
+        require(session, actor, Action.UPDATE_ASSIGNMENT, asg.agency_id)
         if asg.version != item.expected_version:
             raise conflict_for(session, item.assignment_id)
         check = Check(ASSIGNMENT_FIELD_LABELS, row=item.assignment_id if len(updates) > 1 else None)

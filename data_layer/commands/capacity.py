@@ -154,7 +154,7 @@ def set_capacity(
     version the form showed.
     """
     now = now or utcnow()
-    require(actor, Action.REPORT_SERVICES, agency_id)
+    require(session, actor, Action.REPORT_SERVICES, agency_id)
     service_id, row, values = _validate(
         session, agency_id, service_type_id, total_units, target_units, note
     )

@@ -16,9 +16,15 @@ __all__ = ["conflict", "flush_unique", "load", "rowcount", "user_name"]
 M = TypeVar("M", bound=SQLModel)
 
 
-def load(session: Session, model: type[M], row_id: object, message: str) -> M:
-    """The row of that id, or NotFound with a Persian message (also for a bad id)."""
-    row = session.get(model, row_id) if isinstance(row_id, int) else None
+def load(
+    session: Session, model: type[M], row_id: object, message: str, *, lock: bool = False
+) -> M:
+    """The row of that id, or NotFound with a Persian message (also for a bad id).
+
+    With `lock`, the row is locked until the transaction ends (PostgreSQL; SQLite's
+    writers already take turns), so a version checked here cannot move before the save.
+    """
+    row = session.get(model, row_id, with_for_update=lock) if isinstance(row_id, int) else None
     if row is None or getattr(row, "withdrawn", False):
         raise NotFound(message)
     return row
@@ -58,3 +64,14 @@ def conflict(
         saved_by=name,
         saved_at=saved_at,
     )
+
+
+def check_version(row: Any, expected_version: int | None, what: str) -> None:
+    """Refuse a form shown on an older version of the row (None: the caller shows none)."""
+    if expected_version is not None and row.version != expected_version:
+        raise ConflictError(
+            message=(
+                f"{what} پس از باز شدن فرم شما تغییر کرده است و چیزی ذخیره نشد؛"
+                " صفحه را دوباره ببینید و اگر هنوز لازم است دوباره ثبت کنید."
+            )
+        )

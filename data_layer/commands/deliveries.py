@@ -172,7 +172,7 @@ def record_delivery(
 ) -> ServiceDelivery:
     """An agency records a service it delivers (or plans) in a target neighborhood."""
     now = now or utcnow()
-    require(actor, Action.REPORT_SERVICES, agency_id)
+    require(session, actor, Action.REPORT_SERVICES, agency_id)
     values = _validate(session, data, None)
     row = ServiceDelivery(
         agency_id=agency_id, updated_at=now, updated_by_id=actor.user_id, version=1, **values
@@ -199,7 +199,7 @@ def update_delivery(
     """An agency corrects its own delivery. Returns False when nothing changed."""
     now = now or utcnow()
     row = load(session, ServiceDelivery, delivery_id, GONE)
-    require(actor, Action.REPORT_SERVICES, row.agency_id)
+    require(session, actor, Action.REPORT_SERVICES, row.agency_id)
     if row.version != expected_version:
         raise _conflict(session, delivery_id)
     values = _validate(session, data, row)
@@ -243,7 +243,7 @@ def withdraw_delivery(
     """
     now = now or utcnow()
     row = load(session, ServiceDelivery, delivery_id, GONE)
-    require(actor, Action.REPORT_SERVICES, row.agency_id)
+    require(session, actor, Action.REPORT_SERVICES, row.agency_id)
     if expected_version is not None and row.version != expected_version:
         raise _conflict(session, delivery_id)
     check = Check(LABELS)

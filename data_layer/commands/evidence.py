@@ -10,7 +10,7 @@ from pathlib import PurePath
 from sqlalchemy import update
 from sqlmodel import Session, col
 
-from data_layer.commands.assignments import load_assignment
+from data_layer.commands.assignments import conflict_for, load_assignment
 from data_layer.commands.common import load
 from data_layer.commands.history import History
 from data_layer.errors import NotFound
@@ -88,12 +88,15 @@ def add_evidence(
     assignment_id: int,
     filename: str,
     content: bytes,
+    expected_version: int | None = None,
     now: datetime | None = None,
 ) -> Evidence:
-    """Attach a document or photo to one of the agency's rows."""
+    """Attach a document or photo to one of the agency's rows (as the page showed it)."""
     now = now or utcnow()
     asg, _ = load_assignment(session, assignment_id)
-    require(actor, Action.ADD_EVIDENCE, asg.agency_id)
+    require(session, actor, Action.ADD_EVIDENCE, asg.agency_id)
+    if expected_version is not None and asg.version != expected_version:
+        raise conflict_for(session, assignment_id)
     check = Check(LABELS)
     name = check.text("filename", file_name(filename), limit=255, required=True)
     _check_file(name, content, check)
@@ -122,7 +125,7 @@ def withdraw_evidence(
     now = now or utcnow()
     evidence = load(session, Evidence, evidence_id, "این مستند پیدا نشد یا قبلاً پس گرفته شده است.")
     asg, _ = load_assignment(session, evidence.assignment_id)
-    require(actor, Action.ADD_EVIDENCE, asg.agency_id)
+    require(session, actor, Action.ADD_EVIDENCE, asg.agency_id)
     check = Check(LABELS)
     reason = check.text("reason", reason, limit=500, required=True)
     check.raise_if_any()

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from data_layer.commands.common import flush_unique, load
+from data_layer.commands.common import check_version, flush_unique, load
 from data_layer.commands.history import History
 from data_layer.input.check import Check
 from data_layer.jalali import format_jalali, format_number
@@ -78,7 +78,7 @@ def create_meeting(
     session: Session, *, actor: Actor, data: MeetingInput, now: datetime | None = None
 ) -> Meeting:
     """Record a meeting of the working group; its number must be new."""
-    require(actor, Action.MANAGE_MEETINGS)
+    require(session, actor, Action.MANAGE_MEETINGS)
     now = now or utcnow()
     check = Check(MEETING_LABELS)
     values = _values(session, data, check, None)
@@ -113,12 +113,14 @@ def update_meeting(
     actor: Actor,
     meeting_id: int,
     data: MeetingInput,
+    expected_version: int | None = None,
     now: datetime | None = None,
 ) -> bool:
     """Correct a meeting's facts; one history row a changed field. False if nothing changed."""
-    require(actor, Action.MANAGE_MEETINGS)
+    require(session, actor, Action.MANAGE_MEETINGS)
     now = now or utcnow()
-    meeting = load(session, Meeting, meeting_id, GONE)
+    meeting = load(session, Meeting, meeting_id, GONE, lock=True)
+    check_version(meeting, expected_version, "این جلسه")
     check = Check(MEETING_LABELS)
     values = _values(session, data, check, meeting_id)
     held = values["held_on"]
@@ -135,6 +137,8 @@ def update_meeting(
     for name, value in changed.items():
         History(session, actor, now).add("meeting", meeting_id, name, getattr(meeting, name), value)
         setattr(meeting, name, value)
+    if changed:
+        meeting.version += 1
     flush_unique(session, "number", "این شماره جلسه هم‌اکنون ثبت شد.")
     return bool(changed)
 
@@ -197,15 +201,17 @@ def set_attendance(
     meeting_id: int,
     present_agency_ids: set[int],
     representatives: dict[int, str] | None = None,
+    expected_version: int | None = None,
     now: datetime | None = None,
 ) -> int:
     """One attendance row per active member agency, present or absent (replaced each time).
 
     Returns the number of member agencies recorded.
     """
-    require(actor, Action.MANAGE_MEETINGS)
+    require(session, actor, Action.MANAGE_MEETINGS)
     now = now or utcnow()
-    meeting = load(session, Meeting, meeting_id, GONE)
+    meeting = load(session, Meeting, meeting_id, GONE, lock=True)
+    check_version(meeting, expected_version, "این جلسه")
     members = _members(session)
     check = Check(MEETING_LABELS)
     reps = _check_attendance(
@@ -236,6 +242,8 @@ def set_attendance(
         elif row.present != present or row.representative != rep:
             row.present, row.representative = present, rep
     after = {a: reps.get(a, "") for a in members if a in present_agency_ids}
+    if _attendance_text(before) != _attendance_text(after):
+        meeting.version += 1  # a form that showed the old attendance is now stale
     if _attendance_text(before) != _attendance_text(after) or set(members) - set(existing):
         History(session, actor, now).add(
             "meeting",

@@ -100,7 +100,7 @@ def commit_minutes(
     A name still undecided, a number the meeting already has, or any other problem
     refuses the whole file.
     """
-    require(actor, Action.MANAGE_MEETINGS)
+    require(session, actor, Action.MANAGE_MEETINGS)
     now = now or utcnow()
     meeting = load(session, Meeting, meeting_id, MEETING_GONE)
     agencies = Agencies.load(session)

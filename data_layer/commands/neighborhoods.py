@@ -15,7 +15,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from data_layer.commands.common import flush_unique, load
+from data_layer.commands.common import check_version, flush_unique, load
 from data_layer.commands.history import History, record_changes
 from data_layer.errors import FieldError, ValidationError
 from data_layer.input.check import Check
@@ -86,7 +86,7 @@ def create_neighborhood(
     session: Session, *, actor: Actor, data: NeighborhoodInput, now: datetime | None = None
 ) -> Neighborhood:
     """Register a target neighborhood (its county is created when new)."""
-    require(actor, Action.MANAGE_NEIGHBORHOODS)
+    require(session, actor, Action.MANAGE_NEIGHBORHOODS)
     now = now or utcnow()
     clean = _checked(session, data, None)
     county = _county_for(session, clean["county"], actor, now)
@@ -105,15 +105,17 @@ def update_neighborhood(
     actor: Actor,
     neighborhood_id: int,
     data: NeighborhoodInput,
+    expected_version: int | None = None,
     now: datetime | None = None,
 ) -> bool:
     """Change a neighborhood; one history row per changed field. False if nothing changed.
 
     A change of county is recorded as field 'county' with the old and new names.
     """
-    require(actor, Action.MANAGE_NEIGHBORHOODS)
+    require(session, actor, Action.MANAGE_NEIGHBORHOODS)
     now = now or utcnow()
-    hood = load(session, Neighborhood, neighborhood_id, GONE)
+    hood = load(session, Neighborhood, neighborhood_id, GONE, lock=True)
+    check_version(hood, expected_version, "این محله")
     clean = _checked(session, data, hood.id)
     changes = {k: v for k, v in clean.items() if k != "county" and getattr(hood, k) != v}
     old_county = session.get(County, hood.county_id)
@@ -130,6 +132,8 @@ def update_neighborhood(
                 "neighborhood", hood.id, key, getattr(hood, key), value
             )
         setattr(hood, key, value)
+    if changes:
+        hood.version += 1
     session.add(hood)
     flush_unique(session, "name", f"محلهٔ «{clean['name']}» هم‌زمان توسط کاربر دیگری ثبت شد.")
     return bool(changes)
@@ -142,15 +146,17 @@ def set_neighborhood_active(
     neighborhood_id: int,
     active: bool,
     reason: str,
+    expected_version: int | None = None,
     now: datetime | None = None,
 ) -> bool:
     """Deactivate (or reactivate) a neighborhood with a reason; the row is kept.
 
     Returns False when it already was in that state (nothing written).
     """
-    require(actor, Action.MANAGE_NEIGHBORHOODS)
+    require(session, actor, Action.MANAGE_NEIGHBORHOODS)
     now = now or utcnow()
-    hood = load(session, Neighborhood, neighborhood_id, GONE)
+    hood = load(session, Neighborhood, neighborhood_id, GONE, lock=True)
+    check_version(hood, expected_version, "این محله")
     check = Check(LABELS)
     reason = check.text("reason", reason, limit=500)
     if len(reason) < 5:
@@ -160,7 +166,7 @@ def set_neighborhood_active(
     if hood.active == active:
         return False
     History(session, actor, now).add("neighborhood", hood.id, "active", hood.active, active, reason)
-    hood.active = active
+    hood.active, hood.version = active, hood.version + 1
     session.add(hood)
     session.flush()
     return True
@@ -219,7 +225,7 @@ def import_neighborhoods(
     The rows are checked again against the database as it is now (someone may have
     added a neighborhood since the preview); any problem refuses the whole file.
     """
-    require(actor, Action.MANAGE_NEIGHBORHOODS)
+    require(session, actor, Action.MANAGE_NEIGHBORHOODS)
     now = now or utcnow()
     if not preview.ok:
         raise ValidationError(

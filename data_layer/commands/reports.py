@@ -182,7 +182,7 @@ def submit_report(
     showed) keeps it, and each changed field becomes a history row.
     """
     now = now or utcnow()
-    require(actor, Action.REPORT_SERVICES, agency_id)
+    require(session, actor, Action.REPORT_SERVICES, agency_id)
     values = _validate(period_kind, period_year, period_no, body, figures, now)
     kind, year, number, text, figures_json = values
     row = _row(session, agency_id, kind, year, number)

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlmodel import Session, col
 
-from data_layer.commands.common import flush_unique, load
+from data_layer.commands.common import check_version, flush_unique, load
 from data_layer.commands.history import History
 from data_layer.commands.meetings import GONE as MEETING_GONE
 from data_layer.input.check import Check
@@ -232,7 +232,7 @@ def add_resolution(
     now: datetime | None = None,
 ) -> Resolution:
     """Add a resolution to a meeting with one row per owner (all members expanded)."""
-    require(actor, Action.MANAGE_MEETINGS)
+    require(session, actor, Action.MANAGE_MEETINGS)
     now = now or utcnow()
     meeting = load(session, Meeting, meeting_id, MEETING_GONE)
     check = Check(RESOLUTION_LABELS)
@@ -289,6 +289,7 @@ def update_resolution(
     theme: str | None = None,
     due_date: date | str | None = None,
     owners: OwnerSpec | None = None,
+    expected_version: int | None = None,
     now: datetime | None = None,
 ) -> dict[str, int]:
     """Edit a resolution; None leaves a field as it is ('' as due_date clears it).
@@ -297,12 +298,17 @@ def update_resolution(
     row), and withdraws the rows of removed owners (never deleted). Returns
     {'added': …, 'withdrawn': …, 'restored': …}.
     """
-    require(actor, Action.MANAGE_MEETINGS)
+    require(session, actor, Action.MANAGE_MEETINGS)
     now = now or utcnow()
     res = load(
-        session, Resolution, resolution_id, "این مصوبه پیدا نشد؛ فهرست مصوبات را دوباره باز کنید."
+        session,
+        Resolution,
+        resolution_id,
+        "این مصوبه پیدا نشد؛ فهرست مصوبات را دوباره باز کنید.",
+        lock=True,
     )
     meeting = load(session, Meeting, res.meeting_id, MEETING_GONE)
+    check_version(res, expected_version, "این مصوبه")
     check = Check(RESOLUTION_LABELS)
     changes = _edits(check, res, meeting, text, theme, due_date)
     target = Agencies.load(session).expand(owners, check) if owners is not None else None
@@ -315,6 +321,8 @@ def update_resolution(
         counts = _change_owners(
             session, actor=actor, res=res, owners=owners, target=target, now=now
         )
+    if changes or any(counts.values()):
+        res.version += 1
     session.flush()
     return counts
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
-from data_layer.commands.common import flush_unique, load
+from data_layer.commands.common import check_version, flush_unique, load
 from data_layer.commands.history import History
 from data_layer.input.check import Check
 from data_layer.input.text import match_key
@@ -85,7 +85,7 @@ def create_service_type(
     session: Session, *, actor: Actor, data: ServiceTypeInput, now: datetime | None = None
 ) -> ServiceType:
     """Add a kind of service to the catalogue (history: entity 'service_type', 'created')."""
-    require(actor, Action.MANAGE_NEIGHBORHOODS)
+    require(session, actor, Action.MANAGE_NEIGHBORHOODS)
     now = now or utcnow()
     clean = _validate(session, data, None)
     service = ServiceType(**clean)
@@ -108,12 +108,14 @@ def update_service_type(
     actor: Actor,
     service_type_id: int,
     data: ServiceTypeInput,
+    expected_version: int | None = None,
     now: datetime | None = None,
 ) -> bool:
     """Change a kind of service; one history row per changed field. False if nothing changed."""
-    require(actor, Action.MANAGE_NEIGHBORHOODS)
+    require(session, actor, Action.MANAGE_NEIGHBORHOODS)
     now = now or utcnow()
-    service = load(session, ServiceType, service_type_id, GONE)
+    service = load(session, ServiceType, service_type_id, GONE, lock=True)
+    check_version(service, expected_version, "این خدمت")
     clean = _validate(session, data, service)
     changes = {k: v for k, v in clean.items() if getattr(service, k) != v}
     for key, value in changes.items():
@@ -121,6 +123,8 @@ def update_service_type(
             "service_type", service.id, key, getattr(service, key), value
         )
         setattr(service, key, value)
+    if changes:
+        service.version += 1
     session.add(service)
     flush_unique(session, "name", f"خدمت «{clean['name']}» هم‌زمان توسط کاربر دیگری ثبت شد.")
     return bool(changes)

@@ -9,15 +9,28 @@ from datetime import datetime
 from sqlmodel import Session
 
 from data_layer.commands.history import History
+from data_layer.errors import ConflictError
 from data_layer.input.check import Check
 from data_layer.labels import PERIOD_KIND_LABELS
 from data_layer.models import AppSetting, utcnow
 from data_layer.permissions import Action, Actor, require
 from data_layer.queries.coverage import ReportRule
 from data_layer.queries.overview import Thresholds
-from data_layer.queries.settings import MAX_REPORT_DAYS, REPORT_RULE_KEY, THRESHOLDS_KEY
+from data_layer.queries.settings import (
+    MAX_REPORT_DAYS,
+    REPORT_RULE_KEY,
+    THRESHOLDS_KEY,
+    get_report_rule,
+    get_thresholds,
+)
 
-__all__ = ["THRESHOLD_LABELS", "set_report_rule", "set_thresholds"]
+__all__ = [
+    "THRESHOLD_LABELS",
+    "set_report_rule",
+    "set_thresholds",
+    "store_setting",
+    "unchanged",
+]
 
 THRESHOLD_LABELS: dict[str, str] = {
     "green_done_share": "حداقل سهم انجام‌شده برای وضعیت سبز",
@@ -30,7 +43,7 @@ THRESHOLD_LABELS: dict[str, str] = {
 }
 
 
-def _store(session: Session, actor: Actor, key: str, value: str, now: datetime) -> None:
+def store_setting(session: Session, actor: Actor, key: str, value: str, now: datetime) -> None:
     """Write a setting and its history row (nothing when it does not change)."""
     row = session.get(AppSetting, key)
     old = row.value if row is not None else None
@@ -43,6 +56,15 @@ def _store(session: Session, actor: Actor, key: str, value: str, now: datetime) 
     session.flush()
 
 
+def unchanged(current: object, expected: object, what: str) -> None:
+    """Refuse a save whose form showed another value than the one stored now."""
+    if expected is not None and current != expected:
+        raise ConflictError(
+            message=f"{what} پس از باز شدن فرم شما تغییر کرده است و چیزی ذخیره نشد؛"
+            " مقادیر تازه را ببینید و دوباره ذخیره کنید."
+        )
+
+
 def set_thresholds(
     session: Session,
     *,
@@ -52,10 +74,15 @@ def set_thresholds(
     amber_overdue: object,
     red_overdue: object,
     stale_days: object,
+    expected: Thresholds | None = None,
     now: datetime | None = None,
 ) -> Thresholds:
-    """Store new thresholds (shares given as 0-100 percentages) with a history row."""
-    require(actor, Action.MANAGE_SETTINGS)
+    """Store new thresholds (shares given as 0-100 percentages) with a history row.
+
+    With `expected` (what the form showed), thresholds changed since are refused.
+    """
+    require(session, actor, Action.MANAGE_SETTINGS)
+    unchanged(get_thresholds(session), expected, "آستانه‌ها")
     check = Check(THRESHOLD_LABELS)
     green = check.percent("green_done_share", green_done_share)
     red = check.percent("red_done_share", red_done_share)
@@ -70,7 +97,9 @@ def set_thresholds(
     assert green is not None and red is not None and days is not None
     assert amber_n is not None and red_n is not None
     new = Thresholds(green / 100, red / 100, amber_n, red_n, days)
-    _store(session, actor, THRESHOLDS_KEY, json.dumps(asdict(new), sort_keys=True), now or utcnow())
+    store_setting(
+        session, actor, THRESHOLDS_KEY, json.dumps(asdict(new), sort_keys=True), now or utcnow()
+    )
     return new
 
 
@@ -80,17 +109,19 @@ def set_report_rule(
     actor: Actor,
     period_kind: str,
     days_after_period_end: object,
+    expected: ReportRule | None = None,
     now: datetime | None = None,
 ) -> ReportRule:
     """Set which periods agencies report on and the days allowed after a period ends."""
-    require(actor, Action.MANAGE_SETTINGS)
+    require(session, actor, Action.MANAGE_SETTINGS)
+    unchanged(get_report_rule(session), expected, "قاعدهٔ مهلت گزارش")
     check = Check(THRESHOLD_LABELS)
     kind = check.choice("period_kind", period_kind, PERIOD_KIND_LABELS)
     days = check.whole("days_after_period_end", days_after_period_end, low=0, high=MAX_REPORT_DAYS)
     check.raise_if_any()
     assert kind is not None and days is not None
     rule = ReportRule(period_kind=kind, days_after_period_end=days)
-    _store(
+    store_setting(
         session, actor, REPORT_RULE_KEY, json.dumps(asdict(rule), sort_keys=True), now or utcnow()
     )
     return rule

@@ -34,7 +34,7 @@ def verify_assignment(
 ) -> None:
     """Mark a claim: document seen, verified in the field, or rejected (with a reason)."""
     now = now or utcnow()
-    require(actor, Action.VERIFY_ASSIGNMENT)
+    require(session, actor, Action.VERIFY_ASSIGNMENT)
     asg, _ = load_assignment(session, assignment_id)
     if asg.version != expected_version:
         raise conflict_for(session, assignment_id)
@@ -72,7 +72,7 @@ def verify_assignment(
 def mark_claims_seen(session: Session, *, actor: Actor, now: datetime | None = None) -> None:
     """The secretariat member has seen every claim up to now (later ones show as new)."""
     now = now or utcnow()
-    require(actor, Action.VERIFY_ASSIGNMENT)
+    require(session, actor, Action.VERIFY_ASSIGNMENT)
     key = last_look_key(actor.user_id)
     row = session.get(AppSetting, key)
     old = row.value if row is not None else None

@@ -40,6 +40,7 @@ NEIGHBORHOOD_COLUMNS = [
     "longitude",
     "active",
     "is_sample",
+    "version",
 ]
 
 
@@ -60,6 +61,7 @@ def list_neighborhoods(session: Session, *, include_inactive: bool = False) -> p
         col(Neighborhood.longitude),
         col(Neighborhood.active),
         col(Neighborhood.is_sample),
+        col(Neighborhood.version),
     ).join(County, col(County.id) == col(Neighborhood.county_id))
     if not include_inactive:
         stmt = stmt.where(col(Neighborhood.active).is_(True))
@@ -86,12 +88,13 @@ def list_service_types(session: Session, *, include_inactive: bool = False) -> p
         col(ServiceType.resolution_ref),
         col(ServiceType.active),
         col(ServiceType.is_sample),
+        col(ServiceType.version),
     ).order_by(col(ServiceType.id))
     if not include_inactive:
         stmt = stmt.where(col(ServiceType.active).is_(True))
     rows = [tuple(r) for r in session.execute(stmt).all()]
     cols = ["id", "name", "unit", "owner_agency_id", "norm_per_1000", "resolution_ref"]
-    return pd.DataFrame(rows, columns=[*cols, "active", "is_sample"])
+    return pd.DataFrame(rows, columns=[*cols, "active", "is_sample", "version"])
 
 
 # (county key, name key) -> (county name, neighborhood name, active): every neighborhood.

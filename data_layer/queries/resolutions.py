@@ -75,6 +75,7 @@ def meeting_resolutions(session: Session, meeting_id: int) -> pd.DataFrame:
             col(Resolution.owners_as_written),
             col(Resolution.due_date),
             col(Resolution.is_sample),
+            col(Resolution.version),
             func.count(col(Assignment.id)).label("rows"),
             func.sum(
                 case((col(Assignment.status) == AssignmentStatus.DONE.value, 1), else_=0)
@@ -96,6 +97,7 @@ def meeting_resolutions(session: Session, meeting_id: int) -> pd.DataFrame:
             "owners_as_written",
             "due_date",
             "is_sample",
+            "version",
             "rows",
             "done",
             "mean_progress",

@@ -29,6 +29,7 @@ def list_users(session: Session) -> list[dict[str, Any]]:
             "last_login_at": u.last_login_at,
             "must_change_password": u.must_change_password,
             "is_sample": u.is_sample,
+            "version": u.version,
         }
         for u, short_name in session.execute(stmt).all()
     ]

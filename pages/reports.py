@@ -13,8 +13,9 @@ from data_layer.models import Role
 from data_layer.output import inert_html
 from data_layer.queries import coverage as qc
 from data_layer.queries.settings import get_report_rule
+from ui.pickers import as_shown
 from ui.run import run_command
-from ui.session import current_actor
+from ui.session import current_actor, require_reader
 from ui.theme import page_title
 
 STATES = {
@@ -25,6 +26,7 @@ STATES = {
 }
 
 url = get_settings().database_url
+require_reader(url, "reports")
 today = local_today()
 with read_session(url) as s:
     rule = get_report_rule(s)
@@ -69,25 +71,28 @@ st.markdown(
 )
 
 actor = current_actor(url)
-if actor is not None and actor.role in (Role.SECRETARIAT, Role.ADMIN):
-    with st.form("report_rule", enter_to_submit=False):
+if actor is not None and actor.role == Role.SECRETARIAT:
+    was = as_shown("report_rule", rule)  # the rule as the secretariat first saw it
+    k = f"{was.period_kind}_{was.days_after_period_end}"
+    with st.form(f"report_rule_{k}", enter_to_submit=False):
         st.markdown("**قاعدهٔ مهلت**")
         a, b = st.columns(2)
         kind = a.selectbox(
             "دورهٔ گزارش",
             list(PERIOD_KIND_LABELS),
-            index=list(PERIOD_KIND_LABELS).index(rule.period_kind),
+            index=list(PERIOD_KIND_LABELS).index(was.period_kind),
             format_func=PERIOD_KIND_LABELS.__getitem__,
-            key="rule_kind",
+            key=f"rule_kind_{k}",
         )
         days = b.number_input(
-            "مهلت پس از پایان دوره (روز)", 0, 90, rule.days_after_period_end, key="rule_days"
+            "مهلت پس از پایان دوره (روز)", 0, 90, was.days_after_period_end, key=f"rule_days_{k}"
         )
         if st.form_submit_button("ذخیرهٔ قاعده", type="primary"):
             run_command(
                 url,
                 lambda s, who: set_report_rule(
-                    s, actor=who, period_kind=kind, days_after_period_end=days
+                    s, actor=who, period_kind=kind, days_after_period_end=days, expected=was
                 ),
                 done="قاعدهٔ مهلت گزارش ذخیره شد.",
+                shown="report_rule",
             )

@@ -1,4 +1,4 @@
-"""حساب من: who I am, change my password, sign out."""
+"""حساب من: who I am, change my password (my other sign-ins end), sign out."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from data_layer.commands.accounts import change_own_password
 from data_layer.config import get_settings
 from data_layer.labels import ROLE_LABELS
 from data_layer.models import Role
-from ui.run import flash, run_command
-from ui.session import require_actor, sign_out
+from ui.run import run_command
+from ui.session import require_actor, sign_out_form
 from ui.theme import page_title
 
 url = get_settings().database_url
@@ -29,9 +29,9 @@ with st.form("change_password", enter_to_submit=False):
                 lambda s, who: change_own_password(
                     s, actor=who, old_password=old, new_password=new
                 ),
-                done="گذرواژه تغییر کرد.",
+                done="گذرواژه تغییر کرد؛ ورودهای دیگر شما (دستگاه‌ها و مرورگرهای دیگر) پایان یافت.",
             )
 
-if st.button("خروج از سامانه", key="sign_out", icon=":material/logout:"):
-    sign_out(url)
-    flash("از سامانه خارج شدید.", "info")
+st.markdown("##### خروج")
+st.caption("خروج، این ورود را در همهٔ زبانه‌های این مرورگر پایان می‌دهد.")
+sign_out_form()

@@ -27,6 +27,7 @@ from data_layer.output import inert, inert_html
 from data_layer.queries import assignments as qa
 from ui import agency_services
 from ui.history import timeline_html
+from ui.pickers import pick
 from ui.quick_edit import TableMismatch, row_updates
 from ui.run import run_command, show_failure
 from ui.session import require_actor
@@ -172,7 +173,13 @@ with quick:
 
 with detail:
     by_id = rows.set_index("id")
-    chosen = st.selectbox("ردیف", list(labels), format_func=labels.__getitem__, key="detail_row")
+    picked = pick(
+        "ردیف", {i: (labels[i], versions[i]) for i in labels}, key="detail_row", first=True
+    )
+    if picked is None or picked.gone:
+        st.warning("این ردیف دیگر به دستگاه شما سپرده نیست؛ «خواندن دوباره» را بزنید.")
+        st.stop()
+    chosen = picked.id
     r = by_id.loc[chosen]
     version = int(r["version"])
     note = f" — {inert_html(r['verification_note'])}" if r["verification_note"] else ""
@@ -253,7 +260,12 @@ with detail:
         run_command(
             url,
             lambda s, who: add_evidence(
-                s, actor=who, assignment_id=chosen, filename=name, content=content
+                s,
+                actor=who,
+                assignment_id=chosen,
+                filename=name,
+                content=content,
+                expected_version=version,
             ),
             done=lambda added: f"مستند «{added.filename}» افزوده شد.",
             forget=[SNAPSHOT],

@@ -5,6 +5,8 @@ Everyone may read; the secretariat adds, edits and imports (resolutions 2 and 6)
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -33,11 +35,13 @@ from data_layer.labels import NEIGHBORHOOD_KIND_LABELS
 from data_layer.models import Role
 from data_layer.queries.agencies import list_agencies
 from data_layer.queries.places import list_neighborhoods, list_service_types
+from ui.pickers import as_shown, pick
 from ui.run import attempt, run_command
-from ui.session import current_actor
+from ui.session import current_actor, require_reader
 from ui.theme import page_title
 
 url = get_settings().database_url
+require_reader(url, "neighborhoods")
 actor = current_actor(url)
 can_edit = actor is not None and actor.role == Role.SECRETARIAT
 with read_session(url) as s:
@@ -84,7 +88,7 @@ with registry:
     st.dataframe(shown, hide_index=True, width="stretch", height=420)
 
 
-def hood_form(prefix: str, row: pd.Series | None) -> NeighborhoodInput | None:
+def hood_form(prefix: str, row: dict[str, Any] | None) -> NeighborhoodInput | None:
     """The fields of one neighborhood; returns the input when submitted."""
     v = lambda k, d="": row[k] if row is not None and pd.notna(row[k]) else d  # noqa: E731
     with st.form(f"{prefix}_form", enter_to_submit=False):
@@ -143,15 +147,21 @@ def hood_form(prefix: str, row: pd.Series | None) -> NeighborhoodInput | None:
 
 
 with add:
-    labels = {int(r["id"]): f"{r['name']} ({r['county']})" for _, r in hoods.iterrows()}
-    target = st.selectbox(
-        "محله",
-        [None, *labels],
-        format_func=lambda i: "— محلهٔ تازه —" if i is None else labels[i],
-        key="hood_pick",
-    )
-    row = None if target is None else hoods.set_index("id").loc[target].assign(id=target)
-    data = hood_form(f"hood_{target or 'new'}", row)
+    options = {
+        int(r["id"]): (f"{r['name']} ({r['county']})", int(r["version"]))
+        for _, r in hoods.iterrows()
+    }
+    picked = pick("محله (خالی: محلهٔ تازه)", options, key="hood_pick", placeholder="— محلهٔ تازه —")
+    target = None if picked is None or picked.gone else picked.id
+    if picked is not None and picked.gone:
+        st.warning("این محله دیگر در فهرست نیست؛ محلهٔ دیگری را انتخاب کنید.")
+        st.stop()
+    row = None
+    if target is not None:  # the row as the person first saw it, with its version
+        row = as_shown(f"hood_{target}", {**hoods.set_index("id").loc[target].to_dict()})
+    # fresh widgets for every row and version shown
+    prefix = "hood_new" if row is None else f"hood_{target}_v{row['version']}"
+    data = hood_form(prefix, row)
     if data is not None and target is None:
         run_command(
             url,
@@ -159,10 +169,15 @@ with add:
             done=lambda hood: f"محلهٔ «{hood.name}» افزوده شد.",
         )
     elif data is not None:
+        assert row is not None
+        version = int(row["version"])
         run_command(
             url,
-            lambda s, who: update_neighborhood(s, actor=who, neighborhood_id=target, data=data),
+            lambda s, who: update_neighborhood(
+                s, actor=who, neighborhood_id=target, data=data, expected_version=version
+            ),
             done=lambda changed: "تغییرات ذخیره شد." if changed else "تغییری نبود.",
+            shown=f"hood_{target}",
         )
 
 with bulk:
@@ -242,21 +257,30 @@ with catalogue:
         }
     )
     st.dataframe(shown, hide_index=True, width="stretch")
-    names = {int(r["id"]): r["name"] for _, r in services.iterrows()}
-    pick = st.selectbox(
-        "خدمت",
-        [None, *names],
-        format_func=lambda i: "— خدمت تازه —" if i is None else names[i],
+    chosen = pick(
+        "خدمت (خالی: خدمت تازه)",
+        {
+            i: (n, int(v))
+            for i, n, v in zip(services["id"], services["name"], services["version"], strict=True)
+        },
         key="svc_pick",
+        placeholder="— خدمت تازه —",
     )
-    current = None if pick is None else services.set_index("id").loc[pick]
-    with st.form(f"svc_form_{pick or 'new'}", enter_to_submit=False):
+    if chosen is not None and chosen.gone:
+        st.warning("این خدمت دیگر در فهرست نیست؛ خدمت دیگری را انتخاب کنید.")
+        st.stop()
+    svc = None if chosen is None else chosen.id
+    current = None  # the service as the person first saw it, with its version
+    if svc is not None:
+        current = as_shown(f"svc_{svc}", {**services.set_index("id").loc[svc].to_dict()})
+    sk = "new" if current is None else f"{svc}_v{current['version']}"  # fresh widgets
+    with st.form(f"svc_form_{sk}", enter_to_submit=False):
         a, b = st.columns(2)
         name = a.text_input(
-            "نام خدمت", value="" if current is None else current["name"], key=f"svc_name_{pick}"
+            "نام خدمت", value="" if current is None else current["name"], key=f"svc_name_{sk}"
         )
         unit = b.text_input(
-            "واحد", value="واحد" if current is None else current["unit"], key=f"svc_unit_{pick}"
+            "واحد", value="واحد" if current is None else current["unit"], key=f"svc_unit_{sk}"
         )
         owners = [None, *agency_names]
         owner_now = (
@@ -269,18 +293,18 @@ with catalogue:
             owners,
             index=owners.index(owner_now),
             format_func=lambda i: "—" if i is None else agency_names[i],
-            key=f"svc_owner_{pick}",
+            key=f"svc_owner_{sk}",
         )
         norm_now = (
             ""
             if current is None or pd.isna(current["norm_per_1000"])
             else to_fa_digits(current["norm_per_1000"])
         )
-        norm = b.text_input("هنجار در هر هزار نفر", value=norm_now, key=f"svc_norm_{pick}")
+        norm = b.text_input("هنجار در هر هزار نفر", value=norm_now, key=f"svc_norm_{sk}")
         ref = a.text_input(
             "مصوبهٔ مرتبط",
             value="" if current is None else current["resolution_ref"],
-            key=f"svc_ref_{pick}",
+            key=f"svc_ref_{sk}",
         )
         if st.form_submit_button("ذخیرهٔ خدمت", type="primary", disabled=not can_edit):
             data_in = ServiceTypeInput(
@@ -294,8 +318,15 @@ with catalogue:
                 url,
                 lambda s, who: (
                     create_service_type(s, actor=who, data=data_in)
-                    if pick is None
-                    else update_service_type(s, actor=who, service_type_id=pick, data=data_in)
+                    if svc is None
+                    else update_service_type(
+                        s,
+                        actor=who,
+                        service_type_id=svc,
+                        data=data_in,
+                        expected_version=None if current is None else int(current["version"]),
+                    )
                 ),
                 done=f"خدمت «{name}» ذخیره شد.",
+                shown=f"svc_{svc}",
             )

@@ -17,6 +17,7 @@ from data_layer.output import inert, inert_html
 from data_layer.queries import resolutions as q
 from ui.freshness import current_version, keep_fresh
 from ui.matrix import matrix_html, resolution_list_html
+from ui.session import require_reader
 from ui.status import legend_html
 from ui.theme import page_title
 
@@ -83,6 +84,7 @@ def kpis_html(resolutions: pd.DataFrame, summary: pd.DataFrame) -> str:
 
 
 url = get_settings().database_url
+require_reader(url, "resolutions")
 today = local_today()
 version = current_version(url)
 meetings = load_meetings(url, version)

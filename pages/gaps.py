@@ -15,6 +15,7 @@ from data_layer.queries import coverage as qc
 from data_layer.queries.meta import shows_sample_data
 from ui.exports import export_buttons
 from ui.freshness import current_version, keep_fresh
+from ui.session import require_reader
 from ui.theme import page_title
 
 CACHE_SECONDS = 600  # a memory bound: freshness comes from the version key
@@ -48,6 +49,7 @@ def gap_frame(df: pd.DataFrame, first: list[tuple[str, str]]) -> pd.DataFrame:
 
 
 url = get_settings().database_url
+require_reader(url, "gaps")
 version = current_version(url)
 data = load(url, version)
 page_title(

@@ -18,7 +18,7 @@ from data_layer.queries.resolutions import agency_status_summary
 from data_layer.queries.settings import get_thresholds
 from ui.charts import completions_by_month, monthly_completions, status_by_agency
 from ui.freshness import current_version, keep_fresh
-from ui.session import current_actor
+from ui.session import current_actor, require_reader
 from ui.tables import gaps_html, neighborhoods_html, overdue_html, scorecards_html
 from ui.theme import page_title
 
@@ -58,6 +58,7 @@ def kpi(label: str, value: str, cls: str = "", note: str = "") -> str:
 
 
 url = get_settings().database_url
+require_reader(url, "overview")
 today = local_today()
 version = current_version(url)
 data = load(url, today, version)
@@ -85,7 +86,7 @@ if actor is not None and actor.agency_id is not None:
             f"{format_number(int(m['done']))} از {format_number(int(m['rows']))} ردیف انجام شده."
         )
         st.page_link(
-            "views/my_agency.py", label="به‌روزرسانی ردیف‌های دستگاه من", icon=":material/edit_note:"
+            "pages/my_agency.py", label="به‌روزرسانی ردیف‌های دستگاه من", icon=":material/edit_note:"
         )
 
 rows = max(h["rows"], 1)

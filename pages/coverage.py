@@ -20,6 +20,7 @@ from data_layer.queries.places import list_counties
 from ui.charts import FONT
 from ui.exports import export_buttons
 from ui.freshness import current_version, keep_fresh
+from ui.session import require_reader
 from ui.theme import page_title
 
 CACHE_SECONDS = 600  # a memory bound: freshness comes from the version key
@@ -129,6 +130,7 @@ def map_chart(cells: pd.DataFrame) -> alt.Chart | None:
 
 
 url = get_settings().database_url
+require_reader(url, "coverage")
 top = st.container()
 f = st.columns([1.4, 1.2, 0.8, 1.4])
 version = current_version(url)

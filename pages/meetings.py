@@ -26,10 +26,11 @@ from data_layer.queries.agencies import list_agencies
 from ui.meeting_forms import edit_meeting, letters_tab, new_meeting
 from ui.minutes_import import minutes_import_tab
 from ui.run import attempt
-from ui.session import current_actor
+from ui.session import current_actor, require_reader
 from ui.theme import page_title
 
 url = get_settings().database_url
+require_reader(url, "meetings")
 today = local_today()
 actor = current_actor(url)
 secretariat = actor is not None and actor.role == Role.SECRETARIAT

@@ -22,6 +22,7 @@ from data_layer.queries import resolutions as qr
 from data_layer.queries.settings import get_thresholds
 from ui import slides as sl
 from ui.freshness import current_version, keep_fresh
+from ui.session import require_reader
 
 CSS = (Path(__file__).resolve().parents[1] / "assets" / "projector.css").read_text(encoding="utf-8")
 CACHE_SECONDS = 600  # a memory bound: freshness comes from the version key
@@ -78,6 +79,7 @@ def _int_param(name: str, default: int) -> int:
 
 st.markdown(f"<style>{CSS}</style>", unsafe_allow_html=True)
 url = get_settings().database_url
+require_reader(url, "projector")
 today = local_today()
 by = "agency" if st.query_params.get("by") == "agency" else "resolution"
 meeting_param = st.query_params.get("meeting")
@@ -150,7 +152,7 @@ c[3].selectbox(
     on_change=jump,
     label_visibility="collapsed",
 )
-c[4].page_link("views/overview.py", label="خروج", icon=":material/close:")
+c[4].page_link("pages/overview.py", label="خروج", icon=":material/close:")
 wanted = (auto or 20) if st.session_state.auto_on else 0
 if wanted != auto:
     st.session_state.auto_seconds = wanted

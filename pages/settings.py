@@ -1,0 +1,101 @@
+"""تنظیمات: scorecard thresholds, who may read without signing in and kiosk links (the
+secretariat); data-feed tokens (the administrator)."""
+
+from __future__ import annotations
+
+from dataclasses import astuple
+
+import streamlit as st
+
+from data_layer.commands.settings import set_thresholds
+from data_layer.config import get_settings
+from data_layer.db import read_session
+from data_layer.models import AccessKind, Role
+from data_layer.queries.overview import Thresholds
+from data_layer.queries.settings import get_thresholds
+from ui.access import anonymous_read_form, tokens_section
+from ui.pickers import as_shown
+from ui.run import run_command
+from ui.session import require_actor
+from ui.theme import page_title
+
+url = get_settings().database_url
+actor = require_actor(url, {Role.SECRETARIAT, Role.ADMIN})
+
+
+def thresholds_form(fresh: Thresholds) -> None:
+    t = as_shown("thresholds", fresh)  # the values as the person first saw them
+    k = "_".join(str(v) for v in astuple(t))  # fresh widgets whenever they change
+    with st.form(f"thresholds_{k}", enter_to_submit=False):
+        a, b = st.columns(2)
+        green = a.number_input(
+            "«مطلوب» از چند درصد انجام‌شده",
+            0,
+            100,
+            round(100 * t.green_done_share),
+            key=f"th_green:{k}",
+        )
+        red = b.number_input(
+            "«نیازمند توجه» زیر چند درصد انجام‌شده",
+            0,
+            100,
+            round(100 * t.red_done_share),
+            key=f"th_red:{k}",
+        )
+        amber_overdue = a.number_input(
+            "«مطلوب» فقط با کمتر از این تعداد ردیف دارای تأخیر",
+            1,
+            1000,
+            t.amber_overdue,
+            key=f"th_amber_o:{k}",
+        )
+        red_overdue = b.number_input(
+            "«نیازمند توجه» از این تعداد ردیف دارای تأخیر",
+            1,
+            1000,
+            t.red_overdue,
+            key=f"th_red_o:{k}",
+        )
+        stale = a.number_input(
+            "گزارش تازه یعنی در چند روز اخیر", 1, 365, t.stale_days, key=f"th_stale:{k}"
+        )
+        if st.form_submit_button("ذخیره", type="primary"):
+            run_command(
+                url,
+                lambda s, who: set_thresholds(
+                    s,
+                    actor=who,
+                    green_done_share=green,
+                    red_done_share=red,
+                    amber_overdue=amber_overdue,
+                    red_overdue=red_overdue,
+                    stale_days=stale,
+                    expected=t,
+                ),
+                done="آستانه‌ها ذخیره شد؛ نمای کلی و حالت ارائه با آن‌ها رنگ‌بندی می‌شوند.",
+                shown="thresholds",
+            )
+
+
+if actor.role == Role.SECRETARIAT:
+    page_title("تنظیمات", "رنگ‌بندی کارنامه‌ها، خواندن بدون ورود و پیوندهای نمایش")
+    with read_session(url) as s:
+        shown = get_thresholds(s)
+    st.subheader("آستانه‌های رنگ‌بندی کارنامهٔ دستگاه‌ها")
+    thresholds_form(shown)
+    st.subheader("خواندن بدون ورود")
+    anonymous_read_form(url)
+    st.subheader("پیوندهای نمایش (کیوسک)")
+    st.caption(
+        "برای لپ‌تاپ سالن جلسه یا صفحهٔ دیواری: فقط همان یک صفحه را بی‌ورود نشان می‌دهد"
+        " و با «باطل کن» همان لحظه از کار می‌افتد."
+    )
+    tokens_section(url, AccessKind.KIOSK.value)
+else:
+    page_title("تنظیمات", "کلیدهای خوراک داده برای ابزارهای بیرونی")
+    st.subheader("کلیدهای خوراک داده (CSV با ردیف HXL)")
+    st.caption(
+        "هر مصرف‌کننده (مثلاً یک ابزار HXL یا «From Web» در اکسل) کلید خودش را می‌گیرد؛"
+        " با باطل کردن، همان لحظه دسترسی‌اش قطع می‌شود."
+    )
+    tokens_section(url, AccessKind.FEED.value)

@@ -1,0 +1,170 @@
+"""کاربران: the administrator creates accounts, resets passwords, (de)activates."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from data_layer.commands.accounts import (
+    create_user,
+    reset_password,
+    set_user_active,
+    set_user_role,
+)
+from data_layer.config import get_settings
+from data_layer.db import read_session
+from data_layer.jalali import format_jalali_datetime
+from data_layer.labels import ROLE_LABELS
+from data_layer.models import Role
+from data_layer.output import inert
+from data_layer.queries.agencies import list_agencies
+from data_layer.queries.users import list_users
+from ui.pickers import pick
+from ui.run import run_command
+from ui.session import require_actor
+from ui.theme import page_title
+
+url = get_settings().database_url
+actor = require_actor(url, {Role.ADMIN})
+page_title("کاربران", "حساب‌های کاربری، نقش‌ها و دستگاه هر کارشناس رابط")
+
+with read_session(url) as s:
+    users = pd.DataFrame(list_users(s))
+    agencies = list_agencies(s)
+agency_names = dict(zip(agencies["id"].astype(int), agencies["short_name"], strict=True))
+
+shown = pd.DataFrame(
+    {
+        "آخرین ورود": [format_jalali_datetime(t) for t in users["last_login_at"]],
+        "وضعیت": [
+            ("فعال" if a else "غیرفعال") + (" — قفل" if pd.notna(lock) and lock is not None else "")
+            for a, lock in zip(users["active"], users["locked_until"], strict=True)
+        ],
+        "دستگاه": users["agency"].fillna("—"),
+        "نقش": [ROLE_LABELS.get(r, r) for r in users["role"]],
+        "نام": users["full_name"],
+        "نام کاربری": users["username"],
+    }
+)
+st.dataframe(shown, hide_index=True, width="stretch")
+
+new_tab, reset_tab, active_tab, role_tab = st.tabs(
+    ["حساب تازه", "بازنشانی گذرواژه", "فعال / غیرفعال", "تغییر نقش"]
+)
+accounts = {
+    int(u["id"]): (f"{u['full_name']} ({u['username']})", int(u["version"]))
+    for _, u in users.iterrows()
+}
+by_id = users.set_index("id")
+
+with new_tab, st.form("new_user", enter_to_submit=False):
+    a, b = st.columns(2)
+    username = a.text_input("نام کاربری (حروف لاتین کوچک، رقم، . _ -)", key="nu_username")
+    full_name = b.text_input("نام و نام خانوادگی", key="nu_full_name")
+    role = a.selectbox("نقش", list(ROLE_LABELS), format_func=ROLE_LABELS.__getitem__, key="nu_role")
+    agency = b.selectbox(
+        "دستگاه (فقط برای کارشناس رابط)",
+        [None, *agency_names],
+        format_func=lambda i: "—" if i is None else agency_names[i],
+        key="nu_agency",
+    )
+    password = st.text_input(
+        "گذرواژه (خالی بگذارید تا ساخته شود)", type="password", key="nu_password"
+    )
+    if st.form_submit_button("ساخت حساب", type="primary"):
+        made = run_command(
+            url,
+            lambda s, who: create_user(
+                s,
+                actor=who,
+                username=username,
+                full_name=full_name,
+                role=role,
+                agency_id=agency,
+                password=password or None,
+            ),
+        )
+        if made is not None:
+            st.success(
+                inert(
+                    f"حساب «{made[0].username}» ساخته شد. این گذرواژه فقط همین یک بار نشان داده"
+                    " می‌شود؛ کاربر باید در نخستین ورود آن را عوض کند."
+                )
+            )
+            st.code(made[1], language=None)
+
+with reset_tab:
+    target = pick("کاربر", accounts, key="reset_user")
+    if st.button("ساخت گذرواژهٔ تازه", key="reset_go") and target is not None:
+        plain = run_command(
+            url,
+            lambda s, who: reset_password(
+                s, actor=who, user_id=target.id, expected_version=target.version
+            ),
+            shown="reset_user",
+        )
+        if plain is not None:
+            st.success("گذرواژهٔ تازه (فقط همین یک بار نشان داده می‌شود)؛ ورودهای کاربر پایان یافت:")
+            st.code(plain, language=None)
+
+with active_tab:
+    target = pick("کاربر", accounts, key="active_user")
+    if target is not None and not target.gone:
+        is_active = bool(by_id.loc[target.id, "active"])
+        if st.button("غیرفعال کردن" if is_active else "فعال کردن", key="active_go"):
+            run_command(
+                url,
+                lambda s, who: set_user_active(
+                    s,
+                    actor=who,
+                    user_id=target.id,
+                    active=not is_active,
+                    expected_version=target.version,
+                ),
+                done="حساب فعال شد."
+                if not is_active
+                else "حساب غیرفعال شد و همهٔ ورودهای آن پایان یافت.",
+                shown="active_user",
+            )
+
+with role_tab:
+    target = pick("کاربر", accounts, key="role_user")
+    if target is not None and not target.gone:
+        row = by_id.loc[target.id]
+        with st.form(f"role_{target.id}_{target.version}", enter_to_submit=False):
+            a, b = st.columns(2)
+            roles = list(ROLE_LABELS)
+            new_role = a.selectbox(
+                "نقش تازه",
+                roles,
+                index=roles.index(row["role"]),
+                format_func=ROLE_LABELS.__getitem__,
+                key=f"role_new_{target.id}_{target.version}",
+            )
+            agency_ids = [None, *agency_names]
+            current = next((i for i, n in agency_names.items() if n == row["agency"]), None)
+            new_agency = b.selectbox(
+                "دستگاه (فقط برای کارشناس رابط)",
+                agency_ids,
+                index=agency_ids.index(current),
+                format_func=lambda i: "—" if i is None else agency_names[i],
+                key=f"role_agency_{target.id}_{target.version}",
+            )
+            if st.form_submit_button("تغییر نقش", type="primary"):
+                run_command(
+                    url,
+                    lambda s, who: set_user_role(
+                        s,
+                        actor=who,
+                        user_id=target.id,
+                        role=new_role,
+                        agency_id=new_agency,
+                        expected_version=target.version,
+                    ),
+                    done=lambda changed: (
+                        "نقش تغییر کرد و همهٔ ورودهای کاربر پایان یافت."
+                        if changed
+                        else "تغییری نبود."
+                    ),
+                    shown="role_user",
+                )

@@ -1,0 +1,257 @@
+"""The server's own routes beside Streamlit's: sign-in and sign-out (cookies Streamlit
+cannot set), kiosk links, the health check, and the data feeds.
+
+Every form that posts here carries the token of the CSRF cookie (double submit) and
+must come from this site (its Origin, when the browser sends one). Cookies are
+HttpOnly and SameSite=Strict, and Secure when the request came over HTTPS (directly
+or through the proxy's X-Forwarded-Proto).
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import secrets
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from data_layer import auth
+from data_layer.config import get_settings
+from data_layer.db import ping
+from data_layer.errors import SignInFailed, database_trouble
+from data_layer.migrate import schema_is_current
+from data_layer.models import AccessKind
+from web.feeds import FEEDS, feed_csv
+
+__all__ = ["MIDDLEWARE_CLASSES", "ROUTES", "CsrfCookieMiddleware"]
+
+log = logging.getLogger("dashboard")
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+ASGIApp = Callable[
+    [Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]
+]
+
+
+def _https(request: Request) -> bool:
+    forwarded = request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
+    return request.url.scheme == "https" or forwarded == "https"
+
+
+def _cookie(response: Response, request: Request, name: str, value: str, max_age: int) -> None:
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        path="/",
+        httponly=True,
+        samesite="strict",
+        secure=_https(request),
+    )
+
+
+def _local_path(target: str | None) -> str:
+    """Where to go after signing in: a path of this site, never another site."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else "/"
+
+
+def _same_site(request: Request) -> bool:
+    """True unless the browser says the form came from another site."""
+    origin = request.headers.get("origin") or request.headers.get("referer")
+    if not origin:
+        return True  # old browsers send neither; the CSRF token still has to match
+    host = request.headers.get("x-forwarded-host") or request.headers.get("host", "")
+    return urlsplit(origin).netloc == host
+
+
+async def _form_ok(request: Request) -> tuple[bool, dict[str, str]]:
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    cookie = request.cookies.get(auth.CSRF_COOKIE, "")
+    token = form.get("csrf", "")
+    ok = _same_site(request) and bool(cookie) and hmac.compare_digest(cookie, token)
+    return ok, form
+
+
+def _back_to_sign_in(code: str, target: str, **extra: str) -> RedirectResponse:
+    query = urlencode({"e": code, "next": target, **extra})
+    return RedirectResponse(f"/sign_in?{query}", status_code=303)
+
+
+async def sign_in(request: Request) -> Response:
+    """POST /auth/sign-in: check the form, open a sign-in, set its cookie, go on."""
+    ok, form = await _form_ok(request)
+    target = _local_path(form.get("next"))
+    if not ok:
+        return _back_to_sign_in("csrf", target)
+    url = get_settings().database_url
+    try:
+        actor, token = await run_in_threadpool(
+            auth.sign_in_url,
+            url,
+            username=form.get("username", ""),
+            password=form.get("password", ""),
+        )
+        change = await run_in_threadpool(_must_change, url, actor.user_id)
+    except SignInFailed as e:
+        extra = {"until": str(int(e.until.timestamp()))} if e.until is not None else {}
+        return _back_to_sign_in(e.code, target, **extra)
+    except Exception as e:
+        if database_trouble(e) is None:
+            log.error("sign-in failed unexpectedly", exc_info=e)
+        return _back_to_sign_in("busy", target)
+    response = RedirectResponse("/account" if change else target, status_code=303)
+    _cookie(response, request, auth.SESSION_COOKIE, token, int(auth.SESSION_MAX.total_seconds()))
+    return response
+
+
+def _must_change(url: str, user_id: int) -> bool:
+    from data_layer.db import read_session
+    from data_layer.queries.users import must_change_password
+
+    with read_session(url) as s:
+        return must_change_password(s, user_id=user_id)
+
+
+async def sign_out(request: Request) -> Response:
+    """POST /auth/sign-out: end this sign-in everywhere it is open, clear the cookie."""
+    ok, _ = await _form_ok(request)
+    if not ok:
+        return RedirectResponse("/account", status_code=303)
+    token = request.cookies.get(auth.SESSION_COOKIE)
+    if token:
+        await run_in_threadpool(auth.sign_out_url, get_settings().database_url, token=token)
+    response = RedirectResponse("/sign_in?e=out", status_code=303)
+    response.delete_cookie(
+        auth.SESSION_COOKIE, path="/", httponly=True, samesite="strict", secure=_https(request)
+    )
+    return response
+
+
+_GONE = (
+    '<!doctype html><html lang="fa" dir="rtl"><meta charset="utf-8"><title>پیوند نامعتبر</title>'
+    '<body style="font-family:Vazirmatn,Tahoma,sans-serif;padding:3rem">'
+    "<h1>این پیوند نمایش دیگر معتبر نیست</h1>"
+    "<p>از دبیرخانهٔ کارگروه پیوند تازه بخواهید.</p></body></html>"
+)
+
+
+async def kiosk(request: Request) -> Response:
+    """GET /kiosk/{token}: a read-only screen for the hall's laptop or a wall screen."""
+    token = request.path_params["token"]
+    url = get_settings().database_url
+    row = await run_in_threadpool(
+        auth.resolve_access_token, url, kind=AccessKind.KIOSK.value, token=token
+    )
+    if row is None:
+        response: Response = Response(_GONE, status_code=404, media_type="text/html")
+        response.delete_cookie(
+            auth.KIOSK_COOKIE, path="/", httponly=True, samesite="strict", secure=_https(request)
+        )
+        return response
+    response = RedirectResponse("/projector" if row.scope == "projector" else "/", status_code=303)
+    _cookie(response, request, auth.KIOSK_COOKIE, token, 400 * 24 * 3600)
+    return response
+
+
+async def health(request: Request) -> Response:
+    """GET /api/health: 200 when the database answers and its schema is the newest;
+    503 otherwise (nginx and systemd take the replica out until it is)."""
+    url = get_settings().database_url
+    try:
+        await run_in_threadpool(ping, url)
+        current = await run_in_threadpool(schema_is_current, url)
+    except Exception as e:
+        log.warning("health check: database unreachable: %s", e)
+        return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
+    if not current:
+        return JSONResponse(
+            {"status": "error", "database": "ok", "schema": "not migrated"}, status_code=503
+        )
+    return JSONResponse({"status": "ok", "database": "ok", "schema": "current"})
+
+
+async def feed(request: Request) -> Response:
+    """GET /api/feeds/{name}.csv with a feed token (Bearer header or ?token=)."""
+    header = request.headers.get("authorization", "")
+    token = header[7:].strip() if header.lower().startswith("bearer ") else ""
+    token = token or request.query_params.get("token", "")
+    name = request.path_params["name"]
+    url = get_settings().database_url
+    row = None
+    if token:
+        row = await run_in_threadpool(
+            auth.resolve_access_token, url, kind=AccessKind.FEED.value, token=token
+        )
+    if row is None:
+        return PlainTextResponse(
+            "کلید خوراک داده معتبر نیست یا باطل شده است.\n",
+            status_code=401,
+            headers={"WWW-Authenticate": 'Bearer realm="feeds"'},
+        )
+    if name not in FEEDS:
+        return PlainTextResponse("این خوراک داده وجود ندارد.\n", status_code=404)
+    body = await run_in_threadpool(feed_csv, url, name)
+    return Response(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+ROUTES = [
+    Route("/auth/sign-in", sign_in, methods=["POST"]),
+    Route("/auth/sign-out", sign_out, methods=["POST"]),
+    Route("/kiosk/{token}", kiosk, methods=["GET"]),
+    Route("/api/health", health, methods=["GET"]),
+    Route("/api/feeds/{name}.csv", feed, methods=["GET"]),
+]
+
+
+class CsrfCookieMiddleware:
+    """Gives every browser a CSRF token cookie the first time it asks for anything."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        if request.cookies.get(auth.CSRF_COOKIE):
+            await self.app(scope, receive, send)
+            return
+        token = secrets.token_urlsafe(32)
+        secure = "; Secure" if _https(request) else ""
+        value = f"{auth.CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{secure}"
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message).append("set-cookie", value)
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+
+MIDDLEWARE_CLASSES = [CsrfCookieMiddleware]
+
+
+def on_script_error(exc: Exception) -> bool:
+    """A failure no page caught: logged with a code, a Persian message, no traceback."""
+    from ui.run import report_unexpected
+
+    report_unexpected(exc)
+    return True  # Streamlit's own English exception box stays hidden
