@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PRODUCT = ["app.py", "data_layer", "ui", "views"]
+PRODUCT = ["app.py", "data_layer", "ui", "pages"]
 FILE_READERS = {"csv", "openpyxl", "docx", "zipfile"}
 DATABASE = {"sqlalchemy", "sqlmodel"}
 MAX_MODULE_LINES = 600
@@ -41,12 +41,12 @@ def test_no_command_reads_a_file(path: Path) -> None:
     assert not _imports(path) & FILE_READERS, path
 
 
-@pytest.mark.parametrize("path", _modules("views", "ui", "app.py"), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", _modules("pages", "ui", "app.py"), ids=lambda p: p.name)
 def test_no_screen_imports_sql(path: Path) -> None:
     assert not _imports(path) & DATABASE, path
 
 
-@pytest.mark.parametrize("path", _modules("views", "app.py"), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", _modules("pages", "app.py"), ids=lambda p: p.name)
 def test_no_page_imports_a_database_session_type(path: Path) -> None:
     assert "data_layer.db.Session" not in _imports(path), path
 

@@ -2,38 +2,56 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from playwright.sync_api import Locator, Page, expect
 
 from data_layer.auth import SAMPLE_PASSWORD
-from tests.browser.conftest import wait_for_app
+from tests.browser.conftest import runs, wait_for_app
+
+
+def visit(page: Page, url: str) -> None:
+    """Open a URL and wait until the app has run on it (not the page before it)."""
+    mark = runs(page).mark()
+    page.goto(url)
+    wait_for_app(page, after=mark)
+
+
+def act(page: Page, action: Callable[[], object]) -> None:
+    """Do something that asks for a script run (a click, Enter) and wait for that run."""
+    mark = runs(page).mark()
+    action()
+    wait_for_app(page, after=mark)
 
 
 def sign_in(page: Page, base: str, username: str, password: str = SAMPLE_PASSWORD) -> None:
     """Sign in on the sign-in page and wait until the menu offers «حساب من»."""
-    page.goto(f"{base}/sign_in")
-    wait_for_app(page)
+    visit(page, f"{base}/sign_in")
     page.get_by_label("نام کاربری").fill(username, timeout=8000)
     page.get_by_label("گذرواژه").fill(password)
-    page.get_by_role("button", name="ورود").click()
+    act(page, page.get_by_role("button", name="ورود").click)  # the server answers; a new load
     expect(page.get_by_role("link", name="حساب من")).to_be_visible()
-    wait_for_app(page)
 
 
 def open_from_menu(page: Page, section: str, item: str) -> None:
     """Open a screen from a section of the top menu (no reload: the sign-in stays)."""
     page.get_by_role("navigation").get_by_text(section, exact=True).click()
-    page.get_by_role("menuitem", name=item).click()
-    wait_for_app(page)
+    act(page, page.get_by_role("menuitem", name=item).click)
 
 
 def choose(page: Page, label: str, option: str, scope: Locator | None = None) -> None:
-    """Pick an option of a select by typing it, and wait for the rerun."""
+    """Pick an option of a select by typing it, and wait for the run it asks for (none
+    inside a form)."""
     box = (scope or page).get_by_role("combobox", name=label, exact=True)
+    if box.input_value() == option:
+        return  # already chosen: no run is asked for
     box.click()
     box.fill(option)  # the select filters its options as one types
-    page.keyboard.press("Enter")
+    if box.locator("xpath=ancestor::*[@data-testid='stForm']").count():
+        page.keyboard.press("Enter")  # inside a form: nothing runs until it is submitted
+    else:
+        act(page, lambda: page.keyboard.press("Enter"))
     expect(box).to_have_value(option)
-    wait_for_app(page)
 
 
 def open_tab(page: Page, name: str) -> Locator:

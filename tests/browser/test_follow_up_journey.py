@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import screenshot_path, wait_for_app
-from tests.browser.steps import choose, open_from_menu, sign_in
+from tests.browser.conftest import screenshot_path
+from tests.browser.steps import act, choose, open_from_menu, sign_in, visit
 
 
 def test_agency_reports_secretariat_verifies_resolutions_screen_shows_it(
@@ -16,8 +16,7 @@ def test_agency_reports_secretariat_verifies_resolutions_screen_shows_it(
     sign_in(page, app_server, "agency02")
     # Everyone lands on the overview; a liaison gets a link to its own rows there.
     expect(page.get_by_role("heading", name="نمای کلی پیگیری مصوبات")).to_be_visible()
-    page.get_by_role("link", name="به‌روزرسانی ردیف‌های دستگاه من").click()
-    wait_for_app(page)
+    act(page, page.get_by_role("link", name="به‌روزرسانی ردیف‌های دستگاه من").click)
     expect(page.get_by_role("heading", name="دستگاه من — آموزش و پرورش")).to_be_visible()
 
     page.get_by_role("tab", name="فرم کامل یک ردیف").click()
@@ -27,16 +26,13 @@ def test_agency_reports_secretariat_verifies_resolutions_screen_shows_it(
     choose(page, "وضعیت", "انجام شده", scope=form)
     form.get_by_label("پیشرفت ٪").fill("100")
     form.get_by_label("اقدامات انجام‌شده").fill("۲۴ معلم توانمند به مدارس محلات هدف اعزام شدند.")
-    form.get_by_role("button", name="ذخیرهٔ این ردیف").click()
-    wait_for_app(page)
+    act(page, form.get_by_role("button", name="ذخیرهٔ این ردیف").click)
     expect(page.get_by_text("ردیف ذخیره شد.")).to_be_visible()
     page.screenshot(path=str(screenshot_path("my-agency-saved-1366.png")))
 
     # In-app navigation: a reload would start a new browser session, signed out.
-    page.get_by_role("link", name="حساب من").click()
-    wait_for_app(page)
-    page.get_by_role("button", name="خروج از سامانه").click()
-    wait_for_app(page)
+    act(page, page.get_by_role("link", name="حساب من").click)
+    act(page, page.get_by_role("button", name="خروج از سامانه").click)
 
     sign_in(page, app_server, "dabir")
     open_from_menu(page, "پیگیری مصوبات", "بررسی گزارش‌ها")
@@ -51,12 +47,10 @@ def test_agency_reports_secretariat_verifies_resolutions_screen_shows_it(
     )
     expect(claim).to_contain_text("۲۴ معلم توانمند")
     claim.get_by_text("تأیید میدانی").click()
-    claim.get_by_role("button", name="ثبت").click()
-    wait_for_app(page)
+    act(page, claim.get_by_role("button", name="ثبت").click)
     expect(page.get_by_text("«تأیید میدانی» برای آموزش و پرورش، مصوبه ۱۰ ثبت شد.")).to_be_visible()
 
-    page.goto(f"{app_server}/resolutions")
-    wait_for_app(page)
+    visit(page, f"{app_server}/resolutions")
     row = page.locator("table.matrix tbody tr").filter(has_text="آموزش و پرورش")
     cell = row.locator("td.cell[title*='مصوبه ۱۰']")
     expect(cell).to_have_attribute("data-status", "done")

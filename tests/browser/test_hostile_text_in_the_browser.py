@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from data_layer.migrate import upgrade
 from data_layer.seed import seed
 from tests.browser.conftest import running_app, screenshot_path, wait_for_app
-from tests.browser.steps import choose, open_from_menu, open_tab, sign_in
+from tests.browser.steps import choose, open_from_menu, open_tab, sign_in, visit
 from tests.conftest import AS_OF
 from tests.hostile import Planted, plant
 
@@ -94,7 +94,7 @@ def test_the_secretariat_screens_show_the_corpus_as_text(
     text = _look(page, "coverage", fetched, dialogs)
     assert p.texts["hood"] in text
 
-    page.goto(f"{base}/projector?slide=11&meeting=7")  # resolution 10: one owner, its text
+    visit(page, f"{base}/projector?slide=11&meeting=7")  # resolution 10: one owner, its text
     text = _look(page, "projector", fetched, dialogs)
     expect(page.locator(".deck")).to_contain_text("alert(1)")
     page.screenshot(path=str(screenshot_path("hostile-projector-1280.png")))

@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import screenshot_path, wait_for_app
+from tests.browser.steps import visit
 
 PROJECTOR_VIEWPORTS = [(1280, 720), (1024, 768)]
 MODES = ["resolution", "agency"]
@@ -228,8 +229,7 @@ def test_every_slide_fits_and_reads_from_the_back_of_the_room(
     by: str,
 ) -> None:
     page.set_viewport_size({"width": width, "height": height})
-    page.goto(f"{app_server}/projector?slide=1&by={by}")
-    wait_for_app(page)
+    visit(page, f"{app_server}/projector?slide=1&by={by}")
     first, total = _counter(page)
     assert first == 1
     assert total >= 5  # cover, at least one item, scorecards, coverage, gaps
@@ -238,8 +238,7 @@ def test_every_slide_fits_and_reads_from_the_back_of_the_room(
     shots: list[str] = []
     for n in range(1, total + 1):
         if n > 1:
-            page.goto(f"{app_server}/projector?slide={n}&by={by}")
-            wait_for_app(page)
+            visit(page, f"{app_server}/projector?slide={n}&by={by}")
         expect(page.locator(".pcount")).to_have_text(_fa_counter(n, total))
         r = page.evaluate(MEASURE_JS)
         assert r["texts"] > 0, f"slide {n}: no text measured"
@@ -270,8 +269,7 @@ def test_every_slide_fits_and_reads_from_the_back_of_the_room(
 
 def test_auto_advance_moves_on_without_a_click(page: Page, app_server: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 720})
-    page.goto(f"{app_server}/projector?slide=2&auto=3")
-    wait_for_app(page)
+    visit(page, f"{app_server}/projector?slide=2&auto=3")
     shown, total = _counter(page)
     assert shown == 2
     started = time.monotonic()
@@ -282,8 +280,7 @@ def test_auto_advance_moves_on_without_a_click(page: Page, app_server: str) -> N
 
 def test_next_previous_and_the_picker_move_the_deck(page: Page, app_server: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 720})
-    page.goto(f"{app_server}/projector?slide=1&by=resolution")
-    wait_for_app(page)
+    visit(page, f"{app_server}/projector?slide=1&by=resolution")
     counter = page.locator(".pcount")
     _, total = _counter(page)
 
@@ -309,8 +306,7 @@ def test_next_previous_and_the_picker_move_the_deck(page: Page, app_server: str)
 
 def test_overview_first_screen_and_phone_width(page: Page, app_server: str) -> None:
     page.set_viewport_size({"width": 1366, "height": 768})
-    page.goto(f"{app_server}/")
-    wait_for_app(page)
+    visit(page, f"{app_server}/")
     kpis = page.locator(".kpis").bounding_box()
     table = page.locator("table.scorecards").first.bounding_box()
     assert kpis and table
@@ -320,8 +316,7 @@ def test_overview_first_screen_and_phone_width(page: Page, app_server: str) -> N
     page.screenshot(path=str(screenshot_path("overview-1366x768.png")))
 
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(f"{app_server}/")
-    wait_for_app(page)
+    visit(page, f"{app_server}/")
     widths = page.evaluate(
         """() => {
           const m = document.querySelector("[data-testid='stMain']");

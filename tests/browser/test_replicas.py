@@ -12,7 +12,8 @@ from playwright.sync_api import Browser, expect
 
 from data_layer.auth import SAMPLE_PASSWORD
 from data_layer.seed import seed
-from tests.browser.conftest import running_app, screenshot_path, wait_for_app
+from tests.browser.conftest import running_app, screenshot_path
+from tests.browser.steps import act, sign_in, visit
 from tests.conftest import _create_postgres_database, _drop_postgres_database
 
 pytestmark = pytest.mark.postgres
@@ -47,28 +48,23 @@ def test_a_save_on_one_replica_appears_on_the_other_without_reloading(
     replica_a, replica_b = replicas
     # Somebody in the hall watches the resolutions screen on replica B.
     watcher = browser.new_page(viewport={"width": 1366, "height": 768})
-    watcher.goto(f"{replica_b}/resolutions")
-    wait_for_app(watcher)
+    visit(watcher, f"{replica_b}/resolutions")
     row = watcher.locator("table.matrix tbody tr").filter(has_text="آموزش و پرورش")
     cell = row.locator("td.cell[title*='مصوبه ۱۰']")
     expect(cell).to_be_visible()
 
     # Education's liaison reports on resolution 10 through replica A.
     page = browser.new_page(viewport={"width": 1366, "height": 900})
-    page.goto(f"{replica_a}/sign_in")
-    wait_for_app(page)
+    visit(page, f"{replica_a}/sign_in")
     page.get_by_label("نام کاربری").fill("agency02")
     page.get_by_label("گذرواژه").fill(SAMPLE_PASSWORD)
-    page.get_by_role("button", name="ورود").click()
-    wait_for_app(page)
-    page.get_by_role("link", name="به‌روزرسانی ردیف‌های دستگاه من").click()
-    wait_for_app(page)
+    act(page, page.get_by_role("button", name="ورود").click)
+    act(page, page.get_by_role("link", name="به‌روزرسانی ردیف‌های دستگاه من").click)
     page.get_by_role("tab", name="فرم کامل یک ردیف").click()
     box = page.get_by_role("combobox", name="ردیف", exact=True)
     box.click()
     box.fill("جلسه ۷، مصوبه ۱۰")
-    page.keyboard.press("Enter")
-    wait_for_app(page)
+    act(page, lambda: page.keyboard.press("Enter"))
     form = page.locator("[data-testid='stForm']").first
     progress = form.get_by_label("پیشرفت ٪")
     expect(progress).to_have_count(1)  # the previous row's form has gone
@@ -78,8 +74,7 @@ def test_a_save_on_one_replica_appears_on_the_other_without_reloading(
     status.fill("در حال انجام")
     page.keyboard.press("Enter")
     progress.fill(target)
-    form.get_by_role("button", name="ذخیرهٔ این ردیف").click()
-    wait_for_app(page)
+    act(page, form.get_by_role("button", name="ذخیرهٔ این ردیف").click)
     expect(page.get_by_text("ردیف ذخیره شد.")).to_be_visible()
 
     # Replica B polls the data version and redraws by itself within a few seconds.
@@ -141,12 +136,28 @@ def behind_nginx(
 def test_the_repos_nginx_config_serves_the_app_with_its_websocket(
     browser: Browser, behind_nginx: str
 ) -> None:
+    import json
     import urllib.request
 
-    with urllib.request.urlopen(f"{behind_nginx}/_stcore/health", timeout=10) as r:
-        assert r.status == 200 and r.read().strip() == b"ok"
+    with urllib.request.urlopen(f"{behind_nginx}/api/health", timeout=10) as r:
+        assert r.status == 200 and json.loads(r.read())["database"] == "ok"
     page = browser.new_page(viewport={"width": 1366, "height": 768})
-    page.goto(f"{behind_nginx}/")
-    wait_for_app(page)
+    visit(page, f"{behind_nginx}/")
     expect(page.locator(".kpis")).to_be_visible()
     expect(page.get_by_role("heading", name="نمای کلی پیگیری مصوبات")).to_be_visible()
+    # Signing in through the proxy: the form's Origin matches the Host nginx passes on.
+    sign_in(page, behind_nginx, "agency02")
+    visit(page, f"{behind_nginx}/my_agency")
+    expect(page.get_by_role("heading", name="دستگاه من — آموزش و پرورش")).to_be_visible()
+
+
+def test_the_health_script_tells_up_from_down(replicas: tuple[str, str]) -> None:
+    import subprocess
+
+    from tests.browser.conftest import _free_port
+
+    script = Path(__file__).resolve().parents[2] / "deploy" / "health.sh"
+    port = replicas[0].rsplit(":", 1)[1]
+    assert subprocess.run(["sh", str(script), port], check=False).returncode == 0
+    closed = str(_free_port())
+    assert subprocess.run(["sh", str(script), closed], check=False).returncode == 2

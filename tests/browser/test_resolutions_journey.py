@@ -7,6 +7,7 @@ from playwright.sync_api import Page, expect
 
 from data_layer.seed_data import MEETING_7
 from tests.browser.conftest import screenshot_path, wait_for_app
+from tests.browser.steps import visit
 
 RESOLUTION_10 = next(r.text for r in MEETING_7.resolutions if r.number == 10)
 
@@ -16,8 +17,7 @@ def test_resolutions_screen_shows_resolution_10_right_to_left(
     page: Page, app_server: str, width: int, height: int
 ) -> None:
     page.set_viewport_size({"width": width, "height": height})
-    page.goto(f"{app_server}/resolutions")
-    wait_for_app(page)
+    visit(page, f"{app_server}/resolutions")
 
     expect(page.get_by_text(RESOLUTION_10, exact=True)).to_be_visible()
     expect(page.get_by_role("heading", name="پیگیری مصوبات جلسه ۷")).to_be_visible()
@@ -37,8 +37,7 @@ def test_resolutions_screen_shows_resolution_10_right_to_left(
 
 def test_filtering_by_agency_leaves_only_that_agencys_row(page: Page, app_server: str) -> None:
     page.set_viewport_size({"width": 1366, "height": 768})
-    page.goto(f"{app_server}/resolutions")
-    wait_for_app(page)
+    visit(page, f"{app_server}/resolutions")
     page.locator("[data-testid='stMultiSelect']").first.click()
     page.get_by_role("option", name="آموزش و پرورش").click()
     page.keyboard.press("Escape")

@@ -22,8 +22,16 @@ from data_layer.documents import late_agencies
 from data_layer.jalali import format_jalali, local_today, to_fa_digits
 from data_layer.models import Meeting, Resolution
 from data_layer.seed_data import MEETING_7
-from tests.browser.conftest import screenshot_path, wait_for_app
-from tests.browser.steps import choose, expect_on_tab, open_from_menu, open_tab, sign_in
+from tests.browser.conftest import screenshot_path
+from tests.browser.steps import (
+    act,
+    choose,
+    expect_on_tab,
+    open_from_menu,
+    open_tab,
+    sign_in,
+    visit,
+)
 
 VIEWPORT = {"width": 1366, "height": 768}
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -113,8 +121,7 @@ def test_agency_records_a_delivery_and_the_coverage_matrix_changes(
 ) -> None:
     page.set_viewport_size(VIEWPORT)
     # The coverage screen is public; opening it by URL starts a signed-out session.
-    page.goto(f"{app_server}/coverage")
-    wait_for_app(page)
+    visit(page, f"{app_server}/coverage")
     no_teacher = page.locator("td[data-level='none'][title^='پست معلم در ']")
     row = page.locator("tr[data-hood]").filter(has=no_teacher).first
     expect(row.locator("td[title^='پست معلم در ']")).to_contain_text("ندارد")
@@ -123,8 +130,7 @@ def test_agency_records_a_delivery_and_the_coverage_matrix_changes(
 
     sign_in(page, app_server, "agency02")
     expect(page.get_by_role("heading", name="نمای کلی پیگیری مصوبات")).to_be_visible()
-    page.get_by_role("link", name="به‌روزرسانی ردیف‌های دستگاه من").click()
-    wait_for_app(page)
+    act(page, page.get_by_role("link", name="به‌روزرسانی ردیف‌های دستگاه من").click)
     expect(page.get_by_role("heading", name="دستگاه من — آموزش و پرورش")).to_be_visible()
 
     panel = open_tab(page, "خدمات در محلات هدف")
@@ -135,8 +141,7 @@ def test_agency_records_a_delivery_and_the_coverage_matrix_changes(
     form.get_by_label("مقدار (به واحد خدمت)").fill("۵۰۰")
     form.get_by_label("تعداد بهره‌مندان").fill("۱۲۰۰")
     form.get_by_label("توضیح (اختیاری)").fill("اعزام معلمان توانمند، مصوبه ۱۰ جلسه ۷")
-    form.get_by_role("button", name="ثبت خدمت").click()
-    wait_for_app(page)
+    act(page, form.get_by_role("button", name="ثبت خدمت").click)
     expect(page.get_by_text("خدمت ثبت شد و در پوشش محله دیده می‌شود.")).to_be_visible()
     expect_on_tab(page, "خدمات در محلات هدف")
     # The agency's list of services gains the row (the grid's accessible rows).
@@ -173,8 +178,7 @@ def test_secretariat_creates_meeting_8_and_imports_its_minutes(
     expect(panel.get_by_label("شماره جلسه")).to_have_value("۸")
     expect(panel.get_by_label("تاریخ")).to_have_value(today)
     panel.get_by_label("رئیس جلسه").fill("معاون سیاسی، امنیتی و اجتماعی استانداری")
-    panel.get_by_role("button", name="ثبت جلسه").click()
-    wait_for_app(page)
+    act(page, panel.get_by_role("button", name="ثبت جلسه").click)
     expect(page.get_by_text("جلسه ۸ ثبت شد؛ اکنون مصوبات آن را وارد کنید.")).to_be_visible()
     expect_on_tab(page, "جلسهٔ تازه")
 
@@ -182,8 +186,7 @@ def test_secretariat_creates_meeting_8_and_imports_its_minutes(
     panel = open_tab(page, "ورود مصوبات از صورتجلسه")
     choose(page, "مصوبات برای کدام جلسه است؟", meeting_8, scope=panel)
     expect_on_tab(page, "ورود مصوبات از صورتجلسه")  # though the message above has gone
-    _upload(panel, "minutes-8-draft.docx", _minutes_docx({10: "ادارهٔ ناشناخته"}))
-    wait_for_app(page)
+    act(page, lambda: _upload(panel, "minutes-8-draft.docx", _minutes_docx({10: "ادارهٔ ناشناخته"})))
     flagged = panel.locator("[data-testid='stAlert']").filter(has_text="«ادارهٔ ناشناخته» جور نشد")
     expect(flagged).to_have_count(1)
     expect(flagged).to_contain_text("کنار بگذارید")
@@ -194,23 +197,20 @@ def test_secretariat_creates_meeting_8_and_imports_its_minutes(
     expect(fix.get_by_placeholder("دستگاه را انتخاب کنید یا نام را کنار بگذارید")).to_be_visible()
     expect(fix.get_by_placeholder("Choose an option")).to_have_count(0)
     before = _resolution_count(database_url, 8)
-    panel.get_by_role("button", name="ثبت ۱۴ مصوبه").click()
-    wait_for_app(page)
+    act(page, panel.get_by_role("button", name="ثبت ۱۴ مصوبه").click)
     error = panel.locator("[data-testid='stAlert']").filter(has_text="چیزی ذخیره نشد")
     expect(error).to_be_visible()
     expect(error).to_contain_text("ادارهٔ ناشناخته")
     assert _resolution_count(database_url, 8) == before == 0
 
     # The real table: every owner matches; the preview lists the 14 resolutions.
-    _upload(panel, "minutes-8.docx", _minutes_docx())
-    wait_for_app(page)
+    act(page, lambda: _upload(panel, "minutes-8.docx", _minutes_docx()))
     expect(panel.get_by_text("جور نشد")).to_have_count(0)
     for r in MEETING_7.resolutions:
         expect(panel.get_by_text(f"{to_fa_digits(r.number)}.", exact=True)).to_have_count(1)
     expect(panel.get_by_text("ضرورت اعزام معلمان توانمند به نقاط هدف (حاشیه)")).to_be_visible()
     page.screenshot(path=str(screenshot_path("minutes-import-preview-1366.png")))
-    panel.get_by_role("button", name="ثبت ۱۴ مصوبه").click()
-    wait_for_app(page)
+    act(page, panel.get_by_role("button", name="ثبت ۱۴ مصوبه").click)
     expect(page.get_by_text("۱۴ مصوبه ثبت شد.")).to_be_visible()
     expect_on_tab(page, "ورود مصوبات از صورتجلسه")
     assert _resolution_count(database_url, 8) == 14
@@ -247,8 +247,7 @@ def test_secretariat_downloads_follow_up_letters(
     name, short = late["name"].iloc[0], late["short_name"].iloc[0]
     expect(chosen).to_have_value(name)
     panel.get_by_label("شمارهٔ نامه", exact=True).fill("۱۲۳۴/الف")
-    panel.get_by_role("button", name="ساخت نامه", exact=True).click()
-    wait_for_app(page)
+    act(page, panel.get_by_role("button", name="ساخت نامه", exact=True).click)
     with page.expect_download() as info:
         panel.get_by_role("button", name="دریافت نامه (PDF)").click()
     letter = tmp_path / info.value.suggested_filename
@@ -262,8 +261,7 @@ def test_secretariat_downloads_follow_up_letters(
     build = panel.get_by_role(
         "button", name=f"ساخت نامهٔ همهٔ {to_fa_digits(len(late))} دستگاه (zip)"
     )
-    build.click()
-    wait_for_app(page)
+    act(page, build.click)
     with page.expect_download() as info:
         panel.get_by_role("button", name="دریافت zip نامه‌ها").click()
     bundle = tmp_path / info.value.suggested_filename

@@ -36,9 +36,12 @@ from data_layer.commands.accounts import (
     create_user,
     reset_password,
     set_user_active,
+    set_user_role,
 )
+from data_layer.commands.settings import set_thresholds
 from data_layer.db import read_session, write_session
 from data_layer.errors import (
+    ConflictError,
     NotFound,
     PermissionDenied,
     SessionExpired,
@@ -143,11 +146,15 @@ def resolve(url: str, token: str, now: datetime) -> Actor:
 def test_sign_in_returns_an_actor_and_stores_only_the_token_hash(db_url: str) -> None:
     user_id = add_user(db_url)
     actor, token = sign_in_url(db_url, username="sara", password=PASSWORD, now=NOW)
+    [stored] = auth_sessions(db_url)
     assert actor == Actor(
-        user_id=user_id, username="sara", full_name="سارا محمدی", role=Role.SECRETARIAT.value
+        user_id=user_id,
+        username="sara",
+        full_name="سارا محمدی",
+        role=Role.SECRETARIAT.value,
+        session_id=stored.id,
     )
     assert len(token) >= 40
-    [stored] = auth_sessions(db_url)
     assert stored.user_id == user_id
     assert stored.token_hash == token_hash(token) != token
     assert token not in {stored.token_hash, *map(str, vars(stored).values())}
@@ -420,7 +427,8 @@ def test_only_an_admin_may_create_accounts(db_url: str, role: str) -> None:
     user_id = add_user(
         db_url, role=role, agency_id=agency_id if role == Role.AGENCY_EDITOR else None
     )
-    actor = Actor(user_id=user_id, username="sara", full_name="سارا", role=role)
+    editor = role == Role.AGENCY_EDITOR
+    actor = Actor(user_id, "sara", "سارا", role, agency_id if editor else None)
     with pytest.raises(PermissionDenied, match="مدیر سامانه"), write_session(db_url) as s:
         create_user(s, actor=actor, username="newbie", full_name="تازه‌وارد", role=Role.VIEWER.value)
     assert user_row(db_url, "newbie") is None
@@ -544,7 +552,7 @@ def test_change_own_password_needs_the_old_one(db_url: str) -> None:
     before = stored_user(db_url, "sara").password_hash
     with pytest.raises(ValidationError) as refused, write_session(db_url) as s:
         change_own_password(
-            s, actor=actor, old_password="not-my-password", new_password="tazeh-1405-ok"
+            s, actor=actor, old_password="not-my-password", new_password="tazeh-1405-ok", now=NOW
         )
     assert [e.field for e in refused.value.errors] == ["old_password"]
     assert "گذرواژهٔ فعلی درست نیست." in refused.value.message
@@ -556,7 +564,7 @@ def test_change_own_password_checks_the_new_one(db_url: str) -> None:
     actor, _ = sign_in_url(db_url, username="sara", password=PASSWORD, now=NOW)
     for new, message in (("short", "۱۰ نویسه"), (PASSWORD, "فرق داشته باشد")):
         with pytest.raises(ValidationError, match=message), write_session(db_url) as s:
-            change_own_password(s, actor=actor, old_password=PASSWORD, new_password=new)
+            change_own_password(s, actor=actor, old_password=PASSWORD, new_password=new, now=NOW)
     assert verify_password(stored_user(db_url, "sara").password_hash, PASSWORD)
 
 
@@ -568,7 +576,9 @@ def test_change_own_password_replaces_it_and_clears_the_demand(db_url: str) -> N
     actor, _ = sign_in_url(db_url, username="sara", password=temporary, now=NOW)
     with write_session(db_url) as s:
         assert must_change_password(s, user_id=actor.user_id)
-        change_own_password(s, actor=actor, old_password=temporary, new_password="tazeh-1405-ok")
+        change_own_password(
+            s, actor=actor, old_password=temporary, new_password="tazeh-1405-ok", now=NOW
+        )
     user = stored_user(db_url, "sara")
     assert user.must_change_password is False
     assert verify_password(user.password_hash, "tazeh-1405-ok")
@@ -729,3 +739,96 @@ def test_sample_accounts_skip_usernames_already_taken(minutes_url: str) -> None:
 
 def test_a_minutes_only_database_has_no_users(minutes_url: str) -> None:
     assert user_count(minutes_url) == 0
+
+
+# --- sessions end when they should ------------------------------------------------------
+
+
+def _sessions(url: str, n: int, password: str = PASSWORD) -> list[tuple[Actor, str]]:
+    return [sign_in_url(url, username="sara", password=password, now=NOW) for _ in range(n)]
+
+
+def _live(url: str, token: str) -> bool:
+    try:
+        resolve_session_url(url, token=token, now=NOW + timedelta(minutes=5))
+    except SessionExpired:
+        return False
+    return True
+
+
+def test_changing_ones_own_password_ends_every_other_session(db_url: str) -> None:
+    add_user(db_url)
+    (me, mine), (_, other), (_, third) = _sessions(db_url, 3)
+    with write_session(db_url) as s:
+        change_own_password(
+            s, actor=me, old_password=PASSWORD, new_password="tazeh-1405-ok", now=NOW
+        )
+    assert _live(db_url, mine)
+    assert not _live(db_url, other) and not _live(db_url, third)
+
+
+@pytest.mark.parametrize("how", ["reset", "deactivate", "role"])
+def test_a_reset_a_deactivation_or_a_role_change_ends_every_session(db_url: str, how: str) -> None:
+    admin = add_admin(db_url)
+    user_id = add_user(db_url)
+    tokens = [t for _, t in _sessions(db_url, 2)]
+    with write_session(db_url) as s:
+        if how == "reset":
+            reset_password(s, actor=admin, user_id=user_id, now=NOW)
+        elif how == "deactivate":
+            set_user_active(s, actor=admin, user_id=user_id, active=False, now=NOW)
+        else:
+            assert set_user_role(
+                s, actor=admin, user_id=user_id, role=Role.VIEWER.value, agency_id=None, now=NOW
+            )
+    assert not any(_live(db_url, t) for t in tokens)
+
+
+def test_a_command_reloads_the_person_and_refuses_an_old_actor(db_url: str) -> None:
+    """An Actor object kept from before a change cannot act: the command reads the account."""
+    admin = add_admin(db_url)
+    user_id = add_user(db_url)
+    me, _ = sign_in_url(db_url, username="sara", password=PASSWORD, now=NOW)
+    with write_session(db_url) as s:
+        set_user_role(
+            s, actor=admin, user_id=user_id, role=Role.VIEWER.value, agency_id=None, now=NOW
+        )
+    with pytest.raises(SessionExpired), write_session(db_url) as s:
+        set_thresholds(
+            s,
+            actor=me,
+            green_done_share=70,
+            red_done_share=20,
+            amber_overdue=2,
+            red_overdue=4,
+            stale_days=14,
+        )
+    with write_session(db_url) as s:
+        set_user_role(
+            s, actor=admin, user_id=user_id, role=Role.SECRETARIAT.value, agency_id=None, now=NOW
+        )
+        set_user_active(s, actor=admin, user_id=user_id, active=False, now=NOW)
+    stale = Actor(user_id, "sara", "سارا محمدی", Role.SECRETARIAT.value)
+    with pytest.raises(PermissionDenied, match="غیرفعال"), write_session(db_url) as s:
+        set_thresholds(
+            s,
+            actor=stale,
+            green_done_share=70,
+            red_done_share=20,
+            amber_overdue=2,
+            red_overdue=4,
+            stale_days=14,
+        )
+
+
+def test_a_stale_account_form_is_refused(db_url: str) -> None:
+    admin = add_admin(db_url)
+    user_id = add_user(db_url)
+    with write_session(db_url) as s:
+        version = s.get(User, user_id).version  # type: ignore[union-attr]
+        reset_password(s, actor=admin, user_id=user_id, expected_version=version, now=NOW)
+    with pytest.raises(ConflictError), write_session(db_url) as s:
+        set_user_active(
+            s, actor=admin, user_id=user_id, active=False, expected_version=version, now=NOW
+        )
+    assert stored_user(db_url, "sara").active is True

@@ -242,3 +242,14 @@ def test_scale_without_the_sample_is_refused(db_url: str) -> None:
     with pytest.raises(ValueError, match="sample"):
         seed(db_url, sample=False, scale=3, as_of=AS_OF)
     assert row_counts(db_url)["agency"] == 0  # refused before anything was written
+
+
+@pytest.mark.parametrize(("sample", "who"), [(False, "nobody"), (True, "everyone")])
+def test_a_new_province_is_readable_by_nobody_and_the_demo_by_everyone(
+    db_url: str, sample: bool, who: str
+) -> None:
+    from data_layer.queries.access import anonymous_read
+
+    seed(db_url, sample=sample, as_of=AS_OF)
+    with read_session(db_url) as s:
+        assert anonymous_read(s) == who

@@ -651,17 +651,17 @@ def test_report_rule_default_set_and_history(world: World) -> None:
     assert rule == ReportRule("month", 15)
     with read_session(world.url) as s:
         assert get_report_rule(s) == ReportRule("month", 15)
-    with write_session(world.url) as s:  # the admin may too; the same rule again is no change
+    with write_session(world.url) as s:  # the same rule again is no change
         set_report_rule(
-            s, actor=world.people["admin"], period_kind="month", days_after_period_end=15
+            s, actor=world.people["secretariat"], period_kind="month", days_after_period_end=15
         )
         set_report_rule(
-            s, actor=world.people["admin"], period_kind="season", days_after_period_end=0
+            s, actor=world.people["secretariat"], period_kind="season", days_after_period_end=0
         )
     entries = history(world.url, "setting")
     assert [(h.field, h.user_id) for h in entries] == [
         (REPORT_RULE_KEY, world.people["secretariat"].user_id),
-        (REPORT_RULE_KEY, world.people["admin"].user_id),
+        (REPORT_RULE_KEY, world.people["secretariat"].user_id),
     ]
     assert entries[0].old_value is None
     assert json.loads(entries[1].old_value or "") == {

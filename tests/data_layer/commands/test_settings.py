@@ -95,9 +95,8 @@ def test_unreadable_setting_gives_defaults(db_url: str, value: str) -> None:
         assert get_thresholds(s) == Thresholds()
 
 
-@pytest.mark.parametrize("role", ["secretariat", "admin"])
-def test_secretariat_and_admin_may_set_thresholds(people: People, role: str) -> None:
-    actor: Actor = getattr(people, role)
+def test_the_secretariat_sets_the_thresholds(people: People) -> None:
+    actor: Actor = people.secretariat
     with write_session(people.url) as s:
         result = set_thresholds(s, actor=actor, now=NOW, **VALID)
     expected = Thresholds(0.7, 0.2, 2, 4, 14)
@@ -129,7 +128,7 @@ def test_a_second_change_records_the_old_value(people: People) -> None:
     with write_session(people.url) as s:
         result = set_thresholds(
             s,
-            actor=people.admin,
+            actor=people.secretariat,
             now=LATER,
             green_done_share="۸۰",  # Persian digits, as typed
             red_done_share="10٪",
@@ -145,7 +144,7 @@ def test_a_second_change_records_the_old_value(people: People) -> None:
             .order_by(HistoryEntry.changed_at.desc())  # type: ignore[attr-defined]
         ).first()
         assert latest is not None and get_thresholds(s) == result
-    assert latest.old_value == first and latest.user_id == people.admin.user_id
+    assert latest.old_value == first and latest.user_id == people.secretariat.user_id
     assert stored(people.url)[1] == 2
 
 

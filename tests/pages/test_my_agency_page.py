@@ -8,17 +8,17 @@ import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from data_layer.auth import sign_in_url, sign_out
+from data_layer.auth import SESSION_COOKIE, sign_in_url, sign_out
 from data_layer.commands.assignments import AssignmentChanges, update_assignment
 from data_layer.db import read_session, write_session
 from data_layer.models import Assignment, HistoryEntry
-from tests.views.conftest import page_html, sign_in
+from tests.pages.conftest import COOKIES, page_html, sign_in
 
 
 @pytest.fixture
 def liaison(make_app: Callable[[str], AppTest], seeded_url: str) -> AppTest:
     """Education's liaison (agency02), signed in and on «دستگاه من»."""
-    return sign_in(make_app(seeded_url).run(), "agency02", then="views/my_agency.py")
+    return sign_in(make_app(seeded_url).run(), "agency02", then="pages/my_agency.py")
 
 
 def _row(url: str, assignment_id: int) -> Assignment:
@@ -102,7 +102,7 @@ def test_an_expired_session_writes_nothing(liaison: AppTest, seeded_url: str) ->
     chosen, k = _form_keys(liaison)
     before = _row(seeded_url, chosen)
     with write_session(seeded_url) as s:
-        sign_out(s, token=liaison.session_state["auth_token"])
+        sign_out(s, token=COOKIES[SESSION_COOKIE])
     liaison.number_input(key=f"f_progress_{k}").set_value(55)
     liaison.selectbox(key=f"f_status_{k}").set_value("in_progress")
     liaison.button(key=f"FormSubmitter:row_form_{k}-ذخیرهٔ این ردیف").click().run()

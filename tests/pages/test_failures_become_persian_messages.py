@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 import data_layer.commands.assignments as assignment_commands
 from data_layer.db import dispose_engine, read_session
 from data_layer.models import Assignment
-from tests.views.conftest import messages, sign_in
+from tests.pages.conftest import messages, sign_in
 
 ENGLISH = re.compile(r"Traceback|Error|Exception|KeyError|line \d+|File \"")
 
@@ -39,7 +39,7 @@ def _everything_said(at: AppTest) -> str:
 
 @pytest.fixture
 def liaison(make_app: Callable[[str], AppTest], seeded_url: str) -> AppTest:
-    return sign_in(make_app(seeded_url).run(), "agency02", then="views/my_agency.py")
+    return sign_in(make_app(seeded_url).run(), "agency02", then="pages/my_agency.py")
 
 
 def test_a_tampered_table_payload_is_refused_and_nothing_is_written(
@@ -105,7 +105,7 @@ def test_a_busy_database_says_try_again_and_writes_nothing(
     monkeypatch.setenv("SQLITE_BUSY_TIMEOUT_MS", "200")
     monkeypatch.setenv("DB_LOCK_TIMEOUT_MS", "200")
     dispose_engine(seeded_url)  # the next engine waits 0.2 s for a lock
-    at = sign_in(make_app(seeded_url).run(), "agency02", then="views/my_agency.py")
+    at = sign_in(make_app(seeded_url).run(), "agency02", then="pages/my_agency.py")
     before = _rows(seeded_url)
     with _held(seeded_url, int(at.selectbox(key="detail_row").value)):
         _save_row(at)

@@ -9,9 +9,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from data_layer.jalali import to_ascii_digits
-from tests.views.conftest import page_html, sign_in
+from tests.pages.conftest import keyed, page_html, sign_in
 
-PROJECTOR = "views/projector.py"
+PROJECTOR = "pages/projector.py"
 
 
 def _counter(at: AppTest) -> tuple[int, int]:
@@ -35,7 +35,7 @@ def test_the_overview_is_the_landing_page_with_headline_figures(
 def test_a_liaison_sees_its_own_agency_on_the_overview(
     make_app: Callable[[str], AppTest], seeded_url: str
 ) -> None:
-    at = sign_in(make_app(seeded_url).run(), "agency02", then="views/overview.py")
+    at = sign_in(make_app(seeded_url).run(), "agency02", then="pages/overview.py")
     assert any("دستگاه شما" in i.value for i in at.info)
 
 
@@ -85,14 +85,14 @@ def test_the_projector_can_start_from_an_agency(
 def test_the_secretariat_changes_thresholds_and_bad_ones_are_refused(
     make_app: Callable[[str], AppTest], seeded_url: str
 ) -> None:
-    at = sign_in(make_app(seeded_url).run(), "dabir", then="views/settings.py")
-    at.number_input(key="th_green").set_value(20)
-    at.number_input(key="th_red").set_value(50)
-    at.button(key="FormSubmitter:thresholds-ذخیره").click().run()
+    at = sign_in(make_app(seeded_url).run(), "dabir", then="pages/settings.py")
+    keyed(at.number_input, "th_green:").set_value(20)
+    keyed(at.number_input, "th_red:").set_value(50)
+    keyed(at.button, "FormSubmitter:thresholds_").click().run()
     assert at.error, "a red threshold above the green one must be refused"
-    at.number_input(key="th_green").set_value(70)
-    at.number_input(key="th_red").set_value(10)
-    at.button(key="FormSubmitter:thresholds-ذخیره").click().run()
+    keyed(at.number_input, "th_green:").set_value(70)
+    keyed(at.number_input, "th_red:").set_value(10)
+    keyed(at.button, "FormSubmitter:thresholds_").click().run()
     assert not at.error and at.success
-    at.switch_page("views/overview.py").run()
+    at.switch_page("pages/overview.py").run()
     assert "دست‌کم ۷۰٪ انجام‌شده" in page_html(at)

@@ -9,9 +9,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from data_layer.seed_data import MEETING_7
-from tests.views.conftest import VIEWS, page_html, sign_in
+from tests.pages.conftest import VIEWS, let_anyone_read, page_html, sign_in
 
-RESOLUTIONS = "views/resolutions.py"
+RESOLUTIONS = "pages/resolutions.py"
 
 
 def _html(at: AppTest) -> str:
@@ -27,20 +27,20 @@ def _matrix_rows(at: AppTest) -> list[str]:
 
 # Who opens each page (None: nobody signed in). A new page must be added here.
 PAGE_USERS = {
-    "views/overview.py": [None, "chair", "agency02", "dabir", "admin"],
-    "views/projector.py": [None, "chair", "agency02", "dabir", "admin"],
-    "views/settings.py": ["dabir", "admin"],
-    "views/coverage.py": [None, "agency02", "dabir"],
-    "views/gaps.py": [None, "dabir"],
-    "views/neighborhoods.py": [None, "dabir", "agency02"],
-    "views/reports.py": [None, "dabir", "agency02"],
-    "views/meetings.py": [None, "dabir", "agency02"],
-    "views/resolutions.py": [None, "chair", "agency02", "dabir", "admin"],
-    "views/sign_in.py": [None],
-    "views/my_agency.py": ["agency02"],
-    "views/verification.py": ["dabir"],
-    "views/users.py": ["admin"],
-    "views/account.py": ["chair", "agency02", "dabir", "admin"],
+    "pages/overview.py": [None, "chair", "agency02", "dabir", "admin"],
+    "pages/projector.py": [None, "chair", "agency02", "dabir", "admin"],
+    "pages/settings.py": ["dabir", "admin"],
+    "pages/coverage.py": [None, "agency02", "dabir"],
+    "pages/gaps.py": [None, "dabir"],
+    "pages/neighborhoods.py": [None, "dabir", "agency02"],
+    "pages/reports.py": [None, "dabir", "agency02"],
+    "pages/meetings.py": [None, "dabir", "agency02"],
+    "pages/resolutions.py": [None, "chair", "agency02", "dabir", "admin"],
+    "pages/sign_in.py": [None],
+    "pages/my_agency.py": ["agency02"],
+    "pages/verification.py": ["dabir"],
+    "pages/users.py": ["admin"],
+    "pages/account.py": ["chair", "agency02", "dabir", "admin"],
 }
 
 
@@ -128,6 +128,7 @@ def test_overdue_filter_keeps_only_agencies_with_late_rows(
 def test_minutes_only_database_badges_only_the_illustrative_member_list(
     make_app: Callable[[str], AppTest], minutes_url: str
 ) -> None:
+    let_anyone_read(minutes_url)
     at = make_app(minutes_url).run().switch_page(RESOLUTIONS).run()
     assert not at.exception
     html = _html(at)
@@ -141,6 +142,7 @@ def test_minutes_only_database_badges_only_the_illustrative_member_list(
 def test_an_empty_database_says_what_is_missing(
     make_app: Callable[[str], AppTest], db_url: str
 ) -> None:
+    let_anyone_read(db_url)
     at = make_app(db_url).run().switch_page(RESOLUTIONS).run()
     assert not at.exception
     assert any("هنوز جلسه‌ای ثبت نشده است" in i.value for i in at.info)

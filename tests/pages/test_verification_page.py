@@ -9,12 +9,12 @@ from streamlit.testing.v1 import AppTest
 
 from data_layer.db import read_session
 from data_layer.models import Assignment
-from tests.views.conftest import page_html, sign_in
+from tests.pages.conftest import page_html, sign_in
 
 
 @pytest.fixture
 def secretariat(make_app: Callable[[str], AppTest], seeded_url: str) -> AppTest:
-    return sign_in(make_app(seeded_url).run(), "dabir", then="views/verification.py")
+    return sign_in(make_app(seeded_url).run(), "dabir", then="pages/verification.py")
 
 
 def _first_form(at: AppTest) -> tuple[int, int]:

@@ -13,24 +13,24 @@ from streamlit.testing.v1 import AppTest
 from data_layer.db import read_session
 from data_layer.models import Meeting, Neighborhood
 from tests.hostile import PASSWORD, Planted, plant, raw_markup
-from tests.views.conftest import shown, sign_in
+from tests.pages.conftest import shown, sign_in
 
 # (screen, who looks at it); None = not signed in.
 SCREENS = [
-    ("views/overview.py", None),
-    ("views/resolutions.py", None),
-    ("views/meetings.py", None),
-    ("views/coverage.py", None),
-    ("views/gaps.py", None),
-    ("views/neighborhoods.py", None),
-    ("views/reports.py", None),
-    ("views/overview.py", "hostile"),
-    ("views/my_agency.py", "hostile"),
-    ("views/account.py", "hostile"),
-    ("views/verification.py", "dabir"),
-    ("views/meetings.py", "dabir"),
-    ("views/neighborhoods.py", "dabir"),
-    ("views/users.py", "admin"),
+    ("pages/overview.py", None),
+    ("pages/resolutions.py", None),
+    ("pages/meetings.py", None),
+    ("pages/coverage.py", None),
+    ("pages/gaps.py", None),
+    ("pages/neighborhoods.py", None),
+    ("pages/reports.py", None),
+    ("pages/overview.py", "hostile"),
+    ("pages/my_agency.py", "hostile"),
+    ("pages/account.py", "hostile"),
+    ("pages/verification.py", "dabir"),
+    ("pages/meetings.py", "dabir"),
+    ("pages/neighborhoods.py", "dabir"),
+    ("pages/users.py", "admin"),
 ]
 
 
@@ -85,15 +85,15 @@ def test_every_screen_shows_the_corpus_as_text(
     for key in ("meeting", "mt_pick"):  # the planted meeting, where a screen picks one
         if any(sb.key == key for sb in at.selectbox):
             at.selectbox(key=key).set_value(meeting_7).run()
-    if page == "views/coverage.py":
+    if page == "pages/coverage.py":
         at.selectbox(key="cov_hood").set_value(_hood_id(url, p.neighborhood)).run()
     text = assert_inert(at, page)
     expected = {
-        "views/my_agency.py": [p.texts["full_name"], p.texts["note"]],
-        "views/verification.py": [p.texts["done_text"], p.texts["next_step"]],
-        "views/meetings.py": [p.texts["place"]],
-        "views/resolutions.py": [p.texts["resolution"], p.texts["owners"]],
-        "views/coverage.py": [p.texts["hood"], p.texts["service"]],
+        "pages/my_agency.py": [p.texts["full_name"], p.texts["note"]],
+        "pages/verification.py": [p.texts["done_text"], p.texts["next_step"]],
+        "pages/meetings.py": [p.texts["place"]],
+        "pages/resolutions.py": [p.texts["resolution"], p.texts["owners"]],
+        "pages/coverage.py": [p.texts["hood"], p.texts["service"]],
     }.get(page, [])
     for piece in expected:
         assert piece in text, (page, piece)
@@ -103,7 +103,7 @@ def test_every_projector_slide_shows_the_corpus_as_text(
     make_app: Callable[[str], AppTest], planted: tuple[str, Planted]
 ) -> None:
     url, p = planted
-    at = make_app(url).run().switch_page("views/projector.py").run()
+    at = make_app(url).run().switch_page("pages/projector.py").run()
     seen = assert_inert(at, "slide 1")
     total = 1 + 15 + 3  # the cover, 15 resolutions (the 15th planted), 3 summaries
     for n in range(2, total + 1):
@@ -117,7 +117,7 @@ def test_the_liaisons_row_history_and_evidence_show_as_text(
     make_app: Callable[[str], AppTest], planted: tuple[str, Planted]
 ) -> None:
     url, p = planted
-    at = sign_in(make_app(url).run(), "hostile", PASSWORD, then="views/my_agency.py")
+    at = sign_in(make_app(url).run(), "hostile", PASSWORD, then="pages/my_agency.py")
     at.selectbox(key="detail_row").set_value(p.assignment_id).run()
     text = assert_inert(at, "my_agency row 10")
     assert p.texts["done_text"][:60] in text  # its history

@@ -9,17 +9,17 @@ from streamlit.testing.v1 import AppTest
 
 from data_layer.db import read_session
 from data_layer.models import Assignment, Meeting, Resolution
-from tests.views.conftest import page_html, sign_in
+from tests.pages.conftest import page_html, sign_in
 
 
 def _secretariat(make_app: Callable[[str], AppTest], url: str) -> AppTest:
-    return sign_in(make_app(url).run(), "dabir", then="views/meetings.py")
+    return sign_in(make_app(url).run(), "dabir", then="pages/meetings.py")
 
 
 def test_meetings_list_and_the_7th_meetings_carry_over(
     make_app: Callable[[str], AppTest], seeded_url: str
 ) -> None:
-    at = make_app(seeded_url).run().switch_page("views/meetings.py").run()
+    at = make_app(seeded_url).run().switch_page("pages/meetings.py").run()
     assert not at.exception
     assert "جلسات و مصوبات" in page_html(at)
     assert at.selectbox(key="mt_pick").value is not None

@@ -9,13 +9,13 @@ from streamlit.testing.v1 import AppTest
 
 from data_layer.db import read_session
 from data_layer.models import User
-from tests.views.conftest import sign_in
+from tests.pages.conftest import sign_in
 
 
 def test_admin_creates_an_agency_liaison_and_sees_the_password_once(
     make_app: Callable[[str], AppTest], seeded_url: str
 ) -> None:
-    at = sign_in(make_app(seeded_url).run(), "admin", then="views/users.py")
+    at = sign_in(make_app(seeded_url).run(), "admin", then="pages/users.py")
     at.text_input(key="nu_username").input("welfare.liaison")
     at.text_input(key="nu_full_name").input("مریم احمدی")
     at.selectbox(key="nu_role").set_value("agency_editor")
@@ -34,7 +34,7 @@ def test_admin_creates_an_agency_liaison_and_sees_the_password_once(
 def test_a_bad_username_is_refused_with_a_persian_message(
     make_app: Callable[[str], AppTest], seeded_url: str
 ) -> None:
-    at = sign_in(make_app(seeded_url).run(), "admin", then="views/users.py")
+    at = sign_in(make_app(seeded_url).run(), "admin", then="pages/users.py")
     at.text_input(key="nu_username").input("علی")
     at.text_input(key="nu_full_name").input("علی رضایی")
     at.button(key="FormSubmitter:new_user-ساخت حساب").click().run()

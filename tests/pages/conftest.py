@@ -1,0 +1,103 @@
+"""AppTest: the app's scripts run in-process against a test database."""
+
+from __future__ import annotations
+
+import html
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from data_layer import auth
+
+E = TypeVar("E")
+ROOT = Path(__file__).resolve().parents[2]
+APP = ROOT / "app.py"
+VIEWS = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
+
+
+# The cookies AppTest's browser would send: AppTest cannot seed st.context.cookies,
+# so the one function that reads them is pointed here for every test.
+COOKIES: dict[str, str] = {}
+
+
+@pytest.fixture(autouse=True)
+def browser_cookies(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """This test's browser cookies, empty at the start (a CSRF cookie, as the server sets)."""
+    import ui.session
+
+    COOKIES.clear()
+    COOKIES[auth.CSRF_COOKIE] = "test-csrf-token"
+    monkeypatch.setattr(ui.session, "request_cookies", lambda: dict(COOKIES))
+    return COOKIES
+
+
+@pytest.fixture
+def make_app(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], AppTest]:
+    """An AppTest of app.py bound to a database URL; caches start empty."""
+
+    def make(url: str) -> AppTest:
+        monkeypatch.setenv("DATABASE_URL", url)
+        monkeypatch.setenv("SEED_ON_START", "none")
+        # Cached reads are keyed by URL, but a PostgreSQL test database is reused
+        # (emptied) between tests: start each test with no cached answers.
+        st.cache_data.clear()
+        return AppTest.from_file(str(APP), default_timeout=60)
+
+    return make
+
+
+def sign_in(
+    at: AppTest, username: str, password: str | None = None, then: str | None = None
+) -> AppTest:
+    """Sign in as the server's sign-in route does (a session and its cookie), then open
+    `then` (or run the current page again)."""
+    url = os.environ["DATABASE_URL"]
+    _, token = auth.sign_in_url(url, username=username, password=password or auth.SAMPLE_PASSWORD)
+    COOKIES[auth.SESSION_COOKIE] = token
+    (at.switch_page(then) if then else at).run()
+    assert not at.exception
+    return at
+
+
+def sign_out() -> None:
+    """The browser forgets its sign-in cookie (the session itself stays, as after a crash)."""
+    COOKIES.pop(auth.SESSION_COOKIE, None)
+
+
+def shown(text: str) -> str:
+    """What a person reads of a markdown or HTML body: character references decoded,
+    and the invisible joiners that keep user text inert taken out."""
+    return html.unescape(text.replace("<span></span>", "")).replace("\u2060", "")
+
+
+def page_html(at: AppTest) -> str:
+    """Everything rendered as markdown/HTML, joined and decoded (for assertions on text)."""
+    return "\n".join(shown(m.value) for m in at.markdown)
+
+
+def messages(elements: object) -> list[str]:
+    """The decoded texts of a list of AppTest elements (at.error, at.success, ...)."""
+    return [shown(e.value) for e in elements]  # type: ignore[attr-defined]
+
+
+def keyed(elements: Sequence[E], prefix: str) -> E:
+    """The one element whose key starts with `prefix` (forms and their widgets carry
+    the version they show in their keys)."""
+    found = [e for e in elements if str(getattr(e, "key", "") or "").startswith(prefix)]
+    assert len(found) == 1, (prefix, [getattr(e, "key", None) for e in elements])
+    return found[0]
+
+
+def let_anyone_read(url: str) -> None:
+    """The secretariat's setting that lets anyone read without signing in."""
+    from data_layer.db import write_session
+    from data_layer.models import AppSetting
+    from data_layer.queries.access import ANONYMOUS_READ_KEY
+
+    with write_session(url) as s:
+        s.merge(AppSetting(key=ANONYMOUS_READ_KEY, value="everyone"))
