@@ -15,7 +15,7 @@ import re
 import secrets
 import sys
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -38,6 +38,7 @@ from data_layer.jalali import format_jalali, to_ascii_digits, to_fa_digits
 from data_layer.migrate import upgrade
 from data_layer.models import AccessToken, Agency, AuthSession, Role, User, utcnow
 from data_layer.permissions import Actor
+from data_layer.queries.membership import member_on
 
 SESSION_COOKIE = "wg_session"  # HttpOnly, SameSite=Strict: the sign-in
 CSRF_COOKIE = "wg_csrf"  # HttpOnly, SameSite=Strict: the forms that post to the server
@@ -400,7 +401,7 @@ def _sample_editors(session: Session) -> list[_SampleAccount]:
     """agency01, agency02, ...: one editor per active member agency, in sort order."""
     stmt = (
         select(Agency)
-        .where(col(Agency.is_member), col(Agency.active))
+        .where(member_on(date.today()), col(Agency.active))
         .order_by(col(Agency.sort_order), col(Agency.id))
     )
     return [

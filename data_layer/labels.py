@@ -81,3 +81,23 @@ ASSIGNMENT_FIELD_LABELS: dict[str, str] = {
     "withdrawn": "برداشته شدن مسوولیت",
     "created": "ایجاد",
 }
+
+# How a letter addresses an agency's head when the registry gives no title.
+_HEAD_BY_KIND: dict[str, str] = {
+    AgencyKind.GOVERNORATE: "مدیرکل محترم",
+    AgencyKind.DIRECTORATE: "مدیرکل محترم",
+    AgencyKind.UNIVERSITY: "ریاست محترم",
+    AgencyKind.MUNICIPALITY: "شهردار محترم",
+    AgencyKind.FOUNDATION: "مدیرکل محترم",
+    AgencyKind.MILITARY_POLICE: "فرمانده محترم",
+    AgencyKind.NGO: "مدیرعامل محترم",
+    AgencyKind.OTHER: "ریاست محترم",
+}
+
+
+def default_head_title(kind: str, name: str) -> str:
+    """«مدیرکل محترم اداره کل …»: a starting point the secretariat can correct."""
+    word = _HEAD_BY_KIND.get(kind, "ریاست محترم")
+    if name.startswith("اداره کل ") and word == "مدیرکل محترم":
+        name = name.removeprefix("اداره کل ")
+    return f"{word} {name}"

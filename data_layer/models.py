@@ -110,9 +110,56 @@ class Agency(SQLModel, table=True):
     # Other names documents use for the agency, separated by ";" (owner matching).
     aliases: str = Field(default="", max_length=500)
     kind: str = Field(default=AgencyKind.DIRECTORATE.value, max_length=20)
-    is_member: bool = True
+    # How a letter addresses the agency's head, e.g. «مدیرکل محترم بهزیستی استان».
+    head_title: str = Field(default="", max_length=200)
     sort_order: int = 0
+    # A retired agency keeps its rows; a merged one also names the agency it joined.
     active: bool = True
+    merged_into_id: int | None = Field(default=None, foreign_key="agency.id")
+    version: int = 1
+    is_sample: bool = False
+
+
+class AgencyMembership(SQLModel, table=True):
+    """A period in which an agency was a member of the working group.
+
+    `member_from` None: a member since before the records begin; `member_to` None:
+    a member still. Periods of one agency never overlap (checked by the commands).
+    """
+
+    __tablename__ = "agency_membership"
+    __table_args__ = (
+        CheckConstraint(
+            "member_to IS NULL OR member_from IS NULL OR member_to >= member_from",
+            name="ck_membership_order",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    agency_id: int = Field(foreign_key="agency.id", index=True)
+    member_from: date | None = None
+    member_to: date | None = None
+    is_sample: bool = False
+
+
+class ProvinceProfile(SQLModel, table=True):
+    """Who this installation belongs to: one row, used by every title, letter and export."""
+
+    __tablename__ = "province_profile"
+
+    id: int = Field(default=1, primary_key=True)
+    province: str = Field(max_length=80)  # «خراسان جنوبی»
+    governorate: str = Field(max_length=200)  # «استانداری خراسان جنوبی»
+    group_name: str = Field(max_length=300)  # the working group's full name
+    secretary_name: str = Field(default="", max_length=120)
+    secretary_title: str = Field(default="", max_length=200)
+    # Letterhead lines, top to bottom, one per line.
+    letterhead: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    logo: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    logo_type: str = Field(default="", max_length=40)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    version: int = 1
     is_sample: bool = False
 
 
@@ -133,6 +180,7 @@ class User(SQLModel, table=True):
     password_hash: str = Field(max_length=255)
     role: str = Field(max_length=20)
     agency_id: int | None = Field(default=None, foreign_key="agency.id", index=True)
+    phone: str = Field(default="", max_length=20)
     active: bool = True
     failed_logins: int = 0
     locked_until: datetime | None = None
@@ -208,6 +256,8 @@ class Resolution(SQLModel, table=True):
     theme: str = Field(default="", max_length=100)
     owners_as_written: str = Field(default="", max_length=500)
     all_members: bool = False  # "ادارات عضو کارگروه"
+    # The lead owner (مسئول اصلی), one of the owners; its progress weighs more.
+    lead_agency_id: int | None = Field(default=None, foreign_key="agency.id")
     due_date: date | None = None
     version: int = 1
     is_sample: bool = False

@@ -36,7 +36,9 @@ class Action(StrEnum):
     ADD_EVIDENCE = "add_evidence"
     VERIFY_ASSIGNMENT = "verify_assignment"
     MANAGE_USERS = "manage_users"
-    MANAGE_MEETINGS = "manage_meetings"
+    MANAGE_MEETINGS = "manage_meetings"  # meetings, resolutions, the backlog and its triage
+    MANAGE_AGENCIES = "manage_agencies"  # the agency registry and membership periods
+    MANAGE_PROFILE = "manage_profile"  # the province's name, letterhead and logo
     MANAGE_NEIGHBORHOODS = "manage_neighborhoods"
     MANAGE_SETTINGS = "manage_settings"  # thresholds, report rule, who may read
     MANAGE_KIOSKS = "manage_kiosks"  # read-only links for the hall and wall screens
@@ -48,10 +50,11 @@ class Action(StrEnum):
 _AGENCY_ACTIONS = {Action.UPDATE_ASSIGNMENT, Action.ADD_EVIDENCE, Action.REPORT_SERVICES}
 
 _ALLOWED: dict[str, set[Action]] = {
-    Role.ADMIN: {Action.MANAGE_USERS, Action.MANAGE_FEEDS},
+    Role.ADMIN: {Action.MANAGE_USERS, Action.MANAGE_FEEDS, Action.MANAGE_PROFILE},
     Role.SECRETARIAT: {
         Action.VERIFY_ASSIGNMENT,
         Action.MANAGE_MEETINGS,
+        Action.MANAGE_AGENCIES,
         Action.MANAGE_NEIGHBORHOODS,
         Action.MANAGE_SETTINGS,
         Action.MANAGE_KIOSKS,
@@ -66,6 +69,8 @@ _REFUSALS: dict[Action, str] = {
     Action.VERIFY_ASSIGNMENT: "فقط دبیرخانه می‌تواند گزارش دستگاه‌ها را تأیید یا رد کند.",
     Action.MANAGE_USERS: "فقط مدیر سامانه می‌تواند حساب‌های کاربری را مدیریت کند.",
     Action.MANAGE_MEETINGS: "فقط دبیرخانه می‌تواند جلسات و مصوبات را ثبت یا ویرایش کند.",
+    Action.MANAGE_AGENCIES: "فقط دبیرخانه می‌تواند دستگاه‌ها و عضویت آن‌ها را ثبت یا ویرایش کند.",
+    Action.MANAGE_PROFILE: "فقط مدیر سامانه می‌تواند مشخصات استان و سربرگ را تغییر دهد.",
     Action.MANAGE_NEIGHBORHOODS: "فقط دبیرخانه می‌تواند محلات هدف و خدمات را ویرایش کند.",
     Action.MANAGE_SETTINGS: "فقط دبیرخانه می‌تواند تنظیمات کارگروه را تغییر دهد.",
     Action.MANAGE_KIOSKS: "فقط دبیرخانه می‌تواند پیوند نمایش بسازد یا باطل کند.",

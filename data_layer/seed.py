@@ -24,15 +24,19 @@ from sqlmodel import Session, SQLModel, col
 from data_layer import jalali, seed_data
 from data_layer.auth import seed_sample_accounts
 from data_layer.db import get_engine, write_session
+from data_layer.labels import default_head_title
 from data_layer.migrate import upgrade
 from data_layer.models import (
     Agency,
+    AgencyMembership,
     AppSetting,
     Assignment,
     Meeting,
+    ProvinceProfile,
     Resolution,
 )
 from data_layer.queries.access import ANONYMOUS_READ_KEY
+from data_layer.queries.membership import member_ids_on
 from data_layer.seed_sample import SampleBuilder
 
 SAMPLE_MARKER = "seed.sample"
@@ -62,8 +66,14 @@ def seed(
     sample: bool = True,
     scale: int = 1,
     as_of: date | None = None,
+    sample_agencies: bool | None = None,
 ) -> SeedReport:
-    """Migrate, then add whatever of minutes / sample / scaled data is missing."""
+    """Migrate, then add whatever of minutes / sample / scaled data is missing.
+
+    Without `sample` the only agencies are the three the minutes name, unless
+    `sample_agencies` asks for the sample province's member list as well (for tests
+    that need a full working group but none of the sample's follow-up).
+    """
     if scale < 1:
         raise ValueError("scale must be 1 or more")
     if scale > 1 and not sample:
@@ -73,11 +83,15 @@ def seed(
     as_of = as_of or date.today()
     report = SeedReport()
     with write_session(url) as session:
-        _ensure_agencies(session, report)
+        # The sample's agencies come first, so meeting 7's «all members» rows include them.
+        _ensure_agencies(
+            session, report, sample=sample if sample_agencies is None else sample_agencies
+        )
         _ensure_meeting_7(session, report)
     if sample:
         with write_session(url) as session:
             if _marker(session, SAMPLE_MARKER) is None:
+                _ensure_sample_profile(session, report)
                 SampleBuilder(session, report, as_of, scale=1).build()
                 report.count("app_user", len(seed_sample_accounts(session)))
                 # The demo province can be read without signing in (a real one starts
@@ -96,24 +110,35 @@ def seed(
 # --- the real minutes -------------------------------------------------------------
 
 
-def _ensure_agencies(session: Session, report: SeedReport) -> None:
+def _ensure_agencies(session: Session, report: SeedReport, *, sample: bool) -> None:
+    """The agencies the minutes name and, with `sample`, the sample province's others."""
     existing = set(session.execute(select(col(Agency.name))).scalars())
     for order, a in enumerate(seed_data.AGENCIES, start=1):
-        if a.name in existing:
+        if a.name in existing or not (a.named_in_minutes or sample):
             continue
-        session.add(
-            Agency(
-                name=a.name,
-                short_name=a.short_name,
-                aliases=";".join(a.aliases),
-                kind=a.kind,
-                is_member=a.is_member,
-                sort_order=order,
-                is_sample=not a.named_in_minutes,
-            )
+        agency = Agency(
+            name=a.name,
+            short_name=a.short_name,
+            aliases=";".join(a.aliases),
+            kind=a.kind,
+            head_title=a.head_title or default_head_title(a.kind, a.name),
+            sort_order=order,
+            is_sample=not a.named_in_minutes,
         )
+        session.add(agency)
+        session.flush()
+        if a.is_member:
+            session.add(AgencyMembership(agency_id=agency.id, is_sample=agency.is_sample))  # type: ignore[arg-type]
         report.count("agency", 1)
     session.flush()
+
+
+def _ensure_sample_profile(session: Session, report: SeedReport) -> None:
+    """The sample province's profile (a real one is set at first-run setup)."""
+    if session.get(ProvinceProfile, 1) is not None:
+        return
+    session.add(ProvinceProfile.model_validate({**seed_data.SAMPLE_PROFILE, "is_sample": True}))
+    report.count("province_profile", 1)
 
 
 def _ensure_meeting_7(session: Session, report: SeedReport) -> None:
@@ -133,7 +158,7 @@ def _ensure_meeting_7(session: Session, report: SeedReport) -> None:
     session.add(meeting)
     session.flush()
     report.count("meeting", 1)
-    members = _member_ids(session)
+    members = member_ids_on(session, meeting.held_on)
     by_name = {a.name: a.id for a in session.exec(select(Agency)).scalars()}  # type: ignore[call-overload]
     for r in m.resolutions:
         res = Resolution(
@@ -153,15 +178,6 @@ def _ensure_meeting_7(session: Session, report: SeedReport) -> None:
             session.add(Assignment(resolution_id=res.id, agency_id=agency_id))  # type: ignore[arg-type]
         report.count("assignment", len(owners))
     session.flush()
-
-
-def _member_ids(session: Session) -> list[int]:
-    stmt = (
-        select(col(Agency.id))
-        .where(col(Agency.is_member), col(Agency.active))
-        .order_by(col(Agency.sort_order), col(Agency.id))
-    )
-    return list(session.execute(stmt).scalars())
 
 
 def _marker(session: Session, key: str) -> str | None:

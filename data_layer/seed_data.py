@@ -15,6 +15,17 @@ from data_layer.labels import ALL_MEMBERS_TEXT
 WORKING_GROUP_NAME = "کارگروه اجتماعی، فرهنگی، سلامت، زنان و خانواده استان"
 
 
+# The sample province's profile (a real province sets its own at first-run setup).
+SAMPLE_PROFILE: dict[str, str] = {
+    "province": "نمونه",
+    "governorate": "استانداری نمونه",
+    "group_name": WORKING_GROUP_NAME,
+    "secretary_name": "دبیر کارگروه",
+    "secretary_title": "مدیرکل دفتر امور اجتماعی استانداری و دبیر کارگروه",
+    "letterhead": "جمهوری اسلامی ایران\nاستانداری نمونه\nدفتر امور اجتماعی",
+}
+
+
 @dataclass(frozen=True)
 class AgencySeed:
     """An agency to create; `aliases` are other names the minutes use for it."""
@@ -25,6 +36,7 @@ class AgencySeed:
     is_member: bool = True
     aliases: tuple[str, ...] = ()
     named_in_minutes: bool = False
+    head_title: str = ""  # empty: labels.default_head_title(kind, name)
 
 
 # Member agencies of a provincial working group. The first three are the owners
@@ -36,6 +48,7 @@ AGENCIES: tuple[AgencySeed, ...] = (
         "governorate",
         aliases=("وزارت کشور", "امور اجتماعی استانداری", "استانداری"),
         named_in_minutes=True,
+        head_title="مدیرکل محترم دفتر امور اجتماعی استانداری",
     ),
     AgencySeed(
         "اداره کل آموزش و پرورش",
@@ -43,6 +56,7 @@ AGENCIES: tuple[AgencySeed, ...] = (
         "directorate",
         aliases=("آموزش و پرورش",),
         named_in_minutes=True,
+        head_title="مدیرکل محترم آموزش و پرورش استان",
     ),
     AgencySeed(
         "کانون پرورش فکری کودکان و نوجوانان",
@@ -50,6 +64,7 @@ AGENCIES: tuple[AgencySeed, ...] = (
         "directorate",
         aliases=("کانون پرورش فکری", "کانون"),
         named_in_minutes=True,
+        head_title="مدیرکل محترم کانون پرورش فکری کودکان و نوجوانان استان",
     ),
     AgencySeed("اداره کل بهزیستی استان", "بهزیستی", "directorate"),
     AgencySeed("کمیته امداد امام خمینی (ره) استان", "کمیته امداد", "foundation"),

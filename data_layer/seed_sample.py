@@ -22,6 +22,7 @@ from data_layer.labels import ALL_MEMBERS_TEXT
 from data_layer.models import (
     Agency,
     AgencyCapacity,
+    AgencyMembership,
     Assignment,
     AssignmentStatus,
     County,
@@ -35,6 +36,7 @@ from data_layer.models import (
     ServiceType,
     Verification,
 )
+from data_layer.queries.membership import member_on
 
 if TYPE_CHECKING:
     # seed.py imports this module at run time; the report type is only needed for hints.
@@ -121,7 +123,7 @@ class SampleBuilder:
                 "short_name": f"نمونه {jalali.to_fa_digits(i)}",
                 "aliases": "",
                 "kind": "directorate",
-                "is_member": True,
+                "head_title": f"مدیرکل محترم دستگاه نمونه {jalali.to_fa_digits(i)}",
                 "sort_order": 1000 + i,
                 "active": True,
                 "is_sample": True,
@@ -132,6 +134,10 @@ class SampleBuilder:
         for offset, row in enumerate(extra):
             row["id"] = first + offset
         self._insert(Agency, extra)
+        self._insert(
+            AgencyMembership,
+            [{"agency_id": row["id"], "member_from": None, "is_sample": True} for row in extra],
+        )
         agencies = self._agencies()
         members = [a["id"] for a in agencies if a["is_member"]]
         self.diligence = {aid: self.rng.uniform(0.2, 1.0) for aid in members}
@@ -174,11 +180,11 @@ class SampleBuilder:
 
     def _agencies(self) -> list[dict[str, Any]]:
         rows = self.s.execute(
-            select(col(Agency.id), col(Agency.short_name), col(Agency.is_member)).order_by(
-                col(Agency.sort_order)
-            )
+            select(
+                col(Agency.id), col(Agency.short_name), member_on(date.today()).label("member")
+            ).order_by(col(Agency.sort_order))
         ).all()
-        return [{"id": r[0], "short_name": r[1], "is_member": r[2]} for r in rows]
+        return [{"id": r[0], "short_name": r[1], "is_member": bool(r[2])} for r in rows]
 
     # meetings and follow-up ------------------------------------------------
     def _meeting(

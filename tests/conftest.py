@@ -148,6 +148,13 @@ def seeded_url(db_url: str) -> str:
 
 @pytest.fixture
 def minutes_url(db_url: str) -> str:
-    """The database with the real minutes only."""
+    """The database with the real minutes and the sample's member list, no sample data."""
+    seed(db_url, sample=False, sample_agencies=True)
+    return db_url
+
+
+@pytest.fixture
+def bare_url(db_url: str) -> str:
+    """What `seed --no-sample` gives: the minutes and only the agencies they name."""
     seed(db_url, sample=False)
     return db_url

@@ -15,6 +15,7 @@ from data_layer.input.check import Check
 from data_layer.jalali import format_jalali, format_number
 from data_layer.models import Agency, Assignment, Meeting, MeetingAttendance, Resolution, utcnow
 from data_layer.permissions import Action, Actor, require
+from data_layer.queries.membership import member_on
 
 __all__ = ["MEETING_LABELS", "MeetingInput", "create_meeting", "set_attendance", "update_meeting"]
 
@@ -146,11 +147,11 @@ def update_meeting(
 # --- attendance -----------------------------------------------------------------------
 
 
-def _members(session: Session) -> dict[int, str]:
-    """Active member agencies (id -> short name), in the working group's order."""
+def _members(session: Session, day: date) -> dict[int, str]:
+    """The agencies that were members on the meeting's day (id -> short name), in order."""
     rows = session.execute(
         select(col(Agency.id), col(Agency.short_name))
-        .where(col(Agency.is_member).is_(True), col(Agency.active).is_(True))
+        .where(member_on(day))
         .order_by(col(Agency.sort_order), col(Agency.id))
     ).all()
     return {int(r[0]): r[1] for r in rows}
@@ -178,7 +179,7 @@ def _check_attendance(
         shown = "، ".join(f"«{names.get(i, format_number(i))}»" for i in stray)
         check.add(
             "attendance",
-            f"{shown} عضو فعال کارگروه نیست؛ فقط دستگاه‌های عضو را حاضر بزنید"
+            f"{shown} در روز این جلسه عضو کارگروه نبود؛ فقط دستگاه‌های عضو را حاضر بزنید"
             " و مهمانان را در «مدعوین» بنویسید.",
         )
     reps: dict[int, str] = {}
@@ -212,7 +213,7 @@ def set_attendance(
     now = now or utcnow()
     meeting = load(session, Meeting, meeting_id, GONE, lock=True)
     check_version(meeting, expected_version, "این جلسه")
-    members = _members(session)
+    members = _members(session, meeting.held_on)
     check = Check(MEETING_LABELS)
     reps = _check_attendance(
         session, members, set(present_agency_ids), representatives or {}, check

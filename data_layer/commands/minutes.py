@@ -103,7 +103,7 @@ def commit_minutes(
     require(session, actor, Action.MANAGE_MEETINGS)
     now = now or utcnow()
     meeting = load(session, Meeting, meeting_id, MEETING_GONE)
-    agencies = Agencies.load(session)
+    agencies = Agencies.load(session, meeting.held_on)
     used = used_numbers(session, meeting_id)
     choices = choices or {}
     check = Check(RESOLUTION_LABELS)

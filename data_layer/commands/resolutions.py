@@ -24,6 +24,7 @@ from data_layer.jalali import format_number
 from data_layer.labels import ALL_MEMBERS_TEXT
 from data_layer.models import Agency, Assignment, Meeting, Resolution, utcnow
 from data_layer.permissions import Action, Actor, require
+from data_layer.queries.membership import member_ids_on
 
 __all__ = [
     "RESOLUTION_LABELS",
@@ -52,7 +53,6 @@ _LIMITS = {"text": 4000, "theme": 100, "owners_as_written": 500}
 @dataclass(frozen=True)
 class _AgencyRow:
     short_name: str
-    is_member: bool
     active: bool
 
 
@@ -61,18 +61,18 @@ class Agencies:
     """Every agency, read once per command."""
 
     by_id: dict[int, _AgencyRow]
-    members: list[int]  # active members, in the working group's order
+    members: list[int]  # members on the meeting's day, in the working group's order
 
     @classmethod
-    def load(cls, session: Session) -> Agencies:
-        """Read every agency."""
+    def load(cls, session: Session, on: date) -> Agencies:
+        """Read every agency; `members`: those that were members on that day."""
         rows = session.execute(
-            select(
-                col(Agency.id), col(Agency.short_name), col(Agency.is_member), col(Agency.active)
-            ).order_by(col(Agency.sort_order), col(Agency.id))
+            select(col(Agency.id), col(Agency.short_name), col(Agency.active)).order_by(
+                col(Agency.sort_order), col(Agency.id)
+            )
         ).all()
-        by_id = {r[0]: _AgencyRow(r[1], r[2], r[3]) for r in rows}
-        return cls(by_id, [r[0] for r in rows if r[2] and r[3]])
+        by_id = {r[0]: _AgencyRow(r[1], r[2]) for r in rows}
+        return cls(by_id, member_ids_on(session, on))
 
     def label(self, agency_id: int) -> str:
         """An agency's short name (or its number, if it does not exist)."""
@@ -99,7 +99,8 @@ class Agencies:
         if spec.all_members and not self.members:
             check.add(
                 "owners",
-                "هیچ دستگاه عضو فعالی ثبت نشده است؛ نخست دستگاه‌های عضو کارگروه را ثبت کنید.",
+                "در روز این جلسه هیچ دستگاهی عضو کارگروه نبود؛ نخست دوره‌های عضویت"
+                " دستگاه‌ها را در «دستگاه‌ها» ثبت کنید.",
             )
         if len(check.errors) > start:
             return None
@@ -239,7 +240,7 @@ def add_resolution(
     plan = plan_resolution(
         check,
         meeting,
-        Agencies.load(session),
+        Agencies.load(session, meeting.held_on),
         used_numbers(session, meeting_id),
         number=number,
         text=text,
@@ -311,7 +312,11 @@ def update_resolution(
     check_version(res, expected_version, "این مصوبه")
     check = Check(RESOLUTION_LABELS)
     changes = _edits(check, res, meeting, text, theme, due_date)
-    target = Agencies.load(session).expand(owners, check) if owners is not None else None
+    target = (
+        Agencies.load(session, meeting.held_on).expand(owners, check)
+        if owners is not None
+        else None
+    )
     check.raise_if_any()
     for name, value in changes.items():
         History(session, actor, now).add("resolution", res.id, name, getattr(res, name), value)

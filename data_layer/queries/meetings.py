@@ -20,6 +20,7 @@ from data_layer.models import (
     MeetingAttendance,
     Resolution,
 )
+from data_layer.queries.membership import member_on
 from data_layer.queries.resolutions import effective_due, is_overdue
 
 MEETINGS_COLUMNS = [
@@ -141,16 +142,20 @@ def meetings_table(session: Session, today: date) -> pd.DataFrame:
 
 
 def meeting_attendance(session: Session, meeting_id: int) -> pd.DataFrame:
-    """Every active member agency (and any agency with a record) at a meeting.
+    """Every agency that was a member on the meeting's day (and any with a record).
 
     `present` is True, False, or None when nothing was recorded for the agency.
     """
+    held_on = session.execute(
+        select(col(Meeting.held_on)).where(col(Meeting.id) == meeting_id)
+    ).scalar_one_or_none()
+    member = member_on(held_on or date.today())
     stmt = (
         select(
             col(Agency.id),
             col(Agency.short_name),
             col(Agency.name),
-            col(Agency.is_member),
+            member.label("is_member"),
             col(MeetingAttendance.present),
             col(MeetingAttendance.representative),
         )
@@ -163,7 +168,7 @@ def meeting_attendance(session: Session, meeting_id: int) -> pd.DataFrame:
         )
         .where(
             or_(
-                and_(col(Agency.is_member).is_(True), col(Agency.active).is_(True)),
+                member,
                 col(MeetingAttendance.meeting_id).is_not(None),
             )
         )

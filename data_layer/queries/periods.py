@@ -25,7 +25,8 @@ from data_layer.jalali import (
     to_fa_digits,
     to_jalali,
 )
-from data_layer.models import Agency, PerformanceReport, PeriodKind
+from data_layer.models import Agency, AgencyMembership, PerformanceReport, PeriodKind
+from data_layer.queries.membership import member_between
 
 LOCAL_TZ = ZoneInfo("Asia/Tehran")
 SEASONS: tuple[str, ...] = ("بهار", "تابستان", "پاییز", "زمستان")
@@ -121,15 +122,46 @@ def _frame(rows: Sequence[Any], columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame([tuple(r) for r in rows], columns=columns)
 
 
-def _member_agencies(session: Session) -> pd.DataFrame:
-    """Active member agencies (agency_id, agency) in the group's order."""
+def _member_agencies(session: Session, start: date, end: date) -> pd.DataFrame:
+    """Agencies that were members at some time in [start, end] (agency_id, agency), in the
+    group's order."""
     return _frame(
         session.execute(
             select(col(Agency.id), col(Agency.short_name))
-            .where(col(Agency.is_member).is_(True), col(Agency.active).is_(True))
+            .where(member_between(start, end))
             .order_by(col(Agency.sort_order), col(Agency.id))
         ).all(),
         ["agency_id", "agency"],
+    )
+
+
+def _was_member(session: Session, df: pd.DataFrame, rule: ReportRule) -> pd.Series:
+    """For each (agency, period) row: was the agency a member during that period?"""
+    m = AgencyMembership
+    periods: dict[int, list[tuple[date | None, date | None]]] = {}
+    for agency_id, start, end in session.execute(
+        select(col(m.agency_id), col(m.member_from), col(m.member_to))
+    ).all():
+        periods.setdefault(int(agency_id), []).append((start, end))
+    bounds = {
+        (y, n): period_bounds(rule.period_kind, y, n)
+        for y, n in set(zip(df["period_year"], df["period_no"], strict=True))
+    }
+
+    def covered(agency_id: int, year: int, no: int) -> bool:
+        start, end = bounds[(year, no)]
+        return any(
+            (f is None or f <= end) and (t is None or t >= start)
+            for f, t in periods.get(agency_id, [])
+        )
+
+    return pd.Series(
+        [
+            covered(int(a), int(y), int(n))
+            for a, y, n in zip(df["agency_id"], df["period_year"], df["period_no"], strict=True)
+        ],
+        index=df.index,
+        dtype=bool,
     )
 
 
@@ -143,7 +175,6 @@ def _submitted_reports(
             select(col(r.agency_id), col(r.period_year), col(r.period_no), col(r.submitted_at))
             .join(Agency, col(Agency.id) == col(r.agency_id))
             .where(
-                col(Agency.is_member).is_(True),
                 col(r.period_kind) == rule.period_kind,
                 col(r.submitted_at).is_not(None),
                 or_(
@@ -197,13 +228,20 @@ def report_completeness(
     time, in the working group's calendar); state: 'on_time', 'late', 'missing' (deadline
     passed, nothing submitted) or 'pending' (nothing yet, deadline not passed).
     """
-    agencies = _member_agencies(session)
-    if not periods or agencies.empty:
+    if not periods:
+        return pd.DataFrame(columns=COMPLETENESS_COLUMNS)
+    spans = [period_bounds(rule.period_kind, y, n) for y, n in periods]
+    agencies = _member_agencies(session, min(s for s, _ in spans), max(e for _, e in spans))
+    if agencies.empty:
         return pd.DataFrame(columns=COMPLETENESS_COLUMNS)
     reports = _submitted_reports(session, rule=rule, periods=periods)
     df = agencies.merge(_period_grid(rule, periods), how="cross").merge(
         reports, how="left", on=_REPORT_KEYS
     )
+    # An agency counts only for the periods it was a member (a report it sent anyway stays).
+    df = df[_was_member(session, df, rule) | df["submitted_at"].notna()]
+    if df.empty:
+        return pd.DataFrame(columns=COMPLETENESS_COLUMNS)
     df["state"] = _report_states(df, today)
     # pandas turns the merged moments into Timestamp/NaT; callers expect datetime or None.
     df["submitted_at"] = pd.Series(

@@ -6,7 +6,7 @@ the database holds after each action, not only what the function returned.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from argon2 import PasswordHasher
@@ -50,6 +50,7 @@ from data_layer.errors import (
 )
 from data_layer.models import Agency, AuthSession, Role, User
 from data_layer.permissions import Actor
+from data_layer.queries.membership import member_on
 from data_layer.queries.users import list_users, must_change_password
 
 NOW = datetime(2026, 11, 28, 6, 30, tzinfo=UTC)  # 10:00 in Tehran (UTC+03:30)
@@ -686,7 +687,7 @@ def member_agencies(url: str) -> list[Agency]:
     with read_session(url) as s:
         stmt = (
             select(Agency)
-            .where(col(Agency.is_member), col(Agency.active))
+            .where(member_on(date.today()), col(Agency.active))
             .order_by(col(Agency.sort_order), col(Agency.id))
         )
         return list(s.exec(stmt))

@@ -39,6 +39,7 @@ from data_layer.db import read_session, write_session
 from data_layer.models import (
     Agency,
     AgencyCapacity,
+    AgencyMembership,
     County,
     Neighborhood,
     PerformanceReport,
@@ -106,10 +107,11 @@ def _deliveries(s: Session, ag: dict[str, int], hood: dict[str, int], sv: dict[s
 def data(db_url: str) -> Data:
     with write_session(db_url) as s:
         ag = {
-            name: _add(s, Agency(name=f"اداره کل {name}", short_name=name, sort_order=i,
-                                 is_member=name != GUEST))
+            name: _add(s, Agency(name=f"اداره کل {name}", short_name=name, sort_order=i))
             for i, name in enumerate((MUN, WEL, EDU, GUEST))
         }  # fmt: skip
+        for name in (MUN, WEL, EDU):
+            s.add(AgencyMembership(agency_id=ag[name]))
         k = {"K1": _add(s, County(name="مرکزی")), "K2": _add(s, County(name="شرقی"))}
         hoods = {
             "N1": Neighborhood(county_id=k["K1"], name="الف", population=2000, priority_rank=1),

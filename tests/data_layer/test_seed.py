@@ -19,10 +19,12 @@ from data_layer.models import (
     Meeting,
     Neighborhood,
     PerformanceReport,
+    ProvinceProfile,
     Resolution,
     ServiceDelivery,
     ServiceType,
 )
+from data_layer.queries.membership import member_ids_on
 from data_layer.seed import seed
 
 AS_OF = date(2026, 11, 28)
@@ -117,8 +119,9 @@ def test_all_members_resolutions_get_one_row_per_active_member(minutes_url: str)
         owners = owners_of_7(s)
         agencies = s.exec(select(Agency)).all()
         all_members = {n: r for n, r in resolutions_of_7(s).items() if r.all_members}
-    members = sorted(a.name for a in agencies if a.is_member and a.active)
-    invited = {a.name for a in agencies if not a.is_member}
+        member_ids = set(member_ids_on(s, seed_data.MEETING_7.held_on))
+    members = sorted(a.name for a in agencies if a.id in member_ids)
+    invited = {a.name for a in agencies if a.id not in member_ids}
     assert sorted(all_members) == [1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 13, 14]
     assert len(invited) == 2
     for number, resolution in all_members.items():
@@ -130,7 +133,7 @@ def test_all_members_resolutions_get_one_row_per_active_member(minutes_url: str)
 def test_minutes_only_seed_stores_nothing_sample_but_unnamed_agencies(minutes_url: str) -> None:
     with read_session(minutes_url) as s:
         for table in SQLModel.metadata.sorted_tables:
-            if "is_sample" not in table.c or table.name == "agency":
+            if "is_sample" not in table.c or table.name in ("agency", "agency_membership"):
                 continue
             sample_rows = s.exec(
                 select(func.count()).select_from(table).where(table.c.is_sample)
@@ -143,6 +146,23 @@ def test_minutes_only_seed_stores_nothing_sample_but_unnamed_agencies(minutes_ur
     assert len(assignments) == 12 * 24 + 2 + 1  # 24 active members
     assert {(a.status, a.progress) for a in assignments} == {("not_started", 0)}
     assert {(a.planned_date, a.reported_at) for a in assignments} == {(None, None)}
+
+
+def test_no_sample_seed_holds_only_the_three_agencies_the_minutes_name(bare_url: str) -> None:
+    """`seed --no-sample`: the real minutes, their three agencies, nothing sample at all."""
+    with read_session(bare_url) as s:
+        for table in SQLModel.metadata.sorted_tables:
+            if "is_sample" in table.c:
+                count = s.exec(select(func.count()).select_from(table).where(table.c.is_sample))
+                assert count.one() == 0, table.name
+        agencies = s.exec(select(Agency)).all()
+        assignments = s.exec(select(Assignment)).all()
+        profile = s.get(ProvinceProfile, 1)
+    assert {a.name for a in agencies} == NAMED_IN_MINUTES
+    assert all(a.head_title.startswith("مدیرکل محترم") for a in agencies)
+    # 12 «all members» resolutions x 3 members, resolution 9 has two owners, 10 one.
+    assert len(assignments) == 12 * 3 + 2 + 1
+    assert profile is None  # set by the province at first-run setup
 
 
 # --- the sample province -------------------------------------------------------------

@@ -11,15 +11,17 @@ import time
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy.engine import make_url
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from data_layer.commands.assignments import AssignmentChanges, update_assignment
 from data_layer.db import read_session, write_session
 from data_layer.errors import ConflictError
-from data_layer.models import Agency, Assignment, HistoryEntry, Role, User
+from data_layer.models import Agency, AgencyMembership, Assignment, HistoryEntry, Role, User
 from data_layer.permissions import Actor
+from data_layer.queries.membership import member_on
 from data_layer.seed import seed
 
 WRITERS = 30
@@ -62,20 +64,20 @@ def thirty_agency_writers(url: str) -> list[Writer]:
     # Extra members before seeding: "all members" resolutions expand to them too.
     with write_session(url) as session:
         for n in range(1, 7):
-            session.add(
-                Agency(
-                    name=f"دستگاه عضو آزمایشی {n}",
-                    short_name=f"عضو آزمایشی {n}",
-                    is_member=True,
-                    sort_order=100 + n,
-                )
+            agency = Agency(
+                name=f"دستگاه عضو آزمایشی {n}", short_name=f"عضو آزمایشی {n}", sort_order=100 + n
             )
-    seed(url, sample=False)
+            session.add(agency)
+            session.flush()
+            session.add(AgencyMembership(agency_id=agency.id))
+    seed(url, sample=False, sample_agencies=True)
 
     owned = _rows_by_agency(url)
     with write_session(url) as session:
         members = session.exec(
-            select(Agency).where(Agency.is_member).order_by(Agency.sort_order, Agency.id)
+            select(Agency)
+            .where(member_on(date.today()))
+            .order_by(col(Agency.sort_order), col(Agency.id))
         ).all()
         assert len(members) >= WRITERS
         writers = []
@@ -209,9 +211,11 @@ def _race(
 def test_two_writers_on_one_row_at_once_one_wins_and_the_other_gets_a_conflict(
     db_url: str,
 ) -> None:
-    seed(db_url, sample=False)
+    seed(db_url, sample=False, sample_agencies=True)
     with write_session(db_url) as session:
-        agency = session.exec(select(Agency).where(Agency.is_member).order_by(Agency.id)).first()
+        agency = session.exec(
+            select(Agency).where(member_on(date.today())).order_by(col(Agency.id))
+        ).first()
         assert agency is not None and agency.id is not None
         people = []
         for n, name in enumerate(("زهرا کریمی", "حسین محمدی"), start=1):

@@ -40,6 +40,7 @@ from data_layer.models import (
 )
 from data_layer.permissions import Actor
 from data_layer.queries.meetings import meeting_attendance, meetings_table
+from data_layer.queries.membership import member_ids_on
 from data_layer.seed_data import ALL_MEMBERS_TEXT
 from tests.data_layer.commands import add_user as _add_user
 
@@ -87,6 +88,7 @@ def cast(minutes_url: str) -> Cast:
     with write_session(minutes_url) as session:
         agencies = list(session.exec(select(Agency).order_by(Agency.sort_order)))
         agency = {a.name: a.id for a in agencies if a.id is not None}
+        member_ids = set(member_ids_on(session, date.today()))
         return Cast(
             url=minutes_url,
             secretariat=_add_user(session, "secretariat", "مریم احمدی", Role.SECRETARIAT.value),
@@ -96,8 +98,8 @@ def cast(minutes_url: str) -> Cast:
                 session, "education", "حسین محمدی", Role.AGENCY_EDITOR.value, agency[EDUCATION]
             ),
             agency=agency,
-            members=[a.id for a in agencies if a.is_member and a.active and a.id is not None],
-            invited=[a.id for a in agencies if not a.is_member and a.id is not None],
+            members=[a.id for a in agencies if a.id in member_ids],
+            invited=[a.id for a in agencies if a.id is not None and a.id not in member_ids],
         )
 
 
@@ -386,7 +388,7 @@ def test_attendance_refuses_non_members_and_stray_representatives(cast: Cast) ->
             representatives={cast.agency[WELFARE]: "خانم رحیمی"},
         )
     message = raised.value.message
-    assert "«حوزه علمیه» عضو فعال کارگروه نیست" in message
+    assert "«حوزه علمیه» در روز این جلسه عضو کارگروه نبود" in message
     assert "برای «بهزیستی» نماینده نوشته شده ولی حاضر زده نشده است" in message
     assert counts(cast.url) == before
 

@@ -41,6 +41,7 @@ from data_layer.models import (
     ServiceType,
 )
 from data_layer.permissions import Actor
+from data_layer.queries.membership import member_on
 from tests.data_layer.commands import add_user
 
 _names = itertools.count(1)
@@ -61,7 +62,7 @@ class World:
 @pytest.fixture
 def world(minutes_url: str) -> World:
     with write_session(minutes_url) as s:
-        agency = s.exec(select(Agency).where(Agency.is_member)).first()
+        agency = s.exec(select(Agency).where(member_on(date.today()))).first()
         assert agency is not None and agency.id is not None
         secretariat = add_user(s, "dabir", "دبیرخانه", Role.SECRETARIAT.value)
         editor = add_user(s, "rabet", "رابط", Role.AGENCY_EDITOR.value, agency.id)
