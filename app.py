@@ -9,13 +9,15 @@ from data_layer.config import get_settings
 from data_layer.db import read_session
 from data_layer.models import Role
 from data_layer.output import inert
+from data_layer.queries.profile import get_profile
 from data_layer.queries.users import must_change_password
+from ui.first_run import setup_done
 from ui.run import guarded
 from ui.session import NOTICE_KEY, READ_PAGES, current_reader, keep_state_for
 from ui.theme import apply_theme
 
 st.set_page_config(
-    page_title="داشبورد پایش کارگروه اجتماعی استان",
+    page_title="داشبورد پایش کارگروه",
     page_icon="🏛️",
     layout="wide",
     initial_sidebar_state="collapsed",
@@ -40,12 +42,23 @@ reader = None
 ready = False
 with guarded():
     ready = _prepare(url)
+    if ready and not setup_done(url):
+        # A database with no account: only the first-run setup screen exists.
+        setup = st.Page("pages/setup.py", title="راه‌اندازی", icon=":material/build:")
+        st.navigation([setup], position="hidden").run()
+        st.stop()
+    with read_session(url) as s:
+        st.set_page_config(page_title=get_profile(s).app_title)
     reader = current_reader(url)
     keep_state_for(reader)
 if not ready:
     st.stop()
 actor = reader.actor if reader else None
 role = actor.role if actor else None
+must_change = False
+if actor is not None:
+    with guarded(), read_session(url) as s:
+        must_change = must_change_password(s, user_id=actor.user_id)
 
 # Each page is (menu section, file, title, icon, url path, roles; None = every reader).
 PAGES: list[tuple[str, str, str, str, str, set[str] | None]] = [
@@ -94,9 +107,11 @@ PAGES: list[tuple[str, str, str, str, str, set[str] | None]] = [
         None,
     ),
     ("محلات هدف", "pages/reports.py", "گزارش عملکرد", ":material/assignment:", "reports", None),
+    ("مدیریت", "pages/agencies.py", "دستگاه‌ها", ":material/apartment:", "agencies", STAFF),
     ("مدیریت", "pages/users.py", "کاربران", ":material/group:", "users", ADMINS),
     ("مدیریت", "pages/settings.py", "تنظیمات", ":material/tune:", "settings", STAFF),
     ("", "pages/sign_in.py", "ورود", ":material/login:", "sign_in", None),
+    ("", "pages/setup.py", "راه‌اندازی", ":material/build:", "setup", set()),
     ("", "pages/account.py", "حساب من", ":material/person:", "account", None),
 ]
 
@@ -129,15 +144,20 @@ for section, path, title, icon, slug, roles in PAGES:
         )
     )
 kiosk = reader is not None and reader.is_kiosk and reader.kiosk_pages != READ_PAGES
-navigation = st.navigation(sections, position="hidden" if kiosk else "top")
+if must_change:
+    # A one-time password (first sign-in, or a reset): only «حساب من» opens until the
+    # person has chosen their own.
+    own = st.Page("pages/account.py", title="حساب من", icon=":material/person:", url_path="account")
+    navigation = st.navigation([own], position="hidden")
+else:
+    navigation = st.navigation(sections, position="hidden" if kiosk else "top")
 notice = st.session_state.pop(NOTICE_KEY, None)  # e.g. the sign-in has ended
 if notice:
     st.warning(inert(notice))
 with guarded():
-    if actor is not None:
-        with read_session(url) as s:
-            if must_change_password(s, user_id=actor.user_id):
-                st.warning(
-                    "گذرواژهٔ شما را مدیر سامانه تعیین کرده است؛ لطفاً آن را در «حساب من» عوض کنید."
-                )
+    if must_change:
+        st.warning(
+            "گذرواژهٔ شما یک‌بارمصرف است و مدیر سامانه آن را تعیین کرده است؛ پیش از هر کاری"
+            " گذرواژهٔ تازه‌ای برگزینید."
+        )
     navigation.run()

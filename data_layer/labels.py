@@ -82,22 +82,19 @@ ASSIGNMENT_FIELD_LABELS: dict[str, str] = {
     "created": "ایجاد",
 }
 
-# How a letter addresses an agency's head when the registry gives no title.
-_HEAD_BY_KIND: dict[str, str] = {
-    AgencyKind.GOVERNORATE: "مدیرکل محترم",
-    AgencyKind.DIRECTORATE: "مدیرکل محترم",
-    AgencyKind.UNIVERSITY: "ریاست محترم",
-    AgencyKind.MUNICIPALITY: "شهردار محترم",
-    AgencyKind.FOUNDATION: "مدیرکل محترم",
-    AgencyKind.MILITARY_POLICE: "فرمانده محترم",
-    AgencyKind.NGO: "مدیرعامل محترم",
-    AgencyKind.OTHER: "ریاست محترم",
-}
-
 
 def default_head_title(kind: str, name: str) -> str:
-    """«مدیرکل محترم اداره کل …»: a starting point the secretariat can correct."""
-    word = _HEAD_BY_KIND.get(kind, "ریاست محترم")
-    if name.startswith("اداره کل ") and word == "مدیرکل محترم":
-        name = name.removeprefix("اداره کل ")
-    return f"{word} {name}"
+    """How a letter addresses an agency's head when the registry gives no title (a starting
+    point the secretariat corrects in «دستگاه‌ها»)."""
+    if kind == AgencyKind.UNIVERSITY.value:
+        return f"ریاست محترم {name}"
+    if kind == AgencyKind.MUNICIPALITY.value:
+        return f"شهردار محترم {name.removeprefix('شهرداری ').strip()}"
+    if kind == AgencyKind.MILITARY_POLICE.value:
+        return f"فرمانده محترم {name.removeprefix('فرماندهی ').strip()}"
+    if kind == AgencyKind.NGO.value:
+        return f"مدیرعامل محترم {name}"
+    if kind == AgencyKind.OTHER.value or name.startswith("سازمان"):
+        return f"ریاست محترم {name}"
+    # Directorates, foundations and the governorate's own offices are led by a مدیرکل.
+    return f"مدیرکل محترم {name}"

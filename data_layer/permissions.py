@@ -79,6 +79,9 @@ _REFUSALS: dict[Action, str] = {
 }
 CHANGED = "نقش یا دستگاه حساب شما تغییر کرده است؛ برای ادامه دوباره وارد شوید."
 INACTIVE = "این حساب غیرفعال شده است؛ چیزی ذخیره نشد."
+MUST_CHANGE = (
+    "گذرواژهٔ شما یک‌بارمصرف است؛ نخست در «حساب من» گذرواژهٔ تازه‌ای برگزینید. چیزی ذخیره نشد."
+)
 
 
 def can(actor: Actor, action: Action, agency_id: int | None = None) -> bool:
@@ -112,5 +115,8 @@ def check_person(session: Session, actor: Actor, now: datetime) -> None:
 def require(session: Session, actor: Actor, action: Action, agency_id: int | None = None) -> None:
     """Raise (with a Persian reason) unless the actor, as stored now, may act."""
     check_person(session, actor, utcnow())
+    user = session.get(User, actor.user_id)
+    if user is not None and user.must_change_password:
+        raise PermissionDenied(MUST_CHANGE)
     if not can(actor, action, agency_id):
         raise PermissionDenied(_REFUSALS[action])

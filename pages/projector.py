@@ -19,6 +19,7 @@ from data_layer.db import read_session
 from data_layer.jalali import format_number, local_today
 from data_layer.queries import overview as qo
 from data_layer.queries import resolutions as qr
+from data_layer.queries.profile import get_profile
 from data_layer.queries.settings import get_thresholds
 from ui import slides as sl
 from ui.freshness import current_version, keep_fresh
@@ -47,13 +48,14 @@ def load(url: str, today: date, meeting_number: int | None, version: int) -> dic
             "no_service": qo.neighborhoods_without_active_service(s),
             "hoods": qo.neighborhood_count(s),
             "gaps": qo.largest_gaps(s, limit=6),
+            "profile": get_profile(s),
         }
 
 
 def build_slides(data: dict[str, Any], today: date, by: str) -> list[sl.Slide]:
     """Cover, one slide per resolution (or agency), then scorecards, coverage, gaps."""
     meeting, cells = data["meeting"], data["cells"]
-    deck = [sl.cover(meeting, today, data["headline"])]
+    deck = [sl.cover(meeting, today, data["headline"], data["profile"])]
     if by == "agency":
         for agency_id, grp in cells.sort_values("agency_order").groupby("agency_id", sort=False):
             deck.append(

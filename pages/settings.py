@@ -7,14 +7,17 @@ from dataclasses import astuple
 
 import streamlit as st
 
+from data_layer.commands.profile import update_profile
 from data_layer.commands.settings import set_thresholds
 from data_layer.config import get_settings
 from data_layer.db import read_session
 from data_layer.models import AccessKind, Role
 from data_layer.queries.overview import Thresholds
+from data_layer.queries.profile import Profile, get_profile
 from data_layer.queries.settings import get_thresholds
 from ui.access import anonymous_read_form, tokens_section
 from ui.pickers import as_shown
+from ui.profile_form import logo_html, profile_fields
 from ui.run import run_command
 from ui.session import require_actor
 from ui.theme import page_title
@@ -77,6 +80,22 @@ def thresholds_form(fresh: Thresholds) -> None:
             )
 
 
+def profile_form(fresh: Profile) -> None:
+    shown = as_shown("profile", fresh)  # the version the administrator first saw
+    with st.form(f"profile_{shown.version}", enter_to_submit=False):
+        st.markdown(logo_html(shown), unsafe_allow_html=True)
+        data = profile_fields(f"profile_{shown.version}", shown)
+        if st.form_submit_button("ذخیرهٔ مشخصات", type="primary"):
+            run_command(
+                url,
+                lambda s, who: update_profile(
+                    s, actor=who, data=data, expected_version=shown.version
+                ),
+                done="مشخصات استان ذخیره شد.",
+                shown="profile",
+            )
+
+
 if actor.role == Role.SECRETARIAT:
     page_title("تنظیمات", "رنگ‌بندی کارنامه‌ها، خواندن بدون ورود و پیوندهای نمایش")
     with read_session(url) as s:
@@ -92,7 +111,12 @@ if actor.role == Role.SECRETARIAT:
     )
     tokens_section(url, AccessKind.KIOSK.value)
 else:
-    page_title("تنظیمات", "کلیدهای خوراک داده برای ابزارهای بیرونی")
+    page_title("تنظیمات", "مشخصات استان و سربرگ، و کلیدهای خوراک داده برای ابزارهای بیرونی")
+    st.subheader("مشخصات استان و سربرگ")
+    st.caption("در عنوان صفحه‌ها، نامه‌ها، گزارش جلسه، جلد حالت ارائه و خروجی‌ها می‌آید.")
+    with read_session(url) as s:
+        stored = get_profile(s)
+    profile_form(stored)
     st.subheader("کلیدهای خوراک داده (CSV با ردیف HXL)")
     st.caption(
         "هر مصرف‌کننده (مثلاً یک ابزار HXL یا «From Web» در اکسل) کلید خودش را می‌گیرد؛"

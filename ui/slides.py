@@ -17,7 +17,7 @@ from data_layer.jalali import (
 )
 from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS
 from data_layer.output import inert_html
-from data_layer.seed_data import WORKING_GROUP_NAME
+from data_layer.queries.profile import Profile
 from ui.status import STATUS_SYMBOLS
 from ui.tables import gaps_html, neighborhoods_html, scorecards_html
 
@@ -46,7 +46,9 @@ def legend() -> str:
     return f'<div class="plegend">{items}{_chip("not_started", OVERDUE_LABEL, True)}</div>'
 
 
-def cover(meeting: dict[str, Any], today: date, headline: dict[str, int]) -> Slide:
+def cover(
+    meeting: dict[str, Any], today: date, headline: dict[str, int], profile: Profile
+) -> Slide:
     """The working group, the meeting reviewed, today, and four headline figures."""
     kpis = "".join(
         f'<div class="pkpi"><b>{format_number(headline[k])}</b><span>{label}</span></div>'
@@ -58,7 +60,8 @@ def cover(meeting: dict[str, Any], today: date, headline: dict[str, int]) -> Sli
         )
     )
     html = (
-        f'<div class="pcover"><div class="pwg">{inert_html(WORKING_GROUP_NAME)}</div>'
+        f'<div class="pcover"><div class="pwg">{inert_html(profile.governorate)} —'
+        f" {inert_html(profile.group_name)}</div>"
         f'<div class="pbig">پیگیری مصوبات جلسه {to_fa_digits(meeting["number"])}</div>'
         f"<div>جلسه: {format_jalali_long(meeting['held_on'])} —"
         f" امروز: {format_jalali_long(today)}</div>"

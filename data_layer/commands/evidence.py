@@ -16,7 +16,6 @@ from data_layer.commands.history import History
 from data_layer.errors import NotFound
 from data_layer.input.check import Check
 from data_layer.input.files import file_name
-from data_layer.jalali import format_number, to_fa_digits
 from data_layer.labels import ASSIGNMENT_FIELD_LABELS
 from data_layer.models import Assignment, Evidence, Verification, utcnow
 from data_layer.permissions import Action, Actor, require
@@ -40,23 +39,6 @@ EVIDENCE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
     ),
 }
 LABELS = {**ASSIGNMENT_FIELD_LABELS, "reason": "دلیل پس‌گرفتن", "filename": "نام پرونده"}
-
-
-def _check_file(name: str, content: bytes, check: Check) -> None:
-    ext = PurePath(name).suffix.lower()
-    allowed = "، ".join(sorted(e.lstrip(".") for e in EVIDENCE_TYPES))
-    if ext not in EVIDENCE_TYPES:
-        check.add("evidence", f"نوع پرونده «{ext or 'بدون پسوند'}» پذیرفته نیست؛ فقط {allowed}.")
-    elif not content:
-        check.add("evidence", "پرونده خالی است.")
-    elif not content.startswith(EVIDENCE_TYPES[ext][1]):
-        check.add(
-            "evidence", f"محتوای پرونده با پسوند «{ext}» آن جور نیست؛ پرونده را دوباره ذخیره کنید."
-        )
-    if len(content) > MAX_EVIDENCE_BYTES:
-        size = to_fa_digits(f"{len(content) / 1024 / 1024:.1f}")
-        limit = format_number(MAX_EVIDENCE_BYTES // 1024 // 1024)
-        check.add("evidence", f"حجم پرونده {size} مگابایت است؛ حداکثر {limit} مگابایت مجاز است.")
 
 
 def _touch(session: Session, asg: Assignment, actor: Actor, now: datetime) -> None:
@@ -99,7 +81,7 @@ def add_evidence(
         raise conflict_for(session, assignment_id)
     check = Check(LABELS)
     name = check.text("filename", file_name(filename), limit=255, required=True)
-    _check_file(name, content, check)
+    check.upload("evidence", name, content, types=EVIDENCE_TYPES, max_bytes=MAX_EVIDENCE_BYTES)
     check.raise_if_any()
     evidence = Evidence(
         assignment_id=assignment_id,

@@ -61,17 +61,21 @@ def join(parts: Iterable[object], sep: str = "") -> Safe:
     return Safe(esc(sep).join(esc(p) for p in parts))
 
 
-def el(tag: str, *children: object, cls: str = "", attrs: dict[str, str] | None = None) -> Safe:
-    """<tag class=cls ...>children</tag>, every child and attribute value escaped."""
+def _attributes(cls: str, attrs: dict[str, str] | None) -> str:
     attributes = f' class="{esc(cls)}"' if cls else ""
     for name, value in (attrs or {}).items():
         attributes += f' {name}="{esc(value)}"'
-    return Safe(f"<{tag}{attributes}>{join(children)}</{tag}>")
+    return attributes
 
 
-def void(tag: str, *, cls: str = "") -> Safe:
-    """An empty element such as <br> or <hr class=cls>."""
-    return Safe(f'<{tag} class="{esc(cls)}">' if cls else f"<{tag}>")
+def el(tag: str, *children: object, cls: str = "", attrs: dict[str, str] | None = None) -> Safe:
+    """<tag class=cls ...>children</tag>, every child and attribute value escaped."""
+    return Safe(f"<{tag}{_attributes(cls, attrs)}>{join(children)}</{tag}>")
+
+
+def void(tag: str, *, cls: str = "", attrs: dict[str, str] | None = None) -> Safe:
+    """An empty element such as <br>, <hr class=cls> or <img src=...>."""
+    return Safe(f"<{tag}{_attributes(cls, attrs)}>")
 
 
 def _css_string(text: str) -> str:

@@ -9,6 +9,7 @@ so every agency it lists gets a letter with at least one row in its table.
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 import zipfile
@@ -24,23 +25,20 @@ from sqlmodel import Session, col
 from data_layer.documents.html import Safe, document, el, join, render_pdf, table, void
 from data_layer.errors import NotFound
 from data_layer.jalali import MISSING, format_jalali, format_jalali_long, to_fa_digits
-from data_layer.labels import SAMPLE_BADGE, STATUS_LABELS
+from data_layer.labels import SAMPLE_BADGE, STATUS_LABELS, default_head_title
 from data_layer.models import (
     Agency,
-    AgencyKind,
     Assignment,
     AssignmentStatus,
     Meeting,
     Resolution,
 )
 from data_layer.queries.assignments import agency_assignments
+from data_layer.queries.profile import Profile, get_profile
 from data_layer.queries.resolutions import is_overdue
-from data_layer.seed_data import WORKING_GROUP_NAME
 
 __all__ = [
     "DEFAULT_REPLY_DAYS",
-    "GOVERNORATE_HEADING",
-    "SECRETARIAT_HEADING",
     "addressee_line",
     "ascii_slug",
     "follow_up_letter_pdf",
@@ -49,10 +47,9 @@ __all__ = [
     "letter_html",
     "letter_rows",
     "letters_zip",
+    "org_block",
 ]
 
-GOVERNORATE_HEADING = "استانداری — دفتر امور اجتماعی"
-SECRETARIAT_HEADING = f"دبیرخانه {WORKING_GROUP_NAME}"
 DEFAULT_REPLY_DAYS = 10
 _BLANK = "................................"
 _SUBJECT = "پیگیری مصوبات کارگروه"
@@ -163,22 +160,6 @@ def letter_rows(session: Session, agency_id: int, today: date) -> pd.DataFrame:
 # --- the letter ------------------------------------------------------------------------------
 
 
-def addressee_line(name: str, kind: str) -> str:
-    """The salutation line for an agency's head, by the kind of agency."""
-    if kind == AgencyKind.UNIVERSITY.value:
-        return f"ریاست محترم {name}"
-    if kind == AgencyKind.MUNICIPALITY.value:
-        return f"شهردار محترم {name.removeprefix('شهرداری ').strip()}"
-    if kind == AgencyKind.MILITARY_POLICE.value:
-        return f"فرمانده محترم {name.removeprefix('فرماندهی ').strip()}"
-    if kind == AgencyKind.NGO.value:
-        return f"مدیرعامل محترم {name}"
-    if kind == AgencyKind.OTHER.value or name.startswith("سازمان"):
-        return f"ریاست محترم {name}"
-    # Directorates, foundations and the governorate's own offices are led by a مدیرکل.
-    return f"مدیرکل محترم {name}"
-
-
 def _letter_table(rows: pd.DataFrame) -> Safe:
     body = []
     for i, r in enumerate(_tuples(rows), start=1):
@@ -246,7 +227,34 @@ hr.rule { border: none; border-top: 1pt solid #333; margin: 0 0 5mm 0; }
 """
 
 
-def _letter_head(*, letter_number: str, today: date, is_sample: bool) -> Safe:
+def addressee_line(agency: Agency) -> str:
+    """The salutation line for an agency's head: the registry's title, else by its kind."""
+    return agency.head_title.strip() or default_head_title(agency.kind, agency.name)
+
+
+def logo_img(profile: Profile, height_mm: int = 16) -> Safe:
+    """The province's logo from the profile (bytes the app itself holds), or nothing."""
+    if not profile.logo or profile.logo_type not in ("image/png", "image/jpeg"):
+        return Safe("")
+    data = base64.b64encode(profile.logo).decode("ascii")
+    return void(
+        "img",
+        cls="logo",
+        attrs={"src": f"data:{profile.logo_type};base64,{data}", "style": f"height:{height_mm}mm"},
+    )
+
+
+def org_block(profile: Profile) -> Safe:
+    """The issuing offices: the letterhead lines, then the working group's secretariat."""
+    return el(
+        "div",
+        *(el("div", line) for line in profile.heading_lines),
+        el("div", f"دبیرخانه {profile.group_name}", cls="secretariat"),
+        cls="org",
+    )
+
+
+def _letter_head(*, profile: Profile, letter_number: str, today: date, is_sample: bool) -> Safe:
     """The letterhead: the issuing offices, «بسمه تعالی» (and the sample badge), number and date."""
     number = to_fa_digits(letter_number.strip()) if letter_number.strip() else _BLANK
     meta = el(
@@ -256,19 +264,20 @@ def _letter_head(*, letter_number: str, today: date, is_sample: bool) -> Safe:
         el("div", el("span", "پیوست: ", cls="label"), "ندارد"),
         cls="meta",
     )
-    org = el(
-        "div",
-        el("div", GOVERNORATE_HEADING),
-        el("div", SECRETARIAT_HEADING, cls="secretariat"),
-        cls="org",
-    )
+    org = org_block(profile)
     badge = el("div", el("span", SAMPLE_BADGE, cls="badge")) if is_sample else Safe("")
     return el(
         "table",
         el(
             "tr",
             el("td", org, attrs={"style": "width: 42%"}),
-            el("td", el("div", "بسمه تعالی", cls="bismillah"), badge, cls="center"),
+            el(
+                "td",
+                logo_img(profile),
+                el("div", "بسمه تعالی", cls="bismillah"),
+                badge,
+                cls="center",
+            ),
             el("td", meta, attrs={"style": "width: 30%"}),
         ),
         cls="plain head",
@@ -307,22 +316,24 @@ def _reply_request(reply_by: date, scope: str) -> str:
     )
 
 
-def _letter_closing() -> Safe:
+def _letter_closing(profile: Profile) -> Safe:
     """Thanks, the secretary's signature block and the copy to the working group's chair."""
     return el(
         "div",
         el("p", "پیشاپیش از حسن همکاری آن دستگاه سپاسگزار است."),
         el(
             "div",
-            el("div", "دبیر کارگروه", cls="title"),
-            el("div", WORKING_GROUP_NAME, cls="small"),
-            el("div", "نام و امضا", cls="line"),
+            *(el("div", name, cls="title") for name in profile.secretary_name.split("\n") if name),
+            el("div", profile.secretary_title or "دبیر کارگروه", cls="title"),
+            el("div", profile.group_name, cls="small"),
+            el("div", "امضا", cls="line"),
             cls="signature",
         ),
         el(
             "div",
             el("span", "رونوشت: ", cls="bold"),
-            "معاون محترم سیاسی، امنیتی و اجتماعی استانداری و رئیس کارگروه، جهت استحضار.",
+            f"معاون محترم سیاسی، امنیتی و اجتماعی {profile.governorate} و رئیس کارگروه،"
+            " جهت استحضار.",
             cls="cc",
         ),
         cls="closing",
@@ -345,17 +356,20 @@ def letter_html(
     rows = letter_rows(session, agency_id, today)
     is_sample = bool(rows["is_sample"].any()) or agency.is_sample
     intro, items, scope = _letter_intro(rows, today)
+    profile = get_profile(session)
     body = join(
         [
-            _letter_head(letter_number=letter_number, today=today, is_sample=is_sample),
+            _letter_head(
+                profile=profile, letter_number=letter_number, today=today, is_sample=is_sample
+            ),
             void("hr", cls="rule"),
-            el("div", addressee_line(agency.name, agency.kind), cls="addressee"),
+            el("div", addressee_line(agency), cls="addressee"),
             el("p", "با سلام و احترام"),
             el("div", el("span", "موضوع: ", cls="label"), _SUBJECT, cls="subject"),
             el("p", intro),
             items,
             el("p", _reply_request(reply_by, scope)),
-            _letter_closing(),
+            _letter_closing(profile),
         ]
     )
     footer = f"نامه پیگیری مصوبات — {agency.short_name} — {format_jalali(today)}"

@@ -9,7 +9,7 @@ Status is always written as a word; colour only repeats it.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -17,7 +17,7 @@ import pandas as pd
 from sqlmodel import Session
 
 from data_layer.documents.html import Safe, document, el, join, render_pdf, table, void
-from data_layer.documents.letters import GOVERNORATE_HEADING, SECRETARIAT_HEADING
+from data_layer.documents.letters import logo_img, org_block
 from data_layer.errors import NotFound
 from data_layer.jalali import (
     MISSING,
@@ -30,12 +30,12 @@ from data_layer.jalali import (
 from data_layer.labels import OVERDUE_LABEL, SAMPLE_BADGE, STATUS_LABELS, VERIFICATION_LABELS
 from data_layer.models import AssignmentStatus, Meeting
 from data_layer.output import xlsx_text
+from data_layer.queries.profile import Profile, get_profile
 from data_layer.queries.resolutions import (
     agency_status_summary,
     follow_up_matrix,
     meeting_resolutions,
 )
-from data_layer.seed_data import WORKING_GROUP_NAME
 
 __all__ = [
     "SHEET_NAMES",
@@ -75,12 +75,13 @@ class MeetingReport:
     resolutions: pd.DataFrame  # meeting_resolutions + `overdue`, `status_word`
     rows: pd.DataFrame  # follow_up_matrix + `resolution_text`, `days_late`
     is_sample: bool
+    profile: Profile = field(default_factory=Profile)
 
     @property
     def title(self) -> str:
         """«گزارش پیگیری مصوبات جلسه ۷ کارگروه ...»."""
         number = to_fa_digits(self.meeting["number"])
-        return f"گزارش پیگیری مصوبات جلسه {number} {WORKING_GROUP_NAME}"
+        return f"گزارش پیگیری مصوبات جلسه {number} {self.profile.group_name}"
 
 
 def _tuples(frame: pd.DataFrame) -> list[Any]:
@@ -156,7 +157,9 @@ def meeting_report_data(session: Session, meeting_id: int, today: date) -> Meeti
     }
     mean = float(rows["progress"].mean()) if len(rows) else None
     is_sample = bool(meeting.is_sample) or bool(rows["is_sample"].any())
-    return MeetingReport(header, today, figures, mean, agencies, resolutions, rows, is_sample)
+    return MeetingReport(
+        header, today, figures, mean, agencies, resolutions, rows, is_sample, get_profile(session)
+    )
 
 
 # --- PDF ---------------------------------------------------------------------------------------
@@ -261,6 +264,7 @@ def _resolutions_table(report: MeetingReport) -> Safe:
 def meeting_report_html(session: Session, *, meeting_id: int, today: date) -> str:
     """The HTML of a meeting's follow-up report (see `meeting_report_pdf`)."""
     report = meeting_report_data(session, meeting_id, today)
+    profile = report.profile
     badge: Safe = Safe("")
     if report.is_sample:
         badge = el(
@@ -271,12 +275,8 @@ def meeting_report_html(session: Session, *, meeting_id: int, today: date) -> st
         )
     body = join(
         [
-            el(
-                "div",
-                el("div", GOVERNORATE_HEADING),
-                el("div", SECRETARIAT_HEADING, cls="secretariat"),
-                cls="org",
-            ),
+            logo_img(profile),
+            org_block(profile),
             void("hr", cls="rule"),
             el("h1", report.title),
             badge,
@@ -323,6 +323,8 @@ def _summary_sheet(report: MeetingReport) -> _Sheet:
     m = report.meeting
     summary: list[list[object]] = [
         ["عنوان", report.title],
+        ["استان", report.profile.province or MISSING],
+        ["صادرکننده", report.profile.governorate],
         ["شماره جلسه", int(m["number"])],
         ["تاریخ جلسه", format_jalali_long(m["held_on"])],
         ["ساعت", to_fa_digits(m.get("start_time") or MISSING)],

@@ -15,12 +15,13 @@ from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
 
+from data_layer.input.agencies import AGENCY_COLUMNS
 from data_layer.input.neighborhoods import COLUMNS as NEIGHBORHOOD_COLUMNS
 from data_layer.input.neighborhoods import MAX_IMPORT_ROWS
 from data_layer.input.sheet import Column
-from data_layer.labels import NEIGHBORHOOD_KIND_LABELS
+from data_layer.labels import AGENCY_KIND_LABELS, NEIGHBORHOOD_KIND_LABELS
 
-__all__ = ["Choices", "neighborhood_template_xlsx", "template_xlsx"]
+__all__ = ["Choices", "agency_template_xlsx", "neighborhood_template_xlsx", "template_xlsx"]
 
 
 @dataclass(frozen=True)
@@ -138,3 +139,40 @@ def neighborhood_template_xlsx() -> bytes:
     return template_xlsx(
         "محلات هدف", NEIGHBORHOOD_COLUMNS, examples, guide, choices, rows=MAX_IMPORT_ROWS
     )
+
+
+_AGENCY_KINDS = tuple(AGENCY_KIND_LABELS.values())
+
+
+def agency_template_xlsx() -> bytes:
+    """The member-list import template (one example row)."""
+    examples = (
+        (
+            "اداره کل بهزیستی استان",
+            "بهزیستی",
+            "اداره کل",
+            "مدیرکل محترم بهزیستی استان",
+            "سازمان بهزیستی؛ بهزیستی استان",
+            "۱۴۰۱/۰۱/۰۱",
+            None,
+            4,
+        ),
+    )
+    kinds = "، ".join(f"«{k}»" for k in _AGENCY_KINDS)
+    guide = (
+        ("نام کامل دستگاه", "الزامی؛ همان نامی که در نامه‌ها می‌آید. نام تکراری پذیرفته نیست."),
+        ("نام کوتاه", "الزامی؛ در جدول‌ها و نمودارها می‌آید."),
+        ("نوع دستگاه", f"الزامی؛ یکی از {kinds}."),
+        ("عنوان مخاطب نامه", "مانند «مدیرکل محترم بهزیستی استان»؛ خالی: از روی نوع دستگاه."),
+        ("نام‌های دیگر", "نام‌هایی که صورتجلسه‌ها به کار می‌برند، جدا با «؛»."),
+        (
+            "عضو از / عضو تا",
+            "تاریخ شمسی؛ «عضو از» خالی یعنی از پیش از آغاز سوابق، «عضو تا» خالی یعنی هنوز عضو.",
+        ),
+        ("ترتیب", "جای دستگاه در فهرست‌ها؛ خالی: پس از دستگاه‌های کنونی."),
+        ("سطر دوم", "برچسب‌های HXL (با # شروع می‌شوند)؛ هنگام ورود نادیده گرفته می‌شود."),
+    )
+    choices = (
+        Choices("kind", _AGENCY_KINDS, f"نوع دستگاه یکی از {kinds} است.", allow_blank=False),
+    )
+    return template_xlsx("دستگاه‌ها", AGENCY_COLUMNS, examples, guide, choices, rows=500)

@@ -13,12 +13,13 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
+from pathlib import PurePath
 
 from data_layer.errors import FieldError, ValidationError
 from data_layer.input.dates import DateProblem, parse_date, parse_time
 from data_layer.input.numbers import NotANumber, parse_number
 from data_layer.input.text import match_key, tidy
-from data_layer.jalali import format_jalali, format_number
+from data_layer.jalali import format_jalali, format_number, to_fa_digits
 
 __all__ = ["Check", "shown"]
 
@@ -273,3 +274,37 @@ class Check:
             return value
         self.add(field, f"«{self.label(field)}» را از فهرست انتخاب کنید.")
         return None
+
+    # --- uploads ---------------------------------------------------------------------
+
+    def upload(
+        self,
+        field: str,
+        name: str,
+        content: bytes,
+        *,
+        types: Mapping[str, tuple[str, tuple[bytes, ...]]],
+        max_bytes: int,
+    ) -> str | None:
+        """An uploaded file of an allowed suffix whose bytes start as that type's do.
+
+        `types`: suffix -> (content type, the bytes such a file starts with).
+        Returns the content type, or None after recording the problem.
+        """
+        ext = PurePath(name).suffix.lower()
+        allowed = "، ".join(sorted(e.lstrip(".") for e in types))
+        start = len(self.errors)
+        if ext not in types:
+            self.add(field, f"نوع پرونده «{ext or 'بدون پسوند'}» پذیرفته نیست؛ فقط {allowed}.")
+        elif not content:
+            self.add(field, "پرونده خالی است.")
+        elif not content.startswith(types[ext][1]):
+            self.add(
+                field, f"محتوای پرونده با پسوند «{ext}» آن جور نیست؛ پرونده را دوباره ذخیره کنید."
+            )
+        if len(content) > max_bytes:
+            size = to_fa_digits(f"{len(content) / 1024 / 1024:.1f}")
+            mib = max_bytes / 1024 / 1024
+            limit = format_number(int(mib)) if mib.is_integer() else format_number(mib, 1)
+            self.add(field, f"حجم پرونده {size} مگابایت است؛ حداکثر {limit} مگابایت مجاز است.")
+        return types[ext][0] if len(self.errors) == start else None

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from data_layer.input.owners import AgencyRef
-from data_layer.models import Agency
+from data_layer.models import Agency, AgencyMembership
 from data_layer.queries.membership import member_on
 
 
@@ -62,3 +62,57 @@ def agency_refs(session: Session) -> list[AgencyRef]:
         )
         for r in rows
     ]
+
+
+REGISTRY_COLUMNS = [
+    "id",
+    "name",
+    "short_name",
+    "kind",
+    "head_title",
+    "aliases",
+    "sort_order",
+    "active",
+    "merged_into",
+    "version",
+    "is_member",
+    "periods",
+]
+
+
+def agency_registry(session: Session, today: date) -> pd.DataFrame:
+    """Every agency, retired and merged ones too, with its membership periods."""
+    m = AgencyMembership
+    periods: dict[int, list[tuple[date | None, date | None]]] = {}
+    for agency_id, start, end in session.execute(
+        select(col(m.agency_id), col(m.member_from), col(m.member_to))
+    ).all():
+        periods.setdefault(int(agency_id), []).append((start, end))
+    names = dict(session.execute(select(col(Agency.id), col(Agency.short_name))).all())
+    member = member_on(today)
+    rows = session.execute(
+        select(
+            col(Agency.id),
+            col(Agency.name),
+            col(Agency.short_name),
+            col(Agency.kind),
+            col(Agency.head_title),
+            col(Agency.aliases),
+            col(Agency.sort_order),
+            col(Agency.active),
+            col(Agency.merged_into_id),
+            col(Agency.version),
+            member.label("is_member"),
+        ).order_by(col(Agency.active).desc(), col(Agency.sort_order), col(Agency.id))
+    ).all()
+    out = [
+        (
+            *r[:8],
+            names.get(r[8], "") if r[8] is not None else "",
+            r[9],
+            bool(r[10]),
+            sorted(periods.get(int(r[0]), []), key=lambda p: p[0] or date.min),
+        )
+        for r in rows
+    ]
+    return pd.DataFrame(out, columns=REGISTRY_COLUMNS)

@@ -40,7 +40,6 @@ from data_layer.db import read_session, write_session
 from data_layer.documents import html as html_doc
 from data_layer.documents.html import document, el, esc, font_face_css, render_pdf, table
 from data_layer.documents.letters import (
-    addressee_line,
     ascii_slug,
     follow_up_letter_pdf,
     late_agencies,
@@ -57,6 +56,7 @@ from data_layer.documents.report import (
 )
 from data_layer.errors import NotFound
 from data_layer.jalali import format_jalali, to_fa_digits
+from data_layer.labels import default_head_title
 from data_layer.models import Agency, Assignment, Meeting, Resolution
 from tests.conftest import AS_OF
 
@@ -159,8 +159,9 @@ def test_letter_for_education_is_shaped_in_reading_order(seeded_url: str, tmp_pa
 
     for layout in (True, False):
         text = _normalise(_pdf_text(pdf, tmp_path, layout=layout))
-        assert _normalise(EDUCATION) in text
-        assert _normalise(f"مدیرکل محترم {EDUCATION}") in text
+        # Addressed with the registry's title of its head; headed by the province's profile.
+        assert _normalise("مدیرکل محترم آموزش و پرورش استان") in text
+        assert _normalise("استانداری نمونه") in text
         assert phrase in text, (layout, phrase)
         assert phrase[::-1] not in text  # not reversed
         assert TODAY_FA in text
@@ -235,10 +236,10 @@ def test_file_names_and_salutations() -> None:
     assert letter_file_name(2, "آموزش و پرورش") == "letter-2-amvzsh-v-prvrsh.pdf"
     assert letter_file_name(9, "؟؟") == "letter-9.pdf"
     assert ascii_slug("کتابخانه‌های عمومی") == "ktabkhanh-hai-mvmi"
-    assert addressee_line(EDUCATION, "directorate") == f"مدیرکل محترم {EDUCATION}"
-    assert addressee_line("شهرداری مرکز استان", "municipality") == "شهردار محترم مرکز استان"
-    assert addressee_line("دانشگاه دولتی", "university") == "ریاست محترم دانشگاه دولتی"
-    assert addressee_line("جمعیت هلال احمر استان", "ngo").startswith("مدیرعامل محترم")
+    assert default_head_title("directorate", EDUCATION) == f"مدیرکل محترم {EDUCATION}"
+    assert default_head_title("municipality", "شهرداری مرکز استان") == "شهردار محترم مرکز استان"
+    assert default_head_title("university", "دانشگاه دولتی") == "ریاست محترم دانشگاه دولتی"
+    assert default_head_title("ngo", "جمعیت هلال احمر استان").startswith("مدیرعامل محترم")
 
 
 # --- meeting report ------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+import ui.first_run
 from data_layer import auth
 
 E = TypeVar("E")
@@ -46,6 +47,7 @@ def make_app(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], AppTest]:
         # Cached reads are keyed by URL, but a PostgreSQL test database is reused
         # (emptied) between tests: start each test with no cached answers.
         st.cache_data.clear()
+        ui.first_run._done.clear()  # an emptied PostgreSQL database may wait for setup again
         return AppTest.from_file(str(APP), default_timeout=60)
 
     return make

@@ -1,0 +1,75 @@
+"""The province profile's fields, drawn inside a form (setup and «تنظیمات»)."""
+
+from __future__ import annotations
+
+import base64
+
+import streamlit as st
+
+from data_layer.input.profile import LOGO_TYPES, MAX_LOGO_BYTES, ProfileInput
+from data_layer.output import inert_attr
+from data_layer.queries.profile import Profile
+from data_layer.seed_data import WORKING_GROUP_NAME
+
+MAX_LOGO_MB = max(1, MAX_LOGO_BYTES // 1024 // 1024)
+
+
+def logo_html(profile: Profile, height: int = 64) -> str:
+    """The stored logo as an inline image (bytes the app itself holds), or nothing."""
+    if not profile.logo or not profile.logo_type.startswith("image/"):
+        return ""
+    data = base64.b64encode(profile.logo).decode("ascii")
+    return (
+        f'<img class="profile-logo" alt="{inert_attr(profile.governorate)}" height="{height}"'
+        f' src="data:{inert_attr(profile.logo_type)};base64,{data}">'
+    )
+
+
+def profile_fields(prefix: str, current: Profile) -> ProfileInput:
+    """Every field of the profile, pre-filled with `current`; to be called inside st.form."""
+    a, b = st.columns(2)
+    province = a.text_input("نام استان", current.province, key=f"{prefix}_province")
+    governorate = b.text_input(
+        "نام استانداری (در سربرگ و نامه‌ها)",
+        current.governorate if current.is_set else "",
+        placeholder="مثلاً استانداری خراسان جنوبی",
+        key=f"{prefix}_governorate",
+    )
+    group_name = st.text_input(
+        "نام کامل کارگروه",
+        current.group_name if current.is_set else WORKING_GROUP_NAME,
+        key=f"{prefix}_group",
+    )
+    c, d = st.columns(2)
+    secretary_name = c.text_input(
+        "نام دبیر کارگروه (امضای نامه‌ها)", current.secretary_name, key=f"{prefix}_sec_name"
+    )
+    secretary_title = d.text_input(
+        "سمت دبیر کارگروه", current.secretary_title, key=f"{prefix}_sec_title"
+    )
+    letterhead = st.text_area(
+        "سطرهای سربرگ (هر سطر در یک خط، حداکثر ۵ سطر)",
+        "\n".join(current.letterhead),
+        placeholder="جمهوری اسلامی ایران\nاستانداری …\nدفتر امور اجتماعی",
+        key=f"{prefix}_letterhead",
+    )
+    logo = st.file_uploader(
+        f"نشان (لوگو) برای سربرگ — png یا jpg، حداکثر {MAX_LOGO_MB} مگابایت (اختیاری)",
+        type=[t.lstrip(".") for t in LOGO_TYPES],
+        key=f"{prefix}_logo",
+        max_upload_size=MAX_LOGO_MB,
+    )
+    drop = False
+    if current.logo:
+        drop = st.checkbox("نشان کنونی برداشته شود", key=f"{prefix}_drop_logo")
+    return ProfileInput(
+        province=province,
+        governorate=governorate,
+        group_name=group_name,
+        secretary_name=secretary_name,
+        secretary_title=secretary_title,
+        letterhead=letterhead,
+        logo_name=logo.name if logo is not None else "",
+        logo=logo.getvalue() if logo is not None else None,
+        drop_logo=drop,
+    )
