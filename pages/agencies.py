@@ -31,6 +31,7 @@ from data_layer.jalali import format_jalali, format_number, local_today, to_fa_d
 from data_layer.labels import AGENCY_KIND_LABELS
 from data_layer.models import Role
 from data_layer.queries.agencies import agency_registry
+from ui.import_errors import show_import_errors
 from ui.pickers import as_shown, pick
 from ui.run import attempt, run_command
 from ui.session import require_actor
@@ -277,20 +278,7 @@ with bulk:
 
     preview = attempt(read_file) if upload is not None else None
     if preview is not None and preview.errors:
-        st.error(
-            f"{format_number(len(preview.errors))} خطا؛ هیچ ردیفی وارد نمی‌شود تا پرونده اصلاح شود."
-        )
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    "خطا": [e.message for e in preview.errors],
-                    "ستون": [e.field for e in preview.errors],
-                    "ردیف": [to_fa_digits(e.row) if e.row else "—" for e in preview.errors],
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-        )
+        show_import_errors(preview.errors, "هیچ ردیفی وارد نمی‌شود تا پرونده اصلاح شود.")
     elif preview is not None:
         st.success(f"{format_number(len(preview.clean))} دستگاه بی‌خطا آمادهٔ ورود است.")
         st.dataframe(

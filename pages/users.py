@@ -19,6 +19,7 @@ from data_layer.models import Role
 from data_layer.output import inert
 from data_layer.queries.agencies import list_agencies
 from data_layer.queries.users import list_users
+from ui.people_import import people_import_tab
 from ui.pickers import pick
 from ui.run import run_command
 from ui.session import require_actor
@@ -48,8 +49,8 @@ shown = pd.DataFrame(
 )
 st.dataframe(shown, hide_index=True, width="stretch")
 
-new_tab, reset_tab, active_tab, role_tab = st.tabs(
-    ["حساب تازه", "بازنشانی گذرواژه", "فعال / غیرفعال", "تغییر نقش"]
+new_tab, bulk_tab, reset_tab, active_tab, role_tab = st.tabs(
+    ["حساب تازه", "ورود رابط‌ها از اکسل", "بازنشانی گذرواژه", "فعال / غیرفعال", "تغییر نقش"]
 )
 accounts = {
     int(u["id"]): (f"{u['full_name']} ({u['username']})", int(u["version"]))
@@ -92,6 +93,9 @@ with new_tab, st.form("new_user", enter_to_submit=False):
                 )
             )
             st.code(made[1], language=None)
+
+with bulk_tab:
+    people_import_tab(url)
 
 with reset_tab:
     target = pick("کاربر", accounts, key="reset_user")

@@ -1,0 +1,105 @@
+"""The administrator makes every agency liaison of a spreadsheet at once.
+
+Each row of a clean preview (data_layer/input/people.py) becomes an agency editor
+bound to its agency, with a fresh one-time password it must change at first
+sign-in. The rows are checked again against the database as it is now, and every
+account is made in the caller's one transaction: one problem refuses the whole
+file. The plaintext passwords are returned once, for the sign-in sheets, and never
+stored; history records each account as «حساب تازه» does.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from sqlmodel import Session
+
+from data_layer.auth import add_new_user, generate_password, hash_password
+from data_layer.commands.history import History
+from data_layer.errors import FieldError, ValidationError
+from data_layer.input.people import FIELD_LABELS, ImportPreview, agency_index, check_rows
+from data_layer.input.sheet import FILE_FIELD
+from data_layer.jalali import format_number
+from data_layer.models import Role, User, utcnow
+from data_layer.permissions import Action, Actor, require
+
+__all__ = ["NewAccount", "import_people"]
+
+_NOTHING_TO_IMPORT = "پرونده هیچ ردیفی برای ورود ندارد؛ ابتدا پرونده را بخوانید."
+
+
+class NewAccount(NamedTuple):
+    """An account the import made, with the one-time password to hand over (never stored)."""
+
+    agency: str  # the agency's full name
+    full_name: str
+    username: str
+    password: str
+
+
+def _recheck(session: Session, preview: ImportPreview) -> list[tuple[dict[str, Any], int]]:
+    """The preview's rows checked again against the agencies and accounts as they are now,
+    each with its Excel row number."""
+    numbers = preview.row_numbers
+    if len(numbers) != len(preview.rows):  # a preview not made by read_people_file
+        numbers = list(range(2, len(preview.rows) + 2))
+    clean_rows, errors = check_rows(session, preview.rows, numbers, agency_index(session))
+    if errors:
+        raise ValidationError(errors)
+    return list(zip(clean_rows, numbers, strict=True))
+
+
+def _add(session: Session, clean: dict[str, Any], number: int, plain: str) -> User:
+    """Insert one liaison; a username taken at this very moment refuses the whole file."""
+    user = User(
+        username=clean["username"],
+        full_name=clean["full_name"],
+        password_hash=hash_password(plain),
+        role=Role.AGENCY_EDITOR.value,
+        agency_id=clean["agency_id"],
+        phone=clean["phone"],
+        must_change_password=True,
+    )
+    try:
+        add_new_user(session, user)
+    except ValidationError as exc:
+        label = FIELD_LABELS["username"]
+        raise ValidationError(
+            [
+                FieldError(
+                    label,
+                    f"سطر {format_number(number)}: «{label}» «{clean['username']}»:"
+                    f" {e.message} هیچ حسابی ساخته نشد؛ پرونده را دوباره بخوانید.",
+                    number,
+                )
+                for e in exc.errors
+            ]
+        ) from exc
+    return user
+
+
+def import_people(
+    session: Session, *, actor: Actor, preview: ImportPreview, now: datetime | None = None
+) -> list[NewAccount]:
+    """Make one agency liaison per row of a clean preview, all in this transaction.
+
+    Returns (agency name, full name, username, one-time password) per account, in
+    the file's order. Administrators only.
+    """
+    require(session, actor, Action.MANAGE_USERS)
+    now = now or utcnow()
+    if not preview.ok:
+        raise ValidationError(preview.errors or [FieldError(FILE_FIELD, _NOTHING_TO_IMPORT)])
+    rows = _recheck(session, preview)
+    history = History(session, actor, now)
+    reason = f"ورود از پروندهٔ «{preview.filename}»" if preview.filename else "ورود از پرونده"
+    made: list[NewAccount] = []
+    for clean, number in rows:
+        plain = generate_password()
+        user = _add(session, clean, number, plain)
+        role = Role.AGENCY_EDITOR.value
+        history.add("user", user.id, "created", None, f"{user.username} ({role})", reason)
+        made.append(NewAccount(clean["agency"], user.full_name, user.username, plain))
+    session.flush()
+    return made

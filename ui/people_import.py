@@ -1,0 +1,184 @@
+"""The administrator's «ورود رابط‌ها از اکسل» tab: one liaison per agency from a
+spreadsheet, every account made at once, then each agency's sign-in sheet (PDF).
+
+The one-time passwords live only in what the import returned: the sheets are built
+right after it and kept in the session for the next run of the page alone, which
+shows their download buttons once. Any later run has forgotten them; a lost
+password is replaced with «بازنشانی گذرواژه».
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import pandas as pd
+import streamlit as st
+
+from data_layer.commands.people import NewAccount, import_people
+from data_layer.db import read_session
+from data_layer.documents.credentials import CredentialSheet, credential_sheets, credentials_zip
+from data_layer.documents.people_template import people_template_xlsx
+from data_layer.input.people import MAX_IMPORT_BYTES, ImportPreview, read_people_file
+from data_layer.jalali import format_number, to_fa_digits
+from data_layer.output import inert
+from data_layer.queries.profile import get_profile
+from ui.import_errors import show_import_errors
+from ui.run import attempt, run_command
+
+__all__ = ["people_import_tab"]
+
+_MADE = "people_import_made"  # what the import made, for the next run only
+_ROUND = "people_import_round"  # a new uploader after each import
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class _Made:
+    """The accounts an import made and their sheets (None when the PDFs failed)."""
+
+    accounts: list[NewAccount]
+    sheets: list[CredentialSheet] | None
+    archive: bytes | None
+
+
+def _address() -> str:
+    """The address this page was opened at, without its path (the sheets' default)."""
+    parts = urlsplit(st.context.url or "")
+    return f"{parts.scheme}://{parts.netloc}/" if parts.scheme and parts.netloc else ""
+
+
+def _show_made(made: _Made) -> None:
+    """The sheets' download buttons, shown this once."""
+    st.success(f"{format_number(len(made.accounts))} حساب کارشناس رابط ساخته شد.")
+    st.warning(
+        "گذرواژه‌های یک‌بارمصرف فقط همین حالا در دسترس‌اند و در سامانه نگه داشته نمی‌شوند؛"
+        " پیش از هر کار دیگری در این صفحه برگه‌ها را دریافت کنید. پس از آن، گذرواژهٔ هر"
+        " حساب را فقط با «بازنشانی گذرواژه» می‌توان از نو ساخت."
+    )
+    if made.sheets is None or made.archive is None:
+        st.error("ساخت برگه‌های PDF ممکن نشد؛ گذرواژه‌ها را از این جدول بردارید:")
+        st.dataframe(
+            pd.DataFrame([a._asdict() for a in made.accounts]).rename(
+                columns={
+                    "agency": "دستگاه",
+                    "full_name": "نام",
+                    "username": "نام کاربری",
+                    "password": "گذرواژهٔ یک‌بارمصرف",
+                }
+            ),
+            hide_index=True,
+        )
+        return
+    st.download_button(
+        "دریافت برگه‌های همهٔ دستگاه‌ها (zip)",
+        made.archive,
+        file_name="sign-in-sheets.zip",
+        mime="application/zip",
+        type="primary",
+        on_click="ignore",
+        key="people_sheets_zip",
+    )
+    with st.expander("برگهٔ هر دستگاه جداگانه"):
+        for position, sheet in enumerate(made.sheets, start=1):
+            st.download_button(
+                inert(sheet.agency),
+                sheet.pdf,
+                file_name=sheet.file_name,
+                mime="application/pdf",
+                on_click="ignore",
+                key=f"people_sheet_{position}",
+            )
+
+
+def _show_preview(preview: ImportPreview) -> None:
+    """Every problem by row and column, or the rows ready to be made."""
+    if preview.ignored_columns:
+        names = "، ".join(f"«{c}»" for c in preview.ignored_columns)
+        st.info(inert(f"این ستون‌های پرونده خوانده نمی‌شوند و در حساب‌ها نمی‌آیند: {names}"))
+    if preview.errors:
+        show_import_errors(preview.errors, "هیچ حسابی ساخته نمی‌شود تا پرونده اصلاح شود.")
+        return
+    st.success(f"{format_number(len(preview.clean))} رابط بی‌خطا آمادهٔ ساخت حساب است.")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "تلفن همراه": [to_fa_digits(c["phone"]) or "—" for c in preview.clean],
+                "دستگاه": [c["agency"] for c in preview.clean],
+                "نام کاربری": [c["username"] for c in preview.clean],
+                "نام و نام خانوادگی": [c["full_name"] for c in preview.clean],
+                "ردیف": [to_fa_digits(n) for n in preview.row_numbers],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def _sheets(url: str, accounts: list[NewAccount], address: str) -> _Made:
+    """The accounts' sign-in sheets and their zip, or the accounts alone if the PDFs fail."""
+
+    def build() -> tuple[list[CredentialSheet], bytes]:
+        with read_session(url) as s:
+            profile = get_profile(s)
+        sheets = credential_sheets(profile, accounts, sign_in_url=address.strip())
+        return sheets, credentials_zip(sheets)
+
+    built = attempt(build)
+    if built is None:
+        return _Made(accounts, None, None)
+    return _Made(accounts, *built)
+
+
+def people_import_tab(url: str) -> None:
+    """Upload, preview, make every account, then the sheets once."""
+    made = st.session_state.pop(_MADE, None)
+    if isinstance(made, _Made):
+        _show_made(made)
+    st.markdown(
+        "برای هر دستگاه یک کارشناس رابط را در پرونده‌ای با این ستون‌ها بنویسید: «نام و نام"
+        " خانوادگی»، «نام کاربری»، «دستگاه» (الزامی) و «تلفن همراه» (اختیاری). سامانه برای هر"
+        " رابط حسابی با گذرواژهٔ یک‌بارمصرف می‌سازد که در نخستین ورود باید عوض شود، و برای"
+        " هر دستگاه برگه‌ای PDF با نام کاربری و گذرواژه آماده می‌کند. اگر حتی یک ردیف خطا"
+        " داشته باشد، هیچ حسابی ساخته نمی‌شود."
+    )
+    st.download_button(
+        "دریافت الگوی اکسل",
+        people_template_xlsx(),
+        file_name="liaisons-template.xlsx",
+        mime=_XLSX,
+        on_click="ignore",
+        key="people_template",
+    )
+    round_ = int(st.session_state.get(_ROUND, 0))
+    upload = st.file_uploader(
+        "پرونده (xlsx یا csv)",
+        type=["xlsx", "csv"],
+        key=f"people_file_{round_}",
+        max_upload_size=MAX_IMPORT_BYTES // 1024 // 1024,
+    )
+    if upload is None:
+        return
+
+    def read() -> ImportPreview:
+        with read_session(url) as s:
+            return read_people_file(upload.name, upload.getvalue(), s)
+
+    preview = attempt(read)
+    if preview is None:
+        return
+    _show_preview(preview)
+    if not preview.ok:
+        return
+    address = st.text_input(
+        "نشانی ورود به سامانه (روی برگه‌ها چاپ می‌شود؛ می‌تواند خالی بماند)",
+        value=_address(),
+        max_chars=200,
+        key="people_address",
+    )
+    if st.button("ساخت حساب‌ها", type="primary", key="people_import"):
+        accounts = run_command(url, lambda s, who: import_people(s, actor=who, preview=preview))
+        if accounts is not None:
+            st.session_state[_MADE] = _sheets(url, accounts, address)
+            st.session_state[_ROUND] = round_ + 1
+            st.rerun()
