@@ -96,6 +96,14 @@ PAGES: list[tuple[str, str, str, str, str, set[str] | None]] = [
         "verification",
         SECRETARIAT,
     ),
+    (
+        "پیگیری مصوبات",
+        "pages/backlog.py",
+        "سوابق و پالایش",
+        ":material/history:",
+        "backlog",
+        SECRETARIAT,
+    ),
     ("محلات هدف", "pages/coverage.py", "پوشش خدمت", ":material/grid_on:", "coverage", None),
     ("محلات هدف", "pages/gaps.py", "کمبود ظرفیت", ":material/trending_down:", "gaps", None),
     (

@@ -39,7 +39,10 @@ PAGE_USERS = {
     "pages/sign_in.py": [None],
     "pages/my_agency.py": ["agency02"],
     "pages/verification.py": ["dabir"],
+    "pages/backlog.py": ["dabir"],
     "pages/users.py": ["admin"],
+    "pages/agencies.py": ["dabir", "admin"],
+    "pages/setup.py": [None, "admin"],
     "pages/account.py": ["chair", "agency02", "dabir", "admin"],
 }
 
