@@ -129,6 +129,7 @@ def one_meeting(mid: int) -> None:
                 "سررسید": [
                     format_jalali(d) if pd.notna(d) else "—" for d in resolutions["due_date"]
                 ],
+                "مسئول اصلی": resolutions["lead"].replace("", "—"),
                 "مسوول پیگیری": resolutions["owners_as_written"],
                 "شرح مصوبه": resolutions["text"],
                 "شماره": resolutions["number"].map(to_fa_digits),

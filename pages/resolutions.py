@@ -15,6 +15,7 @@ from data_layer.jalali import to_fa_digits as fa
 from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS
 from data_layer.output import inert, inert_html
 from data_layer.queries import resolutions as q
+from data_layer.queries.settings import get_lead_weight, lead_weight_note
 from ui.freshness import current_version, keep_fresh
 from ui.matrix import matrix_html, resolution_list_html
 from ui.session import require_reader
@@ -43,9 +44,11 @@ def load_meeting(
     """Everything the screen shows for one meeting and one set of filters."""
     agencies = list(agency_ids) or None
     with read_session(url) as s:
+        lead_weight = get_lead_weight(s)
         return {
             "meeting": q.meeting_header(s, meeting_id),
-            "resolutions": q.meeting_resolutions(s, meeting_id),
+            "lead_weight": lead_weight,
+            "resolutions": q.meeting_resolutions(s, meeting_id, lead_weight),
             "cells": q.follow_up_matrix(s, meeting_id, today, agencies),
             "visible": q.follow_up_matrix(s, meeting_id, today, agencies, list(statuses))
             if statuses
@@ -163,10 +166,12 @@ else:
     st.markdown(matrix_html(cells, resolutions, summary, visible_ids), unsafe_allow_html=True)
     st.caption(
         "ستون‌ها شمارهٔ مصوبه‌اند (متن هر مصوبه در فهرست زیر و با نگه‌داشتن نشانگر روی شماره)؛"
-        " دستگاه‌ها به ترتیب بیشترین تأخیر و کمترین سهم انجام‌شده مرتب شده‌اند."
+        " دستگاه‌ها به ترتیب بیشترین تأخیر و کمترین سهم انجام‌شده مرتب شده‌اند؛"
+        " خانهٔ قاب‌دار با نشان «اصلی» از آنِ مسئول اصلی مصوبه است."
     )
 
 st.subheader("مصوبات")
+st.caption(lead_weight_note(data["lead_weight"]))
 st.markdown(resolution_list_html(resolutions), unsafe_allow_html=True)
 if meeting["summary"]:
     with st.expander("خلاصه مذاکرات جلسه"):

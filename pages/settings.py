@@ -1,5 +1,6 @@
-"""تنظیمات: scorecard thresholds, who may read without signing in and kiosk links (the
-secretariat); data-feed tokens (the administrator)."""
+"""تنظیمات: scorecard thresholds, the lead owner's weight in a resolution's progress, who
+may read without signing in and kiosk links (the secretariat); data-feed tokens (the
+administrator)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,18 @@ from dataclasses import astuple
 import streamlit as st
 
 from data_layer.commands.profile import update_profile
-from data_layer.commands.settings import set_thresholds
+from data_layer.commands.settings import set_lead_weight, set_thresholds
 from data_layer.config import get_settings
 from data_layer.db import read_session
 from data_layer.models import AccessKind, Role
 from data_layer.queries.overview import Thresholds
 from data_layer.queries.profile import Profile, get_profile
-from data_layer.queries.settings import get_thresholds
+from data_layer.queries.settings import (
+    MAX_LEAD_WEIGHT,
+    get_lead_weight,
+    get_thresholds,
+    lead_weight_note,
+)
 from ui.access import anonymous_read_form, tokens_section
 from ui.pickers import as_shown
 from ui.profile_form import logo_html, profile_fields
@@ -80,6 +86,27 @@ def thresholds_form(fresh: Thresholds) -> None:
             )
 
 
+def lead_weight_form(fresh: int) -> None:
+    weight = as_shown("lead_weight", fresh)  # the weight as the person first saw it
+    with st.form(f"lead_weight_{weight}", enter_to_submit=False):
+        value = st.number_input(
+            "وزن مسئول اصلی در پیشرفت مصوبه",
+            1,
+            MAX_LEAD_WEIGHT,
+            weight,
+            help="عدد صحیح ۱ تا ۱۰؛ ۱ یعنی همهٔ دستگاه‌ها هم‌وزن‌اند.",
+            key=f"lead_weight:{weight}",
+        )
+        st.caption(lead_weight_note(weight))
+        if st.form_submit_button("ذخیرهٔ وزن", type="primary"):
+            run_command(
+                url,
+                lambda s, who: set_lead_weight(s, actor=who, weight=value, expected=weight),
+                done="وزن مسئول اصلی ذخیره شد؛ پیشرفت مصوبات با آن محاسبه می‌شود.",
+                shown="lead_weight",
+            )
+
+
 def profile_form(fresh: Profile) -> None:
     shown = as_shown("profile", fresh)  # the version the administrator first saw
     with st.form(f"profile_{shown.version}", enter_to_submit=False):
@@ -100,8 +127,11 @@ if actor.role == Role.SECRETARIAT:
     page_title("تنظیمات", "رنگ‌بندی کارنامه‌ها، خواندن بدون ورود و پیوندهای نمایش")
     with read_session(url) as s:
         shown = get_thresholds(s)
+        lead_weight = get_lead_weight(s)
     st.subheader("آستانه‌های رنگ‌بندی کارنامهٔ دستگاه‌ها")
     thresholds_form(shown)
+    st.subheader("وزن مسئول اصلی در پیشرفت مصوبه")
+    lead_weight_form(lead_weight)
     st.subheader("خواندن بدون ورود")
     anonymous_read_form(url)
     st.subheader("پیوندهای نمایش (کیوسک)")

@@ -11,6 +11,8 @@ from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS, VERIFICATION_LABELS
 from data_layer.output import inert_attr, inert_html
 from ui.status import progress_chip
 
+LEAD_MARK = "(مسئول اصلی)"
+
 SUMMARY_COLUMNS: tuple[tuple[str, str], ...] = (
     ("done", "انجام شده"),
     ("in_progress", "در حال انجام"),
@@ -23,7 +25,7 @@ SUMMARY_COLUMNS: tuple[tuple[str, str], ...] = (
 def _cell_title(row: dict[str, Any], resolution_text: str) -> str:
     parts = [
         f"مصوبه {to_fa_digits(row['resolution_number'])}: {resolution_text}",
-        f"دستگاه: {row['agency']}",
+        f"دستگاه: {row['agency']}" + (f" {LEAD_MARK}" if row.get("is_lead") else ""),
         f"وضعیت: {STATUS_LABELS.get(row['status'], row['status'])}"
         f" — پیشرفت {format_percent(row['progress'])}",
         f"سررسید: {format_jalali(row['due'] if pd.notna(row['due']) else None)}",
@@ -34,6 +36,27 @@ def _cell_title(row: dict[str, Any], resolution_text: str) -> str:
     if row["reschedule_count"]:
         parts.append(f"{to_fa_digits(row['reschedule_count'])} بار تمدید")
     return "\n".join(parts)
+
+
+def _cell_td(r: dict[str, Any], resolution_text: str, muted: bool) -> str:
+    """One agency's cell of one resolution: its chip, framed and marked for the lead."""
+    classes = ["cell"]
+    if r.get("is_lead"):
+        classes.append("lead")
+    if r["verification"] in ("document_seen", "field_verified"):
+        classes.append("v-ok")
+    elif r["verification"] == "rejected":
+        classes.append("v-rejected")
+    if r["overdue"]:
+        classes.append("late")
+    if muted:
+        classes.append("muted")
+    mark = '<span class="lead-mark">اصلی</span>' if r.get("is_lead") else ""
+    return (
+        f'<td class="{" ".join(classes)}" title="{inert_attr(_cell_title(r, resolution_text))}"'
+        f' data-status="{inert_html(r["status"])}">'
+        f"{progress_chip(r['status'], int(r['progress']))}{mark}</td>"
+    )
 
 
 def matrix_html(
@@ -71,21 +94,8 @@ def matrix_html(
             if r is None:
                 tds.append('<td class="none" title="مسوول این مصوبه نیست">—</td>')
                 continue
-            classes = ["cell"]
-            if r["verification"] in ("document_seen", "field_verified"):
-                classes.append("v-ok")
-            elif r["verification"] == "rejected":
-                classes.append("v-rejected")
-            if r["overdue"]:
-                classes.append("late")
-            if visible_ids is not None and int(r["id"]) not in visible_ids:
-                classes.append("muted")
-            title = inert_attr(_cell_title(r, texts[n]))
-            tds.append(
-                f'<td class="{" ".join(classes)}" title="{title}"'
-                f' data-status="{inert_html(r["status"])}">'
-                f"{progress_chip(r['status'], int(r['progress']))}</td>"
-            )
+            muted = visible_ids is not None and int(r["id"]) not in visible_ids
+            tds.append(_cell_td(r, texts[n], muted))
         for key, _ in SUMMARY_COLUMNS:
             value = format_percent(s[key]) if key == "mean_progress" else format_number(int(s[key]))
             extra = " late-n" if key == "overdue" and s[key] else ""
@@ -98,8 +108,18 @@ def matrix_html(
     )
 
 
+def _owners_line(row: pd.Series) -> str:
+    """«مسوول پیگیری:» the lead first, marked, then the owners as the minutes wrote them."""
+    lead = str(row.get("lead") or "")
+    written = inert_html(row["owners_as_written"])
+    if not lead:
+        return f"مسوول پیگیری: {written}"
+    return f"مسوول پیگیری: <b>{inert_html(lead)} {LEAD_MARK}</b>؛ {written}"
+
+
 def resolution_list_html(resolutions: pd.DataFrame) -> str:
-    """Each resolution's number, text, owners as written and share of rows done."""
+    """Each resolution's number, text, owners as written (its lead first), share of rows
+    done and progress (weighted towards the lead: see queries.settings.lead_weight_note)."""
     items = []
     for _, r in resolutions.iterrows():
         rows, done = int(r["rows"]), int(r["done"])
@@ -109,7 +129,7 @@ def resolution_list_html(resolutions: pd.DataFrame) -> str:
             '<div class="res">'
             f'<div class="n">{to_fa_digits(r["number"])}</div>'
             f'<div><div class="t">{inert_html(r["text"])}</div>'
-            f'<div class="o">مسوول پیگیری: {inert_html(r["owners_as_written"])}{due}</div></div>'
+            f'<div class="o">{_owners_line(r)}{due}</div></div>'
             f'<div class="p"><div class="bar"><span style="width:{share * 100:.0f}%"></span></div>'
             f'<div class="f">{format_number(done)} از {format_number(rows)} دستگاه انجام داده‌اند'
             f" — میانگین پیشرفت {format_percent(r['mean_progress'])}</div></div>"

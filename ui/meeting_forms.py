@@ -21,12 +21,13 @@ from data_layer.documents import follow_up_letter_pdf, late_agencies, letters_zi
 from data_layer.input.owners import OwnerSpec
 from data_layer.jalali import format_jalali, format_number, to_fa_digits
 from data_layer.labels import ALL_MEMBERS_TEXT
-from ui.pickers import as_shown, pick
+from ui.pickers import Picked, as_shown, pick
 from ui.run import attempt, run_command
 
 __all__ = ["edit_meeting", "letters_tab", "new_meeting"]
 
 PDF = "application/pdf"
+NO_LEAD = -1  # the lead picker's "no lead" option
 
 
 def _meeting_fields(
@@ -121,6 +122,47 @@ def _add_resolution(
     )
 
 
+def _update_owners(url: str, mid: int, picked: Picked, spec: OwnerSpec, due: str) -> None:
+    run_command(
+        url,
+        lambda s, who: update_resolution(
+            s,
+            actor=who,
+            resolution_id=picked.id,
+            owners=spec,
+            due_date=due or None,
+            expected_version=picked.version,
+        ),
+        shown=f"mr_pick_{mid}",
+        done=lambda n: (
+            f"مسوولان به‌روز شد: {format_number(n['added'])} ردیف تازه،"
+            f" {format_number(n['withdrawn'])} ردیف برداشته،"
+            f" {format_number(n['restored'])} بازگشته."
+        ),
+    )
+
+
+def _lead_picker(
+    mid: int, picked: Picked | None, resolutions: pd.DataFrame, members: dict[int, str]
+) -> int | None:
+    """The lead owner (one of the owners chosen above), the picked resolution's by default."""
+    current: int | None = None
+    if picked is not None:
+        leads = resolutions.loc[resolutions["id"] == picked.id, "lead_agency_id"]
+        if len(leads) and pd.notna(leads.iloc[0]):
+            current = int(leads.iloc[0])
+    options = [NO_LEAD, *members]
+    lead = st.selectbox(
+        "مسئول اصلی (اختیاری)",
+        options,
+        index=options.index(current) if current in members else 0,
+        format_func=lambda a: "— بدون مسئول اصلی —" if a == NO_LEAD else members[a],
+        help="یکی از دستگاه‌های مسوول همین مصوبه؛ پیشرفتش در پیشرفت مصوبه وزن بیشتری دارد.",
+        key=f"mr_lead_{mid}_{picked.id if picked else 'new'}",
+    )
+    return None if lead == NO_LEAD else int(lead)
+
+
 def _resolution_form(
     url: str, mid: int, resolutions: pd.DataFrame, members: dict[int, str]
 ) -> None:
@@ -132,7 +174,6 @@ def _resolution_form(
     picked = pick(
         "مصوبه (خالی: مصوبهٔ تازه)", existing, key=f"mr_pick_{mid}", placeholder="— مصوبهٔ تازه —"
     )
-    target = None if picked is None else picked.id
     with st.form(f"mt_res_{mid}", enter_to_submit=False):
         a, b = st.columns(2)
         number = a.text_input("شماره (برای مصوبهٔ تازه)", key=f"mr_no_{mid}")
@@ -146,31 +187,15 @@ def _resolution_form(
             placeholder="دستگاه‌ها را انتخاب کنید",
             key=f"mr_owners_{mid}",
         )
+        lead = _lead_picker(mid, picked, resolutions, members)
         if not st.form_submit_button("ذخیرهٔ مصوبه"):
             return
-    spec = OwnerSpec(all_members=everyone, agency_ids=tuple(owners))
-    if target is None:
+    spec = OwnerSpec(all_members=everyone, agency_ids=tuple(owners), lead=lead)
+    if picked is None:
         written = ALL_MEMBERS_TEXT if everyone else " / ".join(members[o] for o in owners)
         _add_resolution(url, mid, number, text, written, spec, due)
     else:
-        assert picked is not None
-        run_command(
-            url,
-            lambda s, who: update_resolution(
-                s,
-                actor=who,
-                resolution_id=picked.id,
-                owners=spec,
-                due_date=due or None,
-                expected_version=picked.version,
-            ),
-            shown=f"mr_pick_{mid}",
-            done=lambda n: (
-                f"مسوولان به‌روز شد: {format_number(n['added'])} ردیف تازه،"
-                f" {format_number(n['withdrawn'])} ردیف برداشته،"
-                f" {format_number(n['restored'])} بازگشته."
-            ),
-        )
+        _update_owners(url, mid, picked, spec, due)
 
 
 def edit_meeting(

@@ -1,5 +1,6 @@
-"""The secretariat's «ورود مصوبات از صورتجلسه» tab: upload, review every owner name,
-decide about each one that did not match, then commit all resolutions at once."""
+"""The secretariat's «ورود مصوبات از صورتجلسه» tab: upload, review every owner name
+(and the lead owner, when the table has a «مسئول اصلی» column), decide about each
+name that did not match, then commit all resolutions at once."""
 
 from __future__ import annotations
 
@@ -53,11 +54,17 @@ def _row(
     m = row.match
     found = ["همهٔ ادارات عضو کارگروه"] if m.all_members else []
     found += [f"«{part}» ← {names.get(a, '?')} ({_HOW[how]})" for part, a, how in m.matched]
+    lead = ""
+    if row.lead is not None:
+        lead = f"«{row.lead_as_written}» ← {names.get(row.lead, '?')}"
     st.markdown(
         f"**{to_fa_digits(row.number)}.** {inert(row.text)}  \n"
         f"مسوول پیگیری به نوشتهٔ صورتجلسه: «{inert(row.owners_as_written)}»"
         + (f"  \nجور شد: {inert('؛ '.join(found))}" if found else "")
+        + (f"  \nمسئول اصلی: {inert(lead)}" if lead else "")
     )
+    if row.lead_problem:
+        st.error(inert(f"مصوبه {to_fa_digits(row.number)}: {row.lead_problem}"))
     for i, part in enumerate(m.unmatched):
         st.warning(inert(f"«{part or 'خالی'}» جور نشد: {unmatched_reason(m, part, names)}"))
         suggested = [a for a in m.suggestions.get(part, []) if a in names]
@@ -78,7 +85,8 @@ def minutes_import_tab(url: str, meetings: pd.DataFrame, names: dict[int, str]) 
     """Upload a minutes file into a meeting (`names`: every active agency's short name)."""
     st.markdown(
         "پروندهٔ صورتجلسه (Word، اکسل یا CSV) با جدول «شماره مصوبه»، «شرح مصوبه»، «مسوول پیگیری»"
-        " را بارگذاری کنید. هر نام در ستون مسوول پیگیری با دستگاه‌ها تطبیق داده می‌شود؛ برای هر"
+        " (و اگر هست «مسئول اصلی»، یکی از مسوولان همان ردیف) را بارگذاری کنید. هر نام در"
+        " ستون مسوول پیگیری با دستگاه‌ها تطبیق داده می‌شود؛ برای هر"
         " نامی که با هیچ دستگاهی تطبیق نیافت، دستگاه درست را انتخاب کنید یا آن را کنار"
         " بگذارید. سپس همه با هم ثبت"
         " می‌شوند یا هیچ‌کدام."
@@ -112,6 +120,11 @@ def minutes_import_tab(url: str, meetings: pd.DataFrame, names: dict[int, str]) 
         st.info(
             f"{format_number(open_names)} نام هنوز جور نشده است؛ تا برای هر کدام دستگاهی انتخاب"
             " نشود یا کنار گذاشته نشود، مصوبات ثبت نمی‌شوند."
+        )
+    if preview.lead_problems:
+        st.error(
+            f"«مسئول اصلی» {format_number(len(preview.lead_problems))} مصوبه با مسوولان پیگیری"
+            " آن جور نیست؛ تا صورتجلسه اصلاح و دوباره بارگذاری نشود، مصوبات ثبت نمی‌شوند."
         )
     if st.button(f"ثبت {format_number(len(preview.rows))} مصوبه", type="primary", key="imp_commit"):
         run_command(

@@ -71,20 +71,23 @@ def cover(
 
 
 def resolution_slide(meeting_number: int, res: pd.Series, cells: pd.DataFrame, total: int) -> Slide:
-    """One resolution: its text and every responsible agency's status."""
+    """One resolution: its text and every responsible agency's status, the lead first."""
     done = int((cells["status"] == "done").sum())
     late = int(cells["overdue"].sum())
     detailed = len(cells) <= 4
     chips = []
+    if "is_lead" in cells:
+        cells = cells.sort_values("is_lead", ascending=False, kind="stable")
     for c in cells.to_dict("records"):
-        text = f"{inert_html(c['agency'])} {format_percent(c['progress'])}"
+        lead = " (مسئول اصلی)" if c.get("is_lead") else ""
+        text = f"{inert_html(c['agency'])}{lead} {format_percent(c['progress'])}"
         if detailed:
             due = format_jalali(c["due"]) if pd.notna(c["due"]) else "بدون تاریخ"
             done_text = str(c["done_text"] or "")
             if len(done_text) > 140:
                 done_text = done_text[:138] + "…"
             text = (
-                f"<b>{inert_html(c['agency'])}</b> — {STATUS_LABELS[c['status']]}،"
+                f"<b>{inert_html(c['agency'])}{lead}</b> — {STATUS_LABELS[c['status']]}،"
                 f" پیشرفت {format_percent(c['progress'])}، سررسید {due}"
                 + (f"<br>{inert_html(done_text)}" if done_text else "")
             )

@@ -2,7 +2,8 @@
 
 Every owner name of the minutes either matched an agency, or the person decided
 about it: which agency it means, or that it is left out. A name without a
-decision refuses the whole file; nothing is dropped silently.
+decision refuses the whole file; nothing is dropped silently. So does a
+«مسئول اصلی» cell that is not one of its row's owners.
 """
 
 from __future__ import annotations
@@ -40,8 +41,11 @@ OwnerChoices = Mapping[tuple[int, str], int | None]
 def _row_owners(
     row: PreviewRow, choices: OwnerChoices, agencies: Agencies, check: Check
 ) -> OwnerSpec | None:
-    """The row's owners: what matched, plus the person's decision for every other name."""
+    """The row's owners (and its lead): what matched, plus the person's decision for
+    every other name."""
     ids = [agency_id for _, agency_id, _ in row.match.matched]
+    if row.lead_problem:
+        check.add("lead", row.lead_problem)
     names = {i: agencies.label(i) for i in agencies.by_id}
     undecided = False
     for part in row.match.unmatched:
@@ -56,7 +60,7 @@ def _row_owners(
         chosen = choices[(row.number, part)]
         if chosen is not None:
             ids.append(chosen)
-    if undecided:
+    if undecided or row.lead_problem:
         return None
     if not ids and not row.match.all_members:
         check.add(
@@ -64,7 +68,7 @@ def _row_owners(
             "همهٔ نام‌های مسوول پیگیری کنار گذاشته شد؛ دست‌کم یک دستگاه را انتخاب کنید.",
         )
         return None
-    return OwnerSpec(row.match.all_members, tuple(dict.fromkeys(ids)))
+    return OwnerSpec(row.match.all_members, tuple(dict.fromkeys(ids)), row.lead)
 
 
 def _check_choices(preview: MinutesPreview, choices: OwnerChoices, check: Check) -> None:

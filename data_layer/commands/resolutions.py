@@ -2,6 +2,7 @@
 
 «ادارات عضو کارگروه» expands to every active member agency. An owner is never
 deleted from a resolution: its row is withdrawn, and re-activated if it comes back.
+One of the owners may be the lead (مسئول اصلی); a lead that is not an owner is refused.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ RESOLUTION_LABELS = {
     "theme": "موضوع",
     "owners_as_written": "مسوول پیگیری (به نوشتهٔ صورتجلسه)",
     "owners": "مسوول پیگیری",
+    "lead": "مسئول اصلی",
     "due_date": "مهلت انجام",
 }
 _LIMITS = {"text": 4000, "theme": 100, "owners_as_written": 500}
@@ -107,6 +109,21 @@ class Agencies:
         base = list(self.members) if spec.all_members else []
         return base + [i for i in ids if i not in set(base)]
 
+    def lead(self, spec: OwnerSpec, owners: Sequence[int], check: Check) -> int | None:
+        """The spec's lead when it is one of the expanded `owners`; else None (and a
+        problem on «lead» when a lead was named that is not among them)."""
+        if spec.lead is None:
+            return None
+        if spec.lead not in owners:
+            check.add(
+                "lead",
+                f"«{check.label('lead')}» باید یکی از مسوولان پیگیری همین مصوبه باشد؛"
+                f" «{self.label(spec.lead)}» در میان آن‌ها نیست. آن را به مسوولان پیگیری"
+                " بیفزایید یا مسئول اصلی دیگری انتخاب کنید.",
+            )
+            return None
+        return spec.lead
+
     def as_written(self, spec: OwnerSpec) -> str:
         """The owner text shown when the minutes gave none."""
         parts = [ALL_MEMBERS_TEXT] if spec.all_members else []
@@ -126,6 +143,7 @@ class ResolutionPlan:
     all_members: bool
     agency_ids: list[int]
     due_date: date | None
+    lead: int | None = None  # one of agency_ids
 
 
 def used_numbers(session: Session, meeting_id: int) -> set[int]:
@@ -161,11 +179,11 @@ def plan_resolution(
     written = check.text("owners_as_written", owners_as_written, limit=_LIMITS["owners_as_written"])
     due = check.date("due_date", due_date, required=False, not_before=meeting.held_on)
     ids = agencies.expand(owners, check)
+    lead = agencies.lead(owners, ids, check) if ids is not None else None
     if len(check.errors) > start or n is None or ids is None:
         return None
-    return ResolutionPlan(
-        n, body, theme_value, written or agencies.as_written(owners), owners.all_members, ids, due
-    )
+    written = written or agencies.as_written(owners)
+    return ResolutionPlan(n, body, theme_value, written, owners.all_members, ids, due, lead)
 
 
 def _rows_for(
@@ -203,6 +221,7 @@ def write_resolutions(
             theme=p.theme,
             owners_as_written=p.owners_as_written,
             all_members=p.all_members,
+            lead_agency_id=p.lead,
             due_date=p.due_date,
             is_sample=meeting.is_sample,
         )
@@ -298,6 +317,12 @@ def update_resolution(
     Changing owners adds rows for new owners (or re-activates an owner's withdrawn
     row), and withdraws the rows of removed owners (never deleted). Returns
     {'added': …, 'withdrawn': …, 'restored': …}.
+
+    With owners, the lead becomes `owners.lead` (a history entry «lead_agency_id»
+    when it changes): a lead that is not among the new owners is refused, and
+    nothing is written. `owners.lead` None means no lead, so an edit that removes
+    the current lead from the owners without naming a new one leaves the
+    resolution without a lead, and the history records the lead set to None.
     """
     require(session, actor, Action.MANAGE_MEETINGS)
     now = now or utcnow()
@@ -312,24 +337,46 @@ def update_resolution(
     check_version(res, expected_version, "این مصوبه")
     check = Check(RESOLUTION_LABELS)
     changes = _edits(check, res, meeting, text, theme, due_date)
-    target = (
-        Agencies.load(session, meeting.held_on).expand(owners, check)
-        if owners is not None
-        else None
-    )
+    target, lead = _owner_target(session, meeting, owners, check)
     check.raise_if_any()
     for name, value in changes.items():
         History(session, actor, now).add("resolution", res.id, name, getattr(res, name), value)
         setattr(res, name, value)
     counts = {"added": 0, "withdrawn": 0, "restored": 0}
+    lead_moved = False
     if owners is not None and target is not None:
         counts = _change_owners(
             session, actor=actor, res=res, owners=owners, target=target, now=now
         )
-    if changes or any(counts.values()):
+        lead_moved = _change_lead(session, actor, res, lead, now)
+    if changes or any(counts.values()) or lead_moved:
         res.version += 1
     session.flush()
     return counts
+
+
+def _owner_target(
+    session: Session, meeting: Meeting, owners: OwnerSpec | None, check: Check
+) -> tuple[list[int] | None, int | None]:
+    """The agencies that should own the resolution and its lead (None, None without owners)."""
+    if owners is None:
+        return None, None
+    agencies = Agencies.load(session, meeting.held_on)
+    target = agencies.expand(owners, check)
+    return target, agencies.lead(owners, target, check) if target is not None else None
+
+
+def _change_lead(
+    session: Session, actor: Actor, res: Resolution, lead: int | None, now: datetime
+) -> bool:
+    """Make `lead` the resolution's lead (None: no lead) with a history entry; True if moved."""
+    if res.lead_agency_id == lead:
+        return False
+    History(session, actor, now).add(
+        "resolution", res.id, "lead_agency_id", res.lead_agency_id, lead
+    )
+    res.lead_agency_id = lead
+    return True
 
 
 def _set_withdrawn(

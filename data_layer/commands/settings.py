@@ -1,4 +1,5 @@
-"""Settings the secretariat changes: the scorecard thresholds and the report deadline."""
+"""Settings the secretariat changes: the scorecard thresholds, the report deadline and
+the lead owner's weight in a resolution's progress."""
 
 from __future__ import annotations
 
@@ -17,15 +18,19 @@ from data_layer.permissions import Action, Actor, require
 from data_layer.queries.coverage import ReportRule
 from data_layer.queries.overview import Thresholds
 from data_layer.queries.settings import (
+    LEAD_WEIGHT_KEY,
+    MAX_LEAD_WEIGHT,
     MAX_REPORT_DAYS,
     REPORT_RULE_KEY,
     THRESHOLDS_KEY,
+    get_lead_weight,
     get_report_rule,
     get_thresholds,
 )
 
 __all__ = [
     "THRESHOLD_LABELS",
+    "set_lead_weight",
     "set_report_rule",
     "set_thresholds",
     "store_setting",
@@ -40,6 +45,7 @@ THRESHOLD_LABELS: dict[str, str] = {
     "stale_days": "روزهای بی‌گزارش (کهنه)",
     "period_kind": "نوع دوره",
     "days_after_period_end": "مهلت ارسال گزارش پس از پایان دوره (روز)",
+    "lead_weight": "وزن مسئول اصلی در پیشرفت مصوبه",
 }
 
 
@@ -125,3 +131,26 @@ def set_report_rule(
         session, actor, REPORT_RULE_KEY, json.dumps(asdict(rule), sort_keys=True), now or utcnow()
     )
     return rule
+
+
+def set_lead_weight(
+    session: Session,
+    *,
+    actor: Actor,
+    weight: object,
+    expected: int | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Set how many times the lead owner's progress counts in a resolution's progress
+    (a whole number 1-10), with a history row.
+
+    With `expected` (the weight the form showed), a weight changed since is refused.
+    """
+    require(session, actor, Action.MANAGE_SETTINGS)
+    unchanged(get_lead_weight(session), expected, "وزن مسئول اصلی")
+    check = Check(THRESHOLD_LABELS)
+    value = check.whole("lead_weight", weight, low=1, high=MAX_LEAD_WEIGHT)
+    check.raise_if_any()
+    assert value is not None
+    store_setting(session, actor, LEAD_WEIGHT_KEY, json.dumps(value), now or utcnow())
+    return value

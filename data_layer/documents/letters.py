@@ -138,8 +138,8 @@ def late_agencies(session: Session, today: date) -> pd.DataFrame:
 
 def letter_rows(session: Session, agency_id: int, today: date) -> pd.DataFrame:
     """An agency's rows for its letter: overdue ones (most days late first), then the
-    never-reported ones not done (oldest meeting first). Adds `days_late` (0 when not
-    overdue) and `unreported`."""
+    never-reported ones not done (oldest meeting first); among rows otherwise equal, those
+    the agency leads come first. Adds `days_late` (0 when not overdue) and `unreported`."""
     df = agency_assignments(session, agency_id, today)
     past_grace = pd.to_datetime(df["held_on"]).dt.date <= today - timedelta(days=REPORT_GRACE_DAYS)
     unreported = df["reported_at"].isna() & (df["status"] != AssignmentStatus.DONE.value)
@@ -151,13 +151,25 @@ def letter_rows(session: Session, agency_id: int, today: date) -> pd.DataFrame:
     ]
     df["days_late"] = df["days_late"].astype(int)
     return df.sort_values(
-        ["overdue", "days_late", "held_on", "resolution_number"],
-        ascending=[False, False, True, True],
+        ["overdue", "days_late", "is_lead", "held_on", "resolution_number"],
+        ascending=[False, False, False, True, True],
         kind="stable",
     ).reset_index(drop=True)
 
 
 # --- the letter ------------------------------------------------------------------------------
+
+
+LEAD_ROLE = "مسئول اصلی"
+
+
+def _role(row: Any) -> Safe:
+    """The agency's part in a resolution: «مسئول اصلی», or the lead it supports."""
+    if row.is_lead:
+        return el("div", f"نقش این دستگاه: {LEAD_ROLE}", cls="small bold")
+    if isinstance(row.lead_agency, str) and row.lead_agency:
+        return el("div", f"{LEAD_ROLE}: {row.lead_agency}؛ این دستگاه همکار است", cls="small")
+    return Safe("")
 
 
 def _letter_table(rows: pd.DataFrame) -> Safe:
@@ -177,7 +189,7 @@ def _letter_table(rows: pd.DataFrame) -> Safe:
                     ]
                 ),
                 to_fa_digits(r.resolution_number),
-                r.resolution_text,
+                join([el("div", r.resolution_text), _role(r)]),
                 status,
                 reported,
                 format_jalali(r.due),

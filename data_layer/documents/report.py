@@ -36,6 +36,7 @@ from data_layer.queries.resolutions import (
     follow_up_matrix,
     meeting_resolutions,
 )
+from data_layer.queries.settings import DEFAULT_LEAD_WEIGHT, get_lead_weight, lead_weight_note
 
 __all__ = [
     "SHEET_NAMES",
@@ -76,6 +77,7 @@ class MeetingReport:
     rows: pd.DataFrame  # follow_up_matrix + `resolution_text`, `days_late`
     is_sample: bool
     profile: Profile = field(default_factory=Profile)
+    lead_weight: int = DEFAULT_LEAD_WEIGHT  # the lead owner's weight in mean_progress
 
     @property
     def title(self) -> str:
@@ -121,16 +123,19 @@ def meeting_report_data(session: Session, meeting_id: int, today: date) -> Meeti
     header = meeting.model_dump()
 
     rows = follow_up_matrix(session, meeting_id, today)
-    resolutions = meeting_resolutions(session, meeting_id)
+    lead_weight = get_lead_weight(session)
+    resolutions = meeting_resolutions(session, meeting_id, lead_weight)
     texts = dict(zip(resolutions["number"], resolutions["text"], strict=True))
     rows["resolution_text"] = [texts.get(n, "") for n in rows["resolution_number"]]
     rows["days_late"] = [
         (today - due).days if late else 0
         for due, late in zip(rows["due"], rows["overdue"], strict=True)
     ]
-    rows = rows.sort_values(["resolution_number", "agency_order"], kind="stable").reset_index(
-        drop=True
-    )
+    rows = rows.sort_values(
+        ["resolution_number", "is_lead", "agency_order"],
+        ascending=[True, False, True],
+        kind="stable",
+    ).reset_index(drop=True)
 
     late_by_resolution = rows.groupby("resolution_number")["overdue"].sum()
     resolutions["overdue"] = [int(late_by_resolution.get(n, 0)) for n in resolutions["number"]]
@@ -158,7 +163,16 @@ def meeting_report_data(session: Session, meeting_id: int, today: date) -> Meeti
     mean = float(rows["progress"].mean()) if len(rows) else None
     is_sample = bool(meeting.is_sample) or bool(rows["is_sample"].any())
     return MeetingReport(
-        header, today, figures, mean, agencies, resolutions, rows, is_sample, get_profile(session)
+        header,
+        today,
+        figures,
+        mean,
+        agencies,
+        resolutions,
+        rows,
+        is_sample,
+        get_profile(session),
+        lead_weight,
     )
 
 
@@ -238,6 +252,12 @@ def _agencies_table(report: MeetingReport) -> Safe:
     )
 
 
+def _owners_cell(row: Any) -> Safe:
+    """The lead owner first, marked, then the owners as the minutes wrote them."""
+    lead = el("div", f"{row.lead} (مسئول اصلی)", cls="bold") if row.lead else Safe("")
+    return join([lead, el("div", row.owners_as_written or MISSING)])
+
+
 def _resolutions_table(report: MeetingReport) -> Safe:
     body = []
     for r in _tuples(report.resolutions):
@@ -246,7 +266,7 @@ def _resolutions_table(report: MeetingReport) -> Safe:
             (
                 to_fa_digits(r.number),
                 r.text,
-                r.owners_as_written or MISSING,
+                _owners_cell(r),
                 done,
                 format_percent(r.mean_progress) if r.rows else MISSING,
                 r.status_word,
@@ -286,6 +306,7 @@ def meeting_report_html(session: Session, *, meeting_id: int, today: date) -> st
             el("h2", "وضعیت دستگاه‌ها (به ترتیب بیشترین تأخیر)"),
             _agencies_table(report),
             el("h2", "وضعیت مصوبات"),
+            el("p", lead_weight_note(report.lead_weight), cls="small"),
             _resolutions_table(report),
         ]
     )
@@ -336,6 +357,7 @@ def _summary_sheet(report: MeetingReport) -> _Sheet:
             "میانگین پیشرفت (٪)",
             round(report.mean_progress, 1) if report.mean_progress is not None else MISSING,
         ],
+        ["وزن مسئول اصلی در پیشرفت مصوبه", report.lead_weight],
         ["دادهٔ نمونه", _YES if report.is_sample else _NO],
     ]
     return ["شرح", "مقدار"], summary
@@ -399,6 +421,7 @@ def _resolutions_sheet(report: MeetingReport) -> _Sheet:
             int(r.overdue),
             round(float(r.mean_progress), 1),
             r.status_word,
+            r.lead or MISSING,
         ]
         for r in _tuples(report.resolutions)
     ]
@@ -411,8 +434,9 @@ def _resolutions_sheet(report: MeetingReport) -> _Sheet:
         "ردیف‌ها",
         "انجام‌شده",
         OVERDUE_LABEL,
-        "میانگین پیشرفت (٪)",
+        "میانگین وزنی پیشرفت (٪)",
         "وضعیت",
+        "مسئول اصلی",
     ]
     return header, resolutions
 
@@ -425,6 +449,7 @@ def _follow_up_rows_sheet(report: MeetingReport) -> _Sheet:
             int(r.resolution_number),
             r.resolution_text,
             r.agency,
+            _YES if r.is_lead else _NO,
             STATUS_LABELS.get(r.status, r.status),
             int(r.progress),
             format_jalali(r.due) if r.due else MISSING,
@@ -443,6 +468,7 @@ def _follow_up_rows_sheet(report: MeetingReport) -> _Sheet:
         "بند",
         "شرح مصوبه",
         "دستگاه",
+        "مسئول اصلی",
         "وضعیت",
         "پیشرفت (٪)",
         "موعد",

@@ -4,6 +4,10 @@ The preview holds every resolution with its owner text understood part by part:
 which names matched an agency (and how), and which did not, with the reason and
 the agencies they resemble. The commit (commands/minutes.py) takes the preview and
 the person's decision for each name that did not match.
+
+An optional column «مسئول اصلی» names the lead owner: matched to one agency like
+the owners, it must be one of that row's owners; otherwise the row carries a
+problem that the preview shows and the commit refuses.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from dataclasses import dataclass
 from data_layer.errors import FieldError, ValidationError
 from data_layer.input.check import Check
 from data_layer.input.files import FileProblem, cell_text, file_name, read_tables
-from data_layer.input.owners import AgencyRef, OwnerMatch, owner_matcher
+from data_layer.input.owners import AgencyRef, OwnerMatch, OwnerMatcher, owner_matcher
 from data_layer.input.text import match_key
 from data_layer.jalali import format_number, to_ascii_digits
 
@@ -34,7 +38,12 @@ MAX_TABLE_ROWS = 2000
 TEXT_LIMIT = 4000
 OWNERS_LIMIT = 500
 FILE_FIELD = "file"
-_LABELS = {"text": "شرح مصوبه", "owners_as_written": "مسوول پیگیری", "number": "شماره مصوبه"}
+_LABELS = {
+    "text": "شرح مصوبه",
+    "owners_as_written": "مسوول پیگیری",
+    "number": "شماره مصوبه",
+    "lead": "مسئول اصلی",
+}
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,9 @@ class PreviewRow:
     owners_as_written: str
     match: OwnerMatch
     position: int  # its row in the table (1 = first row under the header)
+    lead_as_written: str = ""  # the «مسئول اصلی» cell, if the table has one
+    lead: int | None = None  # the agency it matched, when it is one of the owners
+    lead_problem: str = ""  # why the lead cell cannot be used, in Persian
 
 
 @dataclass(frozen=True)
@@ -60,6 +72,11 @@ class MinutesPreview:
     def unmatched(self) -> list[tuple[int, str]]:
         """(resolution number, owner text) for every owner name no agency was found for."""
         return [(r.number, part) for r in self.rows for part in r.match.unmatched]
+
+    @property
+    def lead_problems(self) -> list[tuple[int, str]]:
+        """(resolution number, Persian problem) for every lead cell that cannot be used."""
+        return [(r.number, r.lead_problem) for r in self.rows if r.lead_problem]
 
 
 def unmatched_reason(match: OwnerMatch, part: str, names: dict[int, str]) -> str:
@@ -96,6 +113,10 @@ def _text_column(key: str) -> bool:
     return "شرحمصوب" in key or "متنمصوب" in key or key in ("مصوبه", "مصوبات", "شرح")
 
 
+def _lead_column(key: str) -> bool:
+    return "اصلی" in key and any(w in key for w in ("مسوول", "دستگاه", "مجری", "متولی"))
+
+
 def _owner_column(key: str) -> bool:
     return "مسوول" in key or "پیگیریکننده" in key or key in ("مجری", "دستگاهمجری")
 
@@ -108,7 +129,9 @@ def _header_roles(cells: Sequence[str]) -> dict[str, int]:
         key = _header_key(cell)
         if not key:
             continue
-        if "text" not in roles and _text_column(key):
+        if "lead" not in roles and _lead_column(key):
+            roles["lead"] = i
+        elif "text" not in roles and _text_column(key):
             roles["text"] = i
         elif "owner" not in roles and _owner_column(key):
             roles["owner"] = i
@@ -118,6 +141,8 @@ def _header_roles(cells: Sequence[str]) -> dict[str, int]:
             by_row_word = i
     if "number" not in roles and by_row_word is not None:
         roles["number"] = by_row_word
+    if "owner" not in roles and "lead" in roles:  # «مسئول اصلی» is then the only owner column
+        roles["owner"] = roles.pop("lead")
     return roles
 
 
@@ -166,11 +191,13 @@ def _cell(cells: list[str], index: int | None) -> str:
 
 
 def _raw_rows(found: list[tuple[_Grid, int]], roles: dict[str, int]) -> list[tuple[str, ...]]:
-    """(number, text, owners) of every resolution row under the header(s)."""
+    """(number, text, owners, lead) of every resolution row under the header(s)."""
     rows: list[tuple[str, ...]] = []
     for table, header in found:
         for cells in table[header + 1 :]:
-            given, text, owner = (_cell(cells, roles.get(r)) for r in ("number", "text", "owner"))
+            given, text, owner, lead = (
+                _cell(cells, roles.get(r)) for r in ("number", "text", "owner", "lead")
+            )
             if not text and not owner:
                 continue  # an empty (perhaps pre-numbered) row
             here = _header_roles(cells)
@@ -178,7 +205,7 @@ def _raw_rows(found: list[tuple[_Grid, int]], roles: dict[str, int]) -> list[tup
                 continue  # the header repeated
             if text == owner and given in ("", text):
                 continue  # a caption row merged across the table
-            rows.append((given, text, owner))
+            rows.append((given, text, owner, lead))
     return rows
 
 
@@ -207,6 +234,51 @@ def _check_numbers(check: Check, rows: Sequence[PreviewRow]) -> None:
                 f"شماره مصوبه {format_number(number)} {format_number(times)} بار آمده است"
                 f" (ردیف‌های {positions} جدول)؛ شماره‌ها را اصلاح کنید.",
             )
+
+
+def _lead(
+    matcher: OwnerMatcher, owners: OwnerMatch, text: str, names: dict[int, str]
+) -> tuple[int | None, str]:
+    """The «مسئول اصلی» cell: (agency id, "") when it names one of the row's owners, or
+    (None, the Persian problem); (None, "") when the cell is empty.
+
+    With «ادارات عضو کارگروه», or an owner name still to be decided, the commit checks
+    the lead against the row's final owners.
+    """
+    if not match_key(text):
+        return None, ""
+    found = matcher.match(text)
+    ids = list(dict.fromkeys(agency_id for _, agency_id, _ in found.matched))
+    if found.all_members or found.unmatched or len(ids) != 1:
+        like = [
+            f"«{names[i]}»" for part in found.unmatched for i in found.suggestions.get(part, [])
+        ]
+        hint = f" (شبیه {' یا '.join(dict.fromkeys(like))})" if like else ""
+        return None, (
+            f"«مسئول اصلی» («{text}») باید نام دقیق یک دستگاه باشد{hint}؛ نام یکی از مسوولان"
+            " پیگیری همین ردیف را بنویسید یا خانه را خالی بگذارید."
+        )
+    lead = ids[0]
+    if owners.all_members or owners.unmatched or lead in {a for _, a, _ in owners.matched}:
+        return lead, ""
+    return None, (
+        f"«مسئول اصلی» («{text}»، یعنی {names.get(lead, '?')}) در میان مسوولان پیگیری همین"
+        " ردیف نیست؛ آن را به مسوول پیگیری بیفزایید یا مسئول اصلی دیگری بنویسید."
+    )
+
+
+def _preview_row(
+    matcher: OwnerMatcher,
+    names: dict[int, str],
+    number: int,
+    cells: tuple[str, ...],
+    position: int,
+) -> PreviewRow:
+    """One resolution of the table with its owners and its lead understood."""
+    _, text, owner, lead_text = cells
+    match = matcher.match(owner)
+    lead, problem = _lead(matcher, match, lead_text, names)
+    return PreviewRow(number, text, owner, match, position, lead_text, lead, problem)
 
 
 def read_minutes_file(
@@ -245,9 +317,11 @@ def read_minutes_file(
             ]
         )
     matcher = owner_matcher(agencies)
+    names = {a.id: a.short_name or a.name for a in agencies}
     check = Check(_LABELS)
     rows: list[PreviewRow] = []
-    for position, (given, text, owner) in enumerate(raw, start=1):
+    for position, cells in enumerate(raw, start=1):
+        given, text, owner, lead_text = cells
         where = f"ردیف {format_number(position)} جدول"
         number = _number(check, where, given, position)
         row_check = Check(_LABELS, row=number)
@@ -259,8 +333,9 @@ def read_minutes_file(
             )
         row_check.text("text", text, limit=TEXT_LIMIT)
         row_check.text("owners_as_written", owner, limit=OWNERS_LIMIT)
+        row_check.text("lead", lead_text, limit=OWNERS_LIMIT)
         check.extend(row_check.errors, prefix=f"{where} (مصوبه {format_number(number)}): ")
-        rows.append(PreviewRow(number, text, owner, matcher.match(owner), position))
+        rows.append(_preview_row(matcher, names, number, cells, position))
     _check_numbers(check, rows)
     check.raise_if_any()
     return MinutesPreview(name, ext, tuple(rows))

@@ -21,10 +21,15 @@ __all__ = ["AgencyRef", "OwnerMatch", "OwnerSpec", "match_owners", "owner_matche
 
 @dataclass(frozen=True)
 class OwnerSpec:
-    """Who follows a resolution up: every member agency and/or listed agencies."""
+    """Who follows a resolution up: every member agency and/or listed agencies.
+
+    `lead` is the agency id of the lead owner (مسئول اصلی), one of the owners, or
+    None when no owner leads.
+    """
 
     all_members: bool
     agency_ids: tuple[int, ...] = ()
+    lead: int | None = None
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from data_layer.models import (
     User,
     Verification,
 )
-from data_layer.queries.resolutions import effective_due, is_overdue
+from data_layer.queries.resolutions import effective_due, is_lead, is_overdue, lead_name
 
 _ROW_COLUMNS = [
     "id",
@@ -46,6 +46,8 @@ _ROW_COLUMNS = [
     "reported_at",
     "evidence_count",
     "is_sample",
+    "is_lead",  # the agency is the resolution's lead owner
+    "lead_agency",  # the lead owner's short name, or None
 ]
 
 
@@ -85,6 +87,8 @@ def _rows_stmt(today: date) -> Any:
             col(Assignment.reported_at),
             _evidence_count(),
             col(Assignment.is_sample),
+            is_lead(),
+            lead_name(),
         )
         .join(Resolution, col(Resolution.id) == col(Assignment.resolution_id))
         .join(Meeting, col(Meeting.id) == col(Resolution.meeting_id))
@@ -96,6 +100,7 @@ def _rows_stmt(today: date) -> Any:
 def _frame(rows: Any) -> pd.DataFrame:
     df = pd.DataFrame([tuple(r) for r in rows], columns=_ROW_COLUMNS)
     df["overdue"] = df["overdue"].astype(bool)
+    df["is_lead"] = df["is_lead"].astype(bool)
     return df
 
 

@@ -7,7 +7,8 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Date, and_, case, func, literal, or_, select
+from sqlalchemy import Date, Float, and_, case, cast, func, literal, or_, select
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
@@ -31,6 +32,36 @@ def is_overdue(today: date) -> ColumnElement[bool]:
     return and_(
         col(Assignment.status) != AssignmentStatus.DONE.value,
         effective_due() < today,
+    )
+
+
+def is_lead() -> ColumnElement[bool]:
+    """True on the row of its resolution's lead owner (Resolution must be joined)."""
+    lead = col(Assignment.agency_id) == col(Resolution.lead_agency_id)
+    return case((lead, literal(True)), else_=literal(False))
+
+
+def weighted_progress(lead_weight: int) -> ColumnElement[Any]:
+    """A resolution's progress over its rows, grouped by resolution (Resolution joined):
+    (the lead's progress x lead_weight + each other row's progress) / (lead_weight +
+    the other rows); the plain mean when it has no lead; NULL when it has no rows."""
+    weight = case(
+        (col(Assignment.id).is_(None), 0),
+        (col(Assignment.agency_id) == col(Resolution.lead_agency_id), literal(int(lead_weight))),
+        else_=1,
+    )
+    total = cast(func.sum(col(Assignment.progress) * weight), Float)
+    return total / func.nullif(func.sum(weight), 0)
+
+
+def lead_name() -> Any:
+    """The short name of the resolution's lead owner (NULL without one)."""
+    lead = aliased(Agency, name="lead_agency")  # never the row's own agency
+    return (
+        select(col(lead.short_name))
+        .where(col(lead.id) == col(Resolution.lead_agency_id))
+        .correlate(Resolution)
+        .scalar_subquery()
     )
 
 
@@ -63,8 +94,16 @@ def meeting_header(session: Session, meeting_id: int) -> dict[str, Any] | None:
     return m.model_dump()
 
 
-def meeting_resolutions(session: Session, meeting_id: int) -> pd.DataFrame:
-    """A meeting's resolutions in order, with each one's row counts by outcome."""
+def meeting_resolutions(
+    session: Session, meeting_id: int, lead_weight: int | None = None
+) -> pd.DataFrame:
+    """A meeting's resolutions in order, with each one's row counts by outcome, its lead
+    owner (`lead_agency_id`, `lead`: its short name or "") and `mean_progress`, the
+    progress weighted by `weighted_progress` (the stored lead weight when None)."""
+    if lead_weight is None:
+        from data_layer.queries.settings import get_lead_weight  # settings imports overview
+
+        lead_weight = get_lead_weight(session)
     live = col(Assignment.withdrawn) == False  # noqa: E712
     stmt = (
         select(
@@ -76,11 +115,13 @@ def meeting_resolutions(session: Session, meeting_id: int) -> pd.DataFrame:
             col(Resolution.due_date),
             col(Resolution.is_sample),
             col(Resolution.version),
+            col(Resolution.lead_agency_id),
+            lead_name().label("lead"),
             func.count(col(Assignment.id)).label("rows"),
             func.sum(
                 case((col(Assignment.status) == AssignmentStatus.DONE.value, 1), else_=0)
             ).label("done"),
-            func.coalesce(func.avg(col(Assignment.progress)), 0).label("mean_progress"),
+            func.coalesce(weighted_progress(lead_weight), 0).label("mean_progress"),
         )
         .outerjoin(Assignment, and_(col(Assignment.resolution_id) == col(Resolution.id), live))
         .where(col(Resolution.meeting_id) == meeting_id)
@@ -98,11 +139,15 @@ def meeting_resolutions(session: Session, meeting_id: int) -> pd.DataFrame:
             "due_date",
             "is_sample",
             "version",
+            "lead_agency_id",
+            "lead",
             "rows",
             "done",
             "mean_progress",
         ],
     )
+    df["lead_agency_id"] = df["lead_agency_id"].astype("Int64")
+    df["lead"] = df["lead"].fillna("").astype(str)
     df["done"] = df["done"].fillna(0).astype(int)
     df["mean_progress"] = df["mean_progress"].astype(float)
     return df
@@ -137,7 +182,8 @@ def follow_up_matrix(
     agency_ids: Sequence[int] | None = None,
     statuses: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """One row per (resolution, agency) of a meeting: status, progress, due, overdue."""
+    """One row per (resolution, agency) of a meeting: status, progress, due, overdue, and
+    `is_lead` on the row of the resolution's lead owner."""
     stmt = (
         select(
             col(Assignment.id),
@@ -155,6 +201,7 @@ def follow_up_matrix(
             col(Assignment.is_sample),
             col(Agency.is_sample).label("agency_is_sample"),
             col(Assignment.done_text),
+            is_lead().label("is_lead"),
         )
         .join(Resolution, col(Resolution.id) == col(Assignment.resolution_id))
         .join(Agency, col(Agency.id) == col(Assignment.agency_id))
@@ -179,9 +226,11 @@ def follow_up_matrix(
             "is_sample",
             "agency_is_sample",
             "done_text",
+            "is_lead",
         ],
     )
     df["overdue"] = df["overdue"].astype(bool)
+    df["is_lead"] = df["is_lead"].astype(bool)
     return df
 
 

@@ -7,6 +7,7 @@ from dataclasses import asdict, fields
 
 from sqlmodel import Session
 
+from data_layer.jalali import to_fa_digits
 from data_layer.models import AppSetting, PeriodKind
 from data_layer.queries.coverage import ReportRule
 from data_layer.queries.overview import Thresholds
@@ -14,6 +15,9 @@ from data_layer.queries.overview import Thresholds
 THRESHOLDS_KEY = "scorecard.thresholds"
 REPORT_RULE_KEY = "reports.rule"
 MAX_REPORT_DAYS = 90
+LEAD_WEIGHT_KEY = "progress.lead_weight"
+DEFAULT_LEAD_WEIGHT = 2
+MAX_LEAD_WEIGHT = 10
 
 
 def get_thresholds(session: Session) -> Thresholds:
@@ -44,3 +48,26 @@ def get_report_rule(session: Session) -> ReportRule:
     if kind not in known or type(days) is not int or not 0 <= days <= MAX_REPORT_DAYS:
         return ReportRule()
     return ReportRule(period_kind=str(kind), days_after_period_end=days)
+
+
+def get_lead_weight(session: Session) -> int:
+    """How many times the lead owner's progress counts in a resolution's progress (1-10):
+    the stored weight, or the default (2) when none is stored or it is unreadable."""
+    row = session.get(AppSetting, LEAD_WEIGHT_KEY)
+    if row is None:
+        return DEFAULT_LEAD_WEIGHT
+    try:
+        weight = json.loads(row.value)
+    except ValueError:
+        return DEFAULT_LEAD_WEIGHT
+    if type(weight) is not int or not 1 <= weight <= MAX_LEAD_WEIGHT:
+        return DEFAULT_LEAD_WEIGHT
+    return weight
+
+
+def lead_weight_note(weight: int) -> str:
+    """The sentence shown wherever a resolution's progress is: how it is weighted."""
+    return (
+        f"پیشرفت هر مصوبه میانگین وزنی است: مسئول اصلی × {to_fa_digits(weight)}"
+        " و هر دستگاه دیگر × ۱ (مصوبهٔ بی‌مسئول اصلی: میانگین ساده)."
+    )
