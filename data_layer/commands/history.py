@@ -78,7 +78,7 @@ def record_changes(
         for entity, entity_id, field, old, new, reason in changes
     ]
     if rows:
-        session.connection().execute(insert(HistoryEntry), rows)
+        session.execute(insert(HistoryEntry), rows)
     return len(rows)
 
 

@@ -199,7 +199,7 @@ def _insert_all(session: Session, values: list[dict[str, Any]]) -> list[int]:
     """A Core executemany, then the new ids in one query (an ORM bulk INSERT ... RETURNING
     of 10,000 rows takes seconds where this takes a fraction of one)."""
     try:
-        session.connection().execute(insert(Neighborhood), values)
+        session.execute(insert(Neighborhood), values)
     except IntegrityError as e:
         raise ValidationError(
             [

@@ -21,7 +21,7 @@ from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped]
 from sqlmodel import Session, col, func, select
 
 from data_layer.commands.neighborhoods import create_neighborhood, import_neighborhoods
-from data_layer.db import read_session, write_session
+from data_layer.db import read_data_version, read_session, write_session
 from data_layer.documents.templates import neighborhood_template_xlsx
 from data_layer.errors import PermissionDenied, ValidationError
 from data_layer.input.neighborhoods import (
@@ -250,10 +250,13 @@ def test_an_existing_county_typed_another_way_is_reused(cast: Cast) -> None:
     rows: list[list[Any]] = [HEADER, ["گلستان آباد", "کوی گلستان", 100, 20, "حاد"]]
 
     preview = read(cast.url, "a.xlsx", xlsx(rows))
+    before = read_data_version(cast.url)
 
     assert preview.ok and preview.new_counties == []
     assert run_import(cast.url, cast.secretariat, preview) == 1
     assert stored(cast.url) == [("گلستان‌آباد", "کوی گلستان", 100, 20, "acute")]
+    # No county was created, yet cached screens must see the new neighborhood.
+    assert read_data_version(cast.url) == before + 1
 
 
 def test_a_utf8_csv_with_bom_imports(cast: Cast) -> None:
