@@ -152,13 +152,11 @@ for section, path, title, icon, slug, roles in PAGES:
         )
     )
 kiosk = reader is not None and reader.is_kiosk and reader.kiosk_pages != READ_PAGES
-if must_change:
+navigation = st.navigation(sections, position="hidden" if kiosk or must_change else "top")
+if must_change and navigation.url_path != "account":
     # A one-time password (first sign-in, or a reset): only «حساب من» opens until the
     # person has chosen their own.
-    own = st.Page("pages/account.py", title="حساب من", icon=":material/person:", url_path="account")
-    navigation = st.navigation([own], position="hidden")
-else:
-    navigation = st.navigation(sections, position="hidden" if kiosk else "top")
+    st.switch_page("pages/account.py")
 notice = st.session_state.pop(NOTICE_KEY, None)  # e.g. the sign-in has ended
 if notice:
     st.warning(inert(notice))

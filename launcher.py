@@ -21,6 +21,8 @@ from starlette.middleware import Middleware
 from streamlit.runtime.pages_manager import PagesManager
 
 from data_layer.bootstrap import prepare_database
+from data_layer.config import get_settings
+from data_layer.setup import setup_code
 from web.routes import MIDDLEWARE_CLASSES, ROUTES, on_script_error
 
 PagesManager.uses_pages_directory = False
@@ -30,9 +32,12 @@ PagesManager.uses_pages_directory = False
 async def prepared(_: object) -> AsyncIterator[None]:
     """Migrate (and seed, as SEED_ON_START says) before the first request, so the
     server's own routes find the tables too. A database that is not reachable yet
-    does not stop the server: the health route says 503 and app.py tries again."""
+    does not stop the server: the health route says 503 and app.py tries again.
+    On a database with no account yet, the first-run setup code is printed here."""
     try:
         await run_in_threadpool(prepare_database)
+        # A database with no account: print the first-run setup code into the log now.
+        await run_in_threadpool(setup_code, get_settings().database_url)
     except Exception as e:
         logging.getLogger("dashboard").error("the database could not be prepared: %s", e)
     yield

@@ -7,6 +7,7 @@ import base64
 import streamlit as st
 
 from data_layer.input.profile import LOGO_TYPES, MAX_LOGO_BYTES, ProfileInput
+from data_layer.jalali import to_fa_digits
 from data_layer.output import inert_attr
 from data_layer.queries.profile import Profile
 from data_layer.seed_data import WORKING_GROUP_NAME
@@ -54,7 +55,8 @@ def profile_fields(prefix: str, current: Profile) -> ProfileInput:
         key=f"{prefix}_letterhead",
     )
     logo = st.file_uploader(
-        f"نشان (لوگو) برای سربرگ — png یا jpg، حداکثر {MAX_LOGO_MB} مگابایت (اختیاری)",
+        f"نشان (لوگو) برای سربرگ — png یا jpg، حداکثر {to_fa_digits(MAX_LOGO_MB)} مگابایت"
+        " (اختیاری)",
         type=[t.lstrip(".") for t in LOGO_TYPES],
         key=f"{prefix}_logo",
         max_upload_size=MAX_LOGO_MB,
