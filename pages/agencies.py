@@ -74,15 +74,16 @@ with listing:
     st.caption(f"{format_number(len(registry))} دستگاه؛ هیچ دستگاهی حذف نمی‌شود.")
     st.dataframe(
         pd.DataFrame(
+            # Right to left: the grid draws the first column on the left.
             {
-                "ترتیب": [to_fa_digits(v) for v in registry["sort_order"]],
-                "نام کامل": registry["name"],
-                "نام کوتاه": registry["short_name"],
-                "نوع": [AGENCY_KIND_LABELS.get(k, k) for k in registry["kind"]],
-                "وضعیت": [state_text(r) for _, r in registry.iterrows()],
-                "دوره‌های عضویت": [periods_text(p) for p in registry["periods"]],
-                "عنوان مخاطب نامه": registry["head_title"],
                 "نام‌های دیگر": registry["aliases"].str.replace(";", "؛ "),
+                "عنوان مخاطب نامه": registry["head_title"],
+                "دوره‌های عضویت": [periods_text(p) for p in registry["periods"]],
+                "وضعیت": [state_text(r) for _, r in registry.iterrows()],
+                "نوع": [AGENCY_KIND_LABELS.get(k, k) for k in registry["kind"]],
+                "نام کوتاه": registry["short_name"],
+                "نام کامل": registry["name"],
+                "ترتیب": [to_fa_digits(v) for v in registry["sort_order"]],
             }
         ),
         hide_index=True,
@@ -284,10 +285,10 @@ with bulk:
         st.dataframe(
             pd.DataFrame(
                 {
-                    "نام کامل": [c["name"] for c in preview.clean],
-                    "نام کوتاه": [c["short_name"] for c in preview.clean],
-                    "نوع": [AGENCY_KIND_LABELS[c["kind"]] for c in preview.clean],
                     "دورهٔ عضویت": [periods_text(c["periods"]) for c in preview.clean],
+                    "نوع": [AGENCY_KIND_LABELS[c["kind"]] for c in preview.clean],
+                    "نام کوتاه": [c["short_name"] for c in preview.clean],
+                    "نام کامل": [c["name"] for c in preview.clean],
                 }
             ),
             hide_index=True,

@@ -38,6 +38,7 @@ from data_layer.queries.agencies import list_agencies
 from data_layer.queries.backlog import BacklogFilter, backlog_rows
 from data_layer.queries.resolutions import list_meetings
 from ui.freshness import current_version
+from ui.import_errors import show_import_errors
 from ui.run import attempt, run_command
 from ui.session import require_actor
 from ui.theme import page_title
@@ -113,22 +114,6 @@ def read_upload(upload: Any) -> BacklogPreview | None:
     return preview
 
 
-def show_errors(preview: BacklogPreview) -> None:
-    """Every problem of the file, by row and column; nothing will be written."""
-    st.error(f"{format_number(len(preview.errors))} خطا؛ هیچ سطری وارد نمی‌شود تا پرونده اصلاح شود.")
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "خطا": [e.message for e in preview.errors],
-                "ستون": [e.field for e in preview.errors],
-                "سطر": [to_fa_digits(e.row) if e.row else "—" for e in preview.errors],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
-
-
 def show_summary(preview: BacklogPreview) -> None:
     """What the import would create, then the button that writes it all."""
     st.success(
@@ -198,7 +183,7 @@ with bring_in:
     )
     preview = read_upload(upload) if upload is not None else None
     if preview is not None and preview.errors:
-        show_errors(preview)
+        show_import_errors(preview.errors, "هیچ سطری وارد نمی‌شود تا پرونده اصلاح شود.")
     elif preview is not None:
         show_summary(preview)
 

@@ -35,6 +35,7 @@ from data_layer.labels import NEIGHBORHOOD_KIND_LABELS
 from data_layer.models import Role
 from data_layer.queries.agencies import list_agencies
 from data_layer.queries.places import list_neighborhoods, list_service_types
+from ui.import_errors import show_import_errors
 from ui.pickers import as_shown, pick
 from ui.run import attempt, run_command
 from ui.session import current_actor, require_reader
@@ -209,21 +210,7 @@ with bulk:
     preview = attempt(read_file) if upload is not None else None
     if preview is not None:
         if preview.errors:
-            st.error(
-                f"{format_number(len(preview.errors))} خطا؛ هیچ ردیفی وارد نمی‌شود"
-                " تا پرونده اصلاح شود."
-            )
-            st.dataframe(
-                pd.DataFrame(
-                    {
-                        "خطا": [e.message for e in preview.errors],
-                        "ستون": [e.field for e in preview.errors],
-                        "ردیف": [to_fa_digits(e.row) if e.row else "—" for e in preview.errors],
-                    }
-                ),
-                hide_index=True,
-                width="stretch",
-            )
+            show_import_errors(preview.errors, "هیچ ردیفی وارد نمی‌شود تا پرونده اصلاح شود.")
         else:
             st.success(f"{format_number(len(preview.rows))} ردیف بی‌خطا آمادهٔ ورود است.")
             st.dataframe(

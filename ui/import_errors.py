@@ -1,5 +1,5 @@
 """The one way an import shows a file it refused: how many problems, then each by row
-and column (a canvas table: what the file held is shown as text)."""
+and column, «سطر» as Excel numbers it (a canvas table: what the file held is shown as text)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def show_import_errors(errors: Sequence[FieldError], nothing: str) -> None:
             {
                 "خطا": [e.message for e in errors],
                 "ستون": [e.field for e in errors],
-                "ردیف": [to_fa_digits(e.row) if e.row else "—" for e in errors],
+                "سطر": [to_fa_digits(e.row) if e.row else "—" for e in errors],
             }
         ),
         hide_index=True,

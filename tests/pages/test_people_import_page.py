@@ -91,7 +91,7 @@ def test_a_bad_file_lists_every_problem_and_offers_no_button(
     assert any("۳ خطا" in m for m in messages(at.error))
     table = at.dataframe[-1].value
     assert list(table["ستون"]) == ["نام کاربری", "دستگاه", "تلفن همراه"]
-    assert set(table["ردیف"]) == {"۲"}
+    assert set(table["سطر"]) == {"۲"}
     assert all(m.startswith("سطر ۲: ") for m in table["خطا"])
     assert not [b for b in at.button if b.key == "people_import"]
     assert counts(seeded_url) == before
