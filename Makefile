@@ -5,10 +5,14 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8501
 export TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-fast lint format migrate seed fonts venv screenshots bench clean
+.PHONY: run province test test-fast lint format migrate seed fonts venv screenshots bench clean
 
 run: venv fonts seed ## migrate, seed and serve the app on :8501 (embedded SQLite by default)
 	$(PY) -m streamlit run launcher.py --server.port $(PORT) --server.headless true
+
+province: venv fonts ## serve a real province's own database (no sample data): first-run setup in the browser
+	DATABASE_URL="$${DATABASE_URL:-sqlite:///$(CURDIR)/data/province.db}" SEED_ON_START=none \
+		$(PY) -m streamlit run launcher.py --server.port $(PORT) --server.headless true
 
 test: venv fonts ## the whole suite: SQLite and PostgreSQL, AppTest and Chromium
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -10,7 +10,6 @@ setup completes, and after a day.
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
 import secrets
 import sys
@@ -45,8 +44,6 @@ __all__ = [
     "setup_code",
 ]
 
-log = logging.getLogger("dashboard")
-
 CODE_KEY_PREFIX = "setup.code."
 CODE_LIFETIME = timedelta(days=1)
 _PG_SETUP_LOCK = 7_402_290_703
@@ -77,7 +74,8 @@ def _code_key(code: str) -> str:
 
 
 def _print_code(code: str) -> None:
-    """Into the server's log (and its console), framed so it can be found."""
+    """Onto the server's standard error (its console, or journald under systemd), framed
+    so it can be found; the code itself is never written to a log file of ours."""
     lines = [
         "=" * 64,
         "First-run setup: this database has no account yet.",
@@ -85,8 +83,6 @@ def _print_code(code: str) -> None:
         f"    {code}",
         "=" * 64,
     ]
-    for line in lines:
-        log.warning(line)
     print("\n".join(lines), file=sys.stderr, flush=True)
 
 
