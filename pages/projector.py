@@ -43,7 +43,7 @@ def load(url: str, today: date, meeting_number: int | None, version: int) -> dic
             "meeting": qr.meeting_header(s, meeting_id),
             "resolutions": qr.meeting_resolutions(s, meeting_id),
             "cells": qr.follow_up_matrix(s, meeting_id, today),
-            "headline": qo.headline(s, today),
+            "headline": qo.headline(s, today, meeting_id=meeting_id),  # the cover's meeting
             "cards": qo.agency_scorecards(s, today, get_thresholds(s)),
             "no_service": qo.neighborhoods_without_active_service(s),
             "hoods": qo.neighborhood_count(s),

@@ -88,8 +88,15 @@ def _stale_since(today: date, days: int) -> datetime:
 # --- headline ----------------------------------------------------------------------
 
 
-def headline(session: Session, today: date, stale_days: int = STALE_DAYS) -> dict[str, int]:
-    """The overview's top figures over live rows, plus the number of meetings."""
+def headline(
+    session: Session,
+    today: date,
+    stale_days: int = STALE_DAYS,
+    *,
+    meeting_id: int | None = None,
+) -> dict[str, int]:
+    """The overview's top figures over live rows (of one meeting, if given), plus the
+    number of meetings."""
     status = col(Assignment.status)
     verified = (Verification.DOCUMENT_SEEN.value, Verification.FIELD_VERIFIED.value)
     reported = col(Assignment.reported_at)
@@ -111,6 +118,8 @@ def headline(session: Session, today: date, stale_days: int = STALE_DAYS) -> dic
         .join(Resolution, col(Resolution.id) == col(Assignment.resolution_id))
         .where(_live())
     )
+    if meeting_id is not None:
+        stmt = stmt.where(col(Resolution.meeting_id) == meeting_id)
     row = session.execute(stmt).one()
     return {k: int(v or 0) for k, v in zip(figures, row, strict=True)}
 

@@ -6,9 +6,12 @@ import re
 from collections.abc import Callable
 
 import pytest
+from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
+from data_layer.db import read_session
 from data_layer.jalali import to_ascii_digits
+from data_layer.models import Assignment, Meeting, Resolution
 from tests.pages.conftest import keyed, page_html, sign_in
 
 PROJECTOR = "pages/projector.py"
@@ -59,6 +62,31 @@ def test_stepping_through_every_slide_wraps_around(
     assert _counter(at) == (1, total)
     at.button(key="prev").click().run()
     assert _counter(at) == (total, total)
+
+
+def test_the_cover_counts_the_rows_of_its_own_meeting_only(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    at = make_app(seeded_url).run()
+    at.switch_page(PROJECTOR).run()
+    html = page_html(at)
+    assert "پیگیری مصوبات جلسه ۷" in html
+    kpis = dict(
+        (label, int(to_ascii_digits(value)))
+        for value, label in re.findall(r'class="pkpi"><b>([^<]+)</b><span>([^<]+)</span>', html)
+    )
+    with read_session(seeded_url) as s:
+        meeting_7 = s.execute(select(Meeting.id).where(Meeting.number == 7)).scalar_one()
+        rows_of_7 = s.execute(
+            select(func.count(Assignment.id))
+            .join(Resolution, Resolution.id == Assignment.resolution_id)
+            .where(Resolution.meeting_id == meeting_7, Assignment.withdrawn.is_(False))
+        ).scalar_one()
+        every_row = s.execute(
+            select(func.count(Assignment.id)).where(Assignment.withdrawn.is_(False))
+        ).scalar_one()
+    assert rows_of_7 < every_row  # the sample has earlier meetings too
+    assert kpis["ردیف پیگیری"] == rows_of_7
 
 
 def test_a_link_opens_the_projector_on_a_given_slide(
