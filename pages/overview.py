@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from data_layer.config import get_settings
@@ -25,6 +26,17 @@ from ui.theme import page_title
 CACHE_SECONDS = 600  # a memory bound: freshness comes from the version key
 
 
+LATE_SHOWN = 8  # late rows on the first screen
+LATE_PAGE = 50  # late rows a page of «همه» shows
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def late_page(url: str, today: date, page: int, version: int) -> pd.DataFrame:
+    """One page of every late row (page 1 = the latest)."""
+    with read_session(url) as s:
+        return qo.overdue_rows(s, today, limit=LATE_PAGE, offset=(page - 1) * LATE_PAGE)
+
+
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner="در حال خواندن…")
 def load(url: str, today: date, version: int) -> dict[str, Any]:
     """Every figure of the overview for one day (small frames only)."""
@@ -35,7 +47,7 @@ def load(url: str, today: date, version: int) -> dict[str, Any]:
         return {
             "headline": qo.headline(s, today),
             "cards": qo.agency_scorecards(s, today, thresholds),
-            "late": qo.overdue_rows(s, today, limit=50),
+            "late": qo.overdue_rows(s, today, limit=LATE_SHOWN),
             "last": last,
             "changes": qo.changes_since(s, since) if since else None,
             "no_service": qo.neighborhoods_without_active_service(s),
@@ -133,13 +145,33 @@ with right:
     with st.expander(f"همهٔ {format_number(len(cards))} دستگاه"):
         st.markdown(scorecards_html(cards), unsafe_allow_html=True)
 with left:
-    st.markdown(f"##### ردیف‌های دارای تأخیر ({format_number(len(late))})")
+    total_late = h["overdue"]
+    counted = format_number(total_late)
+    if len(late) < total_late:
+        counted = f"{format_number(len(late))} از {counted}"
+    st.markdown(f"##### ردیف‌های دارای تأخیر ({counted})")
     if late.empty:
         st.success("هیچ ردیفی از سررسید خود عقب نیست.")
     else:
-        st.markdown(overdue_html(late, limit=8), unsafe_allow_html=True)
-        with st.expander("همهٔ ردیف‌های دارای تأخیر"):
-            st.markdown(overdue_html(late), unsafe_allow_html=True)
+        st.markdown(overdue_html(late), unsafe_allow_html=True)
+        if total_late > len(late):
+            with st.expander(f"همهٔ {format_number(total_late)} ردیف دارای تأخیر"):
+                pages = -(-total_late // LATE_PAGE)
+                page = 1
+                if pages > 1:
+                    page = st.selectbox(
+                        "صفحه",
+                        range(1, pages + 1),
+                        format_func=lambda n: f"صفحهٔ {format_number(n)} از {format_number(pages)}",
+                        key="late_page",
+                    )
+                rows = late_page(url, today, page, version)
+                first = (page - 1) * LATE_PAGE + 1
+                st.caption(
+                    f"ردیف‌های {format_number(first)} تا {format_number(first + len(rows) - 1)}"
+                    f" از {format_number(total_late)}، از بیشترین تأخیر"
+                )
+                st.markdown(overdue_html(rows), unsafe_allow_html=True)
 
 t = data["thresholds"]
 st.markdown(

@@ -203,8 +203,9 @@ def agency_scorecards(session: Session, today: date, thresholds: Thresholds) -> 
 # --- overdue rows and recent change ----------------------------------------------------
 
 
-def overdue_rows(session: Session, today: date, limit: int = 50) -> pd.DataFrame:
-    """Live rows past their date and not done: most days late first, then agency."""
+def overdue_rows(session: Session, today: date, limit: int = 50, offset: int = 0) -> pd.DataFrame:
+    """Live rows past their date and not done: most days late first, then agency; `limit`
+    of them from `offset` (a page of the list; headline()["overdue"] counts them all)."""
     due = effective_due()
     stmt = (
         select(
@@ -223,6 +224,7 @@ def overdue_rows(session: Session, today: date, limit: int = 50) -> pd.DataFrame
         .where(_live(), is_overdue(today))
         .order_by(due, col(Agency.short_name), col(Assignment.id))
         .limit(limit)
+        .offset(offset)
     )
     cols = ["id", "meeting_number", "resolution_number", "resolution_text", "agency", "due"]
     df = _frame(session.execute(stmt).all(), [*cols, "reschedule_count", "status"])

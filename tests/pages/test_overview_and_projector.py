@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
 from data_layer.db import read_session
-from data_layer.jalali import to_ascii_digits
+from data_layer.jalali import format_number, local_today, to_ascii_digits
 from data_layer.models import Assignment, Meeting, Resolution
+from data_layer.queries import overview as qo
 from tests.pages.conftest import keyed, page_html, sign_in
 
 PROJECTOR = "pages/projector.py"
@@ -124,3 +125,30 @@ def test_the_secretariat_changes_thresholds_and_bad_ones_are_refused(
     assert not at.error and at.success
     at.switch_page("pages/overview.py").run()
     assert "دست‌کم ۷۰٪ انجام‌شده" in page_html(at)
+
+
+def test_late_rows_say_how_many_of_all_and_every_page_shows_the_rest(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    at = make_app(seeded_url).run()
+    assert not at.exception
+    today = local_today()
+    with read_session(seeded_url) as s:
+        total = qo.headline(s, today)["overdue"]
+        every = list(qo.overdue_rows(s, today, limit=10_000)["id"])
+    assert total == len(every) > 50  # the sample has more late rows than one page
+    html = page_html(at)
+    assert f"ردیف‌های دارای تأخیر (۸ از {format_number(total)})" in html
+    pager = at.selectbox(key="late_page")
+    pages = len(pager.options)
+    assert pages == -(-total // 50)
+    seen: list[str] = []
+    for n in range(1, pages + 1):
+        at.selectbox(key="late_page").set_value(n).run()
+        assert not at.exception
+        caption = next(c.value for c in at.caption if "از بیشترین تأخیر" in c.value)
+        first = (n - 1) * 50 + 1
+        last = min(n * 50, total)
+        assert caption.startswith(f"ردیف‌های {format_number(first)} تا {format_number(last)}")
+        seen.append(caption)
+    assert len(set(seen)) == pages
