@@ -29,6 +29,13 @@ def test_agency_reports_secretariat_verifies_resolutions_screen_shows_it(
     act(page, form.get_by_role("button", name="ذخیرهٔ این ردیف").click)
     expect(page.get_by_text("ردیف ذخیره شد.")).to_be_visible()
     page.screenshot(path=str(screenshot_path("my-agency-saved-1366.png")))
+    # The history reads right to left: each entry's text starts beside its dot.
+    timeline = page.locator("ol.timeline").first
+    timeline.scroll_into_view_if_needed()
+    line = timeline.locator("li").first.locator(".when")
+    line_box, list_box = line.bounding_box(), timeline.bounding_box()
+    assert line_box and list_box
+    assert list_box["x"] + list_box["width"] - (line_box["x"] + line_box["width"]) < 40
 
     # In-app navigation: a reload would start a new browser session, signed out.
     act(page, page.get_by_role("link", name="حساب من").click)
