@@ -16,7 +16,7 @@ from data_layer.output import inert, inert_attr, inert_html
 from data_layer.queries import coverage as qc
 from data_layer.queries.agencies import list_agencies
 from data_layer.queries.meta import shows_sample_data
-from data_layer.queries.places import list_counties
+from data_layer.queries.places import list_counties, neighborhood_coordinates
 from ui.charts import FONT
 from ui.exports import export_buttons
 from ui.freshness import current_version, keep_fresh
@@ -95,37 +95,54 @@ def matrix_html(cells: pd.DataFrame) -> str:
     )
 
 
-def map_chart(cells: pd.DataFrame) -> alt.Chart | None:
-    """Neighborhoods placed by their coordinates (no map tiles: works offline)."""
+MAP_NAMES = 40  # at most this many dots carry their name (the most populous)
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def coordinates(url: str, version: int) -> dict[int, tuple[float, float]]:
+    """Every neighborhood's position, read once per data version."""
+    with read_session(url) as s:
+        return neighborhood_coordinates(s)
+
+
+def map_chart(cells: pd.DataFrame, where: dict[int, tuple[float, float]]) -> alt.LayerChart | None:
+    """Neighborhoods placed by their coordinates (no map tiles: works offline), the most
+    populous named; the legend's counts in Persian digits."""
     per = cells.groupby(
         ["neighborhood_id", "neighborhood", "county", "population"], as_index=False
     ).agg(missing=("level", lambda s: int((s == "none").sum())))
-    with read_session(url) as s:
-        coords = {h: qc.neighborhood_profile(s, int(h)) for h in per["neighborhood_id"].tolist()}
-    per["lat"] = [coords[h]["latitude"] if coords[h] else None for h in per["neighborhood_id"]]
-    per["lon"] = [coords[h]["longitude"] if coords[h] else None for h in per["neighborhood_id"]]
-    per = per.dropna(subset=["lat", "lon"])
+    per = per[per["neighborhood_id"].isin(list(where))].copy()
     if per.empty:
         return None
+    per["lat"] = [where[int(h)][0] for h in per["neighborhood_id"]]
+    per["lon"] = [where[int(h)][1] for h in per["neighborhood_id"]]
     per["خدمات بدون پوشش"] = per["missing"].map(format_number)
     per["جمعیت"] = per["population"].map(format_number)
+    counts = sorted(per["missing"].unique())
+    labels = [format_number(int(n)) for n in counts]
+    per["named"] = per["population"].rank(ascending=False, method="first") <= MAP_NAMES
+    base = alt.Chart(per).encode(longitude="lon:Q", latitude="lat:Q")
+    dots = base.mark_circle(opacity=0.8, stroke="#0b1220", strokeWidth=0.5).encode(
+        size=alt.Size("population:Q", legend=None, scale=alt.Scale(range=[60, 900])),
+        color=alt.Color(
+            "خدمات بدون پوشش:O",
+            sort=labels,
+            scale=alt.Scale(scheme="reds", domain=labels),
+            legend=alt.Legend(title="خدمات بدون پوشش", orient="top-right"),
+        ),
+        tooltip=["neighborhood:N", "county:N", "جمعیت:N", "خدمات بدون پوشش:N"],
+    )
+    names = (
+        base.transform_filter(alt.datum.named)
+        .mark_text(dy=-14, fontSize=12, color="#0b1220")
+        .encode(text="neighborhood:N")
+    )
     return (
-        alt.Chart(per)
-        .mark_circle(opacity=0.8, stroke="#0b1220", strokeWidth=0.5)
-        .encode(
-            longitude="lon:Q",
-            latitude="lat:Q",
-            size=alt.Size("population:Q", legend=None, scale=alt.Scale(range=[60, 900])),
-            color=alt.Color(
-                "missing:Q",
-                scale=alt.Scale(scheme="reds"),
-                legend=alt.Legend(title="خدمات بدون پوشش", orient="top-right"),
-            ),
-            tooltip=["neighborhood:N", "county:N", "جمعیت:N", "خدمات بدون پوشش:N"],
-        )
+        alt.layer(dots, names)
         .project("mercator")
         .properties(height=380)
         .configure(font=FONT)
+        .configure_legend(labelFont=FONT, titleFont=FONT, labelFontSize=13)
     )
 
 
@@ -254,7 +271,7 @@ if profile:
         )
         st.dataframe(shown, hide_index=True, width="stretch")
 
-chart = map_chart(cells)
+chart = map_chart(cells, coordinates(url, version))
 if chart is not None:
     st.markdown("##### نقشهٔ محلات (بدون نقشهٔ پایه؛ اندازه = جمعیت، رنگ = خدمات بدون پوشش)")
     st.altair_chart(chart, width="stretch")

@@ -23,8 +23,12 @@ STATUS_COLORS = {
 }
 
 
+LEGEND_ROOM = 40  # px above the plot for the one-line legend
+
+
 def _style(chart: alt.Chart | alt.LayerChart) -> alt.Chart | alt.LayerChart:
-    """One font everywhere; the legend on top, right-aligned, read right to left."""
+    """One font everywhere; the legend above the plot (outside it, so it covers no bar),
+    right-aligned, read right to left."""
     return (
         chart.configure(font=FONT)
         .configure_axis(labelFont=FONT, titleFont=FONT, labelFontSize=13, titleFontSize=13)
@@ -32,9 +36,10 @@ def _style(chart: alt.Chart | alt.LayerChart) -> alt.Chart | alt.LayerChart:
             labelFont=FONT,
             titleFont=FONT,
             labelFontSize=13,
-            orient="top-right",
+            orient="top",
             direction="horizontal",
             title=None,
+            offset=10,
         )
         .configure_view(strokeWidth=0)
     )
@@ -73,7 +78,8 @@ def status_by_agency(summary: pd.DataFrame) -> alt.Chart | alt.LayerChart:
             order=alt.Order("order:Q"),
             tooltip=["agency:N", "وضعیت:N", "ردیف‌ها:N"],
         )
-        .properties(height=max(180, 22 * len(summary)))
+        # 22 px a bar, plus room for the legend above (the height is the whole chart's).
+        .properties(height=max(180, 22 * len(summary)) + LEGEND_ROOM)
     )
     return _style(chart)
 

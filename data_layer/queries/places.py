@@ -115,3 +115,13 @@ def neighborhood_keys(session: Session) -> NeighborhoodKeys:
         County, col(County.id) == col(Neighborhood.county_id)
     )
     return {(match_key(c), match_key(n)): (c, n, a) for c, n, a in session.execute(stmt).all()}
+
+
+def neighborhood_coordinates(session: Session) -> dict[int, tuple[float, float]]:
+    """Neighborhood id -> (latitude, longitude), for every one that has both (one query)."""
+    rows = session.execute(
+        select(col(Neighborhood.id), col(Neighborhood.latitude), col(Neighborhood.longitude)).where(
+            col(Neighborhood.latitude).is_not(None), col(Neighborhood.longitude).is_not(None)
+        )
+    ).all()
+    return {int(i): (float(lat), float(lon)) for i, lat, lon in rows}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 
@@ -128,3 +129,22 @@ def test_the_secretariat_edits_a_neighborhood_and_a_service_on_the_page(
     at.text_input(key=f"{prefix}_pop").input("۱۲۳۴۶")
     at.button(key=f"FormSubmitter:{prefix}_form-ذخیره").click().run()
     assert not at.error
+
+
+def test_the_coverage_map_names_its_dots_and_counts_in_persian_digits(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    at = make_app(seeded_url).run().switch_page("pages/coverage.py").run()
+    assert not at.exception
+    (chart,) = [c for c in at.get("vega_lite_chart") if "mercator" in c.proto.spec]
+    spec = json.loads(chart.proto.spec)
+    layers = spec["layer"]
+    color = layers[0]["encoding"]["color"]
+    assert color["scale"]["domain"] and all(
+        re.fullmatch("[۰-۹]+", label) for label in color["scale"]["domain"]
+    )
+    assert color["legend"]["title"] == "خدمات بدون پوشش"
+    names = layers[1]
+    assert names["mark"]["type"] == "text" and names["encoding"]["text"]["field"] == "neighborhood"
+    # The legend's values are the counts the sample's neighborhoods have, none left out.
+    assert len(color["scale"]["domain"]) == len(set(color["scale"]["domain"]))

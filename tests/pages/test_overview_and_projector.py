@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 
@@ -152,3 +153,17 @@ def test_late_rows_say_how_many_of_all_and_every_page_shows_the_rest(
         assert caption.startswith(f"ردیف‌های {format_number(first)} تا {format_number(last)}")
         seen.append(caption)
     assert len(set(seen)) == pages
+
+
+def test_the_status_chart_keeps_its_legend_outside_the_bars(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    at = make_app(seeded_url).run()
+    assert not at.exception
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    (bars,) = [s for s in specs if s.get("encoding", {}).get("y", {}).get("field") == "agency"]
+    legend = bars["config"]["legend"]
+    # Vega's "top-right" (and the other corners) draw the legend inside the plot, over bars.
+    assert legend["orient"] in ("top", "bottom", "left", "right")
+    agencies = len(bars["encoding"]["y"]["sort"])
+    assert bars["height"] >= 22 * agencies + 40  # a bar's band, and the legend's line
