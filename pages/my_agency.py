@@ -136,20 +136,32 @@ with quick:
         disabled=READ_ONLY,
         num_rows="fixed",
         width="stretch",
-        # Pixel widths that fit 1366 px: the grid would otherwise open scrolled to
-        # its left end, away from the resolution column a Persian reader starts with.
+        # Pixel widths that fit 1280 px (1,100 in all): wider, the grid would open
+        # scrolled to its left end, cutting the resolution column a Persian reader
+        # starts with. Short headers (the full name in the column's help) fit their
+        # width; text is right-aligned, so it starts where a Persian reader looks.
         column_config={
-            "دلیل تغییر تاریخ": st.column_config.TextColumn(width=120),
-            "تاریخ برنامه": st.column_config.TextColumn(help="مثلاً ۱۴۰۵/۱۰/۱۵", width=95),
-            "گام بعدی": st.column_config.TextColumn(width=150),
-            "اقدامات انجام‌شده": st.column_config.TextColumn(width=180),
-            "پیشرفت ٪": st.column_config.NumberColumn(min_value=0, max_value=100, step=1, width=70),
-            "وضعیت": st.column_config.SelectboxColumn(
-                options=list(STATUS_LABELS.values()), required=True, width=130
+            "دلیل تغییر تاریخ": st.column_config.TextColumn(
+                "دلیل تغییر", help="دلیل تغییر تاریخ برنامه", width=110, alignment="right"
             ),
-            "تأیید دبیرخانه": st.column_config.TextColumn(width=110),
-            "تأخیر": st.column_config.TextColumn(width=80),
-            "مصوبه": st.column_config.TextColumn(width=265),
+            "تاریخ برنامه": st.column_config.TextColumn(
+                "تاریخ", help="تاریخ برنامه، مثلاً ۱۴۰۵/۱۰/۱۵", width=95, alignment="right"
+            ),
+            "گام بعدی": st.column_config.TextColumn(width=130, alignment="right"),
+            "اقدامات انجام‌شده": st.column_config.TextColumn(
+                "انجام‌شده", help="اقدامات انجام‌شده", width=150, alignment="right"
+            ),
+            "پیشرفت ٪": st.column_config.NumberColumn(
+                "پیشرفت", help="پیشرفت (٪)", min_value=0, max_value=100, step=1, width=80
+            ),
+            "وضعیت": st.column_config.SelectboxColumn(
+                options=list(STATUS_LABELS.values()), required=True, width=125
+            ),
+            "تأیید دبیرخانه": st.column_config.TextColumn(
+                "تأیید", help="تأیید دبیرخانه", width=95, alignment="right"
+            ),
+            "تأخیر": st.column_config.TextColumn(width=75, alignment="right"),
+            "مصوبه": st.column_config.TextColumn(width=240, alignment="right"),
         },
     )
     if st.button("ذخیرهٔ همهٔ تغییرات", type="primary", key="save_quick"):

@@ -63,3 +63,18 @@ def test_agency_reports_secretariat_verifies_resolutions_screen_shows_it(
     expect(cell).to_have_attribute("data-status", "done")
     expect(cell).to_have_attribute("title", __import__("re").compile("تأیید میدانی"))
     page.screenshot(path=str(screenshot_path("resolutions-after-verification-1366.png")))
+
+
+def test_the_liaisons_grid_fits_a_1280_projector_without_cutting_its_first_column(
+    page: Page, app_server: str
+) -> None:
+    page.set_viewport_size({"width": 1280, "height": 720})
+    sign_in(page, app_server, "agency02")
+    act(page, page.get_by_role("link", name="به‌روزرسانی ردیف‌های دستگاه من").click)
+    grid = page.locator("[data-testid='stDataFrame']").first
+    grid.scroll_into_view_if_needed()
+    scroller = grid.locator(".dvn-scroller").first
+    # Nothing to scroll sideways: every column, the resolution's first, is in view.
+    width, visible = scroller.evaluate("e => [e.scrollWidth, e.clientWidth]")
+    assert width <= visible + 1, (width, visible)
+    page.screenshot(path=str(screenshot_path("my-agency-grid-1280x720.png")))
