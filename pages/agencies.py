@@ -36,6 +36,7 @@ from ui.pickers import as_shown, pick
 from ui.run import attempt, run_command
 from ui.session import require_actor
 from ui.theme import page_title
+from ui.uploads import uploader
 
 url = get_settings().database_url
 actor = require_actor(url, {Role.SECRETARIAT.value, Role.ADMIN.value})
@@ -265,11 +266,11 @@ with bulk:
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="agency_template",
     )
-    upload = st.file_uploader(
+    upload = uploader(
         "پرونده (xlsx یا csv)",
-        type=["xlsx", "csv"],
+        types=["xlsx", "csv"],
         key="agency_file",
-        max_upload_size=MAX_IMPORT_BYTES // 1024 // 1024,
+        max_mb=MAX_IMPORT_BYTES // 1024 // 1024,
     )
 
     def read_file() -> AgencyImportPreview:

@@ -42,6 +42,7 @@ from ui.import_errors import show_import_errors
 from ui.run import attempt, run_command
 from ui.session import require_actor
 from ui.theme import page_title
+from ui.uploads import uploader
 
 CACHE_SECONDS = 600  # a memory bound: freshness comes from the version key
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -175,11 +176,11 @@ with bring_in:
         mime=XLSX,
         key="bl_template",
     )
-    upload = st.file_uploader(
+    upload = uploader(
         "پرونده (xlsx یا csv)",
-        type=["xlsx", "csv"],
+        types=["xlsx", "csv"],
         key=f"bl_file_{st.session_state.get(UPLOADS, 0)}",
-        max_upload_size=MAX_BACKLOG_BYTES // 1024 // 1024,
+        max_mb=MAX_BACKLOG_BYTES // 1024 // 1024,
     )
     preview = read_upload(upload) if upload is not None else None
     if preview is not None and preview.errors:

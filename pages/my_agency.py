@@ -33,6 +33,7 @@ from ui.run import run_command, show_failure
 from ui.session import require_actor
 from ui.status import chip
 from ui.theme import page_title
+from ui.uploads import uploader
 
 url = get_settings().database_url
 actor = require_actor(url, {Role.AGENCY_EDITOR})
@@ -262,10 +263,11 @@ with detail:
     st.markdown("##### مستندات")
     allowed = "، ".join(e.lstrip(".") for e in EVIDENCE_TYPES)
     limit_mb = MAX_EVIDENCE_BYTES // 1024 // 1024
-    upload = st.file_uploader(
+    upload = uploader(
         f"بارگذاری سند یا عکس ({allowed}؛ حداکثر {format_number(limit_mb)} مگابایت)",
         key=f"upload_{chosen}",
-        max_upload_size=limit_mb,
+        max_mb=limit_mb,
+        types=sorted(e.lstrip(".") for e in EVIDENCE_TYPES),
     )
     if upload is not None and st.button("افزودن مستند", key=f"add_evidence_{chosen}"):
         name, content = upload.name, upload.getvalue()

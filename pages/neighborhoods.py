@@ -40,6 +40,7 @@ from ui.pickers import as_shown, pick
 from ui.run import attempt, run_command
 from ui.session import current_actor, require_reader
 from ui.theme import page_title
+from ui.uploads import uploader
 
 url = get_settings().database_url
 require_reader(url, "neighborhoods")
@@ -195,11 +196,11 @@ with bulk:
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="hood_template",
     )
-    upload = st.file_uploader(
+    upload = uploader(
         "پرونده (xlsx یا csv)",
-        type=["xlsx", "csv"],
+        types=["xlsx", "csv"],
         key="hood_file",
-        max_upload_size=MAX_IMPORT_BYTES // 1024 // 1024,
+        max_mb=MAX_IMPORT_BYTES // 1024 // 1024,
     )
 
     def read_file() -> ImportPreview:

@@ -21,6 +21,7 @@ from data_layer.jalali import format_jalali, format_number, to_fa_digits
 from data_layer.output import inert
 from data_layer.queries.agencies import agency_refs
 from ui.run import attempt, run_command
+from ui.uploads import uploader
 
 __all__ = ["minutes_import_tab"]
 
@@ -101,11 +102,11 @@ def minutes_import_tab(url: str, meetings: pd.DataFrame, names: dict[int, str]) 
         format_func=labels.__getitem__,
         key="imp_meeting",
     )
-    upload = st.file_uploader(
+    upload = uploader(
         "صورتجلسه",
-        type=[t.lstrip(".") for t in MINUTES_TYPES],
+        types=[t.lstrip(".") for t in MINUTES_TYPES],
         key="imp_file",
-        max_upload_size=MAX_MINUTES_BYTES // 1024 // 1024,
+        max_mb=MAX_MINUTES_BYTES // 1024 // 1024,
     )
     if upload is None or target is None:
         return

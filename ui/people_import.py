@@ -25,6 +25,7 @@ from data_layer.output import inert
 from data_layer.queries.profile import get_profile
 from ui.import_errors import show_import_errors
 from ui.run import attempt, run_command
+from ui.uploads import uploader
 
 __all__ = ["people_import_tab"]
 
@@ -151,11 +152,11 @@ def people_import_tab(url: str) -> None:
         key="people_template",
     )
     round_ = int(st.session_state.get(_ROUND, 0))
-    upload = st.file_uploader(
+    upload = uploader(
         "پرونده (xlsx یا csv)",
-        type=["xlsx", "csv"],
+        types=["xlsx", "csv"],
         key=f"people_file_{round_}",
-        max_upload_size=MAX_IMPORT_BYTES // 1024 // 1024,
+        max_mb=MAX_IMPORT_BYTES // 1024 // 1024,
     )
     if upload is None:
         return

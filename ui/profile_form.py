@@ -11,6 +11,7 @@ from data_layer.jalali import to_fa_digits
 from data_layer.output import inert_attr
 from data_layer.queries.profile import Profile
 from data_layer.seed_data import WORKING_GROUP_NAME
+from ui.uploads import uploader
 
 MAX_LOGO_MB = max(1, MAX_LOGO_BYTES // 1024 // 1024)
 
@@ -54,12 +55,12 @@ def profile_fields(prefix: str, current: Profile) -> ProfileInput:
         placeholder="جمهوری اسلامی ایران\nاستانداری …\nدفتر امور اجتماعی",
         key=f"{prefix}_letterhead",
     )
-    logo = st.file_uploader(
+    logo = uploader(
         f"نشان (لوگو) برای سربرگ — png یا jpg، حداکثر {to_fa_digits(MAX_LOGO_MB)} مگابایت"
         " (اختیاری)",
-        type=[t.lstrip(".") for t in LOGO_TYPES],
+        types=[t.lstrip(".") for t in LOGO_TYPES],
         key=f"{prefix}_logo",
-        max_upload_size=MAX_LOGO_MB,
+        max_mb=MAX_LOGO_MB,
     )
     drop = False
     if current.logo:
