@@ -284,3 +284,44 @@ def plant(url: str, start: int = 0) -> Planted:
     # What the screens must show is what was stored: the text as the input layer tidies it.
     stored = {k: tidy(v) for k, v in t.items()}
     return Planted("hostile", education.id, row.id, 15, name, stored)
+
+
+def plant_registry(url: str) -> dict[str, str]:
+    """The corpus as Education's names, head title and aliases (the secretariat, in the
+    registry) and as the province profile (the administrator); what was typed."""
+    from data_layer.commands.agencies import update_agency
+    from data_layer.commands.profile import update_profile
+    from data_layer.input.agencies import AgencyInput
+    from data_layer.input.profile import ProfileInput
+
+    typed = {
+        "name": fill(200, 2),
+        "short_name": fill(80, 3),
+        "head_title": fill(200, 4),
+        "province": fill(80, 5),
+        "governorate": fill(200, 6),
+        "group_name": fill(300, 7),
+        "secretary_name": fill(120, 8),
+        "secretary_title": fill(200, 9),
+    }
+    with write_session(url) as s:
+        dabir, admin = _actor(s, "dabir"), _actor(s, "admin")
+        education = s.exec(select(Agency).where(Agency.short_name == "آموزش و پرورش")).one()
+        update_agency(
+            s,
+            actor=dabir,
+            agency_id=education.id,  # type: ignore[arg-type]
+            data=AgencyInput(
+                typed["name"], typed["short_name"], "directorate", typed["head_title"],
+                "؛".join(CORPUS[:3]),
+            ),
+        )  # fmt: skip
+        update_profile(
+            s,
+            actor=admin,
+            data=ProfileInput(
+                typed["province"], typed["governorate"], typed["group_name"],
+                typed["secretary_name"], typed["secretary_title"], "\n".join(CORPUS[10:14]),
+            ),
+        )  # fmt: skip
+    return {k: tidy(v) for k, v in typed.items()}

@@ -28,11 +28,11 @@ from data_layer.documents.report import (
 )
 from data_layer.exports import all_tables, to_csv_with_hxl, to_xlsx
 from data_layer.input.neighborhoods import NeighborhoodInput
-from data_layer.models import Meeting, User
+from data_layer.models import Agency, Meeting, User
 from data_layer.output import strip_bidi
 from data_layer.permissions import Actor
 from tests.conftest import AS_OF
-from tests.hostile import CORPUS, Planted, plant
+from tests.hostile import CORPUS, Planted, plant, plant_registry
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FORMULAS = ('=HYPERLINK("http://x","y")', "+1+cmd|'/c calc'!A0", "@SUM(1+1)*cmd", "-2+3")
@@ -165,3 +165,19 @@ def _is_number(cell: str) -> bool:
 
 def test_the_corpus_is_not_trivial() -> None:
     assert len(CORPUS) >= 20
+
+
+def test_letters_and_the_report_print_the_registry_and_profile_as_text(
+    seeded_url: str, tmp_path: Path
+) -> None:
+    typed = plant_registry(seeded_url)
+    with read_session(seeded_url) as s:
+        education = s.exec(select(Agency).where(Agency.short_name == typed["short_name"])).one()
+        meeting_7 = s.exec(select(Meeting.id).where(Meeting.number == 7)).one()
+        letter = letter_html(s, agency_id=education.id, today=AS_OF)  # type: ignore[arg-type]
+        report = meeting_report_html(s, meeting_id=meeting_7, today=AS_OF)
+        pdf = follow_up_letter_pdf(s, agency_id=education.id, today=AS_OF)  # type: ignore[arg-type]
+    for html in (letter, report):
+        _no_markup_from_the_corpus(html)
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # there, escaped
+    assert _pdf_links_and_images(pdf) == (0, 0)

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_layer.db import read_session
 from data_layer.models import Meeting, Neighborhood
-from tests.hostile import PASSWORD, Planted, plant, raw_markup
+from tests.hostile import PASSWORD, Planted, plant, plant_registry, raw_markup
 from tests.pages.conftest import shown, sign_in
 
 # (screen, who looks at it); None = not signed in.
@@ -122,3 +122,24 @@ def test_the_liaisons_row_history_and_evidence_show_as_text(
     text = assert_inert(at, "my_agency row 10")
     assert p.texts["done_text"][:60] in text  # its history
     assert "¦" in text  # the evidence file's name, whose folders the upload dropped
+
+
+def test_an_agencys_names_and_the_profile_show_as_text_on_every_screen(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    """What the secretariat types in «دستگاه‌ها» and the administrator in the profile."""
+    typed = plant_registry(seeded_url)
+    for page, who in (
+        ("pages/overview.py", None),
+        ("pages/resolutions.py", None),
+        ("pages/projector.py", None),
+        ("pages/agencies.py", "dabir"),
+        ("pages/settings.py", "admin"),
+    ):
+        at = make_app(seeded_url).run()
+        if who:
+            sign_in(at, who)
+        at.switch_page(page).run()
+        text = assert_inert(at, page)
+        if page == "pages/resolutions.py":  # the matrix names the agency by its short name
+            assert typed["short_name"] in text, page
