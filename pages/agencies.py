@@ -25,6 +25,7 @@ from data_layer.input.agencies import (
     MAX_IMPORT_BYTES,
     AgencyImportPreview,
     AgencyInput,
+    periods_text,
     read_agency_file,
 )
 from data_layer.jalali import format_jalali, format_number, local_today, to_fa_digits
@@ -49,15 +50,6 @@ page_title(
 with read_session(url) as s:
     registry = agency_registry(s, today)
 KINDS = list(AGENCY_KIND_LABELS)
-
-
-def periods_text(periods: list[tuple[Any, Any]]) -> str:
-    if not periods:
-        return "عضو نیست (مدعو)"
-    return "؛ ".join(
-        f"{format_jalali(a) if a else 'از آغاز'} تا {format_jalali(b) if b else 'اکنون'}"
-        for a, b in periods
-    )
 
 
 def state_text(r: pd.Series) -> str:
@@ -203,7 +195,8 @@ with edit:
             )
 
 with leave:
-    active = {i: v for i, v in options.items() if bool(registry.set_index("id").at[i, "active"])}
+    still = set(registry.loc[registry["active"], "id"].astype(int))
+    active = {i: v for i, v in options.items() if i in still}
     chosen = pick("دستگاه", active, key="agency_leave_pick")
     if chosen is not None and not chosen.gone:
         how = st.radio(

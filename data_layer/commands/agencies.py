@@ -24,15 +24,17 @@ from data_layer.input.agencies import (
     Period,
     check_agency_rows,
     duplicate_names,
+    periods_text,
     validate_agency,
     validate_periods,
 )
 from data_layer.input.check import Check
 from data_layer.input.sheet import FILE_FIELD
 from data_layer.input.text import match_key
-from data_layer.jalali import format_jalali, local_today
+from data_layer.jalali import local_today
 from data_layer.models import Agency, AgencyMembership, Assignment, User, utcnow
 from data_layer.permissions import Action, Actor, require
+from data_layer.queries.membership import periods_of
 
 __all__ = [
     "create_agency",
@@ -70,24 +72,17 @@ def name_keys(session: Session) -> NameKeys:
     return keys
 
 
-def _periods_text(periods: Sequence[Period]) -> str:
-    return "؛ ".join(
-        f"{format_jalali(a) if a else '—'} تا {format_jalali(b) if b else '—'}" for a, b in periods
-    )
-
-
 def _write_periods(session: Session, agency_id: int, periods: Sequence[Period]) -> None:
     session.execute(delete(AgencyMembership).where(col(AgencyMembership.agency_id) == agency_id))
     for start, end in periods:
         session.add(AgencyMembership(agency_id=agency_id, member_from=start, member_to=end))
 
 
-def _stored_periods(session: Session, agency_id: int) -> list[Period]:
-    m = AgencyMembership
-    rows = session.execute(
-        select(col(m.member_from), col(m.member_to)).where(col(m.agency_id) == agency_id)
-    ).all()
-    return sorted(((r[0], r[1]) for r in rows), key=lambda p: p[0] or date.min)
+def _shown(session: Session, agency_id: int, expected_version: int | None) -> Agency:
+    """The agency a form named, locked, as the form showed it (else a Persian refusal)."""
+    agency = load(session, Agency, agency_id, GONE, lock=True)
+    check_version(agency, expected_version, "این دستگاه")
+    return agency
 
 
 def _next_order(session: Session) -> int:
@@ -121,7 +116,7 @@ def create_agency(
     _write_periods(session, agency.id, checked)
     history = History(session, actor, now)
     history.add("agency", agency.id, "created", None, clean["name"])
-    history.add("agency", agency.id, "periods", None, _periods_text(checked))
+    history.add("agency", agency.id, "periods", None, periods_text(checked))
     session.flush()
     return agency
 
@@ -138,8 +133,7 @@ def update_agency(
     """Change an agency's names, kind, head title, aliases or order; False if nothing changed."""
     require(session, actor, Action.MANAGE_AGENCIES)
     now = now or utcnow()
-    agency = load(session, Agency, agency_id, GONE, lock=True)
-    check_version(agency, expected_version, "این دستگاه")
+    agency = _shown(session, agency_id, expected_version)
     check = Check(AGENCY_LABELS)
     clean = validate_agency(data, check)
     if clean["sort_order"] is None:
@@ -169,17 +163,16 @@ def set_memberships(
     """Replace an agency's membership periods (checked: ordered, not overlapping)."""
     require(session, actor, Action.MANAGE_AGENCIES)
     now = now or utcnow()
-    agency = load(session, Agency, agency_id, GONE, lock=True)
-    check_version(agency, expected_version, "این دستگاه")
+    agency = _shown(session, agency_id, expected_version)
     check = Check(AGENCY_LABELS)
     checked = validate_periods(periods, check)
     check.raise_if_any()
-    before = _stored_periods(session, agency_id)
+    before = periods_of(session, agency_id)
     if before == checked:
         return False
     _write_periods(session, agency_id, checked)
     History(session, actor, now).add(
-        "agency", agency_id, "periods", _periods_text(before), _periods_text(checked)
+        "agency", agency_id, "periods", periods_text(before), periods_text(checked)
     )
     agency.version += 1
     session.flush()
@@ -190,12 +183,12 @@ def _close_membership(
     session: Session, agency_id: int, on: date, history: History, reason: str
 ) -> None:
     """End the open membership period on `on` (the day before it, if it started that day)."""
-    before = _stored_periods(session, agency_id)
+    before = periods_of(session, agency_id)
     after = [(a, b if b is not None else max(on, a or on)) for a, b in before]
     if after != before:
         _write_periods(session, agency_id, after)
         history.add(
-            "agency", agency_id, "periods", _periods_text(before), _periods_text(after), reason
+            "agency", agency_id, "periods", periods_text(before), periods_text(after), reason
         )
 
 
@@ -217,8 +210,7 @@ def retire_agency(
     ends, it leaves the pickers, and it keeps every row and its history."""
     require(session, actor, Action.MANAGE_AGENCIES)
     now = now or utcnow()
-    agency = load(session, Agency, agency_id, GONE, lock=True)
-    check_version(agency, expected_version, "این دستگاه")
+    agency = _shown(session, agency_id, expected_version)
     check = Check(AGENCY_LABELS)
     why = _reason(check, reason)
     day = check.date("on", on, required=False) if on is not None else local_today()
@@ -290,8 +282,7 @@ def merge_agency(
     if agency_id == into_id:
         check.add("target", "دستگاهی را نمی‌توان در خودش ادغام کرد؛ دستگاه مقصد دیگری برگزینید.")
         check.raise_if_any()
-    source = load(session, Agency, agency_id, GONE, lock=True)
-    check_version(source, expected_version, "این دستگاه")
+    source = _shown(session, agency_id, expected_version)
     target = load(session, Agency, into_id, "دستگاه مقصد پیدا نشد؛ فهرست را تازه کنید.", lock=True)
     if not source.active:
         check.add("target", f"دستگاه «{source.name}» پیش‌تر بازنشسته یا ادغام شده است.")

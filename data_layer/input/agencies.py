@@ -31,6 +31,8 @@ __all__ = [
     "Period",
     "check_agency_rows",
     "duplicate_names",
+    "period_text",
+    "periods_text",
     "read_agency_file",
     "split_aliases",
     "validate_agency",
@@ -99,11 +101,17 @@ def validate_agency(data: AgencyInput, check: Check) -> dict[str, Any]:
     return clean
 
 
-def _period_text(period: Period) -> str:
+def period_text(period: Period) -> str:
+    """«از ۱۴۰۱/۰۱/۰۱ تا اکنون»: one membership period as people read it."""
     start, end = period
     since = format_jalali(start) if start else "آغاز"
     until = format_jalali(end) if end else "اکنون"
     return f"از {since} تا {until}"
+
+
+def periods_text(periods: Sequence[Period]) -> str:
+    """Every period of an agency (screens and history); none: not a member."""
+    return "؛ ".join(map(period_text, periods)) if periods else "عضو نیست (مدعو)"
 
 
 def validate_periods(periods: Sequence[tuple[object, object]], check: Check) -> list[Period]:
@@ -118,7 +126,7 @@ def validate_periods(periods: Sequence[tuple[object, object]], check: Check) -> 
         if start is not None and end is not None and end < start:
             check.add(
                 "periods",
-                f"دورهٔ عضویت {_period_text((start, end))} پیش از آغازش پایان یافته است؛"
+                f"دورهٔ عضویت {period_text((start, end))} پیش از آغازش پایان یافته است؛"
                 " «عضو تا» باید همان روز یا پس از «عضو از» باشد.",
             )
             continue
@@ -128,7 +136,7 @@ def validate_periods(periods: Sequence[tuple[object, object]], check: Check) -> 
         if before[1] is None or (after[0] is None or after[0] <= before[1]):
             check.add(
                 "periods",
-                f"دوره‌های عضویت {_period_text(before)} و {_period_text(after)} روی هم"
+                f"دوره‌های عضویت {period_text(before)} و {period_text(after)} روی هم"
                 " افتاده‌اند؛ هر روز فقط در یک دوره باشد.",
             )
     open_ended = [p for p in clean if p[1] is None]

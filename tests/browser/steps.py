@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 
+from docx import Document
 from playwright.sync_api import Locator, Page, expect
 
 from data_layer.auth import SAMPLE_PASSWORD
+from data_layer.jalali import to_fa_digits
+from data_layer.seed_data import MEETING_7
 from tests.browser.conftest import runs, wait_for_app
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def visit(page: Page, url: str) -> None:
@@ -67,3 +74,29 @@ def expect_on_tab(page: Page, name: str) -> None:
     expect(page.get_by_role("tab", name=name, exact=True)).to_have_attribute(
         "aria-selected", "true"
     )
+
+
+def upload(panel: Locator, name: str, content: bytes, mime: str = DOCX) -> None:
+    """Hand a file to the uploader in `panel` (as a person choosing it would)."""
+    panel.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
+        files=[{"name": name, "mimeType": mime, "buffer": content}]
+    )
+
+
+def minutes_docx(owners: dict[int, str] | None = None) -> bytes:
+    """The 7th meeting's resolutions table as the secretariat types it in Word (a title,
+    then number, text and owners); `owners` replaces some resolutions' owner text."""
+    doc = Document()
+    doc.add_paragraph("صورتجلسهٔ کارگروه اجتماعی، فرهنگی، سلامت، زنان و خانواده")
+    table = doc.add_table(rows=1, cols=3)
+    for cell, title in zip(
+        table.rows[0].cells, ("شماره مصوبه", "شرح مصوبه", "مسوول پیگیری"), strict=True
+    ):
+        cell.text = title
+    for r in MEETING_7.resolutions:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = to_fa_digits(r.number), r.text
+        cells[2].text = (owners or {}).get(r.number, r.owners_as_written)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()

@@ -14,22 +14,27 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from docx import Document
 from openpyxl import Workbook  # type: ignore[import-untyped]
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from data_layer.db import dispose_engine, read_session
-from data_layer.jalali import to_fa_digits
 from data_layer.models import Agency, Assignment, Meeting, Resolution, User
-from data_layer.seed_data import MEETING_7
 from tests.browser.conftest import running_app, screenshot_path
-from tests.browser.steps import act, choose, open_from_menu, open_tab, sign_in, visit
+from tests.browser.steps import (
+    XLSX,
+    act,
+    choose,
+    minutes_docx,
+    open_from_menu,
+    open_tab,
+    sign_in,
+    upload,
+    visit,
+)
 from tests.conftest import _create_postgres_database, _drop_postgres_database
 
 VIEWPORT = {"width": 1366, "height": 768}
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ADMIN_PASSWORD = "ostan-admin-1405"
 NEW_PASSWORD = "rabet-amoozesh-1405"
 PROVINCE = "خراسان جنوبی"
@@ -72,29 +77,6 @@ def _xlsx(header: list[str], rows: list[tuple[object, ...]]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def _minutes_docx() -> bytes:
-    doc = Document()
-    doc.add_paragraph("صورتجلسهٔ هفتمین جلسهٔ کارگروه")
-    table = doc.add_table(rows=1, cols=3)
-    for cell, title in zip(
-        table.rows[0].cells, ("شماره مصوبه", "شرح مصوبه", "مسوول پیگیری"), strict=True
-    ):
-        cell.text = title
-    for r in MEETING_7.resolutions:
-        cells = table.add_row().cells
-        cells[0].text, cells[1].text = to_fa_digits(r.number), r.text
-        cells[2].text = r.owners_as_written
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
-
-
-def _upload(panel: Locator, name: str, content: bytes, mime: str = XLSX) -> None:
-    panel.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
-        files=[{"name": name, "mimeType": mime, "buffer": content}]
-    )
 
 
 def _pdf_text(path: Path) -> str:
@@ -188,7 +170,7 @@ def _agencies_from_excel(page: Page) -> None:
     open_from_menu(page, "مدیریت", "دستگاه‌ها")
     panel = open_tab(page, "ورود از اکسل")
     header = ["نام کامل دستگاه", "نام کوتاه", "نوع دستگاه", "عنوان مخاطب نامه", "نام‌های دیگر"]
-    act(page, lambda: _upload(panel, "members.xlsx", _xlsx(header, AGENCIES)))
+    act(page, lambda: upload(panel, "members.xlsx", _xlsx(header, AGENCIES), XLSX))
     expect(panel.get_by_text("۵ دستگاه بی‌خطا آمادهٔ ورود است.")).to_be_visible()
     act(page, panel.get_by_role("button", name="ورود همهٔ دستگاه‌ها").click)
     expect(page.get_by_text("۵ دستگاه وارد شد.")).to_be_visible()
@@ -200,7 +182,7 @@ def _liaisons_from_excel(page: Page, tmp_path: Path) -> dict[str, str]:
     open_from_menu(page, "مدیریت", "کاربران")
     panel = open_tab(page, "ورود رابط‌ها از اکسل")
     header = ["نام و نام خانوادگی", "نام کاربری", "دستگاه", "تلفن همراه"]
-    act(page, lambda: _upload(panel, "liaisons.xlsx", _xlsx(header, LIAISONS)))
+    act(page, lambda: upload(panel, "liaisons.xlsx", _xlsx(header, LIAISONS), XLSX))
     act(page, panel.get_by_role("button", name="ساخت حساب‌ها").click)
     with page.expect_download() as info:
         page.get_by_role("button", name="دریافت برگه‌های همهٔ دستگاه‌ها (zip)").click()
@@ -231,7 +213,7 @@ def _minutes_as_meeting_7(page: Page) -> None:
     expect(page.get_by_text("جلسه ۷ ثبت شد")).to_be_visible()
     panel = open_tab(page, "ورود مصوبات از صورتجلسه")
     choose(page, "مصوبات برای کدام جلسه است؟", "جلسه ۷ — ۱۴۰۲/۰۷/۲۹", scope=panel)
-    act(page, lambda: _upload(panel, "minutes-7.docx", _minutes_docx(), DOCX))
+    act(page, lambda: upload(panel, "minutes-7.docx", minutes_docx()))
     expect(panel.get_by_text("جور نشد")).to_have_count(0)
     act(page, panel.get_by_role("button", name="ثبت ۱۴ مصوبه").click)
     expect(page.get_by_text("۱۴ مصوبه ثبت شد.")).to_be_visible()

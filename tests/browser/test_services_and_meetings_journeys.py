@@ -4,7 +4,6 @@ file; the secretariat downloads follow-up letters (one PDF, and a zip of all).""
 
 from __future__ import annotations
 
-import io
 import re
 import subprocess
 import unicodedata
@@ -13,8 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from docx import Document
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
 from data_layer.db import read_session
@@ -27,14 +25,15 @@ from tests.browser.steps import (
     act,
     choose,
     expect_on_tab,
+    minutes_docx,
     open_from_menu,
     open_tab,
     sign_in,
+    upload,
     visit,
 )
 
 VIEWPORT = {"width": 1366, "height": 768}
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @pytest.fixture(scope="module")
@@ -52,31 +51,6 @@ def database_url(app_server: str, tmp_path_factory: pytest.TempPathFactory) -> I
 
 
 # --- helpers (as in test_follow_up_journey.py) ------------------------------------------
-
-
-def _minutes_docx(owners: dict[int, str] | None = None) -> bytes:
-    """A minutes file as the secretariat types it: a title, then the resolutions table."""
-    doc = Document()
-    doc.add_paragraph("صورتجلسهٔ هشتمین جلسهٔ کارگروه اجتماعی، فرهنگی، سلامت، زنان و خانواده")
-    table = doc.add_table(rows=1, cols=3)
-    for cell, title in zip(
-        table.rows[0].cells, ("شماره مصوبه", "شرح مصوبه", "مسوول پیگیری"), strict=True
-    ):
-        cell.text = title
-    for r in MEETING_7.resolutions:
-        cells = table.add_row().cells
-        cells[0].text = to_fa_digits(r.number)
-        cells[1].text = r.text
-        cells[2].text = (owners or {}).get(r.number, r.owners_as_written)
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
-
-
-def _upload(panel: Locator, name: str, content: bytes) -> None:
-    panel.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
-        files=[{"name": name, "mimeType": DOCX, "buffer": content}]
-    )
 
 
 def _resolution_count(url: str, number: int) -> int:
@@ -186,7 +160,7 @@ def test_secretariat_creates_meeting_8_and_imports_its_minutes(
     panel = open_tab(page, "ورود مصوبات از صورتجلسه")
     choose(page, "مصوبات برای کدام جلسه است؟", meeting_8, scope=panel)
     expect_on_tab(page, "ورود مصوبات از صورتجلسه")  # though the message above has gone
-    act(page, lambda: _upload(panel, "minutes-8-draft.docx", _minutes_docx({10: "ادارهٔ ناشناخته"})))
+    act(page, lambda: upload(panel, "minutes-8-draft.docx", minutes_docx({10: "ادارهٔ ناشناخته"})))
     flagged = panel.locator("[data-testid='stAlert']").filter(has_text="«ادارهٔ ناشناخته» جور نشد")
     expect(flagged).to_have_count(1)
     expect(flagged).to_contain_text("کنار بگذارید")
@@ -204,7 +178,7 @@ def test_secretariat_creates_meeting_8_and_imports_its_minutes(
     assert _resolution_count(database_url, 8) == before == 0
 
     # The real table: every owner matches; the preview lists the 14 resolutions.
-    act(page, lambda: _upload(panel, "minutes-8.docx", _minutes_docx()))
+    act(page, lambda: upload(panel, "minutes-8.docx", minutes_docx()))
     expect(panel.get_by_text("جور نشد")).to_have_count(0)
     for r in MEETING_7.resolutions:
         expect(panel.get_by_text(f"{to_fa_digits(r.number)}.", exact=True)).to_have_count(1)
