@@ -253,6 +253,13 @@ def jalali_season_bounds(year: int, season: int) -> tuple[date, date]:
     return start, end
 
 
+def local_day(moment: datetime, tz_name: str = "Asia/Tehran") -> date:
+    """The working group's calendar day of an aware moment."""
+    from zoneinfo import ZoneInfo
+
+    return moment.astimezone(ZoneInfo(tz_name)).date()
+
+
 def local_today(tz_name: str = "Asia/Tehran") -> date:
     """Today's date where the working group sits (not the server's UTC date)."""
     from zoneinfo import ZoneInfo

@@ -298,6 +298,42 @@ class Assignment(SQLModel, table=True):
     is_sample: bool = False
 
 
+class MeetingSnapshot(SQLModel, table=True):
+    """What the agencies had reported when a meeting was held: its record.
+
+    Taken by the secretariat at the meeting's start (from the live rows) or afterwards
+    as of the meeting's moment (replayed from history). One per meeting, never changed:
+    the projector and the report of the follow-up reviewed at that meeting use it."""
+
+    __tablename__ = "meeting_snapshot"
+    __table_args__ = (CheckConstraint("how IN ('live', 'replay')", name="ck_snapshot_how"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", unique=True)
+    as_of: datetime  # the moment the figures stand for
+    taken_at: datetime = Field(default_factory=utcnow)
+    taken_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    how: str = Field(max_length=10)
+    rows: int = 0
+    is_sample: bool = False
+
+
+class SnapshotRow(SQLModel, table=True):
+    """One live agency row as it stood in a meeting's snapshot."""
+
+    __tablename__ = "snapshot_row"
+
+    snapshot_id: int = Field(foreign_key="meeting_snapshot.id", primary_key=True)
+    assignment_id: int = Field(foreign_key="assignment.id", primary_key=True)
+    resolution_id: int = Field(foreign_key="resolution.id")
+    agency_id: int = Field(foreign_key="agency.id")
+    status: str = Field(max_length=20)
+    progress: int = 0
+    planned_date: date | None = None
+    due_date: date | None = None
+    verification: str = Field(max_length=20)
+
+
 class Evidence(SQLModel, table=True):
     """A document or photo an agency uploaded; kept in the database so backups hold it."""
 
