@@ -23,7 +23,9 @@ from data_layer.output import inert
 from data_layer.queries import meetings as qm
 from data_layer.queries import resolutions as qr
 from data_layer.queries.agencies import list_agencies
+from ui.freshness import current_version
 from ui.meeting_forms import edit_meeting, letters_tab, new_meeting
+from ui.meeting_record import record_section
 from ui.minutes_import import minutes_import_tab
 from ui.run import attempt
 from ui.session import current_actor, require_reader
@@ -121,6 +123,7 @@ def one_meeting(mid: int) -> None:
     absent = "، ".join(attendance.loc[attendance["present"] == False, "agency"]) or "—"  # noqa: E712
     st.caption(inert(f"حاضر: {present} | غایب: {absent}"))
     documents(mid, int(meeting["number"]))
+    record_section(url, meeting, today, current_version(url), secretariat=secretariat)
     st.markdown("##### مصوبات این جلسه")
     st.dataframe(
         pd.DataFrame(

@@ -14,11 +14,13 @@ from data_layer.jalali import format_jalali, format_jalali_long, format_number, 
 from data_layer.jalali import to_fa_digits as fa
 from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS
 from data_layer.queries import overview as qo
+from data_layer.queries import snapshots as qs
 from data_layer.queries.meta import shows_sample_data
 from data_layer.queries.resolutions import agency_status_summary
 from data_layer.queries.settings import get_thresholds
 from ui.charts import completions_by_month, monthly_completions, status_by_agency
 from ui.freshness import current_version, keep_fresh
+from ui.meeting_record import record_label
 from ui.session import current_actor, require_reader
 from ui.tables import gaps_html, neighborhoods_html, overdue_html, scorecards_html
 from ui.theme import page_title
@@ -44,7 +46,19 @@ def load(url: str, today: date, version: int) -> dict[str, Any]:
         thresholds = get_thresholds(s)
         last = qo.last_meeting(s, today)
         since = datetime.combine(last["held_on"], time(0), tzinfo=UTC) if last else None
+        record = qs.record_of(s, int(last["id"])) if last else None
+        moved = None
+        if record is not None:
+            rows = qs.movement(s, record, None)
+            moved = {
+                **rows["movement"].value_counts().to_dict(),
+                "completed": int(
+                    ((rows["now_status"] == "done") & (rows["then_status"] != "done")).sum()
+                ),
+                "label": record_label(record),
+            }
         return {
+            "moved": moved,
             "headline": qo.headline(s, today),
             "cards": qo.agency_scorecards(s, today, thresholds),
             "late": qo.overdue_rows(s, today, limit=LATE_SHOWN),
@@ -183,8 +197,16 @@ st.markdown(
     unsafe_allow_html=True,
 )
 
-changes = data["changes"]
-if changes is not None and data["last"]:
+changes, moved = data["changes"], data["moved"]
+if moved is not None:
+    st.markdown(f"##### از جلسهٔ {fa(data['last']['number'])} تا امروز")
+    st.caption(f"نسبت به {moved['label']}")
+    c = st.columns(4)
+    c[0].metric("ردیف‌های تکمیل‌شده", format_number(moved["completed"]))
+    c[1].metric("پیش رفت", format_number(moved.get("forward", 0)))
+    c[2].metric("درجا", format_number(moved.get("stalled", 0)))
+    c[3].metric("پس رفت", format_number(moved.get("back", 0)))
+elif changes is not None and data["last"]:
     st.markdown(f"##### از جلسهٔ {fa(data['last']['number'])} تا امروز")
     c = st.columns(4)
     c[0].metric("ردیف‌های تکمیل‌شده", format_number(changes["completed"]))

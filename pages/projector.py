@@ -8,7 +8,7 @@ agency: an agency id to start from; meeting: a meeting number).
 from __future__ import annotations
 
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +16,15 @@ import streamlit as st
 
 from data_layer.config import get_settings
 from data_layer.db import read_session
-from data_layer.jalali import format_number, local_today
+from data_layer.jalali import format_jalali, format_number, local_today, to_fa_digits
 from data_layer.queries import overview as qo
 from data_layer.queries import resolutions as qr
+from data_layer.queries import snapshots as qs
 from data_layer.queries.profile import get_profile
 from data_layer.queries.settings import get_thresholds
 from ui import slides as sl
 from ui.freshness import current_version, keep_fresh
+from ui.meeting_record import record_label
 from ui.session import require_reader
 
 CSS = (Path(__file__).resolve().parents[1] / "assets" / "projector.css").read_text(encoding="utf-8")
@@ -37,13 +39,32 @@ def load(url: str, today: date, meeting_number: int | None, version: int) -> dic
         if meeting_number is not None and meeting_number in set(meetings["number"]):
             meeting_id = int(meetings.loc[meetings["number"] == meeting_number, "id"].iloc[0])
         else:
-            last = qo.last_meeting(s, today)
+            last = qo.last_meeting(s, today, with_resolutions=True)
             meeting_id = int(last["id"]) if last else int(meetings["id"].iloc[0])
+        cells = qr.follow_up_matrix(s, meeting_id, today)
+        headline = qo.headline(s, today, meeting_id=meeting_id)  # the cover's meeting
+        # The follow-up reviewed at the next meeting is its record, when it was taken.
+        record = qs.record_for_review(s, meeting_id)
+        stamp, then_now = "", None
+        if record is not None:
+            cells = qs.apply_record(cells, qs.record_rows(s, record.id), record.as_of_day)
+            headline = {**headline, **qs.cell_figures(cells)}
+            stamp = record_label(record)
+        earlier = qs.previous_record(s, record, datetime.now(UTC))
+        if earlier is not None:
+            moved = qs.movement(s, earlier, record)
+            then_now = (
+                f"جلسه {to_fa_digits(earlier.meeting_number)} ({format_jalali(earlier.as_of_day)})",
+                stamp or "اکنون",
+                qs.movement_by(s, moved, "agency"),
+            )
         return {
             "meeting": qr.meeting_header(s, meeting_id),
             "resolutions": qr.meeting_resolutions(s, meeting_id),
-            "cells": qr.follow_up_matrix(s, meeting_id, today),
-            "headline": qo.headline(s, today, meeting_id=meeting_id),  # the cover's meeting
+            "cells": cells,
+            "headline": headline,
+            "stamp": stamp,
+            "then_now": then_now,
             "cards": qo.agency_scorecards(s, today, get_thresholds(s)),
             "no_service": qo.neighborhoods_without_active_service(s),
             "hoods": qo.neighborhood_count(s),
@@ -55,17 +76,23 @@ def load(url: str, today: date, meeting_number: int | None, version: int) -> dic
 def build_slides(data: dict[str, Any], today: date, by: str) -> list[sl.Slide]:
     """Cover, one slide per resolution (or agency), then scorecards, coverage, gaps."""
     meeting, cells = data["meeting"], data["cells"]
-    deck = [sl.cover(meeting, today, data["headline"], data["profile"])]
+    stamp = data["stamp"]
+    deck = [sl.cover(meeting, today, data["headline"], data["profile"], stamp)]
+    if data["then_now"] is not None:
+        since, until, summary = data["then_now"]
+        deck.append(sl.then_now_slide(summary, since, until))
     if by == "agency":
         for agency_id, grp in cells.sort_values("agency_order").groupby("agency_id", sort=False):
             deck.append(
-                sl.agency_slide(meeting["number"], grp["agency"].iloc[0], int(agency_id), grp)
+                sl.agency_slide(
+                    meeting["number"], grp["agency"].iloc[0], int(agency_id), grp, stamp
+                )
             )
     else:
         total = len(data["resolutions"])
         for _, res in data["resolutions"].iterrows():
             grp = cells[cells["resolution_number"] == res["number"]]
-            deck.append(sl.resolution_slide(meeting["number"], res, grp, total))
+            deck.append(sl.resolution_slide(meeting["number"], res, grp, total, stamp))
     deck.append(sl.scorecards_slide(data["cards"]))
     deck.append(sl.coverage_slide(data["no_service"], data["hoods"]))
     deck.append(sl.gaps_slide(data["gaps"]))

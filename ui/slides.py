@@ -19,7 +19,7 @@ from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS
 from data_layer.output import inert_html
 from data_layer.queries.profile import Profile
 from ui.status import STATUS_SYMBOLS
-from ui.tables import gaps_html, neighborhoods_html, scorecards_html
+from ui.tables import gaps_html, movement_html, neighborhoods_html, scorecards_html
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,11 @@ def legend() -> str:
 
 
 def cover(
-    meeting: dict[str, Any], today: date, headline: dict[str, int], profile: Profile
+    meeting: dict[str, Any],
+    today: date,
+    headline: dict[str, int],
+    profile: Profile,
+    stamp: str = "",
 ) -> Slide:
     """The working group, the meeting reviewed, today, and four headline figures."""
     kpis = "".join(
@@ -65,12 +69,19 @@ def cover(
         f'<div class="pbig">پیگیری مصوبات جلسه {to_fa_digits(meeting["number"])}</div>'
         f"<div>جلسه: {format_jalali_long(meeting['held_on'])} —"
         f" امروز: {format_jalali_long(today)}</div>"
-        f'<div class="pkpis">{kpis}</div>{legend()}</div>'
+        + (f'<div class="pstamp">{inert_html(stamp)}</div>' if stamp else "")
+        + f'<div class="pkpis">{kpis}</div>{legend()}</div>'
     )
     return Slide("آغاز", html)
 
 
-def resolution_slide(meeting_number: int, res: pd.Series, cells: pd.DataFrame, total: int) -> Slide:
+def _stamp(stamp: str) -> str:
+    return f'<div class="pstamp">{inert_html(stamp)}</div>' if stamp else ""
+
+
+def resolution_slide(
+    meeting_number: int, res: pd.Series, cells: pd.DataFrame, total: int, stamp: str = ""
+) -> Slide:
     """One resolution: its text and every responsible agency's status, the lead first."""
     done = int((cells["status"] == "done").sum())
     late = int(cells["overdue"].sum())
@@ -99,12 +110,14 @@ def resolution_slide(meeting_number: int, res: pd.Series, cells: pd.DataFrame, t
         f'<div class="ptext">{inert_html(res["text"])}</div>'
         f'<div class="psum">{format_number(done)} از {format_number(len(cells))} دستگاه انجام'
         f" داده‌اند — {format_number(late)} {OVERDUE_LABEL}</div>"
-        f'<div class="pgrid{" wide" if detailed else ""}">{"".join(chips)}</div>'
+        f'<div class="pgrid{" wide" if detailed else ""}">{"".join(chips)}</div>{_stamp(stamp)}'
     )
     return Slide(f"مصوبه {n}", html)
 
 
-def agency_slide(meeting_number: int, agency: str, agency_id: int, cells: pd.DataFrame) -> Slide:
+def agency_slide(
+    meeting_number: int, agency: str, agency_id: int, cells: pd.DataFrame, stamp: str = ""
+) -> Slide:
     """One agency: each of its resolutions with status and progress."""
     done = int((cells["status"] == "done").sum())
     late = int(cells["overdue"].sum())
@@ -121,9 +134,24 @@ def agency_slide(meeting_number: int, agency: str, agency_id: int, cells: pd.Dat
         f'<div class="ptext">{inert_html(agency)}</div>'
         f'<div class="psum">{format_number(done)} از {format_number(len(cells))} ردیف انجام شده'
         f" — {format_number(late)} {OVERDUE_LABEL}</div>"
-        f'<div class="pgrid">{chips}</div>'
+        f'<div class="pgrid">{chips}</div>{_stamp(stamp)}'
     )
     return Slide(inert_html(agency), html, agency_id)
+
+
+def then_now_slide(summary: pd.DataFrame, since: str, until: str) -> Slide:
+    """Since the last record: per agency, rows gone back, stalled and moved forward."""
+    totals = {
+        k: int(summary[k].sum()) if not summary.empty else 0 for k in ("forward", "stalled", "back")
+    }
+    html = (
+        f'<div class="ptitle">آن روز ← اکنون: از {inert_html(since)}</div>'
+        f'<div class="psum">{format_number(totals["forward"])} ردیف پیش رفت،'
+        f" {format_number(totals['stalled'])} درجا زد و"
+        f" <b>{format_number(totals['back'])}</b> پس رفت.</div>"
+        f'<div class="ptable">{movement_html(summary, limit=8)}</div>{_stamp(until)}'
+    )
+    return Slide("آن روز ← اکنون", html)
 
 
 def scorecards_slide(cards: pd.DataFrame) -> Slide:

@@ -76,6 +76,24 @@ def overdue_html(late: pd.DataFrame, limit: int | None = None) -> str:
     return _table(["مصوبه", "دستگاه", "تأخیر", "تمدید", "وضعیت"], rows, "late")
 
 
+def movement_html(summary: pd.DataFrame, limit: int | None = None) -> str:
+    """Then → now per agency: rows gone back, stalled, moved forward, and the mean
+    progress then and now (the most gone back first)."""
+    shown = summary if limit is None else summary.head(limit)
+    rows = [
+        [
+            f"<b>{inert_html(r['name'])}</b>",
+            f"<b>{format_number(int(r['back']))}</b>" if int(r["back"]) else format_number(0),
+            format_number(int(r["stalled"])),
+            format_number(int(r["forward"])),
+            f"{format_percent(r['then_progress'])} ← {format_percent(r['now_progress'])}",
+        ]
+        for r in shown.to_dict("records")
+    ]
+    head = ["دستگاه", "پس رفت", "درجا", "پیش رفت", "پیشرفت آن روز ← اکنون"]
+    return _table(head, rows, "movement")
+
+
 def gaps_html(gaps: pd.DataFrame) -> str:
     """The largest unmet needs: neighborhood, service, need, in place, gap, owner."""
     rows = [

@@ -37,6 +37,7 @@ from data_layer.queries.resolutions import (
     meeting_resolutions,
 )
 from data_layer.queries.settings import DEFAULT_LEAD_WEIGHT, get_lead_weight, lead_weight_note
+from data_layer.queries.snapshots import apply_record, record_for_review, record_rows
 
 __all__ = [
     "SHEET_NAMES",
@@ -78,6 +79,10 @@ class MeetingReport:
     is_sample: bool
     profile: Profile = field(default_factory=Profile)
     lead_weight: int = DEFAULT_LEAD_WEIGHT  # the lead owner's weight in mean_progress
+    # When the follow-up comes from the record of the meeting that reviewed it: «وضعیت
+    # ثبت‌شده در ...», and the day its figures stand for (else "" and today).
+    stamp: str = ""
+    as_of: date | None = None
 
     @property
     def title(self) -> str:
@@ -125,10 +130,19 @@ def meeting_report_data(session: Session, meeting_id: int, today: date) -> Meeti
     rows = follow_up_matrix(session, meeting_id, today)
     lead_weight = get_lead_weight(session)
     resolutions = meeting_resolutions(session, meeting_id, lead_weight)
+    agencies = agency_status_summary(session, meeting_id, today)
+    record = record_for_review(session, meeting_id)
+    stamp, as_of = "", today
+    if record is not None:
+        as_of = record.as_of_day
+        rows = apply_record(rows, record_rows(session, record.id), as_of)
+        resolutions = _recount_resolutions(resolutions, rows, lead_weight)
+        agencies = _recount_agencies(agencies, rows)
+        stamp = f"وضعیت ثبت‌شده در {format_jalali_datetime(record.as_of)}"
     texts = dict(zip(resolutions["number"], resolutions["text"], strict=True))
     rows["resolution_text"] = [texts.get(n, "") for n in rows["resolution_number"]]
     rows["days_late"] = [
-        (today - due).days if late else 0
+        (as_of - due).days if late else 0
         for due, late in zip(rows["due"], rows["overdue"], strict=True)
     ]
     rows = rows.sort_values(
@@ -151,7 +165,6 @@ def meeting_report_data(session: Session, meeting_id: int, today: date) -> Meeti
         )
     ]
 
-    agencies = agency_status_summary(session, meeting_id, today)
     agencies["status_word"] = [_agency_word(r) for r in _tuples(agencies)]
 
     figures = {
@@ -173,7 +186,51 @@ def meeting_report_data(session: Session, meeting_id: int, today: date) -> Meeti
         is_sample,
         get_profile(session),
         lead_weight,
+        stamp,
+        as_of,
     )
+
+
+def _recount_resolutions(
+    resolutions: pd.DataFrame, rows: pd.DataFrame, lead_weight: int
+) -> pd.DataFrame:
+    """Rows, done and weighted mean progress per resolution, from a record's rows."""
+    out = resolutions.copy()
+    weight = rows["is_lead"].map(lambda lead: lead_weight if lead else 1).astype(float)
+    weighted = (rows["progress"].astype(float) * weight).groupby(rows["resolution_number"]).sum()
+    weights = weight.groupby(rows["resolution_number"]).sum()
+    counts = rows.groupby("resolution_number").size()
+    done = (rows["status"] == AssignmentStatus.DONE.value).groupby(rows["resolution_number"]).sum()
+    out["rows"] = [int(counts.get(n, 0)) for n in out["number"]]
+    out["done"] = [int(done.get(n, 0)) for n in out["number"]]
+    out["mean_progress"] = [
+        float(weighted[n] / weights[n]) if weights.get(n) else 0.0 for n in out["number"]
+    ]
+    return out
+
+
+def _recount_agencies(agencies: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """agency_status_summary's columns, counted from a record's rows; worst first."""
+    names = dict(zip(agencies["agency_id"], agencies["agency"], strict=True))
+    names |= dict(zip(rows["agency_id"], rows["agency"], strict=True))
+    found = []
+    for agency_id, grp in rows.groupby("agency_id"):
+        counts = {st.value: int((grp["status"] == st.value).sum()) for st in AssignmentStatus}
+        found.append(
+            {
+                "agency_id": agency_id,
+                "agency": names.get(agency_id, ""),
+                "rows": len(grp),
+                **counts,
+                "overdue": int(grp["overdue"].sum()),
+                "mean_progress": float(grp["progress"].mean()),
+            }
+        )
+    out = pd.DataFrame(found, columns=list(agencies.columns.drop("done_share")))
+    out["done_share"] = (out["done"] / out["rows"]).where(out["rows"] > 0, 0.0)
+    return out.sort_values(
+        ["overdue", "done_share", "agency"], ascending=[False, True, True]
+    ).reset_index(drop=True)
 
 
 # --- PDF ---------------------------------------------------------------------------------------
@@ -202,7 +259,7 @@ def _facts(report: MeetingReport) -> Safe:
         ("تاریخ و ساعت:", when),
         ("مکان:", m.get("place") or MISSING),
         ("رئیس جلسه:", m.get("chair") or MISSING),
-        ("وضعیت تا تاریخ:", format_jalali_long(report.today)),
+        ("وضعیت تا تاریخ:", report.stamp or format_jalali_long(report.today)),
     ]
     rows = [el("tr", el("td", label, cls="label"), el("td", value)) for label, value in facts]
     return el("table", *rows, cls="plain facts")
@@ -351,7 +408,7 @@ def _summary_sheet(report: MeetingReport) -> _Sheet:
         ["ساعت", to_fa_digits(m.get("start_time") or MISSING)],
         ["مکان", m.get("place") or MISSING],
         ["رئیس جلسه", m.get("chair") or MISSING],
-        ["وضعیت تا تاریخ", format_jalali_long(report.today)],
+        ["وضعیت تا تاریخ", report.stamp or format_jalali_long(report.today)],
         *([label, report.figures[key]] for key, label in _FIGURES),
         [
             "میانگین پیشرفت (٪)",

@@ -256,14 +256,20 @@ def changes_since(session: Session, since: datetime) -> dict[str, int]:
     return {k: int(v or 0) for k, v in zip(figures, row, strict=True)}
 
 
-def last_meeting(session: Session, today: date) -> dict[str, Any] | None:
-    """The latest meeting held on or before today: id, number, held_on."""
+def last_meeting(
+    session: Session, today: date, *, with_resolutions: bool = False
+) -> dict[str, Any] | None:
+    """The latest meeting held on or before today (with `with_resolutions`, the latest
+    that passed any: the one whose follow-up a session reviews): id, number, held_on."""
     stmt = (
         select(col(Meeting.id), col(Meeting.number), col(Meeting.held_on))
         .where(col(Meeting.held_on) <= today)
         .order_by(col(Meeting.held_on).desc(), col(Meeting.number).desc())
         .limit(1)
     )
+    if with_resolutions:
+        passed = select(col(Resolution.id)).where(col(Resolution.meeting_id) == col(Meeting.id))
+        stmt = stmt.where(passed.exists())
     row = session.execute(stmt).first()
     return None if row is None else {"id": row[0], "number": row[1], "held_on": row[2]}
 

@@ -32,9 +32,11 @@ __all__ = [
     "MOVEMENT_LABELS",
     "Record",
     "apply_record",
+    "cell_figures",
     "movement",
     "movement_by",
     "previous_record",
+    "record_by_id",
     "record_for_review",
     "record_of",
     "record_rows",
@@ -98,6 +100,11 @@ def _records(session: Session) -> list[Record]:
         )
         for snap, number, held_on, name in session.execute(stmt).all()
     ]
+
+
+def record_by_id(session: Session, record_id: int) -> Record | None:
+    """The record of that id, if any."""
+    return next((r for r in _records(session) if r.id == record_id), None)
 
 
 def record_of(session: Session, meeting_id: int) -> Record | None:
@@ -190,6 +197,15 @@ def apply_record(cells: pd.DataFrame, rows: pd.DataFrame, as_of_day: date) -> pd
         for s, d in zip(out["status"], out["due"], strict=True)
     ]
     return out
+
+
+def cell_figures(cells: pd.DataFrame) -> dict[str, int]:
+    """The headline counts of a follow-up frame: rows, each status, overdue."""
+    return {
+        "rows": len(cells),
+        **{st.value: int((cells["status"] == st.value).sum()) for st in AssignmentStatus},
+        "overdue": int(cells["overdue"].sum()) if len(cells) else 0,
+    }
 
 
 def _kind(then_status: str, then_progress: int, now_status: str, now_progress: int) -> str:
