@@ -334,6 +334,56 @@ class SnapshotRow(SQLModel, table=True):
     verification: str = Field(max_length=20)
 
 
+class Letter(SQLModel, table=True):
+    """A follow-up letter on record: built, numbered and sent to an agency.
+
+    Its step of the chase (1: first reminder, 2: second, 3: to the agency's head with
+    a copy to the chair), the rows it named (letter_row), the PDF exactly as sent, and
+    later the agency's reply. Nothing is deleted; every change goes to history."""
+
+    __tablename__ = "letter"
+    __table_args__ = (
+        UniqueConstraint("year", "serial", name="uq_letter_number"),
+        CheckConstraint("step BETWEEN 1 AND 3", name="ck_letter_step"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    year: int  # the Jalali year of its number
+    serial: int  # its number within the year: «۱۴۰۵/۱۲»
+    issued_on: date = Field(index=True)
+    agency_id: int = Field(foreign_key="agency.id", index=True)
+    step: int
+    addressee: str = Field(max_length=300)
+    copy_to_chair: bool = False
+    reply_by: date
+    rows: int = 0
+    pdf: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+    created_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    replied_on: date | None = None
+    reply_text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    reply_file: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    reply_filename: str = Field(default="", max_length=255)
+    reply_type: str = Field(default="", max_length=100)
+    reply_recorded_at: datetime | None = None
+    reply_recorded_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    version: int = 1
+    is_sample: bool = False
+
+
+class LetterRow(SQLModel, table=True):
+    """A row a letter named, as it stood when the letter was sent."""
+
+    __tablename__ = "letter_row"
+
+    letter_id: int = Field(foreign_key="letter.id", primary_key=True)
+    assignment_id: int = Field(foreign_key="assignment.id", primary_key=True)
+    status: str = Field(max_length=20)
+    progress: int = 0
+    days_late: int = 0
+    unreported: bool = False
+
+
 class Evidence(SQLModel, table=True):
     """A document or photo an agency uploaded; kept in the database so backups hold it."""
 

@@ -40,6 +40,17 @@ def _days(n: object) -> str:
     return "هرگز" if n is None or pd.isna(n) else f"{format_number(int(n))} روز"  # type: ignore[arg-type]
 
 
+def _letters(card: dict[str, object]) -> str:
+    """«۳ (۱ بی‌پاسخ)»: letters received and unanswered, or a dash."""
+    sent = int(card.get("letters", 0) or 0)  # type: ignore[call-overload]
+    open_ = int(card.get("unanswered", 0) or 0)  # type: ignore[call-overload]
+    if not sent:
+        return "—"
+    return (
+        f"{format_number(sent)} ({format_number(open_)} بی‌پاسخ)" if open_ else format_number(sent)
+    )
+
+
 def scorecards_html(cards: pd.DataFrame, limit: int | None = None) -> str:
     """Agencies worst first: RAG, done, on time, with evidence, last update, late rows."""
     shown = cards if limit is None else cards.head(limit)
@@ -52,10 +63,20 @@ def scorecards_html(cards: pd.DataFrame, limit: int | None = None) -> str:
             format_percent(100 * c["share_evidence"]),
             _days(c["days_since_update"]),
             format_number(int(c["overdue"])),
+            _letters(c),
         ]
         for c in shown.to_dict("records")
     ]
-    head = ["دستگاه", "وضعیت", "انجام‌شده", "به‌موقع", "با مستند", "آخرین گزارش", "دارای تأخیر"]
+    head = [
+        "دستگاه",
+        "وضعیت",
+        "انجام‌شده",
+        "به‌موقع",
+        "با مستند",
+        "آخرین گزارش",
+        "دارای تأخیر",
+        "نامه (بی‌پاسخ)",
+    ]
     return _table(head, rows, "scorecards")
 
 

@@ -14,6 +14,7 @@ import io
 import re
 import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -39,6 +40,7 @@ from data_layer.queries.resolutions import is_overdue
 
 __all__ = [
     "DEFAULT_REPLY_DAYS",
+    "LetterStep",
     "addressee_line",
     "ascii_slug",
     "follow_up_letter_pdf",
@@ -47,10 +49,22 @@ __all__ = [
     "letter_html",
     "letter_rows",
     "letters_zip",
+    "liaison_line",
     "org_block",
 ]
 
 DEFAULT_REPLY_DAYS = 10
+
+
+@dataclass(frozen=True)
+class LetterStep:
+    """A step of the ladder as its letter uses it: which, its title and its wording."""
+
+    number: int
+    title: str
+    wording: str
+
+
 _BLANK = "................................"
 _SUBJECT = "پیگیری مصوبات کارگروه"
 _NOT_REPORTED = "ثبت نشده"
@@ -296,8 +310,14 @@ def _letter_head(*, profile: Profile, letter_number: str, today: date, is_sample
     )
 
 
-def _letter_intro(rows: pd.DataFrame, today: date) -> tuple[str, Safe, str]:
-    """The opening paragraph, the table of rows, and how the request refers to them."""
+def liaison_line(agency: Agency) -> str:
+    """The salutation of a reminder (steps 1 and 2): the agency's liaison."""
+    return f"کارشناس محترم رابط {agency.name} در کارگروه"
+
+
+def _letter_intro(rows: pd.DataFrame, today: date, wording: str = "") -> tuple[str, Safe, str]:
+    """The opening paragraph, the table of rows, and how the request refers to them;
+    `wording` (a step of the ladder's) comes first when given."""
     overdue = int(rows["overdue"].sum())
     unreported = int(rows["unreported"].sum())
     parts: list[str] = []
@@ -310,6 +330,8 @@ def _letter_intro(rows: pd.DataFrame, today: date) -> tuple[str, Safe, str]:
         " می‌رساند بر اساس اطلاعات سامانه پایش مصوبات کارگروه تا تاریخ"
         f" {format_jalali_long(today)}، "
     )
+    if wording.strip():
+        opening = f"{wording.strip()} بر اساس اطلاعات سامانه تا تاریخ {format_jalali_long(today)}، "
     if parts:
         intro = f"{opening}از مصوبات زیر که پیگیری آن‌ها بر عهده آن دستگاه است، {' و '.join(parts)}:"
         return intro, _letter_table(rows), "هر یک از موارد فوق"
@@ -328,8 +350,9 @@ def _reply_request(reply_by: date, scope: str) -> str:
     )
 
 
-def _letter_closing(profile: Profile) -> Safe:
-    """Thanks, the secretary's signature block and the copy to the working group's chair."""
+def _letter_closing(profile: Profile, copy_to_chair: bool = True) -> Safe:
+    """Thanks, the secretary's signature block and (unless a reminder) the copy to the
+    working group's chair."""
     return el(
         "div",
         el("p", "پیشاپیش از حسن همکاری آن دستگاه سپاسگزار است."),
@@ -347,7 +370,9 @@ def _letter_closing(profile: Profile) -> Safe:
             f"معاون محترم سیاسی، امنیتی و اجتماعی {profile.governorate} و رئیس کارگروه،"
             " جهت استحضار.",
             cls="cc",
-        ),
+        )
+        if copy_to_chair
+        else Safe(""),
         cls="closing",
     )
 
@@ -359,15 +384,20 @@ def letter_html(
     today: date,
     letter_number: str = "",
     reply_by: date | None = None,
+    step: LetterStep | None = None,
 ) -> str:
-    """The HTML of an agency's follow-up letter (see `follow_up_letter_pdf`)."""
+    """The HTML of an agency's follow-up letter (see `follow_up_letter_pdf`); with a
+    step of the ladder, its wording and addressee (a reminder goes to the liaison
+    without a copy; step 3 to the head with a copy to the chair)."""
     agency = session.get(Agency, agency_id)
     if agency is None:
         raise NotFound("دستگاه موردنظر پیدا نشد.")
     reply_by = reply_by or today + timedelta(days=DEFAULT_REPLY_DAYS)
     rows = letter_rows(session, agency_id, today)
     is_sample = bool(rows["is_sample"].any()) or agency.is_sample
-    intro, items, scope = _letter_intro(rows, today)
+    intro, items, scope = _letter_intro(rows, today, step.wording if step else "")
+    to_head = step is None or step.number == 3
+    addressee = addressee_line(agency) if to_head else liaison_line(agency)
     profile = get_profile(session)
     body = join(
         [
@@ -375,16 +405,17 @@ def letter_html(
                 profile=profile, letter_number=letter_number, today=today, is_sample=is_sample
             ),
             void("hr", cls="rule"),
-            el("div", addressee_line(agency), cls="addressee"),
+            el("div", addressee, cls="addressee"),
             el("p", "با سلام و احترام"),
             el("div", el("span", "موضوع: ", cls="label"), _SUBJECT, cls="subject"),
             el("p", intro),
             items,
             el("p", _reply_request(reply_by, scope)),
-            _letter_closing(profile),
+            _letter_closing(profile, copy_to_chair=to_head),
         ]
     )
-    footer = f"نامه پیگیری مصوبات — {agency.short_name} — {format_jalali(today)}"
+    kind = f" — {step.title}" if step else ""
+    footer = f"نامه پیگیری مصوبات{kind} — {agency.short_name} — {format_jalali(today)}"
     return document(f"{_SUBJECT} — {agency.name}", body, footer_note=footer, extra_css=_LETTER_CSS)
 
 
@@ -395,6 +426,7 @@ def follow_up_letter_pdf(
     today: date,
     letter_number: str = "",
     reply_by: date | None = None,
+    step: LetterStep | None = None,
 ) -> bytes:
     """An official A4 follow-up letter to one agency listing its overdue and
     never-reported rows; `reply_by` defaults to today + 10 days."""
@@ -405,6 +437,7 @@ def follow_up_letter_pdf(
             today=today,
             letter_number=letter_number,
             reply_by=reply_by,
+            step=step,
         )
     )
 

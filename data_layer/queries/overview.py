@@ -37,6 +37,7 @@ from data_layer.models import (
     DeliveryStatus,
     Evidence,
     HistoryEntry,
+    Letter,
     Meeting,
     Neighborhood,
     Resolution,
@@ -176,9 +177,19 @@ def rag_for(share_done: float, overdue: int, days_since_update: int | None, t: T
     return "amber"
 
 
+def letters_by_agency(session: Session) -> dict[int, tuple[int, int]]:
+    """Per agency: follow-up letters it received, and how many it has not answered."""
+    unanswered = col(Letter.replied_on).is_(None)
+    stmt = select(
+        col(Letter.agency_id), func.count(col(Letter.id)), _count_if(unanswered)
+    ).group_by(col(Letter.agency_id))
+    return {int(a): (int(n), int(u)) for a, n, u in session.execute(stmt).all()}
+
+
 def agency_scorecards(session: Session, today: date, thresholds: Thresholds) -> pd.DataFrame:
     """One row per agency with live rows, worst first, coloured by `thresholds`.
 
+    Also `letters` (follow-up letters received) and `unanswered` (of those).
     red: share_done < red_done_share, or overdue >= red_overdue, or no report at all
     or none for more than 2 x stale_days; green: share_done >= green_done_share and
     overdue < amber_overdue and a report within stale_days; amber otherwise.
@@ -193,6 +204,9 @@ def agency_scorecards(session: Session, today: date, thresholds: Thresholds) -> 
         rag_for(s, int(o), d, thresholds)
         for s, o, d in zip(df["share_done"], df["overdue"], days, strict=True)
     ]
+    letters = letters_by_agency(session)
+    df["letters"] = [letters.get(int(i), (0, 0))[0] for i in df["agency_id"]]
+    df["unanswered"] = [letters.get(int(i), (0, 0))[1] for i in df["agency_id"]]
     df["_rank"] = df["rag"].map(_RAG_ORDER)
     df = df.sort_values(
         ["_rank", "share_done", "overdue", "agency"], ascending=[True, True, False, True]

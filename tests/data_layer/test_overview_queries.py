@@ -304,7 +304,8 @@ def test_scorecards_by_hand_under_default_thresholds(data: Data) -> None:
     df = _scores(data, Thresholds())
     assert list(df.columns) == [
         "agency_id", "agency", "rows", "done", "overdue", "with_evidence", "last_update",
-        "days_since_update", "share_done", "share_on_time", "share_evidence", "rag",
+        "days_since_update", "share_done", "share_on_time", "share_evidence", "rag", "letters",
+        "unanswered",
     ]  # fmt: skip
     # بهزیستی red: 61 days > 2 x 30 without a report.
     # آموزش amber: 1/3 >= 0.3 and 1 overdue < 3 and 2 days (not red), but 1/3 < 0.6.

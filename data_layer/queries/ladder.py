@@ -1,0 +1,295 @@
+"""The chase that escalates: which agency is due which step of the ladder today, and
+the letter register (every letter sent, and its reply).
+
+The ladder has three steps: a first reminder, a second one, then a letter to the
+agency's head with a copy to the working group's chair. An agency with rows that go
+in a letter (late, or never reported; see documents/letters.py) is due
+- step 1 when it has no unanswered letter, its worst row is at least step 1's days
+  late (a never-reported row counts as late enough), and any reply came at least
+  step 1's days ago;
+- step k+1 (k = 1, 2) when its latest letter is an unanswered step k sent at least
+  step k+1's days ago.
+After step 3 the agency waits for its reply; a reply starts the ladder again.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import and_, case, func, select
+from sqlmodel import Session, col
+
+from data_layer.documents.letters import late_agencies, letter_rows
+from data_layer.jalali import to_fa_digits, to_jalali
+from data_layer.models import Agency, AppSetting, Letter, LetterRow
+
+__all__ = [
+    "DEFAULT_LADDER",
+    "LADDER_KEY",
+    "STEP_TITLES",
+    "Ladder",
+    "Step",
+    "due_today",
+    "get_ladder",
+    "letter_counts",
+    "letter_number",
+    "letter_register",
+    "letter_rows_of",
+]
+
+LADDER_KEY = "letters.ladder"
+STEP_TITLES = {
+    1: "یادآوری نخست",
+    2: "یادآوری دوم",
+    3: "نامه به رئیس دستگاه با رونوشت به رئیس کارگروه",
+}
+MAX_STEP_DAYS = 120
+MAX_WORDING = 1500
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step: the days it waits (after a row is late, or after the step before) and
+    the paragraph its letter opens with."""
+
+    days: int
+    wording: str
+
+
+@dataclass(frozen=True)
+class Ladder:
+    """The three steps, in order."""
+
+    steps: tuple[Step, Step, Step]
+
+    def step(self, n: int) -> Step:
+        """Step n (1-3)."""
+        return self.steps[n - 1]
+
+
+DEFAULT_LADDER = Ladder(
+    (
+        Step(
+            7,
+            "احتراماً، بدین‌وسیله یادآوری می‌شود که گزارش برخی از مصوبات کارگروه که پیگیری آن‌ها"
+            " بر عهدهٔ آن دستگاه است، در سامانه به‌روز نشده است.",
+        ),
+        Step(
+            10,
+            "احتراماً، پیرو یادآوری پیشین، گزارش مصوبات زیر همچنان در سامانه به‌روز نشده است و"
+            " انتظار می‌رود در اسرع وقت اقدام شود.",
+        ),
+        Step(
+            10,
+            "احتراماً، با وجود دو نوبت یادآوری، گزارش مصوبات زیر که پیگیری آن‌ها بر عهدهٔ آن"
+            " دستگاه است همچنان ثبت نشده است؛ خواهشمند است دستور فرمایید موضوع به‌طور ویژه"
+            " پیگیری شود.",
+        ),
+    )
+)
+
+
+def get_ladder(session: Session) -> Ladder:
+    """The stored ladder, or the default when none is stored or it is unreadable."""
+    row = session.get(AppSetting, LADDER_KEY)
+    if row is None:
+        return DEFAULT_LADDER
+    try:
+        data = json.loads(row.value)
+        steps = [Step(int(s["days"]), str(s["wording"])) for s in data]
+    except (ValueError, TypeError, KeyError):
+        return DEFAULT_LADDER
+    if len(steps) != 3 or any(not 0 <= s.days <= MAX_STEP_DAYS for s in steps):
+        return DEFAULT_LADDER
+    return Ladder((steps[0], steps[1], steps[2]))
+
+
+def letter_number(year: int, serial: int) -> str:
+    """«۱۴۰۵/۱۲»: the Jalali year and the letter's place in it."""
+    return f"{to_fa_digits(year)}/{to_fa_digits(serial)}"
+
+
+def jalali_year(day: date) -> int:
+    """The Jalali year of a day."""
+    return int(to_jalali(day).year)
+
+
+# --- the register ---------------------------------------------------------------------------
+
+REGISTER_COLUMNS = [
+    "id",
+    "number",
+    "issued_on",
+    "agency_id",
+    "agency",
+    "step",
+    "addressee",
+    "rows",
+    "reply_by",
+    "replied_on",
+    "reply_text",
+    "reply_filename",
+    "version",
+    "is_sample",
+]
+
+
+def letter_register(session: Session, agency_id: int | None = None) -> pd.DataFrame:
+    """Every letter on record (of one agency, if given), the newest first."""
+    stmt = (
+        select(
+            col(Letter.id),
+            col(Letter.year),
+            col(Letter.serial),
+            col(Letter.issued_on),
+            col(Letter.agency_id),
+            col(Agency.short_name),
+            col(Letter.step),
+            col(Letter.addressee),
+            col(Letter.rows),
+            col(Letter.reply_by),
+            col(Letter.replied_on),
+            col(Letter.reply_text),
+            col(Letter.reply_filename),
+            col(Letter.version),
+            col(Letter.is_sample),
+        )
+        .join(Agency, col(Agency.id) == col(Letter.agency_id))
+        .order_by(col(Letter.issued_on).desc(), col(Letter.id).desc())
+    )
+    if agency_id is not None:
+        stmt = stmt.where(col(Letter.agency_id) == agency_id)
+    found = [
+        (i, letter_number(y, n), *rest)
+        for i, y, n, *rest in (tuple(r) for r in session.execute(stmt).all())
+    ]
+    return pd.DataFrame(found, columns=REGISTER_COLUMNS)
+
+
+def letter_rows_of(session: Session, letter_id: int) -> pd.DataFrame:
+    """The rows a letter named, as they stood when it was sent."""
+    stmt = select(
+        col(LetterRow.assignment_id),
+        col(LetterRow.status),
+        col(LetterRow.progress),
+        col(LetterRow.days_late),
+        col(LetterRow.unreported),
+    ).where(col(LetterRow.letter_id) == letter_id)
+    return pd.DataFrame(
+        [tuple(r) for r in session.execute(stmt).all()],
+        columns=["assignment_id", "status", "progress", "days_late", "unreported"],
+    )
+
+
+def letter_counts(session: Session) -> pd.DataFrame:
+    """Per agency with any letter: letters received, unanswered ones, and those whose
+    reply date has passed without a reply."""
+    unanswered = col(Letter.replied_on).is_(None)
+    stmt = select(
+        col(Letter.agency_id),
+        func.count(col(Letter.id)),
+        func.coalesce(func.sum(case((unanswered, 1), else_=0)), 0),
+    ).group_by(col(Letter.agency_id))
+    return pd.DataFrame(
+        [tuple(r) for r in session.execute(stmt).all()],
+        columns=["agency_id", "letters", "unanswered"],
+    ).astype({"agency_id": int, "letters": int, "unanswered": int})
+
+
+# --- who is due which step --------------------------------------------------------------------
+
+DUE_COLUMNS = [
+    "agency_id",
+    "name",
+    "short_name",
+    "step",
+    "rows",
+    "overdue",
+    "unreported",
+    "worst_days_late",
+    "last_number",
+    "last_issued_on",
+    "last_step",
+    "waiting",
+]
+
+
+def _latest_letters(session: Session) -> dict[int, Any]:
+    """Each agency's latest letter (step, issued_on, replied_on, number)."""
+    latest = (
+        select(col(Letter.agency_id), func.max(col(Letter.id)).label("id"))
+        .group_by(col(Letter.agency_id))
+        .subquery()
+    )
+    stmt = select(
+        col(Letter.agency_id),
+        col(Letter.step),
+        col(Letter.issued_on),
+        col(Letter.replied_on),
+        col(Letter.year),
+        col(Letter.serial),
+    ).join(latest, and_(latest.c.id == col(Letter.id)))
+    return {int(r[0]): r for r in session.execute(stmt).all()}
+
+
+def _step_due(
+    ladder: Ladder, today: date, worst_late: int, any_unreported: bool, last: Any
+) -> tuple[int | None, str]:
+    """The step due today (None: none) and, when none, what the agency waits for."""
+    first = ladder.step(1).days
+    if last is None or last.replied_on is not None:
+        if last is not None and today < last.replied_on + timedelta(days=first):
+            return None, "پاسخ داده است"
+        if any_unreported or worst_late >= first:
+            return 1, ""
+        return None, "هنوز به مهلت یادآوری نرسیده"
+    if last.step >= 3:
+        return None, "در انتظار پاسخ به نامهٔ رئیس دستگاه"
+    nxt = last.step + 1
+    if today >= last.issued_on + timedelta(days=ladder.step(nxt).days):
+        return nxt, ""
+    return None, f"در انتظار پاسخ به {STEP_TITLES[last.step]}"
+
+
+def due_today(session: Session, today: date, *, every: bool = False) -> pd.DataFrame:
+    """Agencies with rows for a letter and the step each is due today, worst first.
+
+    Without `every`, only those due a step; with it, the waiting ones too (step 0 and
+    `waiting` says for what)."""
+    ladder = get_ladder(session)
+    late = late_agencies(session, today)
+    latest = _latest_letters(session)
+    found: list[dict[str, Any]] = []
+    for agency in late.to_dict("records"):
+        agency_id = int(agency["agency_id"])
+        rows = letter_rows(session, agency_id, today)
+        worst = int(rows["days_late"].max()) if len(rows) else 0
+        unreported = bool((rows["unreported"] & ~rows["overdue"]).any()) if len(rows) else False
+        last = latest.get(agency_id)
+        step, waiting = _step_due(ladder, today, worst, unreported, last)
+        if step is None and not every:
+            continue
+        found.append(
+            {
+                "agency_id": agency_id,
+                "name": agency["name"],
+                "short_name": agency["short_name"],
+                "step": step or 0,
+                "rows": len(rows),
+                "overdue": int(agency["overdue"]),
+                "unreported": int(agency["unreported"]),
+                "worst_days_late": worst,
+                "last_number": letter_number(last.year, last.serial) if last else "",
+                "last_issued_on": last.issued_on if last else None,
+                "last_step": int(last.step) if last else 0,
+                "waiting": waiting,
+            }
+        )
+    frame = pd.DataFrame(found, columns=DUE_COLUMNS)
+    return frame.sort_values(
+        ["step", "worst_days_late"], ascending=[False, False], kind="stable"
+    ).reset_index(drop=True)
