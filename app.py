@@ -90,6 +90,14 @@ PAGES: list[tuple[str, str, str, str, str, set[str] | None]] = [
     ),
     (
         "پیگیری مصوبات",
+        "pages/letters.py",
+        "نامه‌ها",
+        ":material/outgoing_mail:",
+        "letters",
+        SECRETARIAT,
+    ),
+    (
+        "پیگیری مصوبات",
         "pages/verification.py",
         "بررسی گزارش‌ها",
         ":material/verified:",

@@ -33,6 +33,7 @@ from data_layer.labels import AGENCY_KIND_LABELS
 from data_layer.models import Role
 from data_layer.queries.agencies import agency_registry
 from ui.import_errors import show_import_errors
+from ui.jalali_picker import date_field
 from ui.pickers import as_shown, pick
 from ui.run import attempt, run_command
 from ui.session import require_actor
@@ -118,7 +119,7 @@ def agency_fields(prefix: str, row: dict[str, Any] | None) -> AgencyInput:
 with add, st.form("agency_new", clear_on_submit=False, enter_to_submit=False):
     data = agency_fields("agency_new", None)
     c, d = st.columns(2)
-    since = c.text_input("عضو از (خالی: از آغاز)", format_jalali(today), key="agency_new_from")
+    since = date_field(c, "عضو از (خالی: از آغاز)", today, key="agency_new_from")
     member = d.checkbox("عضو کارگروه است (نه مدعو)", True, key="agency_new_member")
     if st.form_submit_button("ثبت دستگاه", type="primary", disabled=not can_edit):
         run_command(
@@ -214,7 +215,7 @@ with leave:
                 "ردیف‌های باز این دستگاه با همان وضعیت به دستگاه مقصد منتقل می‌شوند، عضویتش"
                 " پایان می‌یابد و حساب رابط‌هایش غیرفعال می‌شود؛ سوابق همه می‌ماند."
             )
-        on = st.text_input("تاریخ", format_jalali(today), key="agency_leave_on")
+        on = date_field(st, "تاریخ", today, key="agency_leave_on")
         reason = st.text_input(AGENCY_LABELS["reason"], key="agency_leave_reason")
         if st.button("ثبت", type="primary", disabled=not can_edit, key="agency_leave_go"):
             if how == "retire":

@@ -39,6 +39,7 @@ from data_layer.queries.backlog import BacklogFilter, backlog_rows
 from data_layer.queries.resolutions import list_meetings
 from ui.freshness import current_version
 from ui.import_errors import show_import_errors
+from ui.jalali_picker import date_field
 from ui.run import attempt, run_command
 from ui.session import require_actor
 from ui.theme import page_title
@@ -218,7 +219,7 @@ def filters(meetings: dict[int, str], agencies: dict[int, str]) -> tuple[Any, ..
     )
     d, e, f = st.columns(3)
     overdue = d.toggle(f"فقط {OVERDUE_LABEL}", key="tr_overdue")
-    due_text = e.text_input("مهلت پیش از", placeholder="۱۴۰۳/۰۱/۰۱", key="tr_due")
+    due_text = date_field(e, "مهلت پیش از", None, placeholder="۱۴۰۳/۰۱/۰۱", key="tr_due")
     text = f.text_input("شرح مصوبه شامل", key="tr_text")
     try:
         due_before = parse_date(due_text)
@@ -262,7 +263,7 @@ def action_form() -> tuple[str, str, str]:
     )
     new_date = ""
     if action == "reschedule":
-        new_date = st.text_input("مهلت تازه", placeholder="۱۴۰۴/۰۶/۳۱", key="tr_new_date")
+        new_date = date_field(st, "مهلت تازه", None, placeholder="۱۴۰۴/۰۶/۳۱", key="tr_new_date")
     reason = st.text_area("دلیل (الزامی؛ در تاریخچهٔ هر ردیف می‌ماند)", key="tr_reason")
     return action, new_date, reason
 

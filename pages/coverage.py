@@ -20,6 +20,7 @@ from data_layer.queries.places import list_counties, neighborhood_coordinates
 from ui.charts import FONT
 from ui.exports import export_buttons
 from ui.freshness import current_version, keep_fresh
+from ui.numbers import number_field, whole_or
 from ui.session import require_reader
 from ui.theme import page_title
 
@@ -160,7 +161,9 @@ kinds = f[1].multiselect(
     placeholder="همه",
     key="cov_kinds",
 )
-max_priority = f[2].number_input("اولویت تا", min_value=0, value=0, key="cov_priority")
+max_priority = whole_or(
+    number_field(f[2], "اولویت تا (۰: همه)", 0, key="cov_priority"), 0, low=0, high=100_000
+)
 agencies = base["agencies"]
 agency_names = dict(zip(agencies["id"].astype(int), agencies["short_name"], strict=True))
 agency = f[3].selectbox(

@@ -24,9 +24,10 @@ from data_layer.queries import meetings as qm
 from data_layer.queries import resolutions as qr
 from data_layer.queries.agencies import list_agencies
 from ui.freshness import current_version
-from ui.meeting_forms import edit_meeting, letters_tab, new_meeting
+from ui.meeting_forms import edit_meeting, new_meeting
 from ui.meeting_record import record_section
 from ui.minutes_import import minutes_import_tab
+from ui.numbers import number_field, whole_or
 from ui.run import attempt
 from ui.session import current_actor, require_reader
 from ui.theme import page_title
@@ -48,7 +49,7 @@ agency_names = dict(zip(agencies["id"].astype(int), agencies["short_name"], stri
 page_title("جلسات و مصوبات", "ثبت جلسه و مصوبات، پیگیری مصوبات باز، نامه‌ها و گزارش جلسه")
 tabs = ["فهرست جلسات", "یک جلسه", "تقویم"]
 if secretariat:
-    tabs += ["جلسهٔ تازه", "ورود مصوبات از صورتجلسه", "نامه‌های پیگیری"]
+    tabs += ["جلسهٔ تازه", "ورود مصوبات از صورتجلسه"]
 tab = dict(zip(tabs, st.tabs(tabs), strict=True))
 
 
@@ -182,7 +183,7 @@ with tab["یک جلسه"]:
 with tab["تقویم"]:
     j = to_jalali(today)
     a, b = st.columns(2)
-    year = a.number_input("سال", 1390, 1499, j.year, key="cal_year")
+    year = whole_or(number_field(a, "سال", j.year, key="cal_year"), j.year, low=1390, high=1499)
     month = b.selectbox(
         "ماه",
         range(1, 13),
@@ -217,5 +218,3 @@ if secretariat:
         new_meeting(url, today, int(meetings["number"].max()) + 1 if not meetings.empty else 1)
     with tab["ورود مصوبات از صورتجلسه"]:
         minutes_import_tab(url, meetings, agency_names)
-    with tab["نامه‌های پیگیری"]:
-        letters_tab(url, today)

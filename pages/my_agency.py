@@ -27,6 +27,8 @@ from data_layer.output import inert, inert_html
 from data_layer.queries import assignments as qa
 from ui import agency_services
 from ui.history import timeline_html
+from ui.jalali_picker import date_field
+from ui.numbers import number_field
 from ui.pickers import pick
 from ui.quick_edit import TableMismatch, row_updates
 from ui.run import run_command, show_failure
@@ -69,7 +71,7 @@ def quick_table(rows: pd.DataFrame) -> pd.DataFrame:
             "تاریخ برنامه": [format_jalali(d) if pd.notna(d) else "" for d in rows["planned_date"]],
             "گام بعدی": rows["next_step"].tolist(),
             "اقدامات انجام‌شده": rows["done_text"].tolist(),
-            "پیشرفت ٪": rows["progress"].astype(int).tolist(),
+            "پیشرفت ٪": [fa(int(p)) for p in rows["progress"]],
             "وضعیت": [STATUS_LABELS[s] for s in rows["status"]],
             "تأیید دبیرخانه": [VERIFICATION_LABELS[v] for v in rows["verification"]],
             "تأخیر": [OVERDUE_LABEL if o else "" for o in rows["overdue"]],
@@ -152,8 +154,10 @@ with quick:
             "اقدامات انجام‌شده": st.column_config.TextColumn(
                 "انجام‌شده", help="اقدامات انجام‌شده", width=150, alignment="right"
             ),
-            "پیشرفت ٪": st.column_config.NumberColumn(
-                "پیشرفت", help="پیشرفت (٪)", min_value=0, max_value=100, step=1, width=80
+            # Text, so the grid shows Persian digits; a typed number in any digits is
+            # parsed and checked (0-100) by the command, like every number box.
+            "پیشرفت ٪": st.column_config.TextColumn(
+                "پیشرفت", help="پیشرفت (٪)، ۰ تا ۱۰۰", width=80, alignment="right"
             ),
             "وضعیت": st.column_config.SelectboxColumn(
                 options=list(STATUS_LABELS.values()), required=True, width=125
@@ -221,20 +225,14 @@ with detail:
             format_func=STATUS_LABELS.__getitem__,
             key=f"f_status_{k}",
         )
-        progress = b.number_input(
-            "پیشرفت ٪",
-            min_value=0,
-            max_value=100,
-            step=5,
-            value=int(r["progress"]),
-            key=f"f_progress_{k}",
-        )
+        progress = number_field(b, "پیشرفت ٪", int(r["progress"]), key=f"f_progress_{k}")
         done_text = st.text_area("اقدامات انجام‌شده", value=r["done_text"], key=f"f_done_{k}")
         next_step = st.text_area("گام بعدی", value=r["next_step"], key=f"f_next_{k}")
         a, b = st.columns(2)
-        planned = a.text_input(
+        planned = date_field(
+            a,
             "تاریخ برنامه‌ریزی‌شده برای اتمام",
-            value=old_planned,
+            old_planned,
             placeholder="۱۴۰۵/۱۰/۱۵",
             key=f"f_planned_{k}",
         )

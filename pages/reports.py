@@ -13,6 +13,7 @@ from data_layer.models import Role
 from data_layer.output import inert_html
 from data_layer.queries import coverage as qc
 from data_layer.queries.settings import get_report_rule
+from ui.numbers import number_field
 from ui.pickers import as_shown
 from ui.run import run_command
 from ui.session import current_actor, require_reader
@@ -84,8 +85,8 @@ if actor is not None and actor.role == Role.SECRETARIAT:
             format_func=PERIOD_KIND_LABELS.__getitem__,
             key=f"rule_kind_{k}",
         )
-        days = b.number_input(
-            "مهلت پس از پایان دوره (روز)", 0, 90, was.days_after_period_end, key=f"rule_days_{k}"
+        days = number_field(
+            b, "مهلت پس از پایان دوره (روز)", was.days_after_period_end, key=f"rule_days_{k}"
         )
         if st.form_submit_button("ذخیرهٔ قاعده", type="primary"):
             run_command(

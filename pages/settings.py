@@ -8,11 +8,14 @@ from dataclasses import astuple
 
 import streamlit as st
 
+from data_layer.commands.letters import set_ladder
 from data_layer.commands.profile import update_profile
 from data_layer.commands.settings import set_lead_weight, set_thresholds
 from data_layer.config import get_settings
 from data_layer.db import read_session
+from data_layer.jalali import to_fa_digits
 from data_layer.models import AccessKind, Role
+from data_layer.queries.ladder import STEP_TITLES, Ladder, get_ladder
 from data_layer.queries.overview import Thresholds
 from data_layer.queries.profile import Profile, get_profile
 from data_layer.queries.settings import (
@@ -22,6 +25,7 @@ from data_layer.queries.settings import (
     lead_weight_note,
 )
 from ui.access import anonymous_read_form, tokens_section
+from ui.numbers import number_field
 from ui.pickers import as_shown
 from ui.profile_form import logo_html, profile_fields
 from ui.run import run_command
@@ -37,36 +41,32 @@ def thresholds_form(fresh: Thresholds) -> None:
     k = "_".join(str(v) for v in astuple(t))  # fresh widgets whenever they change
     with st.form(f"thresholds_{k}", enter_to_submit=False):
         a, b = st.columns(2)
-        green = a.number_input(
+        green = number_field(
+            a,
             "«مطلوب» از چند درصد انجام‌شده",
-            0,
-            100,
             round(100 * t.green_done_share),
             key=f"th_green:{k}",
         )
-        red = b.number_input(
+        red = number_field(
+            b,
             "«نیازمند توجه» زیر چند درصد انجام‌شده",
-            0,
-            100,
             round(100 * t.red_done_share),
             key=f"th_red:{k}",
         )
-        amber_overdue = a.number_input(
+        amber_overdue = number_field(
+            a,
             "«مطلوب» فقط با کمتر از این تعداد ردیف دارای تأخیر",
-            1,
-            1000,
             t.amber_overdue,
             key=f"th_amber_o:{k}",
         )
-        red_overdue = b.number_input(
+        red_overdue = number_field(
+            b,
             "«نیازمند توجه» از این تعداد ردیف دارای تأخیر",
-            1,
-            1000,
             t.red_overdue,
             key=f"th_red_o:{k}",
         )
-        stale = a.number_input(
-            "گزارش تازه یعنی در چند روز اخیر", 1, 365, t.stale_days, key=f"th_stale:{k}"
+        stale = number_field(
+            a, "گزارش تازه یعنی در چند روز اخیر", t.stale_days, key=f"th_stale:{k}"
         )
         if st.form_submit_button("ذخیره", type="primary"):
             run_command(
@@ -89,12 +89,11 @@ def thresholds_form(fresh: Thresholds) -> None:
 def lead_weight_form(fresh: int) -> None:
     weight = as_shown("lead_weight", fresh)  # the weight as the person first saw it
     with st.form(f"lead_weight_{weight}", enter_to_submit=False):
-        value = st.number_input(
+        value = number_field(
+            st,
             "وزن مسئول اصلی در پیشرفت مصوبه",
-            1,
-            MAX_LEAD_WEIGHT,
             weight,
-            help="عدد صحیح ۱ تا ۱۰؛ ۱ یعنی همهٔ دستگاه‌ها هم‌وزن‌اند.",
+            help=f"عدد صحیح ۱ تا {to_fa_digits(MAX_LEAD_WEIGHT)}؛ ۱ یعنی همهٔ دستگاه‌ها هم‌وزن‌اند.",
             key=f"lead_weight:{weight}",
         )
         st.caption(lead_weight_note(weight))
@@ -104,6 +103,34 @@ def lead_weight_form(fresh: int) -> None:
                 lambda s, who: set_lead_weight(s, actor=who, weight=value, expected=weight),
                 done="وزن مسئول اصلی ذخیره شد؛ پیشرفت مصوبات با آن محاسبه می‌شود.",
                 shown="lead_weight",
+            )
+
+
+def ladder_form(fresh: Ladder) -> None:
+    """The days each step of the chase waits and the paragraph its letter opens with."""
+    was = as_shown("ladder", fresh)
+    k = abs(hash(was)) % 10**8  # fresh widgets whenever the stored ladder changes
+    with st.form(f"ladder_{k}", enter_to_submit=False):
+        days: list[str] = []
+        wordings: list[str] = []
+        for n in (1, 2, 3):
+            step = was.step(n)
+            a, b = st.columns([1, 3])
+            after = "پس از دارای تأخیر شدن ردیف" if n == 1 else "پس از گام پیش"
+            days.append(
+                number_field(a, f"{STEP_TITLES[n]}: روز {after}", step.days, key=f"ld_days_{n}:{k}")
+            )
+            wordings.append(
+                b.text_area(
+                    f"متن {STEP_TITLES[n]}", step.wording, key=f"ld_text_{n}:{k}", height=90
+                )
+            )
+        if st.form_submit_button("ذخیرهٔ پلکان", type="primary"):
+            run_command(
+                url,
+                lambda s, who: set_ladder(s, actor=who, days=days, wordings=wordings, expected=was),
+                done="پلکان پیگیری ذخیره شد؛ سررسید نامه‌ها با آن حساب می‌شود.",
+                shown="ladder",
             )
 
 
@@ -128,10 +155,18 @@ if actor.role == Role.SECRETARIAT:
     with read_session(url) as s:
         shown = get_thresholds(s)
         lead_weight = get_lead_weight(s)
+        ladder = get_ladder(s)
     st.subheader("آستانه‌های رنگ‌بندی کارنامهٔ دستگاه‌ها")
     thresholds_form(shown)
     st.subheader("وزن مسئول اصلی در پیشرفت مصوبه")
     lead_weight_form(lead_weight)
+    st.subheader("پلکان پیگیری: یادآوری‌ها و نامه به رئیس دستگاه")
+    st.caption(
+        "گام نخست چند روز پس از دارای تأخیر شدن ردیفی (یا بی‌درنگ برای ردیف بی‌گزارش)، و هر گام"
+        " بعد چند روز پس از نامهٔ گام پیش اگر پاسخی نیامده باشد. گام سوم به رئیس دستگاه با"
+        " رونوشت به رئیس کارگروه است."
+    )
+    ladder_form(ladder)
     st.subheader("خواندن بدون ورود")
     anonymous_read_form(url)
     st.subheader("پیوندهای نمایش (کیوسک)")

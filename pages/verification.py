@@ -20,6 +20,7 @@ from data_layer.labels import OVERDUE_LABEL, VERIFICATION_LABELS
 from data_layer.models import Role
 from data_layer.output import inert, inert_html
 from data_layer.queries import assignments as qa
+from ui.numbers import number_field, whole_or
 from ui.run import flash, run_command
 from ui.session import require_actor
 from ui.status import chip
@@ -86,10 +87,13 @@ if chosen:
 if only_new:
     shown = shown[shown["new"]]
 pages = max(1, -(-len(shown) // PAGE_SIZE))
-page = st.number_input(
-    f"صفحه (از {format_number(pages)})", min_value=1, max_value=pages, value=1, key="claims_page"
+page = whole_or(
+    number_field(st, f"صفحه (از {format_number(pages)})", 1, key="claims_page"),
+    1,
+    low=1,
+    high=pages,
 )
-start = (int(page) - 1) * PAGE_SIZE
+start = (page - 1) * PAGE_SIZE
 
 for _, r in shown.iloc[start : start + PAGE_SIZE].iterrows():
     asg_id, version = int(r["id"]), int(r["version"])

@@ -23,6 +23,7 @@ from data_layer.queries import coverage as qc
 from data_layer.queries.places import list_neighborhoods, list_service_types
 from data_layer.queries.reports import report_for
 from data_layer.queries.settings import get_report_rule
+from ui.numbers import number_field
 from ui.pickers import as_shown, pick
 from ui.run import run_command
 
@@ -77,9 +78,7 @@ def _new_delivery(url: str, agency_id: int, hoods: pd.DataFrame, services: pd.Da
         service = b.selectbox(
             "خدمت", list(service_names), format_func=service_names.__getitem__, key="dl_service"
         )
-        year = a.number_input(
-            "سال (شمسی)", 1390, 1499, to_jalali(local_today()).year, key="dl_year"
-        )
+        year = number_field(a, "سال (شمسی)", to_jalali(local_today()).year, key="dl_year")
         season = b.selectbox(
             "دوره", list(SEASONS), format_func=SEASONS.__getitem__, key="dl_season"
         )

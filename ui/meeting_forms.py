@@ -16,17 +16,15 @@ from data_layer.commands.meetings import (
     update_meeting,
 )
 from data_layer.commands.resolutions import add_resolution, update_resolution
-from data_layer.db import read_session
-from data_layer.documents import follow_up_letter_pdf, late_agencies, letters_zip
 from data_layer.input.owners import OwnerSpec
-from data_layer.jalali import format_jalali, format_number, to_fa_digits
+from data_layer.jalali import format_number, to_fa_digits
 from data_layer.labels import ALL_MEMBERS_TEXT
+from ui.jalali_picker import date_field
 from ui.pickers import Picked, as_shown, pick
-from ui.run import attempt, run_command
+from ui.run import run_command
 
-__all__ = ["edit_meeting", "letters_tab", "new_meeting"]
+__all__ = ["edit_meeting", "new_meeting"]
 
-PDF = "application/pdf"
 NO_LEAD = -1  # the lead picker's "no lead" option
 
 
@@ -37,7 +35,7 @@ def _meeting_fields(
     m = meeting or {}
     a, b = st.columns(2)
     number = a.text_input("شماره جلسه", to_fa_digits(m.get("number", next_no)), key=f"{prefix}_no")
-    held = b.text_input("تاریخ", format_jalali(m.get("held_on", today)), key=f"{prefix}_date")
+    held = date_field(b, "تاریخ", m.get("held_on", today), key=f"{prefix}_date")
     start = a.text_input(
         "ساعت", m.get("start_time") or ("" if meeting else "۰۹:۰۰"), key=f"{prefix}_time"
     )
@@ -177,7 +175,7 @@ def _resolution_form(
     with st.form(f"mt_res_{mid}", enter_to_submit=False):
         a, b = st.columns(2)
         number = a.text_input("شماره (برای مصوبهٔ تازه)", key=f"mr_no_{mid}")
-        due = b.text_input("سررسید (اختیاری)", placeholder="۱۴۰۵/۱۲/۱۵", key=f"mr_due_{mid}")
+        due = date_field(b, "سررسید (اختیاری)", None, placeholder="۱۴۰۵/۱۲/۱۵", key=f"mr_due_{mid}")
         text = st.text_area("شرح مصوبه (برای مصوبهٔ تازه)", key=f"mr_text_{mid}")
         everyone = st.checkbox("همهٔ ادارات عضو کارگروه", key=f"mr_all_{mid}")
         owners = st.multiselect(
@@ -224,64 +222,3 @@ def edit_meeting(
             )
         _attendance_form(url, mid, version, attendance, members)
         _resolution_form(url, mid, resolutions, members)
-
-
-def letters_tab(url: str, today: date) -> None:
-    """Follow-up letters: one agency's, or a zip of every late agency's."""
-    with read_session(url) as s:
-        late = late_agencies(s, today)
-    st.caption(
-        "دستگاه‌هایی که ردیف دارای تأخیر یا ردیف بی‌گزارش دارند. نامه شامل همان ردیف‌هاست و"
-        " می‌خواهد تا تاریخی مشخص در «دستگاه من» گزارش دهند."
-    )
-    if late.empty:
-        st.success("هیچ دستگاهی تأخیر یا ردیف بی‌گزارش ندارد.")
-        return
-    a, b = st.columns(2)
-    prefix = a.text_input("پیشوند شمارهٔ نامه (اختیاری)", key="lt_prefix")
-    if b.button(f"ساخت نامهٔ همهٔ {format_number(len(late))} دستگاه (zip)", key="lt_zip_go"):
-
-        def build_zip() -> bytes:
-            with read_session(url) as s:
-                return letters_zip(s, today=today, letter_number_prefix=prefix)
-
-        st.session_state["letters_zip"] = attempt(build_zip)
-    if st.session_state.get("letters_zip"):
-        b.download_button(
-            "دریافت zip نامه‌ها",
-            st.session_state["letters_zip"],
-            file_name=f"letters-{today.isoformat()}.zip",
-            mime="application/zip",
-            key="lt_zip",
-        )
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "بی‌گزارش": late["unreported"].map(format_number),
-                "دارای تأخیر": late["overdue"].map(format_number),
-                "دستگاه": late["name"],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
-    names = dict(zip(late["agency_id"].astype(int), late["name"], strict=True))
-    pick = st.selectbox("نامهٔ یک دستگاه", list(names), format_func=names.__getitem__, key="lt_pick")
-    number = st.text_input("شمارهٔ نامه", key="lt_number")
-    if st.button("ساخت نامه", key="lt_build"):
-
-        def build_letter() -> bytes:
-            with read_session(url) as s:
-                return follow_up_letter_pdf(s, agency_id=pick, today=today, letter_number=number)
-
-        pdf = attempt(build_letter)
-        st.session_state["letter_pdf"] = (pick, pdf) if pdf else None
-    letter = st.session_state.get("letter_pdf")
-    if letter and letter[0] == pick:
-        st.download_button(
-            "دریافت نامه (PDF)",
-            letter[1],
-            file_name=f"letter-{pick}-{today.isoformat()}.pdf",
-            mime=PDF,
-            key="lt_one",
-        )

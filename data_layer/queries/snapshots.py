@@ -113,21 +113,17 @@ def record_of(session: Session, meeting_id: int) -> Record | None:
 
 
 def record_for_review(session: Session, reviewed_meeting_id: int) -> Record | None:
-    """The record of the meeting that followed the reviewed one up: the next meeting
-    held after it, when that meeting has a record."""
+    """The record that followed the reviewed meeting up: the earliest record of a
+    meeting held after it (the first session that put its follow-up on record)."""
     reviewed = session.get(Meeting, reviewed_meeting_id)
     if reviewed is None:
         return None
-    after = session.execute(
-        select(col(Meeting.id))
-        .where(
-            (col(Meeting.held_on) > reviewed.held_on)
-            | ((col(Meeting.held_on) == reviewed.held_on) & (col(Meeting.number) > reviewed.number))
-        )
-        .order_by(col(Meeting.held_on), col(Meeting.number))
-        .limit(1)
-    ).scalar_one_or_none()
-    return None if after is None else record_of(session, after)
+    later = [
+        r
+        for r in _records(session)
+        if (r.held_on, r.meeting_number) > (reviewed.held_on, reviewed.number)
+    ]
+    return later[0] if later else None
 
 
 def previous_record(session: Session, record: Record | None, before: datetime) -> Record | None:

@@ -16,9 +16,9 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
 from data_layer.db import read_session
-from data_layer.documents import late_agencies
 from data_layer.jalali import format_jalali, local_today, to_fa_digits
-from data_layer.models import Meeting, Resolution
+from data_layer.models import Letter, Meeting, Resolution
+from data_layer.queries.ladder import due_today
 from data_layer.seed_data import MEETING_7
 from tests.browser.conftest import screenshot_path
 from tests.browser.steps import (
@@ -205,49 +205,47 @@ def test_secretariat_creates_meeting_8_and_imports_its_minutes(
 # --- 3. follow-up letters -----------------------------------------------------------------
 
 
-def test_secretariat_downloads_follow_up_letters(
+def test_secretariat_sends_the_due_letters_of_the_ladder(
     page: Page, app_server: str, database_url: str, tmp_path: Path
 ) -> None:
     page.set_viewport_size(VIEWPORT)
     sign_in(page, app_server, "dabir")
-    open_from_menu(page, "پیگیری مصوبات", "جلسات")
-    panel = open_tab(page, "نامه‌های پیگیری")
+    open_from_menu(page, "پیگیری مصوبات", "نامه‌ها")
     with read_session(database_url) as s:
-        late = late_agencies(s, local_today())
-    assert not late.empty
+        due = due_today(s, local_today())
+    assert not due.empty
 
-    # One agency's letter: the first in the list is already chosen.
-    chosen = panel.get_by_role("combobox", name="نامهٔ یک دستگاه", exact=True)
-    name, short = late["name"].iloc[0], late["short_name"].iloc[0]
-    expect(chosen).to_have_value(name)
-    panel.get_by_label("شمارهٔ نامه", exact=True).fill("۱۲۳۴/الف")
-    act(page, panel.get_by_role("button", name="ساخت نامه", exact=True).click)
+    # One agency's letter: numbered, registered, in a zip of one.
+    name, short = due["name"].iloc[0], due["short_name"].iloc[0]
+    choose(page, "یا نامهٔ یک دستگاه", short)
+    act(page, page.get_by_role("button", name="ساخت و ثبت این نامه", exact=True).click)
     with page.expect_download() as info:
-        panel.get_by_role("button", name="دریافت نامه (PDF)").click()
-    letter = tmp_path / info.value.suggested_filename
-    info.value.save_as(letter)
-    assert letter.read_bytes().startswith(b"%PDF")
-    # The salutation builds on the name («مدیرکل محترم …»); each page's footer has the
-    # short name.
-    assert _fold(short) in _pdf_text(letter)
+        page.get_by_role("button", name=re.compile("^دریافت zip ۱ نامه")).click()
+    bundle = tmp_path / info.value.suggested_filename
+    info.value.save_as(bundle)
+    with zipfile.ZipFile(bundle) as zf:
+        (member,) = zf.namelist()
+        letter = tmp_path / member
+        letter.write_bytes(zf.read(member))
+    # A first reminder goes to the agency's liaison; each page's footer has the short name.
+    assert _fold(short) in _pdf_text(letter) and _fold("رابط") in _pdf_text(letter)
 
-    # Every late agency's letter in one zip.
-    build = panel.get_by_role(
-        "button", name=f"ساخت نامهٔ همهٔ {to_fa_digits(len(late))} دستگاه (zip)"
-    )
+    # Every other due agency's letter in one click, in one zip.
+    rest = due.iloc[1:]
+    build = page.get_by_role("button", name=f"ساخت و ثبت همهٔ {to_fa_digits(len(rest))} نامهٔ سررسید")
     act(page, build.click)
     with page.expect_download() as info:
-        panel.get_by_role("button", name="دریافت zip نامه‌ها").click()
+        page.get_by_role("button", name=re.compile("^دریافت zip")).click()
     bundle = tmp_path / info.value.suggested_filename
     info.value.save_as(bundle)
     with zipfile.ZipFile(bundle) as zf:
         assert zf.testzip() is None
         names = zf.namelist()
-        assert len(names) == len(late)
-        assert all(n.endswith(".pdf") for n in names)
-        for agency_id, agency in zip(late["agency_id"], late["short_name"], strict=True):
-            (member,) = [n for n in names if n.startswith(f"letter-{agency_id}-")]
+        assert len(names) == len(rest)
+        for member in names:
             pdf = tmp_path / member
             pdf.write_bytes(zf.read(member))
             assert pdf.read_bytes().startswith(b"%PDF")
-            assert _fold(agency) in _pdf_text(pdf), member
+    with read_session(database_url) as s:
+        numbers = sorted(s.execute(select(Letter.serial)).scalars())
+    assert numbers == list(range(1, len(due) + 1)) and name

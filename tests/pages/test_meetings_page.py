@@ -60,12 +60,10 @@ def test_a_meeting_with_an_impossible_date_is_refused(
         assert s.exec(select(Meeting).where(Meeting.number == 8)).first() is None
 
 
-def test_a_follow_up_letter_and_the_meeting_report_are_built_on_request(
+def test_the_meeting_report_is_built_on_request(
     make_app: Callable[[str], AppTest], seeded_url: str
 ) -> None:
     at = _secretariat(make_app, seeded_url)
-    at.button(key="lt_build").click().run()
-    assert at.session_state["letter_pdf"][1].startswith(b"%PDF")
     at.button(key="mt_build").click().run()
     _, pdf, xlsx = at.session_state["meeting_docs"]
     assert pdf.startswith(b"%PDF") and xlsx.startswith(b"PK")

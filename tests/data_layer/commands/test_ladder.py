@@ -11,10 +11,16 @@ from sqlmodel import func, select
 from data_layer.commands.assignments import AssignmentChanges, update_assignment
 from data_layer.commands.letters import issue_letters, plan_letters, record_reply, set_ladder
 from data_layer.db import read_session, write_session
-from data_layer.documents.letters import LetterStep, late_agencies, letter_html, letter_rows
+from data_layer.documents.letters import (
+    LetterStep,
+    addressee_line,
+    late_agencies,
+    letter_html,
+    letter_rows,
+)
 from data_layer.errors import ConflictError, ValidationError
 from data_layer.jalali import format_jalali
-from data_layer.models import HistoryEntry, Letter, LetterRow, Role, User
+from data_layer.models import Agency, HistoryEntry, Letter, LetterRow, Role, User
 from data_layer.permissions import Actor
 from data_layer.queries.ladder import due_today, get_ladder, letter_register
 from data_layer.queries.overview import agency_scorecards
@@ -80,7 +86,11 @@ def test_the_ladder_climbs_a_step_each_interval_and_a_reply_starts_it_again(
     third_day = second_day + timedelta(days=ladder.step(3).days)
     assert _steps(seeded_url, third_day)[a] == 3
     (head,) = _send(seeded_url, dabir, third_day, [a])
-    assert head.step == 3 and head.copy_to_chair and "محترم" in head.addressee
+    with read_session(seeded_url) as s:
+        agency = s.get(Agency, a)
+        assert agency is not None
+        expected_head = addressee_line(agency)
+    assert head.step == 3 and head.copy_to_chair and head.addressee == expected_head
     assert a not in _steps(seeded_url, third_day + timedelta(days=60))  # waits for a reply
 
     reply_day = third_day + timedelta(days=2)

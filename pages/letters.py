@@ -1,0 +1,254 @@
+"""نامه‌ها: the chase that escalates — who is due which step today, one click for all of
+them (registered, in one zip), and the letter register with each letter's reply."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pandas as pd
+import streamlit as st
+
+from data_layer.commands.letters import LetterPlan, issue_letters, plan_letters, record_reply
+from data_layer.config import get_settings
+from data_layer.db import read_session
+from data_layer.documents.letters import ascii_slug
+from data_layer.jalali import format_jalali, format_number, local_today, to_fa_digits
+from data_layer.models import Letter, Role
+from data_layer.output import inert
+from data_layer.queries import ladder as ql
+from data_layer.queries.ladder import STEP_TITLES
+from ui.jalali_picker import date_field
+from ui.pickers import pick
+from ui.run import attempt, flash, run_command
+from ui.session import require_actor
+from ui.theme import page_title
+from ui.uploads import uploader
+
+url = get_settings().database_url
+actor = require_actor(url, {Role.SECRETARIAT})
+today = local_today()
+ZIP_KEY = "letters_issued"
+
+
+def _zip(letters: list[tuple[str, str, bytes]]) -> bytes:
+    """One PDF per letter: letter-<year>-<serial>-<agency>.pdf."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for number, short_name, pdf in letters:
+            slug = ascii_slug(short_name)
+            name = "letter-" + number.replace("/", "-") + (f"-{slug}" if slug else "")
+            archive.writestr(f"{name}.pdf", pdf)
+    return buffer.getvalue()
+
+
+def _issue(agency_ids: list[int], names: dict[int, str]) -> None:
+    """Build the letters (a read), then number and register them (one short write)."""
+
+    def build() -> list[LetterPlan]:
+        with read_session(url) as s:
+            return plan_letters(s, today=today, agency_ids=agency_ids)
+
+    with st.spinner(f"ساخت {format_number(len(agency_ids))} نامه…"):
+        plans = attempt(build)
+    if not plans:
+        return
+    sent = run_command(url, lambda s, who: issue_letters(s, actor=who, plans=plans, today=today))
+    if sent is None:
+        return
+    files = [(ql.letter_number(x.year, x.serial), names.get(x.agency_id, ""), x.pdf) for x in sent]
+    st.session_state[ZIP_KEY] = (today, _zip(files), len(files))
+    flash(f"{format_number(len(files))} نامه شماره گرفت و در دفتر نامه‌ها ثبت شد.")
+
+
+def due_tab() -> None:
+    """Who is due which step today; one batch for all, or one agency's."""
+    with read_session(url) as s:
+        board = ql.due_today(s, today, every=True)
+        ladder = ql.get_ladder(s)
+    due = board[board["step"] > 0]
+    waiting = board[board["step"] == 0]
+    days = "، ".join(
+        f"{STEP_TITLES[n]}: {to_fa_digits(ladder.step(n).days)} روز" for n in (1, 2, 3)
+    )
+    st.caption(
+        f"پلکان پیگیری ({days}). یادآوری‌ها به کارشناس رابط دستگاه و گام سوم به رئیس دستگاه با"
+        " رونوشت به رئیس کارگروه است؛ فاصله‌ها و متن هر گام در «تنظیمات» است."
+    )
+    issued = st.session_state.get(ZIP_KEY)
+    if issued and issued[0] == today:
+        st.download_button(
+            f"دریافت zip {format_number(issued[2])} نامهٔ ثبت‌شده",
+            issued[1],
+            file_name=f"letters-{today.isoformat()}.zip",
+            mime="application/zip",
+            key="ld_zip",
+            icon=":material/download:",
+        )
+    if due.empty:
+        st.success("امروز هیچ دستگاهی به گام تازه‌ای از پیگیری نرسیده است.")
+    else:
+        names = dict(zip(due["agency_id"].astype(int), due["short_name"], strict=True))
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "آخرین نامه": [
+                        f"{n} ({format_jalali(d)})" if n else "—"
+                        for n, d in zip(due["last_number"], due["last_issued_on"], strict=True)
+                    ],
+                    "بیشترین تأخیر (روز)": due["worst_days_late"].map(format_number),
+                    "ردیف‌های نامه": due["rows"].map(format_number),
+                    "گام سررسید": due["step"].map(STEP_TITLES.__getitem__),
+                    "دستگاه": due["name"],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+        if st.button(
+            f"ساخت و ثبت همهٔ {format_number(len(due))} نامهٔ سررسید",
+            key="ld_all",
+            type="primary",
+            icon=":material/outgoing_mail:",
+        ):
+            _issue(list(names), names)
+        a, b = st.columns([3, 1])
+        one = a.selectbox(
+            "یا نامهٔ یک دستگاه",
+            list(names),
+            format_func=names.__getitem__,
+            index=None,
+            placeholder="دستگاه را انتخاب کنید",
+            key="ld_one_pick",
+        )
+        if b.button("ساخت و ثبت این نامه", key="ld_one", disabled=one is None):
+            _issue([int(one)], names)  # type: ignore[arg-type]
+    if not waiting.empty:
+        with st.expander(f"در انتظار پاسخ یا مهلت ({format_number(len(waiting))} دستگاه)"):
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        "وضعیت": waiting["waiting"],
+                        "آخرین نامه": [
+                            f"{n} ({format_jalali(d)})" if n else "—"
+                            for n, d in zip(
+                                waiting["last_number"], waiting["last_issued_on"], strict=True
+                            )
+                        ],
+                        "دستگاه": waiting["name"],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
+
+
+def _reply_form(letter: Letter, shown_version: int) -> None:
+    key = f"lr_{letter.id}_{shown_version}"
+    with st.form(key, enter_to_submit=False):
+        a, b = st.columns([1, 2])
+        day = date_field(a, "تاریخ پاسخ", letter.replied_on or today, key=f"{key}_day")
+        text = b.text_area("متن یا خلاصهٔ پاسخ", letter.reply_text, key=f"{key}_text", height=90)
+        file = uploader(
+            "پیوست پاسخ (اختیاری)",
+            key=f"{key}_file",
+            max_mb=5,
+            types=(".pdf", ".jpg", ".png", ".docx"),
+        )
+        go = st.form_submit_button("ثبت پاسخ" if not letter.replied_on else "اصلاح پاسخ")
+    if go:
+        content = file.getvalue() if file is not None else None
+        run_command(
+            url,
+            lambda s, who: record_reply(
+                s,
+                actor=who,
+                letter_id=int(letter.id or 0),
+                expected_version=shown_version,
+                replied_on=day,
+                text=text,
+                filename=file.name if file is not None else "",
+                content=content,
+                today=today,
+            ),
+            done="پاسخ نامه ثبت شد.",
+        )
+
+
+def register_tab() -> None:
+    """Every letter on record, newest first; one letter's rows, file and reply."""
+    with read_session(url) as s:
+        register = ql.letter_register(s)
+    if register.empty:
+        st.info("هنوز نامه‌ای در دفتر ثبت نشده است.")
+        return
+    unanswered = register["replied_on"].isna()
+    c = st.columns(3)
+    c[0].metric("نامه‌های ثبت‌شده", format_number(len(register)))
+    c[1].metric("بی‌پاسخ", format_number(int(unanswered.sum())))
+    c[2].metric(
+        "گذشته از مهلت پاسخ",
+        format_number(int((unanswered & (register["reply_by"] < today)).sum())),
+    )
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "پاسخ": [
+                    format_jalali(d) if pd.notna(d) else "بی‌پاسخ" for d in register["replied_on"]
+                ],
+                "مهلت پاسخ": register["reply_by"].map(format_jalali),
+                "ردیف": register["rows"].map(format_number),
+                "گام": register["step"].map(STEP_TITLES.__getitem__),
+                "گیرنده": register["addressee"],
+                "تاریخ": register["issued_on"].map(format_jalali),
+                "شماره": register["number"],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    options = {
+        int(r["id"]): (
+            f"{r['number']} — {r['agency']} — {format_jalali(r['issued_on'])}",
+            int(r["version"]),
+        )
+        for r in register.to_dict("records")
+    }
+    chosen = pick("یک نامه", options, key="lr_pick", placeholder="نامه را انتخاب کنید")
+    if chosen is None:
+        return
+    with read_session(url) as s:
+        letter = s.get(Letter, chosen.id)
+        named = ql.letter_rows_of(s, chosen.id)
+    if letter is None or chosen.gone:
+        st.warning("این نامه دیگر در دفتر نیست؛ صفحه را دوباره باز کنید.")
+        return
+    st.markdown(
+        f"**{inert(ql.letter_number(letter.year, letter.serial))}** — {inert(letter.addressee)}"
+        f" — {STEP_TITLES[letter.step]} — {format_number(len(named))} ردیف"
+    )
+    a, b = st.columns(2)
+    a.download_button(
+        "دریافت نامه (PDF)",
+        letter.pdf,
+        file_name=f"letter-{letter.year}-{letter.serial}.pdf",
+        mime="application/pdf",
+        key=f"lr_pdf_{letter.id}",
+    )
+    if letter.reply_file:
+        b.download_button(
+            "دریافت پیوست پاسخ",
+            letter.reply_file,
+            file_name=letter.reply_filename or "reply",
+            mime=letter.reply_type or "application/octet-stream",
+            key=f"lr_reply_{letter.id}",
+        )
+    _reply_form(letter, chosen.version or letter.version)
+
+
+page_title("نامه‌های پیگیری", "پلکان پیگیری، دفتر نامه‌ها و پاسخ دستگاه‌ها")
+due, register = st.tabs(["سررسید امروز", "دفتر نامه‌ها"])
+with due:
+    due_tab()
+with register:
+    register_tab()
