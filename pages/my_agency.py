@@ -25,6 +25,7 @@ from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS, VERIFICATION_LABELS
 from data_layer.models import Role, Verification
 from data_layer.output import inert, inert_html
 from data_layer.queries import assignments as qa
+from data_layer.queries.ladder import STEP_TITLES, letter_register
 from ui import agency_services
 from ui.history import timeline_html
 from ui.jalali_picker import date_field
@@ -105,6 +106,18 @@ c[1].metric(
 )
 c[2].metric(OVERDUE_LABEL, format_number(int(rows["overdue"].sum())))
 c[3].metric("بدون گزارش در ۳۰ روز اخیر", format_number(int(stale.sum())))
+with read_session(url) as s:
+    letters = letter_register(s, actor.agency_id)
+if not letters.empty:
+    waiting = letters[letters["replied_on"].isna()]
+    last = letters.iloc[0]
+    st.caption(
+        f"نامه‌های پیگیری دبیرخانه به این دستگاه: {format_number(len(letters))}، بی‌پاسخ"
+        f" {format_number(len(waiting))}. آخرین: {last['number']}"
+        f" ({format_jalali(last['issued_on'])}، {STEP_TITLES[int(last['step'])]})،"
+        f" مهلت پاسخ {format_jalali(last['reply_by'])}."
+        " پاسخ دستگاه با به‌روز کردن ردیف‌ها در همین صفحه و نامهٔ اداری به دبیرخانه است."
+    )
 top = st.columns([3, 1])
 top[0].caption(
     f"ردیف‌ها در {format_jalali_datetime(st.session_state.get(f'{SNAPSHOT}_at'))} خوانده شده‌اند."

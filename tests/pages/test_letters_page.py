@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_layer.db import read_session
 from data_layer.jalali import local_today
-from data_layer.models import Letter, LetterRow
+from data_layer.models import Letter, LetterRow, User
 from data_layer.queries.ladder import due_today
 from tests.pages.conftest import keyed, messages, page_html, sign_in
 
@@ -60,6 +60,16 @@ def test_one_click_sends_every_due_letter_and_a_reply_is_recorded(
     at.switch_page("pages/overview.py").run()
     html = page_html(at)
     assert "نامه (بی‌پاسخ)" in html and "(۱ بی‌پاسخ)" in html
+
+    # Education's liaison sees the letters its agency received on «دستگاه من».
+    with read_session(seeded_url) as s:
+        education = s.exec(select(User).where(User.username == "agency02")).one()
+        theirs = [x for x in letters if x.agency_id == education.agency_id]
+    assert theirs, "the sample's Education has late rows"
+    mine = sign_in(make_app(seeded_url).run(), "agency02", then="pages/my_agency.py")
+    assert any(
+        "نامه‌های پیگیری دبیرخانه به این دستگاه: ۱، بی‌پاسخ ۱" in c for c in messages(mine.caption)
+    )
 
 
 def test_only_the_secretariat_opens_the_letters(
