@@ -93,7 +93,7 @@ def build_slides(data: dict[str, Any], today: date, by: str) -> list[sl.Slide]:
         for _, res in data["resolutions"].iterrows():
             grp = cells[cells["resolution_number"] == res["number"]]
             deck.append(sl.resolution_slide(meeting["number"], res, grp, total, stamp))
-    deck.append(sl.scorecards_slide(data["cards"]))
+    deck.append(sl.scorecards_slide(data["cards"], now_note=bool(stamp)))
     deck.append(sl.coverage_slide(data["no_service"], data["hoods"]))
     deck.append(sl.gaps_slide(data["gaps"]))
     return deck

@@ -154,10 +154,12 @@ def then_now_slide(summary: pd.DataFrame, since: str, until: str) -> Slide:
     return Slide("آن روز ← اکنون", html)
 
 
-def scorecards_slide(cards: pd.DataFrame) -> Slide:
-    """The agencies furthest behind."""
+def scorecards_slide(cards: pd.DataFrame, now_note: bool = False) -> Slide:
+    """The agencies furthest behind (with `now_note`, said to be today's figures, when
+    the slides before it show a meeting's record)."""
+    title = "دستگاه‌ها، از عقب‌مانده‌ترین" + (" — وضعیت امروز" if now_note else "")
     html = (
-        '<div class="ptitle">دستگاه‌ها، از عقب‌مانده‌ترین</div>'
+        f'<div class="ptitle">{title}</div>'
         f'<div class="ptable">{scorecards_html(cards, limit=9)}</div>'
     )
     return Slide("کارنامهٔ دستگاه‌ها", html)

@@ -44,7 +44,7 @@ def test_saving_the_form_writes_the_row_and_its_history(liaison: AppTest, seeded
     chosen, k = _form_keys(liaison)
     before = _row(seeded_url, chosen)
     liaison.selectbox(key=f"f_status_{k}").set_value("done")
-    liaison.number_input(key=f"f_progress_{k}").set_value(100)
+    liaison.text_input(key=f"f_progress_{k}").input("۱۰۰")
     liaison.text_area(key=f"f_done_{k}").input("۱۲ معلم به محلات هدف اعزام شدند.")
     liaison.button(key=f"FormSubmitter:row_form_{k}-ذخیرهٔ این ردیف").click().run()
     assert not liaison.exception
@@ -90,7 +90,7 @@ def test_a_stale_form_is_refused_and_shows_who_saved(liaison: AppTest, seeded_ur
             changes=AssignmentChanges(next_step="پیگیری همکار از فرمانداری", status="in_progress"),
         )
     theirs = _row(seeded_url, chosen)
-    liaison.number_input(key=f"f_progress_{k}").set_value(90)
+    liaison.text_input(key=f"f_progress_{k}").input("90")
     liaison.selectbox(key=f"f_status_{k}").set_value("in_progress")
     liaison.button(key=f"FormSubmitter:row_form_{k}-ذخیرهٔ این ردیف").click().run()
     errors = [e.value for e in liaison.error]
@@ -103,7 +103,7 @@ def test_an_expired_session_writes_nothing(liaison: AppTest, seeded_url: str) ->
     before = _row(seeded_url, chosen)
     with write_session(seeded_url) as s:
         sign_out(s, token=COOKIES[SESSION_COOKIE])
-    liaison.number_input(key=f"f_progress_{k}").set_value(55)
+    liaison.text_input(key=f"f_progress_{k}").input("٥٥")
     liaison.selectbox(key=f"f_status_{k}").set_value("in_progress")
     liaison.button(key=f"FormSubmitter:row_form_{k}-ذخیرهٔ این ردیف").click().run()
     assert not liaison.exception

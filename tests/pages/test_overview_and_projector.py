@@ -116,12 +116,12 @@ def test_the_secretariat_changes_thresholds_and_bad_ones_are_refused(
     make_app: Callable[[str], AppTest], seeded_url: str
 ) -> None:
     at = sign_in(make_app(seeded_url).run(), "dabir", then="pages/settings.py")
-    keyed(at.number_input, "th_green:").set_value(20)
-    keyed(at.number_input, "th_red:").set_value(50)
+    keyed(at.text_input, "th_green:").input("۲۰")
+    keyed(at.text_input, "th_red:").input("۵۰")
     keyed(at.button, "FormSubmitter:thresholds_").click().run()
     assert at.error, "a red threshold above the green one must be refused"
-    keyed(at.number_input, "th_green:").set_value(70)
-    keyed(at.number_input, "th_red:").set_value(10)
+    keyed(at.text_input, "th_green:").input("70")
+    keyed(at.text_input, "th_red:").input("10")
     keyed(at.button, "FormSubmitter:thresholds_").click().run()
     assert not at.error and at.success
     at.switch_page("pages/overview.py").run()

@@ -39,6 +39,7 @@ PAGE_USERS = {
     "pages/sign_in.py": [None],
     "pages/my_agency.py": ["agency02"],
     "pages/verification.py": ["dabir"],
+    "pages/letters.py": ["dabir"],
     "pages/backlog.py": ["dabir"],
     "pages/users.py": ["admin"],
     "pages/agencies.py": ["dabir", "admin"],

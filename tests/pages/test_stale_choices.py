@@ -189,7 +189,7 @@ def test_the_quick_table_after_a_save_in_another_tab_is_refused(
     def edited(data: pd.DataFrame, **kwargs: object) -> pd.DataFrame:
         real(data, **kwargs)  # type: ignore[arg-type]
         out = data.copy()
-        out.loc[chosen, "پیشرفت ٪"] = 55
+        out.loc[chosen, "پیشرفت ٪"] = "۵۵"
         return out
 
     monkeypatch.setattr(streamlit, "data_editor", edited)
@@ -509,7 +509,7 @@ def test_thresholds_changed_in_another_tab_are_not_overwritten(
     make_app: Callable[[str], AppTest], seeded_url: str
 ) -> None:
     at = tab(make_app, seeded_url, SETTINGS, who="dabir")
-    keyed(at.number_input, "th_stale:").set_value(30)
+    keyed(at.text_input, "th_stale:").input("۳۰")
     with read_session(seeded_url) as s:
         shown = get_thresholds(s)
     other_tab(
@@ -534,7 +534,7 @@ def test_the_report_rule_changed_in_another_tab_is_not_overwritten(
     make_app: Callable[[str], AppTest], seeded_url: str
 ) -> None:
     at = tab(make_app, seeded_url, "pages/reports.py", who="dabir")
-    keyed(at.number_input, "rule_days_").set_value(20)
+    keyed(at.text_input, "rule_days_").input("۲۰")
     with read_session(seeded_url) as s:
         shown = get_report_rule(s)
     other_tab(
