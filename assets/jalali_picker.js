@@ -42,7 +42,7 @@ function attach(box, data) {
   const pop = document.createElement("div");
   pop.className = "jcal-pop";
   pop.setAttribute("role", "dialog");
-  pop.setAttribute("aria-label", "انتخاب تاریخ");
+  pop.setAttribute("aria-label", "گاه‌شمار");
   pop.dir = "rtl";
   pop.hidden = true;
 

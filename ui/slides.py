@@ -160,7 +160,7 @@ def scorecards_slide(cards: pd.DataFrame, now_note: bool = False) -> Slide:
     title = "دستگاه‌ها، از عقب‌مانده‌ترین" + (" — وضعیت امروز" if now_note else "")
     html = (
         f'<div class="ptitle">{title}</div>'
-        f'<div class="ptable">{scorecards_html(cards, limit=9)}</div>'
+        f'<div class="ptable">{scorecards_html(cards, limit=9, letters=False)}</div>'
     )
     return Slide("کارنامهٔ دستگاه‌ها", html)
 

@@ -51,8 +51,10 @@ def _letters(card: dict[str, object]) -> str:
     )
 
 
-def scorecards_html(cards: pd.DataFrame, limit: int | None = None) -> str:
-    """Agencies worst first: RAG, done, on time, with evidence, last update, late rows."""
+def scorecards_html(cards: pd.DataFrame, limit: int | None = None, *, letters: bool = True) -> str:
+    """Agencies worst first: RAG, done, on time, with evidence, last update, late rows
+    and (unless `letters` is False: the projector's slide keeps its seven columns) the
+    follow-up letters received and unanswered."""
     shown = cards if limit is None else cards.head(limit)
     rows = [
         [
@@ -63,7 +65,7 @@ def scorecards_html(cards: pd.DataFrame, limit: int | None = None) -> str:
             format_percent(100 * c["share_evidence"]),
             _days(c["days_since_update"]),
             format_number(int(c["overdue"])),
-            _letters(c),
+            *([_letters(c)] if letters else []),
         ]
         for c in shown.to_dict("records")
     ]
@@ -75,7 +77,7 @@ def scorecards_html(cards: pd.DataFrame, limit: int | None = None) -> str:
         "با مستند",
         "آخرین گزارش",
         "دارای تأخیر",
-        "نامه (بی‌پاسخ)",
+        *(["نامه (بی‌پاسخ)"] if letters else []),
     ]
     return _table(head, rows, "scorecards")
 
