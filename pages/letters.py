@@ -19,7 +19,7 @@ from data_layer.output import inert
 from data_layer.queries import ladder as ql
 from data_layer.queries.ladder import STEP_TITLES
 from ui.jalali_picker import date_field
-from ui.pickers import pick
+from ui.pickers import as_shown, pick
 from ui.run import attempt, flash, run_command
 from ui.session import require_actor
 from ui.theme import page_title
@@ -143,19 +143,25 @@ def due_tab() -> None:
             )
 
 
-def _reply_form(letter: Letter, shown_version: int) -> None:
-    key = f"lr_{letter.id}_{shown_version}"
+def _reply_form(letter: Letter) -> None:
+    """The reply, drawn from the letter as this person first saw it: a reply another
+    tab recorded since makes this one's save refused, not silently lost."""
+    memory = f"lr_{letter.id}"
+    version, replied_on, reply_text = as_shown(
+        memory, (letter.version, letter.replied_on, letter.reply_text)
+    )
+    key = f"lr_{letter.id}_{version}"
     with st.form(key, enter_to_submit=False):
         a, b = st.columns([1, 2])
-        day = date_field(a, "تاریخ پاسخ", letter.replied_on or today, key=f"{key}_day")
-        text = b.text_area("متن یا خلاصهٔ پاسخ", letter.reply_text, key=f"{key}_text", height=90)
+        day = date_field(a, "تاریخ پاسخ", replied_on or today, key=f"{key}_day")
+        text = b.text_area("متن یا خلاصهٔ پاسخ", reply_text, key=f"{key}_text", height=90)
         file = uploader(
             "پیوست پاسخ (اختیاری)",
             key=f"{key}_file",
             max_mb=5,
             types=(".pdf", ".jpg", ".png", ".docx"),
         )
-        go = st.form_submit_button("ثبت پاسخ" if not letter.replied_on else "اصلاح پاسخ")
+        go = st.form_submit_button("ثبت پاسخ" if not replied_on else "اصلاح پاسخ")
     if go:
         content = file.getvalue() if file is not None else None
         run_command(
@@ -164,7 +170,7 @@ def _reply_form(letter: Letter, shown_version: int) -> None:
                 s,
                 actor=who,
                 letter_id=int(letter.id or 0),
-                expected_version=shown_version,
+                expected_version=version,
                 replied_on=day,
                 text=text,
                 filename=file.name if file is not None else "",
@@ -172,6 +178,7 @@ def _reply_form(letter: Letter, shown_version: int) -> None:
                 today=today,
             ),
             done="پاسخ نامه ثبت شد.",
+            shown=memory,
         )
 
 
@@ -243,7 +250,7 @@ def register_tab() -> None:
             mime=letter.reply_type or "application/octet-stream",
             key=f"lr_reply_{letter.id}",
         )
-    _reply_form(letter, chosen.version or letter.version)
+    _reply_form(letter)
 
 
 page_title("نامه‌های پیگیری", "پلکان پیگیری، دفتر نامه‌ها و پاسخ دستگاه‌ها")

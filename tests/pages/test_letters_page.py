@@ -78,3 +78,29 @@ def test_only_the_secretariat_opens_the_letters(
     at = sign_in(make_app(seeded_url).run(), "agency02", then="pages/overview.py")
     at.switch_page(LETTERS).run()
     assert not [b for b in at.button if b.key == "ld_all"]
+
+
+def test_a_reply_form_opened_before_another_tabs_reply_is_refused(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    first = sign_in(make_app(seeded_url).run(), "dabir", then=LETTERS)
+    first.button(key="ld_all").click().run()
+    with read_session(seeded_url) as s:
+        letter = s.exec(select(Letter).order_by(Letter.serial)).first()
+    assert letter is not None
+    form = f"lr_{letter.id}_{letter.version}"
+    tabs = [first, sign_in(make_app(seeded_url).run(), "dabir", then=LETTERS)]
+    for at in tabs:
+        at.selectbox(key="lr_pick").set_value(letter.id).run()
+    tabs[0].text_area(key=f"{form}_text").input("پاسخ تب نخست")
+    keyed(tabs[0].button, f"FormSubmitter:{form}").click().run()
+    assert not tabs[0].error, messages(tabs[0].error)
+    tabs[1].text_area(key=f"{form}_text").input("پاسخ تب دوم")
+    keyed(tabs[1].button, f"FormSubmitter:{form}").click().run()
+    print(
+        "ERR", messages(tabs[1].error), messages(tabs[1].success), [b.key for b in tabs[1].button]
+    )
+    assert any("تغییر کرده است" in m for m in messages(tabs[1].error))
+    with read_session(seeded_url) as s:
+        kept = s.get(Letter, letter.id)
+    assert kept is not None and kept.reply_text == "پاسخ تب نخست" and kept.version == 2
