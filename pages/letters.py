@@ -61,13 +61,15 @@ def _issue(agency_ids: list[int], names: dict[int, str]) -> None:
     flash(f"{format_number(len(files))} نامه شماره گرفت و در دفتر نامه‌ها ثبت شد.")
 
 
-def due_tab() -> None:
-    """Who is due which step today; one batch for all, or one agency's."""
-    with read_session(url) as s:
-        board = ql.due_today(s, today, every=True)
-        ladder = ql.get_ladder(s)
-    due = board[board["step"] > 0]
-    waiting = board[board["step"] == 0]
+def _last_letters(frame: pd.DataFrame) -> list[str]:
+    """«۱۴۰۵/۱۲ (۱۴۰۵/۰۹/۱۰)» per agency, or a dash."""
+    return [
+        f"{n} ({format_jalali(d)})" if n else "—"
+        for n, d in zip(frame["last_number"], frame["last_issued_on"], strict=True)
+    ]
+
+
+def _ladder_caption(ladder: ql.Ladder) -> None:
     days = "، ".join(
         f"{STEP_TITLES[n]}: {to_fa_digits(ladder.step(n).days)} روز" for n in (1, 2, 3)
     )
@@ -75,6 +77,10 @@ def due_tab() -> None:
         f"پلکان پیگیری ({days}). یادآوری‌ها به کارشناس رابط دستگاه و گام سوم به رئیس دستگاه با"
         " رونوشت به رئیس کارگروه است؛ فاصله‌ها و متن هر گام در «تنظیمات» است."
     )
+
+
+def _issued_zip() -> None:
+    """The zip of the letters this person just sent (today's)."""
     issued = st.session_state.get(ZIP_KEY)
     if issued and issued[0] == today:
         st.download_button(
@@ -85,56 +91,64 @@ def due_tab() -> None:
             key="ld_zip",
             icon=":material/download:",
         )
+
+
+def _due_list(due: pd.DataFrame) -> None:
+    """Who is due which step; one batch for all of them, or one agency's letter."""
+    names = dict(zip(due["agency_id"].astype(int), due["short_name"], strict=True))
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "آخرین نامه": _last_letters(due),
+                "بیشترین تأخیر (روز)": due["worst_days_late"].map(format_number),
+                "ردیف‌های نامه": due["rows"].map(format_number),
+                "گام سررسید": due["step"].map(STEP_TITLES.__getitem__),
+                "دستگاه": due["name"],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    if st.button(
+        f"ساخت و ثبت همهٔ {format_number(len(due))} نامهٔ سررسید",
+        key="ld_all",
+        type="primary",
+        icon=":material/outgoing_mail:",
+    ):
+        _issue(list(names), names)
+    a, b = st.columns([3, 1])
+    one = a.selectbox(
+        "یا نامهٔ یک دستگاه",
+        list(names),
+        format_func=names.__getitem__,
+        index=None,
+        placeholder="دستگاه را انتخاب کنید",
+        key="ld_one_pick",
+    )
+    if b.button("ساخت و ثبت این نامه", key="ld_one", disabled=one is None):
+        _issue([int(one)], names)  # type: ignore[arg-type]
+
+
+def due_tab() -> None:
+    """Who is due which step today, and who waits for what."""
+    with read_session(url) as s:
+        board = ql.due_today(s, today, every=True)
+        ladder = ql.get_ladder(s)
+    due = board[board["step"] > 0]
+    waiting = board[board["step"] == 0]
+    _ladder_caption(ladder)
+    _issued_zip()
     if due.empty:
         st.success("امروز هیچ دستگاهی به گام تازه‌ای از پیگیری نرسیده است.")
     else:
-        names = dict(zip(due["agency_id"].astype(int), due["short_name"], strict=True))
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    "آخرین نامه": [
-                        f"{n} ({format_jalali(d)})" if n else "—"
-                        for n, d in zip(due["last_number"], due["last_issued_on"], strict=True)
-                    ],
-                    "بیشترین تأخیر (روز)": due["worst_days_late"].map(format_number),
-                    "ردیف‌های نامه": due["rows"].map(format_number),
-                    "گام سررسید": due["step"].map(STEP_TITLES.__getitem__),
-                    "دستگاه": due["name"],
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-        )
-        if st.button(
-            f"ساخت و ثبت همهٔ {format_number(len(due))} نامهٔ سررسید",
-            key="ld_all",
-            type="primary",
-            icon=":material/outgoing_mail:",
-        ):
-            _issue(list(names), names)
-        a, b = st.columns([3, 1])
-        one = a.selectbox(
-            "یا نامهٔ یک دستگاه",
-            list(names),
-            format_func=names.__getitem__,
-            index=None,
-            placeholder="دستگاه را انتخاب کنید",
-            key="ld_one_pick",
-        )
-        if b.button("ساخت و ثبت این نامه", key="ld_one", disabled=one is None):
-            _issue([int(one)], names)  # type: ignore[arg-type]
+        _due_list(due)
     if not waiting.empty:
         with st.expander(f"در انتظار پاسخ یا مهلت ({format_number(len(waiting))} دستگاه)"):
             st.dataframe(
                 pd.DataFrame(
                     {
                         "وضعیت": waiting["waiting"],
-                        "آخرین نامه": [
-                            f"{n} ({format_jalali(d)})" if n else "—"
-                            for n, d in zip(
-                                waiting["last_number"], waiting["last_issued_on"], strict=True
-                            )
-                        ],
+                        "آخرین نامه": _last_letters(waiting),
                         "دستگاه": waiting["name"],
                     }
                 ),
@@ -182,13 +196,7 @@ def _reply_form(letter: Letter) -> None:
         )
 
 
-def register_tab() -> None:
-    """Every letter on record, newest first; one letter's rows, file and reply."""
-    with read_session(url) as s:
-        register = ql.letter_register(s)
-    if register.empty:
-        st.info("هنوز نامه‌ای در دفتر ثبت نشده است.")
-        return
+def _register_table(register: pd.DataFrame) -> None:
     unanswered = register["replied_on"].isna()
     c = st.columns(3)
     c[0].metric("نامه‌های ثبت‌شده", format_number(len(register)))
@@ -214,25 +222,13 @@ def register_tab() -> None:
         hide_index=True,
         width="stretch",
     )
-    options = {
-        int(r["id"]): (
-            f"{r['number']} — {r['agency']} — {format_jalali(r['issued_on'])}",
-            int(r["version"]),
-        )
-        for r in register.to_dict("records")
-    }
-    chosen = pick("یک نامه", options, key="lr_pick", placeholder="نامه را انتخاب کنید")
-    if chosen is None:
-        return
-    with read_session(url) as s:
-        letter = s.get(Letter, chosen.id)
-        named = ql.letter_rows_of(s, chosen.id)
-    if letter is None or chosen.gone:
-        st.warning("این نامه دیگر در دفتر نیست؛ صفحه را دوباره باز کنید.")
-        return
+
+
+def _one_letter(letter: Letter, rows: int) -> None:
+    """A letter's number, recipient and step, its PDF as sent, its reply's file."""
     st.markdown(
         f"**{inert(ql.letter_number(letter.year, letter.serial))}** — {inert(letter.addressee)}"
-        f" — {STEP_TITLES[letter.step]} — {format_number(len(named))} ردیف"
+        f" — {STEP_TITLES[letter.step]} — {format_number(rows)} ردیف"
     )
     a, b = st.columns(2)
     a.download_button(
@@ -250,6 +246,33 @@ def register_tab() -> None:
             mime=letter.reply_type or "application/octet-stream",
             key=f"lr_reply_{letter.id}",
         )
+
+
+def register_tab() -> None:
+    """Every letter on record, newest first; one letter's rows, file and reply."""
+    with read_session(url) as s:
+        register = ql.letter_register(s)
+    if register.empty:
+        st.info("هنوز نامه‌ای در دفتر ثبت نشده است.")
+        return
+    _register_table(register)
+    options = {
+        int(r["id"]): (
+            f"{r['number']} — {r['agency']} — {format_jalali(r['issued_on'])}",
+            int(r["version"]),
+        )
+        for r in register.to_dict("records")
+    }
+    chosen = pick("یک نامه", options, key="lr_pick", placeholder="نامه را انتخاب کنید")
+    if chosen is None:
+        return
+    with read_session(url) as s:
+        letter = s.get(Letter, chosen.id)
+        named = ql.letter_rows_of(s, chosen.id)
+    if letter is None or chosen.gone:
+        st.warning("این نامه دیگر در دفتر نیست؛ صفحه را دوباره باز کنید.")
+        return
+    _one_letter(letter, len(named))
     _reply_form(letter)
 
 

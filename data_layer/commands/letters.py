@@ -199,6 +199,21 @@ def plan_letters(
     return plans
 
 
+def _still_as_planned(session: Session, plans: Sequence[LetterPlan], today: date) -> None:
+    """Refuse the batch when the next number, a due step or a letter's rows moved."""
+    due = due_today(session, today)
+    steps = dict(zip(due["agency_id"].astype(int), due["step"].astype(int), strict=True))
+    if _next_serial(session, plans[0].year) != plans[0].serial:
+        raise ConflictError(message=MOVED.format(what="نامهٔ دیگری در این میان شماره گرفت"))
+    names = dict(session.execute(select(col(Agency.id), col(Agency.short_name))).all())
+    for plan in plans:
+        if steps.get(plan.agency_id) != plan.step:
+            raise ConflictError(message=MOVED.format(what=f"«{names.get(plan.agency_id, '')}»"))
+        if _rows_now(session, plan.agency_id, today) != plan.rows:
+            what = f"ردیف‌های «{names.get(plan.agency_id, '')}» تغییر کرده است"
+            raise ConflictError(message=MOVED.format(what=what))
+
+
 def issue_letters(
     session: Session,
     *,
@@ -213,18 +228,7 @@ def issue_letters(
     require(session, actor, Action.MANAGE_MEETINGS)
     if not plans:
         return []
-    due = due_today(session, today)
-    steps = dict(zip(due["agency_id"].astype(int), due["step"].astype(int), strict=True))
-    year = plans[0].year
-    if _next_serial(session, year) != plans[0].serial:
-        raise ConflictError(message=MOVED.format(what="نامهٔ دیگری در این میان شماره گرفت"))
-    names = dict(session.execute(select(col(Agency.id), col(Agency.short_name))).all())
-    for plan in plans:
-        if steps.get(plan.agency_id) != plan.step:
-            raise ConflictError(message=MOVED.format(what=f"«{names.get(plan.agency_id, '')}»"))
-        if _rows_now(session, plan.agency_id, today) != plan.rows:
-            what = f"ردیف‌های «{names.get(plan.agency_id, '')}» تغییر کرده است"
-            raise ConflictError(message=MOVED.format(what=what))
+    _still_as_planned(session, plans, today)
     history = History(session, actor, now)
     letters: list[Letter] = []
     for plan in plans:

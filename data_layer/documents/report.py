@@ -37,7 +37,13 @@ from data_layer.queries.resolutions import (
     meeting_resolutions,
 )
 from data_layer.queries.settings import DEFAULT_LEAD_WEIGHT, get_lead_weight, lead_weight_note
-from data_layer.queries.snapshots import apply_record, record_for_review, record_rows
+from data_layer.queries.snapshots import (
+    apply_record,
+    record_for_review,
+    record_rows,
+    recount_agencies,
+    recount_resolutions,
+)
 
 __all__ = [
     "SHEET_NAMES",
@@ -120,6 +126,29 @@ def _resolution_word(rows: int, done: int, overdue: int, mean_progress: float) -
     return STATUS_LABELS[AssignmentStatus.NOT_STARTED]
 
 
+def _follow_up(
+    session: Session, meeting_id: int, today: date, lead_weight: int
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, str, date]:
+    """The rows, resolutions and agencies of a meeting's follow-up: from the record of
+    the meeting that reviewed it when there is one (with its label and day), else live."""
+    rows = follow_up_matrix(session, meeting_id, today)
+    resolutions = meeting_resolutions(session, meeting_id, lead_weight)
+    agencies = agency_status_summary(session, meeting_id, today)
+    record = record_for_review(session, meeting_id)
+    if record is None:
+        return rows, resolutions, agencies, "", today
+    as_of = record.as_of_day
+    rows = apply_record(rows, record_rows(session, record.id), as_of)
+    stamp = f"وضعیت ثبت‌شده در {format_jalali_datetime(record.as_of)}"
+    return (
+        rows,
+        recount_resolutions(resolutions, rows, lead_weight),
+        recount_agencies(agencies, rows),
+        stamp,
+        as_of,
+    )
+
+
 def meeting_report_data(session: Session, meeting_id: int, today: date) -> MeetingReport:
     """Gather a meeting's report; NotFound if there is no such meeting."""
     meeting = session.get(Meeting, meeting_id)
@@ -127,18 +156,8 @@ def meeting_report_data(session: Session, meeting_id: int, today: date) -> Meeti
         raise NotFound("جلسه موردنظر پیدا نشد.")
     header = meeting.model_dump()
 
-    rows = follow_up_matrix(session, meeting_id, today)
     lead_weight = get_lead_weight(session)
-    resolutions = meeting_resolutions(session, meeting_id, lead_weight)
-    agencies = agency_status_summary(session, meeting_id, today)
-    record = record_for_review(session, meeting_id)
-    stamp, as_of = "", today
-    if record is not None:
-        as_of = record.as_of_day
-        rows = apply_record(rows, record_rows(session, record.id), as_of)
-        resolutions = _recount_resolutions(resolutions, rows, lead_weight)
-        agencies = _recount_agencies(agencies, rows)
-        stamp = f"وضعیت ثبت‌شده در {format_jalali_datetime(record.as_of)}"
+    rows, resolutions, agencies, stamp, as_of = _follow_up(session, meeting_id, today, lead_weight)
     texts = dict(zip(resolutions["number"], resolutions["text"], strict=True))
     rows["resolution_text"] = [texts.get(n, "") for n in rows["resolution_number"]]
     rows["days_late"] = [
@@ -189,48 +208,6 @@ def meeting_report_data(session: Session, meeting_id: int, today: date) -> Meeti
         stamp,
         as_of,
     )
-
-
-def _recount_resolutions(
-    resolutions: pd.DataFrame, rows: pd.DataFrame, lead_weight: int
-) -> pd.DataFrame:
-    """Rows, done and weighted mean progress per resolution, from a record's rows."""
-    out = resolutions.copy()
-    weight = rows["is_lead"].map(lambda lead: lead_weight if lead else 1).astype(float)
-    weighted = (rows["progress"].astype(float) * weight).groupby(rows["resolution_number"]).sum()
-    weights = weight.groupby(rows["resolution_number"]).sum()
-    counts = rows.groupby("resolution_number").size()
-    done = (rows["status"] == AssignmentStatus.DONE.value).groupby(rows["resolution_number"]).sum()
-    out["rows"] = [int(counts.get(n, 0)) for n in out["number"]]
-    out["done"] = [int(done.get(n, 0)) for n in out["number"]]
-    out["mean_progress"] = [
-        float(weighted[n] / weights[n]) if weights.get(n) else 0.0 for n in out["number"]
-    ]
-    return out
-
-
-def _recount_agencies(agencies: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
-    """agency_status_summary's columns, counted from a record's rows; worst first."""
-    names = dict(zip(agencies["agency_id"], agencies["agency"], strict=True))
-    names |= dict(zip(rows["agency_id"], rows["agency"], strict=True))
-    found = []
-    for agency_id, grp in rows.groupby("agency_id"):
-        counts = {st.value: int((grp["status"] == st.value).sum()) for st in AssignmentStatus}
-        found.append(
-            {
-                "agency_id": agency_id,
-                "agency": names.get(agency_id, ""),
-                "rows": len(grp),
-                **counts,
-                "overdue": int(grp["overdue"].sum()),
-                "mean_progress": float(grp["progress"].mean()),
-            }
-        )
-    out = pd.DataFrame(found, columns=list(agencies.columns.drop("done_share")))
-    out["done_share"] = (out["done"] / out["rows"]).where(out["rows"] > 0, 0.0)
-    return out.sort_values(
-        ["overdue", "done_share", "agency"], ascending=[False, True, True]
-    ).reset_index(drop=True)
 
 
 # --- PDF ---------------------------------------------------------------------------------------

@@ -40,6 +40,8 @@ __all__ = [
     "record_for_review",
     "record_of",
     "record_rows",
+    "recount_agencies",
+    "recount_resolutions",
 ]
 
 DONE = AssignmentStatus.DONE.value
@@ -287,3 +289,50 @@ def _names(session: Session, by: str, ids: list[int]) -> list[str]:
         else ""
         for i in ids
     ]
+
+
+# --- a meeting's report from a record ------------------------------------------------
+
+
+def recount_resolutions(
+    resolutions: pd.DataFrame, rows: pd.DataFrame, lead_weight: int
+) -> pd.DataFrame:
+    """Rows, done and weighted mean progress per resolution, from a record's rows."""
+    out = resolutions.copy()
+    weight = rows["is_lead"].map(lambda lead: lead_weight if lead else 1).astype(float)
+    weighted = (rows["progress"].astype(float) * weight).groupby(rows["resolution_number"]).sum()
+    weights = weight.groupby(rows["resolution_number"]).sum()
+    counts = rows.groupby("resolution_number").size()
+    done = (rows["status"] == AssignmentStatus.DONE.value).groupby(rows["resolution_number"]).sum()
+    out["rows"] = [int(counts.get(n, 0)) for n in out["number"]]
+    out["done"] = [int(done.get(n, 0)) for n in out["number"]]
+    out["mean_progress"] = [
+        float(weighted[n] / weights[n]) if weights.get(n) else 0.0 for n in out["number"]
+    ]
+    return out
+
+
+def recount_agencies(agencies: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """agency_status_summary's columns, counted from a record's rows; worst first."""
+    names = dict(zip(agencies["agency_id"], agencies["agency"], strict=True))
+    names |= dict(zip(rows["agency_id"], rows["agency"], strict=True))
+    found = []
+    for agency_id, grp in rows.groupby("agency_id"):
+        counts = {
+            status.value: int((grp["status"] == status.value).sum()) for status in AssignmentStatus
+        }
+        found.append(
+            {
+                "agency_id": agency_id,
+                "agency": names.get(agency_id, ""),
+                "rows": len(grp),
+                **counts,
+                "overdue": int(grp["overdue"].sum()),
+                "mean_progress": float(grp["progress"].mean()),
+            }
+        )
+    out = pd.DataFrame(found, columns=list(agencies.columns.drop("done_share")))
+    out["done_share"] = (out["done"] / out["rows"]).where(out["rows"] > 0, 0.0)
+    return out.sort_values(
+        ["overdue", "done_share", "agency"], ascending=[False, True, True]
+    ).reset_index(drop=True)
