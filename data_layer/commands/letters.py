@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import PurePath
 
+import pandas as pd
 from sqlalchemy import func, insert, select
 from sqlmodel import Session, col
 
@@ -26,7 +27,6 @@ from data_layer.documents.letters import (
     LetterStep,
     addressee_line,
     follow_up_letter_pdf,
-    letter_rows,
     liaison_line,
 )
 from data_layer.errors import ConflictError
@@ -41,7 +41,7 @@ from data_layer.queries.ladder import (
     STEP_TITLES,
     Ladder,
     Step,
-    due_today,
+    due_board,
     get_ladder,
     jalali_year,
     letter_number,
@@ -136,10 +136,8 @@ def _next_serial(session: Session, year: int) -> int:
     return int(found or 0) + 1
 
 
-def _rows_now(
-    session: Session, agency_id: int, today: date
-) -> tuple[tuple[int, str, int, int, bool], ...]:
-    rows = letter_rows(session, agency_id, today)
+def _named(rows: pd.DataFrame) -> tuple[tuple[int, str, int, int, bool], ...]:
+    """What a letter names of its rows: id, status, progress, days late, unreported."""
     return tuple(
         (int(i), str(s), int(p), int(d), bool(u))
         for i, s, p, d, u in zip(
@@ -162,7 +160,7 @@ def plan_letters(
 ) -> list[LetterPlan]:
     """Build the due letters of these agencies (a read: nothing is stored)."""
     ladder = get_ladder(session)
-    due = due_today(session, today)
+    due, rows_of = due_board(session, today)
     steps = dict(zip(due["agency_id"].astype(int), due["step"].astype(int), strict=True))
     year = jalali_year(today)
     serial = _next_serial(session, year)
@@ -181,6 +179,7 @@ def plan_letters(
             letter_number=letter_number(year, serial),
             reply_by=reply_by,
             step=wording,
+            rows=rows_of[agency_id],
         )
         plans.append(
             LetterPlan(
@@ -189,7 +188,7 @@ def plan_letters(
                 year=year,
                 serial=serial,
                 reply_by=reply_by,
-                rows=_rows_now(session, agency_id, today),
+                rows=_named(rows_of[agency_id]),
                 addressee=addressee_line(agency) if step == 3 else liaison_line(agency),
                 pdf=pdf,
                 is_sample=agency.is_sample,
@@ -201,7 +200,7 @@ def plan_letters(
 
 def _still_as_planned(session: Session, plans: Sequence[LetterPlan], today: date) -> None:
     """Refuse the batch when the next number, a due step or a letter's rows moved."""
-    due = due_today(session, today)
+    due, rows_of = due_board(session, today)
     steps = dict(zip(due["agency_id"].astype(int), due["step"].astype(int), strict=True))
     if _next_serial(session, plans[0].year) != plans[0].serial:
         raise ConflictError(message=MOVED.format(what="نامهٔ دیگری در این میان شماره گرفت"))
@@ -209,7 +208,7 @@ def _still_as_planned(session: Session, plans: Sequence[LetterPlan], today: date
     for plan in plans:
         if steps.get(plan.agency_id) != plan.step:
             raise ConflictError(message=MOVED.format(what=f"«{names.get(plan.agency_id, '')}»"))
-        if _rows_now(session, plan.agency_id, today) != plan.rows:
+        if _named(rows_of[plan.agency_id]) != plan.rows:
             what = f"ردیف‌های «{names.get(plan.agency_id, '')}» تغییر کرده است"
             raise ConflictError(message=MOVED.format(what=what))
 
@@ -305,23 +304,14 @@ def record_reply(
         check.add("reply_text", "متن پاسخ یا پیوست آن را بنویسید یا بارگذاری کنید.")
     check.raise_if_any()
     new: dict[str, object] = {"replied_on": day, "reply_text": body or ""}
-    if content:
-        new |= {
-            "reply_file": content,
-            "reply_filename": name,
-            "reply_type": REPLY_TYPES[PurePath(name).suffix.lower()][0],
-        }
+    if content:  # the bytes are kept, not put in history: the file name's entry says which
+        letter.reply_file = content
+        new |= {"reply_filename": name, "reply_type": REPLY_TYPES[PurePath(name).suffix.lower()][0]}
     history = History(session, actor, now)
     for field, value in new.items():
-        old = getattr(letter, field)
-        if old == value:
-            continue
-        if field == "reply_file":
-            continue  # the bytes: the file name's entry says which file came
-        history.add("letter", letter.id, field, old, value)
-        setattr(letter, field, value)
-    if content:
-        letter.reply_file = content
+        if getattr(letter, field) != value:
+            history.add("letter", letter.id, field, getattr(letter, field), value)
+            setattr(letter, field, value)
     letter.reply_recorded_at, letter.reply_recorded_by_id = now, actor.user_id
     letter.version += 1
     session.add(letter)

@@ -385,6 +385,7 @@ def letter_html(
     letter_number: str = "",
     reply_by: date | None = None,
     step: LetterStep | None = None,
+    rows: pd.DataFrame | None = None,
 ) -> str:
     """The HTML of an agency's follow-up letter (see `follow_up_letter_pdf`); with a
     step of the ladder, its wording and addressee (a reminder goes to the liaison
@@ -393,7 +394,8 @@ def letter_html(
     if agency is None:
         raise NotFound("دستگاه موردنظر پیدا نشد.")
     reply_by = reply_by or today + timedelta(days=DEFAULT_REPLY_DAYS)
-    rows = letter_rows(session, agency_id, today)
+    if rows is None:
+        rows = letter_rows(session, agency_id, today)
     is_sample = bool(rows["is_sample"].any()) or agency.is_sample
     intro, items, scope = _letter_intro(rows, today, step.wording if step else "")
     to_head = step is None or step.number == 3
@@ -427,6 +429,7 @@ def follow_up_letter_pdf(
     letter_number: str = "",
     reply_by: date | None = None,
     step: LetterStep | None = None,
+    rows: pd.DataFrame | None = None,
 ) -> bytes:
     """An official A4 follow-up letter to one agency listing its overdue and
     never-reported rows; `reply_by` defaults to today + 10 days."""
@@ -438,6 +441,7 @@ def follow_up_letter_pdf(
             letter_number=letter_number,
             reply_by=reply_by,
             step=step,
+            rows=rows,
         )
     )
 

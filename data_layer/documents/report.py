@@ -39,6 +39,7 @@ from data_layer.queries.resolutions import (
 from data_layer.queries.settings import DEFAULT_LEAD_WEIGHT, get_lead_weight, lead_weight_note
 from data_layer.queries.snapshots import (
     apply_record,
+    cell_figures,
     record_for_review,
     record_rows,
     recount_agencies,
@@ -186,12 +187,7 @@ def meeting_report_data(session: Session, meeting_id: int, today: date) -> Meeti
 
     agencies["status_word"] = [_agency_word(r) for r in _tuples(agencies)]
 
-    figures = {
-        "resolutions": len(resolutions),
-        "rows": len(rows),
-        **{s.value: int((rows["status"] == s.value).sum()) for s in AssignmentStatus},
-        "overdue": int(rows["overdue"].sum()),
-    }
+    figures = {"resolutions": len(resolutions), **cell_figures(rows)}
     mean = float(rows["progress"].mean()) if len(rows) else None
     is_sample = bool(meeting.is_sample) or bool(rows["is_sample"].any())
     return MeetingReport(

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, func, select
 from sqlmodel import Session, col
 
 from data_layer.documents.letters import late_agencies, letter_rows
@@ -33,9 +33,9 @@ __all__ = [
     "STEP_TITLES",
     "Ladder",
     "Step",
+    "due_board",
     "due_today",
     "get_ladder",
-    "letter_counts",
     "letter_number",
     "letter_register",
     "letter_rows_of",
@@ -185,21 +185,6 @@ def letter_rows_of(session: Session, letter_id: int) -> pd.DataFrame:
     )
 
 
-def letter_counts(session: Session) -> pd.DataFrame:
-    """Per agency with any letter: letters received, unanswered ones, and those whose
-    reply date has passed without a reply."""
-    unanswered = col(Letter.replied_on).is_(None)
-    stmt = select(
-        col(Letter.agency_id),
-        func.count(col(Letter.id)),
-        func.coalesce(func.sum(case((unanswered, 1), else_=0)), 0),
-    ).group_by(col(Letter.agency_id))
-    return pd.DataFrame(
-        [tuple(r) for r in session.execute(stmt).all()],
-        columns=["agency_id", "letters", "unanswered"],
-    ).astype({"agency_id": int, "letters": int, "unanswered": int})
-
-
 # --- who is due which step --------------------------------------------------------------------
 
 DUE_COLUMNS = [
@@ -260,10 +245,19 @@ def due_today(session: Session, today: date, *, every: bool = False) -> pd.DataF
 
     Without `every`, only those due a step; with it, the waiting ones too (step 0 and
     `waiting` says for what)."""
+    return due_board(session, today, every=every)[0]
+
+
+def due_board(
+    session: Session, today: date, *, every: bool = False
+) -> tuple[pd.DataFrame, dict[int, pd.DataFrame]]:
+    """`due_today`'s frame, and the rows each listed agency's letter names (read once,
+    for the letters built or checked from it)."""
     ladder = get_ladder(session)
     late = late_agencies(session, today)
     latest = _latest_letters(session)
     found: list[dict[str, Any]] = []
+    rows_of: dict[int, pd.DataFrame] = {}
     for agency in late.to_dict("records"):
         agency_id = int(agency["agency_id"])
         rows = letter_rows(session, agency_id, today)
@@ -273,6 +267,7 @@ def due_today(session: Session, today: date, *, every: bool = False) -> pd.DataF
         step, waiting = _step_due(ladder, today, worst, unreported, last)
         if step is None and not every:
             continue
+        rows_of[agency_id] = rows
         found.append(
             {
                 "agency_id": agency_id,
@@ -290,6 +285,7 @@ def due_today(session: Session, today: date, *, every: bool = False) -> pd.DataF
             }
         )
     frame = pd.DataFrame(found, columns=DUE_COLUMNS)
-    return frame.sort_values(
+    ordered = frame.sort_values(
         ["step", "worst_days_late"], ascending=[False, False], kind="stable"
     ).reset_index(drop=True)
+    return ordered, rows_of
