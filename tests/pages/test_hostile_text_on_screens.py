@@ -143,3 +143,75 @@ def test_an_agencys_names_and_the_profile_show_as_text_on_every_screen(
         text = assert_inert(at, page)
         if page == "pages/resolutions.py":  # the matrix names the agency by its short name
             assert typed["short_name"] in text, page
+
+
+def test_the_record_the_then_to_now_slide_and_the_letters_show_hostile_text_as_text(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    """An agency's hostile names in the meeting's record, the then → now slide, the
+    ladder's list and the register; a hostile reply in the register's form."""
+    from datetime import UTC, datetime, timedelta
+
+    from data_layer.commands.letters import issue_letters, plan_letters, record_reply
+    from data_layer.commands.meetings import MeetingInput, create_meeting
+    from data_layer.commands.snapshots import freeze_meeting
+    from data_layer.db import write_session
+    from data_layer.jalali import local_today
+    from data_layer.models import Letter, User
+    from data_layer.permissions import Actor
+    from tests.hostile import CORPUS
+
+    typed = plant_registry(seeded_url)
+    with read_session(seeded_url) as s:
+        u = s.exec(select(User).where(User.username == "dabir")).one()
+    dabir = Actor(int(u.id or 0), u.username, u.full_name, u.role, u.agency_id)
+    with write_session(seeded_url) as s:
+        freeze_meeting(s, actor=dabir, meeting_id=_meeting_id(seeded_url, 7), expected_version=None)
+    with write_session(seeded_url) as s:
+        eighth = create_meeting(
+            s,
+            actor=dabir,
+            data=MeetingInput(number=8, held_on=local_today(), start_time="", place="", chair="م"),
+        )
+    with write_session(seeded_url) as s:
+        freeze_meeting(
+            s,
+            actor=dabir,
+            meeting_id=int(eighth.id or 0),
+            expected_version=None,
+            now=datetime.now(UTC) + timedelta(seconds=1),
+        )
+    at = make_app(seeded_url).run()
+    at.query_params["slide"] = "2"
+    at.switch_page("pages/projector.py").run()
+    assert "آن روز ← اکنون: از جلسه ۷" in assert_inert(at, "then → now slide")
+
+    at = sign_in(make_app(seeded_url).run(), "dabir", then="pages/meetings.py")
+    at.selectbox(key="mt_pick").set_value(_meeting_id(seeded_url, 7)).run()
+    assert_inert(at, "meeting 7's record")
+    # The then → now table names Education by its (hostile) short name, as a cell's text.
+    assert any((d.value == typed["short_name"]).to_numpy().any() for d in at.dataframe)
+
+    with read_session(seeded_url) as s:
+        plans = plan_letters(s, today=local_today(), agency_ids=[])
+    with write_session(seeded_url) as s:
+        issue_letters(s, actor=dabir, plans=plans, today=local_today())
+    at = sign_in(make_app(seeded_url).run(), "dabir", then="pages/letters.py")
+    assert_inert(at, "the ladder's list")
+    at.button(key="ld_all").click().run()
+    with read_session(seeded_url) as s:
+        letter = s.exec(select(Letter).order_by(Letter.serial)).first()
+    assert letter is not None
+    with write_session(seeded_url) as s:
+        record_reply(
+            s,
+            actor=dabir,
+            letter_id=int(letter.id or 0),
+            expected_version=letter.version,
+            replied_on=local_today(),
+            text="\n".join(CORPUS)[:4000],
+            today=local_today(),
+        )
+    at = sign_in(make_app(seeded_url).run(), "dabir", then="pages/letters.py")
+    at.selectbox(key="lr_pick").set_value(letter.id).run()
+    assert_inert(at, "the register and its reply")
