@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
+import logging
+import os
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -9,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, text
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
@@ -18,6 +23,7 @@ from sqlmodel import create_engine
 from data_layer.config import get_settings
 from data_layer.models import utcnow
 
+_log = logging.getLogger(__name__)
 _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
 
@@ -120,7 +126,11 @@ def _note_statement_writes(state: ORMExecuteState) -> None:
 
 
 def bump_data_version(session: Session) -> None:
-    """Count one more committed change (inside the writing transaction)."""
+    """SQLite: count one more change inside the writing transaction.
+
+    SQLite lets one writer hold the database at a time, so the row costs no extra
+    wait there. PostgreSQL moves a sequence after the commit (`_bump_after_commit`).
+    """
     now = utcnow()
     moved = session.execute(
         text("UPDATE data_version SET version = version + 1, changed_at = :now WHERE id = 1"),
@@ -133,36 +143,134 @@ def bump_data_version(session: Session) -> None:
         )
 
 
+def _bump_after_commit(session: Session) -> None:
+    """PostgreSQL: move the sequence once the change is visible to every reader.
+
+    A reader that saw the old number read its data after that number, so at worst
+    it reads the new data under the old number and reads it again at the next poll;
+    it can never keep old data under the new number. nextval holds no lock past the
+    call, so writers do not queue on each other here. Should it fail (the server
+    went away between the two statements), the change has landed all the same: the
+    page is told it was saved and screens catch up with the next write.
+    """
+    try:
+        session.execute(text("SELECT nextval('data_version_seq')"))
+        session.commit()
+    except Exception:  # logged for the administrator; the person's save stands
+        session.rollback()
+        _log.exception("the data version did not move after a committed change")
+
+
 def ping(url: str | None = None) -> None:
     """Raise unless the database answers a trivial query (the health check)."""
     with get_engine(url).connect() as conn:
         conn.execute(text("SELECT 1")).scalar()
 
 
+_PG_VERSION = (
+    "SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM data_version_seq"
+)
+_SQLITE_VERSION = "SELECT version FROM data_version WHERE id = 1"
+
+
 def read_data_version(url: str | None = None) -> int:
-    """The number cached screens are keyed by; one tiny read."""
-    with get_engine(url).connect() as conn:
-        value = conn.execute(text("SELECT version FROM data_version WHERE id = 1")).scalar()
+    """The number cached screens are keyed by; one tiny read that takes no row lock."""
+    engine = get_engine(url)
+    query = _PG_VERSION if engine.dialect.name == "postgresql" else _SQLITE_VERSION
+    with engine.connect() as conn:
+        value = conn.execute(text(query)).scalar()
     return int(value or 0)
+
+
+def _lock_path(engine: Engine) -> str | None:
+    """The file SQLite writers take turns on, beside the database (None in memory)."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return None
+    return f"{database}.write-turn"
+
+
+def _busy() -> sa_exc.OperationalError:
+    """The error a busy SQLite gives, so every page says "busy, try again" for it."""
+    return sa_exc.OperationalError("BEGIN IMMEDIATE", {}, sqlite3.OperationalError(_LOCKED))
+
+
+_LOCKED = "database is locked"
+
+
+def _wait_for_turn(fd: int, timeout_s: float) -> bool:
+    """Block on the file lock for at most timeout_s; True once it is held.
+
+    A blocked flock wakes as soon as the holder lets go; SQLite's own busy handler
+    sleeps up to 100 ms between tries, so under many writers a newcomer kept
+    winning and the slowest save waited seconds. The wait runs in a helper thread
+    so it can be abandoned at the timeout; an abandoned helper lets go (closes the
+    file) the moment it is served.
+    """
+    served = threading.Event()
+    guard = threading.Lock()
+    abandoned = False
+
+    def wait() -> None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        with guard:
+            if abandoned:
+                os.close(fd)
+            else:
+                served.set()
+
+    threading.Thread(target=wait, name="sqlite-write-turn", daemon=True).start()
+    if served.wait(timeout_s):
+        return True
+    with guard:
+        if served.is_set():
+            return True
+        abandoned = True
+    return False
+
+
+@contextmanager
+def _writer_turn(engine: Engine) -> Iterator[None]:
+    """SQLite: one write transaction at a time across every process, first come first
+    served. PostgreSQL locks rows, so writers there need no turn."""
+    path = _lock_path(engine)
+    if path is None:
+        yield
+        return
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        if not _wait_for_turn(fd, get_settings().sqlite_busy_timeout_ms / 1000):
+            raise _busy() from None  # the helper thread closes fd once it is served
+    try:
+        yield
+    finally:
+        os.close(fd)  # lets the next writer in
 
 
 @contextmanager
 def write_session(url: str | None = None) -> Iterator[Session]:
     """One transaction for one thing a person does: commit on success, else nothing.
 
-    When the transaction changed anything a screen shows, the data version moves in
-    the same transaction, so caches everywhere key on it and refresh.
+    When the transaction changed anything a screen shows, the data version moves (in
+    the transaction on SQLite, just after the commit on PostgreSQL), so caches
+    everywhere key on it and refresh.
     """
     engine = get_engine(url)
     if engine.dialect.name == "sqlite":
         engine = engine.execution_options(sqlite_begin="IMMEDIATE")
-    with Session(engine, expire_on_commit=False) as session:
+    with _writer_turn(engine), Session(engine, expire_on_commit=False) as session:
         try:
             yield session
             session.flush()
-            if session.info.pop(_CHANGED, False):
+            changed = session.info.pop(_CHANGED, False)
+            after_commit = changed and session.get_bind().dialect.name == "postgresql"
+            if changed and not after_commit:
                 bump_data_version(session)
             session.commit()
         except BaseException:
             session.rollback()
             raise
+        if after_commit:
+            _bump_after_commit(session)

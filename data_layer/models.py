@@ -590,8 +590,9 @@ class AccessToken(SQLModel, table=True):
 
 
 class DataVersion(SQLModel, table=True):
-    """One row counting committed changes: cached screens are keyed by it, so every
-    replica sees a write as soon as it reads this number again."""
+    """SQLite's count of committed changes: cached screens are keyed by it, so every
+    process sees a write as soon as it reads this number again. PostgreSQL counts
+    with the sequence data_version_seq instead (no row every writer locks)."""
 
     __tablename__ = "data_version"
 

@@ -51,6 +51,7 @@ def transfer(source: str, target: str) -> dict[str, int]:
                             f" GREATEST((SELECT COALESCE(MAX(id), 0) FROM {table.name}), 1))"
                         )
                     )
+            dst.execute(text("SELECT nextval('data_version_seq')"))  # screens reload
     return counts
 
 
