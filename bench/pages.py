@@ -55,14 +55,24 @@ PAGES = (
 )
 
 
-def _sign_in(at: AppTest, username: str) -> None:
-    """Sign in through the sign-in page, as tests/pages/conftest.py's sign_in does."""
-    from data_layer.auth import SAMPLE_PASSWORD
+_COOKIES: dict[str, str] = {}
 
-    at.switch_page("pages/sign_in.py").run()
-    at.text_input(key="sign_in_username").input(username)
-    at.text_input(key="sign_in_password").input(SAMPLE_PASSWORD)
-    at.button[0].click().run()
+
+def _sign_in(at: AppTest, username: str) -> None:
+    """Sign in as the server's sign-in route does: a session, and its cookie in the
+    browser (AppTest cannot send cookies, so the one function reading them is pointed
+    at this process's own jar)."""
+    import os
+
+    import ui.session
+    from data_layer import auth
+
+    _, token = auth.sign_in_url(
+        os.environ["DATABASE_URL"], username=username, password=auth.SAMPLE_PASSWORD
+    )
+    _COOKIES[auth.SESSION_COOKIE] = token
+    ui.session.request_cookies = lambda: dict(_COOKIES)  # type: ignore[assignment]
+    at.run()
     _check(at, f"sign-in as {username}")
 
 

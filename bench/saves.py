@@ -1,7 +1,7 @@
 """Save latency on «دستگاه من»: update_assignment through write_session, as the page does.
 
 sequential: agency02 saves 50 times in a row, each a new next_step text.
-concurrent: 30 writer threads start together, each saving 20 times on its own rows.
+concurrent: 30 writer processes start together, each saving 50 times on its own rows.
 The sample databases have 24 liaison accounts (agency01..agency24), so writers 25-30
 are a second browser tab of agency01..agency06: the same account, a disjoint half
 of that agency's rows. Nobody shares a row, so no save may fail.
@@ -14,8 +14,8 @@ so a dataset stays the same from one run to the next.
 
 from __future__ import annotations
 
+import multiprocessing
 import statistics
-import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -32,7 +32,7 @@ from data_layer.permissions import Actor
 
 SEQUENTIAL_SAVES = 50
 WRITERS = 30
-SAVES_EACH = 20
+SAVES_EACH = 50
 ACCOUNTS = tuple(f"agency{n:02d}" for n in range(1, 25))
 LOCKED = "database is locked"
 
@@ -141,8 +141,17 @@ def sequential(url: str, tag: str, n: int = SEQUENTIAL_SAVES) -> dict[str, Any]:
     }
 
 
-def concurrent(url: str, tag: str) -> dict[str, Any]:
-    """WRITERS threads, SAVES_EACH saves each, all started together."""
+def _writer_process(url: str, writer: Writer, n: int, tag: str, barrier: Any, out: Any) -> None:
+    """One writer process: open its connection, wait for the others, save n times."""
+    with read_session(url) as s:  # the pool's first connection, before the clock starts
+        s.execute(text("SELECT 1"))
+    barrier.wait()
+    writer.save(url, n, tag)
+    out.put((writer.actor.username, writer.latencies, dict(writer.errors)))
+
+
+def _writers(url: str) -> tuple[list[Writer], int]:
+    """WRITERS tabs over the 24 liaison accounts, each on its own share of its rows."""
     accounts = [ACCOUNTS[i % len(ACCOUNTS)] for i in range(WRITERS)]
     actors = {name: _actor(url, name) for name in set(accounts)}
     tabs: dict[str, int] = Counter(accounts)
@@ -158,29 +167,43 @@ def concurrent(url: str, tag: str) -> dict[str, Any]:
     empty = [w.actor.username for w in writers if not w.rows]
     if empty:
         raise RuntimeError(f"no rows to save for {empty}")
-    barrier = threading.Barrier(WRITERS)
+    return writers, len(actors)
 
-    def work(w: Writer) -> None:
-        barrier.wait()
-        w.save(url, SAVES_EACH, tag)
 
+def concurrent(url: str, tag: str) -> dict[str, Any]:
+    """WRITERS processes (as many app server processes would be), SAVES_EACH saves
+    each, all let go together once every one has connected.
+
+    Separate processes, not threads: threads in one process share the interpreter's
+    lock and one connection pool, which spaces their statements out and hides the
+    database's own queue.
+    """
+    writers, accounts = _writers(url)
+    ctx = multiprocessing.get_context("spawn")
+    barrier = ctx.Barrier(WRITERS + 1)
+    out = ctx.Queue()
     ids = sorted({r[0] for w in writers for r in w.rows})
     with _Restore(url, ids):
-        threads = [threading.Thread(target=work, args=(w,)) for w in writers]
+        procs = [
+            ctx.Process(target=_writer_process, args=(url, w, SAVES_EACH, tag, barrier, out))
+            for w in writers
+        ]
+        for p in procs:
+            p.start()
+        barrier.wait(timeout=600)  # every writer has started and connected
         start = time.perf_counter()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        results = [out.get(timeout=600) for _ in procs]
         wall = time.perf_counter() - start
-    lat = [x for w in writers for x in w.latencies]
+        for p in procs:
+            p.join(60)
+    lat = [x for _name, got, _errors in results for x in got]
     errors: Counter[str] = Counter()
-    for w in writers:
-        errors.update(w.errors)
+    for _name, _got, errs in results:
+        errors.update(errs)
     return {
         "writers": WRITERS,
-        "accounts": len(actors),
-        "second_tabs": WRITERS - len(actors),
+        "accounts": accounts,
+        "second_tabs": WRITERS - accounts,
         "saves": len(lat),
         "attempted": WRITERS * SAVES_EACH,
         "median": statistics.median(lat) if lat else float("nan"),

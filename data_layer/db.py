@@ -143,21 +143,21 @@ def bump_data_version(session: Session) -> None:
         )
 
 
-def _bump_after_commit(session: Session) -> None:
+def _bump_after_commit(engine: Engine) -> None:
     """PostgreSQL: move the sequence once the change is visible to every reader.
 
     A reader that saw the old number read its data after that number, so at worst
     it reads the new data under the old number and reads it again at the next poll;
     it can never keep old data under the new number. nextval holds no lock past the
-    call, so writers do not queue on each other here. Should it fail (the server
-    went away between the two statements), the change has landed all the same: the
-    page is told it was saved and screens catch up with the next write.
+    call, so writers do not queue on each other here, and in autocommit it is one
+    round trip outside any transaction. Should it fail (the server went away between
+    the two statements), the change has landed all the same: the page is told it
+    was saved and screens catch up with the next write.
     """
     try:
-        session.execute(text("SELECT nextval('data_version_seq')"))
-        session.commit()
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("SELECT nextval('data_version_seq')"))
     except Exception:  # logged for the administrator; the person's save stands
-        session.rollback()
         _log.exception("the data version did not move after a committed change")
 
 
@@ -273,4 +273,4 @@ def write_session(url: str | None = None) -> Iterator[Session]:
             session.rollback()
             raise
         if after_commit:
-            _bump_after_commit(session)
+            _bump_after_commit(engine)

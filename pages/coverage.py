@@ -97,6 +97,46 @@ def matrix_html(cells: pd.DataFrame) -> str:
 
 
 MAP_NAMES = 40  # at most this many dots carry their name (the most populous)
+MAX_ROWS = 150  # a province-sized matrix; past that, the filters narrow it down
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def view(
+    url: str,
+    county_ids: tuple[int, ...],
+    kinds: tuple[str, ...],
+    max_priority: int | None,
+    agency_id: int | None,
+    version: int,
+) -> dict[str, Any]:
+    """What the screen draws from the filtered matrix, built once per filter and data
+    version for every session: the figures, the matrix's HTML, the names, the map."""
+    cells = load(url, county_ids, kinds, max_priority, agency_id, version)["cells"]
+    if cells.empty:
+        return {"empty": True}
+    firsts = cells.drop_duplicates("neighborhood_id").sort_values(
+        ["priority_rank", "population"], ascending=[True, False]
+    )
+    served = cells["level"].isin(["met", "partial", "served"])
+    anything = served.groupby(cells["neighborhood_id"]).any()
+    shown = cells
+    if len(firsts) > MAX_ROWS:
+        shown = cells[cells["neighborhood_id"].isin(firsts["neighborhood_id"].head(MAX_ROWS))]
+    return {
+        "empty": False,
+        "hoods": len(firsts),
+        "nothing": int((~anything).sum()),
+        "met": int((cells["level"] == "met").sum()),
+        "none": int((cells["level"] == "none").sum()),
+        "matrix": matrix_html(shown),
+        "names": {
+            int(i): f"{n} ({c})"
+            for i, n, c in zip(
+                firsts["neighborhood_id"], firsts["neighborhood"], firsts["county"], strict=True
+            )
+        },
+        "map": map_frame(cells, coordinates(url, version)),
+    }
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
@@ -106,22 +146,32 @@ def coordinates(url: str, version: int) -> dict[int, tuple[float, float]]:
         return neighborhood_coordinates(s)
 
 
-def map_chart(cells: pd.DataFrame, where: dict[int, tuple[float, float]]) -> alt.LayerChart | None:
-    """Neighborhoods placed by their coordinates (no map tiles: works offline), the most
-    populous named; the legend's counts in Persian digits."""
-    per = cells.groupby(
-        ["neighborhood_id", "neighborhood", "county", "population"], as_index=False
-    ).agg(missing=("level", lambda s: int((s == "none").sum())))
+def map_frame(cells: pd.DataFrame, where: dict[int, tuple[float, float]]) -> pd.DataFrame:
+    """One row per placed neighborhood: position, population, services not covered."""
+    keys = ["neighborhood_id", "neighborhood", "county", "population"]
+    per = (
+        cells.assign(missing=(cells["level"] == "none").astype(int))
+        .groupby(keys, as_index=False)["missing"]
+        .sum()
+    )
     per = per[per["neighborhood_id"].isin(list(where))].copy()
     if per.empty:
-        return None
+        return per
     per["lat"] = [where[int(h)][0] for h in per["neighborhood_id"]]
     per["lon"] = [where[int(h)][1] for h in per["neighborhood_id"]]
     per["خدمات بدون پوشش"] = per["missing"].map(format_number)
     per["جمعیت"] = per["population"].map(format_number)
+    per["named"] = per["population"].rank(ascending=False, method="first") <= MAP_NAMES
+    return per
+
+
+def map_chart(per: pd.DataFrame) -> alt.LayerChart | None:
+    """Neighborhoods placed by their coordinates (no map tiles: works offline), the most
+    populous named; the legend's counts in Persian digits."""
+    if per.empty:
+        return None
     counts = sorted(per["missing"].unique())
     labels = [format_number(int(n)) for n in counts]
-    per["named"] = per["population"].rank(ascending=False, method="first") <= MAP_NAMES
     base = alt.Chart(per).encode(longitude="lon:Q", latitude="lat:Q")
     dots = base.mark_circle(opacity=0.8, stroke="#0b1220", strokeWidth=0.5).encode(
         size=alt.Size("population:Q", legend=None, scale=alt.Scale(range=[60, 900])),
@@ -173,7 +223,8 @@ agency = f[3].selectbox(
     key="cov_agency",
 )
 county_ids = tuple(base["county_ids"][c] for c in counties)
-data = load(url, county_ids, tuple(kinds), int(max_priority) or None, agency, version)
+filters = (county_ids, tuple(kinds), int(max_priority) or None, agency, version)
+data, seen = load(url, *filters), view(url, *filters)
 cells = data["cells"]
 with top:
     page_title(
@@ -182,44 +233,27 @@ with top:
         "محلات، خدمات و ارائه‌ها نمونه است." if data["sample"] else None,
     )
 
-if cells.empty:
+if seen["empty"]:
     st.info("هیچ محله‌ای با این پالایه‌ها پیدا نشد.")
     st.stop()
-hoods = cells["neighborhood_id"].nunique()
-counts = cells.groupby("neighborhood_id")["level"].agg(
-    lambda s: "nothing" if not (s.isin(["met", "partial", "served"])).any() else "some"
-)
 k = st.columns(4)
-k[0].metric("محلات", format_number(hoods))
-k[1].metric("بدون هیچ خدمت", format_number(int((counts == "nothing").sum())))
-k[2].metric("خانه‌های تأمین‌شده", format_number(int((cells["level"] == "met").sum())))
-k[3].metric("خانه‌های بدون خدمت", format_number(int((cells["level"] == "none").sum())))
+k[0].metric("محلات", format_number(seen["hoods"]))
+k[1].metric("بدون هیچ خدمت", format_number(seen["nothing"]))
+k[2].metric("خانه‌های تأمین‌شده", format_number(seen["met"]))
+k[3].metric("خانه‌های بدون خدمت", format_number(seen["none"]))
 legend = " ".join(
     f'<span class="lv {cls}">{sym} {word}</span>' for sym, word, cls in LEVELS.values()
 )
 st.markdown(f'<div class="legend">راهنما: {legend}</div>', unsafe_allow_html=True)
-MAX_ROWS = 150  # a province-sized matrix; past that, the filters narrow it down
-if hoods > MAX_ROWS:
-    keep = (
-        cells.drop_duplicates("neighborhood_id")
-        .sort_values(["priority_rank", "population"], ascending=[True, False])
-        .head(MAX_ROWS)["neighborhood_id"]
-    )
+if seen["hoods"] > MAX_ROWS:
     st.caption(
         f"{format_number(MAX_ROWS)} محلهٔ نخست به ترتیب اولویت نشان داده شده‌اند؛ برای دیدن بقیه"
         " شهرستان یا نوع محله را انتخاب کنید."
     )
-    st.markdown(matrix_html(cells[cells["neighborhood_id"].isin(keep)]), unsafe_allow_html=True)
-else:
-    st.markdown(matrix_html(cells), unsafe_allow_html=True)
+st.markdown(seen["matrix"], unsafe_allow_html=True)
 
 st.markdown("##### یک محله")
-names = (
-    cells.drop_duplicates("neighborhood_id")
-    .set_index("neighborhood_id")[["neighborhood", "county"]]
-    .apply(lambda r: f"{r['neighborhood']} ({r['county']})", axis=1)
-    .to_dict()
-)
+names = seen["names"]
 chosen = st.selectbox("محله", list(names), format_func=names.__getitem__, key="cov_hood")
 with read_session(url) as s:
     profile = qc.neighborhood_profile(s, int(chosen))
@@ -274,7 +308,7 @@ if profile:
         )
         st.dataframe(shown, hide_index=True, width="stretch")
 
-chart = map_chart(cells, coordinates(url, version))
+chart = map_chart(seen["map"])
 if chart is not None:
     st.markdown("##### نقشهٔ محلات (بدون نقشهٔ پایه؛ اندازه = جمعیت، رنگ = خدمات بدون پوشش)")
     st.altair_chart(chart, width="stretch")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -39,9 +42,48 @@ actor = current_actor(url)
 secretariat = actor is not None and actor.role == Role.SECRETARIAT
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-with read_session(url) as s:
-    meetings = qm.meetings_table(s, today)
-    agencies = list_agencies(s)
+CACHE_SECONDS = 600  # a memory bound: freshness comes from the version key
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def load(url: str, today: date, version: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The meetings' table and the agencies, once per data version for every session."""
+    with read_session(url) as s:
+        return qm.meetings_table(s, today), list_agencies(s)
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner="در حال خواندن…")
+def load_meeting(url: str, mid: int, today: date, version: int) -> dict[str, Any]:
+    """One meeting's header, resolutions, attendance and carry-over agenda."""
+    with read_session(url) as s:
+        return {
+            "meeting": qr.meeting_header(s, mid),
+            "resolutions": qr.meeting_resolutions(s, mid),
+            "attendance": qm.meeting_attendance(s, mid),
+            "carried": qm.carry_over(s, mid, today),
+        }
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner="در حال خواندن…")
+def calendar(url: str, year: int, month: int, version: int) -> pd.DataFrame:
+    """A Jalali month's meetings and due dates, as the table shows them."""
+    with read_session(url) as s:
+        cal = qm.due_in_month(s, year, month)
+    return pd.DataFrame(
+        {
+            "وضعیت": [
+                STATUS_LABELS.get(x, "—") if isinstance(x, str) else "—" for x in cal["status"]
+            ],
+            "دستگاه": cal["agency"].fillna("—"),
+            "شرح": cal["label"],
+            "نوع": ["جلسه" if k == "meeting" else "سررسید" for k in cal["kind"]],
+            "تاریخ": [format_jalali_long(d) for d in cal["date"]],
+        }
+    )
+
+
+version = current_version(url)
+meetings, agencies = load(url, today, version)
 members = agencies[agencies["is_member"]]
 member_names = dict(zip(members["id"].astype(int), members["short_name"], strict=True))
 agency_names = dict(zip(agencies["id"].astype(int), agencies["short_name"], strict=True))
@@ -108,11 +150,9 @@ def documents(mid: int, number: int) -> None:
 
 def one_meeting(mid: int) -> None:
     """A meeting's facts, attendance, resolutions and the carry-over agenda."""
-    with read_session(url) as s:
-        meeting = qr.meeting_header(s, mid)
-        resolutions = qr.meeting_resolutions(s, mid)
-        attendance = qm.meeting_attendance(s, mid)
-        carried = qm.carry_over(s, mid, today)
+    got = load_meeting(url, mid, today, version)
+    meeting, resolutions = got["meeting"], got["resolutions"]
+    attendance, carried = got["attendance"], got["carried"]
     if meeting is None:
         st.warning("این جلسه دیگر در فهرست نیست؛ صفحه را دوباره باز کنید.")
         return
@@ -124,7 +164,7 @@ def one_meeting(mid: int) -> None:
     absent = "، ".join(attendance.loc[attendance["present"] == False, "agency"]) or "—"  # noqa: E712
     st.caption(inert(f"حاضر: {present} | غایب: {absent}"))
     documents(mid, int(meeting["number"]))
-    record_section(url, meeting, today, current_version(url), secretariat=secretariat)
+    record_section(url, meeting, today, version, secretariat=secretariat)
     st.markdown("##### مصوبات این جلسه")
     st.dataframe(
         pd.DataFrame(
@@ -191,27 +231,11 @@ with tab["تقویم"]:
         format_func=lambda m: JALALI_MONTHS[m - 1],
         key="cal_month",
     )
-    with read_session(url) as s:
-        cal = qm.due_in_month(s, int(year), int(month))
+    cal = calendar(url, int(year), int(month), version)
     if cal.empty:
         st.caption("در این ماه جلسه یا سررسیدی نیست.")
     else:
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    "وضعیت": [
-                        STATUS_LABELS.get(x, "—") if isinstance(x, str) else "—"
-                        for x in cal["status"]
-                    ],
-                    "دستگاه": cal["agency"].fillna("—"),
-                    "شرح": cal["label"],
-                    "نوع": ["جلسه" if k == "meeting" else "سررسید" for k in cal["kind"]],
-                    "تاریخ": [format_jalali_long(d) for d in cal["date"]],
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-        )
+        st.dataframe(cal, hide_index=True, width="stretch")
 
 if secretariat:
     with tab["جلسهٔ تازه"]:

@@ -52,16 +52,20 @@ def load_snapshot() -> pd.DataFrame:
     with read_session(url) as s:
         rows = qa.agency_assignments(s, actor.agency_id, today)  # type: ignore[arg-type]
     st.session_state[SNAPSHOT] = rows
+    st.session_state[f"{SNAPSHOT}_table"] = quick_table(rows)  # drawn from it until a reload
     st.session_state[f"{SNAPSHOT}_at"] = pd.Timestamp.now(tz="UTC").to_pydatetime()
     st.session_state["editor_generation"] = st.session_state.get("editor_generation", 0) + 1
     return rows
 
 
-def row_label(r: pd.Series) -> str:
-    """«جلسه ۷، مصوبه ۱۰ — text…» for pickers and messages."""
-    text = r["resolution_text"]
-    short = text if len(text) < 70 else text[:68] + "…"
-    return f"جلسه {fa(r['meeting_number'])}، مصوبه {fa(r['resolution_number'])} — {short}"
+def row_labels(rows: pd.DataFrame) -> list[str]:
+    """«جلسه ۷، مصوبه ۱۰ — text…» of each row, for pickers and messages."""
+    return [
+        f"جلسه {fa(m)}، مصوبه {fa(n)} — {text if len(text) < 70 else text[:68] + '…'}"
+        for m, n, text in zip(
+            rows["meeting_number"], rows["resolution_number"], rows["resolution_text"], strict=True
+        )
+    ]
 
 
 def quick_table(rows: pd.DataFrame) -> pd.DataFrame:
@@ -76,7 +80,7 @@ def quick_table(rows: pd.DataFrame) -> pd.DataFrame:
             "وضعیت": [STATUS_LABELS[s] for s in rows["status"]],
             "تأیید دبیرخانه": [VERIFICATION_LABELS[v] for v in rows["verification"]],
             "تأخیر": [OVERDUE_LABEL if o else "" for o in rows["overdue"]],
-            "مصوبه": [row_label(r) for _, r in rows.iterrows()],
+            "مصوبه": row_labels(rows),
         },
         index=rows["id"].astype(int).tolist(),
     )
@@ -85,7 +89,7 @@ def quick_table(rows: pd.DataFrame) -> pd.DataFrame:
 rows = st.session_state.get(SNAPSHOT)
 if rows is None:
     rows = load_snapshot()
-labels = {int(r["id"]): row_label(r) for _, r in rows.iterrows()}
+labels = dict(zip(rows["id"].astype(int).tolist(), row_labels(rows), strict=True))
 versions = {int(i): int(v) for i, v in zip(rows["id"], rows["version"], strict=True)}
 page_title(
     f"دستگاه من — {rows['agency'].iloc[0] if not rows.empty else ''}",
@@ -144,7 +148,9 @@ with quick:
         "مانند اکسل: خانه‌ها را ویرایش کنید و در پایان «ذخیرهٔ همهٔ تغییرات» را بزنید. همه با هم"
         " ذخیره می‌شوند یا هیچ‌کدام. برای تغییر تاریخی که قبلاً ثبت شده، دلیل آن را بنویسید."
     )
-    view = quick_table(rows)
+    view = st.session_state.get(f"{SNAPSHOT}_table")
+    if view is None:
+        view = quick_table(rows)
     edited = st.data_editor(
         view,
         key=f"quick_editor_{st.session_state.get('editor_generation', 0)}",

@@ -8,7 +8,7 @@ import streamlit as st
 from data_layer.commands.capacity import set_capacity
 from data_layer.commands.deliveries import DeliveryInput, record_delivery, withdraw_delivery
 from data_layer.commands.reports import submit_report
-from data_layer.db import read_session
+from data_layer.db import read_data_version, read_session
 from data_layer.jalali import (
     format_amount,
     format_jalali_datetime,
@@ -67,8 +67,14 @@ def _deliveries_table(rows: pd.DataFrame) -> None:
 
 def _new_delivery(url: str, agency_id: int, hoods: pd.DataFrame, services: pd.DataFrame) -> None:
     """The form that records a delivery."""
-    hood_names = {int(r["id"]): f"{r['name']} ({r['county']})" for _, r in hoods.iterrows()}
-    service_names = {int(r["id"]): f"{r['name']} ({r['unit']})" for _, r in services.iterrows()}
+    hood_names = {
+        int(i): f"{name} ({county})"
+        for i, name, county in zip(hoods["id"], hoods["name"], hoods["county"], strict=True)
+    }
+    service_names = {
+        int(i): f"{name} ({unit})"
+        for i, name, unit in zip(services["id"], services["name"], services["unit"], strict=True)
+    }
     with st.form("delivery_new", enter_to_submit=False):
         st.markdown("**ثبت خدمت تازه**")
         a, b = st.columns(2)
@@ -148,13 +154,28 @@ def _withdraw_delivery(url: str, rows: pd.DataFrame) -> None:
         )
 
 
+CACHE_SECONDS = 600  # a memory bound: freshness comes from the version key
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def _places(url: str, version: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Neighborhoods, services and every agency's capacity ratios, shared by all agencies."""
+    with read_session(url) as s:
+        return list_neighborhoods(s), list_service_types(s), qc.service_ratios(s)
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def _deliveries(url: str, agency_id: int, version: int) -> pd.DataFrame:
+    with read_session(url) as s:
+        return qc.delivery_rows(s, agency_id=agency_id)
+
+
 def deliveries_tab(url: str, actor: Actor) -> None:
     """The agency's services in target neighborhoods (who does what where)."""
     agency_id = int(actor.agency_id or 0)
-    with read_session(url) as s:
-        rows = qc.delivery_rows(s, agency_id=agency_id)
-        hoods = list_neighborhoods(s)
-        services = list_service_types(s)
+    version = read_data_version(url)
+    rows = _deliveries(url, agency_id, version)
+    hoods, services, _ratios = _places(url, version)
     st.caption(
         "هر ردیف: کدام خدمت، در کدام محله، در چه دوره‌ای و به چه میزان. «برنامه‌ریزی‌شده» هنوز در"
         " پوشش شمرده نمی‌شود؛ «فعال» و «تکمیل‌شده» شمرده می‌شوند."
@@ -168,9 +189,7 @@ def deliveries_tab(url: str, actor: Actor) -> None:
 def capacity_tab(url: str, actor: Actor) -> None:
     """What the agency has of each service in the province, and how much serves targets."""
     agency_id = int(actor.agency_id or 0)
-    with read_session(url) as s:
-        ratios = qc.service_ratios(s)
-        services = list_service_types(s)
+    _hoods, services, ratios = _places(url, read_data_version(url))
     mine = ratios[ratios["agency_id"] == agency_id].set_index("service_type_id")
     st.caption("مصوبه ۴: ظرفیت کل دستگاه در استان و سهمی که به محلات هدف اختصاص دارد (نسبت خدمت).")
     names = {int(r["id"]): (f"{r['name']} ({r['unit']})", None) for _, r in services.iterrows()}
