@@ -23,6 +23,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from data_layer.bootstrap import prepare_database
 from data_layer.config import get_settings
 from data_layer.setup import setup_code
+from ui import warmer
 from web.routes import MIDDLEWARE_CLASSES, ROUTES, on_script_error
 
 PagesManager.uses_pages_directory = False
@@ -40,7 +41,10 @@ async def prepared(_: object) -> AsyncIterator[None]:
         await run_in_threadpool(setup_code, get_settings().database_url)
     except Exception as e:
         logging.getLogger("dashboard").error("the database could not be prepared: %s", e)
+    # What the first visitors read is computed now and after every change, not by them.
+    stop = warmer.start(get_settings().database_url)
     yield
+    stop.set()
 
 
 app = st.App(

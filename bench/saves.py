@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import multiprocessing
 import statistics
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import bindparam, select, text
@@ -150,9 +152,64 @@ def _writer_process(url: str, writer: Writer, n: int, tag: str, barrier: Any, ou
     out.put((writer.actor.username, writer.latencies, dict(writer.errors)))
 
 
-def _writers(url: str) -> tuple[list[Writer], int]:
-    """WRITERS tabs over the 24 liaison accounts, each on its own share of its rows."""
-    accounts = [ACCOUNTS[i % len(ACCOUNTS)] for i in range(WRITERS)]
+_PG_WAITS = text(
+    "SELECT COUNT(*) FILTER (WHERE wait_event_type = 'Lock'),"
+    " COUNT(*) FILTER (WHERE state = 'idle in transaction'),"
+    " COUNT(*) FILTER (WHERE state = 'active')"
+    " FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+)
+
+
+def _cpu_ticks() -> tuple[int, int]:
+    """(busy, total) jiffies of the whole machine so far, from /proc/stat."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
+class _Watch:
+    """While the writers run: how busy the machine's cores are, and on PostgreSQL how
+    many of the writers' connections wait on a lock (sampled every 20 ms)."""
+
+    def __init__(self, url: str) -> None:
+        self.url, self.samples = url, [] if url.startswith("postgresql") else None
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        if self.samples is None:
+            return
+        with get_engine(self.url).connect() as conn:
+            while not self.stop.wait(0.02):
+                row = conn.execute(_PG_WAITS).one()
+                self.samples.append(tuple(int(x) for x in row))
+                conn.rollback()
+
+    def __enter__(self) -> _Watch:
+        self.cpu = _cpu_ticks()
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_exc: Any) -> None:
+        self.stop.set()
+        self.thread.join(10)
+        busy, total = _cpu_ticks()
+        self.busy_share = (busy - self.cpu[0]) / max(1, total - self.cpu[1])
+
+    def figures(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"cpu_busy": self.busy_share}
+        if self.samples:
+            n = len(self.samples)
+            out["lock_waiting"] = sum(x[0] for x in self.samples) / n
+            out["idle_in_transaction"] = sum(x[1] for x in self.samples) / n
+            out["active"] = sum(x[2] for x in self.samples) / n
+            out["lock_samples"] = n
+        return out
+
+
+def _writers(url: str, count: int) -> tuple[list[Writer], int]:
+    """`count` tabs over the 24 liaison accounts, each on its own share of its rows."""
+    accounts = [ACCOUNTS[i % len(ACCOUNTS)] for i in range(count)]
     actors = {name: _actor(url, name) for name in set(accounts)}
     tabs: dict[str, int] = Counter(accounts)
     seen: Counter[str] = Counter()
@@ -170,17 +227,17 @@ def _writers(url: str) -> tuple[list[Writer], int]:
     return writers, len(actors)
 
 
-def concurrent(url: str, tag: str) -> dict[str, Any]:
-    """WRITERS processes (as many app server processes would be), SAVES_EACH saves
+def concurrent(url: str, tag: str, count: int = WRITERS) -> dict[str, Any]:
+    """`count` processes (as many app server processes would be), SAVES_EACH saves
     each, all let go together once every one has connected.
 
     Separate processes, not threads: threads in one process share the interpreter's
     lock and one connection pool, which spaces their statements out and hides the
     database's own queue.
     """
-    writers, accounts = _writers(url)
+    writers, accounts = _writers(url, count)
     ctx = multiprocessing.get_context("spawn")
-    barrier = ctx.Barrier(WRITERS + 1)
+    barrier = ctx.Barrier(count + 1)
     out = ctx.Queue()
     ids = sorted({r[0] for w in writers for r in w.rows})
     with _Restore(url, ids):
@@ -191,9 +248,10 @@ def concurrent(url: str, tag: str) -> dict[str, Any]:
         for p in procs:
             p.start()
         barrier.wait(timeout=600)  # every writer has started and connected
-        start = time.perf_counter()
-        results = [out.get(timeout=600) for _ in procs]
-        wall = time.perf_counter() - start
+        with _Watch(url) as watch:
+            start = time.perf_counter()
+            results = [out.get(timeout=600) for _ in procs]
+            wall = time.perf_counter() - start
         for p in procs:
             p.join(60)
     lat = [x for _name, got, _errors in results for x in got]
@@ -201,11 +259,11 @@ def concurrent(url: str, tag: str) -> dict[str, Any]:
     for _name, _got, errs in results:
         errors.update(errs)
     return {
-        "writers": WRITERS,
+        "writers": count,
         "accounts": accounts,
-        "second_tabs": WRITERS - accounts,
+        "second_tabs": count - accounts,
         "saves": len(lat),
-        "attempted": WRITERS * SAVES_EACH,
+        "attempted": count * SAVES_EACH,
         "median": statistics.median(lat) if lat else float("nan"),
         "p95": p95(lat) if lat else float("nan"),
         "max": max(lat) if lat else float("nan"),
@@ -213,4 +271,5 @@ def concurrent(url: str, tag: str) -> dict[str, Any]:
         "per_second": len(lat) / wall if wall else float("nan"),
         "locked": errors.get(LOCKED, 0),
         "errors": dict(errors),
+        **watch.figures(),
     }

@@ -229,12 +229,18 @@ def _wait_for_turn(fd: int, timeout_s: float) -> bool:
     return False
 
 
+_held = threading.local()  # the turns this thread holds (a write inside a write)
+
+
 @contextmanager
 def _writer_turn(engine: Engine) -> Iterator[None]:
     """SQLite: one write transaction at a time across every process, first come first
-    served. PostgreSQL locks rows, so writers there need no turn."""
+    served. PostgreSQL locks rows, so writers there need no turn. A write session
+    opened inside another on the same thread shares its turn (as before the turn,
+    SQLite itself refuses the inner one only if the outer has begun writing)."""
     path = _lock_path(engine)
-    if path is None:
+    held: set[str] = _held.__dict__.setdefault("paths", set())
+    if path is None or path in held:
         yield
         return
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
@@ -243,9 +249,11 @@ def _writer_turn(engine: Engine) -> Iterator[None]:
     except BlockingIOError:
         if not _wait_for_turn(fd, get_settings().sqlite_busy_timeout_ms / 1000):
             raise _busy() from None  # the helper thread closes fd once it is served
+    held.add(path)
     try:
         yield
     finally:
+        held.discard(path)
         os.close(fd)  # lets the next writer in
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -12,157 +10,15 @@ from data_layer.config import get_settings
 from data_layer.db import read_session
 from data_layer.jalali import format_amount, format_number, to_fa_digits
 from data_layer.labels import DELIVERY_STATUS_LABELS, NEIGHBORHOOD_KIND_LABELS
-from data_layer.output import inert, inert_attr, inert_html
+from data_layer.output import inert
 from data_layer.queries import coverage as qc
-from data_layer.queries.agencies import list_agencies
-from data_layer.queries.meta import shows_sample_data
-from data_layer.queries.places import list_counties, neighborhood_coordinates
 from ui.charts import FONT
+from ui.coverage_view import LEVELS, MAX_ROWS, load, view
 from ui.exports import export_buttons
 from ui.freshness import current_version, keep_fresh
 from ui.numbers import number_field, whole_or
 from ui.session import require_reader
 from ui.theme import page_title
-
-CACHE_SECONDS = 600  # a memory bound: freshness comes from the version key
-LEVELS = {
-    "met": ("●", "تأمین", "lv-met"),
-    "partial": ("◐", "ناقص", "lv-partial"),
-    "none": ("○", "ندارد", "lv-none"),
-    "served": ("✔", "دارد (بی‌هنجار)", "lv-served"),
-    "no_norm": ("—", "بی‌هنجار", "lv-nonorm"),
-}
-
-
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner="در حال خواندن…")
-def load(
-    url: str,
-    county_ids: tuple[int, ...],
-    kinds: tuple[str, ...],
-    max_priority: int | None,
-    agency_id: int | None,
-    version: int,
-) -> dict[str, Any]:
-    """The filtered coverage matrix and the pickers' options."""
-    with read_session(url) as s:
-        counties = list_counties(s)
-        return {
-            "cells": qc.coverage_matrix(
-                s,
-                county_ids=list(county_ids) or None,
-                kinds=list(kinds) or None,
-                max_priority=max_priority,
-                agency_id=agency_id,
-            ),
-            "counties": counties["name"].tolist(),
-            "county_ids": dict(zip(counties["name"], counties["id"].astype(int), strict=True)),
-            "agencies": list_agencies(s),
-            "sample": shows_sample_data(s),
-        }
-
-
-def matrix_html(cells: pd.DataFrame) -> str:
-    """Neighborhoods as rows (right), services as columns; level by symbol and word."""
-    services = cells[["service_type_id", "service"]].drop_duplicates()
-    head = '<th class="agency">محله</th>' + "".join(
-        f"<th>{inert_html(s)}</th>" for s in services["service"]
-    )
-    body = []
-    order = cells.sort_values(["priority_rank", "population"], ascending=[True, False])
-    for hood_id, grp in order.groupby("neighborhood_id", sort=False):
-        first = grp.iloc[0]
-        by_service = {int(r["service_type_id"]): r for _, r in grp.iterrows()}
-        tds = [
-            f'<th class="agency" scope="row">{inert_html(first["neighborhood"])}'
-            f" <small>({inert_html(first['county'])})</small></th>"
-        ]
-        for sid in services["service_type_id"]:
-            r = by_service[int(sid)]
-            sym, word, cls = LEVELS[r["level"]]
-            need = "—" if pd.isna(r["need"]) else format_amount(r["need"])
-            title = (
-                f"{r['service']} در {r['neighborhood']}: {word}\nنیاز {need}،"
-                f" موجود {format_amount(r['delivered'])} {r['unit']}،"
-                f" {format_number(int(r['agencies']))} دستگاه"
-            )
-            tip = inert_attr(title)
-            tds.append(
-                f'<td class="lv {cls}" title="{tip}" data-level="{r["level"]}">{sym} {word}</td>'
-            )
-        body.append(f"<tr data-hood='{int(hood_id)}'>{''.join(tds)}</tr>")
-    return (
-        '<div class="matrix-wrap"><table class="matrix coverage" dir="rtl">'
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
-    )
-
-
-MAP_NAMES = 40  # at most this many dots carry their name (the most populous)
-MAX_ROWS = 150  # a province-sized matrix; past that, the filters narrow it down
-
-
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def view(
-    url: str,
-    county_ids: tuple[int, ...],
-    kinds: tuple[str, ...],
-    max_priority: int | None,
-    agency_id: int | None,
-    version: int,
-) -> dict[str, Any]:
-    """What the screen draws from the filtered matrix, built once per filter and data
-    version for every session: the figures, the matrix's HTML, the names, the map."""
-    cells = load(url, county_ids, kinds, max_priority, agency_id, version)["cells"]
-    if cells.empty:
-        return {"empty": True}
-    firsts = cells.drop_duplicates("neighborhood_id").sort_values(
-        ["priority_rank", "population"], ascending=[True, False]
-    )
-    served = cells["level"].isin(["met", "partial", "served"])
-    anything = served.groupby(cells["neighborhood_id"]).any()
-    shown = cells
-    if len(firsts) > MAX_ROWS:
-        shown = cells[cells["neighborhood_id"].isin(firsts["neighborhood_id"].head(MAX_ROWS))]
-    return {
-        "empty": False,
-        "hoods": len(firsts),
-        "nothing": int((~anything).sum()),
-        "met": int((cells["level"] == "met").sum()),
-        "none": int((cells["level"] == "none").sum()),
-        "matrix": matrix_html(shown),
-        "names": {
-            int(i): f"{n} ({c})"
-            for i, n, c in zip(
-                firsts["neighborhood_id"], firsts["neighborhood"], firsts["county"], strict=True
-            )
-        },
-        "map": map_frame(cells, coordinates(url, version)),
-    }
-
-
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def coordinates(url: str, version: int) -> dict[int, tuple[float, float]]:
-    """Every neighborhood's position, read once per data version."""
-    with read_session(url) as s:
-        return neighborhood_coordinates(s)
-
-
-def map_frame(cells: pd.DataFrame, where: dict[int, tuple[float, float]]) -> pd.DataFrame:
-    """One row per placed neighborhood: position, population, services not covered."""
-    keys = ["neighborhood_id", "neighborhood", "county", "population"]
-    per = (
-        cells.assign(missing=(cells["level"] == "none").astype(int))
-        .groupby(keys, as_index=False)["missing"]
-        .sum()
-    )
-    per = per[per["neighborhood_id"].isin(list(where))].copy()
-    if per.empty:
-        return per
-    per["lat"] = [where[int(h)][0] for h in per["neighborhood_id"]]
-    per["lon"] = [where[int(h)][1] for h in per["neighborhood_id"]]
-    per["خدمات بدون پوشش"] = per["missing"].map(format_number)
-    per["جمعیت"] = per["population"].map(format_number)
-    per["named"] = per["population"].rank(ascending=False, method="first") <= MAP_NAMES
-    return per
 
 
 def map_chart(per: pd.DataFrame) -> alt.LayerChart | None:

@@ -2,36 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 import streamlit as st
 
 from data_layer.config import get_settings
-from data_layer.db import read_session
 from data_layer.jalali import format_amount, format_number, format_percent
 from data_layer.output import inert
-from data_layer.queries import coverage as qc
-from data_layer.queries.meta import shows_sample_data
+from ui import loaders
 from ui.exports import export_buttons
 from ui.freshness import current_version, keep_fresh
 from ui.session import require_reader
 from ui.theme import page_title
-
-CACHE_SECONDS = 600  # a memory bound: freshness comes from the version key
-
-
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner="در حال محاسبه…")
-def load(url: str, version: int) -> dict[str, Any]:
-    """Gaps rolled up three ways, and the service ratios (small frames)."""
-    with read_session(url) as s:
-        return {
-            "neighborhood": qc.gaps(s, by="neighborhood", limit=200),
-            "county": qc.gaps(s, by="county"),
-            "service": qc.gaps(s, by="service"),
-            "ratios": qc.service_ratios(s),
-            "sample": shows_sample_data(s),
-        }
 
 
 def gap_frame(df: pd.DataFrame, first: list[tuple[str, str]]) -> pd.DataFrame:
@@ -51,7 +32,7 @@ def gap_frame(df: pd.DataFrame, first: list[tuple[str, str]]) -> pd.DataFrame:
 url = get_settings().database_url
 require_reader(url, "gaps")
 version = current_version(url)
-data = load(url, version)
+data = loaders.gaps(url, version)
 page_title(
     "کمبود ظرفیت",
     "نیاز = هنجار هر هزار نفر × جمعیت محله؛ کمبود = نیاز − آنچه دستگاه‌ها در محله ارائه می‌کنند",

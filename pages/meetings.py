@@ -25,7 +25,7 @@ from data_layer.models import Role
 from data_layer.output import inert
 from data_layer.queries import meetings as qm
 from data_layer.queries import resolutions as qr
-from data_layer.queries.agencies import list_agencies
+from ui import loaders
 from ui.freshness import current_version
 from ui.meeting_forms import edit_meeting, new_meeting
 from ui.meeting_record import record_section
@@ -43,13 +43,6 @@ secretariat = actor is not None and actor.role == Role.SECRETARIAT
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 CACHE_SECONDS = 600  # a memory bound: freshness comes from the version key
-
-
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def load(url: str, today: date, version: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The meetings' table and the agencies, once per data version for every session."""
-    with read_session(url) as s:
-        return qm.meetings_table(s, today), list_agencies(s)
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner="در حال خواندن…")
@@ -83,7 +76,7 @@ def calendar(url: str, year: int, month: int, version: int) -> pd.DataFrame:
 
 
 version = current_version(url)
-meetings, agencies = load(url, today, version)
+meetings, agencies = loaders.meetings(url, today, version)
 members = agencies[agencies["is_member"]]
 member_names = dict(zip(members["id"].astype(int), members["short_name"], strict=True))
 agency_names = dict(zip(agencies["id"].astype(int), agencies["short_name"], strict=True))

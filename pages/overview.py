@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
-from typing import Any
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -14,13 +13,9 @@ from data_layer.jalali import format_jalali, format_jalali_long, format_number, 
 from data_layer.jalali import to_fa_digits as fa
 from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS
 from data_layer.queries import overview as qo
-from data_layer.queries import snapshots as qs
-from data_layer.queries.meta import shows_sample_data
-from data_layer.queries.resolutions import agency_status_summary
-from data_layer.queries.settings import get_thresholds
-from ui.charts import completions_by_month, monthly_completions, status_by_agency
+from ui import loaders
+from ui.charts import completions_by_month, status_by_agency
 from ui.freshness import current_version, keep_fresh
-from ui.meeting_record import record_label
 from ui.session import current_actor, require_reader
 from ui.tables import gaps_html, neighborhoods_html, overdue_html, scorecards_html
 from ui.theme import page_title
@@ -28,7 +23,7 @@ from ui.theme import page_title
 CACHE_SECONDS = 600  # a memory bound: freshness comes from the version key
 
 
-LATE_SHOWN = 8  # late rows on the first screen
+LATE_SHOWN = loaders.LATE_SHOWN
 LATE_PAGE = 50  # late rows a page of «همه» shows
 
 
@@ -37,41 +32,6 @@ def late_page(url: str, today: date, page: int, version: int) -> pd.DataFrame:
     """One page of every late row (page 1 = the latest)."""
     with read_session(url) as s:
         return qo.overdue_rows(s, today, limit=LATE_PAGE, offset=(page - 1) * LATE_PAGE)
-
-
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner="در حال خواندن…")
-def load(url: str, today: date, version: int) -> dict[str, Any]:
-    """Every figure of the overview for one day (small frames only)."""
-    with read_session(url) as s:
-        thresholds = get_thresholds(s)
-        last = qo.last_meeting(s, today)
-        since = datetime.combine(last["held_on"], time(0), tzinfo=UTC) if last else None
-        record = qs.record_of(s, int(last["id"])) if last else None
-        moved = None
-        if record is not None:
-            rows = qs.movement(s, record, None)
-            moved = {
-                **rows["movement"].value_counts().to_dict(),
-                "completed": int(
-                    ((rows["now_status"] == "done") & (rows["then_status"] != "done")).sum()
-                ),
-                "label": record_label(record),
-            }
-        return {
-            "moved": moved,
-            "headline": qo.headline(s, today),
-            "cards": qo.agency_scorecards(s, today, thresholds),
-            "late": qo.overdue_rows(s, today, limit=LATE_SHOWN),
-            "last": last,
-            "changes": qo.changes_since(s, since) if since else None,
-            "no_service": qo.neighborhoods_without_active_service(s),
-            "hoods": qo.neighborhood_count(s),
-            "gaps": qo.largest_gaps(s, limit=8),
-            "by_agency": agency_status_summary(s, None, today),
-            "monthly": monthly_completions(qo.completion_by_month(s)),
-            "thresholds": thresholds,
-            "sample": shows_sample_data(s),
-        }
 
 
 def kpi(label: str, value: str, cls: str = "", note: str = "") -> str:
@@ -87,7 +47,7 @@ url = get_settings().database_url
 require_reader(url, "overview")
 today = local_today()
 version = current_version(url)
-data = load(url, today, version)
+data = loaders.overview(url, today, version)
 h = data["headline"]
 cards, late = data["cards"], data["late"]
 last = data["last"]

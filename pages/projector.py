@@ -8,69 +8,20 @@ agency: an agency id to start from; meeting: a meeting number).
 from __future__ import annotations
 
 import time
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
 from data_layer.config import get_settings
-from data_layer.db import read_session
-from data_layer.jalali import format_jalali, format_number, local_today, to_fa_digits
-from data_layer.queries import overview as qo
-from data_layer.queries import resolutions as qr
-from data_layer.queries import snapshots as qs
-from data_layer.queries.profile import get_profile
-from data_layer.queries.settings import get_thresholds
+from data_layer.jalali import format_number, local_today
+from ui import loaders
 from ui import slides as sl
 from ui.freshness import current_version, keep_fresh
-from ui.meeting_record import record_label
 from ui.session import require_reader
 
 CSS = (Path(__file__).resolve().parents[1] / "assets" / "projector.css").read_text(encoding="utf-8")
-CACHE_SECONDS = 600  # a memory bound: freshness comes from the version key
-
-
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def load(url: str, today: date, meeting_number: int | None, version: int) -> dict[str, Any]:
-    """The reviewed meeting's rows and the figures of the summary slides."""
-    with read_session(url) as s:
-        meetings = qr.list_meetings(s)
-        if meeting_number is not None and meeting_number in set(meetings["number"]):
-            meeting_id = int(meetings.loc[meetings["number"] == meeting_number, "id"].iloc[0])
-        else:
-            last = qo.last_meeting(s, today, with_resolutions=True)
-            meeting_id = int(last["id"]) if last else int(meetings["id"].iloc[0])
-        cells = qr.follow_up_matrix(s, meeting_id, today)
-        headline = qo.headline(s, today, meeting_id=meeting_id)  # the cover's meeting
-        # The follow-up reviewed at the next meeting is its record, when it was taken.
-        record = qs.record_for_review(s, meeting_id)
-        stamp, then_now = "", None
-        if record is not None:
-            cells = qs.apply_record(cells, qs.record_rows(s, record.id), record.as_of_day)
-            headline = {**headline, **qs.cell_figures(cells)}
-            stamp = record_label(record)
-        earlier = qs.previous_record(s, record, datetime.now(UTC))
-        if earlier is not None:
-            moved = qs.movement(s, earlier, record)
-            then_now = (
-                f"جلسه {to_fa_digits(earlier.meeting_number)} ({format_jalali(earlier.as_of_day)})",
-                stamp or "اکنون",
-                qs.movement_by(s, moved, "agency"),
-            )
-        return {
-            "meeting": qr.meeting_header(s, meeting_id),
-            "resolutions": qr.meeting_resolutions(s, meeting_id),
-            "cells": cells,
-            "headline": headline,
-            "stamp": stamp,
-            "then_now": then_now,
-            "cards": qo.agency_scorecards(s, today, get_thresholds(s)),
-            "no_service": qo.neighborhoods_without_active_service(s),
-            "hoods": qo.neighborhood_count(s),
-            "gaps": qo.largest_gaps(s, limit=6),
-            "profile": get_profile(s),
-        }
 
 
 def build_slides(data: dict[str, Any], today: date, by: str) -> list[sl.Slide]:
@@ -114,7 +65,7 @@ by = "agency" if st.query_params.get("by") == "agency" else "resolution"
 meeting_param = st.query_params.get("meeting")
 version = current_version(url)
 meeting_number = int(meeting_param) if meeting_param and meeting_param.isdigit() else None
-data = load(url, today, meeting_number, version)
+data = loaders.projector(url, today, meeting_number, version)
 if data["meeting"] is None:
     st.info("هنوز جلسه‌ای ثبت نشده است.")
     st.stop()

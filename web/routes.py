@@ -29,6 +29,7 @@ from data_layer.db import ping
 from data_layer.errors import SignInFailed, database_trouble
 from data_layer.migrate import schema_is_current
 from data_layer.models import AccessKind
+from ui import warmer
 from web.feeds import FEEDS, feed_csv
 
 __all__ = ["MIDDLEWARE_CLASSES", "ROUTES", "BaseUrlMiddleware", "CsrfCookieMiddleware"]
@@ -178,6 +179,8 @@ async def health(request: Request) -> Response:
         return JSONResponse(
             {"status": "error", "database": "ok", "schema": "not migrated"}, status_code=503
         )
+    if not warmer.ready(url):  # the first visitors would compute the shared pages
+        return JSONResponse({"status": "starting", "database": "ok", "cache": "warming"}, 503)
     return JSONResponse({"status": "ok", "database": "ok", "schema": "current"})
 
 

@@ -1,0 +1,130 @@
+"""What several sessions read alike, cached once per data version for all of them.
+
+The pages call these; the warmer (ui.warmer) calls the same functions at start and
+after every change of the data version, so the first person to open a page after a
+start or a save finds it computed. Keys are the function, its arguments and the data
+version, so every session and the warmer share one entry.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from data_layer.db import read_session
+from data_layer.jalali import format_jalali, to_fa_digits
+from data_layer.queries import coverage as qc
+from data_layer.queries import meetings as qm
+from data_layer.queries import overview as qo
+from data_layer.queries import resolutions as qr
+from data_layer.queries import snapshots as qs
+from data_layer.queries.agencies import list_agencies
+from data_layer.queries.meta import shows_sample_data
+from data_layer.queries.profile import get_profile
+from data_layer.queries.resolutions import agency_status_summary
+from data_layer.queries.settings import get_thresholds
+from ui.charts import monthly_completions
+from ui.meeting_record import record_label
+
+CACHE_SECONDS = 600  # a memory bound: freshness comes from the version key
+LATE_SHOWN = 8  # late rows on the overview's first screen
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner="در حال خواندن…")
+def overview(url: str, today: date, version: int) -> dict[str, Any]:
+    """Every figure of the overview for one day (small frames only)."""
+    with read_session(url) as s:
+        thresholds = get_thresholds(s)
+        last = qo.last_meeting(s, today)
+        since = datetime.combine(last["held_on"], time(0), tzinfo=UTC) if last else None
+        record = qs.record_of(s, int(last["id"])) if last else None
+        moved = None
+        if record is not None:
+            rows = qs.movement(s, record, None)
+            moved = {
+                **rows["movement"].value_counts().to_dict(),
+                "completed": int(
+                    ((rows["now_status"] == "done") & (rows["then_status"] != "done")).sum()
+                ),
+                "label": record_label(record),
+            }
+        return {
+            "moved": moved,
+            "headline": qo.headline(s, today),
+            "cards": qo.agency_scorecards(s, today, thresholds),
+            "late": qo.overdue_rows(s, today, limit=LATE_SHOWN),
+            "last": last,
+            "changes": qo.changes_since(s, since) if since else None,
+            "no_service": qo.neighborhoods_without_active_service(s),
+            "hoods": qo.neighborhood_count(s),
+            "gaps": qo.largest_gaps(s, limit=8),
+            "by_agency": agency_status_summary(s, None, today),
+            "monthly": monthly_completions(qo.completion_by_month(s)),
+            "thresholds": thresholds,
+            "sample": shows_sample_data(s),
+        }
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def projector(url: str, today: date, meeting_number: int | None, version: int) -> dict[str, Any]:
+    """The reviewed meeting's rows and the figures of the summary slides."""
+    with read_session(url) as s:
+        meetings = qr.list_meetings(s)
+        if meeting_number is not None and meeting_number in set(meetings["number"]):
+            meeting_id = int(meetings.loc[meetings["number"] == meeting_number, "id"].iloc[0])
+        else:
+            last = qo.last_meeting(s, today, with_resolutions=True)
+            meeting_id = int(last["id"]) if last else int(meetings["id"].iloc[0])
+        cells = qr.follow_up_matrix(s, meeting_id, today)
+        headline = qo.headline(s, today, meeting_id=meeting_id)  # the cover's meeting
+        # The follow-up reviewed at the next meeting is its record, when it was taken.
+        record = qs.record_for_review(s, meeting_id)
+        stamp, then_now = "", None
+        if record is not None:
+            cells = qs.apply_record(cells, qs.record_rows(s, record.id), record.as_of_day)
+            headline = {**headline, **qs.cell_figures(cells)}
+            stamp = record_label(record)
+        earlier = qs.previous_record(s, record, datetime.now(UTC))
+        if earlier is not None:
+            moved = qs.movement(s, earlier, record)
+            then_now = (
+                f"جلسه {to_fa_digits(earlier.meeting_number)} ({format_jalali(earlier.as_of_day)})",
+                stamp or "اکنون",
+                qs.movement_by(s, moved, "agency"),
+            )
+        return {
+            "meeting": qr.meeting_header(s, meeting_id),
+            "resolutions": qr.meeting_resolutions(s, meeting_id),
+            "cells": cells,
+            "headline": headline,
+            "stamp": stamp,
+            "then_now": then_now,
+            "cards": qo.agency_scorecards(s, today, get_thresholds(s)),
+            "no_service": qo.neighborhoods_without_active_service(s),
+            "hoods": qo.neighborhood_count(s),
+            "gaps": qo.largest_gaps(s, limit=6),
+            "profile": get_profile(s),
+        }
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner="در حال محاسبه…")
+def gaps(url: str, version: int) -> dict[str, Any]:
+    """Gaps rolled up three ways, and the service ratios (small frames)."""
+    with read_session(url) as s:
+        return {
+            "neighborhood": qc.gaps(s, by="neighborhood", limit=200),
+            "county": qc.gaps(s, by="county"),
+            "service": qc.gaps(s, by="service"),
+            "ratios": qc.service_ratios(s),
+            "sample": shows_sample_data(s),
+        }
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def meetings(url: str, today: date, version: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The meetings' table and the agencies, once per data version for every session."""
+    with read_session(url) as s:
+        return qm.meetings_table(s, today), list_agencies(s)
