@@ -216,3 +216,83 @@ def measure(
     out["one_line_samples"] = one_line
     log(f"    to headline {out['headline']:.2f} s, one-line page {out['one_line']:.2f} s")
     return out
+
+
+# --- every page, against the one-line page ---------------------------------------------
+
+# What "the page's figures" are on each screen: the element a person came for.
+FIGURES = {
+    "overview": ("", ".kpis", None),
+    "resolutions": ("resolutions", "table.matrix", None),
+    "projector": ("projector", ".pcover", None),
+    "coverage": ("coverage", "table.coverage", None),
+    "gaps": ("gaps", "[data-testid='stDataFrame']", None),
+    "reports": ("reports", "table.reports", None),
+    "meetings": ("meetings", "[data-testid='stDataFrame']", None),
+    "my_agency": ("my_agency", "[data-testid='stDataFrame']", "agency02"),
+    "verification": ("verification", ".side-by-side, [data-testid='stAlert']", "dabir"),
+}
+
+
+def _signed_in_context(browser: Any, base: str, username: str | None) -> Any:
+    """A new browser context (a new person), signed in through the form if asked."""
+    from data_layer.auth import SAMPLE_PASSWORD
+
+    context = browser.new_context(viewport=VIEWPORT)
+    if username:
+        page = context.new_page()
+        page.goto(f"{base}/sign_in", timeout=TIMEOUT_MS)
+        page.get_by_label("نام کاربری").fill(username, timeout=TIMEOUT_MS)
+        page.get_by_label("گذرواژه").fill(SAMPLE_PASSWORD)
+        page.get_by_role("button", name="ورود").click()
+        page.get_by_role("link", name="حساب من").wait_for(timeout=TIMEOUT_MS)
+        page.close()
+    return context
+
+
+def _visit(browser: Any, base: str, name: str) -> float:
+    path, selector, user = FIGURES[name]
+    context = _signed_in_context(browser, base, user)
+    try:
+        return _time_until(context.new_page(), f"{base}/{path}", selector)
+    finally:
+        context.close()
+
+
+def every_page(
+    db_url: str, samples: int, log_dir: Path, log: Callable[[str], None]
+) -> dict[str, Any]:
+    """For each page: the first visit on a freshly started server, then the median of
+    `samples` visits (each a new person) alternated with the one-line page's."""
+    from playwright.sync_api import sync_playwright
+
+    if CHROMIUM is None:
+        raise RuntimeError("chromium is not installed (apt-get install -y chromium)")
+    env = {"DATABASE_URL": db_url, "SEED_ON_START": "none"}
+    out: dict[str, Any] = {}
+    with (
+        server("bench/one_line.py", env, log_dir / "one-line-server.log") as (line_url, _),
+        sync_playwright() as pw,
+    ):
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        _fresh_visit(browser, line_url + "/", ONE_LINE)  # the browser's own first start
+        for name in FIGURES:
+            with server("launcher.py", env, log_dir / f"app-{name}.log") as (app_url, _):
+                first = _visit(browser, app_url, name)
+                warm, line = [], []
+                for _ in range(samples):
+                    warm.append(_visit(browser, app_url, name))
+                    line.append(_fresh_visit(browser, line_url + "/", ONE_LINE))
+            out[name] = {
+                "first": first,
+                "warm": statistics.median(warm),
+                "one_line": statistics.median(line),
+                "warm_samples": warm,
+                "one_line_samples": line,
+            }
+            log(
+                f"    {name}: first visit {first:.2f} s, then {out[name]['warm']:.2f} s;"
+                f" one line {out[name]['one_line']:.2f} s"
+            )
+        browser.close()
+    return out

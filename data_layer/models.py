@@ -590,9 +590,8 @@ class AccessToken(SQLModel, table=True):
 
 
 class DataVersion(SQLModel, table=True):
-    """SQLite's count of committed changes: cached screens are keyed by it, so every
-    process sees a write as soon as it reads this number again. PostgreSQL counts
-    with the sequence data_version_seq instead (no row every writer locks)."""
+    """SQLite's count of committed changes, which cached screens are keyed by (on
+    PostgreSQL the sequence data_version_seq counts: no row every writer locks)."""
 
     __tablename__ = "data_version"
 
