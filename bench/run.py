@@ -35,6 +35,7 @@ DEFAULT_OUTPUT = ROOT / "docs" / "benchmarks.md"
 QUICK_OUTPUT = DATA_DIR / "benchmarks-quick.md"
 BROWSER_SESSIONS = 20
 BROWSER_SAMPLES = 5
+PAGE_SAMPLES = 3  # visits of each page (after its first), alternated with the one-line page
 
 
 def log(message: str) -> None:
@@ -80,6 +81,7 @@ def worker_measure(args: argparse.Namespace) -> dict[str, Any]:
         out["saves"] = {
             "sequential": saves.sequential(url, tag),
             "concurrent": saves.concurrent(url, tag),
+            "per_core": saves.concurrent(url, tag + "c", count=os.cpu_count() or 1),
         }
         seq, con = out["saves"]["sequential"], out["saves"]["concurrent"]
         log(
@@ -97,9 +99,10 @@ def worker_browser(args: argparse.Namespace) -> dict[str, Any]:
     from bench import browser
 
     ds = Dataset(args.db, args.size)
-    return browser.measure(
-        ds.url, BROWSER_SESSIONS, BROWSER_SAMPLES, DATA_DIR / "logs" / f"{args.db}-{args.size}", log
-    )
+    logs = DATA_DIR / "logs" / f"{args.db}-{args.size}"
+    out = browser.measure(ds.url, BROWSER_SESSIONS, BROWSER_SAMPLES, logs, log)
+    out["pages"] = browser.every_page(ds.url, PAGE_SAMPLES, logs, log)
+    return out
 
 
 def _child(kind: str, ds: Dataset, repeat: int, **flags: bool) -> dict[str, Any]:

@@ -299,11 +299,9 @@ class Assignment(SQLModel, table=True):
 
 
 class MeetingSnapshot(SQLModel, table=True):
-    """What the agencies had reported when a meeting was held: its record.
-
-    Taken by the secretariat at the meeting's start (from the live rows) or afterwards
-    as of the meeting's moment (replayed from history). One per meeting, never changed:
-    the projector and the report of the follow-up reviewed at that meeting use it."""
+    """A meeting's record: what the agencies had reported when it was held, taken
+    live at its start or replayed from history afterwards; one per meeting, never
+    changed, used by the projector and the report of the follow-up it reviewed."""
 
     __tablename__ = "meeting_snapshot"
     __table_args__ = (CheckConstraint("how IN ('live', 'replay')", name="ck_snapshot_how"),)
@@ -335,11 +333,9 @@ class SnapshotRow(SQLModel, table=True):
 
 
 class Letter(SQLModel, table=True):
-    """A follow-up letter on record: built, numbered and sent to an agency.
-
-    Its step of the chase (1: first reminder, 2: second, 3: to the agency's head with
-    a copy to the chair), the rows it named (letter_row), the PDF exactly as sent, and
-    later the agency's reply. Nothing is deleted; every change goes to history."""
+    """A follow-up letter sent to an agency: its step of the chase (1, 2 reminders; 3 to
+    the head, copy to the chair), the rows it named (letter_row), the PDF as sent and
+    later the reply. Nothing is deleted; every change goes to history."""
 
     __tablename__ = "letter"
     __table_args__ = (
@@ -405,7 +401,10 @@ class HistoryEntry(SQLModel, table=True):
     """One field's change on a reported row: who, when, before and after."""
 
     __tablename__ = "history_entry"
-    __table_args__ = (Index("ix_history_entity", "entity", "entity_id", "changed_at"),)
+    __table_args__ = (
+        Index("ix_history_entity", "entity", "entity_id", "changed_at"),
+        Index("ix_history_completed", "field", "new_value", "entity", "changed_at", "entity_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     entity: str = Field(max_length=30)  # "assignment", "delivery", "capacity", ...
