@@ -207,7 +207,6 @@ def _changed(before: dict[str, str], after: dict[str, str]) -> list[str]:
 
 def main_run(args: argparse.Namespace, argv: list[str]) -> int:
     from bench.naive import load_drift
-    from bench.report import Report
     from data_layer.jalali import format_jalali
 
     started = time.perf_counter()
@@ -300,14 +299,22 @@ def main_run(args: argparse.Namespace, argv: list[str]) -> int:
         "runtime": f"{runtime / 60:.1f} min",
         **_machine(),
     }
+    # Kept first, so a run's figures survive a fault in the report (--report-again).
+    (DATA_DIR / "last-run.json").write_text(json.dumps(results, indent=1, default=str))
+    write_report(results, output)
+    log(f"\ntotal runtime {runtime / 60:.1f} min")
+    return 0
+
+
+def write_report(results: dict[str, Any], output: Path) -> None:
+    """Print the tables and write them to `output`."""
+    from bench.report import Report
+
     report = Report(results)
     log("\n" + report.text())
-    log(f"\ntotal runtime {runtime / 60:.1f} min")
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(report.markdown(), encoding="utf-8")
-    (DATA_DIR / "last-run.json").write_text(json.dumps(results, indent=1, default=str))
     log(f"written to {output.relative_to(ROOT) if output.is_relative_to(ROOT) else output}")
-    return 0
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -320,6 +327,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="S and M on SQLite, repeat 2")
     parser.add_argument("--fresh", action="store_true", help="drop and re-seed the datasets")
     parser.add_argument("--output", default=None, help="markdown file to write")
+    parser.add_argument(
+        "--report-again", action="store_true", help="only write the report of the last run again"
+    )
     # Internal: what a child process measures.
     parser.add_argument("--worker", choices=["measure", "browser"], help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
@@ -338,6 +348,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     # A SIGTERM unwinds like an exception, so servers and browsers are stopped.
     signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
+    if args.report_again:
+        results = json.loads((DATA_DIR / "last-run.json").read_text())
+        write_report(results, Path(args.output) if args.output else DEFAULT_OUTPUT)
+        return 0
     if args.worker:
         work = worker_measure if args.worker == "measure" else worker_browser
         try:
