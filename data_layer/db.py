@@ -234,8 +234,9 @@ _held = threading.local()  # the turns this thread holds (a write inside a write
 
 @contextmanager
 def _writer_turn(engine: Engine) -> Iterator[None]:
-    """SQLite: one write transaction at a time across every process, first come first
-    served. PostgreSQL locks rows, so writers there need no turn. A write session
+    """SQLite: one write transaction at a time across every process, the next writer
+    woken as soon as the last lets go. PostgreSQL locks rows, so writers there need
+    no turn. A write session
     opened inside another on the same thread shares its turn (as before the turn,
     SQLite itself refuses the inner one only if the outer has begun writing)."""
     path = _lock_path(engine)
