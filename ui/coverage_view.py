@@ -16,7 +16,11 @@ from data_layer.queries.agencies import list_agencies
 from data_layer.queries.meta import shows_sample_data
 from data_layer.queries.places import list_counties, neighborhood_coordinates
 
-CACHE_SECONDS = 600  # a memory bound: freshness comes from the version key
+# A memory bound by count, not by age: an entry for the current version must not
+# expire in a quiet hour (the warmer computes it once per version, and a first visitor
+# after an expiry would compute it again); older versions' entries are the least
+# recently used and go first.
+KEEP = 16
 LEVELS = {
     "met": ("●", "تأمین", "lv-met"),
     "partial": ("◐", "ناقص", "lv-partial"),
@@ -26,7 +30,7 @@ LEVELS = {
 }
 
 
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner="در حال خواندن…")
+@st.cache_data(max_entries=KEEP, show_spinner="در حال خواندن…")
 def load(
     url: str,
     county_ids: tuple[int, ...],
@@ -92,7 +96,7 @@ MAP_NAMES = 40  # at most this many dots carry their name (the most populous)
 MAX_ROWS = 150  # a province-sized matrix; past that, the filters narrow it down
 
 
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+@st.cache_data(max_entries=KEEP, show_spinner=False)
 def view(
     url: str,
     county_ids: tuple[int, ...],
@@ -131,7 +135,7 @@ def view(
     }
 
 
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+@st.cache_data(max_entries=KEEP, show_spinner=False)
 def coordinates(url: str, version: int) -> dict[int, tuple[float, float]]:
     """Every neighborhood's position, read once per data version."""
     with read_session(url) as s:

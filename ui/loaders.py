@@ -29,11 +29,15 @@ from data_layer.queries.settings import get_thresholds
 from ui.charts import monthly_completions
 from ui.meeting_record import record_label
 
-CACHE_SECONDS = 600  # a memory bound: freshness comes from the version key
+# A memory bound by count, not by age: an entry for the current version must not
+# expire in a quiet hour (the warmer computes it once per version, and a first visitor
+# after an expiry would compute it again); older versions' entries are the least
+# recently used and go first.
+KEEP = 16
 LATE_SHOWN = 8  # late rows on the overview's first screen
 
 
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner="در حال خواندن…")
+@st.cache_data(max_entries=KEEP, show_spinner="در حال خواندن…")
 def overview(url: str, today: date, version: int) -> dict[str, Any]:
     """Every figure of the overview for one day (small frames only)."""
     with read_session(url) as s:
@@ -68,7 +72,7 @@ def overview(url: str, today: date, version: int) -> dict[str, Any]:
         }
 
 
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+@st.cache_data(max_entries=KEEP, show_spinner=False)
 def projector(url: str, today: date, meeting_number: int | None, version: int) -> dict[str, Any]:
     """The reviewed meeting's rows and the figures of the summary slides."""
     with read_session(url) as s:
@@ -110,7 +114,7 @@ def projector(url: str, today: date, meeting_number: int | None, version: int) -
         }
 
 
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner="در حال محاسبه…")
+@st.cache_data(max_entries=KEEP, show_spinner="در حال محاسبه…")
 def gaps(url: str, version: int) -> dict[str, Any]:
     """Gaps rolled up three ways, and the service ratios (small frames)."""
     with read_session(url) as s:
@@ -123,7 +127,7 @@ def gaps(url: str, version: int) -> dict[str, Any]:
         }
 
 
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+@st.cache_data(max_entries=KEEP, show_spinner=False)
 def meetings(url: str, today: date, version: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The meetings' table and the agencies, once per data version for every session."""
     with read_session(url) as s:
