@@ -42,9 +42,9 @@ async def prepared(_: object) -> AsyncIterator[None]:
     except Exception as e:
         logging.getLogger("dashboard").error("the database could not be prepared: %s", e)
     # What the first visitors read is computed now and after every change, not by them.
-    stop = warmer.start(get_settings().database_url)
+    warmer.start(get_settings().database_url)
     yield
-    stop.set()
+    warmer.stop(get_settings().database_url)
 
 
 app = st.App(

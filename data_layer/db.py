@@ -190,12 +190,12 @@ def _lock_path(engine: Engine) -> str | None:
     return f"{database}.write-turn"
 
 
+_LOCKED = "database is locked"
+
+
 def _busy() -> sa_exc.OperationalError:
     """The error a busy SQLite gives, so every page says "busy, try again" for it."""
     return sa_exc.OperationalError("BEGIN IMMEDIATE", {}, sqlite3.OperationalError(_LOCKED))
-
-
-_LOCKED = "database is locked"
 
 
 def _wait_for_turn(fd: int, timeout_s: float) -> bool:

@@ -15,12 +15,12 @@ import time
 from collections.abc import Callable
 from datetime import date
 
-from data_layer.db import read_data_version
+from data_layer.db import read_data_version, read_session
 from data_layer.jalali import local_today
 
 LOOK_SECONDS = 1.0  # how often the version is read (one tiny query)
 _log = logging.getLogger("dashboard.warmer")
-_started: dict[str, threading.Event] = {}
+_started: dict[str, tuple[threading.Event, threading.Thread]] = {}
 _warmed: set[str] = set()  # databases whose first pass is over
 _last: dict[str, int] = {}  # the data version each database was last warmed for
 _changed = threading.Condition()
@@ -29,7 +29,6 @@ _lock = threading.Lock()
 
 def warm(url: str, today: date, version: int) -> None:
     """Compute the first-visit entries of every shared page for this version."""
-    from data_layer.db import read_session
     from data_layer.setup import needs_setup
     from ui import coverage_view, loaders
 
@@ -97,18 +96,32 @@ class _NoContextWarning(logging.Filter):
 
 
 _THREAD = "cache-warmer"
+logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
+    _NoContextWarning()
+)
 
 
-def start(url: str) -> threading.Event:
-    """Start this process's warmer for a database (once); set the event to stop it."""
+def start(url: str) -> None:
+    """Start this process's warmer for a database (once)."""
     import ui.run  # noqa: F401  (gives the "dashboard" log its handler)
 
-    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
-        _NoContextWarning()
-    )
     with _lock:
         if url in _started:
-            return _started[url]
-        stop = _started[url] = threading.Event()
-    threading.Thread(target=_watch, args=(url, stop), name=_THREAD, daemon=True).start()
-    return stop
+            return
+        stop_event = threading.Event()
+        thread = threading.Thread(target=_watch, args=(url, stop_event), name=_THREAD, daemon=True)
+        _started[url] = (stop_event, thread)
+    thread.start()
+
+
+def stop(url: str, wait: float = 5.0) -> None:
+    """Stop the warmer of a database (waiting up to `wait` seconds for a pass in
+    progress) and forget what it warmed: ready() is true again, as for no warmer."""
+    with _lock:
+        got = _started.pop(url, None)
+    if got is not None:
+        got[0].set()
+        got[1].join(wait)
+    with _changed:
+        _warmed.discard(url)
+        _last.pop(url, None)

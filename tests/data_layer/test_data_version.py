@@ -147,6 +147,7 @@ def test_postgresql_writers_on_different_rows_do_not_wait_for_each_other(
     finally:
         release.set()
         slow.join(30)
+        dispose_engine(seeded_url)  # the next test gets the usual lock timeout again
     assert read_data_version(seeded_url) == before + 2
 
 

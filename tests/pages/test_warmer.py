@@ -48,12 +48,9 @@ def first_visit(url: str, version: int) -> None:
 @pytest.fixture
 def warmed(seeded_url: str) -> Iterator[str]:
     st.cache_data.clear()
-    stop = warmer.start(seeded_url)
+    warmer.start(seeded_url)
     yield seeded_url
-    stop.set()
-    warmer._started.pop(seeded_url, None)
-    warmer._warmed.discard(seeded_url)
-    warmer._last.pop(seeded_url, None)
+    warmer.stop(seeded_url)
 
 
 def test_the_first_visit_after_a_start_and_after_a_save_runs_no_query(warmed: str) -> None:
@@ -88,12 +85,9 @@ def test_the_first_visit_after_a_start_and_after_a_save_runs_no_query(warmed: st
 
 def test_a_database_that_waits_for_its_first_setup_is_ready_at_once(db_url: str) -> None:
     bare_url = db_url  # migrated, no account yet: only the setup screen exists
-    stop = warmer.start(bare_url)
+    warmer.start(bare_url)
     try:
         assert warmer.wait_warmed(bare_url, read_data_version(bare_url), WAIT)
         assert warmer.ready(bare_url)
     finally:
-        stop.set()
-        warmer._started.pop(bare_url, None)
-        warmer._warmed.discard(bare_url)
-        warmer._last.pop(bare_url, None)
+        warmer.stop(bare_url)
