@@ -15,10 +15,9 @@ import re
 import secrets
 import sys
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import cache
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -26,6 +25,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from data_layer import clock
 from data_layer.db import read_session, write_session
 from data_layer.errors import (
     FieldError,
@@ -54,7 +54,7 @@ MIN_PASSWORD_LENGTH = 10
 GENERATED_PASSWORD_LENGTH = 14
 # The password of every sample account. Sample databases only (documented in the README).
 SAMPLE_PASSWORD = "namune-1402"
-LOCAL_TZ = ZoneInfo("Asia/Tehran")
+LOCAL_TZ = clock.LOCAL_TZ
 
 BAD_CREDENTIALS = "نام کاربری یا گذرواژه درست نیست."
 DEACTIVATED = "این حساب غیرفعال شده است؛ با مدیر سامانه تماس بگیرید."
@@ -401,7 +401,7 @@ def _sample_editors(session: Session) -> list[_SampleAccount]:
     """agency01, agency02, ...: one editor per active member agency, in sort order."""
     stmt = (
         select(Agency)
-        .where(member_on(date.today()), col(Agency.active))
+        .where(member_on(clock.today()), col(Agency.active))
         .order_by(col(Agency.sort_order), col(Agency.id))
     )
     return [

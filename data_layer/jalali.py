@@ -14,6 +14,8 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 import jdatetime
 
+from data_layer import clock
+
 __all__ = [
     "JALALI_MONTHS",
     "MAX_JALALI_YEAR",
@@ -253,29 +255,26 @@ def jalali_season_bounds(year: int, season: int) -> tuple[date, date]:
     return start, end
 
 
-def local_day(moment: datetime, tz_name: str = "Asia/Tehran") -> date:
-    """The working group's calendar day of an aware moment."""
-    from zoneinfo import ZoneInfo
-
-    return moment.astimezone(ZoneInfo(tz_name)).date()
+local_day = clock.local_day
+local_today = clock.today
 
 
-def local_today(tz_name: str = "Asia/Tehran") -> date:
-    """Today's date where the working group sits (not the server's UTC date)."""
-    from zoneinfo import ZoneInfo
+def days_ago(days: int) -> str:
+    """How long ago, in whole days, in words: «امروز», «دیروز», «۳ روز پیش»."""
+    if days <= 0:
+        return "امروز"
+    if days == 1:
+        return "دیروز"
+    return f"{format_number(days)} روز پیش"
 
-    return datetime.now(ZoneInfo(tz_name)).date()
 
-
-def format_jalali_datetime(moment: datetime | None, tz_name: str = "Asia/Tehran") -> str:
+def format_jalali_datetime(moment: datetime | None) -> str:
     """'۱۴۰۵/۰۹/۰۷ ساعت ۱۰:۳۰' in the working group's time zone; None (or NaT) -> '—'."""
     if moment is None or moment != moment:  # pandas' NaT is not equal to itself
         return MISSING
-    from zoneinfo import ZoneInfo
-
     if moment.tzinfo is None:  # stored naive means UTC
         moment = moment.replace(tzinfo=UTC)
-    local = moment.astimezone(ZoneInfo(tz_name))
+    local = moment.astimezone(clock.LOCAL_TZ)
     return f"{format_jalali(local.date())} ساعت {to_fa_digits(local.strftime('%H:%M'))}"
 
 

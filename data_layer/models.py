@@ -12,16 +12,18 @@ Conventions:
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Column, Field, SQLModel
 
+from data_layer import clock
+
 
 def utcnow() -> datetime:
-    """Aware UTC now: the one timestamp convention of the store."""
-    return datetime.now(UTC)
+    """Aware UTC now: the one timestamp convention of the store (data_layer.clock)."""
+    return clock.now()
 
 
 def _in(column: str, values: type[StrEnum]) -> str:

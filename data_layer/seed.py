@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlmodel import Session, SQLModel, col
 
-from data_layer import jalali, seed_data
+from data_layer import clock, jalali, seed_data
 from data_layer.auth import seed_sample_accounts
 from data_layer.db import get_engine, write_session
 from data_layer.labels import default_head_title
@@ -80,7 +80,7 @@ def seed(
         # The scaled data copies the sample's service types: without them it cannot be built.
         raise ValueError("scale > 1 multiplies the sample data: it needs sample=True")
     upgrade(url)
-    as_of = as_of or date.today()
+    as_of = as_of or clock.today()
     report = SeedReport()
     with write_session(url) as session:
         # The sample's agencies come first, so meeting 7's «all members» rows include them.

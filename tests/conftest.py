@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
+from data_layer import clock
 from data_layer.config import normalise_database_url
 from data_layer.db import dispose_engine, get_engine
 from data_layer.migrate import upgrade
@@ -28,8 +29,11 @@ from data_layer.seed import seed
 TEST_DATABASE_URL = normalise_database_url(
     os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 )
-# Sample data is generated relative to this day, so seeded tests never depend on today.
+# Sample data is generated relative to this day, and the whole run (this process, the
+# app servers and workers it starts) reads it as today: no test depends on the day the
+# suite runs. A test that needs another day passes it explicitly or moves the clock.
 AS_OF = date(2026, 11, 28)
+os.environ[clock.SHIFT_ENV] = str(clock.shift_to(AS_OF))
 
 
 def _in_ci() -> bool:

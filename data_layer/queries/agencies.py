@@ -8,6 +8,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from data_layer import clock
 from data_layer.input.owners import AgencyRef
 from data_layer.models import Agency, AgencyMembership
 from data_layer.queries.membership import member_on
@@ -17,7 +18,7 @@ def list_agencies(
     session: Session, *, members_only: bool = False, on: date | None = None
 ) -> pd.DataFrame:
     """Active agencies in the working group's order; `is_member`: a member on `on` (today)."""
-    member = member_on(on or date.today())
+    member = member_on(on or clock.today())
     stmt = (
         select(
             col(Agency.id),
@@ -40,7 +41,7 @@ def list_agencies(
 
 def agency_refs(session: Session) -> list[AgencyRef]:
     """Every active agency, with its aliases, for owner matching."""
-    member = member_on(date.today())
+    member = member_on(clock.today())
     rows = session.execute(
         select(
             col(Agency.id),

@@ -11,6 +11,7 @@ from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
+from data_layer import clock
 from data_layer.jalali import format_number, jalali_month_bounds
 from data_layer.models import (
     Agency,
@@ -149,7 +150,7 @@ def meeting_attendance(session: Session, meeting_id: int) -> pd.DataFrame:
     held_on = session.execute(
         select(col(Meeting.held_on)).where(col(Meeting.id) == meeting_id)
     ).scalar_one_or_none()
-    member = member_on(held_on or date.today())
+    member = member_on(held_on or clock.today())
     stmt = (
         select(
             col(Agency.id),

@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import and_, or_, select
 from sqlmodel import Session, col
 
+from data_layer import clock
 from data_layer.jalali import (
     format_jalali,
     format_jalali_month,
@@ -28,7 +28,7 @@ from data_layer.jalali import (
 from data_layer.models import Agency, AgencyMembership, PerformanceReport, PeriodKind
 from data_layer.queries.membership import member_between
 
-LOCAL_TZ = ZoneInfo("Asia/Tehran")
+LOCAL_TZ = clock.LOCAL_TZ
 SEASONS: tuple[str, ...] = ("بهار", "تابستان", "پاییز", "زمستان")
 
 ReportState = Literal["on_time", "late", "missing", "pending"]

@@ -16,12 +16,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import ColumnElement, and_, func, literal, select, union_all
 from sqlmodel import Session, col
 
+from data_layer import clock
 from data_layer.models import Assignment, HistoryEntry, Meeting, Resolution
 
 __all__ = ["FIELDS", "differences", "live_state", "meeting_moment", "state_as_of"]
@@ -36,7 +36,7 @@ FIELDS: dict[str, Any] = {
     "verification": lambda v: v,
     "withdrawn": lambda v: v.isin(["True", "true", "1"]),
 }
-TEHRAN = ZoneInfo("Asia/Tehran")
+TEHRAN = clock.LOCAL_TZ
 KEYS = ["assignment_id", "resolution_id", "agency_id", "meeting_id", "due_date"]
 COLUMNS = [*KEYS, *FIELDS]
 

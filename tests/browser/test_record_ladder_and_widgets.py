@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
 from sqlmodel import select
 
+from data_layer import clock
 from data_layer.commands.meetings import MeetingInput, create_meeting
 from data_layer.commands.snapshots import freeze_meeting
 from data_layer.db import read_session, write_session
@@ -177,7 +178,7 @@ def test_the_record_drives_a_then_to_now_slide_and_the_ladder_sends_its_letters(
             data=MeetingInput(
                 number=8, held_on=local_today(), start_time="", place="استانداری", chair="معاون"
             ),
-            now=datetime.now(UTC) - timedelta(minutes=1),
+            now=clock.now() - timedelta(minutes=1),
         )
     page.set_viewport_size(SIZES["1366"])
     sign_in(page, base, "dabir")

@@ -6,14 +6,14 @@ the database holds after each action, not only what the function returned.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from data_layer import auth
+from data_layer import auth, clock
 from data_layer.auth import (
     LOCKOUT,
     MAX_FAILED_SIGN_INS,
@@ -687,7 +687,7 @@ def member_agencies(url: str) -> list[Agency]:
     with read_session(url) as s:
         stmt = (
             select(Agency)
-            .where(member_on(date.today()), col(Agency.active))
+            .where(member_on(clock.today()), col(Agency.active))
             .order_by(col(Agency.sort_order), col(Agency.id))
         )
         return list(s.exec(stmt))

@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 from sqlmodel import select
 
+from data_layer import clock
 from data_layer.commands.assignments import AssignmentChanges, update_assignment
 from data_layer.commands.meetings import MeetingInput, create_meeting
 from data_layer.commands.snapshots import ALREADY, freeze_meeting
@@ -40,7 +41,7 @@ VERDICTS = ["document_seen", "field_verified", "rejected"]
 
 def _whole(url: str) -> None:
     with read_session(url) as s:
-        found = differences(state_as_of(s, datetime.now(UTC) + timedelta(days=3650)), live_state(s))
+        found = differences(state_as_of(s, clock.now() + timedelta(days=3650)), live_state(s))
     assert found.empty, found.head(20).to_string()
 
 
@@ -155,7 +156,7 @@ def test_after_random_commands_the_replay_as_of_each_moment_is_what_the_table_he
     with read_session(seeded_url) as s:
         for moment, then in held:
             _same(state_as_of(s, moment), then)
-        _same(state_as_of(s, datetime.now(UTC) + timedelta(days=3650)), live_state(s))
+        _same(state_as_of(s, clock.now() + timedelta(days=3650)), live_state(s))
 
 
 # --- a meeting's record -------------------------------------------------------------------

@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
+from data_layer import clock
 from data_layer.db import read_session
 from data_layer.models import Meeting, Neighborhood
 from tests.hostile import PASSWORD, Planted, plant, plant_registry, raw_markup
@@ -150,7 +151,7 @@ def test_the_record_the_then_to_now_slide_and_the_letters_show_hostile_text_as_t
 ) -> None:
     """An agency's hostile names in the meeting's record, the then → now slide, the
     ladder's list and the register; a hostile reply in the register's form."""
-    from datetime import UTC, datetime, timedelta
+    from datetime import timedelta
 
     from data_layer.commands.letters import issue_letters, plan_letters, record_reply
     from data_layer.commands.meetings import MeetingInput, create_meeting
@@ -179,7 +180,7 @@ def test_the_record_the_then_to_now_slide_and_the_letters_show_hostile_text_as_t
             actor=dabir,
             meeting_id=int(eighth.id or 0),
             expected_version=None,
-            now=datetime.now(UTC) + timedelta(seconds=1),
+            now=clock.now() + timedelta(seconds=1),
         )
     at = make_app(seeded_url).run()
     at.query_params["slide"] = "2"

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
+from data_layer import clock
 from data_layer.commands.assignments import AssignmentChanges, update_assignment
 from data_layer.commands.meetings import MeetingInput, create_meeting
 from data_layer.commands.snapshots import freeze_meeting
@@ -106,7 +107,7 @@ def test_with_an_earlier_record_the_deck_shows_then_to_now(
             actor=dabir,
             meeting_id=int(meeting.id or 0),
             expected_version=None,
-            now=datetime.now(UTC) + timedelta(seconds=1),
+            now=clock.now() + timedelta(seconds=1),
         )
     at = make_app(seeded_url).run()
     at.query_params["slide"] = "2"

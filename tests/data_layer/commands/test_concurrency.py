@@ -11,11 +11,11 @@ import time
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
 
 from sqlalchemy.engine import make_url
 from sqlmodel import col, func, select
 
+from data_layer import clock
 from data_layer.commands.assignments import AssignmentChanges, update_assignment
 from data_layer.db import read_session, write_session
 from data_layer.errors import ConflictError
@@ -76,7 +76,7 @@ def thirty_agency_writers(url: str) -> list[Writer]:
     with write_session(url) as session:
         members = session.exec(
             select(Agency)
-            .where(member_on(date.today()))
+            .where(member_on(clock.today()))
             .order_by(col(Agency.sort_order), col(Agency.id))
         ).all()
         assert len(members) >= WRITERS
@@ -214,7 +214,7 @@ def test_two_writers_on_one_row_at_once_one_wins_and_the_other_gets_a_conflict(
     seed(db_url, sample=False, sample_agencies=True)
     with write_session(db_url) as session:
         agency = session.exec(
-            select(Agency).where(member_on(date.today())).order_by(col(Agency.id))
+            select(Agency).where(member_on(clock.today())).order_by(col(Agency.id))
         ).first()
         assert agency is not None and agency.id is not None
         people = []

@@ -3,11 +3,12 @@ replies, and a stale batch refused whole. Every test runs on SQLite and PostgreS
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlmodel import func, select
 
+from data_layer import clock
 from data_layer.commands.assignments import AssignmentChanges, update_assignment
 from data_layer.commands.letters import issue_letters, plan_letters, record_reply, set_ladder
 from data_layer.db import read_session, write_session
@@ -142,7 +143,7 @@ def test_a_batch_built_before_a_change_is_refused_whole(seeded_url: str) -> None
             assignment_id=int(row["id"]),
             expected_version=int(row["version"]),
             changes=AssignmentChanges(status="done", progress=100),
-            now=datetime.now(UTC),
+            now=clock.now(),
         )
     with pytest.raises(ConflictError) as refused, write_session(seeded_url) as s:
         issue_letters(s, actor=dabir, plans=plans, today=TODAY)

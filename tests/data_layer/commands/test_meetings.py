@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import func, select
 
+from data_layer import clock
 from data_layer.commands.assignments import AssignmentChanges, update_assignment
 from data_layer.commands.meetings import (
     MeetingInput,
@@ -88,7 +89,7 @@ def cast(minutes_url: str) -> Cast:
     with write_session(minutes_url) as session:
         agencies = list(session.exec(select(Agency).order_by(Agency.sort_order)))
         agency = {a.name: a.id for a in agencies if a.id is not None}
-        member_ids = set(member_ids_on(session, date.today()))
+        member_ids = set(member_ids_on(session, clock.today()))
         return Cast(
             url=minutes_url,
             secretariat=_add_user(session, "secretariat", "مریم احمدی", Role.SECRETARIAT.value),

@@ -11,6 +11,7 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 from sqlalchemy import func, select
 from sqlmodel import SQLModel, col
 
+from data_layer import clock
 from data_layer.commands.agencies import (
     create_agency,
     import_agencies,
@@ -241,7 +242,7 @@ def test_retire_and_merge_keep_rows_and_move_open_ones(bare_url: str, secretaria
         kept = s.execute(
             select(func.count()).where(col(Assignment.agency_id) == kanoon.id)
         ).scalar_one()
-        assert kanoon.id not in member_ids_on(s, date.today() + timedelta(days=1))
+        assert kanoon.id not in member_ids_on(s, clock.today() + timedelta(days=1))
     assert gone is not None and not gone.active and gone.merged_into_id == edu.id
     assert user is not None and not user.active
     assert left == 0 and kept == open_rows  # withdrawn, never deleted

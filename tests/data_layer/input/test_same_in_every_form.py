@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
+from data_layer import clock
 from data_layer.commands.assignments import AssignmentChanges, update_assignment
 from data_layer.commands.capacity import set_capacity
 from data_layer.commands.deliveries import DeliveryInput, record_delivery
@@ -62,7 +63,7 @@ class World:
 @pytest.fixture
 def world(minutes_url: str) -> World:
     with write_session(minutes_url) as s:
-        agency = s.exec(select(Agency).where(member_on(date.today()))).first()
+        agency = s.exec(select(Agency).where(member_on(clock.today()))).first()
         assert agency is not None and agency.id is not None
         secretariat = add_user(s, "dabir", "دبیرخانه", Role.SECRETARIAT.value)
         editor = add_user(s, "rabet", "رابط", Role.AGENCY_EDITOR.value, agency.id)
