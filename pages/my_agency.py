@@ -10,7 +10,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from data_layer.commands.assignments import AssignmentChanges, update_assignment, update_assignments
+from data_layer import clock
+from data_layer.commands.assignments import (
+    AssignmentChanges,
+    RowUpdate,
+    update_assignment,
+    update_assignments,
+)
 from data_layer.commands.evidence import (
     EVIDENCE_TYPES,
     MAX_EVIDENCE_BYTES,
@@ -19,6 +25,7 @@ from data_layer.commands.evidence import (
 )
 from data_layer.config import get_settings
 from data_layer.db import read_session
+from data_layer.input.numbers import NotANumber, parse_number
 from data_layer.jalali import format_jalali, format_jalali_datetime, format_number, local_today
 from data_layer.jalali import to_fa_digits as fa
 from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS, VERIFICATION_LABELS
@@ -53,9 +60,29 @@ def load_snapshot() -> pd.DataFrame:
         rows = qa.agency_assignments(s, actor.agency_id, today)  # type: ignore[arg-type]
     st.session_state[SNAPSHOT] = rows
     st.session_state[f"{SNAPSHOT}_table"] = quick_table(rows)  # drawn from it until a reload
-    st.session_state[f"{SNAPSHOT}_at"] = pd.Timestamp.now(tz="UTC").to_pydatetime()
+    st.session_state[f"{SNAPSHOT}_at"] = clock.now()
     st.session_state["editor_generation"] = st.session_state.get("editor_generation", 0) + 1
     return rows
+
+
+def starts_work(rows: pd.DataFrame, updates: list[RowUpdate]) -> int:
+    """How many rows not started get progress and no status of their own (the command
+    moves them to «در حال انجام»)."""
+    not_started = set(rows.loc[rows["status"] == "not_started", "id"].astype(int))
+    return sum(
+        1
+        for u in updates
+        if u.assignment_id in not_started
+        and u.changes.status is None
+        and _positive(u.changes.progress)
+    )
+
+
+def _positive(value: object) -> bool:
+    try:
+        return (parse_number(str(value).replace("٪", "").replace("%", "")) or 0) > 0
+    except NotANumber:
+        return False  # the command refuses it with its reason
 
 
 def row_labels(rows: pd.DataFrame) -> list[str]:
@@ -101,7 +128,7 @@ if rows.empty:
     st.stop()
 
 reported = pd.to_datetime(rows["reported_at"], utc=True)
-stale = rows["reported_at"].isna() | (reported < pd.Timestamp.now(tz="UTC") - pd.Timedelta(days=30))
+stale = rows["reported_at"].isna() | (reported < pd.Timestamp(clock.now()) - pd.Timedelta(days=30))
 c = st.columns(4)
 c[0].metric("ردیف‌های دستگاه", format_number(len(rows)))
 c[1].metric(
@@ -197,10 +224,18 @@ with quick:
         if not updates:
             st.info("تغییری در جدول نیست.")
         else:
+            started = starts_work(rows, updates)
             run_command(
                 url,
                 lambda s, who: update_assignments(s, actor=who, updates=updates),
-                done=lambda n: f"{format_number(n)} ردیف ذخیره شد.",
+                done=lambda n: (
+                    f"{format_number(n)} ردیف ذخیره شد."
+                    + (
+                        f" وضعیت {format_number(started)} ردیف که پیشرفت گرفت «در حال انجام» شد."
+                        if started
+                        else ""
+                    )
+                ),
                 forget=[SNAPSHOT],
                 row_label=lambda i: labels.get(i, ""),
             )

@@ -33,6 +33,7 @@ from data_layer.models import (
     utcnow,
 )
 from data_layer.permissions import Action, Actor, require
+from data_layer.rules.progress import blocked_without_reason, status_progress_problem
 
 __all__ = [
     "CLAIM_FIELDS",
@@ -152,14 +153,24 @@ def _validate(
     """The fields that really change, validated, with the date's reason under '_reason'."""
     new = _typed(asg, held_on, changes, check)
     reason = check.text("reason", changes.reschedule_reason, limit=LIMITS["reason"])
+    if (
+        changes.status is None
+        and asg.status == AssignmentStatus.NOT_STARTED
+        and new.get("progress", 0) > 0
+    ):
+        # Progress typed on a row not started (the grid's one cell): the work has begun.
+        new["status"] = AssignmentStatus.IN_PROGRESS.value
     status = new.get("status", asg.status)
     progress = new.get("progress", asg.progress)
-    if status == AssignmentStatus.DONE and progress != 100 and not check.has("progress"):
-        check.add(
-            "progress",
-            f"برای وضعیت «{STATUS_LABELS['done']}» پیشرفت باید ۱۰۰٪ باشد"
-            f" (اکنون {format_number(progress)}٪).",
-        )
+    if not check.has("status") and not check.has("progress"):
+        problem = status_progress_problem(status, progress)
+        if problem:
+            check.add("progress", problem)
+    texts = (new.get("next_step", asg.next_step), new.get("done_text", asg.done_text))
+    if (blocked := blocked_without_reason(status, asg.status, texts)) and not check.has(
+        "next_step"
+    ):
+        check.add("next_step", blocked)
     if "planned_date" in new and asg.planned_date is not None and len(reason) < 5:
         check.add(
             "reason",

@@ -37,6 +37,7 @@ from data_layer.models import AssignmentStatus
 from data_layer.queries.agencies import agency_refs
 from data_layer.queries.backlog import BacklogKeys, backlog_keys
 from data_layer.queries.membership import member_ids_on
+from data_layer.rules.progress import status_progress_problem
 
 __all__ = [
     "COLUMNS",
@@ -281,12 +282,11 @@ def _progress(check: Check, value: object, status: str | None) -> int | None:
     if blank(value) and status is None:
         return None  # the status is refused already; its progress depends on it
     progress = check.percent("progress", value)
-    if progress is not None and status == AssignmentStatus.DONE and progress != 100:
-        check.add(
-            "progress",
-            f"برای وضعیت «{STATUS_LABELS['done']}» «{LABELS['progress']}» باید ۱۰۰ باشد"
-            f" (نوشته شده: {format_number(progress)}٪)؛ پیشرفت یا وضعیت را درست کنید.",
-        )
+    problem = (
+        None if progress is None or status is None else status_progress_problem(status, progress)
+    )
+    if problem:
+        check.add("progress", problem)
         return None
     return progress
 

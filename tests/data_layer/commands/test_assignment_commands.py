@@ -652,6 +652,18 @@ BAD_INPUTS = [
     ),
     pytest.param({"status": "done"}, "progress", ("۱۰۰٪", "۰٪"), id="done-at-current-0"),
     pytest.param(
+        {"status": "not_started", "progress": 15},
+        "progress",
+        ("«انجام نشده»", "۰٪", "۱۵٪", "«در حال انجام»"),
+        id="not-started-at-15",
+    ),
+    pytest.param(
+        {"status": "in_progress", "progress": 100},
+        "progress",
+        ("۱۰۰٪", "«در حال انجام»", "«انجام شده»"),
+        id="in-progress-at-100",
+    ),
+    pytest.param(
         {"status": "xyz"}, "status", ("«وضعیت»", "باید یکی از", "«xyz»"), id="status-unknown"
     ),
     pytest.param(
@@ -1167,3 +1179,36 @@ def test_verifying_from_a_stale_view_is_refused(cast: Cast) -> None:
     assert cast.editor.full_name in refused.value.message
     assert refused.value.theirs["progress"] == 70
     assert snapshot(cast.url, row_id) == before
+
+
+def test_progress_alone_on_a_row_not_started_starts_it_and_says_so_in_history(
+    cast: Cast,
+) -> None:
+    row_id = cast.rows[0]
+    assert save(cast.url, cast.editor, row_id, version=1, progress=15)
+    asg = row(cast.url, row_id)
+    assert (asg.status, asg.progress) == ("in_progress", 15)
+    assert [(e.old_value, e.new_value) for e in history(cast.url, row_id, "status")] == [
+        ("not_started", "in_progress")
+    ]
+
+
+def test_a_row_newly_blocked_must_say_what_stopped_it(cast: Cast) -> None:
+    row_id = cast.rows[0]
+    before = snapshot(cast.url, row_id)
+    with pytest.raises(ValidationError) as refused:
+        save(cast.url, cast.editor, row_id, version=1, status="blocked", progress=65)
+    assert fields_of(refused.value) == {"next_step"}
+    assert "«متوقف»" in refused.value.message and "چه چیزی" in refused.value.message
+    assert snapshot(cast.url, row_id) == before
+    # With the obstacle written, blocked at 65% is a plain report.
+    assert save(
+        cast.url,
+        cast.editor,
+        row_id,
+        version=1,
+        status="blocked",
+        progress=65,
+        next_step="اعتبار تخصیص نیافته است؛ پیگیری از سازمان برنامه",
+    )
+    assert (row(cast.url, row_id).status, row(cast.url, row_id).progress) == ("blocked", 65)

@@ -1,0 +1,45 @@
+"""Which status goes with which progress: one rule for the liaison's form, the grid
+and every import."""
+
+from __future__ import annotations
+
+from data_layer.jalali import format_number
+from data_layer.labels import STATUS_LABELS
+from data_layer.models import AssignmentStatus
+
+
+def status_progress_problem(status: str, progress: int) -> str | None:
+    """Why a status and a progress % cannot stand together, or None if they can.
+
+    «انجام نشده» has no progress; «انجام شده» is 100%, and 100% is «انجام شده».
+    """
+    shown = format_number(progress)
+    if status == AssignmentStatus.NOT_STARTED and progress > 0:
+        return (
+            f"برای وضعیت «{STATUS_LABELS['not_started']}» پیشرفت باید ۰٪ باشد (اکنون {shown}٪)؛"
+            f" اگر کار آغاز شده، «{STATUS_LABELS['in_progress']}» را برگزینید."
+        )
+    if status == AssignmentStatus.DONE and progress != 100:
+        return (
+            f"برای وضعیت «{STATUS_LABELS['done']}» پیشرفت باید ۱۰۰ باشد؛"
+            f" اکنون {shown}٪ است، نه ۱۰۰٪."
+        )
+    if progress == 100 and status != AssignmentStatus.DONE:
+        return (
+            f"پیشرفت ۱۰۰٪ یعنی «{STATUS_LABELS['done']}»، نه «{STATUS_LABELS.get(status, status)}»؛"
+            " وضعیت را «انجام شده» کنید یا پیشرفت را درست بنویسید."
+        )
+    return None
+
+
+def blocked_without_reason(status: str, old_status: str, texts: tuple[str, ...]) -> str | None:
+    """A row newly set to «متوقف» must say what stopped it (in the next step or what was
+    done), so the secretariat can act on it."""
+    if status != AssignmentStatus.BLOCKED or old_status == AssignmentStatus.BLOCKED:
+        return None
+    if any(t.strip() for t in texts):
+        return None
+    return (
+        f"برای وضعیت «{STATUS_LABELS['blocked']}» بنویسید چه چیزی کار را متوقف کرده است"
+        " (در «گام بعدی» یا «اقدامات انجام‌شده»)."
+    )
