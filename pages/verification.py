@@ -45,6 +45,8 @@ def load_snapshot() -> pd.DataFrame:
 
 if SNAPSHOT not in st.session_state:
     load_snapshot()
+    # This visit is the next one's «last visit»: what arrives after it shows as new then.
+    run_command(url, lambda s, who: mark_claims_seen(s, actor=who, visit=True))
 claims, since, (pending, fresh) = st.session_state[SNAPSHOT]
 page_title(
     "بررسی گزارش دستگاه‌ها",
@@ -140,13 +142,16 @@ for _, r in shown.iloc[start : start + PAGE_SIZE].iterrows():
             verdict = cols[0].radio(
                 "نتیجهٔ بررسی",
                 [v.value for v in VERDICTS],
+                index=None,  # nothing chosen for the secretariat: one click never rules
                 format_func=VERIFICATION_LABELS.__getitem__,
                 horizontal=True,
                 key=f"verdict_{asg_id}_{version}",
             )
             note = cols[1].text_input("توضیح (برای رد الزامی است)", key=f"note_{asg_id}_{version}")
             submitted = cols[2].form_submit_button("ثبت", type="primary")
-        if submitted:
+        if submitted and verdict is None:
+            st.error("نتیجهٔ بررسی را برگزینید؛ چیزی ثبت نشد.")
+        elif submitted:
             run_command(
                 url,
                 lambda s, who, i=asg_id, v=version, d=verdict, n=note: verify_assignment(

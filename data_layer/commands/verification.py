@@ -69,8 +69,13 @@ def verify_assignment(
     session.flush()
 
 
-def mark_claims_seen(session: Session, *, actor: Actor, now: datetime | None = None) -> None:
-    """The secretariat member has seen every claim up to now (later ones show as new)."""
+def mark_claims_seen(
+    session: Session, *, actor: Actor, now: datetime | None = None, visit: bool = False
+) -> None:
+    """The secretariat member has seen every claim up to now (later ones show as new).
+
+    With `visit`, the screen records a visit: the look is kept, with no history row
+    (a visit changes no data)."""
     now = now or utcnow()
     require(session, actor, Action.VERIFY_ASSIGNMENT)
     key = last_look_key(actor.user_id)
@@ -79,5 +84,6 @@ def mark_claims_seen(session: Session, *, actor: Actor, now: datetime | None = N
     row = row or AppSetting(key=key, value=now.isoformat())
     row.value, row.updated_at, row.updated_by_id = now.isoformat(), now, actor.user_id
     session.add(row)
-    History(session, actor, now).add("user", actor.user_id, "claims_seen", old, row.value)
+    if not visit:
+        History(session, actor, now).add("user", actor.user_id, "claims_seen", old, row.value)
     session.flush()

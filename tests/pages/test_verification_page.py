@@ -63,3 +63,26 @@ def test_marking_everything_seen_clears_the_new_flags(secretariat: AppTest) -> N
     secretariat.button(key="mark_seen").click().run()
     assert not secretariat.exception
     assert secretariat.metric[1].value == "۰"
+
+
+def test_a_second_visit_says_when_the_first_one_was(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    first = sign_in(make_app(seeded_url).run(), "dabir", then="pages/verification.py")
+    assert "نخستین بازدید شما" in " ".join(c.value for c in first.caption)
+    # Another visit (a new session, as after a reload or the next day).
+    second = sign_in(make_app(seeded_url).run(), "dabir", then="pages/verification.py")
+    captions = " ".join(c.value for c in second.caption)
+    assert "نخستین بازدید" not in captions and "آخرین بازدید شما:" in captions
+
+
+def test_no_verdict_is_chosen_until_the_secretariat_chooses_one(
+    secretariat: AppTest, seeded_url: str
+) -> None:
+    asg_id, version = _first_form(secretariat)
+    assert secretariat.radio(key=f"verdict_{asg_id}_{version}").value is None
+    _submit(secretariat, asg_id, version)
+    assert any("نتیجهٔ بررسی را برگزینید" in e.value for e in secretariat.error)
+    with read_session(seeded_url) as s:
+        row = s.get(Assignment, asg_id)
+        assert row is not None and (row.verification, row.version) == ("unverified", version)
