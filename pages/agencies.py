@@ -31,12 +31,14 @@ from data_layer.input.agencies import (
 from data_layer.jalali import format_jalali, format_number, local_today, to_fa_digits
 from data_layer.labels import AGENCY_KIND_LABELS
 from data_layer.models import Role
+from data_layer.output import inert_html
 from data_layer.queries.agencies import agency_registry
 from ui.import_errors import show_import_errors
 from ui.jalali_picker import date_field
 from ui.pickers import as_shown, pick
 from ui.run import attempt, run_command
 from ui.session import require_actor
+from ui.tables import html_table
 from ui.theme import page_title
 from ui.uploads import uploader
 
@@ -66,22 +68,36 @@ listing, add, edit, leave, bulk = st.tabs(
 )
 with listing:
     st.caption(f"{format_number(len(registry))} دستگاه؛ هیچ دستگاهی حذف نمی‌شود.")
-    st.dataframe(
-        pd.DataFrame(
-            # Right to left: the grid draws the first column on the left.
-            {
-                "نام‌های دیگر": registry["aliases"].str.replace(";", "؛ "),
-                "عنوان مخاطب نامه": registry["head_title"],
-                "دوره‌های عضویت": [periods_text(p) for p in registry["periods"]],
-                "وضعیت": [state_text(r) for _, r in registry.iterrows()],
-                "نوع": [AGENCY_KIND_LABELS.get(k, k) for k in registry["kind"]],
-                "نام کوتاه": registry["short_name"],
-                "نام کامل": registry["name"],
-                "ترتیب": [to_fa_digits(v) for v in registry["sort_order"]],
-            }
+    # An HTML table we lay out (right to left, wrapping, every header shown): the grid
+    # would run its columns left to right and cut the first one at 1280 px.
+    st.markdown(
+        html_table(
+            [
+                "ترتیب",
+                "نام کامل",
+                "نام کوتاه",
+                "نوع",
+                "وضعیت",
+                "دوره‌های عضویت",
+                "عنوان مخاطب نامه",
+                "نام‌های دیگر",
+            ],
+            [
+                [
+                    to_fa_digits(r["sort_order"]),
+                    inert_html(r["name"]),
+                    inert_html(r["short_name"]),
+                    inert_html(AGENCY_KIND_LABELS.get(r["kind"], r["kind"])),
+                    inert_html(state_text(r)),
+                    inert_html(periods_text(r["periods"])),
+                    inert_html(r["head_title"]),
+                    inert_html(str(r["aliases"]).replace(";", "؛ ")),
+                ]
+                for _, r in registry.iterrows()
+            ],
+            "registry",
         ),
-        hide_index=True,
-        width="stretch",
+        unsafe_allow_html=True,
     )
 
 

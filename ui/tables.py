@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from data_layer.jalali import (
+    days_ago,
     format_amount,
     format_jalali,
     format_number,
@@ -27,7 +28,8 @@ def rag_chip(rag: str) -> str:
     return f'<span class="rag rag-{rag}">{shape} {label}</span>'
 
 
-def _table(head: list[str], rows: list[list[str]], cls: str) -> str:
+def html_table(head: list[str], rows: list[list[str]], cls: str) -> str:
+    """A table of ready HTML cells (user text already made inert), right to left."""
     th = "".join(f"<th>{h}</th>" for h in head)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
     return (
@@ -37,7 +39,10 @@ def _table(head: list[str], rows: list[list[str]], cls: str) -> str:
 
 
 def _days(n: object) -> str:
-    return "هرگز" if n is None or pd.isna(n) else f"{format_number(int(n))} روز"  # type: ignore[arg-type]
+    """Days since an agency last reported: «امروز», «دیروز», «۳ روز پیش» or «هرگز»."""
+    if n is None or pd.isna(n):  # type: ignore[call-overload]
+        return "هرگز"
+    return days_ago(int(n))  # type: ignore[call-overload]
 
 
 def _letters(card: dict[str, object]) -> str:
@@ -79,7 +84,7 @@ def scorecards_html(cards: pd.DataFrame, limit: int | None = None, *, letters: b
         "دارای تأخیر",
         *(["نامه (بی‌پاسخ)"] if letters else []),
     ]
-    return _table(head, rows, "scorecards")
+    return html_table(head, rows, "scorecards")
 
 
 def overdue_html(late: pd.DataFrame, limit: int | None = None) -> str:
@@ -96,7 +101,7 @@ def overdue_html(late: pd.DataFrame, limit: int | None = None) -> str:
         ]
         for r in shown.to_dict("records")
     ]
-    return _table(["مصوبه", "دستگاه", "تأخیر", "تمدید", "وضعیت"], rows, "late")
+    return html_table(["مصوبه", "دستگاه", "تأخیر", "تمدید", "وضعیت"], rows, "late")
 
 
 def movement_html(summary: pd.DataFrame, limit: int | None = None) -> str:
@@ -114,7 +119,7 @@ def movement_html(summary: pd.DataFrame, limit: int | None = None) -> str:
         for r in shown.to_dict("records")
     ]
     head = ["دستگاه", "پس رفت", "درجا", "پیش رفت", "پیشرفت آن روز ← اکنون"]
-    return _table(head, rows, "movement")
+    return html_table(head, rows, "movement")
 
 
 def gaps_html(gaps: pd.DataFrame) -> str:
@@ -131,7 +136,7 @@ def gaps_html(gaps: pd.DataFrame) -> str:
         ]
         for g in gaps.to_dict("records")
     ]
-    return _table(["محله", "خدمت", "نیاز", "موجود", "کمبود", "مسوول"], rows, "gaps")
+    return html_table(["محله", "خدمت", "نیاز", "موجود", "کمبود", "مسوول"], rows, "gaps")
 
 
 def neighborhoods_html(hoods: pd.DataFrame) -> str:
@@ -145,7 +150,7 @@ def neighborhoods_html(hoods: pd.DataFrame) -> str:
         ]
         for h in hoods.to_dict("records")
     ]
-    return _table(["محله", "شهرستان", "جمعیت", "اولویت"], rows, "hoods")
+    return html_table(["محله", "شهرستان", "جمعیت", "اولویت"], rows, "hoods")
 
 
 def jalali_or_dash(d: object) -> str:

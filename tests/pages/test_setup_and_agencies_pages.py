@@ -63,3 +63,25 @@ def test_the_secretariat_registers_an_agency_and_the_admin_only_reads(
     admin = sign_in(make_app(seeded_url).run(), "admin", then="pages/agencies.py")
     assert not admin.exception
     assert all(b.disabled for b in admin.button if b.label in ("ثبت دستگاه", "ثبت"))
+
+
+def test_the_registry_lists_every_agency_under_eight_named_headers(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    at = sign_in(make_app(seeded_url).run(), "dabir", then="pages/agencies.py")
+    table = next(m.value for m in at.markdown if 'class="grid registry"' in m.value)
+    head = table[table.index("<thead>") : table.index("</thead>")]
+    headers = [h.split("</th>")[0] for h in head.split("<th>")[1:]]
+    assert headers == [
+        "ترتیب",
+        "نام کامل",
+        "نام کوتاه",
+        "نوع",
+        "وضعیت",
+        "دوره‌های عضویت",
+        "عنوان مخاطب نامه",
+        "نام‌های دیگر",
+    ]
+    with read_session(seeded_url) as s:
+        count = len(s.exec(select(Agency)).all())
+    assert table.count("<tr>") == count + 1  # the header row and one row an agency
