@@ -13,7 +13,7 @@ from data_layer.labels import DELIVERY_STATUS_LABELS, NEIGHBORHOOD_KIND_LABELS
 from data_layer.output import inert
 from data_layer.queries import coverage as qc
 from ui.charts import FONT
-from ui.coverage_view import LEVELS, MAX_ROWS, load, view
+from ui.coverage_view import LEVELS, MAX_ROWS, NAME_LIFT, load, view
 from ui.exports import export_buttons
 from ui.freshness import current_version, keep_fresh
 from ui.numbers import number_field, whole_or
@@ -41,7 +41,7 @@ def map_chart(per: pd.DataFrame) -> alt.LayerChart | None:
     )
     names = (
         base.transform_filter(alt.datum.named)
-        .mark_text(dy=-14, fontSize=12, color="#0b1220")
+        .mark_text(dy=-NAME_LIFT, fontSize=12, color="#0b1220")
         .encode(text="neighborhood:N")
     )
     return (

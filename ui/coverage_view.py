@@ -3,6 +3,7 @@ once per filter and data version for every session (and by the warmer at start).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pandas as pd
@@ -92,7 +93,14 @@ def matrix_html(cells: pd.DataFrame) -> str:
     )
 
 
-MAP_NAMES = 40  # at most this many dots carry their name (the most populous)
+MAP_NAMES = 40  # at most this many dots carry their name (the most populous that fit)
+# The smallest map the screens draw (px): a name placed apart here stays apart on a
+# larger one, where the dots move apart and the names keep their size.
+MAP_MIN_SIZE = (480.0, 320.0)  # below the chart's 380 px: the fit keeps a margin
+NAME_LIFT = 24.0  # px from a dot's centre to its name's (the text mark's dy): clear of the largest
+NAME_HEIGHT = 16.0
+NAME_CHAR_WIDTH = 6.8  # Vazirmatn at 12 px, a Persian letter's mean advance and then some
+DOT_AREA = (60.0, 900.0)  # the dots' size range (px²), as map_chart draws them
 MAX_ROWS = 150  # a province-sized matrix; past that, the filters narrow it down
 
 
@@ -157,5 +165,57 @@ def map_frame(cells: pd.DataFrame, where: dict[int, tuple[float, float]]) -> pd.
     per["lon"] = [where[int(h)][1] for h in per["neighborhood_id"]]
     per["خدمات بدون پوشش"] = per["missing"].map(format_number)
     per["جمعیت"] = per["population"].map(format_number)
-    per["named"] = per["population"].rank(ascending=False, method="first") <= MAP_NAMES
+    per["named"] = named_apart(per)
     return per
+
+
+def _mercator(lat: float, lon: float) -> tuple[float, float]:
+    return math.radians(lon), math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+Box = tuple[float, float, float, float]
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return not (a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1])
+
+
+def map_boxes(per: pd.DataFrame) -> tuple[list[Box], list[Box]]:
+    """Each name's box and each dot's (left, top, right, bottom, px) on the smallest map
+    we draw, the positions projected and fitted as the chart's mercator projection does."""
+    xy = [_mercator(la, lo) for la, lo in zip(per["lat"], per["lon"], strict=True)]
+    xs, ys = [x for x, _ in xy], [y for _, y in xy]
+    width, height = MAP_MIN_SIZE
+    span_x, span_y = (max(xs) - min(xs)) or 1e-9, (max(ys) - min(ys)) or 1e-9
+    scale = min(width / span_x, height / span_y)
+    top = float(per["population"].max()) or 1.0
+    names: list[Box] = []
+    dots: list[Box] = []
+    for (x, y), name, people in zip(xy, per["neighborhood"], per["population"], strict=True):
+        cx, cy = (x - min(xs)) * scale, (max(ys) - y) * scale
+        area = DOT_AREA[0] + (DOT_AREA[1] - DOT_AREA[0]) * float(people) / top
+        r = math.sqrt(area / math.pi)
+        dots.append((cx - r, cy - r, cx + r, cy + r))
+        half = (len(str(name)) * NAME_CHAR_WIDTH) / 2
+        lift = cy - NAME_LIFT
+        names.append((cx - half, lift - NAME_HEIGHT / 2, cx + half, lift + NAME_HEIGHT / 2))
+    return names, dots
+
+
+def named_apart(per: pd.DataFrame) -> list[bool]:
+    """Which dots carry their name: the most populous first, each only where its name
+    covers no name already placed and no other dot, and MAP_NAMES at most (the rest
+    name themselves on hover)."""
+    names, dots = map_boxes(per)
+    placed: list[Box] = []
+    named = [False] * len(names)
+    for i in sorted(range(len(names)), key=lambda k: -float(per["population"].iloc[k])):
+        box = names[i]
+        # Dots that touch this one hide under its name anyway; any other must stay clear.
+        clear = not any(_overlap(box, b) for b in placed) and not any(
+            _overlap(box, d) for j, d in enumerate(dots) if j != i and not _overlap(d, dots[i])
+        )
+        if clear and len(placed) < MAP_NAMES:
+            placed.append(box)
+            named[i] = True
+    return named
