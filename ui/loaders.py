@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from data_layer import clock
 from data_layer.db import read_session
 from data_layer.jalali import format_jalali, to_fa_digits
 from data_layer.queries import coverage as qc
@@ -91,7 +92,7 @@ def projector(url: str, today: date, meeting_number: int | None, version: int) -
             cells = qs.apply_record(cells, qs.record_rows(s, record.id), record.as_of_day)
             headline = {**headline, **qs.cell_figures(cells)}
             stamp = record_label(record)
-        earlier = qs.previous_record(s, record, datetime.now(UTC))
+        earlier = qs.previous_record(s, record, clock.now())
         if earlier is not None:
             moved = qs.movement(s, earlier, record)
             then_now = (

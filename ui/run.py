@@ -52,6 +52,7 @@ if not log.handlers:  # the administrator reads failures in the server's log
     log.propagate = False
 _FLASH = "_flash_message"
 _KINDS = ("success", "info", "warning", "error")
+FLASH_KEY = "flash"  # the message's container: class st-key-flash (assets/app.css)
 
 
 def flash(message: str, kind: str = "success") -> None:
@@ -61,8 +62,11 @@ def flash(message: str, kind: str = "success") -> None:
 
 
 def show_flash() -> None:
-    """The kept message, once; always one element, so tabs below keep their place."""
-    slot = st.empty()
+    """The kept message, once; always one element, so tabs below keep their place.
+
+    It stands at the top of the page and stays in view while the person scrolls (the
+    form they used may be far below it): its container sticks under the menu."""
+    slot = st.container(key=FLASH_KEY).empty()
     kept = st.session_state.pop(_FLASH, None)
     if kept and kept[0] in _KINDS:
         getattr(slot, kept[0])(inert(kept[1]))

@@ -539,3 +539,12 @@ def test_jalali_seasons_tile_the_year(year: int) -> None:
 def test_jalali_season_bounds_rejects_invalid_season(season: int) -> None:
     with pytest.raises(JalaliDateError, match=re.escape("فصل باید بین ۱ تا ۴ باشد.")):
         jalali_season_bounds(1402, season)
+
+
+@pytest.mark.parametrize(
+    ("days", "words"), [(0, "امروز"), (1, "دیروز"), (2, "۲ روز پیش"), (45, "۴۵ روز پیش")]
+)
+def test_days_ago_says_today_and_yesterday_in_words(days: int, words: str) -> None:
+    from data_layer.jalali import days_ago
+
+    assert days_ago(days) == words

@@ -167,3 +167,30 @@ def test_the_status_chart_keeps_its_legend_outside_the_bars(
     assert legend["orient"] in ("top", "bottom", "left", "right")
     agencies = len(bars["encoding"]["y"]["sort"])
     assert bars["height"] >= 22 * agencies + 40  # a bar's band, and the legend's line
+
+
+def test_an_agency_that_reported_today_reads_today_not_zero_days(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    from data_layer.auth import resolve_session, sign_in_url
+    from data_layer.commands.assignments import AssignmentChanges, update_assignment
+    from data_layer.db import write_session
+    from data_layer.queries.assignments import agency_assignments
+
+    _, token = sign_in_url(seeded_url, username="agency02", password="namune-1402")
+    with write_session(seeded_url) as s:
+        actor = resolve_session(s, token=token)
+        assert actor.agency_id is not None
+        mine = agency_assignments(s, actor.agency_id, local_today())
+        first = mine.iloc[0]
+        update_assignment(
+            s,
+            actor=actor,
+            assignment_id=int(first["id"]),
+            expected_version=int(first["version"]),
+            changes=AssignmentChanges(next_step="گزارش امروز به دبیرخانه"),
+        )
+    html = page_html(make_app(seeded_url).run())
+    scorecards = html[html.index('class="grid scorecards"') :]
+    assert "امروز" in scorecards
+    assert not re.search("(?<![۰-۹])۰ روز", html)
