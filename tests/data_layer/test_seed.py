@@ -273,3 +273,62 @@ def test_a_new_province_is_readable_by_nobody_and_the_demo_by_everyone(
     seed(db_url, sample=sample, as_of=AS_OF)
     with read_session(db_url) as s:
         assert anonymous_read(s) == who
+
+
+# --- the same sample whatever the day ------------------------------------------------
+
+
+def _sample_choices(url: str) -> dict[str, object]:
+    """What the sample chose, without its dates: who serves which neighborhood with what,
+    each row's status and progress, which agencies sent which of their four reports."""
+    with read_session(url) as s:
+        deliveries = sorted(
+            s.exec(
+                select(
+                    ServiceDelivery.agency_id,
+                    ServiceDelivery.neighborhood_id,
+                    ServiceDelivery.service_type_id,
+                    ServiceDelivery.units,
+                    ServiceDelivery.status,
+                )
+            ).all()
+        )
+        rows = sorted(s.exec(select(Assignment.id, Assignment.status, Assignment.progress)).all())
+        reports = sorted(s.exec(select(PerformanceReport.agency_id)).all())
+    return {"deliveries": deliveries, "rows": rows, "reports": reports}
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        date(2027, 3, 20),  # 1405/12/29, the last day of a common year
+        date(2027, 3, 21),  # 1406/01/01, Nowruz
+        date(2025, 3, 20),  # 1403/12/30, the last day of a leap year
+        date(2025, 3, 21),  # 1404/01/01
+    ],
+    ids=["1405-12-29", "1406-01-01", "1403-12-30", "1404-01-01"],
+)
+def test_the_sample_makes_the_same_choices_whatever_day_it_is_built_for(
+    sqlite_template: Path, tmp_path: Path, day: date
+) -> None:
+    import shutil
+
+    urls = []
+    for name, as_of in (("fixed", AS_OF), ("other", day)):
+        path = tmp_path / f"{name}.db"
+        shutil.copyfile(sqlite_template, path)
+        urls.append(f"sqlite:///{path}")
+        seed(urls[-1], as_of=as_of)
+    try:
+        assert _sample_choices(urls[0]) == _sample_choices(urls[1])
+        with read_session(urls[1]) as s:
+            # Built for `day`: nothing it holds happened after that day.
+            latest = s.exec(select(func.max(Assignment.updated_at))).one()
+            assert latest is not None and latest.date() <= day
+            periods = s.exec(
+                select(PerformanceReport.period_year, PerformanceReport.period_no).distinct()
+            ).all()
+            assert len(periods) == 4  # the four seasons before the one `day` is in
+    finally:
+        for url in urls:
+            dispose_engine(url)
