@@ -21,7 +21,7 @@ from data_layer.models import Role
 from data_layer.output import inert, inert_html
 from data_layer.queries import assignments as qa
 from ui.numbers import number_field, whole_or
-from ui.run import flash, run_command
+from ui.run import flash, record_quietly, run_command
 from ui.session import require_actor
 from ui.status import chip
 from ui.theme import page_title
@@ -46,7 +46,7 @@ def load_snapshot() -> pd.DataFrame:
 if SNAPSHOT not in st.session_state:
     load_snapshot()
     # This visit is the next one's «last visit»: what arrives after it shows as new then.
-    run_command(url, lambda s, who: mark_claims_seen(s, actor=who, visit=True))
+    record_quietly(url, lambda s, who: mark_claims_seen(s, actor=who, visit=True), "a visit")
 claims, since, (pending, fresh) = st.session_state[SNAPSHOT]
 page_title(
     "بررسی گزارش دستگاه‌ها",

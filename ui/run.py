@@ -143,6 +143,18 @@ def run_command(
     return result
 
 
+def record_quietly(url: str, fn: Callable[[Session, Actor], object], what: str) -> None:
+    """A write the screen makes on its own (a visit's time), not one the person asked
+    for: a failure is logged for the administrator and shown to nobody."""
+    try:
+        with acting(url) as (session, actor):
+            fn(session, actor)
+    except ScriptControlException:
+        raise
+    except Exception as exc:
+        log.warning("could not record %s: %s", what, exc)
+
+
 def attempt(fn: Callable[[], T]) -> T | None:
     """Run a read (a file to preview, a document to build); None after showing why it failed."""
     try:
