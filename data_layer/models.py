@@ -20,10 +20,8 @@ from sqlmodel import Column, Field, SQLModel
 
 from data_layer import clock
 
-
-def utcnow() -> datetime:
-    """Aware UTC now: the one timestamp convention of the store (data_layer.clock)."""
-    return clock.now()
+# Aware UTC now: the one timestamp convention of the store (the one clock).
+utcnow = clock.now
 
 
 def _in(column: str, values: type[StrEnum]) -> str:

@@ -88,12 +88,15 @@ def _step(
     with write_session(url) as s:
         if kind == "report":
             status = rng.choice(STATUSES)
-            progress = 100 if status == "done" else rng.randint(0, 99)
-            changes = AssignmentChanges(status=status, progress=progress)
+            # A status with a progress that agrees with it (data_layer.rules.progress).
+            progress = {"done": 100, "not_started": 0}.get(status, rng.randint(1, 99))
+            why = "در انتظار تخصیص اعتبار" if status == "blocked" else None
+            changes = AssignmentChanges(status=status, progress=progress, next_step=why)
             if rng.random() < 0.3:
                 changes = AssignmentChanges(
                     status=status,
                     progress=progress,
+                    next_step=why,
                     planned_date=format_jalali(
                         date(2027, 1, 1) + timedelta(days=rng.randint(0, 300))
                     ),
