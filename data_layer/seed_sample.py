@@ -385,7 +385,10 @@ class SampleBuilder:
         self._insert(HistoryEntry, rows)
 
     def _attendance(self, members: list[int]) -> None:
-        meetings = self.s.execute(select(Meeting.id, Meeting.number)).all()  # type: ignore[call-overload]
+        # In number order: the draws fall on the same meetings on every database.
+        meetings = self.s.execute(
+            select(Meeting.id, Meeting.number).order_by(Meeting.number)  # type: ignore[call-overload]
+        ).all()
         rows = [
             {
                 "meeting_id": mid,
