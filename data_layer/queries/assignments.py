@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -20,7 +21,8 @@ from data_layer.models import (
     User,
     Verification,
 )
-from data_layer.queries.resolutions import effective_due, is_lead, is_overdue, lead_name
+from data_layer.queries.resolutions import is_lead, lead_name
+from data_layer.rules.lateness import effective_due, is_overdue
 
 _ROW_COLUMNS = [
     "id",
@@ -106,12 +108,24 @@ def _frame(rows: Any) -> pd.DataFrame:
 
 def agency_assignments(session: Session, agency_id: int, today: date) -> pd.DataFrame:
     """An agency's own rows: returned (rejected) first, then late, then by meeting."""
+    return agencies_assignments(session, [agency_id], today)
+
+
+def agencies_assignments(session: Session, agency_ids: Sequence[int], today: date) -> pd.DataFrame:
+    """Several agencies' rows in one read: by agency, then as `agency_assignments`
+    orders each agency's own."""
     returned = case((col(Assignment.verification) == Verification.REJECTED.value, 0), else_=1)
     late = case((is_overdue(today), 0), else_=1)
     stmt = (
         _rows_stmt(today)
-        .where(col(Assignment.agency_id) == agency_id)
-        .order_by(returned, late, col(Meeting.held_on).desc(), col(Resolution.number))
+        .where(col(Assignment.agency_id).in_(list(agency_ids)))
+        .order_by(
+            col(Assignment.agency_id),
+            returned,
+            late,
+            col(Meeting.held_on).desc(),
+            col(Resolution.number),
+        )
     )
     return _frame(session.execute(stmt).all())
 

@@ -9,8 +9,8 @@ from sqlmodel import Session
 
 from data_layer.jalali import to_fa_digits
 from data_layer.models import AppSetting, PeriodKind
-from data_layer.queries.coverage import ReportRule
-from data_layer.queries.overview import Thresholds
+from data_layer.rules.completeness import ReportRule
+from data_layer.rules.scorecard import Thresholds
 
 THRESHOLDS_KEY = "scorecard.thresholds"
 REPORT_RULE_KEY = "reports.rule"

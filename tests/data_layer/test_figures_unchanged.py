@@ -101,6 +101,7 @@ def _coverage(s: Session, today: date) -> dict[str, Any]:
     from data_layer.queries import coverage as qc
     from data_layer.queries import periods as qp
     from data_layer.queries.settings import get_report_rule
+    from data_layer.rules.completeness import ReportRule
 
     matrix = qc.coverage_matrix(s)
     first_county = sorted({int(i) for i in matrix["neighborhood_id"]})[:1]
@@ -125,11 +126,11 @@ def _coverage(s: Session, today: date) -> dict[str, Any]:
         figures[f"matrix_agency_{agency_id}"] = _frame(own)
     rule = get_report_rule(s)
     for kind in ("season", "month"):
-        periods = qp.recent_periods(qp.ReportRule(period_kind=kind), today, count=6)
+        periods = qp.recent_periods(ReportRule(period_kind=kind), today, count=6)
         figures[f"completeness_{kind}"] = _frame(
             qp.report_completeness(
                 s,
-                rule=qp.ReportRule(kind, rule.days_after_period_end),
+                rule=ReportRule(kind, rule.days_after_period_end),
                 periods=periods,
                 today=today,
             )
