@@ -16,12 +16,12 @@ from data_layer.commands.history import History
 from data_layer.errors import ConflictError, NotFound
 from data_layer.input.check import Check, shown
 from data_layer.input.numbers import NotANumber, parse_number
-from data_layer.input.text import tidy
 from data_layer.jalali import MAX_JALALI_YEAR, format_jalali, format_number
 from data_layer.labels import PERIOD_KIND_LABELS
 from data_layer.models import HistoryEntry, PerformanceReport, PeriodKind, utcnow
 from data_layer.permissions import Action, Actor, require
 from data_layer.queries.periods import period_bounds, period_label
+from data_layer.text import tidy
 
 __all__ = ["submit_report"]
 

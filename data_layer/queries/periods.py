@@ -22,8 +22,8 @@ from data_layer.jalali import (
     to_fa_digits,
     to_jalali,
 )
-from data_layer.models import Agency, AgencyMembership, PerformanceReport, PeriodKind
-from data_layer.queries.membership import member_between
+from data_layer.models import Agency, PerformanceReport, PeriodKind
+from data_layer.queries.membership import every_agency_periods, member_between
 from data_layer.rules.completeness import ReportRule, deadline, report_state
 
 SEASONS: tuple[str, ...] = ("بهار", "تابستان", "پاییز", "زمستان")
@@ -111,12 +111,7 @@ def _member_agencies(session: Session, start: date, end: date) -> pd.DataFrame:
 
 def _was_member(session: Session, df: pd.DataFrame, rule: ReportRule) -> pd.Series:
     """For each (agency, period) row: was the agency a member during that period?"""
-    m = AgencyMembership
-    periods: dict[int, list[tuple[date | None, date | None]]] = {}
-    for agency_id, start, end in session.execute(
-        select(col(m.agency_id), col(m.member_from), col(m.member_to))
-    ).all():
-        periods.setdefault(int(agency_id), []).append((start, end))
+    periods = every_agency_periods(session)
     bounds = {
         (y, n): period_bounds(rule.period_kind, y, n)
         for y, n in set(zip(df["period_year"], df["period_no"], strict=True))
