@@ -286,3 +286,22 @@ def test_the_layer_check_sees_every_kind_of_import() -> None:
         (7, "data_layer.queries.resolutions"),
         (8, "data_layer.queries.overview"),
     ]
+
+
+# --- caches and sessions --------------------------------------------------------------
+
+SCREENS = ["app.py", "launcher.py", "ui", "pages", "web"]
+
+
+@pytest.mark.parametrize("path", _modules(*SCREENS), ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_every_loader_follows_the_one_cache_policy(path: Path) -> None:
+    """Only ui/cache.py caches data (by count, keyed by the data version)."""
+    if path == ROOT / "ui" / "cache.py":
+        return
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr == "cache_data"
+    ]
+    assert not found, f"{path}: cache with ui.cache.loader, not st.cache_data (lines {found})"

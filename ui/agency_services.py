@@ -24,6 +24,7 @@ from data_layer.queries import periods as qp
 from data_layer.queries.places import list_neighborhoods, list_service_types
 from data_layer.queries.reports import report_for
 from data_layer.queries.settings import get_report_rule
+from ui.cache import loader
 from ui.numbers import number_field
 from ui.pickers import as_shown, pick
 from ui.run import run_command
@@ -155,17 +156,14 @@ def _withdraw_delivery(url: str, rows: pd.DataFrame) -> None:
         )
 
 
-CACHE_SECONDS = 600  # a memory bound: freshness comes from the version key
-
-
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+@loader()
 def _places(url: str, version: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Neighborhoods, services and every agency's capacity ratios, shared by all agencies."""
     with read_session(url) as s:
         return list_neighborhoods(s), list_service_types(s), qc.service_ratios(s)
 
 
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+@loader()
 def _deliveries(url: str, agency_id: int, version: int) -> pd.DataFrame:
     with read_session(url) as s:
         return qc.delivery_rows(s, agency_id=agency_id)
