@@ -291,6 +291,15 @@ def test_the_layer_check_sees_every_kind_of_import() -> None:
 # --- caches and sessions --------------------------------------------------------------
 
 SCREENS = ["app.py", "launcher.py", "ui", "pages", "web"]
+SESSIONS = {"read_session", "write_session"}
+
+
+def _names_called(node: ast.AST) -> Iterator[tuple[int, str]]:
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Call):
+            f = sub.func
+            name = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", "")
+            yield sub.lineno, name
 
 
 @pytest.mark.parametrize("path", _modules(*SCREENS), ids=lambda p: p.relative_to(ROOT).as_posix())
@@ -305,3 +314,19 @@ def test_every_loader_follows_the_one_cache_policy(path: Path) -> None:
         if isinstance(node, ast.Attribute) and node.attr == "cache_data"
     ]
     assert not found, f"{path}: cache with ui.cache.loader, not st.cache_data (lines {found})"
+
+
+@pytest.mark.parametrize("path", _modules(*SCREENS), ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_no_database_session_is_opened_for_each_row(path: Path) -> None:
+    """A screen reads what a loop needs in one read before it, never one read a row."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.For | ast.While | ast.AsyncFor):
+            body: list[ast.AST] = [*node.body, *node.orelse]
+        elif isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp):
+            body = [node]
+        else:
+            continue
+        found |= {line for part in body for line, name in _names_called(part) if name in SESSIONS}
+    assert not found, f"{path}: a database session inside a loop, lines {sorted(found)}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 from sqlalchemy import case, func, literal, select
@@ -180,10 +180,37 @@ def assignment_evidence(session: Session, assignment_id: int) -> pd.DataFrame:
     )
 
 
-def evidence_file(session: Session, evidence_id: int) -> tuple[str, str, bytes] | None:
-    """(filename, content type, bytes) of one document, for download."""
-    e = session.get(Evidence, evidence_id)
-    return (e.filename, e.content_type, e.content) if e else None
+class EvidenceFile(NamedTuple):
+    """One document with its bytes, for download."""
+
+    id: int
+    filename: str
+    content_type: str
+    content: bytes
+
+
+def live_evidence(session: Session, assignment_ids: Sequence[int]) -> dict[int, list[EvidenceFile]]:
+    """The documents of these rows that are not withdrawn, with their bytes, newest
+    first, per row: one read for all the rows a screen shows (a row without any is
+    absent)."""
+    stmt = (
+        select(
+            col(Evidence.assignment_id),
+            col(Evidence.id),
+            col(Evidence.filename),
+            col(Evidence.content_type),
+            col(Evidence.content),
+        )
+        .where(
+            col(Evidence.assignment_id).in_(list(assignment_ids)),
+            col(Evidence.withdrawn).is_(False),
+        )
+        .order_by(col(Evidence.uploaded_at).desc())
+    )
+    found: dict[int, list[EvidenceFile]] = {}
+    for assignment_id, *file in session.execute(stmt).all():
+        found.setdefault(int(assignment_id), []).append(EvidenceFile(*file))
+    return found
 
 
 def last_look_key(user_id: int) -> str:
