@@ -24,7 +24,8 @@ from data_layer.bootstrap import prepare_database
 from data_layer.config import get_settings
 from data_layer.setup import setup_code
 from ui import warmer
-from web.routes import MIDDLEWARE_CLASSES, ROUTES, on_script_error
+from ui.run import on_script_error
+from web.routes import MIDDLEWARE_CLASSES, routes
 
 PagesManager.uses_pages_directory = False
 
@@ -50,7 +51,7 @@ async def prepared(_: object) -> AsyncIterator[None]:
 app = st.App(
     "app.py",
     lifespan=prepared,
-    routes=ROUTES,
+    routes=routes(cache_ready=warmer.ready),
     middleware=[Middleware(cls) for cls in MIDDLEWARE_CLASSES],
     on_script_error=on_script_error,
 )

@@ -6,7 +6,7 @@ Each repetition starts from a fresh database: migrated, then seeded with the rea
 minutes and the sample's 24 member agencies (what `minutes_url` holds in the tests);
 the SQLite file is bench/.data/backlog.db, the PostgreSQL database `bench_backlog` on
 the server of TEST_DATABASE_URL (both dropped and made again each time). The
-workbook is the tests' generated one (tests/backlog_files.py). Timed separately:
+workbook is bench/backlog_files.py's generated one (the tests use it too). Timed separately:
 
 read+check  read_backlog_file: the .xlsx parsed, every row checked, owners matched,
             the rows merged and checked against the database (a read session)
@@ -27,6 +27,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
+from bench.backlog_files import generated
 from bench.datasets import DATA_DIR, SERVER_URL
 from data_layer.commands.backlog import import_backlog
 from data_layer.commands.triage import bulk_reschedule
@@ -38,7 +39,6 @@ from data_layer.models import Role, User
 from data_layer.permissions import Actor
 from data_layer.queries.backlog import BacklogFilter, backlog_rows
 from data_layer.seed import seed
-from tests.backlog_files import generated
 
 PG_NAME = "bench_backlog"
 OPEN = ("not_started", "in_progress", "blocked", "needs_follow_up")

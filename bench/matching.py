@@ -21,6 +21,7 @@ from rapidfuzz.distance import Indel
 
 import data_layer.input.owners as owners
 from data_layer import seed_data
+from data_layer.queries.agencies import AgencyRef
 
 
 def difflib_ratio(a: str, b: str) -> float:
@@ -64,7 +65,7 @@ def corpus() -> list[str]:
 def decisions(ratio: Callable[[str, str], float], texts: list[str]) -> tuple[list[object], float]:
     """What the matcher decides for every text, and the median seconds over five runs."""
     refs = [
-        owners.AgencyRef(i, a.name, a.short_name, a.aliases, a.is_member)
+        AgencyRef(i, a.name, a.short_name, a.aliases, a.is_member)
         for i, a in enumerate(seed_data.AGENCIES, start=1)
     ]
     owners._ratio = ratio  # type: ignore[assignment]

@@ -29,6 +29,8 @@ from data_layer.queries import snapshots as qs
 from data_layer.queries.meta import shows_sample_data
 from data_layer.queries.resolutions import agency_status_summary
 from data_layer.queries.settings import get_thresholds
+from data_layer.rules.lateness import STALE_DAYS
+from data_layer.rules.scorecard import rag_for
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLES = ("assignment", "resolution", "meeting", "agency", "evidence", "history_entry")
@@ -131,7 +133,7 @@ def naive(url: str, today: date) -> dict[str, Any]:
     overdue = not_done & (due < pd.Timestamp(today))
     reported = _utc(a["reported_at"])
     stale_since = pd.Timestamp(
-        datetime.combine(today - timedelta(days=qo.STALE_DAYS), dtime(0), tzinfo=UTC)
+        datetime.combine(today - timedelta(days=STALE_DAYS), dtime(0), tzinfo=UTC)
     )
     verified = a["verification"].isin(
         [Verification.DOCUMENT_SEEN.value, Verification.FIELD_VERIFIED.value]
@@ -171,7 +173,7 @@ def naive(url: str, today: date) -> dict[str, Any]:
     days = [None if pd.isna(d) else (today - d.date()).days for d in cards["last_update"]]
     cards["share_done"] = cards["done"] / cards["rows"]
     cards["rag"] = [
-        qo.rag_for(sd, int(o), d, thresholds)
+        rag_for(sd, int(o), d, thresholds)
         for sd, o, d in zip(cards["share_done"], cards["overdue"], days, strict=True)
     ]
 

@@ -22,14 +22,9 @@ from sqlmodel import Session
 
 from data_layer.labels import DELIVERY_STATUS_LABELS, NEIGHBORHOOD_KIND_LABELS
 from data_layer.output import sheet_text, xlsx_text
-from data_layer.queries.coverage import (
-    COVERAGE_LEVEL_LABELS,
-    coverage_matrix,
-    delivery_period_label,
-    delivery_rows,
-    gaps,
-    service_ratios,
-)
+from data_layer.queries.coverage import coverage_matrix, delivery_rows, gaps, service_ratios
+from data_layer.queries.periods import delivery_period_label
+from data_layer.rules.coverage import COVERAGE_LEVEL_LABELS
 
 Table = tuple[pd.DataFrame, dict[str, str]]  # Persian-headed frame, header -> HXL tag
 

@@ -15,6 +15,13 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 import jdatetime
 
 from data_layer import clock
+from data_layer.characters import (
+    ARABIC_INDIC_DIGITS,
+    ASCII_DIGITS,
+    INVISIBLE,
+    PERSIAN_DIGITS,
+    ZWNJ,
+)
 
 __all__ = [
     "JALALI_MONTHS",
@@ -40,9 +47,6 @@ __all__ = [
     "to_jalali",
 ]
 
-PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
-_ARABIC_INDIC_DIGITS = "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669"
-_ASCII_DIGITS = "0123456789"
 _ARABIC_DECIMAL_SEPARATOR = "\u066b"  # ٫
 _ARABIC_THOUSANDS_SEPARATOR = "\u066c"  # ٬
 _PERSIAN_PERCENT = "\u066a"  # ٪
@@ -79,19 +83,18 @@ WEEKDAYS: tuple[str, ...] = (
     "یکشنبه",
 )
 
-_TO_FA_TABLE = str.maketrans(_ASCII_DIGITS + _ARABIC_INDIC_DIGITS, PERSIAN_DIGITS * 2)
+_TO_FA_TABLE = str.maketrans(ASCII_DIGITS + ARABIC_INDIC_DIGITS, PERSIAN_DIGITS * 2)
 _TO_ASCII_TABLE = str.maketrans(
-    PERSIAN_DIGITS + _ARABIC_INDIC_DIGITS + _ARABIC_DECIMAL_SEPARATOR,
-    _ASCII_DIGITS * 2 + ".",
+    PERSIAN_DIGITS + ARABIC_INDIC_DIGITS + _ARABIC_DECIMAL_SEPARATOR,
+    ASCII_DIGITS * 2 + ".",
     _ARABIC_THOUSANDS_SEPARATOR,
 )
 _NUMBER_PUNCTUATION_TABLE = str.maketrans(
     {",": _ARABIC_THOUSANDS_SEPARATOR, ".": _ARABIC_DECIMAL_SEPARATOR}
 )
 
-# Invisible characters users paste around dates: ZWSP, ZWNJ, ZWJ, LRM, RLM,
-# Arabic letter mark, bidi embeddings/overrides/isolates and BOM.
-_INVISIBLE_RE = re.compile("[\u200b-\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]")
+# Invisible characters users paste around dates, ZWNJ too (a date has no words).
+_INVISIBLE_RE = re.compile(f"[{INVISIBLE}{ZWNJ}]")
 _DATE_RE = re.compile(r"([0-9]+)\s*([/.\-])\s*([0-9]+)\s*\2\s*([0-9]+)")
 _DATE_FORMAT_HINT = "تاریخ را به شکل ۱۴۰۲/۰۷/۲۹ وارد کنید."
 

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import re
 
+from data_layer.characters import BIDI_CONTROLS
+
 __all__ = [
-    "BIDI_CONTROLS",
     "html_text",
     "inert",
     "inert_attr",
@@ -27,7 +28,6 @@ __all__ = [
     "strip_bidi",
 ]
 
-BIDI_CONTROLS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 _BIDI_RE = re.compile(f"[{BIDI_CONTROLS}]")
 # ASCII punctuation: everything markdown, HTML or Streamlit's own markup (":red[…]",
 # ":material/…:", "$…$", autolinks) is made of. Each becomes a character reference,

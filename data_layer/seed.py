@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -37,27 +36,10 @@ from data_layer.models import (
 )
 from data_layer.queries.access import ANONYMOUS_READ_KEY
 from data_layer.queries.membership import member_ids_on
-from data_layer.seed_sample import SampleBuilder
+from data_layer.seed_sample import SampleBuilder, SeedReport
 
 SAMPLE_MARKER = "seed.sample"
 SCALE_MARKER = "seed.scale"
-
-
-@dataclass
-class SeedReport:
-    """What a seed run added (zeros on a second run)."""
-
-    added: dict[str, int] = field(default_factory=dict)
-
-    def count(self, table: str, n: int) -> None:
-        """Record n rows added to a table."""
-        if n:
-            self.added[table] = self.added.get(table, 0) + n
-
-    @property
-    def total(self) -> int:
-        """All rows added."""
-        return sum(self.added.values())
 
 
 def seed(

@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlmodel import Session, SQLModel, col
@@ -39,11 +40,25 @@ from data_layer.models import (
 )
 from data_layer.queries.membership import member_on
 
-if TYPE_CHECKING:
-    # seed.py imports this module at run time; the report type is only needed for hints.
-    from data_layer.seed import SeedReport
-
 _CHUNK = 5_000
+
+
+@dataclass
+class SeedReport:
+    """What a seed run added (zeros on a second run)."""
+
+    added: dict[str, int] = field(default_factory=dict)
+
+    def count(self, table: str, n: int) -> None:
+        """Record n rows added to a table."""
+        if n:
+            self.added[table] = self.added.get(table, 0) + n
+
+    @property
+    def total(self) -> int:
+        """All rows added."""
+        return sum(self.added.values())
+
 
 # Templates for what agencies write; picked at random, marked as sample.
 _DONE_TEXTS = (
@@ -385,7 +400,10 @@ class SampleBuilder:
         self._insert(HistoryEntry, rows)
 
     def _attendance(self, members: list[int]) -> None:
-        meetings = self.s.execute(select(Meeting.id, Meeting.number)).all()  # type: ignore[call-overload]
+        # In number order: the draws fall on the same meetings on every database.
+        meetings = self.s.execute(
+            select(Meeting.id, Meeting.number).order_by(Meeting.number)  # type: ignore[call-overload]
+        ).all()
         rows = [
             {
                 "meeting_id": mid,

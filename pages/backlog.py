@@ -37,6 +37,7 @@ from data_layer.output import inert
 from data_layer.queries.agencies import list_agencies
 from data_layer.queries.backlog import BacklogFilter, backlog_rows
 from data_layer.queries.resolutions import list_meetings
+from ui.cache import loader
 from ui.freshness import current_version
 from ui.import_errors import show_import_errors
 from ui.jalali_picker import date_field
@@ -45,7 +46,6 @@ from ui.session import require_actor
 from ui.theme import page_title
 from ui.uploads import uploader
 
-CACHE_SECONDS = 600  # a memory bound: freshness comes from the version key
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PREVIEW = "backlog_preview"
 PENDING = "backlog_pending"
@@ -55,7 +55,7 @@ actor = require_actor(url, {Role.SECRETARIAT.value})
 today = local_today()
 
 
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+@loader()
 def load_choices(url: str, version: int) -> tuple[dict[int, str], dict[int, str]]:
     """Meetings (newest first) and active agencies for the filters: id -> label."""
     with read_session(url) as s:
@@ -70,7 +70,7 @@ def load_choices(url: str, version: int) -> tuple[dict[int, str], dict[int, str]
     )
 
 
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner="در حال خواندن ردیف‌ها…")
+@loader(spinner="در حال خواندن ردیف‌ها…")
 def load_rows(
     url: str,
     today: date,

@@ -12,6 +12,7 @@ from data_layer.jalali import format_amount, format_number, to_fa_digits
 from data_layer.labels import DELIVERY_STATUS_LABELS, NEIGHBORHOOD_KIND_LABELS
 from data_layer.output import inert
 from data_layer.queries import coverage as qc
+from data_layer.queries.periods import delivery_period_label
 from ui.charts import FONT
 from ui.coverage_view import LEVELS, MAX_ROWS, NAME_LIFT, load, view
 from ui.exports import export_buttons
@@ -150,7 +151,7 @@ if profile:
             {
                 "وضعیت": [DELIVERY_STATUS_LABELS.get(x, x) for x in served["status"]],
                 "دوره": [
-                    qc.delivery_period_label(a, b)
+                    delivery_period_label(a, b)
                     for a, b in zip(served["period_start"], served["period_end"], strict=True)
                 ],
                 "بهره‌مندان": served["beneficiaries"].map(format_number),

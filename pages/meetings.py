@@ -26,6 +26,7 @@ from data_layer.output import inert
 from data_layer.queries import meetings as qm
 from data_layer.queries import resolutions as qr
 from ui import loaders
+from ui.cache import loader
 from ui.freshness import current_version
 from ui.meeting_forms import edit_meeting, new_meeting
 from ui.meeting_record import record_section
@@ -42,10 +43,8 @@ actor = current_actor(url)
 secretariat = actor is not None and actor.role == Role.SECRETARIAT
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-CACHE_SECONDS = 600  # a memory bound: freshness comes from the version key
 
-
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner="در حال خواندن…")
+@loader(spinner="در حال خواندن…")
 def load_meeting(url: str, mid: int, today: date, version: int) -> dict[str, Any]:
     """One meeting's header, resolutions, attendance and carry-over agenda."""
     with read_session(url) as s:
@@ -57,7 +56,7 @@ def load_meeting(url: str, mid: int, today: date, version: int) -> dict[str, Any
         }
 
 
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner="در حال خواندن…")
+@loader(spinner="در حال خواندن…")
 def calendar(url: str, year: int, month: int, version: int) -> pd.DataFrame:
     """A Jalali month's meetings and due dates, as the table shows them."""
     with read_session(url) as s:

@@ -33,6 +33,7 @@ from data_layer.models import Role, Verification
 from data_layer.output import inert, inert_html
 from data_layer.queries import assignments as qa
 from data_layer.queries.ladder import STEP_TITLES, letter_register
+from data_layer.rules.lateness import STALE_DAYS
 from ui import agency_services
 from ui.history import timeline_html
 from ui.jalali_picker import date_field
@@ -128,7 +129,8 @@ if rows.empty:
     st.stop()
 
 reported = pd.to_datetime(rows["reported_at"], utc=True)
-stale = rows["reported_at"].isna() | (reported < pd.Timestamp(clock.now()) - pd.Timedelta(days=30))
+quiet_since = pd.Timestamp(clock.now()) - pd.Timedelta(days=STALE_DAYS)
+stale = rows["reported_at"].isna() | (reported < quiet_since)
 c = st.columns(4)
 c[0].metric("ردیف‌های دستگاه", format_number(len(rows)))
 c[1].metric(
@@ -136,7 +138,7 @@ c[1].metric(
     format_number(int((rows["verification"] == Verification.REJECTED).sum())),
 )
 c[2].metric(OVERDUE_LABEL, format_number(int(rows["overdue"].sum())))
-c[3].metric("بدون گزارش در ۳۰ روز اخیر", format_number(int(stale.sum())))
+c[3].metric(f"بدون گزارش در {format_number(STALE_DAYS)} روز اخیر", format_number(int(stale.sum())))
 with read_session(url) as s:
     letters = letter_register(s, actor.agency_id)
 if not letters.empty:
@@ -339,6 +341,7 @@ with detail:
     with read_session(url) as s:
         files = qa.assignment_evidence(s, chosen)
         history = qa.assignment_history(s, chosen)
+        downloads = {e.id: e for e in qa.live_evidence(s, [chosen]).get(chosen, [])}
     for _, f in files.iterrows():
         cols = st.columns([3, 1, 2])
         state = " (پس گرفته شده)" if f["withdrawn"] else ""
@@ -350,11 +353,14 @@ with detail:
         if f["withdrawn"]:
             continue
         evidence_id = int(f["id"])
-        with read_session(url) as s:
-            blob = qa.evidence_file(s, evidence_id)
+        blob = downloads.get(evidence_id)
         if blob:
             cols[1].download_button(
-                "دریافت", blob[2], file_name=blob[0], mime=blob[1], key=f"dl_{evidence_id}"
+                "دریافت",
+                blob.content,
+                file_name=blob.filename,
+                mime=blob.content_type,
+                key=f"dl_{evidence_id}",
             )
         why = cols[2].text_input(
             "دلیل پس‌گرفتن",

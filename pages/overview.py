@@ -14,20 +14,18 @@ from data_layer.jalali import to_fa_digits as fa
 from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS
 from data_layer.queries import overview as qo
 from ui import loaders
+from ui.cache import loader
 from ui.charts import completions_by_month, status_by_agency
 from ui.freshness import current_version, keep_fresh
 from ui.session import current_actor, require_reader
 from ui.tables import gaps_html, neighborhoods_html, overdue_html, scorecards_html
 from ui.theme import page_title
 
-CACHE_SECONDS = 600  # a memory bound: freshness comes from the version key
-
-
 LATE_SHOWN = loaders.LATE_SHOWN
 LATE_PAGE = 50  # late rows a page of «همه» shows
 
 
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+@loader()
 def late_page(url: str, today: date, page: int, version: int) -> pd.DataFrame:
     """One page of every late row (page 1 = the latest)."""
     with read_session(url) as s:

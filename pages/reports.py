@@ -11,7 +11,7 @@ from data_layer.jalali import format_jalali, format_jalali_datetime, format_numb
 from data_layer.labels import PERIOD_KIND_LABELS
 from data_layer.models import Role
 from data_layer.output import inert_html
-from data_layer.queries import coverage as qc
+from data_layer.queries import periods as qp
 from data_layer.queries.settings import get_report_rule
 from ui.numbers import number_field
 from ui.pickers import as_shown
@@ -31,8 +31,8 @@ require_reader(url, "reports")
 today = local_today()
 with read_session(url) as s:
     rule = get_report_rule(s)
-    periods = qc.recent_periods(rule, today, count=5)
-    grid = qc.report_completeness(s, rule=rule, periods=periods, today=today)
+    periods = qp.recent_periods(rule, today, count=5)
+    grid = qp.report_completeness(s, rule=rule, periods=periods, today=today)
 
 page_title(
     "گزارش عملکرد دستگاه‌ها",

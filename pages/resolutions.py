@@ -16,23 +16,22 @@ from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS
 from data_layer.output import inert, inert_html
 from data_layer.queries import resolutions as q
 from data_layer.queries.settings import get_lead_weight, lead_weight_note
+from ui.cache import loader
 from ui.freshness import current_version, keep_fresh
 from ui.matrix import matrix_html, resolution_list_html
 from ui.session import require_reader
 from ui.status import legend_html
 from ui.theme import page_title
 
-CACHE_SECONDS = 600  # a memory bound: freshness comes from the version key
 
-
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+@loader()
 def load_meetings(url: str, version: int) -> pd.DataFrame:
     """Meetings for the picker."""
     with read_session(url) as s:
         return q.list_meetings(s)
 
 
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner="در حال خواندن پیگیری‌ها…")
+@loader(spinner="در حال خواندن پیگیری‌ها…")
 def load_meeting(
     url: str,
     meeting_id: int,

@@ -16,7 +16,6 @@ from data_layer.db import read_session
 from data_layer.jalali import to_fa_digits
 from data_layer.models import AccessKind, Role
 from data_layer.queries.ladder import STEP_TITLES, Ladder, get_ladder
-from data_layer.queries.overview import Thresholds
 from data_layer.queries.profile import Profile, get_profile
 from data_layer.queries.settings import (
     MAX_LEAD_WEIGHT,
@@ -24,6 +23,7 @@ from data_layer.queries.settings import (
     get_thresholds,
     lead_weight_note,
 )
+from data_layer.rules.scorecard import Thresholds
 from ui.access import anonymous_read_form, tokens_section
 from ui.numbers import number_field
 from ui.pickers import as_shown

@@ -96,8 +96,11 @@ page = whole_or(
     high=pages,
 )
 start = (page - 1) * PAGE_SIZE
+on_page = shown.iloc[start : start + PAGE_SIZE]
+with read_session(url) as s:  # every document of the page's rows, in one read
+    documents = qa.live_evidence(s, [int(i) for i in on_page["id"]])
 
-for _, r in shown.iloc[start : start + PAGE_SIZE].iterrows():
+for _, r in on_page.iterrows():
     asg_id, version = int(r["id"]), int(r["version"])
     with st.container(border=True):
         new = ' <span class="badge badge-sample">تازه</span>' if r["new"] else ""
@@ -123,20 +126,14 @@ for _, r in shown.iloc[start : start + PAGE_SIZE].iterrows():
             # Shown as text to copy, never as a link: the agency typed it.
             st.caption("پیوند مستند (برای بررسی، نشانی را کپی کنید):")
             st.code(r["evidence_url"], language=None, wrap_lines=True)
-        if int(r["evidence_count"]):
-            with read_session(url) as s:
-                files = qa.assignment_evidence(s, asg_id)
-            for _, e in files[~files["withdrawn"]].iterrows():
-                with read_session(url) as s:
-                    blob = qa.evidence_file(s, int(e["id"]))
-                if blob:
-                    st.download_button(
-                        f"دریافت {inert(blob[0])}",
-                        blob[2],
-                        file_name=blob[0],
-                        mime=blob[1],
-                        key=f"v_dl_{e['id']}",
-                    )
+        for blob in documents.get(asg_id, []):
+            st.download_button(
+                f"دریافت {inert(blob.filename)}",
+                blob.content,
+                file_name=blob.filename,
+                mime=blob.content_type,
+                key=f"v_dl_{blob.id}",
+            )
         with st.form(f"verify_{asg_id}_{version}", enter_to_submit=False):
             cols = st.columns([2, 3, 1])
             verdict = cols[0].radio(

@@ -28,9 +28,9 @@ from data_layer.commands.verification import verify_assignment
 from data_layer.db import read_session, write_session
 from data_layer.input.neighborhoods import NeighborhoodInput
 from data_layer.input.owners import OwnerSpec
-from data_layer.input.text import tidy
 from data_layer.models import Agency, Assignment, Meeting, Resolution, Role, User
 from data_layer.permissions import Actor
+from data_layer.text import tidy
 
 CORPUS: tuple[str, ...] = (
     "[کلیک کنید](https://example.org/x)",

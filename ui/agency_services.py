@@ -20,9 +20,11 @@ from data_layer.jalali import (
 from data_layer.labels import DELIVERY_STATUS_LABELS
 from data_layer.permissions import Actor
 from data_layer.queries import coverage as qc
+from data_layer.queries import periods as qp
 from data_layer.queries.places import list_neighborhoods, list_service_types
 from data_layer.queries.reports import report_for
 from data_layer.queries.settings import get_report_rule
+from ui.cache import loader
 from ui.numbers import number_field
 from ui.pickers import as_shown, pick
 from ui.run import run_command
@@ -51,7 +53,7 @@ def _deliveries_table(rows: pd.DataFrame) -> None:
                     for u, n in zip(rows["units"], rows["unit"], strict=True)
                 ],
                 "دوره": [
-                    qc.delivery_period_label(a, b)
+                    qp.delivery_period_label(a, b)
                     for a, b in zip(rows["period_start"], rows["period_end"], strict=True)
                 ],
                 "خدمت": rows["service"],
@@ -125,7 +127,7 @@ def _withdraw_delivery(url: str, rows: pd.DataFrame) -> None:
                 (
                     r["service"],
                     r["neighborhood"],
-                    qc.delivery_period_label(r["period_start"], r["period_end"]),
+                    qp.delivery_period_label(r["period_start"], r["period_end"]),
                 )
             ),
             int(r["version"]),
@@ -154,17 +156,14 @@ def _withdraw_delivery(url: str, rows: pd.DataFrame) -> None:
         )
 
 
-CACHE_SECONDS = 600  # a memory bound: freshness comes from the version key
-
-
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+@loader()
 def _places(url: str, version: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Neighborhoods, services and every agency's capacity ratios, shared by all agencies."""
     with read_session(url) as s:
         return list_neighborhoods(s), list_service_types(s), qc.service_ratios(s)
 
 
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+@loader()
 def _deliveries(url: str, agency_id: int, version: int) -> pd.DataFrame:
     with read_session(url) as s:
         return qc.delivery_rows(s, agency_id=agency_id)
@@ -252,8 +251,8 @@ def report_tab(url: str, actor: Actor) -> None:
     today = local_today()
     with read_session(url) as s:
         rule = get_report_rule(s)
-        periods = qc.recent_periods(rule, today, count=4)
-        state = qc.report_completeness(s, rule=rule, periods=periods, today=today)
+        periods = qp.recent_periods(rule, today, count=4)
+        state = qp.report_completeness(s, rule=rule, periods=periods, today=today)
     mine = state[state["agency_id"] == agency_id]
     labels = {(int(r["period_year"]), int(r["period_no"])): r for _, r in mine.iterrows()}
     states = {"on_time": "به‌موقع", "late": "با تأخیر", "missing": "ارسال‌نشده", "pending": "در مهلت"}

@@ -5,13 +5,14 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from data_layer.characters import ASCII_DIGITS, PERSIAN_DIGITS
 from data_layer.jalali import JALALI_MONTHS, format_number, to_fa_digits, to_jalali
 from data_layer.labels import STATUS_LABELS
 
 FONT = "Vazirmatn, Tahoma, 'DejaVu Sans', sans-serif"
 # A Vega expression that writes an axis label's digits in Persian.
 FA_DIGITS_EXPR = "datum.label"
-for _ascii, _fa in zip("0123456789", "۰۱۲۳۴۵۶۷۸۹", strict=True):
+for _ascii, _fa in zip(ASCII_DIGITS, PERSIAN_DIGITS, strict=True):
     FA_DIGITS_EXPR = f"replace({FA_DIGITS_EXPR}, /{_ascii}/g, '{_fa}')"
 
 STATUS_COLORS = {

@@ -7,7 +7,6 @@ import math
 from typing import Any
 
 import pandas as pd
-import streamlit as st
 
 from data_layer.db import read_session
 from data_layer.jalali import format_amount, format_number
@@ -16,12 +15,8 @@ from data_layer.queries import coverage as qc
 from data_layer.queries.agencies import list_agencies
 from data_layer.queries.meta import shows_sample_data
 from data_layer.queries.places import list_counties, neighborhood_coordinates
+from ui.cache import loader
 
-# A memory bound by count, not by age: an entry for the current version must not
-# expire in a quiet hour (the warmer computes it once per version, and a first visitor
-# after an expiry would compute it again); older versions' entries are the least
-# recently used and go first.
-KEEP = 16
 LEVELS = {
     "met": ("●", "تأمین", "lv-met"),
     "partial": ("◐", "ناقص", "lv-partial"),
@@ -31,7 +26,7 @@ LEVELS = {
 }
 
 
-@st.cache_data(max_entries=KEEP, show_spinner="در حال خواندن…")
+@loader(spinner="در حال خواندن…")
 def load(
     url: str,
     county_ids: tuple[int, ...],
@@ -104,7 +99,7 @@ DOT_AREA = (60.0, 900.0)  # the dots' size range (px²), as map_chart draws them
 MAX_ROWS = 150  # a province-sized matrix; past that, the filters narrow it down
 
 
-@st.cache_data(max_entries=KEEP, show_spinner=False)
+@loader()
 def view(
     url: str,
     county_ids: tuple[int, ...],
@@ -143,7 +138,7 @@ def view(
     }
 
 
-@st.cache_data(max_entries=KEEP, show_spinner=False)
+@loader()
 def coordinates(url: str, version: int) -> dict[int, tuple[float, float]]:
     """Every neighborhood's position, read once per data version."""
     with read_session(url) as s:

@@ -9,12 +9,13 @@ import streamlit as st
 from data_layer.db import read_session
 from data_layer.exports import all_tables, to_csv_with_hxl, to_xlsx
 from data_layer.jalali import local_today
+from ui.cache import loader
 from ui.freshness import current_version
 
 
-@st.cache_data(ttl=20, show_spinner="در حال ساخت پرونده‌ها…")
+@loader(spinner="در حال ساخت پرونده‌ها…", keep=2)
 def _files(url: str, day: str, version: int) -> dict[str, Any]:
-    """The workbook and one CSV per table (cached briefly: they are read-only)."""
+    """The workbook and one CSV per table (a few entries kept: they are large)."""
     with read_session(url) as s:
         tables = all_tables(s)
     return {

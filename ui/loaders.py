@@ -2,8 +2,8 @@
 
 The pages call these; the warmer (ui.warmer) calls the same functions at start and
 after every change of the data version, so the first person to open a page after a
-start or a save finds it computed. Keys are the function, its arguments and the data
-version, so every session and the warmer share one entry.
+start or a save finds it computed. Every loader follows the one cache policy of
+ui/cache.py, so every session and the warmer share one entry.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 import pandas as pd
-import streamlit as st
 
 from data_layer import clock
 from data_layer.db import read_session
@@ -27,18 +26,14 @@ from data_layer.queries.meta import shows_sample_data
 from data_layer.queries.profile import get_profile
 from data_layer.queries.resolutions import agency_status_summary
 from data_layer.queries.settings import get_thresholds
+from ui.cache import loader
 from ui.charts import monthly_completions
 from ui.meeting_record import record_label
 
-# A memory bound by count, not by age: an entry for the current version must not
-# expire in a quiet hour (the warmer computes it once per version, and a first visitor
-# after an expiry would compute it again); older versions' entries are the least
-# recently used and go first.
-KEEP = 16
 LATE_SHOWN = 8  # late rows on the overview's first screen
 
 
-@st.cache_data(max_entries=KEEP, show_spinner="در حال خواندن…")
+@loader(spinner="در حال خواندن…")
 def overview(url: str, today: date, version: int) -> dict[str, Any]:
     """Every figure of the overview for one day (small frames only)."""
     with read_session(url) as s:
@@ -73,7 +68,7 @@ def overview(url: str, today: date, version: int) -> dict[str, Any]:
         }
 
 
-@st.cache_data(max_entries=KEEP, show_spinner=False)
+@loader()
 def projector(url: str, today: date, meeting_number: int | None, version: int) -> dict[str, Any]:
     """The reviewed meeting's rows and the figures of the summary slides."""
     with read_session(url) as s:
@@ -115,7 +110,7 @@ def projector(url: str, today: date, meeting_number: int | None, version: int) -
         }
 
 
-@st.cache_data(max_entries=KEEP, show_spinner="در حال محاسبه…")
+@loader(spinner="در حال محاسبه…")
 def gaps(url: str, version: int) -> dict[str, Any]:
     """Gaps rolled up three ways, and the service ratios (small frames)."""
     with read_session(url) as s:
@@ -128,7 +123,7 @@ def gaps(url: str, version: int) -> dict[str, Any]:
         }
 
 
-@st.cache_data(max_entries=KEEP, show_spinner=False)
+@loader()
 def meetings(url: str, today: date, version: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The meetings' table and the agencies, once per data version for every session."""
     with read_session(url) as s:

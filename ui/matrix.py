@@ -9,6 +9,7 @@ import pandas as pd
 from data_layer.jalali import format_jalali, format_number, format_percent, to_fa_digits
 from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS, VERIFICATION_LABELS
 from data_layer.output import inert_attr, inert_html
+from data_layer.rules.completeness import share_done
 from ui.status import progress_chip
 
 LEAD_MARK = "(مسئول اصلی)"
@@ -123,7 +124,7 @@ def resolution_list_html(resolutions: pd.DataFrame) -> str:
     items = []
     for _, r in resolutions.iterrows():
         rows, done = int(r["rows"]), int(r["done"])
-        share = done / rows if rows else 0.0
+        share = share_done(done, rows)
         due = f" — سررسید {format_jalali(r['due_date'])}" if pd.notna(r["due_date"]) else ""
         items.append(
             '<div class="res">'

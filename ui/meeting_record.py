@@ -16,6 +16,7 @@ from data_layer.commands.snapshots import freeze_meeting
 from data_layer.db import read_session
 from data_layer.jalali import format_jalali, format_jalali_datetime, format_number, format_percent
 from data_layer.queries import snapshots as qs
+from ui.cache import loader
 from ui.pickers import as_shown
 from ui.run import run_command
 
@@ -45,7 +46,7 @@ def movement_table(summary: pd.DataFrame, by: str) -> pd.DataFrame:
     )
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@loader()
 def _movement(url: str, record_id: int, version: int) -> dict[str, Any]:
     with read_session(url) as s:
         record = qs.record_by_id(s, record_id)

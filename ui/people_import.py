@@ -15,9 +15,14 @@ from urllib.parse import urlsplit
 import pandas as pd
 import streamlit as st
 
-from data_layer.commands.people import NewAccount, import_people
+from data_layer.commands.people import import_people
 from data_layer.db import read_session
-from data_layer.documents.credentials import CredentialSheet, credential_sheets, credentials_zip
+from data_layer.documents.credentials import (
+    CredentialSheet,
+    NewAccount,
+    credential_sheets,
+    credentials_zip,
+)
 from data_layer.documents.people_template import people_template_xlsx
 from data_layer.input.people import MAX_IMPORT_BYTES, ImportPreview, read_people_file
 from data_layer.jalali import format_number, to_fa_digits

@@ -88,6 +88,13 @@ def report_unexpected(exc: BaseException) -> None:
     st.error(inert(UNEXPECTED.format(code=code)))
 
 
+def on_script_error(exc: Exception) -> bool:
+    """A failure no page caught (the server's hook): logged with a code, a Persian
+    message, no traceback."""
+    report_unexpected(exc)
+    return True  # Streamlit's own English exception box stays hidden
+
+
 def show_failure(exc: BaseException, row_label: Callable[[int], str] | None = None) -> None:
     """The Persian message for any failure of a command (nothing was written)."""
     if isinstance(exc, ValidationError):

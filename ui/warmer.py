@@ -29,6 +29,8 @@ _lock = threading.Lock()
 
 def warm(url: str, today: date, version: int) -> None:
     """Compute the first-visit entries of every shared page for this version."""
+    # Imported at the first pass, not when the launcher imports this module: a cached
+    # loader defined before Streamlit's runtime exists logs a warning (each of them).
     from data_layer.setup import needs_setup
     from ui import coverage_view, loaders
 

@@ -29,10 +29,9 @@ from data_layer.db import ping
 from data_layer.errors import SignInFailed, database_trouble
 from data_layer.migrate import schema_is_current
 from data_layer.models import AccessKind
-from ui import warmer
 from web.feeds import FEEDS, feed_csv
 
-__all__ = ["MIDDLEWARE_CLASSES", "ROUTES", "BaseUrlMiddleware", "CsrfCookieMiddleware"]
+__all__ = ["MIDDLEWARE_CLASSES", "BaseUrlMiddleware", "CsrfCookieMiddleware", "routes"]
 
 log = logging.getLogger("dashboard")
 Scope = MutableMapping[str, Any]
@@ -165,10 +164,18 @@ async def kiosk(request: Request) -> Response:
     return response
 
 
-async def health(request: Request) -> Response:
-    """GET /api/health: 200 when the database answers and its schema is the newest;
-    503 otherwise (nginx and systemd take the replica out until it is)."""
-    url = get_settings().database_url
+def _health(cache_ready: Callable[[str], bool]) -> Callable[[Request], Awaitable[Response]]:
+    async def health(request: Request) -> Response:
+        """GET /api/health: 200 when the database answers, its schema is the newest and
+        the shared pages are computed; 503 otherwise (nginx and systemd take the replica
+        out until it is)."""
+        return await _health_of(get_settings().database_url, cache_ready)
+
+    return health
+
+
+async def _health_of(url: str, cache_ready: Callable[[str], bool]) -> Response:
+    """The health check's answer for the database at `url`."""
     try:
         await run_in_threadpool(ping, url)
         current = await run_in_threadpool(schema_is_current, url)
@@ -179,7 +186,7 @@ async def health(request: Request) -> Response:
         return JSONResponse(
             {"status": "error", "database": "ok", "schema": "not migrated"}, status_code=503
         )
-    if not warmer.ready(url):  # the first visitors would compute the shared pages
+    if not cache_ready(url):  # the first visitors would compute the shared pages
         return JSONResponse({"status": "starting", "database": "ok", "cache": "warming"}, 503)
     return JSONResponse({"status": "ok", "database": "ok", "schema": "current"})
 
@@ -215,13 +222,17 @@ async def feed(request: Request) -> Response:
     )
 
 
-ROUTES = [
-    Route("/auth/sign-in", sign_in, methods=["POST"]),
-    Route("/auth/sign-out", sign_out, methods=["POST"]),
-    Route("/kiosk/{token}", kiosk, methods=["GET"]),
-    Route("/api/health", health, methods=["GET"]),
-    Route("/api/feeds/{name}.csv", feed, methods=["GET"]),
-]
+def routes(*, cache_ready: Callable[[str], bool]) -> list[Route]:
+    """The server's routes. `cache_ready(url)` answers the health check's last question,
+    whether this replica's shared pages are computed: the launcher passes the warmer's
+    answer (the screens' side), so these routes never import a screen module."""
+    return [
+        Route("/auth/sign-in", sign_in, methods=["POST"]),
+        Route("/auth/sign-out", sign_out, methods=["POST"]),
+        Route("/kiosk/{token}", kiosk, methods=["GET"]),
+        Route("/api/health", _health(cache_ready), methods=["GET"]),
+        Route("/api/feeds/{name}.csv", feed, methods=["GET"]),
+    ]
 
 
 class CsrfCookieMiddleware:
@@ -306,11 +317,3 @@ class BaseUrlMiddleware:
 
 
 MIDDLEWARE_CLASSES = [CsrfCookieMiddleware, BaseUrlMiddleware]
-
-
-def on_script_error(exc: Exception) -> bool:
-    """A failure no page caught: logged with a code, a Persian message, no traceback."""
-    from ui.run import report_unexpected
-
-    report_unexpected(exc)
-    return True  # Streamlit's own English exception box stays hidden

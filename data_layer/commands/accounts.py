@@ -30,9 +30,9 @@ from data_layer.errors import (
     PermissionDenied,
     ValidationError,
 )
-from data_layer.input.text import tidy
 from data_layer.models import Agency, Role, User, utcnow
 from data_layer.permissions import Action, Actor, check_person, require
+from data_layer.text import tidy
 
 __all__ = [
     "change_own_password",

@@ -30,11 +30,11 @@ from data_layer.input.agencies import (
 )
 from data_layer.input.check import Check
 from data_layer.input.sheet import FILE_FIELD
-from data_layer.input.text import match_key
 from data_layer.jalali import local_today
 from data_layer.models import Agency, AgencyMembership, Assignment, User, utcnow
 from data_layer.permissions import Action, Actor, require
 from data_layer.queries.membership import periods_of
+from data_layer.text import match_key
 
 __all__ = [
     "create_agency",

@@ -20,7 +20,6 @@ from data_layer.commands.common import rowcount
 from data_layer.commands.history import History
 from data_layer.errors import ConflictError, NotFound, ValidationError
 from data_layer.input.check import Check
-from data_layer.input.text import tidy
 from data_layer.jalali import format_jalali, format_number
 from data_layer.labels import ASSIGNMENT_FIELD_LABELS, STATUS_LABELS
 from data_layer.models import (
@@ -34,6 +33,7 @@ from data_layer.models import (
 )
 from data_layer.permissions import Action, Actor, require
 from data_layer.rules.progress import blocked_without_reason, status_progress_problem
+from data_layer.text import tidy
 
 __all__ = [
     "CLAIM_FIELDS",

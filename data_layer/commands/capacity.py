@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
+from data_layer import clock
 from data_layer.commands.common import conflict, rowcount, user_name
 from data_layer.commands.history import History
 from data_layer.errors import ConflictError, NotFound
@@ -17,7 +18,6 @@ from data_layer.input.check import Check
 from data_layer.jalali import format_amount
 from data_layer.models import AgencyCapacity, ServiceType, utcnow
 from data_layer.permissions import Action, Actor, require
-from data_layer.queries.coverage import local_date
 
 __all__ = ["CAPACITY_FIELDS", "set_capacity"]
 
@@ -120,7 +120,7 @@ def _first(
     row = AgencyCapacity(
         agency_id=agency_id,
         service_type_id=service_id,
-        as_of=local_date(now),
+        as_of=clock.local_day(now),
         updated_at=now,
         updated_by_id=actor.user_id,
         version=1,
@@ -171,7 +171,7 @@ def set_capacity(
         update(AgencyCapacity)
         .where(col(AgencyCapacity.id) == row.id, col(AgencyCapacity.version) == expected_version)
         .values(
-            as_of=local_date(now),
+            as_of=clock.local_day(now),
             updated_at=now,
             updated_by_id=actor.user_id,
             version=expected_version + 1,

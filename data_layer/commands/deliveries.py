@@ -26,7 +26,7 @@ from data_layer.models import (
     utcnow,
 )
 from data_layer.permissions import Action, Actor, require
-from data_layer.queries.coverage import delivery_period_label, period_bounds
+from data_layer.queries.periods import delivery_period_label, period_bounds
 
 __all__ = [
     "DELIVERY_FIELDS",

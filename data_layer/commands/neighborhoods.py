@@ -29,10 +29,10 @@ from data_layer.input.neighborhoods import (
     validate_neighborhood,
 )
 from data_layer.input.sheet import FILE_FIELD
-from data_layer.input.text import match_key
 from data_layer.models import County, Neighborhood, utcnow
 from data_layer.permissions import Action, Actor, require
 from data_layer.queries.places import county_keys, neighborhood_keys
+from data_layer.text import match_key
 
 __all__ = [
     "create_neighborhood",

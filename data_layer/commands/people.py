@@ -11,12 +11,13 @@ stored; history records each account as «حساب تازه» does.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlmodel import Session
 
 from data_layer.auth import add_new_user, generate_password, hash_password
 from data_layer.commands.history import History
+from data_layer.documents.credentials import NewAccount
 from data_layer.errors import FieldError, ValidationError
 from data_layer.input.people import FIELD_LABELS, ImportPreview, agency_index, check_rows
 from data_layer.input.sheet import FILE_FIELD
@@ -24,18 +25,9 @@ from data_layer.jalali import format_number
 from data_layer.models import Role, User, utcnow
 from data_layer.permissions import Action, Actor, require
 
-__all__ = ["NewAccount", "import_people"]
+__all__ = ["import_people"]
 
 _NOTHING_TO_IMPORT = "پرونده هیچ ردیفی برای ورود ندارد؛ ابتدا پرونده را بخوانید."
-
-
-class NewAccount(NamedTuple):
-    """An account the import made, with the one-time password to hand over (never stored)."""
-
-    agency: str  # the agency's full name
-    full_name: str
-    username: str
-    password: str
 
 
 def _recheck(session: Session, preview: ImportPreview) -> list[tuple[dict[str, Any], int]]:

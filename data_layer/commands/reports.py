@@ -10,17 +10,18 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
+from data_layer import clock
 from data_layer.commands.common import conflict, rowcount, user_name
 from data_layer.commands.history import History
 from data_layer.errors import ConflictError, NotFound
 from data_layer.input.check import Check, shown
 from data_layer.input.numbers import NotANumber, parse_number
-from data_layer.input.text import tidy
 from data_layer.jalali import MAX_JALALI_YEAR, format_jalali, format_number
 from data_layer.labels import PERIOD_KIND_LABELS
 from data_layer.models import HistoryEntry, PerformanceReport, PeriodKind, utcnow
 from data_layer.permissions import Action, Actor, require
-from data_layer.queries.coverage import local_date, period_bounds, period_label
+from data_layer.queries.periods import period_bounds, period_label
+from data_layer.text import tidy
 
 __all__ = ["submit_report"]
 
@@ -93,7 +94,7 @@ def _conflict(session: Session, agency_id: int, kind: str, year: int, number: in
         .limit(1)
     ).first()
     user_id, saved_at = (last[0], last[1]) if last else (current.submitted_by_id, None)
-    first = format_jalali(local_date(current.submitted_at)) if current.submitted_at else "—"
+    first = format_jalali(clock.local_day(current.submitted_at)) if current.submitted_at else "—"
     return conflict(
         f"گزارش «{period_label(kind, year, number)}» این دستگاه",
         user_name(session, user_id),
@@ -117,7 +118,7 @@ def _validate(
     number = check.whole("period_no", number_in, low=1, high=last) if period_kind else None
     if period_kind and year is not None and number is not None:
         start, _ = period_bounds(period_kind, year, number)
-        if start > local_date(now):
+        if start > clock.local_day(now):
             check.add(
                 "period_no",
                 f"دورهٔ «{period_label(period_kind, year, number)}» هنوز آغاز نشده است"

@@ -20,12 +20,12 @@ from data_layer.commands.history import History
 from data_layer.commands.meetings import GONE as MEETING_GONE
 from data_layer.input.check import Check
 from data_layer.input.owners import OwnerSpec
-from data_layer.input.text import tidy
 from data_layer.jalali import format_number
 from data_layer.labels import ALL_MEMBERS_TEXT
 from data_layer.models import Agency, Assignment, Meeting, Resolution, utcnow
 from data_layer.permissions import Action, Actor, require
 from data_layer.queries.membership import member_ids_on
+from data_layer.text import tidy
 
 __all__ = [
     "RESOLUTION_LABELS",

@@ -13,9 +13,9 @@ from sqlmodel import Session
 from data_layer.commands.common import check_version, flush_unique, load
 from data_layer.commands.history import History
 from data_layer.input.check import Check
-from data_layer.input.text import match_key
 from data_layer.models import Agency, ServiceType, utcnow
 from data_layer.permissions import Action, Actor, require
+from data_layer.text import match_key
 
 __all__ = ["SERVICE_FIELD_LABELS", "ServiceTypeInput", "create_service_type", "update_service_type"]
 

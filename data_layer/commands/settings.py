@@ -15,8 +15,6 @@ from data_layer.input.check import Check
 from data_layer.labels import PERIOD_KIND_LABELS
 from data_layer.models import AppSetting, utcnow
 from data_layer.permissions import Action, Actor, require
-from data_layer.queries.coverage import ReportRule
-from data_layer.queries.overview import Thresholds
 from data_layer.queries.settings import (
     LEAD_WEIGHT_KEY,
     MAX_LEAD_WEIGHT,
@@ -27,6 +25,8 @@ from data_layer.queries.settings import (
     get_report_rule,
     get_thresholds,
 )
+from data_layer.rules.completeness import ReportRule
+from data_layer.rules.scorecard import Thresholds
 
 __all__ = [
     "THRESHOLD_LABELS",

@@ -18,9 +18,9 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from data_layer.auth import MIN_PASSWORD_LENGTH
-from data_layer.commands.people import NewAccount
 from data_layer.documents.html import Safe, document, el, join, render_pdf, void
 from data_layer.documents.letters import ascii_slug, logo_img, org_block
 from data_layer.jalali import format_jalali, local_today, to_fa_digits
@@ -29,12 +29,24 @@ from data_layer.queries.profile import Profile
 
 __all__ = [
     "CredentialSheet",
+    "NewAccount",
     "credential_file_name",
     "credential_html",
     "credential_pdf",
     "credential_sheets",
     "credentials_zip",
 ]
+
+
+class NewAccount(NamedTuple):
+    """An account the people import made (data_layer/commands/people.py), with the
+    one-time password its sheet hands over (never stored)."""
+
+    agency: str  # the agency's full name
+    full_name: str
+    username: str
+    password: str
+
 
 TITLE = "برگهٔ ورود به داشبورد پایش مصوبات"
 _MONO = "'DejaVu Sans Mono', 'Liberation Mono', monospace"

@@ -1,10 +1,7 @@
 """Follow-up letters (نامه پیگیری) to agencies with late or unreported rows.
 
-A row belongs in an agency's letter when it is live (not withdrawn) and either
-overdue (past its effective due date and not done) or never reported
-(`reported_at` is NULL), not done, and passed at a meeting held more than
-REPORT_GRACE_DAYS ago. `late_agencies` counts exactly those rows,
-so every agency it lists gets a letter with at least one row in its table.
+Which rows go in an agency's letter, and which agencies get one, are read by
+queries/ladder.py (`letter_rows`, `late_agencies`); this module prints them.
 """
 
 from __future__ import annotations
@@ -19,24 +16,15 @@ from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from data_layer.documents.html import Safe, document, el, join, render_pdf, table, void
 from data_layer.errors import NotFound
 from data_layer.jalali import MISSING, format_jalali, format_jalali_long, to_fa_digits
 from data_layer.labels import SAMPLE_BADGE, STATUS_LABELS, default_head_title
-from data_layer.models import (
-    Agency,
-    Assignment,
-    AssignmentStatus,
-    Meeting,
-    Resolution,
-)
-from data_layer.queries.assignments import agency_assignments
+from data_layer.models import Agency
+from data_layer.queries.ladder import late_agencies, letter_rows, letter_rows_by_agency
 from data_layer.queries.profile import Profile, get_profile
-from data_layer.queries.resolutions import is_overdue
 
 __all__ = [
     "DEFAULT_REPLY_DAYS",
@@ -44,10 +32,8 @@ __all__ = [
     "addressee_line",
     "ascii_slug",
     "follow_up_letter_pdf",
-    "late_agencies",
     "letter_file_name",
     "letter_html",
-    "letter_rows",
     "letters_zip",
     "liaison_line",
     "org_block",
@@ -69,106 +55,10 @@ _BLANK = "................................"
 _SUBJECT = "پیگیری مصوبات کارگروه"
 _NOT_REPORTED = "ثبت نشده"
 
-LATE_AGENCY_COLUMNS = [
-    "agency_id",
-    "name",
-    "short_name",
-    "kind",
-    "rows",
-    "overdue",
-    "unreported",
-    "letter_rows",
-]
-
 
 def _tuples(frame: pd.DataFrame) -> list[Any]:
     """The frame's rows as named tuples (loosely typed: columns hold mixed values)."""
     return list(frame.itertuples(index=False))
-
-
-# --- which rows and which agencies ----------------------------------------------------
-
-
-# An agency is not chased for silence about a resolution passed in the last two weeks.
-REPORT_GRACE_DAYS = 14
-
-
-def _unreported(today: date) -> ColumnElement[bool]:
-    """Never reported by the agency, not done, and its meeting is past the grace period."""
-    return and_(
-        col(Assignment.reported_at).is_(None),
-        col(Assignment.status) != AssignmentStatus.DONE.value,
-        col(Meeting.held_on) <= today - timedelta(days=REPORT_GRACE_DAYS),
-    )
-
-
-def late_agencies(session: Session, today: date) -> pd.DataFrame:
-    """Active agencies with at least one overdue row or one never-reported row not done.
-
-    Columns: agency_id, name, short_name, kind, rows (live rows), overdue,
-    unreported (never reported and not done; may overlap overdue) and letter_rows
-    (rows that go in the letter: overdue or unreported). Worst first: most overdue,
-    then most letter rows, then the agencies' own order.
-    """
-
-    def count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-    overdue = is_overdue(today)
-    in_letter = count_if(or_(overdue, _unreported(today)))
-    stmt = (
-        select(
-            col(Agency.id),
-            col(Agency.name),
-            col(Agency.short_name),
-            col(Agency.kind),
-            func.count(col(Assignment.id)),
-            count_if(overdue),
-            count_if(_unreported(today)),
-            in_letter,
-        )
-        .select_from(Assignment)
-        .join(Resolution, col(Resolution.id) == col(Assignment.resolution_id))
-        .join(Meeting, col(Meeting.id) == col(Resolution.meeting_id))
-        .join(Agency, col(Agency.id) == col(Assignment.agency_id))
-        .where(col(Assignment.withdrawn).is_(False), col(Agency.active).is_(True))
-        .group_by(
-            col(Agency.id),
-            col(Agency.name),
-            col(Agency.short_name),
-            col(Agency.kind),
-            col(Agency.sort_order),
-        )
-        .having(in_letter > 0)
-        .order_by(in_letter.desc(), col(Agency.sort_order), col(Agency.id))
-    )
-    df = pd.DataFrame([tuple(r) for r in session.execute(stmt).all()], columns=LATE_AGENCY_COLUMNS)
-    for name in LATE_AGENCY_COLUMNS[4:]:
-        df[name] = df[name].astype(int)
-    return df.sort_values(
-        ["overdue", "letter_rows"], ascending=[False, False], kind="stable"
-    ).reset_index(drop=True)
-
-
-def letter_rows(session: Session, agency_id: int, today: date) -> pd.DataFrame:
-    """An agency's rows for its letter: overdue ones (most days late first), then the
-    never-reported ones not done (oldest meeting first); among rows otherwise equal, those
-    the agency leads come first. Adds `days_late` (0 when not overdue) and `unreported`."""
-    df = agency_assignments(session, agency_id, today)
-    past_grace = pd.to_datetime(df["held_on"]).dt.date <= today - timedelta(days=REPORT_GRACE_DAYS)
-    unreported = df["reported_at"].isna() & (df["status"] != AssignmentStatus.DONE.value)
-    df = df[df["overdue"] | (unreported & past_grace)].copy()
-    df["unreported"] = df["reported_at"].isna()
-    df["days_late"] = [
-        (today - due).days if late else 0
-        for due, late in zip(df["due"], df["overdue"], strict=True)
-    ]
-    df["days_late"] = df["days_late"].astype(int)
-    return df.sort_values(
-        ["overdue", "days_late", "is_lead", "held_on", "resolution_number"],
-        ascending=[False, False, False, True, True],
-        kind="stable",
-    ).reset_index(drop=True)
 
 
 # --- the letter ------------------------------------------------------------------------------
@@ -525,13 +415,18 @@ def letters_zip(session: Session, *, today: date, letter_number_prefix: str = ""
     With a prefix, each letter is numbered prefix + the agency's id (stable across
     re-runs); without one, the number is left blank to fill by hand.
     """
-    agencies = late_agencies(session, today)
+    agencies = _ids_and_names(late_agencies(session, today))
+    rows_of = letter_rows_by_agency(session, [i for i, _ in agencies], today)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for agency_id, short_name in _ids_and_names(agencies):
+        for agency_id, short_name in agencies:
             number = f"{letter_number_prefix}{agency_id}" if letter_number_prefix else ""
             pdf = follow_up_letter_pdf(
-                session, agency_id=agency_id, today=today, letter_number=number
+                session,
+                agency_id=agency_id,
+                today=today,
+                letter_number=number,
+                rows=rows_of[agency_id],
             )
             archive.writestr(letter_file_name(agency_id, short_name), pdf)
     return buffer.getvalue()

@@ -45,6 +45,7 @@ from data_layer.queries.snapshots import (
     recount_agencies,
     recount_resolutions,
 )
+from data_layer.rules.lateness import days_late
 
 __all__ = [
     "SHEET_NAMES",
@@ -162,7 +163,7 @@ def meeting_report_data(session: Session, meeting_id: int, today: date) -> Meeti
     texts = dict(zip(resolutions["number"], resolutions["text"], strict=True))
     rows["resolution_text"] = [texts.get(n, "") for n in rows["resolution_number"]]
     rows["days_late"] = [
-        (as_of - due).days if late else 0
+        days_late(due, as_of, overdue=late)
         for due, late in zip(rows["due"], rows["overdue"], strict=True)
     ]
     rows = rows.sort_values(

@@ -18,9 +18,9 @@ from typing import Any
 from data_layer.errors import FieldError
 from data_layer.input.check import Check
 from data_layer.input.sheet import Column, read_sheet, row_errors
-from data_layer.input.text import match_key, tidy
 from data_layer.jalali import format_jalali, format_number
 from data_layer.labels import AGENCY_KIND_LABELS
+from data_layer.text import match_key, tidy
 
 __all__ = [
     "AGENCY_COLUMNS",

@@ -30,7 +30,6 @@ from data_layer.input.check import Check
 from data_layer.input.files import blank
 from data_layer.input.owners import OwnerMatch, OwnerMatcher, OwnerSpec, owner_matcher
 from data_layer.input.sheet import Column, read_sheet, row_errors
-from data_layer.input.text import match_key
 from data_layer.jalali import format_jalali, format_number
 from data_layer.labels import STATUS_LABELS
 from data_layer.models import AssignmentStatus
@@ -38,6 +37,7 @@ from data_layer.queries.agencies import agency_refs
 from data_layer.queries.backlog import BacklogKeys, backlog_keys
 from data_layer.queries.membership import member_ids_on
 from data_layer.rules.progress import status_progress_problem
+from data_layer.text import match_key
 
 __all__ = [
     "COLUMNS",

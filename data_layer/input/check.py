@@ -18,8 +18,8 @@ from pathlib import PurePath
 from data_layer.errors import FieldError, ValidationError
 from data_layer.input.dates import DateProblem, parse_date, parse_time
 from data_layer.input.numbers import NotANumber, parse_number
-from data_layer.input.text import match_key, tidy
 from data_layer.jalali import format_jalali, format_number, to_fa_digits
+from data_layer.text import match_key, tidy
 
 __all__ = ["Check", "shown"]
 

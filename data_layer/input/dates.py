@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from data_layer.input.text import tidy
 from data_layer.jalali import (
     MAX_JALALI_YEAR,
     MIN_JALALI_YEAR,
@@ -15,6 +14,7 @@ from data_layer.jalali import (
     to_fa_digits,
     to_jalali,
 )
+from data_layer.text import tidy
 
 __all__ = ["DateProblem", "parse_date", "parse_time"]
 

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import PurePath
 from typing import Any
 
-from data_layer.input.text import tidy
 from data_layer.jalali import format_number
+from data_layer.text import tidy
 
 __all__ = ["FileProblem", "Table", "blank", "cell_text", "file_name", "read_tables"]
 

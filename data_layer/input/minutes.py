@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from data_layer.errors import FieldError, ValidationError
 from data_layer.input.check import Check
 from data_layer.input.files import FileProblem, cell_text, file_name, read_tables
-from data_layer.input.owners import AgencyRef, OwnerMatch, OwnerMatcher, owner_matcher
-from data_layer.input.text import match_key
+from data_layer.input.owners import OwnerMatch, OwnerMatcher, owner_matcher
 from data_layer.jalali import format_number, to_ascii_digits
+from data_layer.queries.agencies import AgencyRef
+from data_layer.text import match_key
 
 __all__ = [
     "MINUTES_TYPES",

@@ -18,10 +18,10 @@ from data_layer.errors import FieldError
 from data_layer.input.check import Check
 from data_layer.input.files import blank
 from data_layer.input.sheet import Column, read_sheet, row_errors
-from data_layer.input.text import match_key
 from data_layer.jalali import format_number
 from data_layer.labels import NEIGHBORHOOD_KIND_LABELS
 from data_layer.queries.places import NeighborhoodKeys, county_keys, neighborhood_keys
+from data_layer.text import match_key
 
 __all__ = [
     "COLUMNS",

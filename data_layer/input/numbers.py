@@ -14,14 +14,14 @@ import math
 import re
 from decimal import Decimal
 
-from data_layer.input.text import tidy
+from data_layer.jalali import to_ascii_digits
+from data_layer.text import tidy
 
 __all__ = ["NotANumber", "parse_number"]
 
-_DIGITS = str.maketrans(
-    "۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩\u066b\u066c\u060c\u2212\u2013",
-    "01234567890123456789.,,--",
-)
+# Arabic decimal and thousands separators, the Arabic comma, minus and en dash; then the
+# digits (before to_ascii_digits, which would drop the thousands separator).
+_PUNCTUATION = str.maketrans("\u066b\u066c\u060c\u2212\u2013", ".,,--")
 _GROUPED_COMMA = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _GROUPED_SPACE = re.compile(r"[+-]?\d{1,3}(?: \d{3})+(?:\.\d+)?")
 _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
@@ -34,7 +34,7 @@ class NotANumber(ValueError):
 
 
 def _from_text(text: str) -> Decimal | None:
-    text = tidy(text).translate(_DIGITS).replace(" ,", ",").replace(", ", ",")
+    text = to_ascii_digits(tidy(text).translate(_PUNCTUATION)).replace(" ,", ",").replace(", ", ",")
     if not text:
         return None
     if _GROUPED_COMMA.fullmatch(text):

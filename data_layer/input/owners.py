@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Indel
 
-from data_layer.input.text import match_key
+from data_layer.queries.agencies import AgencyRef
+from data_layer.text import match_key
 
-__all__ = ["AgencyRef", "OwnerMatch", "OwnerSpec", "match_owners", "owner_matcher"]
+__all__ = ["OwnerMatch", "OwnerSpec", "match_owners", "owner_matcher"]
 
 
 @dataclass(frozen=True)
@@ -30,17 +31,6 @@ class OwnerSpec:
     all_members: bool
     agency_ids: tuple[int, ...] = ()
     lead: int | None = None
-
-
-@dataclass(frozen=True)
-class AgencyRef:
-    """What owner matching needs to know about an agency."""
-
-    id: int
-    name: str
-    short_name: str
-    aliases: tuple[str, ...] = ()
-    is_member: bool = True
 
 
 @dataclass(frozen=True)

@@ -22,11 +22,11 @@ from data_layer.auth import normalise_username, username_problems
 from data_layer.errors import FieldError
 from data_layer.input.check import Check, shown
 from data_layer.input.files import blank
-from data_layer.input.owners import AgencyRef, OwnerMatcher, owner_matcher
+from data_layer.input.owners import OwnerMatcher, owner_matcher
 from data_layer.input.sheet import Column, read_sheet, row_errors
-from data_layer.input.text import match_key, tidy
 from data_layer.jalali import format_number, to_ascii_digits
-from data_layer.queries.agencies import agency_refs
+from data_layer.queries.agencies import AgencyRef, agency_refs
+from data_layer.text import match_key, tidy
 
 __all__ = [
     "COLUMNS",

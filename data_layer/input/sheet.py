@@ -17,8 +17,8 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from data_layer.errors import FieldError
 from data_layer.input.check import Check
 from data_layer.input.files import FileProblem, blank, cell_text, file_name, read_tables
-from data_layer.input.text import match_key
 from data_layer.jalali import format_number
+from data_layer.text import match_key
 
 __all__ = ["FILE_FIELD", "Column", "RawSheet", "read_sheet", "row_errors"]
 

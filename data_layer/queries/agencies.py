@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
@@ -9,9 +10,19 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from data_layer import clock
-from data_layer.input.owners import AgencyRef
-from data_layer.models import Agency, AgencyMembership
-from data_layer.queries.membership import member_on
+from data_layer.models import Agency
+from data_layer.queries.membership import every_agency_periods, member_on
+
+
+@dataclass(frozen=True)
+class AgencyRef:
+    """What owner matching needs to know about an agency."""
+
+    id: int
+    name: str
+    short_name: str
+    aliases: tuple[str, ...] = ()
+    is_member: bool = True
 
 
 def list_agencies(
@@ -83,12 +94,7 @@ REGISTRY_COLUMNS = [
 
 def agency_registry(session: Session, today: date) -> pd.DataFrame:
     """Every agency, retired and merged ones too, with its membership periods."""
-    m = AgencyMembership
-    periods: dict[int, list[tuple[date | None, date | None]]] = {}
-    for agency_id, start, end in session.execute(
-        select(col(m.agency_id), col(m.member_from), col(m.member_to))
-    ).all():
-        periods.setdefault(int(agency_id), []).append((start, end))
+    periods = every_agency_periods(session)
     names = dict(session.execute(select(col(Agency.id), col(Agency.short_name))).all())
     member = member_on(today)
     rows = session.execute(

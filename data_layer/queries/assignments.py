@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 from sqlalchemy import case, func, literal, select
@@ -20,7 +21,8 @@ from data_layer.models import (
     User,
     Verification,
 )
-from data_layer.queries.resolutions import effective_due, is_lead, is_overdue, lead_name
+from data_layer.queries.resolutions import is_lead, lead_name
+from data_layer.rules.lateness import effective_due, is_overdue
 
 _ROW_COLUMNS = [
     "id",
@@ -106,12 +108,24 @@ def _frame(rows: Any) -> pd.DataFrame:
 
 def agency_assignments(session: Session, agency_id: int, today: date) -> pd.DataFrame:
     """An agency's own rows: returned (rejected) first, then late, then by meeting."""
+    return agencies_assignments(session, [agency_id], today)
+
+
+def agencies_assignments(session: Session, agency_ids: Sequence[int], today: date) -> pd.DataFrame:
+    """Several agencies' rows in one read: by agency, then as `agency_assignments`
+    orders each agency's own."""
     returned = case((col(Assignment.verification) == Verification.REJECTED.value, 0), else_=1)
     late = case((is_overdue(today), 0), else_=1)
     stmt = (
         _rows_stmt(today)
-        .where(col(Assignment.agency_id) == agency_id)
-        .order_by(returned, late, col(Meeting.held_on).desc(), col(Resolution.number))
+        .where(col(Assignment.agency_id).in_(list(agency_ids)))
+        .order_by(
+            col(Assignment.agency_id),
+            returned,
+            late,
+            col(Meeting.held_on).desc(),
+            col(Resolution.number),
+        )
     )
     return _frame(session.execute(stmt).all())
 
@@ -166,10 +180,37 @@ def assignment_evidence(session: Session, assignment_id: int) -> pd.DataFrame:
     )
 
 
-def evidence_file(session: Session, evidence_id: int) -> tuple[str, str, bytes] | None:
-    """(filename, content type, bytes) of one document, for download."""
-    e = session.get(Evidence, evidence_id)
-    return (e.filename, e.content_type, e.content) if e else None
+class EvidenceFile(NamedTuple):
+    """One document with its bytes, for download."""
+
+    id: int
+    filename: str
+    content_type: str
+    content: bytes
+
+
+def live_evidence(session: Session, assignment_ids: Sequence[int]) -> dict[int, list[EvidenceFile]]:
+    """The documents of these rows that are not withdrawn, with their bytes, newest
+    first, per row: one read for all the rows a screen shows (a row without any is
+    absent)."""
+    stmt = (
+        select(
+            col(Evidence.assignment_id),
+            col(Evidence.id),
+            col(Evidence.filename),
+            col(Evidence.content_type),
+            col(Evidence.content),
+        )
+        .where(
+            col(Evidence.assignment_id).in_(list(assignment_ids)),
+            col(Evidence.withdrawn).is_(False),
+        )
+        .order_by(col(Evidence.uploaded_at).desc())
+    )
+    found: dict[int, list[EvidenceFile]] = {}
+    for assignment_id, *file in session.execute(stmt).all():
+        found.setdefault(int(assignment_id), []).append(EvidenceFile(*file))
+    return found
 
 
 def last_look_key(user_id: int) -> str:

@@ -11,9 +11,9 @@ import pandas as pd
 from sqlalchemy import case, literal, select
 from sqlmodel import Session, col
 
-from data_layer.input.text import contains_fa
 from data_layer.models import Agency, Assignment, Meeting, Resolution
-from data_layer.queries.resolutions import effective_due, is_overdue
+from data_layer.rules.lateness import effective_due, is_overdue
+from data_layer.text import contains_fa
 
 __all__ = ["BacklogFilter", "BacklogKeys", "backlog_keys", "backlog_rows"]
 

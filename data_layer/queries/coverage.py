@@ -1,12 +1,8 @@
 """Reads on services in the target neighbourhoods: who does what where, gaps, capacity, reports.
 
-Resolutions 4, 5, 9, 10 and 12 of the working group. Every aggregate is computed in
-SQL; only small results (one row per neighbourhood x service, per agency x service, or
-per agency x period) cross into pandas.
-
-need      = norm_per_1000 x population / 1000 (None when the service has no norm)
-delivered = SUM(units) of deliveries that are active or completed and not withdrawn
-gap       = need - delivered, floored at 0
+Resolutions 4, 9, 10 and 12 of the working group. Every aggregate is computed in
+SQL; only small results (one row per neighbourhood x service or per agency x service)
+cross into pandas. Need, delivered and gap are the rule of data_layer/rules/coverage.py.
 """
 
 from __future__ import annotations
@@ -16,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import pandas as pd
-from sqlalchemy import Float, Select, and_, case, func, literal, select, true
-from sqlalchemy.orm import Mapped, aliased
+from sqlalchemy import Select, and_, case, func, select, true
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
@@ -25,38 +21,11 @@ from data_layer.models import (
     Agency,
     AgencyCapacity,
     County,
-    DeliveryStatus,
     Neighborhood,
     ServiceDelivery,
     ServiceType,
 )
-
-# Periods and report completeness live in queries/periods.py; callers import them from here.
-from data_layer.queries.periods import COMPLETENESS_COLUMNS as COMPLETENESS_COLUMNS
-from data_layer.queries.periods import LOCAL_TZ as LOCAL_TZ
-from data_layer.queries.periods import REPORT_STATE_LABELS as REPORT_STATE_LABELS
-from data_layer.queries.periods import SEASONS as SEASONS
-from data_layer.queries.periods import ReportRule as ReportRule
-from data_layer.queries.periods import ReportState as ReportState
-from data_layer.queries.periods import delivery_period_label as delivery_period_label
-from data_layer.queries.periods import local_date as local_date
-from data_layer.queries.periods import period_bounds as period_bounds
-from data_layer.queries.periods import period_label as period_label
-from data_layer.queries.periods import period_of as period_of
-from data_layer.queries.periods import recent_periods as recent_periods
-from data_layer.queries.periods import report_completeness as report_completeness
-
-COUNTING_STATUSES = (DeliveryStatus.ACTIVE.value, DeliveryStatus.COMPLETED.value)
-
-CoverageLevel = Literal["no_norm", "served", "none", "partial", "met"]
-COVERAGE_LEVEL_LABELS: dict[str, str] = {
-    "no_norm": "بدون سرانه، بدون خدمت",
-    "served": "بدون سرانه، دارای خدمت",
-    "none": "بدون خدمت",
-    "partial": "پوشش ناقص",
-    "met": "پوشش کامل",
-}
-
+from data_layer.rules import coverage as rule
 
 # --- shared pieces -----------------------------------------------------------------------
 
@@ -68,41 +37,6 @@ def _frame(rows: Sequence[Any], columns: list[str]) -> pd.DataFrame:
 def _floats(df: pd.DataFrame, *names: str) -> None:
     for name in names:
         df[name] = df[name].astype(float)  # None -> NaN
-
-
-def _counting() -> ColumnElement[bool]:
-    """A delivery that counts: active or completed, not withdrawn."""
-    return and_(
-        col(ServiceDelivery.withdrawn).is_(False),
-        col(ServiceDelivery.status).in_(COUNTING_STATUSES),
-    )
-
-
-def _delivered(agency_id: int | None = None) -> Any:
-    """Units delivered and distinct agencies delivering, per neighbourhood x service."""
-    stmt: Select[Any, Any, Any, Any] = (
-        select(
-            col(ServiceDelivery.neighborhood_id).label("neighborhood_id"),
-            col(ServiceDelivery.service_type_id).label("service_type_id"),
-            func.sum(col(ServiceDelivery.units)).label("units"),
-            func.count(func.distinct(col(ServiceDelivery.agency_id))).label("agencies"),
-        )
-        .where(_counting())
-        .group_by(col(ServiceDelivery.neighborhood_id), col(ServiceDelivery.service_type_id))
-    )
-    if agency_id is not None:
-        stmt = stmt.where(col(ServiceDelivery.agency_id) == agency_id)
-    return stmt.subquery()
-
-
-def _need() -> ColumnElement[Any]:
-    """norm_per_1000 x population / 1000; NULL when the service has no norm."""
-    return col(ServiceType.norm_per_1000) * col(Neighborhood.population) / 1000.0
-
-
-def _floored(value: ColumnElement[Any]) -> ColumnElement[Any]:
-    """max(value, 0), portably (SQLite has no GREATEST)."""
-    return case((value > 0, value), else_=literal(0.0, Float))
 
 
 # --- coverage matrix ------------------------------------------------------------------------
@@ -123,21 +57,6 @@ COVERAGE_COLUMNS = [
     "agencies",
     "level",
 ]
-
-
-def _coverage_level(
-    *, norm: Mapped[float | None], need: ColumnElement[Any], delivered: ColumnElement[Any]
-) -> ColumnElement[Any]:
-    """The CoverageLevel of a neighbourhood x service, as a SQL CASE."""
-    # Order matters: a service without a norm has no need to meet, so it is only
-    # 'served' or not; a need of 0 is met before 'none' is considered.
-    return case(
-        (and_(norm.is_(None), delivered > 0), "served"),
-        (norm.is_(None), "no_norm"),
-        (delivered >= need, "met"),
-        (delivered <= 0, "none"),
-        else_="partial",
-    )
 
 
 def _neighborhood_filters(
@@ -173,11 +92,11 @@ def coverage_matrix(
     (nothing delivered) or 'partial'. With `agency_id` only that agency's deliveries
     count. `max_priority` keeps ranked neighbourhoods with rank <= it (unranked ones go).
     """
-    d = _delivered(agency_id)
-    need = _need()
+    d = rule.delivered(agency_id)
+    need = rule.need()
     norm = col(ServiceType.norm_per_1000)
-    delivered = func.coalesce(d.c.units, literal(0.0, Float))
-    level = _coverage_level(norm=norm, need=need, delivered=delivered)
+    delivered = rule.delivered_units(d)
+    level = rule.level(norm=norm, need=need, delivered=delivered)
     stmt = (
         select(
             col(Neighborhood.id),
@@ -198,13 +117,7 @@ def coverage_matrix(
         .select_from(Neighborhood)
         .join(County, col(County.id) == col(Neighborhood.county_id))
         .join(ServiceType, true())
-        .outerjoin(
-            d,
-            and_(
-                d.c.neighborhood_id == col(Neighborhood.id),
-                d.c.service_type_id == col(ServiceType.id),
-            ),
-        )
+        .outerjoin(d, rule.joins_pair(d))
         .where(col(Neighborhood.active).is_(True), col(ServiceType.active).is_(True))
         .order_by(col(County.id), col(Neighborhood.id), col(ServiceType.id))
     )
@@ -309,35 +222,6 @@ def neighborhood_deliveries(session: Session, neighborhood_id: int) -> pd.DataFr
 GAP_FIGURES = ["need", "delivered", "gap", "unmet_share"]
 
 
-def _pairs() -> Any:
-    """need and delivered per active neighbourhood x active service that has a norm."""
-    d = _delivered()
-    return (
-        select(
-            col(Neighborhood.id).label("neighborhood_id"),
-            col(Neighborhood.county_id).label("county_id"),
-            col(ServiceType.id).label("service_type_id"),
-            _need().label("need"),
-            func.coalesce(d.c.units, literal(0.0, Float)).label("delivered"),
-        )
-        .select_from(Neighborhood)
-        .join(ServiceType, true())
-        .outerjoin(
-            d,
-            and_(
-                d.c.neighborhood_id == col(Neighborhood.id),
-                d.c.service_type_id == col(ServiceType.id),
-            ),
-        )
-        .where(
-            col(Neighborhood.active).is_(True),
-            col(ServiceType.active).is_(True),
-            col(ServiceType.norm_per_1000).is_not(None),
-        )
-        .subquery()
-    )
-
-
 @dataclass(frozen=True)
 class _GapGrouping:
     """What one `gaps` grouping selects: its figures, key columns, their names, tie-breakers."""
@@ -394,8 +278,10 @@ def gaps(
     *,
     by: Literal["neighborhood", "county", "service"],
     limit: int | None = None,
+    worst: Literal["gap", "share"] = "gap",
 ) -> pd.DataFrame:
-    """need, delivered, gap and unmet share (gap / need), largest gap first.
+    """need, delivered, gap and unmet share (gap / need), largest gap first (with
+    worst='share', by='neighborhood': largest unmet share first, as the overview lists them).
 
     by='neighborhood': one row per neighbourhood x service with a gap (> 0), naming the
     service's owner agency. by='county' / by='service': need and delivered summed over the
@@ -403,13 +289,18 @@ def gaps(
     gap = max(need - delivered, 0): a surplus in one neighbourhood offsets a shortfall in
     another. Every county with an active neighbourhood, or every service with a norm, has a row.
     """
-    p = _pairs()
+    p = rule.pairs()
     owner = aliased(Agency)
     g = _gap_grouping(by, p, owner)
     keys, names = g.keys, g.names
     need, delivered = g.need, g.delivered
-    gap = _floored(need - delivered)
-    unmet = gap / func.nullif(need, 0)
+    gap = rule.gap(need, delivered)
+    unmet = rule.unmet_share(gap, need)
+    order = [gap.desc(), func.coalesce(unmet, -1.0).desc(), *g.ids]
+    if worst == "share":
+        if by != "neighborhood":
+            raise ValueError("worst='share' orders neighbourhood x service pairs only")
+        order = [unmet.desc(), gap.desc(), p.c.neighborhood_id, col(ServiceType.name)]
     stmt = (
         select(*keys, need, delivered, gap, unmet)
         .select_from(p)
@@ -417,13 +308,10 @@ def gaps(
         .join(County, col(County.id) == p.c.county_id)
         .join(ServiceType, col(ServiceType.id) == p.c.service_type_id)
         .outerjoin(owner, col(owner.id) == col(ServiceType.owner_agency_id))
-        .order_by(gap.desc(), func.coalesce(unmet, -1.0).desc(), *g.ids)
+        .order_by(*order)
         .limit(limit)
     )
-    if by == "neighborhood":
-        stmt = stmt.where(p.c.need - p.c.delivered > 0)
-    else:
-        stmt = stmt.group_by(*keys)
+    stmt = stmt.where(gap > 0) if by == "neighborhood" else stmt.group_by(*keys)
     df = _frame(session.execute(stmt).all(), [*names, *GAP_FIGURES])
     _floats(df, *GAP_FIGURES)
     if "owner_agency_id" in df:
@@ -461,7 +349,7 @@ def service_ratios(session: Session) -> pd.DataFrame:
             func.sum(col(ServiceDelivery.units)).label("units"),
         )
         .join(Neighborhood, col(Neighborhood.id) == col(ServiceDelivery.neighborhood_id))
-        .where(_counting(), col(Neighborhood.active).is_(True))
+        .where(rule.counts(), col(Neighborhood.active).is_(True))
         .group_by(col(ServiceDelivery.agency_id), col(ServiceDelivery.service_type_id))
         .subquery()
     )
@@ -478,7 +366,7 @@ def service_ratios(session: Session) -> pd.DataFrame:
             total,
             col(cap.target_units),
             ratio,
-            func.coalesce(delivered.c.units, literal(0.0, Float)),
+            rule.delivered_units(delivered),
             col(cap.version),
         )
         .select_from(cap)

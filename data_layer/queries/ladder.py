@@ -1,9 +1,13 @@
 """The chase that escalates: which agency is due which step of the ladder today, and
 the letter register (every letter sent, and its reply).
 
+A row goes in its agency's letter when it is live and either overdue or unreported
+(the rule of data_layer/rules/lateness.py); `late_agencies` counts exactly those rows,
+so every agency it lists gets a letter with at least one row in its table.
+
 The ladder has three steps: a first reminder, a second one, then a letter to the
 agency's head with a copy to the working group's chair. An agency with rows that go
-in a letter (late, or never reported; see documents/letters.py) is due
+in a letter is due
 - step 1 when it has no unanswered letter, its worst row is at least step 1's days
   late (a never-reported row counts as late enough), and any reply came at least
   step 1's days ago;
@@ -15,17 +19,28 @@ After step 3 the agency waits for its reply; a reply starts the ladder again.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
-from data_layer.documents.letters import late_agencies, letter_rows
 from data_layer.jalali import to_fa_digits, to_jalali
-from data_layer.models import Agency, AppSetting, Letter, LetterRow
+from data_layer.models import (
+    Agency,
+    AppSetting,
+    Assignment,
+    Letter,
+    LetterRow,
+    Meeting,
+    Resolution,
+)
+from data_layer.queries.assignments import agencies_assignments
+from data_layer.rules.lateness import days_late, is_overdue, is_unreported, unreported_rows
 
 __all__ = [
     "DEFAULT_LADDER",
@@ -36,8 +51,11 @@ __all__ = [
     "due_board",
     "due_today",
     "get_ladder",
+    "late_agencies",
     "letter_number",
     "letter_register",
+    "letter_rows",
+    "letter_rows_by_agency",
     "letter_rows_of",
 ]
 
@@ -185,6 +203,101 @@ def letter_rows_of(session: Session, letter_id: int) -> pd.DataFrame:
     )
 
 
+# --- which agencies and which rows go in a letter --------------------------------------
+
+LATE_AGENCY_COLUMNS = [
+    "agency_id",
+    "name",
+    "short_name",
+    "kind",
+    "rows",
+    "overdue",
+    "unreported",
+    "letter_rows",
+]
+
+
+def late_agencies(session: Session, today: date) -> pd.DataFrame:
+    """Active agencies with at least one overdue row or one unreported row.
+
+    Columns: agency_id, name, short_name, kind, rows (live rows), overdue,
+    unreported (may overlap overdue) and letter_rows (rows that go in the letter:
+    overdue or unreported). Worst first: most overdue, then most letter rows, then the
+    agencies' own order.
+    """
+
+    def count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    overdue = is_overdue(today)
+    in_letter = count_if(or_(overdue, is_unreported(today)))
+    stmt = (
+        select(
+            col(Agency.id),
+            col(Agency.name),
+            col(Agency.short_name),
+            col(Agency.kind),
+            func.count(col(Assignment.id)),
+            count_if(overdue),
+            count_if(is_unreported(today)),
+            in_letter,
+        )
+        .select_from(Assignment)
+        .join(Resolution, col(Resolution.id) == col(Assignment.resolution_id))
+        .join(Meeting, col(Meeting.id) == col(Resolution.meeting_id))
+        .join(Agency, col(Agency.id) == col(Assignment.agency_id))
+        .where(col(Assignment.withdrawn).is_(False), col(Agency.active).is_(True))
+        .group_by(
+            col(Agency.id),
+            col(Agency.name),
+            col(Agency.short_name),
+            col(Agency.kind),
+            col(Agency.sort_order),
+        )
+        .having(in_letter > 0)
+        .order_by(in_letter.desc(), col(Agency.sort_order), col(Agency.id))
+    )
+    df = pd.DataFrame([tuple(r) for r in session.execute(stmt).all()], columns=LATE_AGENCY_COLUMNS)
+    for name in LATE_AGENCY_COLUMNS[4:]:
+        df[name] = df[name].astype(int)
+    return df.sort_values(
+        ["overdue", "letter_rows"], ascending=[False, False], kind="stable"
+    ).reset_index(drop=True)
+
+
+def letter_rows(session: Session, agency_id: int, today: date) -> pd.DataFrame:
+    """An agency's rows for its letter: overdue ones (most days late first), then the
+    unreported ones (oldest meeting first); among rows otherwise equal, those the agency
+    leads come first. Adds `days_late` (0 when not overdue) and `unreported`."""
+    return letter_rows_by_agency(session, [agency_id], today)[agency_id]
+
+
+def letter_rows_by_agency(
+    session: Session, agency_ids: Sequence[int], today: date
+) -> dict[int, pd.DataFrame]:
+    """`letter_rows` of each of these agencies, read at once."""
+    rows = agencies_assignments(session, agency_ids, today)
+    found: dict[int, pd.DataFrame] = {}
+    for agency_id in agency_ids:
+        df = rows[rows["agency_id"] == agency_id]
+        df = df[df["overdue"] | unreported_rows(df, today)].copy()
+        df["unreported"] = df["reported_at"].isna()
+        df["days_late"] = pd.Series(
+            [
+                days_late(due, today, overdue=late)
+                for due, late in zip(df["due"], df["overdue"], strict=True)
+            ],
+            index=df.index,
+            dtype=int,
+        )
+        found[agency_id] = df.sort_values(
+            ["overdue", "days_late", "is_lead", "held_on", "resolution_number"],
+            ascending=[False, False, False, True, True],
+            kind="stable",
+        ).reset_index(drop=True)
+    return found
+
+
 # --- who is due which step --------------------------------------------------------------------
 
 DUE_COLUMNS = [
@@ -256,11 +369,12 @@ def due_board(
     ladder = get_ladder(session)
     late = late_agencies(session, today)
     latest = _latest_letters(session)
+    letters = letter_rows_by_agency(session, [int(i) for i in late["agency_id"]], today)
     found: list[dict[str, Any]] = []
     rows_of: dict[int, pd.DataFrame] = {}
     for agency in late.to_dict("records"):
         agency_id = int(agency["agency_id"])
-        rows = letter_rows(session, agency_id, today)
+        rows = letters[agency_id]
         worst = int(rows["days_late"].max()) if len(rows) else 0
         unreported = bool((rows["unreported"] & ~rows["overdue"]).any()) if len(rows) else False
         last = latest.get(agency_id)

@@ -22,7 +22,7 @@ from data_layer.models import (
     Resolution,
 )
 from data_layer.queries.membership import member_on
-from data_layer.queries.resolutions import effective_due, is_overdue
+from data_layer.rules.lateness import days_late, effective_due, is_overdue
 
 MEETINGS_COLUMNS = [
     "id",
@@ -265,7 +265,7 @@ def _carry_over_row(
         int(r[7] or 0),
         "، ".join(owing.get(r[3], [])),
         target_rank - rank[r[0]],
-        (today - late_since).days if late_since is not None else 0,
+        days_late(late_since, today),
         bool(r[9]),
     )
 

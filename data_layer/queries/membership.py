@@ -16,7 +16,13 @@ from sqlmodel import Session, col
 
 from data_layer.models import Agency, AgencyMembership
 
-__all__ = ["member_between", "member_ids_on", "member_on", "periods_of"]
+__all__ = [
+    "every_agency_periods",
+    "member_between",
+    "member_ids_on",
+    "member_on",
+    "periods_of",
+]
 
 
 def member_between(start: date, end: date) -> ColumnElement[bool]:
@@ -56,3 +62,14 @@ def periods_of(session: Session, agency_id: int) -> list[tuple[date | None, date
         select(col(m.member_from), col(m.member_to)).where(col(m.agency_id) == agency_id)
     ).all()
     return sorted(((r[0], r[1]) for r in rows), key=lambda p: (p[0] is not None, p[0] or date.min))
+
+
+def every_agency_periods(session: Session) -> dict[int, list[tuple[date | None, date | None]]]:
+    """Every agency's membership periods (from, to), read at once."""
+    m = AgencyMembership
+    periods: dict[int, list[tuple[date | None, date | None]]] = {}
+    for agency_id, start, end in session.execute(
+        select(col(m.agency_id), col(m.member_from), col(m.member_to))
+    ).all():
+        periods.setdefault(int(agency_id), []).append((start, end))
+    return periods

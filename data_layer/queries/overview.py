@@ -7,25 +7,11 @@ limited list, a count per day) cross into pandas.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import (
-    Date,
-    Float,
-    and_,
-    case,
-    cast,
-    func,
-    literal,
-    literal_column,
-    or_,
-    select,
-    true,
-)
-from sqlalchemy.orm import aliased
+from sqlalchemy import Date, and_, case, cast, func, literal_column, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
@@ -34,7 +20,6 @@ from data_layer.models import (
     Assignment,
     AssignmentStatus,
     County,
-    DeliveryStatus,
     Evidence,
     HistoryEntry,
     Letter,
@@ -42,26 +27,20 @@ from data_layer.models import (
     Neighborhood,
     Resolution,
     ServiceDelivery,
-    ServiceType,
     Verification,
 )
-from data_layer.queries.resolutions import effective_due, is_overdue
-
-# Days without a report after which a row counts as stale in the headline.
-STALE_DAYS = 30
-_COUNTING = (DeliveryStatus.ACTIVE.value, DeliveryStatus.COMPLETED.value)
-_RAG_ORDER = {"red": 0, "amber": 1, "green": 2}
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """Where an agency's scorecard turns red, amber or green (shares are 0-1)."""
-
-    green_done_share: float = 0.6
-    red_done_share: float = 0.3
-    amber_overdue: int = 1
-    red_overdue: int = 3
-    stale_days: int = 30
+from data_layer.queries.coverage import gaps
+from data_layer.rules import coverage
+from data_layer.rules.completeness import share_done_of
+from data_layer.rules.lateness import (
+    STALE_DAYS,
+    days_late,
+    days_since,
+    effective_due,
+    is_overdue,
+    is_stale,
+)
+from data_layer.rules.scorecard import RAG_ORDER, Thresholds, rag_for
 
 
 def _frame(rows: Sequence[Any], columns: list[str]) -> pd.DataFrame:
@@ -75,15 +54,6 @@ def _live() -> ColumnElement[bool]:
 def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
     """SUM(CASE WHEN condition THEN 1 ELSE 0 END), 0 on no rows."""
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
-def _not_done() -> ColumnElement[bool]:
-    return col(Assignment.status) != AssignmentStatus.DONE.value
-
-
-def _stale_since(today: date, days: int) -> datetime:
-    """Start (UTC) of the day `days` before today: older reports are stale."""
-    return datetime.combine(today - timedelta(days=days), time(0), tzinfo=UTC)
 
 
 # --- headline ----------------------------------------------------------------------
@@ -100,8 +70,6 @@ def headline(
     number of meetings."""
     status = col(Assignment.status)
     verified = (Verification.DOCUMENT_SEEN.value, Verification.FIELD_VERIFIED.value)
-    reported = col(Assignment.reported_at)
-    stale = and_(_not_done(), or_(reported.is_(None), reported < _stale_since(today, stale_days)))
     figures: dict[str, ColumnElement[Any]] = {
         "resolutions": func.count(func.distinct(col(Assignment.resolution_id))),
         "rows": func.count(col(Assignment.id)),
@@ -110,7 +78,7 @@ def headline(
         ),
         **{s.value: _count_if(status == s.value) for s in AssignmentStatus},
         "overdue": _count_if(is_overdue(today)),
-        "stale": _count_if(stale),
+        "stale": _count_if(is_stale(today, stale_days)),
         "meetings": select(func.count(col(Meeting.id))).scalar_subquery(),
     }
     stmt = (
@@ -166,17 +134,6 @@ def _scorecard_counts(session: Session, today: date) -> pd.DataFrame:
     return df
 
 
-def rag_for(share_done: float, overdue: int, days_since_update: int | None, t: Thresholds) -> str:
-    """One agency's colour; see `agency_scorecards` for the rule."""
-    silent = days_since_update is None or days_since_update > 2 * t.stale_days
-    if share_done < t.red_done_share or overdue >= t.red_overdue or silent:
-        return "red"
-    fresh = days_since_update is not None and days_since_update <= t.stale_days
-    if share_done >= t.green_done_share and overdue < t.amber_overdue and fresh:
-        return "green"
-    return "amber"
-
-
 def letters_by_agency(session: Session) -> dict[int, tuple[int, int]]:
     """Per agency: follow-up letters it received, and how many it has not answered."""
     unanswered = col(Letter.replied_on).is_(None)
@@ -187,17 +144,13 @@ def letters_by_agency(session: Session) -> dict[int, tuple[int, int]]:
 
 
 def agency_scorecards(session: Session, today: date, thresholds: Thresholds) -> pd.DataFrame:
-    """One row per agency with live rows, worst first, coloured by `thresholds`.
-
-    Also `letters` (follow-up letters received) and `unanswered` (of those).
-    red: share_done < red_done_share, or overdue >= red_overdue, or no report at all
-    or none for more than 2 x stale_days; green: share_done >= green_done_share and
-    overdue < amber_overdue and a report within stale_days; amber otherwise.
-    """
+    """One row per agency with live rows, worst first, coloured by `thresholds` (the rule
+    of data_layer/rules/scorecard.py); also `letters` (follow-up letters received) and
+    `unanswered` (of those)."""
     df = _scorecard_counts(session, today)
-    days = [None if pd.isna(d) else (today - d.date()).days for d in df["last_update"]]
+    days = [days_since(d, today) for d in df["last_update"]]
     df["days_since_update"] = pd.Series(days, index=df.index, dtype=object)
-    df["share_done"] = (df["done"] / df["rows"]).astype(float)
+    df["share_done"] = share_done_of(df["done"], df["rows"])
     df["share_on_time"] = (1 - df["overdue"] / df["rows"]).astype(float)
     df["share_evidence"] = (df["with_evidence"] / df["rows"]).astype(float)
     df["rag"] = [
@@ -207,7 +160,7 @@ def agency_scorecards(session: Session, today: date, thresholds: Thresholds) -> 
     letters = letters_by_agency(session)
     df["letters"] = [letters.get(int(i), (0, 0))[0] for i in df["agency_id"]]
     df["unanswered"] = [letters.get(int(i), (0, 0))[1] for i in df["agency_id"]]
-    df["_rank"] = df["rag"].map(_RAG_ORDER)
+    df["_rank"] = df["rag"].map(RAG_ORDER)
     df = df.sort_values(
         ["_rank", "share_done", "overdue", "agency"], ascending=[True, True, False, True]
     )
@@ -242,7 +195,7 @@ def overdue_rows(session: Session, today: date, limit: int = 50, offset: int = 0
     )
     cols = ["id", "meeting_number", "resolution_number", "resolution_text", "agency", "due"]
     df = _frame(session.execute(stmt).all(), [*cols, "reschedule_count", "status"])
-    df.insert(6, "days_late", pd.Series([(today - d).days for d in df["due"]], dtype=int))
+    df.insert(6, "days_late", pd.Series([days_late(d, today) for d in df["due"]], dtype=int))
     return df
 
 
@@ -291,12 +244,6 @@ def last_meeting(
 # --- neighbourhoods and service gaps ---------------------------------------------------
 
 
-def _counting_delivery() -> ColumnElement[bool]:
-    return and_(
-        col(ServiceDelivery.withdrawn).is_(False), col(ServiceDelivery.status).in_(_COUNTING)
-    )
-
-
 def neighborhood_count(session: Session) -> int:
     """How many target neighbourhoods are active."""
     stmt = select(func.count(col(Neighborhood.id))).where(col(Neighborhood.active).is_(True))
@@ -307,7 +254,7 @@ def neighborhoods_without_active_service(session: Session) -> pd.DataFrame:
     """Active neighbourhoods with no active or completed delivery, by priority then size."""
     served = (
         select(col(ServiceDelivery.id))
-        .where(col(ServiceDelivery.neighborhood_id) == col(Neighborhood.id), _counting_delivery())
+        .where(col(ServiceDelivery.neighborhood_id) == col(Neighborhood.id), coverage.counts())
         .exists()
     )
     rank = col(Neighborhood.priority_rank)
@@ -335,66 +282,14 @@ def neighborhoods_without_active_service(session: Session) -> pd.DataFrame:
     return df
 
 
-def _delivered() -> Any:
-    """Units delivered (active or completed, not withdrawn) per neighbourhood x service."""
-    return (
-        select(
-            col(ServiceDelivery.neighborhood_id).label("neighborhood_id"),
-            col(ServiceDelivery.service_type_id).label("service_type_id"),
-            func.sum(col(ServiceDelivery.units)).label("units"),
-        )
-        .where(_counting_delivery())
-        .group_by(col(ServiceDelivery.neighborhood_id), col(ServiceDelivery.service_type_id))
-        .subquery()
-    )
+LARGEST_GAP_COLUMNS = ["neighborhood_id", "county", "neighborhood", "service", "unit"]
+LARGEST_GAP_COLUMNS += ["owner_agency", "need", "delivered", "gap", "unmet_share"]
 
 
 def largest_gaps(session: Session, limit: int = 10) -> pd.DataFrame:
     """Neighbourhood x service pairs furthest below their norm, by unmet share then gap."""
-    d = _delivered()
-    owner = aliased(Agency)
-    need = col(ServiceType.norm_per_1000) * col(Neighborhood.population) / 1000.0
-    delivered = func.coalesce(d.c.units, literal(0.0, Float))
-    gap = need - delivered
-    unmet = gap / func.nullif(need, 0)
-    stmt = (
-        select(
-            col(Neighborhood.id),
-            col(County.name),
-            col(Neighborhood.name),
-            col(ServiceType.name),
-            col(ServiceType.unit),
-            col(owner.short_name),
-            need,
-            delivered,
-            gap,
-            unmet,
-        )
-        .select_from(Neighborhood)
-        .join(County, col(County.id) == col(Neighborhood.county_id))
-        .join(ServiceType, true())
-        .outerjoin(owner, col(owner.id) == col(ServiceType.owner_agency_id))
-        .outerjoin(
-            d,
-            and_(
-                d.c.neighborhood_id == col(Neighborhood.id),
-                d.c.service_type_id == col(ServiceType.id),
-            ),
-        )
-        .where(
-            col(Neighborhood.active).is_(True),
-            col(ServiceType.active).is_(True),
-            col(ServiceType.norm_per_1000).is_not(None),
-            gap > 0,
-        )
-        .order_by(unmet.desc(), gap.desc(), col(Neighborhood.id), col(ServiceType.name))
-        .limit(limit)
-    )
-    cols = ["neighborhood_id", "county", "neighborhood", "service", "unit", "owner_agency"]
-    df = _frame(session.execute(stmt).all(), [*cols, "need", "delivered", "gap", "unmet_share"])
-    for name in ("need", "delivered", "gap", "unmet_share"):
-        df[name] = df[name].astype(float)
-    return df
+    found = gaps(session, by="neighborhood", limit=limit, worst="share")
+    return found[LARGEST_GAP_COLUMNS].reset_index(drop=True)
 
 
 # --- completion over time -------------------------------------------------------------

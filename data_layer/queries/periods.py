@@ -1,22 +1,19 @@
 """Reporting periods (Jalali months and seasons) and whether member agencies reported on them.
 
 Resolution 12 of the working group: agencies send a performance report per period, by a
-deadline a number of days after the period ends. Split out of queries/coverage.py, which
-still re-exports every public name here.
+deadline a number of days after the period ends (the rule of data_layer/rules/completeness.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from typing import Any, Literal
+from datetime import date
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import and_, or_, select
 from sqlmodel import Session, col
 
-from data_layer import clock
 from data_layer.jalali import (
     format_jalali,
     format_jalali_month,
@@ -25,37 +22,14 @@ from data_layer.jalali import (
     to_fa_digits,
     to_jalali,
 )
-from data_layer.models import Agency, AgencyMembership, PerformanceReport, PeriodKind
-from data_layer.queries.membership import member_between
+from data_layer.models import Agency, PerformanceReport, PeriodKind
+from data_layer.queries.membership import every_agency_periods, member_between
+from data_layer.rules.completeness import ReportRule, deadline, report_state
 
-LOCAL_TZ = clock.LOCAL_TZ
 SEASONS: tuple[str, ...] = ("بهار", "تابستان", "پاییز", "زمستان")
-
-ReportState = Literal["on_time", "late", "missing", "pending"]
-REPORT_STATE_LABELS: dict[str, str] = {
-    "on_time": "به‌موقع",
-    "late": "با تأخیر",
-    "missing": "ارسال نشده",
-    "pending": "در مهلت",
-}
-
-
-@dataclass(frozen=True)
-class ReportRule:
-    """Which periods agencies report on, and how many days after a period ends they may."""
-
-    period_kind: str = PeriodKind.SEASON.value  # 'month' or 'season'
-    days_after_period_end: int = 10
 
 
 # --- periods ---------------------------------------------------------------------------
-
-
-def local_date(moment: datetime) -> date:
-    """The working group's calendar day of a moment (naive means UTC)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(LOCAL_TZ).date()
 
 
 def period_bounds(kind: str, year: int, number: int) -> tuple[date, date]:
@@ -137,12 +111,7 @@ def _member_agencies(session: Session, start: date, end: date) -> pd.DataFrame:
 
 def _was_member(session: Session, df: pd.DataFrame, rule: ReportRule) -> pd.Series:
     """For each (agency, period) row: was the agency a member during that period?"""
-    m = AgencyMembership
-    periods: dict[int, list[tuple[date | None, date | None]]] = {}
-    for agency_id, start, end in session.execute(
-        select(col(m.agency_id), col(m.member_from), col(m.member_to))
-    ).all():
-        periods.setdefault(int(agency_id), []).append((start, end))
+    periods = every_agency_periods(session)
     bounds = {
         (y, n): period_bounds(rule.period_kind, y, n)
         for y, n in set(zip(df["period_year"], df["period_no"], strict=True))
@@ -194,7 +163,6 @@ def _submitted_reports(
 
 def _period_grid(rule: ReportRule, periods: list[tuple[int, int]]) -> pd.DataFrame:
     """One row per period: year, number, label and the report deadline."""
-    days = timedelta(days=rule.days_after_period_end)
     grid = pd.DataFrame(
         [
             (y, n, period_label(rule.period_kind, y, n), period_bounds(rule.period_kind, y, n)[1])
@@ -202,21 +170,8 @@ def _period_grid(rule: ReportRule, periods: list[tuple[int, int]]) -> pd.DataFra
         ],
         columns=["period_year", "period_no", "label", "period_end"],
     )
-    grid["deadline"] = [end + days for end in grid["period_end"]]
+    grid["deadline"] = [deadline(rule, end) for end in grid["period_end"]]
     return grid.drop(columns="period_end")
-
-
-def _report_states(df: pd.DataFrame, today: date) -> list[str]:
-    """Each row's ReportState, comparing the local submission day with the deadline."""
-    submitted_on = [
-        None if pd.isna(moment) else local_date(moment) for moment in df["submitted_at"]
-    ]
-    return [
-        ("missing" if today > deadline else "pending")
-        if on is None
-        else ("on_time" if on <= deadline else "late")
-        for on, deadline in zip(submitted_on, df["deadline"], strict=True)
-    ]
 
 
 def report_completeness(
@@ -224,9 +179,8 @@ def report_completeness(
 ) -> pd.DataFrame:
     """Member agency x period: when each report came and whether by the deadline.
 
-    deadline = last day of the period + rule.days_after_period_end (that day itself is on
-    time, in the working group's calendar); state: 'on_time', 'late', 'missing' (deadline
-    passed, nothing submitted) or 'pending' (nothing yet, deadline not passed).
+    deadline and state as data_layer/rules/completeness.py defines them: 'on_time', 'late',
+    'missing' (deadline passed, nothing submitted) or 'pending' (nothing yet).
     """
     if not periods:
         return pd.DataFrame(columns=COMPLETENESS_COLUMNS)
@@ -242,7 +196,10 @@ def report_completeness(
     df = df[_was_member(session, df, rule) | df["submitted_at"].notna()]
     if df.empty:
         return pd.DataFrame(columns=COMPLETENESS_COLUMNS)
-    df["state"] = _report_states(df, today)
+    df["state"] = [
+        report_state(None if pd.isna(m) else m, due, today)
+        for m, due in zip(df["submitted_at"], df["deadline"], strict=True)
+    ]
     # pandas turns the merged moments into Timestamp/NaT; callers expect datetime or None.
     df["submitted_at"] = pd.Series(
         [None if pd.isna(m) else pd.Timestamp(m).to_pydatetime() for m in df["submitted_at"]],

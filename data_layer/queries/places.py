@@ -6,8 +6,8 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from data_layer.input.text import match_key
 from data_layer.models import County, Neighborhood, ServiceType
+from data_layer.text import match_key
 
 
 def list_counties(session: Session) -> pd.DataFrame:

@@ -36,7 +36,6 @@ FIELDS: dict[str, Any] = {
     "verification": lambda v: v,
     "withdrawn": lambda v: v.isin(["True", "true", "1"]),
 }
-TEHRAN = clock.LOCAL_TZ
 KEYS = ["assignment_id", "resolution_id", "agency_id", "meeting_id", "due_date"]
 COLUMNS = [*KEYS, *FIELDS]
 
@@ -48,7 +47,7 @@ def meeting_moment(held_on: date, start_time: str | None) -> datetime:
         at = time(hour, minute)
     except ValueError:
         at = time(8, 0)
-    return datetime.combine(held_on, at, tzinfo=TEHRAN).astimezone(UTC)
+    return datetime.combine(held_on, at, tzinfo=clock.LOCAL_TZ).astimezone(UTC)
 
 
 def _utc(series: pd.Series) -> pd.Series:

@@ -7,12 +7,16 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Date, Float, and_, case, cast, func, literal, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
 from data_layer.models import Agency, Assignment, AssignmentStatus, Meeting, Resolution
+from data_layer.queries.settings import get_lead_weight
+from data_layer.rules.completeness import share_done_of
+from data_layer.rules.lateness import effective_due, is_overdue
+from data_layer.rules.progress import weighted_progress
 
 # A pseudo-status for filters: a row past its date and not done.
 OVERDUE = "overdue"
@@ -22,36 +26,10 @@ def _frame(rows: Sequence[Any], columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame([tuple(r) for r in rows], columns=columns)
 
 
-def effective_due() -> ColumnElement[Any]:
-    """The date a row is due: the agency's planned date, else the resolution's."""
-    return func.coalesce(col(Assignment.planned_date), col(Resolution.due_date), type_=Date)
-
-
-def is_overdue(today: date) -> ColumnElement[bool]:
-    """Past its date (the due date itself is still on time) and not done."""
-    return and_(
-        col(Assignment.status) != AssignmentStatus.DONE.value,
-        effective_due() < today,
-    )
-
-
 def is_lead() -> ColumnElement[bool]:
     """True on the row of its resolution's lead owner (Resolution must be joined)."""
     lead = col(Assignment.agency_id) == col(Resolution.lead_agency_id)
     return case((lead, literal(True)), else_=literal(False))
-
-
-def weighted_progress(lead_weight: int) -> ColumnElement[Any]:
-    """A resolution's progress over its rows, grouped by resolution (Resolution joined):
-    (the lead's progress x lead_weight + each other row's progress) / (lead_weight +
-    the other rows); the plain mean when it has no lead; NULL when it has no rows."""
-    weight = case(
-        (col(Assignment.id).is_(None), 0),
-        (col(Assignment.agency_id) == col(Resolution.lead_agency_id), literal(int(lead_weight))),
-        else_=1,
-    )
-    total = cast(func.sum(col(Assignment.progress) * weight), Float)
-    return total / func.nullif(func.sum(weight), 0)
 
 
 def lead_name() -> Any:
@@ -101,8 +79,6 @@ def meeting_resolutions(
     owner (`lead_agency_id`, `lead`: its short name or "") and `mean_progress`, the
     progress weighted by `weighted_progress` (the stored lead weight when None)."""
     if lead_weight is None:
-        from data_layer.queries.settings import get_lead_weight  # settings imports overview
-
         lead_weight = get_lead_weight(session)
     live = col(Assignment.withdrawn) == False  # noqa: E712
     stmt = (
@@ -280,7 +256,7 @@ def agency_status_summary(
     for name in cols[2:-1]:
         df[name] = df[name].astype(int)
     df["mean_progress"] = df["mean_progress"].astype(float)
-    df["done_share"] = (df["done"] / df["rows"]).where(df["rows"] > 0, 0.0)
+    df["done_share"] = share_done_of(df["done"], df["rows"])
     return df.sort_values(
         ["overdue", "done_share", "agency"], ascending=[False, True, True]
     ).reset_index(drop=True)

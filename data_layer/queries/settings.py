@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, fields
+from typing import Any
 
 from sqlmodel import Session
 
 from data_layer.jalali import to_fa_digits
 from data_layer.models import AppSetting, PeriodKind
-from data_layer.queries.coverage import ReportRule
-from data_layer.queries.overview import Thresholds
+from data_layer.rules.completeness import ReportRule
+from data_layer.rules.scorecard import Thresholds
 
 THRESHOLDS_KEY = "scorecard.thresholds"
 REPORT_RULE_KEY = "reports.rule"
@@ -20,13 +21,26 @@ DEFAULT_LEAD_WEIGHT = 2
 MAX_LEAD_WEIGHT = 10
 
 
+_UNSET = object()
+
+
+def _stored(session: Session, key: str) -> Any:
+    """A setting's stored JSON value; _UNSET when none is stored or it is not JSON."""
+    row = session.get(AppSetting, key)
+    if row is None:
+        return _UNSET
+    try:
+        return json.loads(row.value)
+    except ValueError:
+        return _UNSET
+
+
 def get_thresholds(session: Session) -> Thresholds:
     """The stored thresholds, or the defaults when none are stored or they are unreadable."""
-    row = session.get(AppSetting, THRESHOLDS_KEY)
-    if row is None:
+    data = _stored(session, THRESHOLDS_KEY)
+    if data is _UNSET:
         return Thresholds()
     try:
-        data = json.loads(row.value)
         defaults = asdict(Thresholds())
         values = {f.name: type(defaults[f.name])(data[f.name]) for f in fields(Thresholds)}
         return Thresholds(**values)
@@ -36,13 +50,10 @@ def get_thresholds(session: Session) -> Thresholds:
 
 def get_report_rule(session: Session) -> ReportRule:
     """The stored rule, or the default (seasonal, 10 days) when none or unreadable."""
-    row = session.get(AppSetting, REPORT_RULE_KEY)
-    if row is None:
-        return ReportRule()
+    data = _stored(session, REPORT_RULE_KEY)
     try:
-        data = json.loads(row.value)
         kind, days = data["period_kind"], data["days_after_period_end"]
-    except (ValueError, TypeError, KeyError):
+    except (TypeError, KeyError):  # nothing stored, or not a rule
         return ReportRule()
     known = {k.value for k in PeriodKind}
     if kind not in known or type(days) is not int or not 0 <= days <= MAX_REPORT_DAYS:
@@ -53,13 +64,7 @@ def get_report_rule(session: Session) -> ReportRule:
 def get_lead_weight(session: Session) -> int:
     """How many times the lead owner's progress counts in a resolution's progress (1-10):
     the stored weight, or the default (2) when none is stored or it is unreadable."""
-    row = session.get(AppSetting, LEAD_WEIGHT_KEY)
-    if row is None:
-        return DEFAULT_LEAD_WEIGHT
-    try:
-        weight = json.loads(row.value)
-    except ValueError:
-        return DEFAULT_LEAD_WEIGHT
+    weight = _stored(session, LEAD_WEIGHT_KEY)
     if type(weight) is not int or not 1 <= weight <= MAX_LEAD_WEIGHT:
         return DEFAULT_LEAD_WEIGHT
     return weight

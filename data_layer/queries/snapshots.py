@@ -27,6 +27,8 @@ from data_layer.models import (
     User,
 )
 from data_layer.queries.replay import live_state
+from data_layer.rules.completeness import share_done_of
+from data_layer.rules.progress import weighted_progress_of
 
 __all__ = [
     "MOVEMENT_LABELS",
@@ -299,16 +301,12 @@ def recount_resolutions(
 ) -> pd.DataFrame:
     """Rows, done and weighted mean progress per resolution, from a record's rows."""
     out = resolutions.copy()
-    weight = rows["is_lead"].map(lambda lead: lead_weight if lead else 1).astype(float)
-    weighted = (rows["progress"].astype(float) * weight).groupby(rows["resolution_number"]).sum()
-    weights = weight.groupby(rows["resolution_number"]).sum()
+    progress = weighted_progress_of(rows, "resolution_number", lead_weight)
     counts = rows.groupby("resolution_number").size()
     done = (rows["status"] == AssignmentStatus.DONE.value).groupby(rows["resolution_number"]).sum()
     out["rows"] = [int(counts.get(n, 0)) for n in out["number"]]
     out["done"] = [int(done.get(n, 0)) for n in out["number"]]
-    out["mean_progress"] = [
-        float(weighted[n] / weights[n]) if weights.get(n) else 0.0 for n in out["number"]
-    ]
+    out["mean_progress"] = [float(progress.get(n, 0.0)) for n in out["number"]]
     return out
 
 
@@ -332,7 +330,7 @@ def recount_agencies(agencies: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame
             }
         )
     out = pd.DataFrame(found, columns=list(agencies.columns.drop("done_share")))
-    out["done_share"] = (out["done"] / out["rows"]).where(out["rows"] > 0, 0.0)
+    out["done_share"] = share_done_of(out["done"], out["rows"])
     return out.sort_values(
         ["overdue", "done_share", "agency"], ascending=[False, True, True]
     ).reset_index(drop=True)

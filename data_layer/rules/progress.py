@@ -1,11 +1,20 @@
-"""Which status goes with which progress: one rule for the liaison's form, the grid
-and every import."""
+"""Progress: which status goes with which progress % (one rule for the liaison's form,
+the grid and every import), and a resolution's progress over its rows, weighted towards
+its lead owner (the matrix, the meeting report and a meeting's record alike).
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Float, case, cast, func, literal
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import col
+
 from data_layer.jalali import format_number
 from data_layer.labels import STATUS_LABELS
-from data_layer.models import AssignmentStatus
+from data_layer.models import Assignment, AssignmentStatus, Resolution
 
 
 def status_progress_problem(status: str, progress: int) -> str | None:
@@ -43,3 +52,24 @@ def blocked_without_reason(status: str, old_status: str, texts: tuple[str, ...])
         f"برای وضعیت «{STATUS_LABELS['blocked']}» بنویسید چه چیزی کار را متوقف کرده است"
         " (در «گام بعدی» یا «اقدامات انجام‌شده»)."
     )
+
+
+def weighted_progress(lead_weight: int) -> ColumnElement[Any]:
+    """A resolution's progress over its rows, grouped by resolution (Resolution joined):
+    (the lead's progress x lead_weight + each other row's progress) / (lead_weight +
+    the other rows); the plain mean when it has no lead; NULL when it has no rows."""
+    weight = case(
+        (col(Assignment.id).is_(None), 0),
+        (col(Assignment.agency_id) == col(Resolution.lead_agency_id), literal(int(lead_weight))),
+        else_=1,
+    )
+    total = cast(func.sum(col(Assignment.progress) * weight), Float)
+    return total / func.nullif(func.sum(weight), 0)
+
+
+def weighted_progress_of(rows: pd.DataFrame, by: str, lead_weight: int) -> pd.Series:
+    """`weighted_progress` over rows already read (progress and is_lead columns), per
+    value of the column `by`; a group without rows is absent."""
+    weight = rows["is_lead"].map(lambda lead: lead_weight if lead else 1).astype(float)
+    weighted = (rows["progress"].astype(float) * weight).groupby(rows[by]).sum()
+    return weighted / weight.groupby(rows[by]).sum()

@@ -23,6 +23,7 @@ from data_layer.commands.access import create_access_token, revoke_access_token,
 from data_layer.db import dispose_engine, read_session, write_session
 from data_layer.models import AccessKind, ServiceDelivery
 from data_layer.queries import coverage as qc
+from data_layer.queries.periods import delivery_period_label
 from tests.browser.conftest import running_app, runs, screenshot_path, wait_for_app
 from tests.browser.steps import act, choose, open_from_menu, open_tab, sign_in, visit
 from tests.conftest import _create_postgres_database, _drop_postgres_database
@@ -380,7 +381,7 @@ def _labels(database_url: str, agency_id: int) -> list[str]:
             (
                 r["service"],
                 r["neighborhood"],
-                qc.delivery_period_label(r["period_start"], r["period_end"]),
+                delivery_period_label(r["period_start"], r["period_end"]),
             )
         )
         for _, r in rows.iterrows()

@@ -47,17 +47,19 @@ from data_layer.models import (
     ServiceType,
 )
 from data_layer.queries.coverage import (
-    ReportRule,
     coverage_matrix,
-    delivery_period_label,
     gaps,
     neighborhood_deliveries,
     neighborhood_profile,
+    service_ratios,
+)
+from data_layer.queries.periods import (
+    delivery_period_label,
     period_label,
     recent_periods,
     report_completeness,
-    service_ratios,
 )
+from data_layer.rules.completeness import ReportRule
 
 TODAY = date(2026, 11, 28)  # 1405/09/07, autumn (season 3)
 MUN, WEL, EDU, GUEST = "شهرداری", "بهزیستی", "آموزش", "مهمان"

@@ -19,9 +19,10 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook  # type: ignore[import-untyped]
 
-from data_layer.commands.people import NewAccount, import_people
+from data_layer.commands.people import import_people
 from data_layer.db import read_session, write_session
 from data_layer.documents.credentials import (
+    NewAccount,
     credential_html,
     credential_sheets,
     credentials_zip,

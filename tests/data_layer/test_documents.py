@@ -42,10 +42,8 @@ from data_layer.documents.html import document, el, esc, font_face_css, render_p
 from data_layer.documents.letters import (
     ascii_slug,
     follow_up_letter_pdf,
-    late_agencies,
     letter_file_name,
     letter_html,
-    letter_rows,
     letters_zip,
 )
 from data_layer.documents.report import (
@@ -58,6 +56,7 @@ from data_layer.errors import NotFound
 from data_layer.jalali import format_jalali, to_fa_digits
 from data_layer.labels import default_head_title
 from data_layer.models import Agency, Assignment, Meeting, Resolution
+from data_layer.queries.ladder import late_agencies, letter_rows
 from tests.conftest import AS_OF
 
 TODAY = AS_OF  # 2026-11-28 = ۱۴۰۵/۰۹/۰۷

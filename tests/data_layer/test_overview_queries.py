@@ -54,7 +54,6 @@ from data_layer.models import (
     ServiceType,
 )
 from data_layer.queries.overview import (
-    Thresholds,
     agency_scorecards,
     changes_since,
     completion_by_month,
@@ -64,8 +63,8 @@ from data_layer.queries.overview import (
     neighborhood_count,
     neighborhoods_without_active_service,
     overdue_rows,
-    rag_for,
 )
+from data_layer.rules.scorecard import Thresholds, rag_for
 
 TODAY = date(2026, 11, 28)
 YESTERDAY = TODAY - timedelta(days=1)

@@ -10,10 +10,15 @@ from typing import TypeVar
 
 import pytest
 import streamlit as st
+from sqlmodel import col, select
 from streamlit.testing.v1 import AppTest
 
 import ui.first_run
 from data_layer import auth
+from data_layer.commands.evidence import add_evidence, withdraw_evidence
+from data_layer.db import write_session
+from data_layer.models import Assignment, User
+from data_layer.permissions import Actor
 
 E = TypeVar("E")
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,3 +112,28 @@ def let_anyone_read(url: str) -> None:
         if needs_setup(s):  # someone set the province up and made that setting
             add_user(s, "dabir", "دبیرخانه", Role.SECRETARIAT.value)
         s.merge(AppSetting(key=ANONYMOUS_READ_KEY, value="everyone"))
+
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(17) + b"IEND\xaeB`\x82"
+
+
+def attach_two(url: str, username: str) -> tuple[int, int, int]:
+    """A row of the liaison's agency gets a PDF and a photo, and the photo is taken back:
+    (row, the PDF's id, the photo's id). The row is then the newest claim."""
+    with write_session(url) as s:
+        user = s.exec(select(User).where(User.username == username)).one()
+        liaison = Actor(int(user.id or 0), user.username, user.full_name, user.role, user.agency_id)
+        row = s.exec(
+            select(Assignment)
+            .where(Assignment.agency_id == user.agency_id, Assignment.withdrawn == False)  # noqa: E712
+            .order_by(col(Assignment.id))
+        ).first()
+        assert row is not None and row.id is not None
+        kept = add_evidence(
+            s, actor=liaison, assignment_id=row.id, filename="گزارش اقدامات.pdf", content=PDF
+        )
+        gone = add_evidence(s, actor=liaison, assignment_id=row.id, filename="عکس.png", content=PNG)
+        assert kept.id is not None and gone.id is not None
+        withdraw_evidence(s, actor=liaison, evidence_id=gone.id, reason="عکس اشتباه بود")
+        return row.id, kept.id, gone.id

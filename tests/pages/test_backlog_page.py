@@ -12,11 +12,11 @@ from typing import Any
 from sqlmodel import col, select
 from streamlit.testing.v1 import AppTest
 
+from bench.backlog_files import row, workbook
 from data_layer import auth
 from data_layer.commands.triage import bulk_mark_done
 from data_layer.db import read_session, write_session
 from data_layer.models import Assignment, HistoryEntry, Meeting, Resolution
-from tests.backlog_files import row, workbook
 from tests.pages.conftest import COOKIES, keyed, messages, sign_in
 from tests.pages.test_stale_choices import database
 

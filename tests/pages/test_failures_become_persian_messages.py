@@ -140,3 +140,21 @@ def test_an_unexpected_failure_is_logged_and_shown_as_a_code(
     [record] = [r for r in records if match.group(1) in r.getMessage()]
     assert record.exc_info and record.exc_info[0] is RuntimeError
     assert _rows(seeded_url) == before
+
+
+def test_a_failure_no_page_caught_is_logged_under_a_code_and_hides_streamlits_box() -> None:
+    """ui.run.on_script_error, which the launcher hands the server: logged with its
+    traceback under a code, and True, so Streamlit's own English box is not shown."""
+    from ui.run import on_script_error
+
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign]
+    logging.getLogger("dashboard").addHandler(handler)
+    try:
+        assert on_script_error(RuntimeError("secret internals")) is True
+    finally:
+        logging.getLogger("dashboard").removeHandler(handler)
+    [record] = records
+    assert re.fullmatch(r"unexpected failure [0-9A-F]{6}", record.getMessage())
+    assert record.exc_info and record.exc_info[0] is RuntimeError

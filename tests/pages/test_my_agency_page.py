@@ -12,7 +12,7 @@ from data_layer.auth import SESSION_COOKIE, sign_in_url, sign_out
 from data_layer.commands.assignments import AssignmentChanges, update_assignment
 from data_layer.db import read_session, write_session
 from data_layer.models import Assignment, HistoryEntry
-from tests.pages.conftest import COOKIES, page_html, sign_in
+from tests.pages.conftest import COOKIES, attach_two, page_html, sign_in
 
 
 @pytest.fixture
@@ -109,3 +109,16 @@ def test_an_expired_session_writes_nothing(liaison: AppTest, seeded_url: str) ->
     assert not liaison.exception
     assert _row(seeded_url, chosen).model_dump() == before.model_dump()
     assert any("منقضی" in w.value for w in [*liaison.warning, *liaison.error])
+
+
+def test_the_rows_documents_are_offered_and_a_withdrawn_one_is_listed_without_a_button(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    row, kept, gone = attach_two(seeded_url, "agency02")
+    at = sign_in(make_app(seeded_url).run(), "agency02", then="pages/my_agency.py")
+    at.selectbox(key="detail_row").set_value(row).run()
+    assert not at.exception
+    offered = {b.key for b in at.download_button}
+    assert f"dl_{kept}" in offered and f"dl_{gone}" not in offered
+    assert "(پس گرفته شده)" in page_html(at)
+    assert f"withdraw_{gone}" not in {b.key for b in at.button}

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_layer.db import read_session
 from data_layer.models import Assignment
-from tests.pages.conftest import page_html, sign_in
+from tests.pages.conftest import attach_two, page_html, shown, sign_in
 
 
 @pytest.fixture
@@ -86,3 +86,13 @@ def test_no_verdict_is_chosen_until_the_secretariat_chooses_one(
     with read_session(seeded_url) as s:
         row = s.get(Assignment, asg_id)
         assert row is not None and (row.verification, row.version) == ("unverified", version)
+
+
+def test_each_live_document_of_a_claim_is_offered_and_a_withdrawn_one_is_not(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    _, kept, gone = attach_two(seeded_url, "agency02")
+    at = sign_in(make_app(seeded_url).run(), "dabir", then="pages/verification.py")
+    offered = {b.key: shown(b.label) for b in at.download_button}
+    assert offered.get(f"v_dl_{kept}") == "دریافت گزارش اقدامات.pdf"
+    assert f"v_dl_{gone}" not in offered

@@ -1,7 +1,7 @@
 """Earlier meetings brought in from one workbook, then worked through in bulk.
 
-Workbooks are built with openpyxl in the tests (tests/backlog_files.py). Every test
-runs on SQLite and on PostgreSQL (`minutes_url`: the 7th meeting's real minutes and
+Workbooks are built with openpyxl by bench/backlog_files.py (the benchmark's too). Every
+test runs on SQLite and on PostgreSQL (`minutes_url`: the 7th meeting's real minutes and
 the sample's 24 member agencies) and counts what the database holds afterwards.
 """
 
@@ -17,6 +17,7 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 from sqlalchemy import event
 from sqlmodel import Session, col, func, select
 
+from bench.backlog_files import ALL, HEADER, MEMBERS, generated, row, workbook
 from data_layer.commands.backlog import import_backlog
 from data_layer.commands.meetings import MeetingInput, create_meeting
 from data_layer.commands.triage import bulk_mark_done, bulk_reschedule, bulk_withdraw
@@ -37,7 +38,6 @@ from data_layer.models import (
 )
 from data_layer.permissions import Actor
 from data_layer.queries.backlog import BacklogFilter, backlog_rows
-from tests.backlog_files import ALL, HEADER, MEMBERS, generated, row, workbook
 from tests.data_layer.commands import add_user
 
 NOW = datetime(2026, 11, 28, 8, 30, tzinfo=UTC)

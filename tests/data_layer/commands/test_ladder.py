@@ -12,18 +12,18 @@ from data_layer import clock
 from data_layer.commands.assignments import AssignmentChanges, update_assignment
 from data_layer.commands.letters import issue_letters, plan_letters, record_reply, set_ladder
 from data_layer.db import read_session, write_session
-from data_layer.documents.letters import (
-    LetterStep,
-    addressee_line,
-    late_agencies,
-    letter_html,
-    letter_rows,
-)
+from data_layer.documents.letters import LetterStep, addressee_line, letter_html
 from data_layer.errors import ConflictError, ValidationError
 from data_layer.jalali import format_jalali
 from data_layer.models import Agency, HistoryEntry, Letter, LetterRow, Role, User
 from data_layer.permissions import Actor
-from data_layer.queries.ladder import due_today, get_ladder, letter_register
+from data_layer.queries.ladder import (
+    due_today,
+    get_ladder,
+    late_agencies,
+    letter_register,
+    letter_rows,
+)
 from data_layer.queries.overview import agency_scorecards
 from data_layer.queries.settings import get_thresholds
 from tests.conftest import AS_OF

@@ -21,7 +21,7 @@ from data_layer.commands.minutes import commit_minutes
 from data_layer.commands.resolutions import add_resolution, update_resolution
 from data_layer.commands.settings import set_lead_weight
 from data_layer.db import read_session, write_session
-from data_layer.documents.letters import letter_html, letter_rows
+from data_layer.documents.letters import letter_html
 from data_layer.documents.report import meeting_report_data, meeting_report_html
 from data_layer.errors import ConflictError, PermissionDenied, ValidationError
 from data_layer.input.minutes import MinutesPreview, read_minutes_file
@@ -37,6 +37,7 @@ from data_layer.models import (
 )
 from data_layer.permissions import Actor
 from data_layer.queries.agencies import agency_refs
+from data_layer.queries.ladder import letter_rows
 from data_layer.queries.resolutions import follow_up_matrix, meeting_resolutions
 from data_layer.queries.settings import LEAD_WEIGHT_KEY, get_lead_weight
 from tests.data_layer.commands import add_user

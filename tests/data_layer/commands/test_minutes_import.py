@@ -23,10 +23,10 @@ from data_layer.commands.minutes import commit_minutes
 from data_layer.db import read_session, write_session
 from data_layer.errors import PermissionDenied, ValidationError
 from data_layer.input.minutes import MinutesPreview, read_minutes_file
-from data_layer.input.text import match_key
 from data_layer.models import Agency, Assignment, HistoryEntry, Meeting, Resolution, Role, User
 from data_layer.permissions import Actor
 from data_layer.queries.agencies import agency_refs
+from data_layer.text import match_key
 
 ALL = "ادارات عضو کارگروه"
 HEADER = ("شماره مصوبه", "شرح مصوبه", "مسوول پیگیری")

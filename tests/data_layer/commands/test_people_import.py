@@ -20,8 +20,9 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 from sqlmodel import col, func, select
 
 from data_layer.auth import verify_password
-from data_layer.commands.people import NewAccount, import_people
+from data_layer.commands.people import import_people
 from data_layer.db import read_session, write_session
+from data_layer.documents.credentials import NewAccount
 from data_layer.documents.people_template import EXAMPLE, people_template_xlsx
 from data_layer.errors import PermissionDenied, ValidationError
 from data_layer.input.people import ImportPreview, read_people_file

@@ -37,10 +37,11 @@ from data_layer.models import (
     Role,
     User,
 )
-from data_layer.queries.coverage import ReportRule, report_completeness
 from data_layer.queries.membership import member_ids_on
+from data_layer.queries.periods import report_completeness
 from data_layer.queries.profile import get_profile
 from data_layer.queries.resolutions import follow_up_matrix
+from data_layer.rules.completeness import ReportRule
 from data_layer.seed_data import MEETING_7
 from data_layer.setup import AdminInput, complete_setup, needs_setup, setup_code
 from tests.data_layer.commands import add_user

@@ -47,8 +47,8 @@ from data_layer.models import (
     User,
 )
 from data_layer.permissions import Actor
-from data_layer.queries.coverage import ReportRule
 from data_layer.queries.settings import REPORT_RULE_KEY, get_report_rule
+from data_layer.rules.completeness import ReportRule
 
 NOW = datetime(2026, 11, 28, 8, 30, tzinfo=UTC)
 LATER = NOW + timedelta(hours=3)

@@ -16,8 +16,8 @@ from data_layer.db import read_session, write_session
 from data_layer.errors import PermissionDenied, ValidationError
 from data_layer.models import Agency, AppSetting, HistoryEntry, Role, User
 from data_layer.permissions import Actor
-from data_layer.queries.overview import Thresholds
 from data_layer.queries.settings import THRESHOLDS_KEY, get_thresholds
+from data_layer.rules.scorecard import Thresholds
 
 NOW = datetime(2026, 11, 28, 8, 30, tzinfo=UTC)
 LATER = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)

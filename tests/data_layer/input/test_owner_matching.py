@@ -12,9 +12,9 @@ from sqlmodel import select
 
 from data_layer import seed_data
 from data_layer.db import read_session
-from data_layer.input.owners import AgencyRef, OwnerSpec, match_owners
+from data_layer.input.owners import OwnerSpec, match_owners
 from data_layer.models import Assignment, Meeting, Resolution
-from data_layer.queries.agencies import agency_refs
+from data_layer.queries.agencies import AgencyRef, agency_refs
 
 INTERIOR = "دفتر امور اجتماعی استانداری"  # «وزارت کشور» in the minutes
 EDUCATION = "اداره کل آموزش و پرورش"

@@ -10,7 +10,7 @@ import pytest
 from data_layer.input.check import Check
 from data_layer.input.dates import DateProblem, parse_date, parse_time
 from data_layer.input.numbers import NotANumber, parse_number
-from data_layer.input.text import tidy
+from data_layer.text import tidy
 
 ZWNJ = "\u200c"
 

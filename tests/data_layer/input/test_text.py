@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from data_layer.input.text import contains_fa, match_key, normalize_fa
+from data_layer.text import contains_fa, match_key, normalize_fa
 
 ZWNJ = "\u200c"
 ZWJ = "\u200d"

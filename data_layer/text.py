@@ -2,13 +2,13 @@
 
 `tidy` is applied to every text a person or a file gives the app before it is
 checked or stored: Arabic ي/ك/ى become Persian ی/ک, invisible characters pasted
-with text (zero-width spaces, joiners, direction marks, bidi embeddings, overrides
-and isolates, BOM, soft hyphens) go, a run of ZWNJ becomes one and a ZWNJ next to
-a space or at either end goes, and white space is folded.
+with text (data_layer/characters.py: zero-width spaces, joiners, direction marks,
+bidi embeddings, overrides and isolates, BOM, soft hyphens) go, a run of ZWNJ becomes
+one and a ZWNJ next to a space or at either end goes, and white space is folded.
 
 `match_key` is the one normaliser behind every search and every match (owners in
-the minutes, duplicate names): `tidy`, then ASCII digits, folded letter variants
-and diacritics, no spaces or ZWNJ, case-folded.
+the minutes, duplicate names, the backlog's text filter): `tidy`, then ASCII digits,
+folded letter variants and diacritics, no spaces or ZWNJ, case-folded.
 """
 
 from __future__ import annotations
@@ -16,18 +16,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from data_layer.characters import INVISIBLE, ZWNJ
 from data_layer.jalali import to_ascii_digits
 
 __all__ = ["contains_fa", "match_key", "normalize_fa", "strip_invisible", "tidy"]
 
-ZWNJ = "\u200c"
-
-# Soft hyphen, Arabic letter mark, Mongolian vowel separator, ZWSP, ZWJ, LRM, RLM,
-# bidi embeddings and overrides, word joiner and invisible operators, bidi
-# isolates, BOM. (ZWNJ is part of Persian spelling and is kept.)
-INVISIBLE = (
-    "\u00ad\u061c\u180e\u200b\u200d\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
-)
 _INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
 # C0 and C1 control characters other than tab, line feed and carriage return.
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")

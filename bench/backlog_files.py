@@ -1,5 +1,7 @@
 """Backlog workbooks built with openpyxl, as a secretariat fills them in, and what
-importing one must create (counted here independently of the code under test).
+importing one must create (counted here independently of the code under test): the
+benchmark's workbook (bench/backlog.py) and the tests' (tests import from the bench,
+never the other way).
 
 `generated(n)` is an n-row workbook of earlier meetings against the member agencies
 of the sample province (`minutes_url`): one owner, two owners in one cell, «ادارات
