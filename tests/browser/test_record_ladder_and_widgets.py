@@ -81,12 +81,15 @@ def test_the_picker_chooses_a_jalali_date_and_stores_the_right_day(
 
 
 def _edited_numbers(page: Page) -> list[str]:
-    """Every value a person can edit on the page: boxes, text areas, and grid cells."""
+    """Every value a person can edit on the page: boxes, text areas, and grid cells (a
+    web address aside: it is written as it is)."""
     values = page.evaluate(
         """() => [
             ...[...document.querySelectorAll('section.main input, section.main textarea,'
                 + ' [data-testid=stMain] input, [data-testid=stMain] textarea')]
                 .filter(e => !['file', 'password', 'checkbox', 'radio'].includes(e.type))
+                // A web address (an evidence link) is typed as written, not a number.
+                .filter(e => !/^https?:\/\//.test(e.value))
                 .map(e => e.value),
             ...[...document.querySelectorAll('[data-testid=stDataFrame] td')]
                 .map(c => c.textContent),
