@@ -30,8 +30,8 @@ from data_layer.input.agencies import (
 )
 from data_layer.jalali import format_jalali, format_number, local_today, to_fa_digits
 from data_layer.labels import AGENCY_KIND_LABELS
-from data_layer.models import Role
 from data_layer.output import inert_html
+from data_layer.permissions import Action, Readable, can
 from data_layer.queries.agencies import agency_registry
 from ui.import_errors import show_import_errors
 from ui.jalali_picker import date_field
@@ -43,8 +43,8 @@ from ui.theme import page_title
 from ui.uploads import uploader
 
 url = get_settings().database_url
-actor = require_actor(url, {Role.SECRETARIAT.value, Role.ADMIN.value})
-can_edit = actor.role == Role.SECRETARIAT.value
+actor = require_actor(url, Readable.AGENCIES)
+can_edit = can(actor, Action.MANAGE_AGENCIES)
 today = local_today()
 page_title(
     "دستگاه‌ها",

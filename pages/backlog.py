@@ -32,8 +32,8 @@ from data_layer.input.backlog import MAX_BACKLOG_BYTES, BacklogPreview, read_bac
 from data_layer.input.dates import DateProblem, parse_date
 from data_layer.jalali import format_jalali, format_number, local_today, to_fa_digits
 from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS
-from data_layer.models import Role
 from data_layer.output import inert
+from data_layer.permissions import Readable, Scope
 from data_layer.queries.agencies import list_agencies
 from data_layer.queries.backlog import BacklogFilter, backlog_rows
 from data_layer.queries.resolutions import list_meetings
@@ -51,12 +51,12 @@ PREVIEW = "backlog_preview"
 PENDING = "backlog_pending"
 UPLOADS = "backlog_uploads"  # files imported in this session: the uploader's key moves on
 url = get_settings().database_url
-actor = require_actor(url, {Role.SECRETARIAT.value})
+actor = require_actor(url, Readable.BACKLOG)
 today = local_today()
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def load_choices(url: str, version: int) -> tuple[dict[int, str], dict[int, str]]:
+def load_choices(url: str, scope: Scope, version: int) -> tuple[dict[int, str], dict[int, str]]:
     """Meetings (newest first) and active agencies for the filters: id -> label."""
     with read_session(url) as s:
         meetings = list_meetings(s)
@@ -73,6 +73,7 @@ def load_choices(url: str, version: int) -> tuple[dict[int, str], dict[int, str]
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner="در حال خواندن ردیف‌ها…")
 def load_rows(
     url: str,
+    scope: Scope,
     today: date,
     meeting_ids: tuple[int, ...],
     agency_ids: tuple[int, ...],
@@ -329,13 +330,22 @@ def confirm(pending: dict[str, Any]) -> None:
 
 def triage_tab() -> None:
     """Filters, the rows found and their count, the action, its check and its commit."""
-    meetings, agencies = load_choices(url, version)
+    meetings, agencies = load_choices(url, actor.scope, version)
     chosen = filters(meetings, agencies)
     if chosen is None:
         return
     meeting_ids, agency_ids, statuses, overdue, due_before, text = chosen
     rows = load_rows(
-        url, today, meeting_ids, agency_ids, statuses, overdue, due_before, text, version
+        url,
+        actor.scope,
+        today,
+        meeting_ids,
+        agency_ids,
+        statuses,
+        overdue,
+        due_before,
+        text,
+        version,
     )
     st.metric("ردیف‌های یافته‌شده", format_number(len(rows)))
     if rows.empty:

@@ -11,13 +11,14 @@ from data_layer.db import read_session
 from data_layer.jalali import format_amount, format_number, to_fa_digits
 from data_layer.labels import DELIVERY_STATUS_LABELS, NEIGHBORHOOD_KIND_LABELS
 from data_layer.output import inert
+from data_layer.permissions import Readable
 from data_layer.queries import coverage as qc
 from ui.charts import FONT
 from ui.coverage_view import LEVELS, MAX_ROWS, NAME_LIFT, load, view
 from ui.exports import export_buttons
 from ui.freshness import current_version, keep_fresh
 from ui.numbers import number_field, whole_or
-from ui.session import require_reader
+from ui.session import require_read
 from ui.theme import page_title
 
 
@@ -54,11 +55,11 @@ def map_chart(per: pd.DataFrame) -> alt.LayerChart | None:
 
 
 url = get_settings().database_url
-require_reader(url, "coverage")
+reader = require_read(url, Readable.COVERAGE)
 top = st.container()
 f = st.columns([1.4, 1.2, 0.8, 1.4])
 version = current_version(url)
-base = load(url, (), (), None, None, version)
+base = load(url, reader.scope, (), (), None, None, version)
 counties = f[0].multiselect("شهرستان", base["counties"], placeholder="همه", key="cov_counties")
 kinds = f[1].multiselect(
     "نوع محله",
@@ -79,7 +80,7 @@ agency = f[3].selectbox(
     key="cov_agency",
 )
 county_ids = tuple(base["county_ids"][c] for c in counties)
-filters = (county_ids, tuple(kinds), int(max_priority) or None, agency, version)
+filters = (reader.scope, county_ids, tuple(kinds), int(max_priority) or None, agency, version)
 data, seen = load(url, *filters), view(url, *filters)
 cells = data["cells"]
 with top:
@@ -169,6 +170,6 @@ if chart is not None:
     st.markdown("##### نقشهٔ محلات (بدون نقشهٔ پایه؛ اندازه = جمعیت، رنگ = خدمات بدون پوشش)")
     st.altair_chart(chart, width="stretch")
 
-export_buttons(url, key="coverage")
+export_buttons(url, reader, key="coverage")
 
 keep_fresh(url, version)

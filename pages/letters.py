@@ -14,8 +14,9 @@ from data_layer.config import get_settings
 from data_layer.db import read_session
 from data_layer.documents.letters import ascii_slug
 from data_layer.jalali import format_jalali, format_number, local_today, to_fa_digits
-from data_layer.models import Letter, Role
+from data_layer.models import Letter
 from data_layer.output import inert
+from data_layer.permissions import Readable
 from data_layer.queries import ladder as ql
 from data_layer.queries.ladder import STEP_TITLES
 from ui.jalali_picker import date_field
@@ -26,7 +27,7 @@ from ui.theme import page_title
 from ui.uploads import uploader
 
 url = get_settings().database_url
-actor = require_actor(url, {Role.SECRETARIAT})
+actor = require_actor(url, Readable.LETTERS)
 today = local_today()
 ZIP_KEY = "letters_issued"
 

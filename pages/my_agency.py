@@ -29,8 +29,9 @@ from data_layer.input.numbers import NotANumber, parse_number
 from data_layer.jalali import format_jalali, format_jalali_datetime, format_number, local_today
 from data_layer.jalali import to_fa_digits as fa
 from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS, VERIFICATION_LABELS
-from data_layer.models import Role, Verification
+from data_layer.models import Verification
 from data_layer.output import inert, inert_html
+from data_layer.permissions import Readable
 from data_layer.queries import assignments as qa
 from data_layer.queries.ladder import STEP_TITLES, letter_register
 from ui import agency_services
@@ -46,7 +47,7 @@ from ui.theme import page_title
 from ui.uploads import uploader
 
 url = get_settings().database_url
-actor = require_actor(url, {Role.AGENCY_EDITOR})
+actor = require_actor(url, Readable.MY_AGENCY)
 assert actor.agency_id is not None
 today = local_today()
 SNAPSHOT = f"my_rows_{actor.agency_id}"

@@ -12,11 +12,12 @@ from data_layer.db import read_session
 from data_layer.jalali import format_jalali, format_jalali_long, format_number, local_today
 from data_layer.jalali import to_fa_digits as fa
 from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS
+from data_layer.permissions import Readable, Scope
 from data_layer.queries import overview as qo
 from ui import loaders
 from ui.charts import completions_by_month, status_by_agency
 from ui.freshness import current_version, keep_fresh
-from ui.session import current_actor, require_reader
+from ui.session import require_read
 from ui.tables import gaps_html, neighborhoods_html, overdue_html, scorecards_html
 from ui.theme import page_title
 
@@ -28,7 +29,7 @@ LATE_PAGE = 50  # late rows a page of «همه» shows
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def late_page(url: str, today: date, page: int, version: int) -> pd.DataFrame:
+def late_page(url: str, scope: Scope, today: date, page: int, version: int) -> pd.DataFrame:
     """One page of every late row (page 1 = the latest)."""
     with read_session(url) as s:
         return qo.overdue_rows(s, today, limit=LATE_PAGE, offset=(page - 1) * LATE_PAGE)
@@ -44,10 +45,10 @@ def kpi(label: str, value: str, cls: str = "", note: str = "") -> str:
 
 
 url = get_settings().database_url
-require_reader(url, "overview")
+reader = require_read(url, Readable.OVERVIEW)
 today = local_today()
 version = current_version(url)
-data = loaders.overview(url, today, version)
+data = loaders.overview(url, reader.scope, today, version)
 h = data["headline"]
 cards, late = data["cards"], data["late"]
 last = data["last"]
@@ -62,7 +63,7 @@ page_title(
     "بخشی از پیگیری‌ها، دستگاه‌ها یا محلات نمونه است." if data["sample"] else None,
 )
 
-actor = current_actor(url)
+actor = reader.actor
 if actor is not None and actor.agency_id is not None:
     mine = cards[cards["agency_id"] == actor.agency_id]
     if not mine.empty:
@@ -139,7 +140,7 @@ with left:
                         format_func=lambda n: f"صفحهٔ {format_number(n)} از {format_number(pages)}",
                         key="late_page",
                     )
-                rows = late_page(url, today, page, version)
+                rows = late_page(url, reader.scope, today, page, version)
                 first = (page - 1) * LATE_PAGE + 1
                 st.caption(
                     f"ردیف‌های {format_number(first)} تا {format_number(first + len(rows) - 1)}"

@@ -16,10 +16,11 @@ import streamlit as st
 
 from data_layer.config import get_settings
 from data_layer.jalali import format_number, local_today
+from data_layer.permissions import Readable
 from ui import loaders
 from ui import slides as sl
 from ui.freshness import current_version, keep_fresh
-from ui.session import require_reader
+from ui.session import require_read
 
 CSS = (Path(__file__).resolve().parents[1] / "assets" / "projector.css").read_text(encoding="utf-8")
 
@@ -59,13 +60,13 @@ def _int_param(name: str, default: int) -> int:
 
 st.markdown(f"<style>{CSS}</style>", unsafe_allow_html=True)
 url = get_settings().database_url
-require_reader(url, "projector")
+reader = require_read(url, Readable.PROJECTOR)
 today = local_today()
 by = "agency" if st.query_params.get("by") == "agency" else "resolution"
 meeting_param = st.query_params.get("meeting")
 version = current_version(url)
 meeting_number = int(meeting_param) if meeting_param and meeting_param.isdigit() else None
-data = loaders.projector(url, today, meeting_number, version)
+data = loaders.projector(url, reader.scope, today, meeting_number, version)
 if data["meeting"] is None:
     st.info("هنوز جلسه‌ای ثبت نشده است.")
     st.stop()

@@ -9,14 +9,14 @@ from data_layer.config import get_settings
 from data_layer.db import read_session
 from data_layer.jalali import format_jalali, format_jalali_datetime, format_number, local_today
 from data_layer.labels import PERIOD_KIND_LABELS
-from data_layer.models import Role
 from data_layer.output import inert_html
+from data_layer.permissions import Action, Readable
 from data_layer.queries import coverage as qc
 from data_layer.queries.settings import get_report_rule
 from ui.numbers import number_field
 from ui.pickers import as_shown
 from ui.run import run_command
-from ui.session import current_actor, require_reader
+from ui.session import require_read
 from ui.theme import page_title
 
 STATES = {
@@ -27,7 +27,7 @@ STATES = {
 }
 
 url = get_settings().database_url
-require_reader(url, "reports")
+reader = require_read(url, Readable.REPORTS)
 today = local_today()
 with read_session(url) as s:
     rule = get_report_rule(s)
@@ -71,8 +71,7 @@ st.markdown(
     unsafe_allow_html=True,
 )
 
-actor = current_actor(url)
-if actor is not None and actor.role == Role.SECRETARIAT:
+if reader.may(Action.MANAGE_SETTINGS):
     was = as_shown("report_rule", rule)  # the rule as the secretariat first saw it
     k = f"{was.period_kind}_{was.days_after_period_end}"
     with st.form(f"report_rule_{k}", enter_to_submit=False):

@@ -14,11 +14,12 @@ from data_layer.jalali import format_jalali, format_jalali_long, format_number, 
 from data_layer.jalali import to_fa_digits as fa
 from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS
 from data_layer.output import inert, inert_html
+from data_layer.permissions import Readable, Scope
 from data_layer.queries import resolutions as q
 from data_layer.queries.settings import get_lead_weight, lead_weight_note
 from ui.freshness import current_version, keep_fresh
 from ui.matrix import matrix_html, resolution_list_html
-from ui.session import require_reader
+from ui.session import require_read
 from ui.status import legend_html
 from ui.theme import page_title
 
@@ -26,7 +27,7 @@ CACHE_SECONDS = 600  # a memory bound: freshness comes from the version key
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def load_meetings(url: str, version: int) -> pd.DataFrame:
+def load_meetings(url: str, scope: Scope, version: int) -> pd.DataFrame:
     """Meetings for the picker."""
     with read_session(url) as s:
         return q.list_meetings(s)
@@ -35,6 +36,7 @@ def load_meetings(url: str, version: int) -> pd.DataFrame:
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner="در حال خواندن پیگیری‌ها…")
 def load_meeting(
     url: str,
+    scope: Scope,
     meeting_id: int,
     today: date,
     agency_ids: tuple[int, ...],
@@ -87,10 +89,10 @@ def kpis_html(resolutions: pd.DataFrame, summary: pd.DataFrame) -> str:
 
 
 url = get_settings().database_url
-require_reader(url, "resolutions")
+reader = require_read(url, Readable.RESOLUTIONS)
 today = local_today()
 version = current_version(url)
-meetings = load_meetings(url, version)
+meetings = load_meetings(url, reader.scope, version)
 if meetings.empty:
     page_title("پیگیری مصوبات")
     st.info("هنوز جلسه‌ای ثبت نشده است. دبیرخانه باید نخستین جلسه و مصوبات آن را ثبت کند.")
@@ -103,7 +105,7 @@ c_meeting, c_agency, c_status = st.columns([1.1, 1.6, 1.3])
 meeting_id = c_meeting.selectbox(
     "جلسه", ids, index=0, format_func=labels.__getitem__, key="meeting"
 )
-base = load_meeting(url, meeting_id, today, (), (), version)
+base = load_meeting(url, reader.scope, meeting_id, today, (), (), version)
 agency_names = dict(zip(base["agencies"]["id"], base["agencies"]["short_name"], strict=True))
 agency_ids = c_agency.multiselect(
     "دستگاه",
@@ -121,7 +123,9 @@ statuses = c_status.multiselect(
     placeholder="همه وضعیت‌ها",
     key="statuses",
 )
-data = load_meeting(url, meeting_id, today, tuple(agency_ids), tuple(statuses), version)
+data = load_meeting(
+    url, reader.scope, meeting_id, today, tuple(agency_ids), tuple(statuses), version
+)
 meeting = data["meeting"]
 cells, summary, resolutions = data["cells"], data["summary"], data["resolutions"]
 

@@ -14,7 +14,8 @@ from data_layer.commands.settings import set_lead_weight, set_thresholds
 from data_layer.config import get_settings
 from data_layer.db import read_session
 from data_layer.jalali import to_fa_digits
-from data_layer.models import AccessKind, Role
+from data_layer.models import AccessKind
+from data_layer.permissions import Action, Readable, can
 from data_layer.queries.ladder import STEP_TITLES, Ladder, get_ladder
 from data_layer.queries.overview import Thresholds
 from data_layer.queries.profile import Profile, get_profile
@@ -33,7 +34,7 @@ from ui.session import require_actor
 from ui.theme import page_title
 
 url = get_settings().database_url
-actor = require_actor(url, {Role.SECRETARIAT, Role.ADMIN})
+actor = require_actor(url, Readable.SETTINGS)
 
 
 def thresholds_form(fresh: Thresholds) -> None:
@@ -150,7 +151,7 @@ def profile_form(fresh: Profile) -> None:
             )
 
 
-if actor.role == Role.SECRETARIAT:
+if can(actor, Action.MANAGE_SETTINGS):
     page_title("تنظیمات", "رنگ‌بندی کارنامه‌ها، خواندن بدون ورود و پیوندهای نمایش")
     with read_session(url) as s:
         shown = get_thresholds(s)

@@ -15,8 +15,8 @@ from data_layer.config import get_settings
 from data_layer.db import read_session
 from data_layer.jalali import format_jalali_datetime
 from data_layer.labels import ROLE_LABELS
-from data_layer.models import Role
 from data_layer.output import inert
+from data_layer.permissions import Readable
 from data_layer.queries.agencies import list_agencies
 from data_layer.queries.users import list_users
 from ui.people_import import people_import_tab
@@ -26,7 +26,7 @@ from ui.session import require_actor
 from ui.theme import page_title
 
 url = get_settings().database_url
-actor = require_actor(url, {Role.ADMIN})
+actor = require_actor(url, Readable.USERS)
 page_title("کاربران", "حساب‌های کاربری، نقش‌ها و دستگاه هر کارشناس رابط")
 
 with read_session(url) as s:

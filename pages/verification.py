@@ -17,8 +17,8 @@ from data_layer.jalali import (
 )
 from data_layer.jalali import to_fa_digits as fa
 from data_layer.labels import OVERDUE_LABEL, VERIFICATION_LABELS
-from data_layer.models import Role
 from data_layer.output import inert, inert_html
+from data_layer.permissions import Readable
 from data_layer.queries import assignments as qa
 from ui.numbers import number_field, whole_or
 from ui.run import flash, run_command
@@ -28,7 +28,7 @@ from ui.theme import page_title
 
 PAGE_SIZE = 10
 url = get_settings().database_url
-actor = require_actor(url, {Role.SECRETARIAT})
+actor = require_actor(url, Readable.VERIFICATION)
 today = local_today()
 SNAPSHOT = "claims_snapshot"
 

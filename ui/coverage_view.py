@@ -1,5 +1,5 @@
 """The coverage screen's data: the filtered matrix and what it draws from it, built
-once per filter and data version for every session (and by the warmer at start)."""
+once per scope, filter and data version for every session (and by the warmer at start)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import streamlit as st
 from data_layer.db import read_session
 from data_layer.jalali import format_amount, format_number
 from data_layer.output import inert_attr, inert_html
+from data_layer.permissions import Scope
 from data_layer.queries import coverage as qc
 from data_layer.queries.agencies import list_agencies
 from data_layer.queries.meta import shows_sample_data
@@ -34,6 +35,7 @@ LEVELS = {
 @st.cache_data(max_entries=KEEP, show_spinner="در حال خواندن…")
 def load(
     url: str,
+    scope: Scope,
     county_ids: tuple[int, ...],
     kinds: tuple[str, ...],
     max_priority: int | None,
@@ -107,6 +109,7 @@ MAX_ROWS = 150  # a province-sized matrix; past that, the filters narrow it down
 @st.cache_data(max_entries=KEEP, show_spinner=False)
 def view(
     url: str,
+    scope: Scope,
     county_ids: tuple[int, ...],
     kinds: tuple[str, ...],
     max_priority: int | None,
@@ -115,7 +118,7 @@ def view(
 ) -> dict[str, Any]:
     """What the screen draws from the filtered matrix, built once per filter and data
     version for every session: the figures, the matrix's HTML, the names, the map."""
-    cells = load(url, county_ids, kinds, max_priority, agency_id, version)["cells"]
+    cells = load(url, scope, county_ids, kinds, max_priority, agency_id, version)["cells"]
     if cells.empty:
         return {"empty": True}
     firsts = cells.drop_duplicates("neighborhood_id").sort_values(
@@ -139,12 +142,12 @@ def view(
                 firsts["neighborhood_id"], firsts["neighborhood"], firsts["county"], strict=True
             )
         },
-        "map": map_frame(cells, coordinates(url, version)),
+        "map": map_frame(cells, coordinates(url, scope, version)),
     }
 
 
 @st.cache_data(max_entries=KEEP, show_spinner=False)
-def coordinates(url: str, version: int) -> dict[int, tuple[float, float]]:
+def coordinates(url: str, scope: Scope, version: int) -> dict[int, tuple[float, float]]:
     """Every neighborhood's position, read once per data version."""
     with read_session(url) as s:
         return neighborhood_coordinates(s)
