@@ -30,9 +30,9 @@ from data_layer.input.agencies import (
 )
 from data_layer.jalali import format_jalali, format_number, local_today, to_fa_digits
 from data_layer.labels import AGENCY_KIND_LABELS
-from data_layer.output import inert_html
 from data_layer.permissions import Action, Readable, can
 from data_layer.queries.agencies import agency_registry
+from ui.html import show
 from ui.import_errors import show_import_errors
 from ui.jalali_picker import date_field
 from ui.pickers import as_shown, pick
@@ -70,7 +70,7 @@ with listing:
     st.caption(f"{format_number(len(registry))} دستگاه؛ هیچ دستگاهی حذف نمی‌شود.")
     # An HTML table we lay out (right to left, wrapping, every header shown): the grid
     # would run its columns left to right and cut the first one at 1280 px.
-    st.markdown(
+    show(
         html_table(
             [
                 "ترتیب",
@@ -85,19 +85,18 @@ with listing:
             [
                 [
                     to_fa_digits(r["sort_order"]),
-                    inert_html(r["name"]),
-                    inert_html(r["short_name"]),
-                    inert_html(AGENCY_KIND_LABELS.get(r["kind"], r["kind"])),
-                    inert_html(state_text(r)),
-                    inert_html(periods_text(r["periods"])),
-                    inert_html(r["head_title"]),
-                    inert_html(str(r["aliases"]).replace(";", "؛ ")),
+                    r["name"],
+                    r["short_name"],
+                    AGENCY_KIND_LABELS.get(r["kind"], r["kind"]),
+                    state_text(r),
+                    periods_text(r["periods"]),
+                    r["head_title"],
+                    str(r["aliases"]).replace(";", "؛ "),
                 ]
                 for _, r in registry.iterrows()
             ],
             "registry",
-        ),
-        unsafe_allow_html=True,
+        )
     )
 
 

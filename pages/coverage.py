@@ -17,6 +17,7 @@ from ui.charts import FONT
 from ui.coverage_view import LEVELS, MAX_ROWS, NAME_LIFT, load, view
 from ui.exports import export_buttons
 from ui.freshness import current_version, keep_fresh
+from ui.html import Html, show
 from ui.numbers import number_field, whole_or
 from ui.session import require_read
 from ui.theme import page_title
@@ -98,16 +99,17 @@ k[0].metric("محلات", format_number(seen["hoods"]))
 k[1].metric("بدون هیچ خدمت", format_number(seen["nothing"]))
 k[2].metric("خانه‌های تأمین‌شده", format_number(seen["met"]))
 k[3].metric("خانه‌های بدون خدمت", format_number(seen["none"]))
-legend = " ".join(
-    f'<span class="lv {cls}">{sym} {word}</span>' for sym, word, cls in LEVELS.values()
+legend = Html(" ").join(
+    Html('<span class="lv {}">{} {}</span>').format(cls, sym, word)
+    for sym, word, cls in LEVELS.values()
 )
-st.markdown(f'<div class="legend">راهنما: {legend}</div>', unsafe_allow_html=True)
+show(Html('<div class="legend">راهنما: {}</div>').format(legend))
 if seen["hoods"] > MAX_ROWS:
     st.caption(
         f"{format_number(MAX_ROWS)} محلهٔ نخست به ترتیب اولویت نشان داده شده‌اند؛ برای دیدن بقیه"
         " شهرستان یا نوع محله را انتخاب کنید."
     )
-st.markdown(seen["matrix"], unsafe_allow_html=True)
+show(seen["matrix"])
 
 st.markdown("##### یک محله")
 names = seen["names"]

@@ -30,12 +30,13 @@ from data_layer.jalali import format_jalali, format_jalali_datetime, format_numb
 from data_layer.jalali import to_fa_digits as fa
 from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS, VERIFICATION_LABELS
 from data_layer.models import Verification
-from data_layer.output import inert, inert_html
+from data_layer.output import inert
 from data_layer.permissions import Readable
 from data_layer.queries import assignments as qa
 from data_layer.queries.ladder import STEP_TITLES, letter_register
 from ui import agency_services
 from ui.history import timeline_html
+from ui.html import Html, show
 from ui.jalali_picker import date_field
 from ui.numbers import number_field
 from ui.pickers import pick
@@ -254,13 +255,17 @@ with detail:
     chosen = picked.id
     r = by_id.loc[chosen]
     version = int(r["version"])
-    note = f" — {inert_html(r['verification_note'])}" if r["verification_note"] else ""
-    late = f' <span class="badge badge-late">{OVERDUE_LABEL}</span>' if r["overdue"] else ""
-    verdict = inert_html(VERIFICATION_LABELS[r["verification"]])
-    st.markdown(
-        f'<div class="side-by-side"><b>وضعیت گزارش‌شده:</b> {chip(r["status"])}'
-        f" <b>تأیید دبیرخانه:</b> {verdict}{note}{late}</div>",
-        unsafe_allow_html=True,
+    note = f" — {r['verification_note']}" if r["verification_note"] else ""
+    late = (
+        Html(' <span class="badge badge-late">{}</span>').format(OVERDUE_LABEL)
+        if r["overdue"]
+        else ""
+    )
+    show(
+        Html(
+            '<div class="side-by-side"><b>وضعیت گزارش‌شده:</b> {}'
+            " <b>تأیید دبیرخانه:</b> {}{}{}</div>"
+        ).format(chip(r["status"]), VERIFICATION_LABELS[r["verification"]], note, late)
     )
     st.markdown(f"**متن مصوبه:** {inert(r['resolution_text'])}")
     moves = int(r["reschedule_count"])
@@ -376,4 +381,4 @@ with detail:
         st.caption("هنوز مستندی بارگذاری نشده است.")
 
     st.markdown("##### تاریخچهٔ تغییرات")
-    st.markdown(timeline_html(history), unsafe_allow_html=True)
+    show(timeline_html(history))

@@ -20,6 +20,7 @@ from data_layer.permissions import Readable
 from ui import loaders
 from ui import slides as sl
 from ui.freshness import current_version, keep_fresh
+from ui.html import Html, show, stylesheet
 from ui.session import require_read
 
 CSS = (Path(__file__).resolve().parents[1] / "assets" / "projector.css").read_text(encoding="utf-8")
@@ -58,7 +59,7 @@ def _int_param(name: str, default: int) -> int:
         return default
 
 
-st.markdown(f"<style>{CSS}</style>", unsafe_allow_html=True)
+show(stylesheet(CSS))
 url = get_settings().database_url
 reader = require_read(url, Readable.PROJECTOR)
 today = local_today()
@@ -94,20 +95,17 @@ auto = st.session_state.get("auto_seconds", auto)
 
 
 @st.fragment(run_every=auto if auto else None)
-def show() -> None:
+def current_slide() -> None:
     """The current slide; with auto-advance this reruns itself every `auto` seconds."""
     if auto and time.monotonic() - st.session_state.shown_at >= auto - 0.5:
         go(1)
     i = st.session_state.slide
     count = f"{format_number(i + 1)} / {format_number(len(deck))}"
-    st.markdown(
-        f'<div class="deck"><div class="pcount">{count}</div>{deck[i].html}</div>',
-        unsafe_allow_html=True,
-    )
+    show(Html('<div class="deck"><div class="pcount">{}</div>{}</div>').format(count, deck[i].html))
     st.query_params["slide"] = str(i + 1)
 
 
-show()
+current_slide()
 c = st.columns([1.2, 1.2, 1.7, 2.6, 1.1])
 c[0].button("قبلی ▶", key="prev", on_click=go, args=(-1,), width="stretch")
 c[1].button("◀ بعدی", key="next", on_click=go, args=(1,), width="stretch", type="primary")

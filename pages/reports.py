@@ -9,10 +9,10 @@ from data_layer.config import get_settings
 from data_layer.db import read_session
 from data_layer.jalali import format_jalali, format_jalali_datetime, format_number, local_today
 from data_layer.labels import PERIOD_KIND_LABELS
-from data_layer.output import inert_html
 from data_layer.permissions import Action, Readable
 from data_layer.queries import coverage as qc
 from data_layer.queries.settings import get_report_rule
+from ui.html import Html, show
 from ui.numbers import number_field
 from ui.pickers import as_shown
 from ui.run import run_command
@@ -48,27 +48,33 @@ for i, (state, (sym, word, _)) in enumerate(STATES.items()):
 labels = grid.drop_duplicates(["period_year", "period_no"])[
     ["period_year", "period_no", "label", "deadline"]
 ]
-head = '<th class="agency">دستگاه</th>' + "".join(
-    f'<th title="مهلت: {format_jalali(p["deadline"])}">{inert_html(p["label"])}</th>'
+head = Html('<th class="agency">دستگاه</th>') + Html("").join(
+    Html('<th title="مهلت: {}">{}</th>').format(format_jalali(p["deadline"]), p["label"])
     for _, p in labels.iterrows()
 )
 body = []
 for _, grp in grid.groupby("agency_id", sort=False):
     cells = {(int(r["period_year"]), int(r["period_no"])): r for _, r in grp.iterrows()}
-    tds = [f'<th class="agency" scope="row">{inert_html(grp["agency"].iloc[0])}</th>']
+    tds = [Html('<th class="agency" scope="row">{}</th>').format(grp["agency"].iloc[0])]
     for _, p in labels.iterrows():
         r = cells[(int(p["period_year"]), int(p["period_no"]))]
         sym, word, cls = STATES[r["state"]]
-        when = format_jalali_datetime(r["submitted_at"])
         tds.append(
-            f'<td class="rp {cls}" title="مهلت {format_jalali(r["deadline"])} — ارسال: {when}"'
-            f' data-state="{r["state"]}">{sym} {word}</td>'
+            Html('<td class="rp {}" title="مهلت {} — ارسال: {}" data-state="{}">{} {}</td>').format(
+                cls,
+                format_jalali(r["deadline"]),
+                format_jalali_datetime(r["submitted_at"]),
+                r["state"],
+                sym,
+                word,
+            )
         )
-    body.append(f"<tr>{''.join(tds)}</tr>")
-st.markdown(
-    '<div class="matrix-wrap"><table class="matrix reports" dir="rtl">'
-    f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>",
-    unsafe_allow_html=True,
+    body.append(Html("<tr>{}</tr>").format(Html("").join(tds)))
+show(
+    Html(
+        '<div class="matrix-wrap"><table class="matrix reports" dir="rtl">'
+        "<thead><tr>{}</tr></thead><tbody>{}</tbody></table></div>"
+    ).format(head, Html("").join(body))
 )
 
 if reader.may(Action.MANAGE_SETTINGS):

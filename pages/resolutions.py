@@ -13,11 +13,12 @@ from data_layer.db import read_session
 from data_layer.jalali import format_jalali, format_jalali_long, format_number, local_today
 from data_layer.jalali import to_fa_digits as fa
 from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS
-from data_layer.output import inert, inert_html
+from data_layer.output import inert
 from data_layer.permissions import Readable, Scope
 from data_layer.queries import resolutions as q
 from data_layer.queries.settings import get_lead_weight, lead_weight_note
 from ui.freshness import current_version, keep_fresh
+from ui.html import Html, show
 from ui.matrix import matrix_html, resolution_list_html
 from ui.session import require_read
 from ui.status import legend_html
@@ -66,14 +67,15 @@ def meeting_label(row: pd.Series) -> str:
     return label + (" (نمونه)" if row["is_sample"] else "")
 
 
-def kpis_html(resolutions: pd.DataFrame, summary: pd.DataFrame) -> str:
+def kpis_html(resolutions: pd.DataFrame, summary: pd.DataFrame) -> Html:
     """Headline figures for the rows on screen."""
     rows = int(summary["rows"].sum())
 
-    def share(n: int) -> str:
-        return f"{format_number(n)} <small>({fa(round(100 * n / rows)) if rows else '۰'}٪)</small>"
+    def share(n: int) -> Html:
+        percent = fa(round(100 * n / rows)) if rows else "۰"
+        return Html("{} <small>({}٪)</small>").format(format_number(n), percent)
 
-    items = [
+    items: list[tuple[str, str, str | Html]] = [
         ("", "مصوبات", format_number(len(resolutions))),
         ("", "ردیف‌های دستگاه‌ها", format_number(rows)),
         ("done", STATUS_LABELS["done"], share(int(summary["done"].sum()))),
@@ -81,11 +83,13 @@ def kpis_html(resolutions: pd.DataFrame, summary: pd.DataFrame) -> str:
         ("none", STATUS_LABELS["not_started"], share(int(summary["not_started"].sum()))),
         ("late", OVERDUE_LABEL, share(int(summary["overdue"].sum()))),
     ]
-    cards = "".join(
-        f'<div class="kpi {cls}"><div class="v">{value}</div><div class="l">{label}</div></div>'
+    cards = Html("").join(
+        Html('<div class="{}"><div class="v">{}</div><div class="l">{}</div></div>').format(
+            f"kpi {cls}".strip(), value, label
+        )
         for cls, label, value in items
     )
-    return f'<div class="kpis">{cards}</div>'
+    return Html('<div class="kpis">{}</div>').format(cards)
 
 
 url = get_settings().database_url
@@ -161,13 +165,13 @@ if data["visible"] is not None:
     summary = summary[summary["agency_id"].isin(shown_agencies)]
     cells = cells[cells["agency_id"].isin(shown_agencies)]
 
-st.markdown(kpis_html(resolutions, summary), unsafe_allow_html=True)
+show(kpis_html(resolutions, summary))
 st.subheader("وضعیت هر دستگاه در هر مصوبه")
 if summary.empty:
     st.info("هیچ ردیفی با این پالایه‌ها پیدا نشد. پالایهٔ دستگاه یا وضعیت را تغییر دهید.")
 else:
-    st.markdown(legend_html(), unsafe_allow_html=True)
-    st.markdown(matrix_html(cells, resolutions, summary, visible_ids), unsafe_allow_html=True)
+    show(legend_html())
+    show(matrix_html(cells, resolutions, summary, visible_ids))
     st.caption(
         "ستون‌ها شمارهٔ مصوبه‌اند (متن هر مصوبه در فهرست زیر و با نگه‌داشتن نشانگر روی شماره)؛"
         " دستگاه‌ها به ترتیب بیشترین تأخیر و کمترین سهم انجام‌شده مرتب شده‌اند؛"
@@ -176,10 +180,10 @@ else:
 
 st.subheader("مصوبات")
 st.caption(lead_weight_note(data["lead_weight"]))
-st.markdown(resolution_list_html(resolutions), unsafe_allow_html=True)
+show(resolution_list_html(resolutions))
 if meeting["summary"]:
     with st.expander("خلاصه مذاکرات جلسه"):
         for line in meeting["summary"].splitlines():
-            st.markdown(f'<p dir="rtl">{inert_html(line)}</p>', unsafe_allow_html=True)
+            show(Html('<p dir="rtl">{}</p>').format(line))
 
 keep_fresh(url, version)

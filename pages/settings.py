@@ -26,6 +26,7 @@ from data_layer.queries.settings import (
     lead_weight_note,
 )
 from ui.access import anonymous_read_form, tokens_section
+from ui.html import show
 from ui.numbers import number_field
 from ui.pickers import as_shown
 from ui.profile_form import logo_html, profile_fields
@@ -138,7 +139,7 @@ def ladder_form(fresh: Ladder) -> None:
 def profile_form(fresh: Profile) -> None:
     shown = as_shown("profile", fresh)  # the version the administrator first saw
     with st.form(f"profile_{shown.version}", enter_to_submit=False):
-        st.markdown(logo_html(shown), unsafe_allow_html=True)
+        show(logo_html(shown))
         data = profile_fields(f"profile_{shown.version}", shown)
         if st.form_submit_button("ذخیرهٔ مشخصات", type="primary"):
             run_command(

@@ -11,12 +11,12 @@ import streamlit as st
 
 from data_layer.db import read_session
 from data_layer.jalali import format_amount, format_number
-from data_layer.output import inert_attr, inert_html
 from data_layer.permissions import Scope
 from data_layer.queries import coverage as qc
 from data_layer.queries.agencies import list_agencies
 from data_layer.queries.meta import shows_sample_data
 from data_layer.queries.places import list_counties, neighborhood_coordinates
+from ui.html import Html
 
 # A memory bound by count, not by age: an entry for the current version must not
 # expire in a quiet hour (the warmer computes it once per version, and a first visitor
@@ -60,11 +60,11 @@ def load(
         }
 
 
-def matrix_html(cells: pd.DataFrame) -> str:
+def matrix_html(cells: pd.DataFrame) -> Html:
     """Neighborhoods as rows (right), services as columns; level by symbol and word."""
     services = cells[["service_type_id", "service"]].drop_duplicates()
-    head = '<th class="agency">محله</th>' + "".join(
-        f"<th>{inert_html(s)}</th>" for s in services["service"]
+    head = Html('<th class="agency">محله</th>') + Html("").join(
+        Html("<th>{}</th>").format(s) for s in services["service"]
     )
     body = []
     order = cells.sort_values(["priority_rank", "population"], ascending=[True, False])
@@ -72,8 +72,9 @@ def matrix_html(cells: pd.DataFrame) -> str:
         first = grp.iloc[0]
         by_service = {int(r["service_type_id"]): r for _, r in grp.iterrows()}
         tds = [
-            f'<th class="agency" scope="row">{inert_html(first["neighborhood"])}'
-            f" <small>({inert_html(first['county'])})</small></th>"
+            Html('<th class="agency" scope="row">{} <small>({})</small></th>').format(
+                first["neighborhood"], first["county"]
+            )
         ]
         for sid in services["service_type_id"]:
             r = by_service[int(sid)]
@@ -84,15 +85,16 @@ def matrix_html(cells: pd.DataFrame) -> str:
                 f" موجود {format_amount(r['delivered'])} {r['unit']}،"
                 f" {format_number(int(r['agencies']))} دستگاه"
             )
-            tip = inert_attr(title)
             tds.append(
-                f'<td class="lv {cls}" title="{tip}" data-level="{r["level"]}">{sym} {word}</td>'
+                Html('<td class="lv {}" title="{}" data-level="{}">{} {}</td>').format(
+                    cls, title, r["level"], sym, word
+                )
             )
-        body.append(f"<tr data-hood='{int(hood_id)}'>{''.join(tds)}</tr>")
-    return (
+        body.append(Html("<tr data-hood='{}'>{}</tr>").format(int(hood_id), Html("").join(tds)))
+    return Html(
         '<div class="matrix-wrap"><table class="matrix coverage" dir="rtl">'
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
-    )
+        "<thead><tr>{}</tr></thead><tbody>{}</tbody></table></div>"
+    ).format(head, Html("").join(body))
 
 
 MAP_NAMES = 40  # at most this many dots carry their name (the most populous that fit)

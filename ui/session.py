@@ -14,7 +14,7 @@ from data_layer import auth
 from data_layer.db import Session, read_session, write_session
 from data_layer.errors import PermissionDenied, SessionExpired
 from data_layer.models import AccessKind
-from data_layer.output import inert, inert_attr
+from data_layer.output import inert
 from data_layer.permissions import (
     PROVINCE,
     PUBLIC,
@@ -25,6 +25,7 @@ from data_layer.permissions import (
     read_refusal,
 )
 from data_layer.queries.access import anonymous_read
+from ui.html import Html, show
 
 NOTICE_KEY = "auth_notice"
 
@@ -105,10 +106,10 @@ def _here() -> str:
     return urlsplit(st.context.url or "/").path or "/"
 
 
-def csrf_field() -> str:
+def csrf_field() -> Html:
     """The hidden field every form posting to the server carries."""
     token = request_cookies().get(auth.CSRF_COOKIE, "")
-    return f'<input type="hidden" name="csrf" value="{inert_attr(token)}">'
+    return Html('<input type="hidden" name="csrf" value="{}">').format(token)
 
 
 def sign_in_form(next_path: str = "/") -> None:
@@ -116,27 +117,27 @@ def sign_in_form(next_path: str = "/") -> None:
     if not request_cookies().get(auth.CSRF_COOKIE):
         st.warning("صفحه را یک بار دوباره بارگذاری کنید تا فرم ورود آماده شود.")
         return
-    st.markdown(
-        '<form class="wg-form" method="post" action="/auth/sign-in">'
-        + csrf_field()
-        + f'<input type="hidden" name="next" value="{inert_attr(next_path)}">'
-        '<label for="wg-username">نام کاربری</label>'
-        '<input id="wg-username" name="username" autocomplete="username" required dir="ltr">'
-        '<label for="wg-password">گذرواژه</label>'
-        '<input id="wg-password" name="password" type="password"'
-        ' autocomplete="current-password" required dir="ltr">'
-        '<button type="submit">ورود</button></form>',
-        unsafe_allow_html=True,
+    show(
+        Html(
+            '<form class="wg-form" method="post" action="/auth/sign-in">{}'
+            '<input type="hidden" name="next" value="{}">'
+            '<label for="wg-username">نام کاربری</label>'
+            '<input id="wg-username" name="username" autocomplete="username" required dir="ltr">'
+            '<label for="wg-password">گذرواژه</label>'
+            '<input id="wg-password" name="password" type="password"'
+            ' autocomplete="current-password" required dir="ltr">'
+            '<button type="submit">ورود</button></form>'
+        ).format(csrf_field(), next_path)
     )
 
 
 def sign_out_form() -> None:
     """A button that ends this sign-in (in every tab) on the server."""
-    st.markdown(
-        '<form class="wg-form wg-inline" method="post" action="/auth/sign-out">'
-        + csrf_field()
-        + '<button type="submit">خروج از سامانه</button></form>',
-        unsafe_allow_html=True,
+    show(
+        Html(
+            '<form class="wg-form wg-inline" method="post" action="/auth/sign-out">{}'
+            '<button type="submit">خروج از سامانه</button></form>'
+        ).format(csrf_field())
     )
 
 
