@@ -53,34 +53,36 @@ if actor is not None:
     with guarded(), read_session(url) as s:
         must_change = must_change_password(s, user_id=actor.user_id)
 
-# Each page is (menu section, file, title, icon, url path); who reads it is
-# permissions.can_read's answer for the page of that url path.
-PAGES: list[tuple[str, str, str, str, str]] = [
-    ("", "pages/overview.py", "نمای کلی", ":material/dashboard:", "overview"),
-    ("پیگیری مصوبات", "pages/resolutions.py", "مصوبات", ":material/fact_check:", "resolutions"),
-    ("پیگیری مصوبات", "pages/meetings.py", "جلسات", ":material/event:", "meetings"),
-    ("پیگیری مصوبات", "pages/projector.py", "حالت ارائه", ":material/slideshow:", "projector"),
-    ("پیگیری مصوبات", "pages/my_agency.py", "دستگاه من", ":material/edit_note:", "my_agency"),
-    ("پیگیری مصوبات", "pages/letters.py", "نامه‌ها", ":material/outgoing_mail:", "letters"),
-    (
-        "پیگیری مصوبات",
-        "pages/verification.py",
-        "بررسی گزارش‌ها",
-        ":material/verified:",
-        "verification",
-    ),
-    ("پیگیری مصوبات", "pages/backlog.py", "سوابق و پالایش", ":material/history:", "backlog"),
-    ("محلات هدف", "pages/coverage.py", "پوشش خدمت", ":material/grid_on:", "coverage"),
-    ("محلات هدف", "pages/gaps.py", "کمبود ظرفیت", ":material/trending_down:", "gaps"),
-    ("محلات هدف", "pages/neighborhoods.py", "محلات و خدمات", ":material/map:", "neighborhoods"),
-    ("محلات هدف", "pages/reports.py", "گزارش عملکرد", ":material/assignment:", "reports"),
-    ("مدیریت", "pages/agencies.py", "دستگاه‌ها", ":material/apartment:", "agencies"),
-    ("مدیریت", "pages/users.py", "کاربران", ":material/group:", "users"),
-    ("مدیریت", "pages/settings.py", "تنظیمات", ":material/tune:", "settings"),
-    ("", "pages/sign_in.py", "ورود", ":material/login:", "sign_in"),
-    ("", "pages/setup.py", "راه‌اندازی", ":material/build:", "setup"),
-    ("", "pages/account.py", "حساب من", ":material/person:", "account"),
-]
+# The menu's sections, each page as (url path, title, icon); its file is pages/<url
+# path>.py, and who reads it is permissions.can_read's answer for that url path.
+MENU: dict[str, list[tuple[str, str, str]]] = {
+    "": [
+        ("overview", "نمای کلی", ":material/dashboard:"),
+        ("sign_in", "ورود", ":material/login:"),
+        ("setup", "راه‌اندازی", ":material/build:"),
+        ("account", "حساب من", ":material/person:"),
+    ],
+    "پیگیری مصوبات": [
+        ("resolutions", "مصوبات", ":material/fact_check:"),
+        ("meetings", "جلسات", ":material/event:"),
+        ("projector", "حالت ارائه", ":material/slideshow:"),
+        ("my_agency", "دستگاه من", ":material/edit_note:"),
+        ("letters", "نامه‌ها", ":material/outgoing_mail:"),
+        ("verification", "بررسی گزارش‌ها", ":material/verified:"),
+        ("backlog", "سوابق و پالایش", ":material/history:"),
+    ],
+    "محلات هدف": [
+        ("coverage", "پوشش خدمت", ":material/grid_on:"),
+        ("gaps", "کمبود ظرفیت", ":material/trending_down:"),
+        ("neighborhoods", "محلات و خدمات", ":material/map:"),
+        ("reports", "گزارش عملکرد", ":material/assignment:"),
+    ],
+    "مدیریت": [
+        ("agencies", "دستگاه‌ها", ":material/apartment:"),
+        ("users", "کاربران", ":material/group:"),
+        ("settings", "تنظیمات", ":material/tune:"),
+    ],
+}
 
 
 def shown_in_menu(slug: str) -> bool:
@@ -95,19 +97,20 @@ def shown_in_menu(slug: str) -> bool:
 
 # Every page is registered, so a deep link always opens its page (which says what is
 # needed); the menu shows what this reader may use. The overview is the root URL.
-sections: dict[str, list[st.Page]] = {}
-for section, path, title, icon, slug in PAGES:
-    visibility = "visible" if shown_in_menu(slug) else "hidden"
-    sections.setdefault(section, []).append(
+sections = {
+    section: [
         st.Page(
-            path,
+            f"pages/{slug}.py",
             title=title,
             icon=icon,
             url_path=slug,
             default=slug == "overview",
-            visibility=visibility,
+            visibility="visible" if shown_in_menu(slug) else "hidden",
         )
-    )
+        for slug, title, icon in pages
+    ]
+    for section, pages in MENU.items()
+}
 kiosk = reader is not None and reader.kind == ReaderKind.KIOSK
 navigation = st.navigation(sections, position="hidden" if kiosk or must_change else "top")
 if must_change and navigation.url_path != "account":

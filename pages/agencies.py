@@ -17,7 +17,6 @@ from data_layer.commands.agencies import (
     set_memberships,
     update_agency,
 )
-from data_layer.config import get_settings
 from data_layer.db import read_session
 from data_layer.documents.templates import agency_template_xlsx
 from data_layer.input.agencies import (
@@ -37,13 +36,12 @@ from ui.import_errors import show_import_errors
 from ui.jalali_picker import date_field
 from ui.pickers import as_shown, pick
 from ui.run import attempt, run_command
-from ui.session import require_actor
+from ui.session import page_person
 from ui.tables import html_table
 from ui.theme import page_title
 from ui.uploads import uploader
 
-url = get_settings().database_url
-actor = require_actor(url, Readable.AGENCIES)
+url, actor = page_person(Readable.AGENCIES)
 can_edit = can(actor, Action.MANAGE_AGENCIES)
 today = local_today()
 page_title(

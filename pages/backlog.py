@@ -25,7 +25,6 @@ from data_layer.commands.triage import (
     bulk_withdraw,
     changes_for,
 )
-from data_layer.config import get_settings
 from data_layer.db import read_session
 from data_layer.documents.backlog_template import backlog_template_xlsx
 from data_layer.input.backlog import MAX_BACKLOG_BYTES, BacklogPreview, read_backlog_file
@@ -41,7 +40,7 @@ from ui.freshness import current_version
 from ui.import_errors import show_import_errors
 from ui.jalali_picker import date_field
 from ui.run import attempt, run_command
-from ui.session import require_actor
+from ui.session import page_person
 from ui.theme import page_title
 from ui.uploads import uploader
 
@@ -50,8 +49,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PREVIEW = "backlog_preview"
 PENDING = "backlog_pending"
 UPLOADS = "backlog_uploads"  # files imported in this session: the uploader's key moves on
-url = get_settings().database_url
-actor = require_actor(url, Readable.BACKLOG)
+url, actor = page_person(Readable.BACKLOG)
 today = local_today()
 
 

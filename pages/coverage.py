@@ -6,7 +6,6 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from data_layer.config import get_settings
 from data_layer.db import read_session
 from data_layer.jalali import format_amount, format_number, to_fa_digits
 from data_layer.labels import DELIVERY_STATUS_LABELS, NEIGHBORHOOD_KIND_LABELS
@@ -19,7 +18,7 @@ from ui.exports import export_buttons
 from ui.freshness import current_version, keep_fresh
 from ui.html import Html, show
 from ui.numbers import number_field, whole_or
-from ui.session import require_read
+from ui.session import page_reader
 from ui.theme import page_title
 
 
@@ -55,8 +54,7 @@ def map_chart(per: pd.DataFrame) -> alt.LayerChart | None:
     )
 
 
-url = get_settings().database_url
-reader = require_read(url, Readable.COVERAGE)
+url, reader = page_reader(Readable.COVERAGE)
 top = st.container()
 f = st.columns([1.4, 1.2, 0.8, 1.4])
 version = current_version(url)

@@ -8,7 +8,6 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from data_layer.config import get_settings
 from data_layer.db import read_session
 from data_layer.documents import meeting_report_pdf, meeting_report_xlsx
 from data_layer.jalali import (
@@ -32,11 +31,10 @@ from ui.meeting_record import record_section
 from ui.minutes_import import minutes_import_tab
 from ui.numbers import number_field, whole_or
 from ui.run import attempt
-from ui.session import require_read
+from ui.session import page_reader
 from ui.theme import page_title
 
-url = get_settings().database_url
-reader = require_read(url, Readable.MEETINGS)
+url, reader = page_reader(Readable.MEETINGS)
 today = local_today()
 secretariat = reader.may(Action.MANAGE_MEETINGS)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -158,7 +156,7 @@ def one_meeting(mid: int) -> None:
     absent = "، ".join(attendance.loc[attendance["present"] == False, "agency"]) or "—"  # noqa: E712
     st.caption(inert(f"حاضر: {present} | غایب: {absent}"))
     documents(mid, int(meeting["number"]))
-    record_section(url, reader.scope, meeting, today, version, secretariat=secretariat)
+    record_section(url, reader, meeting, today, version)
     st.markdown("##### مصوبات این جلسه")
     st.dataframe(
         pd.DataFrame(

@@ -23,7 +23,6 @@ from data_layer.commands.evidence import (
     add_evidence,
     withdraw_evidence,
 )
-from data_layer.config import get_settings
 from data_layer.db import read_session
 from data_layer.input.numbers import NotANumber, parse_number
 from data_layer.jalali import format_jalali, format_jalali_datetime, format_number, local_today
@@ -42,13 +41,12 @@ from ui.numbers import number_field
 from ui.pickers import pick
 from ui.quick_edit import TableMismatch, row_updates
 from ui.run import run_command, show_failure
-from ui.session import require_actor
+from ui.session import page_person
 from ui.status import chip
 from ui.theme import page_title
 from ui.uploads import uploader
 
-url = get_settings().database_url
-actor = require_actor(url, Readable.MY_AGENCY)
+url, actor = page_person(Readable.MY_AGENCY)
 assert actor.agency_id is not None
 today = local_today()
 SNAPSHOT = f"my_rows_{actor.agency_id}"

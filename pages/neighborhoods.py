@@ -20,7 +20,6 @@ from data_layer.commands.service_types import (
     create_service_type,
     update_service_type,
 )
-from data_layer.config import get_settings
 from data_layer.db import read_session
 from data_layer.documents.templates import neighborhood_template_xlsx
 from data_layer.input.neighborhoods import (
@@ -38,12 +37,11 @@ from data_layer.queries.places import list_neighborhoods, list_service_types
 from ui.import_errors import show_import_errors
 from ui.pickers import as_shown, pick
 from ui.run import attempt, run_command
-from ui.session import require_read
+from ui.session import page_reader
 from ui.theme import page_title
 from ui.uploads import uploader
 
-url = get_settings().database_url
-reader = require_read(url, Readable.NEIGHBORHOODS)
+url, reader = page_reader(Readable.NEIGHBORHOODS)
 can_edit = reader.may(Action.MANAGE_NEIGHBORHOODS)
 with read_session(url) as s:
     hoods = list_neighborhoods(s)

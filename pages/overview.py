@@ -7,7 +7,6 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from data_layer.config import get_settings
 from data_layer.db import read_session
 from data_layer.jalali import format_jalali, format_jalali_long, format_number, local_today
 from data_layer.jalali import to_fa_digits as fa
@@ -18,7 +17,7 @@ from ui import loaders
 from ui.charts import completions_by_month, status_by_agency
 from ui.freshness import current_version, keep_fresh
 from ui.html import Html, show
-from ui.session import require_read
+from ui.session import page_reader
 from ui.tables import gaps_html, neighborhoods_html, overdue_html, scorecards_html
 from ui.theme import page_title
 
@@ -44,8 +43,7 @@ def kpi(label: str, value: str, cls: str = "", note: str = "") -> Html:
     )
 
 
-url = get_settings().database_url
-reader = require_read(url, Readable.OVERVIEW)
+url, reader = page_reader(Readable.OVERVIEW)
 today = local_today()
 version = current_version(url)
 data = loaders.overview(url, reader.scope, today, version)

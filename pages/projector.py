@@ -14,14 +14,13 @@ from typing import Any
 
 import streamlit as st
 
-from data_layer.config import get_settings
 from data_layer.jalali import format_number, local_today
 from data_layer.permissions import Readable
 from ui import loaders
 from ui import slides as sl
 from ui.freshness import current_version, keep_fresh
 from ui.html import Html, show, stylesheet
-from ui.session import require_read
+from ui.session import page_reader
 
 CSS = (Path(__file__).resolve().parents[1] / "assets" / "projector.css").read_text(encoding="utf-8")
 
@@ -60,8 +59,7 @@ def _int_param(name: str, default: int) -> int:
 
 
 show(stylesheet(CSS))
-url = get_settings().database_url
-reader = require_read(url, Readable.PROJECTOR)
+url, reader = page_reader(Readable.PROJECTOR)
 today = local_today()
 by = "agency" if st.query_params.get("by") == "agency" else "resolution"
 meeting_param = st.query_params.get("meeting")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from data_layer.commands.settings import set_report_rule
-from data_layer.config import get_settings
 from data_layer.db import read_session
 from data_layer.jalali import format_jalali, format_jalali_datetime, format_number, local_today
 from data_layer.labels import PERIOD_KIND_LABELS
@@ -16,7 +15,7 @@ from ui.html import Html, show
 from ui.numbers import number_field
 from ui.pickers import as_shown
 from ui.run import run_command
-from ui.session import require_read
+from ui.session import page_reader
 from ui.theme import page_title
 
 STATES = {
@@ -26,8 +25,7 @@ STATES = {
     "pending": ("○", "در مهلت", "rp-pending"),
 }
 
-url = get_settings().database_url
-reader = require_read(url, Readable.REPORTS)
+url, reader = page_reader(Readable.REPORTS)
 today = local_today()
 with read_session(url) as s:
     rule = get_report_rule(s)

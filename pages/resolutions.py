@@ -8,7 +8,6 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from data_layer.config import get_settings
 from data_layer.db import read_session
 from data_layer.jalali import format_jalali, format_jalali_long, format_number, local_today
 from data_layer.jalali import to_fa_digits as fa
@@ -20,7 +19,7 @@ from data_layer.queries.settings import get_lead_weight, lead_weight_note
 from ui.freshness import current_version, keep_fresh
 from ui.html import Html, show
 from ui.matrix import matrix_html, resolution_list_html
-from ui.session import require_read
+from ui.session import page_reader
 from ui.status import legend_html
 from ui.theme import page_title
 
@@ -92,8 +91,7 @@ def kpis_html(resolutions: pd.DataFrame, summary: pd.DataFrame) -> Html:
     return Html('<div class="kpis">{}</div>').format(cards)
 
 
-url = get_settings().database_url
-reader = require_read(url, Readable.RESOLUTIONS)
+url, reader = page_reader(Readable.RESOLUTIONS)
 today = local_today()
 version = current_version(url)
 meetings = load_meetings(url, reader.scope, version)

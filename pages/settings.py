@@ -11,7 +11,6 @@ import streamlit as st
 from data_layer.commands.letters import set_ladder
 from data_layer.commands.profile import update_profile
 from data_layer.commands.settings import set_lead_weight, set_thresholds
-from data_layer.config import get_settings
 from data_layer.db import read_session
 from data_layer.jalali import to_fa_digits
 from data_layer.models import AccessKind
@@ -31,11 +30,10 @@ from ui.numbers import number_field
 from ui.pickers import as_shown
 from ui.profile_form import logo_html, profile_fields
 from ui.run import run_command
-from ui.session import require_actor
+from ui.session import page_person
 from ui.theme import page_title
 
-url = get_settings().database_url
-actor = require_actor(url, Readable.SETTINGS)
+url, actor = page_person(Readable.SETTINGS)
 
 
 def thresholds_form(fresh: Thresholds) -> None:

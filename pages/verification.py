@@ -6,7 +6,6 @@ import pandas as pd
 import streamlit as st
 
 from data_layer.commands.verification import VERDICTS, mark_claims_seen, verify_assignment
-from data_layer.config import get_settings
 from data_layer.db import read_session
 from data_layer.jalali import (
     format_jalali,
@@ -23,13 +22,12 @@ from data_layer.queries import assignments as qa
 from ui.html import Html, show
 from ui.numbers import number_field, whole_or
 from ui.run import flash, run_command
-from ui.session import require_actor
+from ui.session import page_person
 from ui.status import chip
 from ui.theme import page_title
 
 PAGE_SIZE = 10
-url = get_settings().database_url
-actor = require_actor(url, Readable.VERIFICATION)
+url, actor = page_person(Readable.VERIFICATION)
 today = local_today()
 SNAPSHOT = "claims_snapshot"
 

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from data_layer import auth
+from data_layer.config import get_settings
 from data_layer.db import Session, read_session, write_session
 from data_layer.errors import PermissionDenied, SessionExpired
 from data_layer.models import AccessKind
@@ -162,12 +163,19 @@ def require_read(url: str, what: Readable) -> Reader:
     raise AssertionError  # st.stop() does not return
 
 
-def require_actor(url: str, what: Readable) -> Actor:
-    """`require_read` for what only a signed-in person reads: that person."""
-    reader = require_read(url, what)
+def page_reader(what: Readable) -> tuple[str, Reader]:
+    """The database URL and the reader of a page showing `what` (the page stops
+    unless that reader may read it)."""
+    url = get_settings().database_url
+    return url, require_read(url, what)
+
+
+def page_person(what: Readable) -> tuple[str, Actor]:
+    """`page_reader` for what only a signed-in person reads: the URL and that person."""
+    url, reader = page_reader(what)
     if reader.actor is None:  # can_read gave a person's page to someone else
         raise PermissionDenied(read_refusal(None, what, reader.scope))
-    return reader.actor
+    return url, reader.actor
 
 
 @contextmanager
