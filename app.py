@@ -7,13 +7,13 @@ import streamlit as st
 from data_layer.bootstrap import prepare_database
 from data_layer.config import get_settings
 from data_layer.db import read_session
-from data_layer.models import Role
 from data_layer.output import inert
+from data_layer.permissions import Readable, ReaderKind, can_read
 from data_layer.queries.profile import get_profile
 from data_layer.queries.users import must_change_password
 from ui.first_run import setup_done
 from ui.run import guarded
-from ui.session import NOTICE_KEY, READ_PAGES, current_reader, keep_state_for
+from ui.session import NOTICE_KEY, current_reader, keep_state_for
 from ui.theme import apply_theme
 
 st.set_page_config(
@@ -22,12 +22,6 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="collapsed",
 )
-
-
-EDITORS = {Role.AGENCY_EDITOR.value}
-SECRETARIAT = {Role.SECRETARIAT.value}
-ADMINS = {Role.ADMIN.value}
-STAFF = {Role.SECRETARIAT.value, Role.ADMIN.value}
 
 
 @st.cache_resource(show_spinner="در حال آماده‌سازی پایگاه داده…")
@@ -54,112 +48,70 @@ with guarded():
 if not ready:
     st.stop()
 actor = reader.actor if reader else None
-role = actor.role if actor else None
 must_change = False
 if actor is not None:
     with guarded(), read_session(url) as s:
         must_change = must_change_password(s, user_id=actor.user_id)
 
-# Each page is (menu section, file, title, icon, url path, roles; None = every reader).
-PAGES: list[tuple[str, str, str, str, str, set[str] | None]] = [
-    ("", "pages/overview.py", "نمای کلی", ":material/dashboard:", "overview", None),
-    (
-        "پیگیری مصوبات",
-        "pages/resolutions.py",
-        "مصوبات",
-        ":material/fact_check:",
-        "resolutions",
-        None,
-    ),
-    ("پیگیری مصوبات", "pages/meetings.py", "جلسات", ":material/event:", "meetings", None),
-    (
-        "پیگیری مصوبات",
-        "pages/projector.py",
-        "حالت ارائه",
-        ":material/slideshow:",
-        "projector",
-        None,
-    ),
-    (
-        "پیگیری مصوبات",
-        "pages/my_agency.py",
-        "دستگاه من",
-        ":material/edit_note:",
-        "my_agency",
-        EDITORS,
-    ),
-    (
-        "پیگیری مصوبات",
-        "pages/letters.py",
-        "نامه‌ها",
-        ":material/outgoing_mail:",
-        "letters",
-        SECRETARIAT,
-    ),
-    (
-        "پیگیری مصوبات",
-        "pages/verification.py",
-        "بررسی گزارش‌ها",
-        ":material/verified:",
-        "verification",
-        SECRETARIAT,
-    ),
-    (
-        "پیگیری مصوبات",
-        "pages/backlog.py",
-        "سوابق و پالایش",
-        ":material/history:",
-        "backlog",
-        SECRETARIAT,
-    ),
-    ("محلات هدف", "pages/coverage.py", "پوشش خدمت", ":material/grid_on:", "coverage", None),
-    ("محلات هدف", "pages/gaps.py", "کمبود ظرفیت", ":material/trending_down:", "gaps", None),
-    (
-        "محلات هدف",
-        "pages/neighborhoods.py",
-        "محلات و خدمات",
-        ":material/map:",
-        "neighborhoods",
-        None,
-    ),
-    ("محلات هدف", "pages/reports.py", "گزارش عملکرد", ":material/assignment:", "reports", None),
-    ("مدیریت", "pages/agencies.py", "دستگاه‌ها", ":material/apartment:", "agencies", STAFF),
-    ("مدیریت", "pages/users.py", "کاربران", ":material/group:", "users", ADMINS),
-    ("مدیریت", "pages/settings.py", "تنظیمات", ":material/tune:", "settings", STAFF),
-    ("", "pages/sign_in.py", "ورود", ":material/login:", "sign_in", None),
-    ("", "pages/setup.py", "راه‌اندازی", ":material/build:", "setup", set()),
-    ("", "pages/account.py", "حساب من", ":material/person:", "account", None),
-]
+# The menu's sections, each page as (url path, title, icon); its file is pages/<url
+# path>.py, and who reads it is permissions.can_read's answer for that url path.
+MENU: dict[str, list[tuple[str, str, str]]] = {
+    "": [
+        ("overview", "نمای کلی", ":material/dashboard:"),
+        ("sign_in", "ورود", ":material/login:"),
+        ("setup", "راه‌اندازی", ":material/build:"),
+        ("account", "حساب من", ":material/person:"),
+    ],
+    "پیگیری مصوبات": [
+        ("resolutions", "مصوبات", ":material/fact_check:"),
+        ("meetings", "جلسات", ":material/event:"),
+        ("projector", "حالت ارائه", ":material/slideshow:"),
+        ("my_agency", "دستگاه من", ":material/edit_note:"),
+        ("letters", "نامه‌ها", ":material/outgoing_mail:"),
+        ("verification", "بررسی گزارش‌ها", ":material/verified:"),
+        ("backlog", "سوابق و پالایش", ":material/history:"),
+    ],
+    "محلات هدف": [
+        ("coverage", "پوشش خدمت", ":material/grid_on:"),
+        ("gaps", "کمبود ظرفیت", ":material/trending_down:"),
+        ("neighborhoods", "محلات و خدمات", ":material/map:"),
+        ("reports", "گزارش عملکرد", ":material/assignment:"),
+    ],
+    "مدیریت": [
+        ("agencies", "دستگاه‌ها", ":material/apartment:"),
+        ("users", "کاربران", ":material/group:"),
+        ("settings", "تنظیمات", ":material/tune:"),
+    ],
+}
 
 
-def shown_in_menu(slug: str, roles: set[str] | None) -> bool:
+def shown_in_menu(slug: str) -> bool:
     """Whether this reader sees the page in the menu (every page is reachable by its URL
     and checks its reader itself)."""
     if slug == "sign_in":
         return actor is None
-    if slug == "account":
-        return actor is not None
-    if roles is not None:
-        return role in roles
-    return reader is not None and reader.may_read(slug)
+    if slug == "setup":  # the first-run setup: never in the menu
+        return False
+    return reader is not None and can_read(reader, Readable(slug), reader.scope)
 
 
 # Every page is registered, so a deep link always opens its page (which says what is
 # needed); the menu shows what this reader may use. The overview is the root URL.
-sections: dict[str, list[st.Page]] = {}
-for section, path, title, icon, slug, roles in PAGES:
-    visibility = "visible" if shown_in_menu(slug, roles) else "hidden"
-    sections.setdefault(section, []).append(
+sections = {
+    section: [
         st.Page(
-            path,
+            f"pages/{slug}.py",
             title=title,
             icon=icon,
             url_path=slug,
             default=slug == "overview",
-            visibility=visibility,
+            visibility="visible" if shown_in_menu(slug) else "hidden",
         )
-    )
-kiosk = reader is not None and reader.is_kiosk and reader.kiosk_pages != READ_PAGES
+        for slug, title, icon in pages
+    ]
+    for section, pages in MENU.items()
+}
+kiosk = reader is not None and reader.kind == ReaderKind.KIOSK
 navigation = st.navigation(sections, position="hidden" if kiosk or must_change else "top")
 if must_change and navigation.url_path != "account":
     # A one-time password (first sign-in, or a reset): only «حساب من» opens until the

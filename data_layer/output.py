@@ -1,10 +1,11 @@
 """The one output rule: what people typed is shown as text, everywhere it is shown.
 
 - `inert(text)` for a screen: Streamlit renders markdown (and, where a page builds
-  HTML, HTML) — the text comes out with every character that either language could
-  take as markup replaced by a character reference (plus an invisible joiner where
-  Streamlit's own text plugins would still act), so it reads the same and can never
-  become a link, an image, a tag, an icon, a formula or a styled run.
+  HTML, HTML: ui/html.py applies this rule to every value by default) — the text
+  comes out with every character that either language could take as markup replaced
+  by a character reference (plus an invisible joiner where Streamlit's own text
+  plugins would still act), so it reads the same and can never become a link, an
+  image, a tag, an icon, a formula or a styled run.
 - `html_text(text)` for printed documents (HTML rendered to PDF).
 - `sheet_text(text)` for CSV cells: a leading formula character is quoted;
   `xlsx_text(text)` for Excel cells, which the writers store as text, never formulas.
@@ -22,7 +23,6 @@ from data_layer.characters import BIDI_CONTROLS
 __all__ = [
     "html_text",
     "inert",
-    "inert_attr",
     "inert_html",
     "sheet_text",
     "strip_bidi",
@@ -115,8 +115,3 @@ def xlsx_text(value: str) -> str:
 def inert_html(value: object) -> str:
     """`inert` for text inside an HTML fragment (line breaks as <br>)."""
     return inert(value, context="html")
-
-
-def inert_attr(value: object) -> str:
-    """`inert` for an HTML attribute value such as a tooltip."""
-    return inert(value, context="attribute")

@@ -1,8 +1,15 @@
-"""Who may do what: checked inside every write command, not only in the interface.
+"""Who may do what and read what: writes are checked inside every command, reads by
+every page, download and route, not only by the menu.
 
-`require` re-reads the person inside the command's own transaction: an account
+Writes: `require` re-reads the person inside the command's own transaction: an account
 deactivated, given another role or agency, or whose sign-in has ended since the
 page drew its form is refused, whatever Actor object the caller still holds.
+
+Reads: `can_read(reader, what, scope)` says whether a reader (a signed-in person, a
+kiosk link, anyone when the secretariat allows it, or a data feed's token) may be
+shown a page, a download or a feed over a part of the province; `require_read`
+raises the Persian refusal. Every reader carries its `Scope`: the whole province
+today; a county governorate's reader (a later issue) one county.
 """
 
 from __future__ import annotations
@@ -14,12 +21,31 @@ from enum import StrEnum
 from sqlmodel import Session
 
 from data_layer.errors import PermissionDenied, SessionExpired
+from data_layer.labels import ROLE_LABELS
 from data_layer.models import AuthSession, Role, User, utcnow
 
 
 @dataclass(frozen=True)
+class Scope:
+    """The part of the province a reader covers: all of it (`county_id` None) or one county.
+
+    Cached screens key their entries by it, so readers of two scopes never share one.
+    """
+
+    county_id: int | None = None
+
+    def covers(self, other: Scope) -> bool:
+        """True when everything `other` holds lies inside this scope."""
+        return self.county_id is None or self.county_id == other.county_id
+
+
+PROVINCE = Scope()  # every account, kiosk link, anonymous reader and feed today
+
+
+@dataclass(frozen=True)
 class Actor:
-    """The signed-in person a command acts for (`session_id`: the sign-in it came from)."""
+    """The signed-in person a command acts for (`session_id`: the sign-in it came from;
+    `scope`: what of the province the person reads)."""
 
     user_id: int
     username: str
@@ -27,6 +53,7 @@ class Actor:
     role: str
     agency_id: int | None = None
     session_id: int | None = None
+    scope: Scope = PROVINCE
 
 
 class Action(StrEnum):
@@ -120,3 +147,157 @@ def require(session: Session, actor: Actor, action: Action, agency_id: int | Non
         raise PermissionDenied(MUST_CHANGE)
     if not can(actor, action, agency_id):
         raise PermissionDenied(_REFUSALS[action])
+
+
+# --- reading ------------------------------------------------------------------------
+
+
+class Readable(StrEnum):
+    """Everything a reader may be shown: each page (by its URL path), each download
+    that leaves the screen, and the data feeds."""
+
+    OVERVIEW = "overview"
+    RESOLUTIONS = "resolutions"
+    MEETINGS = "meetings"
+    PROJECTOR = "projector"
+    COVERAGE = "coverage"
+    GAPS = "gaps"
+    NEIGHBORHOODS = "neighborhoods"
+    REPORTS = "reports"
+    MY_AGENCY = "my_agency"
+    LETTERS = "letters"
+    VERIFICATION = "verification"
+    BACKLOG = "backlog"
+    AGENCIES = "agencies"
+    USERS = "users"
+    SETTINGS = "settings"
+    ACCOUNT = "account"
+    EXPORTS = "exports"  # coverage, gaps, deliveries and capacity as Excel or CSV
+    MEETING_REPORT = "meeting_report"  # a meeting's follow-up report, PDF and Excel
+    FEEDS = "feeds"  # the same tables as CSV with HXL, for a feed token (/api/feeds)
+
+
+class ReaderKind(StrEnum):
+    """How a reader came: signed in, through a kiosk link, as anyone, or with a feed token."""
+
+    PERSON = "person"
+    KIOSK = "kiosk"  # the hall's laptop or a wall screen: one page, no menu
+    ANYONE = "anyone"  # nobody signed in, and the secretariat lets anyone read
+    FEED = "feed"  # a data feed's consumer (an HXL tool, Excel's "From Web")
+
+
+_R = Readable
+# What anyone may read when the secretariat allows reading without signing in.
+PUBLIC: frozenset[Readable] = frozenset(
+    {
+        _R.OVERVIEW,
+        _R.RESOLUTIONS,
+        _R.MEETINGS,
+        _R.PROJECTOR,
+        _R.COVERAGE,
+        _R.GAPS,
+        _R.NEIGHBORHOODS,
+        _R.REPORTS,
+        _R.EXPORTS,
+        _R.MEETING_REPORT,
+    }
+)
+_PERSON = PUBLIC | {_R.ACCOUNT}
+_ROLE_READS: dict[str, frozenset[Readable]] = {
+    Role.ADMIN: _PERSON | {_R.AGENCIES, _R.USERS, _R.SETTINGS},
+    Role.SECRETARIAT: _PERSON | {_R.AGENCIES, _R.SETTINGS, _R.LETTERS, _R.VERIFICATION, _R.BACKLOG},
+    Role.AGENCY_EDITOR: _PERSON | {_R.MY_AGENCY},
+    Role.VIEWER: _PERSON,
+}
+# A kiosk link's page (AccessToken.scope) and what it opens.
+KIOSK_READS: dict[str, frozenset[Readable]] = {
+    "projector": frozenset({_R.PROJECTOR}),
+    "overview": frozenset({_R.OVERVIEW}),
+}
+# What keeps to one county when read for it: a county's reader reads only these. None
+# yet — each view joins when its queries filter by county (the county governorate's
+# reader, a later issue); until then a county scope is refused rather than shown the
+# whole province.
+COUNTY_READY: frozenset[Readable] = frozenset()
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who reads: a signed-in person (with the scope of the account), a kiosk link (its
+    page), anyone (when allowed) or a feed token; the last three read the province."""
+
+    kind: ReaderKind
+    actor: Actor | None = None
+    kiosk_page: str = ""
+    scope: Scope = PROVINCE
+
+    def __post_init__(self) -> None:
+        if (self.kind == ReaderKind.PERSON) != (self.actor is not None):
+            raise ValueError("a person reads as an Actor, and only a person does")
+        if self.actor is not None and self.scope != self.actor.scope:
+            raise ValueError("a person reads with the scope of the account")
+
+    @classmethod
+    def person(cls, actor: Actor) -> Reader:
+        """The signed-in person."""
+        return cls(ReaderKind.PERSON, actor, scope=actor.scope)
+
+    @classmethod
+    def kiosk(cls, page: str) -> Reader:
+        """A kiosk link that opens `page` ("projector" or "overview")."""
+        return cls(ReaderKind.KIOSK, kiosk_page=page)
+
+    @classmethod
+    def anyone(cls) -> Reader:
+        """Nobody signed in, on a dashboard the secretariat lets anyone read."""
+        return cls(ReaderKind.ANYONE)
+
+    @classmethod
+    def feed(cls) -> Reader:
+        """A data feed's consumer, with a live feed token."""
+        return cls(ReaderKind.FEED)
+
+    def may(self, action: Action) -> bool:
+        """True when this reader is a person whose role allows `action` (not an agency's)."""
+        return self.actor is not None and can(self.actor, action)
+
+
+def reads_of(reader: Reader) -> frozenset[Readable]:
+    """Everything this kind of reader (this role) may be shown, whatever the scope."""
+    if reader.actor is not None:
+        return _ROLE_READS.get(reader.actor.role, frozenset())
+    if reader.kind == ReaderKind.KIOSK:
+        return KIOSK_READS.get(reader.kiosk_page, frozenset())
+    if reader.kind == ReaderKind.ANYONE:
+        return PUBLIC
+    return frozenset({_R.FEEDS})
+
+
+def can_read(reader: Reader | None, what: Readable, scope: Scope) -> bool:
+    """True when `reader` may be shown `what` over `scope` (None: nobody reads)."""
+    if reader is None or what not in reads_of(reader):
+        return False
+    if not reader.scope.covers(scope):
+        return False
+    return scope == PROVINCE or what in COUNTY_READY
+
+
+def read_refusal(reader: Reader | None, what: Readable, scope: Scope) -> str:
+    """Why `reader` may not be shown `what` over `scope`, in Persian."""
+    if reader is None or reader.actor is None:
+        if what in PUBLIC:
+            return "برای دیدن این صفحه وارد شوید."
+        return "برای این صفحه ابتدا وارد شوید."
+    if what in reads_of(reader):
+        return "این صفحه دادهٔ همهٔ استان را نشان می‌دهد و حساب شما فقط دادهٔ یک شهرستان را می‌بیند."
+    roles = sorted(role for role, reads in _ROLE_READS.items() if what in reads)
+    if not roles:
+        return "این بخش با حساب کاربری خوانده نمی‌شود."
+    allowed = "، ".join(ROLE_LABELS[r] for r in roles)
+    return f"این صفحه برای {allowed} است؛ حساب شما «{ROLE_LABELS[reader.actor.role]}» است."
+
+
+def require_read(reader: Reader | None, what: Readable, scope: Scope) -> None:
+    """Raise PermissionDenied (with a Persian reason) unless `reader` may read `what`."""
+    if not can_read(reader, what, scope):
+        raise PermissionDenied(read_refusal(reader, what, scope))

@@ -5,15 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from data_layer.commands.accounts import change_own_password
-from data_layer.config import get_settings
 from data_layer.labels import ROLE_LABELS
-from data_layer.models import Role
+from data_layer.permissions import Readable
 from ui.run import run_command
-from ui.session import require_actor, sign_out_form
+from ui.session import page_person, sign_out_form
 from ui.theme import page_title
 
-url = get_settings().database_url
-actor = require_actor(url, {r.value for r in Role})
+url, actor = page_person(Readable.ACCOUNT)
 page_title("حساب من", f"{actor.full_name} — {ROLE_LABELS[actor.role]} — {actor.username}")
 
 with st.form("change_password", enter_to_submit=False):

@@ -17,7 +17,6 @@ from data_layer.commands.agencies import (
     set_memberships,
     update_agency,
 )
-from data_layer.config import get_settings
 from data_layer.db import read_session
 from data_layer.documents.templates import agency_template_xlsx
 from data_layer.input.agencies import (
@@ -30,21 +29,20 @@ from data_layer.input.agencies import (
 )
 from data_layer.jalali import format_jalali, format_number, local_today, to_fa_digits
 from data_layer.labels import AGENCY_KIND_LABELS
-from data_layer.models import Role
-from data_layer.output import inert_html
+from data_layer.permissions import Action, Readable, can
 from data_layer.queries.agencies import agency_registry
+from ui.html import show
 from ui.import_errors import show_import_errors
 from ui.jalali_picker import date_field
 from ui.pickers import as_shown, pick
 from ui.run import attempt, run_command
-from ui.session import require_actor
+from ui.session import page_person
 from ui.tables import html_table
 from ui.theme import page_title
 from ui.uploads import uploader
 
-url = get_settings().database_url
-actor = require_actor(url, {Role.SECRETARIAT.value, Role.ADMIN.value})
-can_edit = actor.role == Role.SECRETARIAT.value
+url, actor = page_person(Readable.AGENCIES)
+can_edit = can(actor, Action.MANAGE_AGENCIES)
 today = local_today()
 page_title(
     "دستگاه‌ها",
@@ -70,7 +68,7 @@ with listing:
     st.caption(f"{format_number(len(registry))} دستگاه؛ هیچ دستگاهی حذف نمی‌شود.")
     # An HTML table we lay out (right to left, wrapping, every header shown): the grid
     # would run its columns left to right and cut the first one at 1280 px.
-    st.markdown(
+    show(
         html_table(
             [
                 "ترتیب",
@@ -85,19 +83,18 @@ with listing:
             [
                 [
                     to_fa_digits(r["sort_order"]),
-                    inert_html(r["name"]),
-                    inert_html(r["short_name"]),
-                    inert_html(AGENCY_KIND_LABELS.get(r["kind"], r["kind"])),
-                    inert_html(state_text(r)),
-                    inert_html(periods_text(r["periods"])),
-                    inert_html(r["head_title"]),
-                    inert_html(str(r["aliases"]).replace(";", "؛ ")),
+                    r["name"],
+                    r["short_name"],
+                    AGENCY_KIND_LABELS.get(r["kind"], r["kind"]),
+                    state_text(r),
+                    periods_text(r["periods"]),
+                    r["head_title"],
+                    str(r["aliases"]).replace(";", "؛ "),
                 ]
                 for _, r in registry.iterrows()
             ],
             "registry",
-        ),
-        unsafe_allow_html=True,
+        )
     )
 
 

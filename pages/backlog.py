@@ -25,15 +25,14 @@ from data_layer.commands.triage import (
     bulk_withdraw,
     changes_for,
 )
-from data_layer.config import get_settings
 from data_layer.db import read_session
 from data_layer.documents.backlog_template import backlog_template_xlsx
 from data_layer.input.backlog import MAX_BACKLOG_BYTES, BacklogPreview, read_backlog_file
 from data_layer.input.dates import DateProblem, parse_date
 from data_layer.jalali import format_jalali, format_number, local_today, to_fa_digits
 from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS
-from data_layer.models import Role
 from data_layer.output import inert
+from data_layer.permissions import Readable, Scope
 from data_layer.queries.agencies import list_agencies
 from data_layer.queries.backlog import BacklogFilter, backlog_rows
 from data_layer.queries.resolutions import list_meetings
@@ -42,7 +41,7 @@ from ui.freshness import current_version
 from ui.import_errors import show_import_errors
 from ui.jalali_picker import date_field
 from ui.run import attempt, run_command
-from ui.session import require_actor
+from ui.session import page_person
 from ui.theme import page_title
 from ui.uploads import uploader
 
@@ -50,13 +49,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PREVIEW = "backlog_preview"
 PENDING = "backlog_pending"
 UPLOADS = "backlog_uploads"  # files imported in this session: the uploader's key moves on
-url = get_settings().database_url
-actor = require_actor(url, {Role.SECRETARIAT.value})
+url, actor = page_person(Readable.BACKLOG)
 today = local_today()
 
 
 @loader()
-def load_choices(url: str, version: int) -> tuple[dict[int, str], dict[int, str]]:
+def load_choices(url: str, scope: Scope, version: int) -> tuple[dict[int, str], dict[int, str]]:
     """Meetings (newest first) and active agencies for the filters: id -> label."""
     with read_session(url) as s:
         meetings = list_meetings(s)
@@ -73,6 +71,7 @@ def load_choices(url: str, version: int) -> tuple[dict[int, str], dict[int, str]
 @loader(spinner="در حال خواندن ردیف‌ها…")
 def load_rows(
     url: str,
+    scope: Scope,
     today: date,
     meeting_ids: tuple[int, ...],
     agency_ids: tuple[int, ...],
@@ -329,13 +328,22 @@ def confirm(pending: dict[str, Any]) -> None:
 
 def triage_tab() -> None:
     """Filters, the rows found and their count, the action, its check and its commit."""
-    meetings, agencies = load_choices(url, version)
+    meetings, agencies = load_choices(url, actor.scope, version)
     chosen = filters(meetings, agencies)
     if chosen is None:
         return
     meeting_ids, agency_ids, statuses, overdue, due_before, text = chosen
     rows = load_rows(
-        url, today, meeting_ids, agency_ids, statuses, overdue, due_before, text, version
+        url,
+        actor.scope,
+        today,
+        meeting_ids,
+        agency_ids,
+        statuses,
+        overdue,
+        due_before,
+        text,
+        version,
     )
     st.metric("ردیف‌های یافته‌شده", format_number(len(rows)))
     if rows.empty:

@@ -6,19 +6,20 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from data_layer.config import get_settings
 from data_layer.db import read_session
 from data_layer.jalali import format_amount, format_number, to_fa_digits
 from data_layer.labels import DELIVERY_STATUS_LABELS, NEIGHBORHOOD_KIND_LABELS
 from data_layer.output import inert
+from data_layer.permissions import Readable
 from data_layer.queries import coverage as qc
 from data_layer.queries.periods import delivery_period_label
 from ui.charts import FONT
 from ui.coverage_view import LEVELS, MAX_ROWS, NAME_LIFT, load, view
 from ui.exports import export_buttons
 from ui.freshness import current_version, keep_fresh
+from ui.html import Html, show
 from ui.numbers import number_field, whole_or
-from ui.session import require_reader
+from ui.session import page_reader
 from ui.theme import page_title
 
 
@@ -54,12 +55,11 @@ def map_chart(per: pd.DataFrame) -> alt.LayerChart | None:
     )
 
 
-url = get_settings().database_url
-require_reader(url, "coverage")
+url, reader = page_reader(Readable.COVERAGE)
 top = st.container()
 f = st.columns([1.4, 1.2, 0.8, 1.4])
 version = current_version(url)
-base = load(url, (), (), None, None, version)
+base = load(url, reader.scope, (), (), None, None, version)
 counties = f[0].multiselect("شهرستان", base["counties"], placeholder="همه", key="cov_counties")
 kinds = f[1].multiselect(
     "نوع محله",
@@ -80,7 +80,7 @@ agency = f[3].selectbox(
     key="cov_agency",
 )
 county_ids = tuple(base["county_ids"][c] for c in counties)
-filters = (county_ids, tuple(kinds), int(max_priority) or None, agency, version)
+filters = (reader.scope, county_ids, tuple(kinds), int(max_priority) or None, agency, version)
 data, seen = load(url, *filters), view(url, *filters)
 cells = data["cells"]
 with top:
@@ -98,16 +98,17 @@ k[0].metric("محلات", format_number(seen["hoods"]))
 k[1].metric("بدون هیچ خدمت", format_number(seen["nothing"]))
 k[2].metric("خانه‌های تأمین‌شده", format_number(seen["met"]))
 k[3].metric("خانه‌های بدون خدمت", format_number(seen["none"]))
-legend = " ".join(
-    f'<span class="lv {cls}">{sym} {word}</span>' for sym, word, cls in LEVELS.values()
+legend = Html(" ").join(
+    Html('<span class="lv {}">{} {}</span>').format(cls, sym, word)
+    for sym, word, cls in LEVELS.values()
 )
-st.markdown(f'<div class="legend">راهنما: {legend}</div>', unsafe_allow_html=True)
+show(Html('<div class="legend">راهنما: {}</div>').format(legend))
 if seen["hoods"] > MAX_ROWS:
     st.caption(
         f"{format_number(MAX_ROWS)} محلهٔ نخست به ترتیب اولویت نشان داده شده‌اند؛ برای دیدن بقیه"
         " شهرستان یا نوع محله را انتخاب کنید."
     )
-st.markdown(seen["matrix"], unsafe_allow_html=True)
+show(seen["matrix"])
 
 st.markdown("##### یک محله")
 names = seen["names"]
@@ -170,6 +171,6 @@ if chart is not None:
     st.markdown("##### نقشهٔ محلات (بدون نقشهٔ پایه؛ اندازه = جمعیت، رنگ = خدمات بدون پوشش)")
     st.altair_chart(chart, width="stretch")
 
-export_buttons(url, key="coverage")
+export_buttons(url, reader, key="coverage")
 
 keep_fresh(url, version)

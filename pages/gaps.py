@@ -5,13 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from data_layer.config import get_settings
 from data_layer.jalali import format_amount, format_number, format_percent
 from data_layer.output import inert
+from data_layer.permissions import Readable
 from ui import loaders
 from ui.exports import export_buttons
 from ui.freshness import current_version, keep_fresh
-from ui.session import require_reader
+from ui.session import page_reader
 from ui.theme import page_title
 
 
@@ -29,10 +29,9 @@ def gap_frame(df: pd.DataFrame, first: list[tuple[str, str]]) -> pd.DataFrame:
     return pd.DataFrame({k: v for k, v in out.items() if v is not None})
 
 
-url = get_settings().database_url
-require_reader(url, "gaps")
+url, reader = page_reader(Readable.GAPS)
 version = current_version(url)
-data = loaders.gaps(url, version)
+data = loaders.gaps(url, reader.scope, version)
 page_title(
     "کمبود ظرفیت",
     "نیاز = هنجار هر هزار نفر × جمعیت محله؛ کمبود = نیاز − آنچه دستگاه‌ها در محله ارائه می‌کنند",
@@ -102,6 +101,6 @@ with ratios:
             width="stretch",
         )
 
-export_buttons(url, key="gaps")
+export_buttons(url, reader, key="gaps")
 
 keep_fresh(url, version)

@@ -10,23 +10,22 @@ import pandas as pd
 import streamlit as st
 
 from data_layer.commands.letters import LetterPlan, issue_letters, plan_letters, record_reply
-from data_layer.config import get_settings
 from data_layer.db import read_session
 from data_layer.documents.letters import ascii_slug
 from data_layer.jalali import format_jalali, format_number, local_today, to_fa_digits
-from data_layer.models import Letter, Role
+from data_layer.models import Letter
 from data_layer.output import inert
+from data_layer.permissions import Readable
 from data_layer.queries import ladder as ql
 from data_layer.queries.ladder import STEP_TITLES
 from ui.jalali_picker import date_field
 from ui.pickers import as_shown, pick
 from ui.run import attempt, flash, run_command
-from ui.session import require_actor
+from ui.session import page_person
 from ui.theme import page_title
 from ui.uploads import uploader
 
-url = get_settings().database_url
-actor = require_actor(url, {Role.SECRETARIAT})
+url, actor = page_person(Readable.LETTERS)
 today = local_today()
 ZIP_KEY = "letters_issued"
 

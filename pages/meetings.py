@@ -8,7 +8,6 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from data_layer.config import get_settings
 from data_layer.db import read_session
 from data_layer.documents import meeting_report_pdf, meeting_report_xlsx
 from data_layer.jalali import (
@@ -21,8 +20,8 @@ from data_layer.jalali import (
     to_jalali,
 )
 from data_layer.labels import STATUS_LABELS
-from data_layer.models import Role
 from data_layer.output import inert
+from data_layer.permissions import Action, Readable, Scope, can_read
 from data_layer.queries import meetings as qm
 from data_layer.queries import resolutions as qr
 from ui import loaders
@@ -33,19 +32,17 @@ from ui.meeting_record import record_section
 from ui.minutes_import import minutes_import_tab
 from ui.numbers import number_field, whole_or
 from ui.run import attempt
-from ui.session import current_actor, require_reader
+from ui.session import page_reader
 from ui.theme import page_title
 
-url = get_settings().database_url
-require_reader(url, "meetings")
+url, reader = page_reader(Readable.MEETINGS)
 today = local_today()
-actor = current_actor(url)
-secretariat = actor is not None and actor.role == Role.SECRETARIAT
+secretariat = reader.may(Action.MANAGE_MEETINGS)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @loader(spinner="در حال خواندن…")
-def load_meeting(url: str, mid: int, today: date, version: int) -> dict[str, Any]:
+def load_meeting(url: str, scope: Scope, mid: int, today: date, version: int) -> dict[str, Any]:
     """One meeting's header, resolutions, attendance and carry-over agenda."""
     with read_session(url) as s:
         return {
@@ -57,7 +54,7 @@ def load_meeting(url: str, mid: int, today: date, version: int) -> dict[str, Any
 
 
 @loader(spinner="در حال خواندن…")
-def calendar(url: str, year: int, month: int, version: int) -> pd.DataFrame:
+def calendar(url: str, scope: Scope, year: int, month: int, version: int) -> pd.DataFrame:
     """A Jalali month's meetings and due dates, as the table shows them."""
     with read_session(url) as s:
         cal = qm.due_in_month(s, year, month)
@@ -75,7 +72,7 @@ def calendar(url: str, year: int, month: int, version: int) -> pd.DataFrame:
 
 
 version = current_version(url)
-meetings, agencies = loaders.meetings(url, today, version)
+meetings, agencies = loaders.meetings(url, reader.scope, today, version)
 members = agencies[agencies["is_member"]]
 member_names = dict(zip(members["id"].astype(int), members["short_name"], strict=True))
 agency_names = dict(zip(agencies["id"].astype(int), agencies["short_name"], strict=True))
@@ -117,6 +114,8 @@ with tab["فهرست جلسات"]:
 
 def documents(mid: int, number: int) -> None:
     """The meeting's report, built on request (a PDF takes most of a second)."""
+    if not can_read(reader, Readable.MEETING_REPORT, reader.scope):
+        return
     c = st.columns(3)
     if c[0].button("ساخت گزارش پیگیری جلسه", key="mt_build", icon=":material/description:"):
 
@@ -142,7 +141,7 @@ def documents(mid: int, number: int) -> None:
 
 def one_meeting(mid: int) -> None:
     """A meeting's facts, attendance, resolutions and the carry-over agenda."""
-    got = load_meeting(url, mid, today, version)
+    got = load_meeting(url, reader.scope, mid, today, version)
     meeting, resolutions = got["meeting"], got["resolutions"]
     attendance, carried = got["attendance"], got["carried"]
     if meeting is None:
@@ -156,7 +155,7 @@ def one_meeting(mid: int) -> None:
     absent = "، ".join(attendance.loc[attendance["present"] == False, "agency"]) or "—"  # noqa: E712
     st.caption(inert(f"حاضر: {present} | غایب: {absent}"))
     documents(mid, int(meeting["number"]))
-    record_section(url, meeting, today, version, secretariat=secretariat)
+    record_section(url, reader, meeting, today, version)
     st.markdown("##### مصوبات این جلسه")
     st.dataframe(
         pd.DataFrame(
@@ -223,7 +222,7 @@ with tab["تقویم"]:
         format_func=lambda m: JALALI_MONTHS[m - 1],
         key="cal_month",
     )
-    cal = calendar(url, int(year), int(month), version)
+    cal = calendar(url, reader.scope, int(year), int(month), version)
     if cal.empty:
         st.caption("در این ماه جلسه یا سررسیدی نیست.")
     else:

@@ -23,31 +23,31 @@ from data_layer.commands.evidence import (
     add_evidence,
     withdraw_evidence,
 )
-from data_layer.config import get_settings
 from data_layer.db import read_session
 from data_layer.input.numbers import NotANumber, parse_number
 from data_layer.jalali import format_jalali, format_jalali_datetime, format_number, local_today
 from data_layer.jalali import to_fa_digits as fa
 from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS, VERIFICATION_LABELS
-from data_layer.models import Role, Verification
-from data_layer.output import inert, inert_html
+from data_layer.models import Verification
+from data_layer.output import inert
+from data_layer.permissions import Readable
 from data_layer.queries import assignments as qa
 from data_layer.queries.ladder import STEP_TITLES, letter_register
 from data_layer.rules.lateness import STALE_DAYS
 from ui import agency_services
 from ui.history import timeline_html
+from ui.html import Html, show
 from ui.jalali_picker import date_field
 from ui.numbers import number_field
 from ui.pickers import pick
 from ui.quick_edit import TableMismatch, row_updates
 from ui.run import run_command, show_failure
-from ui.session import require_actor
+from ui.session import page_person
 from ui.status import chip
 from ui.theme import page_title
 from ui.uploads import uploader
 
-url = get_settings().database_url
-actor = require_actor(url, {Role.AGENCY_EDITOR})
+url, actor = page_person(Readable.MY_AGENCY)
 assert actor.agency_id is not None
 today = local_today()
 SNAPSHOT = f"my_rows_{actor.agency_id}"
@@ -255,13 +255,17 @@ with detail:
     chosen = picked.id
     r = by_id.loc[chosen]
     version = int(r["version"])
-    note = f" — {inert_html(r['verification_note'])}" if r["verification_note"] else ""
-    late = f' <span class="badge badge-late">{OVERDUE_LABEL}</span>' if r["overdue"] else ""
-    verdict = inert_html(VERIFICATION_LABELS[r["verification"]])
-    st.markdown(
-        f'<div class="side-by-side"><b>وضعیت گزارش‌شده:</b> {chip(r["status"])}'
-        f" <b>تأیید دبیرخانه:</b> {verdict}{note}{late}</div>",
-        unsafe_allow_html=True,
+    note = f" — {r['verification_note']}" if r["verification_note"] else ""
+    late = (
+        Html(' <span class="badge badge-late">{}</span>').format(OVERDUE_LABEL)
+        if r["overdue"]
+        else ""
+    )
+    show(
+        Html(
+            '<div class="side-by-side"><b>وضعیت گزارش‌شده:</b> {}'
+            " <b>تأیید دبیرخانه:</b> {}{}{}</div>"
+        ).format(chip(r["status"]), VERIFICATION_LABELS[r["verification"]], note, late)
     )
     st.markdown(f"**متن مصوبه:** {inert(r['resolution_text'])}")
     moves = int(r["reschedule_count"])
@@ -381,4 +385,4 @@ with detail:
         st.caption("هنوز مستندی بارگذاری نشده است.")
 
     st.markdown("##### تاریخچهٔ تغییرات")
-    st.markdown(timeline_html(history), unsafe_allow_html=True)
+    show(timeline_html(history))

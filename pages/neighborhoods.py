@@ -20,7 +20,6 @@ from data_layer.commands.service_types import (
     create_service_type,
     update_service_type,
 )
-from data_layer.config import get_settings
 from data_layer.db import read_session
 from data_layer.documents.templates import neighborhood_template_xlsx
 from data_layer.input.neighborhoods import (
@@ -32,20 +31,18 @@ from data_layer.input.neighborhoods import (
 )
 from data_layer.jalali import format_jalali, format_number, to_fa_digits
 from data_layer.labels import NEIGHBORHOOD_KIND_LABELS
-from data_layer.models import Role
+from data_layer.permissions import Action, Readable
 from data_layer.queries.agencies import list_agencies
 from data_layer.queries.places import list_neighborhoods, list_service_types
 from ui.import_errors import show_import_errors
 from ui.pickers import as_shown, pick
 from ui.run import attempt, run_command
-from ui.session import current_actor, require_reader
+from ui.session import page_reader
 from ui.theme import page_title
 from ui.uploads import uploader
 
-url = get_settings().database_url
-require_reader(url, "neighborhoods")
-actor = current_actor(url)
-can_edit = actor is not None and actor.role == Role.SECRETARIAT
+url, reader = page_reader(Readable.NEIGHBORHOODS)
+can_edit = reader.may(Action.MANAGE_NEIGHBORHOODS)
 with read_session(url) as s:
     hoods = list_neighborhoods(s)
     services = list_service_types(s)

@@ -7,17 +7,18 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from data_layer.config import get_settings
 from data_layer.db import read_session
 from data_layer.jalali import format_jalali, format_jalali_long, format_number, local_today
 from data_layer.jalali import to_fa_digits as fa
 from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS
+from data_layer.permissions import Readable, Scope
 from data_layer.queries import overview as qo
 from ui import loaders
 from ui.cache import loader
 from ui.charts import completions_by_month, status_by_agency
 from ui.freshness import current_version, keep_fresh
-from ui.session import current_actor, require_reader
+from ui.html import Html, show
+from ui.session import page_reader
 from ui.tables import gaps_html, neighborhoods_html, overdue_html, scorecards_html
 from ui.theme import page_title
 
@@ -26,26 +27,24 @@ LATE_PAGE = 50  # late rows a page of «همه» shows
 
 
 @loader()
-def late_page(url: str, today: date, page: int, version: int) -> pd.DataFrame:
+def late_page(url: str, scope: Scope, today: date, page: int, version: int) -> pd.DataFrame:
     """One page of every late row (page 1 = the latest)."""
     with read_session(url) as s:
         return qo.overdue_rows(s, today, limit=LATE_PAGE, offset=(page - 1) * LATE_PAGE)
 
 
-def kpi(label: str, value: str, cls: str = "", note: str = "") -> str:
+def kpi(label: str, value: str, cls: str = "", note: str = "") -> Html:
     """One headline card."""
-    sub = f'<div class="n">{note}</div>' if note else ""
-    return (
-        f'<div class="kpi {cls}"><div class="v">{value}</div>'
-        f'<div class="l">{label}</div>{sub}</div>'
+    sub = Html('<div class="n">{}</div>').format(note) if note else ""
+    return Html('<div class="{}"><div class="v">{}</div><div class="l">{}</div>{}</div>').format(
+        f"kpi {cls}".strip(), value, label, sub
     )
 
 
-url = get_settings().database_url
-require_reader(url, "overview")
+url, reader = page_reader(Readable.OVERVIEW)
 today = local_today()
 version = current_version(url)
-data = loaders.overview(url, today, version)
+data = loaders.overview(url, reader.scope, today, version)
 h = data["headline"]
 cards, late = data["cards"], data["late"]
 last = data["last"]
@@ -60,7 +59,7 @@ page_title(
     "بخشی از پیگیری‌ها، دستگاه‌ها یا محلات نمونه است." if data["sample"] else None,
 )
 
-actor = current_actor(url)
+actor = reader.actor
 if actor is not None and actor.agency_id is not None:
     mine = cards[cards["agency_id"] == actor.agency_id]
     if not mine.empty:
@@ -75,8 +74,8 @@ if actor is not None and actor.agency_id is not None:
 
 rows = max(h["rows"], 1)
 share = lambda n: f"{format_number(round(100 * n / rows))}٪"  # noqa: E731
-st.markdown(
-    '<div class="kpis">'
+show(
+    Html('<div class="kpis">')
     + kpi(
         "مصوبات", format_number(h["resolutions"]), note=f"{format_number(h['rows'])} ردیف دستگاه‌ها"
     )
@@ -106,16 +105,15 @@ st.markdown(
         "late",
         f"از {format_number(data['hoods'])} محله هدف",
     )
-    + "</div>",
-    unsafe_allow_html=True,
+    + Html("</div>")
 )
 
 right, left = st.columns([1.3, 1])
 with right:
     st.markdown("##### دستگاه‌ها، از عقب‌مانده‌ترین")
-    st.markdown(scorecards_html(cards, limit=8), unsafe_allow_html=True)
+    show(scorecards_html(cards, limit=8))
     with st.expander(f"همهٔ {format_number(len(cards))} دستگاه"):
-        st.markdown(scorecards_html(cards), unsafe_allow_html=True)
+        show(scorecards_html(cards))
 with left:
     total_late = h["overdue"]
     counted = format_number(total_late)
@@ -125,7 +123,7 @@ with left:
     if late.empty:
         st.success("هیچ ردیفی از سررسید خود عقب نیست.")
     else:
-        st.markdown(overdue_html(late), unsafe_allow_html=True)
+        show(overdue_html(late))
         if total_late > len(late):
             with st.expander(f"همهٔ {format_number(total_late)} ردیف دارای تأخیر"):
                 pages = -(-total_late // LATE_PAGE)
@@ -137,22 +135,29 @@ with left:
                         format_func=lambda n: f"صفحهٔ {format_number(n)} از {format_number(pages)}",
                         key="late_page",
                     )
-                rows = late_page(url, today, page, version)
+                rows = late_page(url, reader.scope, today, page, version)
                 first = (page - 1) * LATE_PAGE + 1
                 st.caption(
                     f"ردیف‌های {format_number(first)} تا {format_number(first + len(rows) - 1)}"
                     f" از {format_number(total_late)}، از بیشترین تأخیر"
                 )
-                st.markdown(overdue_html(rows), unsafe_allow_html=True)
+                show(overdue_html(rows))
 
 t = data["thresholds"]
-st.markdown(
-    f'<p class="section-note">«مطلوب»: دست‌کم {fa(round(100 * t.green_done_share))}٪ انجام‌شده،'
-    f" کمتر از {fa(t.amber_overdue)} ردیف دارای تأخیر و گزارش در {fa(t.stale_days)} روز اخیر."
-    f" «نیازمند توجه»: کمتر از {fa(round(100 * t.red_done_share))}٪ انجام‌شده، یا دست‌کم"
-    f" {fa(t.red_overdue)} ردیف دارای تأخیر، یا بی‌گزارش بیش از {fa(2 * t.stale_days)} روز."
-    " دبیرخانه این آستانه‌ها را در «تنظیمات» تغییر می‌دهد.</p>",
-    unsafe_allow_html=True,
+show(
+    Html(
+        '<p class="section-note">«مطلوب»: دست‌کم {}٪ انجام‌شده، کمتر از {} ردیف دارای تأخیر و'
+        " گزارش در {} روز اخیر. «نیازمند توجه»: کمتر از {}٪ انجام‌شده، یا دست‌کم {} ردیف"
+        " دارای تأخیر، یا بی‌گزارش بیش از {} روز. دبیرخانه این آستانه‌ها را در «تنظیمات»"
+        " تغییر می‌دهد.</p>"
+    ).format(
+        fa(round(100 * t.green_done_share)),
+        fa(t.amber_overdue),
+        fa(t.stale_days),
+        fa(round(100 * t.red_done_share)),
+        fa(t.red_overdue),
+        fa(2 * t.stale_days),
+    )
 )
 
 changes, moved = data["changes"], data["moved"]
@@ -179,13 +184,13 @@ with a:
         f"**{format_number(len(data['no_service']))}** محله از {format_number(data['hoods'])}"
         " هیچ خدمت فعالی ندارند:"
     )
-    st.markdown(neighborhoods_html(data["no_service"].head(10)), unsafe_allow_html=True)
+    show(neighborhoods_html(data["no_service"].head(10)))
 with b:
     st.markdown("بیشترین کمبود نسبت به نیاز (هنجار × جمعیت):")
     if data["gaps"].empty:
         st.caption("برای هیچ خدمتی کمبودی محاسبه نشد.")
     else:
-        st.markdown(gaps_html(data["gaps"]), unsafe_allow_html=True)
+        show(gaps_html(data["gaps"]))
 
 st.markdown("##### نمودارها")
 a, b = st.columns([1.2, 1])

@@ -14,12 +14,13 @@ from typing import Any
 
 import streamlit as st
 
-from data_layer.config import get_settings
 from data_layer.jalali import format_number, local_today
+from data_layer.permissions import Readable
 from ui import loaders
 from ui import slides as sl
 from ui.freshness import current_version, keep_fresh
-from ui.session import require_reader
+from ui.html import Html, show, stylesheet
+from ui.session import page_reader
 
 CSS = (Path(__file__).resolve().parents[1] / "assets" / "projector.css").read_text(encoding="utf-8")
 
@@ -57,15 +58,14 @@ def _int_param(name: str, default: int) -> int:
         return default
 
 
-st.markdown(f"<style>{CSS}</style>", unsafe_allow_html=True)
-url = get_settings().database_url
-require_reader(url, "projector")
+show(stylesheet(CSS))
+url, reader = page_reader(Readable.PROJECTOR)
 today = local_today()
 by = "agency" if st.query_params.get("by") == "agency" else "resolution"
 meeting_param = st.query_params.get("meeting")
 version = current_version(url)
 meeting_number = int(meeting_param) if meeting_param and meeting_param.isdigit() else None
-data = loaders.projector(url, today, meeting_number, version)
+data = loaders.projector(url, reader.scope, today, meeting_number, version)
 if data["meeting"] is None:
     st.info("هنوز جلسه‌ای ثبت نشده است.")
     st.stop()
@@ -93,20 +93,17 @@ auto = st.session_state.get("auto_seconds", auto)
 
 
 @st.fragment(run_every=auto if auto else None)
-def show() -> None:
+def current_slide() -> None:
     """The current slide; with auto-advance this reruns itself every `auto` seconds."""
     if auto and time.monotonic() - st.session_state.shown_at >= auto - 0.5:
         go(1)
     i = st.session_state.slide
     count = f"{format_number(i + 1)} / {format_number(len(deck))}"
-    st.markdown(
-        f'<div class="deck"><div class="pcount">{count}</div>{deck[i].html}</div>',
-        unsafe_allow_html=True,
-    )
+    show(Html('<div class="deck"><div class="pcount">{}</div>{}</div>').format(count, deck[i].html))
     st.query_params["slide"] = str(i + 1)
 
 
-show()
+current_slide()
 c = st.columns([1.2, 1.2, 1.7, 2.6, 1.1])
 c[0].button("قبلی ▶", key="prev", on_click=go, args=(-1,), width="stretch")
 c[1].button("◀ بعدی", key="next", on_click=go, args=(1,), width="stretch", type="primary")

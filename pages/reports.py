@@ -5,18 +5,17 @@ from __future__ import annotations
 import streamlit as st
 
 from data_layer.commands.settings import set_report_rule
-from data_layer.config import get_settings
 from data_layer.db import read_session
 from data_layer.jalali import format_jalali, format_jalali_datetime, format_number, local_today
 from data_layer.labels import PERIOD_KIND_LABELS
-from data_layer.models import Role
-from data_layer.output import inert_html
+from data_layer.permissions import Action, Readable
 from data_layer.queries import periods as qp
 from data_layer.queries.settings import get_report_rule
+from ui.html import Html, show
 from ui.numbers import number_field
 from ui.pickers import as_shown
 from ui.run import run_command
-from ui.session import current_actor, require_reader
+from ui.session import page_reader
 from ui.theme import page_title
 
 STATES = {
@@ -26,8 +25,7 @@ STATES = {
     "pending": ("○", "در مهلت", "rp-pending"),
 }
 
-url = get_settings().database_url
-require_reader(url, "reports")
+url, reader = page_reader(Readable.REPORTS)
 today = local_today()
 with read_session(url) as s:
     rule = get_report_rule(s)
@@ -48,31 +46,36 @@ for i, (state, (sym, word, _)) in enumerate(STATES.items()):
 labels = grid.drop_duplicates(["period_year", "period_no"])[
     ["period_year", "period_no", "label", "deadline"]
 ]
-head = '<th class="agency">دستگاه</th>' + "".join(
-    f'<th title="مهلت: {format_jalali(p["deadline"])}">{inert_html(p["label"])}</th>'
+head = Html('<th class="agency">دستگاه</th>') + Html("").join(
+    Html('<th title="مهلت: {}">{}</th>').format(format_jalali(p["deadline"]), p["label"])
     for _, p in labels.iterrows()
 )
 body = []
 for _, grp in grid.groupby("agency_id", sort=False):
     cells = {(int(r["period_year"]), int(r["period_no"])): r for _, r in grp.iterrows()}
-    tds = [f'<th class="agency" scope="row">{inert_html(grp["agency"].iloc[0])}</th>']
+    tds = [Html('<th class="agency" scope="row">{}</th>').format(grp["agency"].iloc[0])]
     for _, p in labels.iterrows():
         r = cells[(int(p["period_year"]), int(p["period_no"]))]
         sym, word, cls = STATES[r["state"]]
-        when = format_jalali_datetime(r["submitted_at"])
         tds.append(
-            f'<td class="rp {cls}" title="مهلت {format_jalali(r["deadline"])} — ارسال: {when}"'
-            f' data-state="{r["state"]}">{sym} {word}</td>'
+            Html('<td class="rp {}" title="مهلت {} — ارسال: {}" data-state="{}">{} {}</td>').format(
+                cls,
+                format_jalali(r["deadline"]),
+                format_jalali_datetime(r["submitted_at"]),
+                r["state"],
+                sym,
+                word,
+            )
         )
-    body.append(f"<tr>{''.join(tds)}</tr>")
-st.markdown(
-    '<div class="matrix-wrap"><table class="matrix reports" dir="rtl">'
-    f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>",
-    unsafe_allow_html=True,
+    body.append(Html("<tr>{}</tr>").format(Html("").join(tds)))
+show(
+    Html(
+        '<div class="matrix-wrap"><table class="matrix reports" dir="rtl">'
+        "<thead><tr>{}</tr></thead><tbody>{}</tbody></table></div>"
+    ).format(head, Html("").join(body))
 )
 
-actor = current_actor(url)
-if actor is not None and actor.role == Role.SECRETARIAT:
+if reader.may(Action.MANAGE_SETTINGS):
     was = as_shown("report_rule", rule)  # the rule as the secretariat first saw it
     k = f"{was.period_kind}_{was.days_after_period_end}"
     with st.form(f"report_rule_{k}", enter_to_submit=False):

@@ -8,24 +8,25 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from data_layer.config import get_settings
 from data_layer.db import read_session
 from data_layer.jalali import format_jalali, format_jalali_long, format_number, local_today
 from data_layer.jalali import to_fa_digits as fa
 from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS
-from data_layer.output import inert, inert_html
+from data_layer.output import inert
+from data_layer.permissions import Readable, Scope
 from data_layer.queries import resolutions as q
 from data_layer.queries.settings import get_lead_weight, lead_weight_note
 from ui.cache import loader
 from ui.freshness import current_version, keep_fresh
+from ui.html import Html, show
 from ui.matrix import matrix_html, resolution_list_html
-from ui.session import require_reader
+from ui.session import page_reader
 from ui.status import legend_html
 from ui.theme import page_title
 
 
 @loader()
-def load_meetings(url: str, version: int) -> pd.DataFrame:
+def load_meetings(url: str, scope: Scope, version: int) -> pd.DataFrame:
     """Meetings for the picker."""
     with read_session(url) as s:
         return q.list_meetings(s)
@@ -34,6 +35,7 @@ def load_meetings(url: str, version: int) -> pd.DataFrame:
 @loader(spinner="در حال خواندن پیگیری‌ها…")
 def load_meeting(
     url: str,
+    scope: Scope,
     meeting_id: int,
     today: date,
     agency_ids: tuple[int, ...],
@@ -63,14 +65,15 @@ def meeting_label(row: pd.Series) -> str:
     return label + (" (نمونه)" if row["is_sample"] else "")
 
 
-def kpis_html(resolutions: pd.DataFrame, summary: pd.DataFrame) -> str:
+def kpis_html(resolutions: pd.DataFrame, summary: pd.DataFrame) -> Html:
     """Headline figures for the rows on screen."""
     rows = int(summary["rows"].sum())
 
-    def share(n: int) -> str:
-        return f"{format_number(n)} <small>({fa(round(100 * n / rows)) if rows else '۰'}٪)</small>"
+    def share(n: int) -> Html:
+        percent = fa(round(100 * n / rows)) if rows else "۰"
+        return Html("{} <small>({}٪)</small>").format(format_number(n), percent)
 
-    items = [
+    items: list[tuple[str, str, str | Html]] = [
         ("", "مصوبات", format_number(len(resolutions))),
         ("", "ردیف‌های دستگاه‌ها", format_number(rows)),
         ("done", STATUS_LABELS["done"], share(int(summary["done"].sum()))),
@@ -78,18 +81,19 @@ def kpis_html(resolutions: pd.DataFrame, summary: pd.DataFrame) -> str:
         ("none", STATUS_LABELS["not_started"], share(int(summary["not_started"].sum()))),
         ("late", OVERDUE_LABEL, share(int(summary["overdue"].sum()))),
     ]
-    cards = "".join(
-        f'<div class="kpi {cls}"><div class="v">{value}</div><div class="l">{label}</div></div>'
+    cards = Html("").join(
+        Html('<div class="{}"><div class="v">{}</div><div class="l">{}</div></div>').format(
+            f"kpi {cls}".strip(), value, label
+        )
         for cls, label, value in items
     )
-    return f'<div class="kpis">{cards}</div>'
+    return Html('<div class="kpis">{}</div>').format(cards)
 
 
-url = get_settings().database_url
-require_reader(url, "resolutions")
+url, reader = page_reader(Readable.RESOLUTIONS)
 today = local_today()
 version = current_version(url)
-meetings = load_meetings(url, version)
+meetings = load_meetings(url, reader.scope, version)
 if meetings.empty:
     page_title("پیگیری مصوبات")
     st.info("هنوز جلسه‌ای ثبت نشده است. دبیرخانه باید نخستین جلسه و مصوبات آن را ثبت کند.")
@@ -102,7 +106,7 @@ c_meeting, c_agency, c_status = st.columns([1.1, 1.6, 1.3])
 meeting_id = c_meeting.selectbox(
     "جلسه", ids, index=0, format_func=labels.__getitem__, key="meeting"
 )
-base = load_meeting(url, meeting_id, today, (), (), version)
+base = load_meeting(url, reader.scope, meeting_id, today, (), (), version)
 agency_names = dict(zip(base["agencies"]["id"], base["agencies"]["short_name"], strict=True))
 agency_ids = c_agency.multiselect(
     "دستگاه",
@@ -120,7 +124,9 @@ statuses = c_status.multiselect(
     placeholder="همه وضعیت‌ها",
     key="statuses",
 )
-data = load_meeting(url, meeting_id, today, tuple(agency_ids), tuple(statuses), version)
+data = load_meeting(
+    url, reader.scope, meeting_id, today, tuple(agency_ids), tuple(statuses), version
+)
 meeting = data["meeting"]
 cells, summary, resolutions = data["cells"], data["summary"], data["resolutions"]
 
@@ -156,13 +162,13 @@ if data["visible"] is not None:
     summary = summary[summary["agency_id"].isin(shown_agencies)]
     cells = cells[cells["agency_id"].isin(shown_agencies)]
 
-st.markdown(kpis_html(resolutions, summary), unsafe_allow_html=True)
+show(kpis_html(resolutions, summary))
 st.subheader("وضعیت هر دستگاه در هر مصوبه")
 if summary.empty:
     st.info("هیچ ردیفی با این پالایه‌ها پیدا نشد. پالایهٔ دستگاه یا وضعیت را تغییر دهید.")
 else:
-    st.markdown(legend_html(), unsafe_allow_html=True)
-    st.markdown(matrix_html(cells, resolutions, summary, visible_ids), unsafe_allow_html=True)
+    show(legend_html())
+    show(matrix_html(cells, resolutions, summary, visible_ids))
     st.caption(
         "ستون‌ها شمارهٔ مصوبه‌اند (متن هر مصوبه در فهرست زیر و با نگه‌داشتن نشانگر روی شماره)؛"
         " دستگاه‌ها به ترتیب بیشترین تأخیر و کمترین سهم انجام‌شده مرتب شده‌اند؛"
@@ -171,10 +177,10 @@ else:
 
 st.subheader("مصوبات")
 st.caption(lead_weight_note(data["lead_weight"]))
-st.markdown(resolution_list_html(resolutions), unsafe_allow_html=True)
+show(resolution_list_html(resolutions))
 if meeting["summary"]:
     with st.expander("خلاصه مذاکرات جلسه"):
         for line in meeting["summary"].splitlines():
-            st.markdown(f'<p dir="rtl">{inert_html(line)}</p>', unsafe_allow_html=True)
+            show(Html('<p dir="rtl">{}</p>').format(line))
 
 keep_fresh(url, version)

@@ -11,10 +11,10 @@ import streamlit as st
 from data_layer.commands.letters import set_ladder
 from data_layer.commands.profile import update_profile
 from data_layer.commands.settings import set_lead_weight, set_thresholds
-from data_layer.config import get_settings
 from data_layer.db import read_session
 from data_layer.jalali import to_fa_digits
-from data_layer.models import AccessKind, Role
+from data_layer.models import AccessKind
+from data_layer.permissions import Action, Readable, can
 from data_layer.queries.ladder import STEP_TITLES, Ladder, get_ladder
 from data_layer.queries.profile import Profile, get_profile
 from data_layer.queries.settings import (
@@ -25,15 +25,15 @@ from data_layer.queries.settings import (
 )
 from data_layer.rules.scorecard import Thresholds
 from ui.access import anonymous_read_form, tokens_section
+from ui.html import show
 from ui.numbers import number_field
 from ui.pickers import as_shown
 from ui.profile_form import logo_html, profile_fields
 from ui.run import run_command
-from ui.session import require_actor
+from ui.session import page_person
 from ui.theme import page_title
 
-url = get_settings().database_url
-actor = require_actor(url, {Role.SECRETARIAT, Role.ADMIN})
+url, actor = page_person(Readable.SETTINGS)
 
 
 def thresholds_form(fresh: Thresholds) -> None:
@@ -137,7 +137,7 @@ def ladder_form(fresh: Ladder) -> None:
 def profile_form(fresh: Profile) -> None:
     shown = as_shown("profile", fresh)  # the version the administrator first saw
     with st.form(f"profile_{shown.version}", enter_to_submit=False):
-        st.markdown(logo_html(shown), unsafe_allow_html=True)
+        show(logo_html(shown))
         data = profile_fields(f"profile_{shown.version}", shown)
         if st.form_submit_button("ذخیرهٔ مشخصات", type="primary"):
             run_command(
@@ -150,7 +150,7 @@ def profile_form(fresh: Profile) -> None:
             )
 
 
-if actor.role == Role.SECRETARIAT:
+if can(actor, Action.MANAGE_SETTINGS):
     page_title("تنظیمات", "رنگ‌بندی کارنامه‌ها، خواندن بدون ورود و پیوندهای نمایش")
     with read_session(url) as s:
         shown = get_thresholds(s)

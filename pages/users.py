@@ -11,22 +11,20 @@ from data_layer.commands.accounts import (
     set_user_active,
     set_user_role,
 )
-from data_layer.config import get_settings
 from data_layer.db import read_session
 from data_layer.jalali import format_jalali_datetime
 from data_layer.labels import ROLE_LABELS
-from data_layer.models import Role
 from data_layer.output import inert
+from data_layer.permissions import Readable
 from data_layer.queries.agencies import list_agencies
 from data_layer.queries.users import list_users
 from ui.people_import import people_import_tab
 from ui.pickers import pick
 from ui.run import run_command
-from ui.session import require_actor
+from ui.session import page_person
 from ui.theme import page_title
 
-url = get_settings().database_url
-actor = require_actor(url, {Role.ADMIN})
+url, actor = page_person(Readable.USERS)
 page_title("کاربران", "حساب‌های کاربری، نقش‌ها و دستگاه هر کارشناس رابط")
 
 with read_session(url) as s:

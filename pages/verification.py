@@ -6,7 +6,6 @@ import pandas as pd
 import streamlit as st
 
 from data_layer.commands.verification import VERDICTS, mark_claims_seen, verify_assignment
-from data_layer.config import get_settings
 from data_layer.db import read_session
 from data_layer.jalali import (
     format_jalali,
@@ -17,18 +16,18 @@ from data_layer.jalali import (
 )
 from data_layer.jalali import to_fa_digits as fa
 from data_layer.labels import OVERDUE_LABEL, VERIFICATION_LABELS
-from data_layer.models import Role
-from data_layer.output import inert, inert_html
+from data_layer.output import inert
+from data_layer.permissions import Readable
 from data_layer.queries import assignments as qa
+from ui.html import Html, show
 from ui.numbers import number_field, whole_or
 from ui.run import flash, record_quietly, run_command
-from ui.session import require_actor
+from ui.session import page_person
 from ui.status import chip
 from ui.theme import page_title
 
 PAGE_SIZE = 10
-url = get_settings().database_url
-actor = require_actor(url, {Role.SECRETARIAT})
+url, actor = page_person(Readable.VERIFICATION)
 today = local_today()
 SNAPSHOT = "claims_snapshot"
 
@@ -103,20 +102,29 @@ with read_session(url) as s:  # every document of the page's rows, in one read
 for _, r in on_page.iterrows():
     asg_id, version = int(r["id"]), int(r["version"])
     with st.container(border=True):
-        new = ' <span class="badge badge-sample">تازه</span>' if r["new"] else ""
+        new = Html(' <span class="badge badge-sample">تازه</span>') if r["new"] else ""
         late = f" — {OVERDUE_LABEL}" if r["overdue"] else ""
-        st.markdown(
-            f"<b>{inert_html(r['agency'])}</b> — جلسه {fa(r['meeting_number'])}، مصوبه"
-            f" {fa(r['resolution_number'])}{new}"
-            f"<br><small>{inert_html(r['resolution_text'])}</small>",
-            unsafe_allow_html=True,
+        show(
+            Html("<b>{}</b> — جلسه {}، مصوبه {}{}<br><small>{}</small>").format(
+                r["agency"],
+                fa(r["meeting_number"]),
+                fa(r["resolution_number"]),
+                new,
+                r["resolution_text"],
+            )
         )
-        st.markdown(
-            f'<div class="side-by-side"><span>گزارش دستگاه:</span> {chip(r["status"])}'
-            f" <span>پیشرفت {format_percent(r['progress'])}</span>"
-            f" <span>— بررسی دبیرخانه: {inert_html(VERIFICATION_LABELS[r['verification']])}</span>"
-            f" <span>— گزارش در {format_jalali_datetime(r['reported_at'])}{late}</span></div>",
-            unsafe_allow_html=True,
+        show(
+            Html(
+                '<div class="side-by-side"><span>گزارش دستگاه:</span> {}'
+                " <span>پیشرفت {}</span> <span>— بررسی دبیرخانه: {}</span>"
+                " <span>— گزارش در {}{}</span></div>"
+            ).format(
+                chip(r["status"]),
+                format_percent(r["progress"]),
+                VERIFICATION_LABELS[r["verification"]],
+                format_jalali_datetime(r["reported_at"]),
+                late,
+            )
         )
         if r["done_text"]:
             st.markdown("اقدامات: " + inert(r["done_text"]))

@@ -18,7 +18,7 @@ from data_layer.jalali import (
     to_jalali,
 )
 from data_layer.labels import DELIVERY_STATUS_LABELS
-from data_layer.permissions import Actor
+from data_layer.permissions import Actor, Scope
 from data_layer.queries import coverage as qc
 from data_layer.queries import periods as qp
 from data_layer.queries.places import list_neighborhoods, list_service_types
@@ -157,14 +157,16 @@ def _withdraw_delivery(url: str, rows: pd.DataFrame) -> None:
 
 
 @loader()
-def _places(url: str, version: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _places(
+    url: str, scope: Scope, version: int
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Neighborhoods, services and every agency's capacity ratios, shared by all agencies."""
     with read_session(url) as s:
         return list_neighborhoods(s), list_service_types(s), qc.service_ratios(s)
 
 
 @loader()
-def _deliveries(url: str, agency_id: int, version: int) -> pd.DataFrame:
+def _deliveries(url: str, scope: Scope, agency_id: int, version: int) -> pd.DataFrame:
     with read_session(url) as s:
         return qc.delivery_rows(s, agency_id=agency_id)
 
@@ -173,8 +175,8 @@ def deliveries_tab(url: str, actor: Actor) -> None:
     """The agency's services in target neighborhoods (who does what where)."""
     agency_id = int(actor.agency_id or 0)
     version = read_data_version(url)
-    rows = _deliveries(url, agency_id, version)
-    hoods, services, _ratios = _places(url, version)
+    rows = _deliveries(url, actor.scope, agency_id, version)
+    hoods, services, _ratios = _places(url, actor.scope, version)
     st.caption(
         "هر ردیف: کدام خدمت، در کدام محله، در چه دوره‌ای و به چه میزان. «برنامه‌ریزی‌شده» هنوز در"
         " پوشش شمرده نمی‌شود؛ «فعال» و «تکمیل‌شده» شمرده می‌شوند."
@@ -188,7 +190,7 @@ def deliveries_tab(url: str, actor: Actor) -> None:
 def capacity_tab(url: str, actor: Actor) -> None:
     """What the agency has of each service in the province, and how much serves targets."""
     agency_id = int(actor.agency_id or 0)
-    _hoods, services, ratios = _places(url, read_data_version(url))
+    _hoods, services, ratios = _places(url, actor.scope, read_data_version(url))
     mine = ratios[ratios["agency_id"] == agency_id].set_index("service_type_id")
     st.caption("مصوبه ۴: ظرفیت کل دستگاه در استان و سهمی که به محلات هدف اختصاص دارد (نسبت خدمت).")
     names = {int(r["id"]): (f"{r['name']} ({r['unit']})", None) for _, r in services.iterrows()}

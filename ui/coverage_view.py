@@ -1,5 +1,5 @@
 """The coverage screen's data: the filtered matrix and what it draws from it, built
-once per filter and data version for every session (and by the warmer at start)."""
+once per scope, filter and data version for every session (and by the warmer at start)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ import pandas as pd
 
 from data_layer.db import read_session
 from data_layer.jalali import format_amount, format_number
-from data_layer.output import inert_attr, inert_html
+from data_layer.permissions import Scope
 from data_layer.queries import coverage as qc
 from data_layer.queries.agencies import list_agencies
 from data_layer.queries.meta import shows_sample_data
 from data_layer.queries.places import list_counties, neighborhood_coordinates
 from ui.cache import loader
+from ui.html import Html
 
 LEVELS = {
     "met": ("●", "تأمین", "lv-met"),
@@ -29,6 +30,7 @@ LEVELS = {
 @loader(spinner="در حال خواندن…")
 def load(
     url: str,
+    scope: Scope,
     county_ids: tuple[int, ...],
     kinds: tuple[str, ...],
     max_priority: int | None,
@@ -53,11 +55,11 @@ def load(
         }
 
 
-def matrix_html(cells: pd.DataFrame) -> str:
+def matrix_html(cells: pd.DataFrame) -> Html:
     """Neighborhoods as rows (right), services as columns; level by symbol and word."""
     services = cells[["service_type_id", "service"]].drop_duplicates()
-    head = '<th class="agency">محله</th>' + "".join(
-        f"<th>{inert_html(s)}</th>" for s in services["service"]
+    head = Html('<th class="agency">محله</th>') + Html("").join(
+        Html("<th>{}</th>").format(s) for s in services["service"]
     )
     body = []
     order = cells.sort_values(["priority_rank", "population"], ascending=[True, False])
@@ -65,8 +67,9 @@ def matrix_html(cells: pd.DataFrame) -> str:
         first = grp.iloc[0]
         by_service = {int(r["service_type_id"]): r for _, r in grp.iterrows()}
         tds = [
-            f'<th class="agency" scope="row">{inert_html(first["neighborhood"])}'
-            f" <small>({inert_html(first['county'])})</small></th>"
+            Html('<th class="agency" scope="row">{} <small>({})</small></th>').format(
+                first["neighborhood"], first["county"]
+            )
         ]
         for sid in services["service_type_id"]:
             r = by_service[int(sid)]
@@ -77,15 +80,16 @@ def matrix_html(cells: pd.DataFrame) -> str:
                 f" موجود {format_amount(r['delivered'])} {r['unit']}،"
                 f" {format_number(int(r['agencies']))} دستگاه"
             )
-            tip = inert_attr(title)
             tds.append(
-                f'<td class="lv {cls}" title="{tip}" data-level="{r["level"]}">{sym} {word}</td>'
+                Html('<td class="lv {}" title="{}" data-level="{}">{} {}</td>').format(
+                    cls, title, r["level"], sym, word
+                )
             )
-        body.append(f"<tr data-hood='{int(hood_id)}'>{''.join(tds)}</tr>")
-    return (
+        body.append(Html("<tr data-hood='{}'>{}</tr>").format(int(hood_id), Html("").join(tds)))
+    return Html(
         '<div class="matrix-wrap"><table class="matrix coverage" dir="rtl">'
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
-    )
+        "<thead><tr>{}</tr></thead><tbody>{}</tbody></table></div>"
+    ).format(head, Html("").join(body))
 
 
 MAP_NAMES = 40  # at most this many dots carry their name (the most populous that fit)
@@ -102,6 +106,7 @@ MAX_ROWS = 150  # a province-sized matrix; past that, the filters narrow it down
 @loader()
 def view(
     url: str,
+    scope: Scope,
     county_ids: tuple[int, ...],
     kinds: tuple[str, ...],
     max_priority: int | None,
@@ -110,7 +115,7 @@ def view(
 ) -> dict[str, Any]:
     """What the screen draws from the filtered matrix, built once per filter and data
     version for every session: the figures, the matrix's HTML, the names, the map."""
-    cells = load(url, county_ids, kinds, max_priority, agency_id, version)["cells"]
+    cells = load(url, scope, county_ids, kinds, max_priority, agency_id, version)["cells"]
     if cells.empty:
         return {"empty": True}
     firsts = cells.drop_duplicates("neighborhood_id").sort_values(
@@ -134,12 +139,12 @@ def view(
                 firsts["neighborhood_id"], firsts["neighborhood"], firsts["county"], strict=True
             )
         },
-        "map": map_frame(cells, coordinates(url, version)),
+        "map": map_frame(cells, coordinates(url, scope, version)),
     }
 
 
 @loader()
-def coordinates(url: str, version: int) -> dict[int, tuple[float, float]]:
+def coordinates(url: str, scope: Scope, version: int) -> dict[int, tuple[float, float]]:
     """Every neighborhood's position, read once per data version."""
     with read_session(url) as s:
         return neighborhood_coordinates(s)

@@ -9,12 +9,13 @@ import streamlit as st
 from data_layer.db import read_session
 from data_layer.exports import all_tables, to_csv_with_hxl, to_xlsx
 from data_layer.jalali import local_today
+from data_layer.permissions import Readable, Reader, Scope, can_read
 from ui.cache import loader
 from ui.freshness import current_version
 
 
 @loader(spinner="در حال ساخت پرونده‌ها…", keep=2)
-def _files(url: str, day: str, version: int) -> dict[str, Any]:
+def _files(url: str, scope: Scope, day: str, version: int) -> dict[str, Any]:
     """The workbook and one CSV per table (a few entries kept: they are large)."""
     with read_session(url) as s:
         tables = all_tables(s)
@@ -24,11 +25,14 @@ def _files(url: str, day: str, version: int) -> dict[str, Any]:
     }
 
 
-def export_buttons(url: str, key: str) -> None:
-    """An Excel workbook of every table, and each table as a CSV with an HXL row.
+def export_buttons(url: str, reader: Reader, key: str) -> None:
+    """An Excel workbook of every table, and each table as a CSV with an HXL row (for a
+    reader who may take them).
 
     Built on request: writing the workbook costs more than the rest of the screen.
     """
+    if not can_read(reader, Readable.EXPORTS, reader.scope):
+        return
     day = local_today().isoformat()
     st.markdown("##### دریافت داده‌ها")
     st.caption(
@@ -40,7 +44,7 @@ def export_buttons(url: str, key: str) -> None:
             st.session_state[f"{key}_export_ready"] = True
             st.rerun()
         return
-    files = _files(url, day, current_version(url))
+    files = _files(url, reader.scope, day, current_version(url))
     cols = st.columns(1 + len(files["csv"]))
     cols[0].download_button(
         "اکسل (همه)",

@@ -8,7 +8,7 @@ import pandas as pd
 
 from data_layer.jalali import format_jalali, format_jalali_datetime, to_fa_digits
 from data_layer.labels import ASSIGNMENT_FIELD_LABELS, STATUS_LABELS, VERIFICATION_LABELS
-from data_layer.output import inert_html
+from ui.html import Html
 
 
 def field_name(field: str) -> str:
@@ -34,20 +34,25 @@ def value_text(field: str, value: str | None) -> str:
     return to_fa_digits(value) if field == "reschedule_count" else value
 
 
-def timeline_html(history: pd.DataFrame) -> str:
+def timeline_html(history: pd.DataFrame) -> Html:
     """Newest first: when, who, what changed from what to what, and why."""
     if history.empty:
-        return '<p class="muted-note">هنوز تغییری ثبت نشده است.</p>'
+        return Html('<p class="muted-note">هنوز تغییری ثبت نشده است.</p>')
     items = []
     for _, h in history.iterrows():
-        who = inert_html(h["who"] or ("دادهٔ نمونه" if h["is_sample"] else "سامانه"))
+        field = h["field"]
         change = (
-            f"{inert_html(field_name(h['field']))}: {inert_html(value_text(h['field'], h['old']))}"
-            f" ← {inert_html(value_text(h['field'], h['new']))}"
+            f"{field_name(field)}: {value_text(field, h['old'])} ← {value_text(field, h['new'])}"
         )
-        reason = f'<div class="why">دلیل: {inert_html(h["reason"])}</div>' if h["reason"] else ""
+        reason = Html('<div class="why">دلیل: {}</div>').format(h["reason"]) if h["reason"] else ""
         items.append(
-            f'<li><span class="when">{format_jalali_datetime(h["changed_at"])}</span>'
-            f' <span class="who">{who}</span><div>{change}</div>{reason}</li>'
+            Html(
+                '<li><span class="when">{}</span> <span class="who">{}</span><div>{}</div>{}</li>'
+            ).format(
+                format_jalali_datetime(h["changed_at"]),
+                h["who"] or ("دادهٔ نمونه" if h["is_sample"] else "سامانه"),
+                change,
+                reason,
+            )
         )
-    return f'<ol class="timeline">{"".join(items)}</ol>'
+    return Html('<ol class="timeline">{}</ol>').format(Html("").join(items))

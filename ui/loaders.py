@@ -3,7 +3,9 @@
 The pages call these; the warmer (ui.warmer) calls the same functions at start and
 after every change of the data version, so the first person to open a page after a
 start or a save finds it computed. Every loader follows the one cache policy of
-ui/cache.py, so every session and the warmer share one entry.
+ui/cache.py; keys are the function, its arguments, the reader's scope and the data
+version, so every session of one scope and the warmer share one entry, and readers of
+two scopes never share one.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import pandas as pd
 from data_layer import clock
 from data_layer.db import read_session
 from data_layer.jalali import format_jalali, to_fa_digits
+from data_layer.permissions import Scope
 from data_layer.queries import coverage as qc
 from data_layer.queries import meetings as qm
 from data_layer.queries import overview as qo
@@ -34,7 +37,7 @@ LATE_SHOWN = 8  # late rows on the overview's first screen
 
 
 @loader(spinner="در حال خواندن…")
-def overview(url: str, today: date, version: int) -> dict[str, Any]:
+def overview(url: str, scope: Scope, today: date, version: int) -> dict[str, Any]:
     """Every figure of the overview for one day (small frames only)."""
     with read_session(url) as s:
         thresholds = get_thresholds(s)
@@ -69,7 +72,9 @@ def overview(url: str, today: date, version: int) -> dict[str, Any]:
 
 
 @loader()
-def projector(url: str, today: date, meeting_number: int | None, version: int) -> dict[str, Any]:
+def projector(
+    url: str, scope: Scope, today: date, meeting_number: int | None, version: int
+) -> dict[str, Any]:
     """The reviewed meeting's rows and the figures of the summary slides."""
     with read_session(url) as s:
         meetings = qr.list_meetings(s)
@@ -111,7 +116,7 @@ def projector(url: str, today: date, meeting_number: int | None, version: int) -
 
 
 @loader(spinner="در حال محاسبه…")
-def gaps(url: str, version: int) -> dict[str, Any]:
+def gaps(url: str, scope: Scope, version: int) -> dict[str, Any]:
     """Gaps rolled up three ways, and the service ratios (small frames)."""
     with read_session(url) as s:
         return {
@@ -124,7 +129,9 @@ def gaps(url: str, version: int) -> dict[str, Any]:
 
 
 @loader()
-def meetings(url: str, today: date, version: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def meetings(
+    url: str, scope: Scope, today: date, version: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The meetings' table and the agencies, once per data version for every session."""
     with read_session(url) as s:
         return qm.meetings_table(s, today), list_agencies(s)

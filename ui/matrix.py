@@ -8,8 +8,8 @@ import pandas as pd
 
 from data_layer.jalali import format_jalali, format_number, format_percent, to_fa_digits
 from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS, VERIFICATION_LABELS
-from data_layer.output import inert_attr, inert_html
 from data_layer.rules.completeness import share_done
+from ui.html import Html
 from ui.status import progress_chip
 
 LEAD_MARK = "(مسئول اصلی)"
@@ -39,7 +39,7 @@ def _cell_title(row: dict[str, Any], resolution_text: str) -> str:
     return "\n".join(parts)
 
 
-def _cell_td(r: dict[str, Any], resolution_text: str, muted: bool) -> str:
+def _cell_td(r: dict[str, Any], resolution_text: str, muted: bool) -> Html:
     """One agency's cell of one resolution: its chip, framed and marked for the lead."""
     classes = ["cell"]
     if r.get("is_lead"):
@@ -52,11 +52,13 @@ def _cell_td(r: dict[str, Any], resolution_text: str, muted: bool) -> str:
         classes.append("late")
     if muted:
         classes.append("muted")
-    mark = '<span class="lead-mark">اصلی</span>' if r.get("is_lead") else ""
-    return (
-        f'<td class="{" ".join(classes)}" title="{inert_attr(_cell_title(r, resolution_text))}"'
-        f' data-status="{inert_html(r["status"])}">'
-        f"{progress_chip(r['status'], int(r['progress']))}{mark}</td>"
+    mark = Html('<span class="lead-mark">اصلی</span>') if r.get("is_lead") else ""
+    return Html('<td class="{}" title="{}" data-status="{}">{}{}</td>').format(
+        " ".join(classes),
+        _cell_title(r, resolution_text),
+        r["status"],
+        progress_chip(r["status"], int(r["progress"])),
+        mark,
     )
 
 
@@ -65,7 +67,7 @@ def matrix_html(
     resolutions: pd.DataFrame,
     summary: pd.DataFrame,
     visible_ids: set[int] | None = None,
-) -> str:
+) -> Html:
     """Agencies as rows (right), resolutions as columns, per-agency counts at the end.
 
     `cells` are every row of the shown agencies; `visible_ids` (assignment ids that
@@ -73,52 +75,49 @@ def matrix_html(
     """
     texts = dict(zip(resolutions["number"], resolutions["text"], strict=True))
     numbers = list(resolutions["number"])
-    head = ['<th class="agency" scope="col">دستگاه</th>']
+    head = [Html('<th class="agency" scope="col">دستگاه</th>')]
     for n in numbers:
-        head.append(f'<th scope="col" title="{inert_attr(texts[n])}">{to_fa_digits(n)}</th>')
-    head += [
-        f'<th class="sum" scope="col">{inert_html(label)}</th>' for _, label in SUMMARY_COLUMNS
-    ]
+        head.append(Html('<th scope="col" title="{}">{}</th>').format(texts[n], to_fa_digits(n)))
+    head += [Html('<th class="sum" scope="col">{}</th>').format(lb) for _, lb in SUMMARY_COLUMNS]
 
     # Plain dicts, not DataFrame rows: this loop runs once per cell on every rerun.
     by_agency: dict[int, dict[int, dict[str, Any]]] = {}
     for r in cells.to_dict("records"):
         by_agency.setdefault(int(r["agency_id"]), {})[int(r["resolution_number"])] = r
-    body = []
+    body: list[Html] = []
     for s in summary.to_dict("records"):
         by_number = by_agency.get(int(s["agency_id"]))
         if by_number is None:
             continue
-        tds = [f'<th class="agency" scope="row">{inert_html(str(s["agency"]))}</th>']
+        tds = [Html('<th class="agency" scope="row">{}</th>').format(s["agency"])]
         for n in numbers:
             r = by_number.get(int(n))
             if r is None:
-                tds.append('<td class="none" title="مسوول این مصوبه نیست">—</td>')
+                tds.append(Html('<td class="none" title="مسوول این مصوبه نیست">—</td>'))
                 continue
             muted = visible_ids is not None and int(r["id"]) not in visible_ids
             tds.append(_cell_td(r, texts[n], muted))
         for key, _ in SUMMARY_COLUMNS:
             value = format_percent(s[key]) if key == "mean_progress" else format_number(int(s[key]))
-            extra = " late-n" if key == "overdue" and s[key] else ""
-            tds.append(f'<td class="sum{extra}">{value}</td>')
-        body.append(f"<tr>{''.join(tds)}</tr>")
-    return (
+            cls = "sum late-n" if key == "overdue" and s[key] else "sum"
+            tds.append(Html('<td class="{}">{}</td>').format(cls, value))
+        body.append(Html("<tr>{}</tr>").format(Html("").join(tds)))
+    return Html(
         '<div class="matrix-wrap"><table class="matrix" dir="rtl">'
-        f"<thead><tr>{''.join(head)}</tr></thead><tbody>{''.join(body)}</tbody>"
-        "</table></div>"
-    )
+        "<thead><tr>{}</tr></thead><tbody>{}</tbody></table></div>"
+    ).format(Html("").join(head), Html("").join(body))
 
 
-def _owners_line(row: pd.Series) -> str:
+def _owners_line(row: pd.Series) -> Html:
     """«مسوول پیگیری:» the lead first, marked, then the owners as the minutes wrote them."""
     lead = str(row.get("lead") or "")
-    written = inert_html(row["owners_as_written"])
+    written = row["owners_as_written"]
     if not lead:
-        return f"مسوول پیگیری: {written}"
-    return f"مسوول پیگیری: <b>{inert_html(lead)} {LEAD_MARK}</b>؛ {written}"
+        return Html("مسوول پیگیری: {}").format(written)
+    return Html("مسوول پیگیری: <b>{} {}</b>؛ {}").format(lead, Html(LEAD_MARK), written)
 
 
-def resolution_list_html(resolutions: pd.DataFrame) -> str:
+def resolution_list_html(resolutions: pd.DataFrame) -> Html:
     """Each resolution's number, text, owners as written (its lead first), share of rows
     done and progress (weighted towards the lead: see queries.settings.lead_weight_note)."""
     items = []
@@ -127,13 +126,21 @@ def resolution_list_html(resolutions: pd.DataFrame) -> str:
         share = share_done(done, rows)
         due = f" — سررسید {format_jalali(r['due_date'])}" if pd.notna(r["due_date"]) else ""
         items.append(
-            '<div class="res">'
-            f'<div class="n">{to_fa_digits(r["number"])}</div>'
-            f'<div><div class="t">{inert_html(r["text"])}</div>'
-            f'<div class="o">{_owners_line(r)}{due}</div></div>'
-            f'<div class="p"><div class="bar"><span style="width:{share * 100:.0f}%"></span></div>'
-            f'<div class="f">{format_number(done)} از {format_number(rows)} دستگاه انجام داده‌اند'
-            f" — میانگین پیشرفت {format_percent(r['mean_progress'])}</div></div>"
-            "</div>"
+            Html(
+                '<div class="res"><div class="n">{}</div>'
+                '<div><div class="t">{}</div><div class="o">{}{}</div></div>'
+                '<div class="p"><div class="bar"><span style="width:{:.0f}%"></span></div>'
+                '<div class="f">{} از {} دستگاه انجام داده‌اند — میانگین پیشرفت {}</div></div>'
+                "</div>"
+            ).format(
+                to_fa_digits(r["number"]),
+                r["text"],
+                _owners_line(r),
+                due,
+                share * 100,
+                format_number(done),
+                format_number(rows),
+                format_percent(r["mean_progress"]),
+            )
         )
-    return f'<div class="res-list">{"".join(items)}</div>'
+    return Html('<div class="res-list">{}</div>').format(Html("").join(items))

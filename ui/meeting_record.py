@@ -15,6 +15,7 @@ import streamlit as st
 from data_layer.commands.snapshots import freeze_meeting
 from data_layer.db import read_session
 from data_layer.jalali import format_jalali, format_jalali_datetime, format_number, format_percent
+from data_layer.permissions import Action, Reader, Scope
 from data_layer.queries import snapshots as qs
 from ui.cache import loader
 from ui.pickers import as_shown
@@ -47,7 +48,7 @@ def movement_table(summary: pd.DataFrame, by: str) -> pd.DataFrame:
 
 
 @loader()
-def _movement(url: str, record_id: int, version: int) -> dict[str, Any]:
+def _movement(url: str, scope: Scope, record_id: int, version: int) -> dict[str, Any]:
     with read_session(url) as s:
         record = qs.record_by_id(s, record_id)
         moved = qs.movement(s, record, None)
@@ -84,20 +85,21 @@ def _freeze_button(url: str, meeting: dict[str, Any], today: date) -> None:
 
 
 def record_section(
-    url: str, meeting: dict[str, Any], today: date, version: int, *, secretariat: bool
+    url: str, reader: Reader, meeting: dict[str, Any], today: date, version: int
 ) -> None:
-    """The meeting's record and what moved since, or the button that takes it."""
+    """The meeting's record and what moved since, or the button that takes it (for a
+    reader who may take it)."""
     st.markdown("##### سند پیگیری جلسه: آن روز ← اکنون")
     with read_session(url) as s:
         record = qs.record_of(s, int(meeting["id"]))
     if record is None:
-        if secretariat:
+        if reader.may(Action.MANAGE_MEETINGS):
             _freeze_button(url, meeting, today)
         else:
             st.caption("وضعیت پیگیری این جلسه هنوز ثبت نشده است.")
         return
     st.caption(f"{record_label(record)} — {format_number(record.rows)} ردیف")
-    data = _movement(url, record.id, version)
+    data = _movement(url, reader.scope, record.id, version)
     totals = data["totals"]
     cols = st.columns(len(qs.MOVEMENT_LABELS))
     for c, (kind, label) in zip(cols, qs.MOVEMENT_LABELS.items(), strict=True):

@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-import base64
-
 import streamlit as st
 
 from data_layer.input.profile import LOGO_TYPES, MAX_LOGO_BYTES, ProfileInput
 from data_layer.jalali import to_fa_digits
-from data_layer.output import inert_attr
 from data_layer.queries.profile import Profile
 from data_layer.seed_data import WORKING_GROUP_NAME
+from ui.html import Html, data_url
 from ui.uploads import uploader
 
 MAX_LOGO_MB = max(1, MAX_LOGO_BYTES // 1024 // 1024)
 
 
-def logo_html(profile: Profile, height: int = 64) -> str:
+def logo_html(profile: Profile, height: int = 64) -> Html:
     """The stored logo as an inline image (bytes the app itself holds), or nothing."""
     if not profile.logo or not profile.logo_type.startswith("image/"):
-        return ""
-    data = base64.b64encode(profile.logo).decode("ascii")
-    return (
-        f'<img class="profile-logo" alt="{inert_attr(profile.governorate)}" height="{height}"'
-        f' src="data:{inert_attr(profile.logo_type)};base64,{data}">'
+        return Html()
+    return Html('<img class="profile-logo" alt="{}" height="{}" src="{}">').format(
+        profile.governorate, height, data_url(profile.logo_type, profile.logo)
     )
 
 

@@ -7,34 +7,28 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 import streamlit as st
 
 from data_layer import auth
+from data_layer.config import get_settings
 from data_layer.db import Session, read_session, write_session
-from data_layer.errors import SessionExpired
-from data_layer.labels import ROLE_LABELS
+from data_layer.errors import PermissionDenied, SessionExpired
 from data_layer.models import AccessKind
-from data_layer.output import inert, inert_attr
-from data_layer.permissions import Actor
+from data_layer.output import inert
+from data_layer.permissions import (
+    PROVINCE,
+    PUBLIC,
+    Actor,
+    Readable,
+    Reader,
+    can_read,
+    read_refusal,
+)
 from data_layer.queries.access import anonymous_read
+from ui.html import Html, show
 
 NOTICE_KEY = "auth_notice"
-# The pages anyone may read when the secretariat allows it, and a kiosk link's pages.
-READ_PAGES = frozenset(
-    {
-        "overview",
-        "resolutions",
-        "meetings",
-        "projector",
-        "coverage",
-        "gaps",
-        "neighborhoods",
-        "reports",
-    }
-)
-KIOSK_PAGES = {"projector": frozenset({"projector"}), "overview": frozenset({"overview"})}
 
 
 def request_cookies() -> dict[str, str]:
@@ -58,27 +52,6 @@ def current_actor(url: str) -> Actor | None:
         return None
 
 
-@dataclass(frozen=True)
-class Reader:
-    """Who reads a page: a person, a kiosk link (with its pages), or anyone."""
-
-    actor: Actor | None = None
-    kiosk_pages: frozenset[str] | None = None
-
-    @property
-    def is_kiosk(self) -> bool:
-        """A screen opened through a kiosk link (read-only, no menu)."""
-        return self.actor is None and self.kiosk_pages is not None
-
-    def may_read(self, page: str) -> bool:
-        """True when this reader may see the page."""
-        if self.actor is not None:
-            return True
-        if self.kiosk_pages is not None:
-            return page in self.kiosk_pages
-        return False
-
-
 def _anyone_reads(url: str) -> bool:
     # Read on every run (one row by its key): a changed setting holds at once, on
     # every replica.
@@ -90,14 +63,14 @@ def current_reader(url: str) -> Reader | None:
     """The person, else a live kiosk link, else anyone if allowed; None if nobody."""
     actor = current_actor(url)
     if actor is not None:
-        return Reader(actor)
+        return Reader.person(actor)
     kiosk = request_cookies().get(auth.KIOSK_COOKIE)
     if kiosk:
         row = auth.resolve_access_token(url, kind=AccessKind.KIOSK.value, token=kiosk)
         if row is not None:
-            return Reader(kiosk_pages=KIOSK_PAGES.get(row.scope, frozenset()))
+            return Reader.kiosk(row.scope)
     if _anyone_reads(url):
-        return Reader(kiosk_pages=READ_PAGES)
+        return Reader.anyone()
     return None
 
 
@@ -109,7 +82,7 @@ def _owner(reader: Reader | None) -> str:
         return "nobody"
     if reader.actor is not None:
         return f"session:{reader.actor.session_id}"
-    return "readers:" + ",".join(sorted(reader.kiosk_pages or ()))
+    return f"{reader.kind}:{reader.kiosk_page}"
 
 
 def keep_state_for(reader: Reader | None) -> None:
@@ -134,10 +107,10 @@ def _here() -> str:
     return urlsplit(st.context.url or "/").path or "/"
 
 
-def csrf_field() -> str:
+def csrf_field() -> Html:
     """The hidden field every form posting to the server carries."""
     token = request_cookies().get(auth.CSRF_COOKIE, "")
-    return f'<input type="hidden" name="csrf" value="{inert_attr(token)}">'
+    return Html('<input type="hidden" name="csrf" value="{}">').format(token)
 
 
 def sign_in_form(next_path: str = "/") -> None:
@@ -145,55 +118,64 @@ def sign_in_form(next_path: str = "/") -> None:
     if not request_cookies().get(auth.CSRF_COOKIE):
         st.warning("صفحه را یک بار دوباره بارگذاری کنید تا فرم ورود آماده شود.")
         return
-    st.markdown(
-        '<form class="wg-form" method="post" action="/auth/sign-in">'
-        + csrf_field()
-        + f'<input type="hidden" name="next" value="{inert_attr(next_path)}">'
-        '<label for="wg-username">نام کاربری</label>'
-        '<input id="wg-username" name="username" autocomplete="username" required dir="ltr">'
-        '<label for="wg-password">گذرواژه</label>'
-        '<input id="wg-password" name="password" type="password"'
-        ' autocomplete="current-password" required dir="ltr">'
-        '<button type="submit">ورود</button></form>',
-        unsafe_allow_html=True,
+    show(
+        Html(
+            '<form class="wg-form" method="post" action="/auth/sign-in">{}'
+            '<input type="hidden" name="next" value="{}">'
+            '<label for="wg-username">نام کاربری</label>'
+            '<input id="wg-username" name="username" autocomplete="username" required dir="ltr">'
+            '<label for="wg-password">گذرواژه</label>'
+            '<input id="wg-password" name="password" type="password"'
+            ' autocomplete="current-password" required dir="ltr">'
+            '<button type="submit">ورود</button></form>'
+        ).format(csrf_field(), next_path)
     )
 
 
 def sign_out_form() -> None:
     """A button that ends this sign-in (in every tab) on the server."""
-    st.markdown(
-        '<form class="wg-form wg-inline" method="post" action="/auth/sign-out">'
-        + csrf_field()
-        + '<button type="submit">خروج از سامانه</button></form>',
-        unsafe_allow_html=True,
+    show(
+        Html(
+            '<form class="wg-form wg-inline" method="post" action="/auth/sign-out">{}'
+            '<button type="submit">خروج از سامانه</button></form>'
+        ).format(csrf_field())
     )
 
 
-def require_reader(url: str, page: str) -> Reader:
-    """Stop the page unless this reader may see it (a sign-in form instead)."""
+def require_read(url: str, what: Readable) -> Reader:
+    """Stop the page unless this reader may read `what` over its own scope: a person is
+    told why not; anyone else is offered the sign-in form."""
     reader = current_reader(url)
-    if reader is not None and reader.may_read(page):
+    scope = reader.scope if reader is not None else PROVINCE
+    if can_read(reader, what, scope):
+        assert reader is not None
         return reader
-    st.info("برای دیدن این صفحه وارد شوید.")
-    sign_in_form(_here())
+    refusal = read_refusal(reader, what, scope)
+    if reader is not None and reader.actor is not None:
+        st.error(inert(refusal))
+    elif what in PUBLIC:
+        st.info(inert(refusal))
+        sign_in_form(_here())
+    else:
+        st.warning(inert(st.session_state.pop(NOTICE_KEY, None) or refusal))
+        sign_in_form(_here())
     st.stop()
     raise AssertionError  # st.stop() does not return
 
 
-def require_actor(url: str, roles: set[str]) -> Actor:
-    """Stop the page unless someone with one of these roles is signed in."""
-    actor = current_actor(url)
-    if actor is None:
-        st.warning(
-            inert(st.session_state.pop(NOTICE_KEY, None) or "برای این صفحه ابتدا وارد شوید.")
-        )
-        sign_in_form(_here())
-        st.stop()
-    if actor.role not in roles:
-        allowed = "، ".join(ROLE_LABELS[r] for r in sorted(roles))
-        st.error(f"این صفحه برای {allowed} است؛ حساب شما «{ROLE_LABELS[actor.role]}» است.")
-        st.stop()
-    return actor
+def page_reader(what: Readable) -> tuple[str, Reader]:
+    """The database URL and the reader of a page showing `what` (the page stops
+    unless that reader may read it)."""
+    url = get_settings().database_url
+    return url, require_read(url, what)
+
+
+def page_person(what: Readable) -> tuple[str, Actor]:
+    """`page_reader` for what only a signed-in person reads: the URL and that person."""
+    url, reader = page_reader(what)
+    if reader.actor is None:  # can_read gave a person's page to someone else
+        raise PermissionDenied(read_refusal(None, what, reader.scope))
+    return url, reader.actor
 
 
 @contextmanager

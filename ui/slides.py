@@ -16,34 +16,36 @@ from data_layer.jalali import (
     to_fa_digits,
 )
 from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS
-from data_layer.output import inert_html
 from data_layer.queries.profile import Profile
+from ui.html import Html
 from ui.status import STATUS_SYMBOLS
 from ui.tables import gaps_html, movement_html, neighborhoods_html, scorecards_html
 
 
 @dataclass(frozen=True)
 class Slide:
-    """One slide: a title for the slide picker and its HTML."""
+    """One slide: a title for the slide picker (text) and its HTML."""
 
     title: str
-    html: str
+    html: Html
     agency_id: int | None = None
 
 
-def _chip(status: str, text: str, late: bool) -> str:
-    mark = " ⚠" if late else ""
-    return (
-        f'<div class="pchip ps-{inert_html(status)}{" late" if late else ""}">'
-        f'<span class="sym">{STATUS_SYMBOLS.get(status, "")}</span>'
-        f"<span>{text}{mark}</span></div>"
+def _chip(status: str, text: str | Html, late: bool) -> Html:
+    return Html('<div class="{}"><span class="sym">{}</span><span>{}{}</span></div>').format(
+        f"pchip ps-{status}" + (" late" if late else ""),
+        STATUS_SYMBOLS.get(status, ""),
+        text,
+        " ⚠" if late else "",
     )
 
 
-def legend() -> str:
+def legend() -> Html:
     """Every status's shape and word, and the late mark."""
-    items = "".join(_chip(s, label, False) for s, label in STATUS_LABELS.items())
-    return f'<div class="plegend">{items}{_chip("not_started", OVERDUE_LABEL, True)}</div>'
+    items = Html("").join(_chip(s, label, False) for s, label in STATUS_LABELS.items())
+    return Html('<div class="plegend">{}{}</div>').format(
+        items, _chip("not_started", OVERDUE_LABEL, True)
+    )
 
 
 def cover(
@@ -54,8 +56,10 @@ def cover(
     stamp: str = "",
 ) -> Slide:
     """The working group, the meeting reviewed, today, and four headline figures."""
-    kpis = "".join(
-        f'<div class="pkpi"><b>{format_number(headline[k])}</b><span>{label}</span></div>'
+    kpis = Html("").join(
+        Html('<div class="pkpi"><b>{}</b><span>{}</span></div>').format(
+            format_number(headline[k]), label
+        )
         for k, label in (
             ("rows", "ردیف پیگیری"),
             ("done", STATUS_LABELS["done"]),
@@ -63,20 +67,26 @@ def cover(
             ("overdue", OVERDUE_LABEL),
         )
     )
-    html = (
-        f'<div class="pcover"><div class="pwg">{inert_html(profile.governorate)} —'
-        f" {inert_html(profile.group_name)}</div>"
-        f'<div class="pbig">پیگیری مصوبات جلسه {to_fa_digits(meeting["number"])}</div>'
-        f"<div>جلسه: {format_jalali_long(meeting['held_on'])} —"
-        f" امروز: {format_jalali_long(today)}</div>"
-        + (f'<div class="pstamp">{inert_html(stamp)}</div>' if stamp else "")
-        + f'<div class="pkpis">{kpis}</div>{legend()}</div>'
+    html = Html(
+        '<div class="pcover"><div class="pwg">{} — {}</div>'
+        '<div class="pbig">پیگیری مصوبات جلسه {}</div>'
+        "<div>جلسه: {} — امروز: {}</div>"
+        '{}<div class="pkpis">{}</div>{}</div>'
+    ).format(
+        profile.governorate,
+        profile.group_name,
+        to_fa_digits(meeting["number"]),
+        format_jalali_long(meeting["held_on"]),
+        format_jalali_long(today),
+        _stamp(stamp),
+        kpis,
+        legend(),
     )
     return Slide("آغاز", html)
 
 
-def _stamp(stamp: str) -> str:
-    return f'<div class="pstamp">{inert_html(stamp)}</div>' if stamp else ""
+def _stamp(stamp: str) -> Html:
+    return Html('<div class="pstamp">{}</div>').format(stamp) if stamp else Html()
 
 
 def resolution_slide(
@@ -90,27 +100,39 @@ def resolution_slide(
     if "is_lead" in cells:
         cells = cells.sort_values("is_lead", ascending=False, kind="stable")
     for c in cells.to_dict("records"):
-        lead = " (مسئول اصلی)" if c.get("is_lead") else ""
-        text = f"{inert_html(c['agency'])}{lead} {format_percent(c['progress'])}"
+        lead = Html(" (مسئول اصلی)") if c.get("is_lead") else ""
+        text = Html("{}{} {}").format(c["agency"], lead, format_percent(c["progress"]))
         if detailed:
             due = format_jalali(c["due"]) if pd.notna(c["due"]) else "بدون تاریخ"
             done_text = str(c["done_text"] or "")
             if len(done_text) > 140:
                 done_text = done_text[:138] + "…"
-            text = (
-                f"<b>{inert_html(c['agency'])}{lead}</b> — {STATUS_LABELS[c['status']]}،"
-                f" پیشرفت {format_percent(c['progress'])}، سررسید {due}"
-                + (f"<br>{inert_html(done_text)}" if done_text else "")
+            text = Html("<b>{}{}</b> — {}، پیشرفت {}، سررسید {}{}").format(
+                c["agency"],
+                lead,
+                STATUS_LABELS[c["status"]],
+                format_percent(c["progress"]),
+                due,
+                Html("<br>{}").format(done_text) if done_text else "",
             )
         chips.append(_chip(c["status"], text, bool(c["overdue"])))
     n = to_fa_digits(res["number"])
-    html = (
-        f'<div class="phead">جلسه {to_fa_digits(meeting_number)} — مصوبه {n} از'
-        f" {to_fa_digits(total)}</div>"
-        f'<div class="ptext">{inert_html(res["text"])}</div>'
-        f'<div class="psum">{format_number(done)} از {format_number(len(cells))} دستگاه انجام'
-        f" داده‌اند — {format_number(late)} {OVERDUE_LABEL}</div>"
-        f'<div class="pgrid{" wide" if detailed else ""}">{"".join(chips)}</div>{_stamp(stamp)}'
+    html = Html(
+        '<div class="phead">جلسه {} — مصوبه {} از {}</div><div class="ptext">{}</div>'
+        '<div class="psum">{} از {} دستگاه انجام داده‌اند — {} {}</div>'
+        '<div class="{}">{}</div>{}'
+    ).format(
+        to_fa_digits(meeting_number),
+        n,
+        to_fa_digits(total),
+        res["text"],
+        format_number(done),
+        format_number(len(cells)),
+        format_number(late),
+        OVERDUE_LABEL,
+        "pgrid wide" if detailed else "pgrid",
+        Html("").join(chips),
+        _stamp(stamp),
     )
     return Slide(f"مصوبه {n}", html)
 
@@ -121,7 +143,7 @@ def agency_slide(
     """One agency: each of its resolutions with status and progress."""
     done = int((cells["status"] == "done").sum())
     late = int(cells["overdue"].sum())
-    chips = "".join(
+    chips = Html("").join(
         _chip(
             c["status"],
             f"مصوبه {to_fa_digits(c['resolution_number'])} {format_percent(c['progress'])}",
@@ -129,14 +151,21 @@ def agency_slide(
         )
         for c in cells.sort_values("resolution_number").to_dict("records")
     )
-    html = (
-        f'<div class="phead">پیگیری مصوبات جلسه {to_fa_digits(meeting_number)}</div>'
-        f'<div class="ptext">{inert_html(agency)}</div>'
-        f'<div class="psum">{format_number(done)} از {format_number(len(cells))} ردیف انجام شده'
-        f" — {format_number(late)} {OVERDUE_LABEL}</div>"
-        f'<div class="pgrid">{chips}</div>{_stamp(stamp)}'
+    html = Html(
+        '<div class="phead">پیگیری مصوبات جلسه {}</div><div class="ptext">{}</div>'
+        '<div class="psum">{} از {} ردیف انجام شده — {} {}</div>'
+        '<div class="pgrid">{}</div>{}'
+    ).format(
+        to_fa_digits(meeting_number),
+        agency,
+        format_number(done),
+        format_number(len(cells)),
+        format_number(late),
+        OVERDUE_LABEL,
+        chips,
+        _stamp(stamp),
     )
-    return Slide(inert_html(agency), html, agency_id)
+    return Slide(agency, html, agency_id)
 
 
 def then_now_slide(summary: pd.DataFrame, since: str, until: str) -> Slide:
@@ -144,12 +173,17 @@ def then_now_slide(summary: pd.DataFrame, since: str, until: str) -> Slide:
     totals = {
         k: int(summary[k].sum()) if not summary.empty else 0 for k in ("forward", "stalled", "back")
     }
-    html = (
-        f'<div class="ptitle">آن روز ← اکنون: از {inert_html(since)}</div>'
-        f'<div class="psum">{format_number(totals["forward"])} ردیف پیش رفت،'
-        f" {format_number(totals['stalled'])} درجا زد و"
-        f" <b>{format_number(totals['back'])}</b> پس رفت.</div>"
-        f'<div class="ptable">{movement_html(summary, limit=8)}</div>{_stamp(until)}'
+    html = Html(
+        '<div class="ptitle">آن روز ← اکنون: از {}</div>'
+        '<div class="psum">{} ردیف پیش رفت، {} درجا زد و <b>{}</b> پس رفت.</div>'
+        '<div class="ptable">{}</div>{}'
+    ).format(
+        since,
+        format_number(totals["forward"]),
+        format_number(totals["stalled"]),
+        format_number(totals["back"]),
+        movement_html(summary, limit=8),
+        _stamp(until),
     )
     return Slide("آن روز ← اکنون", html)
 
@@ -158,20 +192,20 @@ def scorecards_slide(cards: pd.DataFrame, now_note: bool = False) -> Slide:
     """The agencies furthest behind (with `now_note`, said to be today's figures, when
     the slides before it show a meeting's record)."""
     title = "دستگاه‌ها، از عقب‌مانده‌ترین" + (" — وضعیت امروز" if now_note else "")
-    html = (
-        f'<div class="ptitle">{title}</div>'
-        f'<div class="ptable">{scorecards_html(cards, limit=9, letters=False)}</div>'
+    html = Html('<div class="ptitle">{}</div><div class="ptable">{}</div>').format(
+        title, scorecards_html(cards, limit=9, letters=False)
     )
     return Slide("کارنامهٔ دستگاه‌ها", html)
 
 
 def coverage_slide(no_service: pd.DataFrame, total: int) -> Slide:
     """Target neighborhoods that get no active service."""
-    html = (
+    html = Html(
         '<div class="ptitle">پوشش خدمت در محلات هدف</div>'
-        f'<div class="psum"><b>{format_number(len(no_service))}</b> محله از'
-        f" {format_number(total)} محلهٔ هدف هیچ خدمت فعالی ندارند.</div>"
-        f'<div class="ptable">{neighborhoods_html(no_service.head(8))}</div>'
+        '<div class="psum"><b>{}</b> محله از {} محلهٔ هدف هیچ خدمت فعالی ندارند.</div>'
+        '<div class="ptable">{}</div>'
+    ).format(
+        format_number(len(no_service)), format_number(total), neighborhoods_html(no_service.head(8))
     )
     return Slide("پوشش محلات", html)
 
@@ -181,7 +215,9 @@ def gaps_slide(gaps: pd.DataFrame) -> Slide:
     body = (
         gaps_html(gaps.head(6))
         if not gaps.empty
-        else '<div class="psum">کمبودی نسبت به هنجارها محاسبه نشد.</div>'
+        else Html('<div class="psum">کمبودی نسبت به هنجارها محاسبه نشد.</div>')
     )
-    html = f'<div class="ptitle">بیشترین کمبود ظرفیت</div><div class="ptable">{body}</div>'
+    html = Html('<div class="ptitle">بیشترین کمبود ظرفیت</div><div class="ptable">{}</div>').format(
+        body
+    )
     return Slide("کمبود ظرفیت", html)

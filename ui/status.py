@@ -5,7 +5,7 @@ from __future__ import annotations
 from data_layer.jalali import format_percent
 from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS
 from data_layer.models import AssignmentStatus
-from data_layer.output import inert_attr, inert_html
+from ui.html import Html
 
 STATUS_SYMBOLS: dict[str, str] = {
     AssignmentStatus.DONE: "✔",
@@ -16,27 +16,25 @@ STATUS_SYMBOLS: dict[str, str] = {
 }
 
 
-def chip(status: str, text: str | None = None) -> str:
+def chip(status: str, text: str | None = None) -> Html:
     """A coloured chip with the status symbol and a text (its label by default)."""
     label = STATUS_LABELS.get(status, status)
-    body = inert_html(label if text is None else text)
-    return (
-        f'<span class="st-chip st-{inert_html(status)}" title="{inert_attr(label)}">'
-        f"{STATUS_SYMBOLS.get(status, '')} {body}</span>"
+    return Html('<span class="st-chip st-{}" title="{}">{} {}</span>').format(
+        status, label, STATUS_SYMBOLS.get(status, ""), label if text is None else text
     )
 
 
-def progress_chip(status: str, progress: int) -> str:
+def progress_chip(status: str, progress: int) -> Html:
     """A chip showing the symbol and progress (for matrix cells)."""
     return chip(status, format_percent(progress))
 
 
-def legend_html() -> str:
+def legend_html() -> Html:
     """Every status chip with its label, and the overdue outline."""
-    chips = " ".join(chip(s) for s in STATUS_LABELS)
-    return (
-        f'<div class="legend"><span>راهنما:</span> {chips} '
-        f'<span class="late-mark">{OVERDUE_LABEL} (کادر قرمز)</span>'
+    chips = Html(" ").join(chip(s) for s in STATUS_LABELS)
+    return Html(
+        '<div class="legend"><span>راهنما:</span> {} '
+        '<span class="late-mark">{} (کادر قرمز)</span>'
         '<span class="v-ok-mark">تأییدشدهٔ دبیرخانه (زیرخط)</span>'
         '<span class="v-rejected-mark">ردشدهٔ دبیرخانه (خط‌خورده)</span></div>'
-    )
+    ).format(chips, OVERDUE_LABEL)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 from data_layer.jalali import (
@@ -13,7 +15,7 @@ from data_layer.jalali import (
     to_fa_digits,
 )
 from data_layer.labels import STATUS_LABELS
-from data_layer.output import inert_html
+from ui.html import Html
 
 RAG = {
     "red": ("■", "نیازمند توجه"),
@@ -22,20 +24,22 @@ RAG = {
 }
 
 
-def rag_chip(rag: str) -> str:
+def rag_chip(rag: str) -> Html:
     """Red / amber / green as colour, shape and word."""
     shape, label = RAG[rag]
-    return f'<span class="rag rag-{rag}">{shape} {label}</span>'
+    return Html('<span class="rag rag-{}">{} {}</span>').format(rag, shape, label)
 
 
-def html_table(head: list[str], rows: list[list[str]], cls: str) -> str:
-    """A table of ready HTML cells (user text already made inert), right to left."""
-    th = "".join(f"<th>{h}</th>" for h in head)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
-    return (
-        f'<table class="grid {cls}" dir="rtl"><thead><tr>{th}</tr></thead>'
-        f"<tbody>{body}</tbody></table>"
+def html_table(head: Sequence[str], rows: Sequence[Sequence[object]], cls: str) -> Html:
+    """A table, right to left: each cell is text, or Html for a cell with markup."""
+    th = Html("").join(Html("<th>{}</th>").format(h) for h in head)
+    body = Html("").join(
+        Html("<tr>{}</tr>").format(Html("").join(Html("<td>{}</td>").format(c) for c in r))
+        for r in rows
     )
+    return Html(
+        '<table class="grid {}" dir="rtl"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>'
+    ).format(cls, th, body)
 
 
 def _days(n: object) -> str:
@@ -56,14 +60,14 @@ def _letters(card: dict[str, object]) -> str:
     )
 
 
-def scorecards_html(cards: pd.DataFrame, limit: int | None = None, *, letters: bool = True) -> str:
+def scorecards_html(cards: pd.DataFrame, limit: int | None = None, *, letters: bool = True) -> Html:
     """Agencies worst first: RAG, done, on time, with evidence, last update, late rows
     and (unless `letters` is False: the projector's slide keeps its seven columns) the
     follow-up letters received and unanswered."""
     shown = cards if limit is None else cards.head(limit)
     rows = [
         [
-            f"<b>{inert_html(c['agency'])}</b>",
+            Html("<b>{}</b>").format(c["agency"]),
             rag_chip(c["rag"]),
             format_percent(100 * c["share_done"]),
             format_percent(100 * c["share_on_time"]),
@@ -87,31 +91,33 @@ def scorecards_html(cards: pd.DataFrame, limit: int | None = None, *, letters: b
     return html_table(head, rows, "scorecards")
 
 
-def overdue_html(late: pd.DataFrame, limit: int | None = None) -> str:
+def overdue_html(late: pd.DataFrame, limit: int | None = None) -> Html:
     """Late rows: resolution, agency, days late, times rescheduled."""
     shown = late if limit is None else late.head(limit)
     rows = [
         [
             f"جلسه {to_fa_digits(r['meeting_number'])}، "
             f"مصوبه {to_fa_digits(r['resolution_number'])}",
-            inert_html(r["agency"]),
-            f"<b>{format_number(int(r['days_late']))}</b> روز",
+            r["agency"],
+            Html("<b>{}</b> روز").format(format_number(int(r["days_late"]))),
             format_number(int(r["reschedule_count"])),
-            inert_html(STATUS_LABELS.get(r["status"], r["status"])),
+            STATUS_LABELS.get(r["status"], r["status"]),
         ]
         for r in shown.to_dict("records")
     ]
     return html_table(["مصوبه", "دستگاه", "تأخیر", "تمدید", "وضعیت"], rows, "late")
 
 
-def movement_html(summary: pd.DataFrame, limit: int | None = None) -> str:
+def movement_html(summary: pd.DataFrame, limit: int | None = None) -> Html:
     """Then → now per agency: rows gone back, stalled, moved forward, and the mean
     progress then and now (the most gone back first)."""
     shown = summary if limit is None else summary.head(limit)
     rows = [
         [
-            f"<b>{inert_html(r['name'])}</b>",
-            f"<b>{format_number(int(r['back']))}</b>" if int(r["back"]) else format_number(0),
+            Html("<b>{}</b>").format(r["name"]),
+            Html("<b>{}</b>").format(format_number(int(r["back"])))
+            if int(r["back"])
+            else format_number(0),
             format_number(int(r["stalled"])),
             format_number(int(r["forward"])),
             f"{format_percent(r['then_progress'])} ← {format_percent(r['now_progress'])}",
@@ -122,29 +128,30 @@ def movement_html(summary: pd.DataFrame, limit: int | None = None) -> str:
     return html_table(head, rows, "movement")
 
 
-def gaps_html(gaps: pd.DataFrame) -> str:
+def gaps_html(gaps: pd.DataFrame) -> Html:
     """The largest unmet needs: neighborhood, service, need, in place, gap, owner."""
     rows = [
         [
-            f"{inert_html(g['neighborhood'])} <small>({inert_html(g['county'])})</small>",
-            inert_html(g["service"]),
+            Html("{} <small>({})</small>").format(g["neighborhood"], g["county"]),
+            g["service"],
             format_amount(g["need"]),
             format_amount(g["delivered"]),
-            f"<b>{format_amount(g['gap'])}</b> {inert_html(g['unit'])}"
-            f" ({format_percent(100 * g['unmet_share'])})",
-            inert_html(g["owner_agency"] or "—"),
+            Html("<b>{}</b> {} ({})").format(
+                format_amount(g["gap"]), g["unit"], format_percent(100 * g["unmet_share"])
+            ),
+            g["owner_agency"] or "—",
         ]
         for g in gaps.to_dict("records")
     ]
     return html_table(["محله", "خدمت", "نیاز", "موجود", "کمبود", "مسوول"], rows, "gaps")
 
 
-def neighborhoods_html(hoods: pd.DataFrame) -> str:
+def neighborhoods_html(hoods: pd.DataFrame) -> Html:
     """Neighborhoods with no active service, by priority."""
     rows = [
         [
-            f"{inert_html(h['name'])}",
-            inert_html(h["county"]),
+            h["name"],
+            h["county"],
             format_number(int(h["population"])),
             to_fa_digits(h["priority_rank"]) if pd.notna(h["priority_rank"]) else "—",
         ]

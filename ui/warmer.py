@@ -31,19 +31,22 @@ def warm(url: str, today: date, version: int) -> None:
     """Compute the first-visit entries of every shared page for this version."""
     # Imported at the first pass, not when the launcher imports this module: a cached
     # loader defined before Streamlit's runtime exists logs a warning (each of them).
+    from data_layer.permissions import PROVINCE
     from data_layer.setup import needs_setup
     from ui import coverage_view, loaders
 
     with read_session(url) as s:
         if needs_setup(s):  # nobody can read anything before the first-run setup
             return
-    if loaders.meetings(url, today, version)[0].empty:
+    # Every reader reads the whole province today; a county's reader computes its own.
+    scope = PROVINCE
+    if loaders.meetings(url, scope, today, version)[0].empty:
         return  # a province that has not held a meeting yet: the pages say so themselves
     jobs: list[tuple[str, Callable[[], object]]] = [
-        ("overview", lambda: loaders.overview(url, today, version)),
-        ("projector", lambda: loaders.projector(url, today, None, version)),
-        ("coverage", lambda: coverage_view.view(url, (), (), None, None, version)),
-        ("gaps", lambda: loaders.gaps(url, version)),
+        ("overview", lambda: loaders.overview(url, scope, today, version)),
+        ("projector", lambda: loaders.projector(url, scope, today, None, version)),
+        ("coverage", lambda: coverage_view.view(url, scope, (), (), None, None, version)),
+        ("gaps", lambda: loaders.gaps(url, scope, version)),
     ]
     started = time.perf_counter()
     for name, job in jobs:

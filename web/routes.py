@@ -29,6 +29,7 @@ from data_layer.db import ping
 from data_layer.errors import SignInFailed, database_trouble
 from data_layer.migrate import schema_is_current
 from data_layer.models import AccessKind
+from data_layer.permissions import PROVINCE, Readable, Reader, can_read
 from web.feeds import FEEDS, feed_csv
 
 __all__ = ["MIDDLEWARE_CLASSES", "BaseUrlMiddleware", "CsrfCookieMiddleware", "routes"]
@@ -145,6 +146,9 @@ _GONE = (
     "<p>از دبیرخانهٔ کارگروه پیوند تازه بخواهید.</p></body></html>"
 )
 
+# Where a kiosk link opens, by what it may read (the overview is the root URL).
+_KIOSK_HOMES = {Readable.PROJECTOR: "/projector", Readable.OVERVIEW: "/"}
+
 
 async def kiosk(request: Request) -> Response:
     """GET /kiosk/{token}: a read-only screen for the hall's laptop or a wall screen."""
@@ -153,13 +157,15 @@ async def kiosk(request: Request) -> Response:
     row = await run_in_threadpool(
         auth.resolve_access_token, url, kind=AccessKind.KIOSK.value, token=token
     )
-    if row is None:
+    reader = Reader.kiosk(row.scope) if row is not None else None
+    homes = [path for what, path in _KIOSK_HOMES.items() if can_read(reader, what, PROVINCE)]
+    if not homes:
         response: Response = Response(_GONE, status_code=404, media_type="text/html")
         response.delete_cookie(
             auth.KIOSK_COOKIE, path="/", httponly=True, samesite="strict", secure=_https(request)
         )
         return response
-    response = RedirectResponse("/projector" if row.scope == "projector" else "/", status_code=303)
+    response = RedirectResponse(homes[0], status_code=303)
     _cookie(response, request, auth.KIOSK_COOKIE, token, 400 * 24 * 3600)
     return response
 
@@ -198,12 +204,13 @@ async def feed(request: Request) -> Response:
     token = token or request.query_params.get("token", "")
     name = request.path_params["name"]
     url = get_settings().database_url
-    row = None
+    reader = None
     if token:
         row = await run_in_threadpool(
             auth.resolve_access_token, url, kind=AccessKind.FEED.value, token=token
         )
-    if row is None:
+        reader = Reader.feed() if row is not None else None
+    if not can_read(reader, Readable.FEEDS, PROVINCE):
         return PlainTextResponse(
             "کلید خوراک داده معتبر نیست یا باطل شده است.\n",
             status_code=401,

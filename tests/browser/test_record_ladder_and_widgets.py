@@ -84,7 +84,7 @@ def _edited_numbers(page: Page) -> list[str]:
     """Every value a person can edit on the page: boxes, text areas, and grid cells (a
     web address aside: it is written as it is)."""
     values = page.evaluate(
-        """() => [
+        r"""() => [
             ...[...document.querySelectorAll('section.main input, section.main textarea,'
                 + ' [data-testid=stMain] input, [data-testid=stMain] textarea')]
                 .filter(e => !['file', 'password', 'checkbox', 'radio'].includes(e.type))

@@ -7,6 +7,7 @@ from itertools import combinations
 import pandas as pd
 
 from data_layer.db import read_data_version
+from data_layer.permissions import PROVINCE
 from ui.coverage_view import _overlap, map_boxes, named_apart, view
 
 
@@ -26,7 +27,7 @@ def _names_clear(per: pd.DataFrame) -> None:
 
 
 def test_the_sample_province_map_names_no_two_dots_on_top_of_each_other(seeded_url: str) -> None:
-    per = view(seeded_url, (), (), None, None, read_data_version(seeded_url))["map"]
+    per = view(seeded_url, PROVINCE, (), (), None, None, read_data_version(seeded_url))["map"]
     assert len(per) == 24
     _names_clear(per)
     # The most populous neighborhood always carries its name.

@@ -16,6 +16,7 @@ from data_layer.commands.assignments import AssignmentChanges, update_assignment
 from data_layer.db import get_engine, read_data_version, read_session, write_session
 from data_layer.jalali import local_today
 from data_layer.models import Assignment
+from data_layer.permissions import PROVINCE
 from ui import coverage_view, loaders, warmer
 
 WAIT = 120  # seconds; generous for a busy machine, never reached when it works
@@ -40,9 +41,9 @@ def statements(url: str) -> Iterator[list[str]]:
 def first_visit(url: str, version: int) -> None:
     """What the overview, projector and coverage read when a person opens them."""
     today = local_today()
-    loaders.overview(url, today, version)
-    loaders.projector(url, today, None, version)
-    coverage_view.view(url, (), (), None, None, version)
+    loaders.overview(url, PROVINCE, today, version)
+    loaders.projector(url, PROVINCE, today, None, version)
+    coverage_view.view(url, PROVINCE, (), (), None, None, version)
 
 
 @pytest.fixture
