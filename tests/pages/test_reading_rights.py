@@ -235,12 +235,17 @@ def test_two_readers_of_different_scopes_never_share_a_cached_frame(
     assert readers[0].scope == readers[1].scope == PROVINCE
 
 
+def _caches(decorator: str) -> bool:
+    """`@loader(...)` (ui.cache) or Streamlit's own cache decorator."""
+    return "cache_data" in decorator or decorator == "loader" or decorator.startswith("loader(")
+
+
 def _cached_loaders() -> list[tuple[str, ast.FunctionDef]]:
     found = []
     for path in sorted([*ROOT.joinpath("ui").glob("*.py"), *ROOT.joinpath("pages").glob("*.py")]):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.FunctionDef) and any(
-                "cache_data" in ast.unparse(d) for d in node.decorator_list
+                _caches(ast.unparse(d)) for d in node.decorator_list
             ):
                 found.append((f"{path.relative_to(ROOT)}:{node.name}", node))
     return found

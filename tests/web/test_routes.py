@@ -4,6 +4,9 @@ page, a data feed answers only a live feed token, and each refuses the other's t
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 from starlette.requests import Request
@@ -52,12 +55,19 @@ def _get(path_params: dict[str, str], query: str = "", bearer: str = "") -> Requ
     )
 
 
+def _run(route: Coroutine[Any, Any, Response]) -> Response:
+    """Await a route on a thread of its own: a browser test earlier in this process may
+    have left its event loop running on the main thread."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, route).result()
+
+
 def _kiosk(token: str) -> Response:
-    return asyncio.run(routes.kiosk(_get({"token": token})))
+    return _run(routes.kiosk(_get({"token": token})))
 
 
 def _feed(name: str, token: str) -> Response:
-    return asyncio.run(routes.feed(_get({"name": name}, bearer=token)))
+    return _run(routes.feed(_get({"name": name}, bearer=token)))
 
 
 def test_a_kiosk_link_opens_its_own_page_and_a_feed_token_opens_none(
