@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8501
 export TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run province test test-fast lint format migrate seed fonts venv screenshots bench clean
+.PHONY: run province test test-fast test-days lint format migrate seed fonts venv screenshots bench clean
 
 run: venv fonts seed ## migrate, seed and serve the app on :8501 (embedded SQLite by default)
 	$(PY) -m streamlit run launcher.py --server.port $(PORT) --server.headless true
@@ -19,6 +19,9 @@ test: venv fonts ## the whole suite: SQLite and PostgreSQL, AppTest and Chromium
 
 test-fast: venv ## everything except the browser tests
 	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+test-days: venv fonts ## the date-reading tests with the clock set across Jalali year boundaries (faketime)
+	scripts/test_other_days.sh $(PYTEST_ARGS)
 
 lint: venv ## ruff check, ruff format --check, mypy on data_layer
 	$(VENV)/bin/ruff check .
