@@ -20,12 +20,11 @@ from data_layer.commands.agencies import (
 from data_layer.db import read_session
 from data_layer.documents.templates import agency_template_xlsx
 from data_layer.input.agencies import (
+    AGENCY_IMPORT,
     AGENCY_LABELS,
-    MAX_IMPORT_BYTES,
     AgencyImportPreview,
     AgencyInput,
     periods_text,
-    read_agency_file,
 )
 from data_layer.jalali import format_jalali, format_number, local_today, to_fa_digits
 from data_layer.labels import AGENCY_KIND_LABELS
@@ -286,11 +285,11 @@ MEMBER_LIST = ImportScreen(
     ),
     template=agency_template_xlsx,
     template_file="agencies-template.xlsx",
-    max_bytes=MAX_IMPORT_BYTES,
-    read=lambda s, name, content: read_agency_file(name, content, name_keys(s)),
+    sheet=AGENCY_IMPORT,
+    context=name_keys,
     show=show_members,
     button="ورود همهٔ دستگاه‌ها",
-    command=lambda s, who, preview: import_agencies(s, actor=who, preview=preview),
+    command=import_agencies,
     done=lambda n: f"{format_number(n)} دستگاه وارد شد.",
 )
 with bulk:

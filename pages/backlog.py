@@ -28,7 +28,7 @@ from data_layer.commands.triage import (
 )
 from data_layer.db import read_session
 from data_layer.documents.backlog_template import backlog_template_xlsx
-from data_layer.input.backlog import MAX_BACKLOG_BYTES, BacklogPreview, read_backlog_file
+from data_layer.input.backlog import BACKLOG_IMPORT, BacklogPreview
 from data_layer.input.dates import DateProblem, parse_date
 from data_layer.jalali import format_jalali, format_number, local_today, to_fa_digits
 from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS
@@ -137,11 +137,10 @@ BACKLOG = ImportScreen(
     ),
     template=backlog_template_xlsx,
     template_file="backlog-template.xlsx",
-    max_bytes=MAX_BACKLOG_BYTES,
-    read=lambda s, name, content: read_backlog_file(name, content, s),
+    sheet=BACKLOG_IMPORT,
     show=show_summary,
     button="ورود همهٔ سطرها",
-    command=lambda s, who, preview: import_backlog(s, actor=who, preview=preview),
+    command=import_backlog,
     done=lambda result: (
         f"{format_number(result.resolutions)} مصوبه و {format_number(result.assignments)}"
         f" ردیف وارد شد ({format_number(result.meetings)} جلسهٔ تازه)."

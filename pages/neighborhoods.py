@@ -24,10 +24,9 @@ from data_layer.db import read_session
 from data_layer.documents.templates import neighborhood_template_xlsx
 from data_layer.input.neighborhoods import (
     FIELD_LABELS,
-    MAX_IMPORT_BYTES,
+    NEIGHBORHOOD_IMPORT,
     ImportPreview,
     NeighborhoodInput,
-    read_neighborhood_file,
 )
 from data_layer.jalali import format_jalali, format_number, to_fa_digits
 from data_layer.labels import NEIGHBORHOOD_KIND_LABELS
@@ -199,11 +198,10 @@ NEIGHBORHOODS = ImportScreen(
     ),
     template=neighborhood_template_xlsx,
     template_file="neighborhoods-template.xlsx",
-    max_bytes=MAX_IMPORT_BYTES,
-    read=lambda s, name, content: read_neighborhood_file(name, content, s),
+    sheet=NEIGHBORHOOD_IMPORT,
     show=show_rows,
     button="ورود همهٔ ردیف‌ها",
-    command=lambda s, who, preview: import_neighborhoods(s, actor=who, preview=preview),
+    command=import_neighborhoods,
     done=lambda n: f"{format_number(n)} محله وارد شد.",
 )
 with bulk:

@@ -26,14 +26,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import pandas as pd
 import streamlit as st
 
 from data_layer.db import Session, read_session
 from data_layer.errors import FieldError
-from data_layer.input.pipeline import ImportPreview
+from data_layer.input.pipeline import ImportPreview, SheetImport
 from data_layer.jalali import format_number, to_fa_digits
 from data_layer.output import inert
 from data_layer.permissions import Actor
@@ -47,7 +47,9 @@ NOTHING_IN = "هیچ ردیفی وارد نمی‌شود تا پرونده اص�
 NOT_READ = "این ستون‌های پرونده خوانده نمی‌شوند"
 
 P = TypeVar("P", bound=ImportPreview[Any, Any])
+P_in = TypeVar("P_in", bound=ImportPreview[Any, Any], contravariant=True)
 R = TypeVar("R")
+R_out = TypeVar("R_out", covariant=True)
 T = TypeVar("T")
 
 
@@ -86,28 +88,39 @@ def read_once(url: str, upload: Any, key: str | None, read: Callable[[Session], 
     return found
 
 
+class ImportCommand(Protocol[P_in, R_out]):
+    """An import's command: `import_x(session, actor=..., preview=...)`, one transaction."""
+
+    def __call__(self, session: Session, *, actor: Actor, preview: P_in) -> R_out: ...
+
+
+def _the_session(session: Session) -> Session:
+    return session
+
+
 @dataclass(frozen=True)
 class ImportScreen(Generic[P, R]):
     """One import's tab: its words, its template, its reader, its preview and its command.
 
     `key` prefixes every widget key: «{key}_template», «{key}_file_{n}» (a new n after
-    each import), «{key}_import» (the confirm button). `read(session, filename,
-    content)` is the pipeline's read step; `show(preview)` draws a clean preview (its
-    count and a table); `command(session, actor, preview)` is the import's command;
-    `done(result)` the Persian result (None: the screen says it otherwise, as the
-    liaisons' sheets do). `forget` names session keys to drop after the import.
+    each import), «{key}_import» (the confirm button). `sheet` is the import's
+    SheetImport (its read and check steps), given `context(session)`; `show(preview)`
+    draws a clean preview (its count and a table); `command` is the import's command
+    (data_layer/commands); `done(result)` the Persian result (None: the screen says it
+    otherwise, as the liaisons' sheets do). `forget` names session keys to drop after
+    the import.
     """
 
     key: str
     intro: str
     template: Callable[[], bytes]
     template_file: str
-    max_bytes: int
-    read: Callable[[Session, str, bytes], P]
+    sheet: SheetImport[P, Any]
     show: Callable[[P], None]
     button: str
-    command: Callable[[Session, Actor, P], R]
+    command: ImportCommand[P, R]
     done: Callable[[R], str | None]
+    context: Callable[[Session], Any] = _the_session  # what the sheet's check reads through
     refused: str = NOTHING_IN  # what errors mean: «هیچ ردیفی وارد نمی‌شود …»
     not_read: str = NOT_READ  # the sentence before the columns the import does not read
     before_commit: Callable[[P], None] | None = None
@@ -126,7 +139,9 @@ def _commit(url: str, screen: ImportScreen[P, R], preview: P) -> None:
     """The import in one transaction; then a fresh uploader and the result."""
     kept = f"{screen.key}_preview"
     result = run_command(
-        url, lambda s, who: screen.command(s, who, preview), forget=[kept, *screen.forget]
+        url,
+        lambda s, who: screen.command(s, actor=who, preview=preview),
+        forget=[kept, *screen.forget],
     )
     if result is None:
         return  # run_command said why; nothing was written
@@ -153,7 +168,7 @@ def import_tab(url: str, screen: ImportScreen[P, R], *, allowed: bool = True) ->
         f"پرونده ({' یا '.join(screen.types)})",
         types=list(screen.types),
         key=f"{screen.key}_file_{int(st.session_state.get(_round_key(screen), 0))}",
-        max_mb=screen.max_bytes // 1024 // 1024,
+        max_mb=screen.sheet.max_bytes // 1024 // 1024,
     )
     if upload is None:
         return
@@ -161,7 +176,7 @@ def import_tab(url: str, screen: ImportScreen[P, R], *, allowed: bool = True) ->
         url,
         upload,
         f"{screen.key}_preview" if screen.read_once else None,
-        lambda s: screen.read(s, upload.name, upload.getvalue()),
+        lambda s: screen.sheet.read(upload.name, upload.getvalue(), screen.context(s)),
     )
     if preview is None:
         return

@@ -24,7 +24,7 @@ from data_layer.documents.credentials import (
     credentials_zip,
 )
 from data_layer.documents.people_template import people_template_xlsx
-from data_layer.input.people import MAX_IMPORT_BYTES, ImportPreview, read_people_file
+from data_layer.input.people import PEOPLE_IMPORT, ImportPreview
 from data_layer.jalali import format_number, to_fa_digits
 from data_layer.output import inert
 from data_layer.queries.profile import get_profile
@@ -154,11 +154,10 @@ def _screen(url: str) -> ImportScreen[ImportPreview, list[NewAccount]]:
         ),
         template=people_template_xlsx,
         template_file="liaisons-template.xlsx",
-        max_bytes=MAX_IMPORT_BYTES,
-        read=lambda s, name, content: read_people_file(name, content, s),
+        sheet=PEOPLE_IMPORT,
         show=_show_preview,
         button="ساخت حساب‌ها",
-        command=lambda s, who, preview: import_people(s, actor=who, preview=preview),
+        command=import_people,
         done=keep_sheets,
         refused="هیچ حسابی ساخته نمی‌شود تا پرونده اصلاح شود.",
         not_read=f"{NOT_READ} و در حساب‌ها نمی‌آیند",
