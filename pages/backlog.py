@@ -147,7 +147,7 @@ BACKLOG = ImportScreen(
     ),
     refused="هیچ سطری وارد نمی‌شود تا پرونده اصلاح شود.",
     forget=(PENDING,),
-    read_once=True,
+    keep_preview=True,
 )
 with bring_in:
     import_tab(url, BACKLOG)

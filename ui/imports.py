@@ -7,7 +7,7 @@ and the flow is the same for all of them:
 1. what the file must hold (`intro`) and the template to fill in («دریافت الگوی اکسل»);
 2. the uploader (its limit and types in Persian, ui/uploads.py); the file is read and
    checked in a read-only session (on every run of the page, or once per upload for a
-   large workbook: `read_once`): nothing is written;
+   large workbook: `keep_preview`): nothing is written;
 3. the columns the file has that the import does not read, said, never dropped in
    silence; then either every problem by row and column (`show_import_errors`) and no
    button, or the import's own preview of the clean rows (`show`), anything it asks
@@ -19,7 +19,7 @@ and the flow is the same for all of them:
 
 A new import (indicators, PDF minutes) is one more `ImportScreen`. An import with more
 to decide than a sheet holds (the meeting's Word minutes, ui/minutes_import.py) draws
-its own screen and shares `read_once`.
+its own screen and shares `read_upload`.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from data_layer.permissions import Actor
 from ui.run import attempt, flash, run_command
 from ui.uploads import uploader
 
-__all__ = ["XLSX", "ImportScreen", "import_tab", "read_once", "show_import_errors"]
+__all__ = ["XLSX", "ImportScreen", "import_tab", "read_upload", "show_import_errors"]
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NOTHING_IN = "هیچ ردیفی وارد نمی‌شود تا پرونده اصلاح شود."
@@ -70,7 +70,7 @@ def show_import_errors(errors: Sequence[FieldError], nothing: str) -> None:
     )
 
 
-def read_once(url: str, upload: Any, key: str | None, read: Callable[[Session], T]) -> T | None:
+def read_upload(url: str, upload: Any, key: str | None, read: Callable[[Session], T]) -> T | None:
     """What `read(session)` makes of an upload, read once per upload and kept in the
     session under `key` (None: read again on every run); None after saying (in Persian)
     why it could not be read."""
@@ -128,7 +128,7 @@ class ImportScreen(Generic[P, R]):
     types: tuple[str, ...] = ("xlsx", "csv")
     # Read the file once per upload (a large workbook), or again on every run of the page
     # (a small one: a name taken meanwhile on the same page shows at once).
-    read_once: bool = False
+    keep_preview: bool = False
 
 
 def _round_key(screen: ImportScreen[Any, Any]) -> str:
@@ -172,10 +172,10 @@ def import_tab(url: str, screen: ImportScreen[P, R], *, allowed: bool = True) ->
     )
     if upload is None:
         return
-    preview = read_once(
+    preview = read_upload(
         url,
         upload,
-        f"{screen.key}_preview" if screen.read_once else None,
+        f"{screen.key}_preview" if screen.keep_preview else None,
         lambda s: screen.sheet.read(upload.name, upload.getvalue(), screen.context(s)),
     )
     if preview is None:

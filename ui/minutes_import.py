@@ -21,7 +21,7 @@ from data_layer.input.minutes import (
 from data_layer.jalali import format_jalali, format_number, to_fa_digits
 from data_layer.output import inert
 from data_layer.queries.agencies import agency_refs
-from ui.imports import read_once
+from ui.imports import read_upload
 from ui.run import run_command
 from ui.uploads import uploader
 
@@ -34,7 +34,7 @@ _PREVIEW = "minutes_preview"
 
 def _preview(url: str, upload: Any) -> MinutesPreview | None:
     """The file read once per upload (kept in the session), or None after showing why not."""
-    return read_once(
+    return read_upload(
         url,
         upload,
         _PREVIEW,
