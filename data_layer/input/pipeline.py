@@ -113,7 +113,9 @@ def check_each(
         value = check_row(row, number, check)
         if check:
             errors.extend(row_errors(check, number))
-        elif value is not None:
+        elif value is None:  # a row is never dropped without a reason
+            raise ValueError(f"row {number} was refused without a problem to show")
+        else:
             clean.append(value)
     return clean, errors
 

@@ -124,3 +124,13 @@ def test_an_empty_preview_is_refused_with_the_reason() -> None:
 def test_the_history_reason_names_the_file() -> None:
     assert import_reason(IndicatorPreview(filename="الف.xlsx")) == "ورود از پروندهٔ «الف.xlsx»"
     assert import_reason(IndicatorPreview(), "ورود سوابق") == "ورود سوابق از پرونده"
+
+
+def test_a_row_is_never_dropped_without_a_problem_to_show() -> None:
+    with pytest.raises(ValueError, match="row 3"):
+        check_each(
+            [{"name": "الف"}, {"name": "ب"}],
+            [2, 3],
+            LABELS,
+            lambda raw, n, c: None if n == 3 else raw,
+        )
