@@ -278,10 +278,9 @@ def show_members(preview: AgencyImportPreview) -> None:
 
 MEMBER_LIST = ImportScreen(
     key="agency",
-    intro=(
-        "فهرست دستگاه‌ها را با ستون‌های «نام کامل دستگاه»، «نام کوتاه»، «نوع دستگاه» (الزامی)"
-        " و «عنوان مخاطب نامه»، «نام‌های دیگر»، «عضو از»، «عضو تا»، «ترتیب» بارگذاری کنید."
-        " اگر حتی یک ردیف خطا داشته باشد هیچ ردیفی وارد نمی‌شود."
+    intro=lambda columns: (
+        f"فهرست دستگاه‌ها را با ستون‌های {columns} بارگذاری کنید. اگر حتی یک ردیف خطا"
+        " داشته باشد هیچ ردیفی وارد نمی‌شود."
     ),
     template=agency_template_xlsx,
     template_file="agencies-template.xlsx",

@@ -4,7 +4,8 @@ Every spreadsheet import's tab is `import_tab(url, ImportScreen(...))`: the impo
 words and its pieces of the data-layer pipeline (data_layer/input/pipeline.py) go in,
 and the flow is the same for all of them:
 
-1. what the file must hold (`intro`) and the template to fill in («دریافت الگوی اکسل»);
+1. what the file must hold (`intro`, which names the columns from the import's own
+   declaration: `column_list`) and the template to fill in («دریافت الگوی اکسل»);
 2. the uploader (its limit and types in Persian, ui/uploads.py); the file is read and
    checked in a read-only session (on every run of the page, or once per upload for a
    large workbook: `keep_preview`): nothing is written;
@@ -40,7 +41,14 @@ from data_layer.permissions import Actor
 from ui.run import attempt, flash, run_command
 from ui.uploads import uploader
 
-__all__ = ["XLSX", "ImportScreen", "import_tab", "read_upload", "show_import_errors"]
+__all__ = [
+    "XLSX",
+    "ImportScreen",
+    "column_list",
+    "import_tab",
+    "read_upload",
+    "show_import_errors",
+]
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NOTHING_IN = "هیچ ردیفی وارد نمی‌شود تا پرونده اصلاح شود."
@@ -68,6 +76,15 @@ def show_import_errors(errors: Sequence[FieldError], nothing: str) -> None:
         hide_index=True,
         width="stretch",
     )
+
+
+def column_list(screen: ImportScreen[Any, Any]) -> str:
+    """«الف»، «ب» (الزامی) و «ج» (اختیاری): the columns an import reads, from its own
+    declaration (the template is written from it too, so the words cannot go stale)."""
+    columns = screen.sheet.columns
+    required = "، ".join(f"«{c.label}»" for c in columns if c.required)
+    optional = "، ".join(f"«{c.label}»" for c in columns if not c.required)
+    return f"{required} (الزامی) و {optional} (اختیاری)" if optional else f"{required}"
 
 
 def read_upload(url: str, upload: Any, key: str | None, read: Callable[[Session], T]) -> T | None:
@@ -112,7 +129,7 @@ class ImportScreen(Generic[P, R]):
     """
 
     key: str
-    intro: str
+    intro: Callable[[str], str]  # what to upload, given column_list's «الف»، «ب» (الزامی) …
     template: Callable[[], bytes]
     template_file: str
     sheet: SheetImport[P, Any]
@@ -155,7 +172,7 @@ def _commit(url: str, screen: ImportScreen[P, R], preview: P) -> None:
 
 def import_tab(url: str, screen: ImportScreen[P, R], *, allowed: bool = True) -> None:
     """The whole flow (see the module); `allowed`: whether this person may commit."""
-    st.markdown(screen.intro)
+    st.markdown(screen.intro(column_list(screen)))
     st.download_button(
         "دریافت الگوی اکسل",
         screen.template(),

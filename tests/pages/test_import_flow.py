@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_layer.db import read_session
 from data_layer.models import Agency, HistoryEntry, Neighborhood
-from tests.pages.conftest import messages, sign_in
+from tests.pages.conftest import messages, shown, sign_in
 
 CSV = "text/csv"
 HOODS = "شهرستان,نام محله,جمعیت,نوع,یادداشت\n"
@@ -85,3 +85,15 @@ def test_a_reader_who_may_not_edit_sees_the_preview_but_cannot_import(
     assert any("۱ دستگاه بی‌خطا" in m for m in messages(at.success))
     assert at.button(key="agency_import").disabled
     assert _counts(seeded_url) == before
+
+
+def test_each_tab_names_the_columns_its_import_reads(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    at = sign_in(make_app(seeded_url).run(), "dabir", then="pages/neighborhoods.py")
+    required = "«شهرستان»، «نام محله»، «جمعیت»، «نوع» (الزامی)"
+    optional = "«عرض جغرافیایی»، «طول جغرافیایی» (اختیاری)"
+    assert any(required in t and optional in t for t in map(shown, at.markdown.values))
+    at.switch_page("pages/agencies.py").run()
+    required = "«نام کامل دستگاه»، «نام کوتاه»، «نوع دستگاه» (الزامی)"
+    assert any(required in t and "«ترتیب» (اختیاری)" in t for t in map(shown, at.markdown.values))
