@@ -19,6 +19,7 @@ bare row not started has not been reported at all.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -75,13 +76,19 @@ def _rechecked(
 ) -> tuple[list[ResolutionGroup], BacklogKeys]:
     """The preview's rows checked again against the database as it is now (whose
     meetings stay locked on PostgreSQL until the import commits)."""
-    clean: list[BacklogRow] = preview.clean
-    if not preview.checked:  # not made by read_backlog_file: check every row
-        clean = rows_to_commit(preview, lambda rows, numbers: check_rows(rows, numbers, session))
+
+    def each_row(
+        rows: Sequence[Mapping[str, object]], numbers: list[int]
+    ) -> tuple[list[BacklogRow], list[FieldError]]:
+        if preview.checked:  # read_backlog_file checked each row on its own
+            return preview.clean, []
+        return check_rows(rows, numbers, session)  # rows handed over without a file
+
+    clean = rows_to_commit(preview, each_row)
     keys = backlog_keys(session, lock=True)
-    groups = rows_to_commit(
-        preview, lambda _rows, _numbers: group_rows(clean, keys, partial(member_ids_on, session))
-    )
+    groups, errors = group_rows(clean, keys, partial(member_ids_on, session))
+    if errors:
+        raise ValidationError(errors)
     return groups, keys
 
 
