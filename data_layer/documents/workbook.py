@@ -9,8 +9,9 @@ report, the import templates) is written by `workbook_xlsx`, so every sheet is t
   dates as dates shown yyyy-mm-dd, yes/no as «بله»/«خیر», a missing value (None, NaN,
   NA, NaT) as an empty cell, and text exactly as typed minus what XML cannot hold,
   always as text: a cell that begins with «=» is never a formula (data_layer/output);
-- text wider than the widest column wraps; columns as wide as their text (8 to 60
-  characters) unless the sheet gives its own widths;
+- text wider than the widest column wraps, and its row's text stands at the top;
+  columns as wide as their text (8 to 60 characters) unless the sheet gives its own
+  widths;
 - sheet titles made legal and unique (31 characters, none of []:*?/\\).
 
 A sheet may add drop-down lists (an import template's choices) and a filter on its
@@ -117,7 +118,10 @@ def cell_value(value: object) -> object:
 
 def _width(value: object) -> int:
     """The longest line of a value as text."""
-    return max((len(line) for line in str(value).splitlines()), default=0)
+    text = str(value)
+    if "\n" not in text:
+        return len(text)
+    return max(len(line) for line in text.splitlines())
 
 
 def sheet_title(name: str, used: set[str]) -> str:
@@ -154,15 +158,22 @@ def _write(ws: Any, spec: SheetSpec) -> None:
     for row in spec.rows:
         ws.append([cell_value(v) for v in row])
     for cells in ws.iter_rows(min_row=header_rows + 1):
+        texts = []
         for i, cell in enumerate(cells):
             value = cell.value
+            if value is None:
+                continue
+            width = _width(value)
             if isinstance(value, str):
                 cell.data_type = "s"  # never a formula, whatever a person typed
-                cell.alignment = WRAPPED if _width(value) > MAX_WIDTH else TEXT
+                texts.append((cell, width))
             elif isinstance(value, datetime | date):
                 cell.number_format = DATE_FORMAT
-            if value is not None and i < len(widths):
-                widths[i] = max(widths[i], _width(value))
+            if i < len(widths):
+                widths[i] = max(widths[i], width)
+        if any(width > MAX_WIDTH for _, width in texts):  # a tall row: its text at the top
+            for cell, width in texts:
+                cell.alignment = WRAPPED if width > MAX_WIDTH else TEXT
     for cell in ws[1]:
         cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGNMENT
     if spec.tags is not None:

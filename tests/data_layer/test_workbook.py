@@ -135,3 +135,15 @@ def test_a_long_sheet_prints_one_page_wide_with_its_header_on_every_page(
         ).stdout
         # one page wide: the first and the last column on every page, under the header
         assert "FirstCol" in text and "LastCol" in text, (page, text[:200])
+
+
+def test_text_wider_than_a_column_wraps_and_its_row_stands_at_the_top() -> None:
+    long_text = "شرح " * 30
+    rows = [["کوتاه", long_text, 3], ["کوتاه", "کوتاه", 4]]
+    content = workbook_xlsx([SheetSpec("برگه", ["الف", "ب", "ج"], rows)])
+    ws = load_workbook(io.BytesIO(content))["برگه"]
+    assert ws["B2"].alignment.wrap_text and ws["B2"].alignment.vertical == "top"
+    assert ws["A2"].alignment.vertical == "top" and not ws["A2"].alignment.wrap_text
+    assert ws["A3"].alignment.vertical is None and not ws["B3"].alignment.wrap_text
+    assert ws.column_dimensions["B"].width == 60  # as wide as a column gets
+    assert ws.column_dimensions["A"].width == 8 and ws["B2"].value == long_text
