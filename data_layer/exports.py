@@ -9,19 +9,14 @@ from __future__ import annotations
 
 import csv
 import io
-import math
-import re
 from datetime import date, datetime
-from typing import Any
 
 import pandas as pd
-from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped]
-from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from sqlmodel import Session
 
+from data_layer.documents.workbook import SheetSpec, is_missing, workbook_xlsx
 from data_layer.labels import DELIVERY_STATUS_LABELS, NEIGHBORHOOD_KIND_LABELS
-from data_layer.output import sheet_text, xlsx_text
+from data_layer.output import sheet_text
 from data_layer.queries.coverage import coverage_matrix, delivery_rows, gaps, service_ratios
 from data_layer.queries.periods import delivery_period_label
 from data_layer.rules.coverage import COVERAGE_LEVEL_LABELS
@@ -67,9 +62,6 @@ SHEET_NAMES: dict[str, str] = {
     "deliveries": "خدمات ارائه‌شده",
     "capacity": "ظرفیت دستگاه‌ها",
 }
-
-# A cell that a spreadsheet would run as a formula (CSV/formula injection).
-_SHEET_TITLE_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
 def _table(df: pd.DataFrame, columns: list[str]) -> Table:
@@ -141,14 +133,8 @@ def all_tables(session: Session) -> dict[str, Table]:
 # --- files ------------------------------------------------------------------------------------
 
 
-def _missing(value: object) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, float) and math.isnan(value)
-
-
 def _csv_cell(value: object) -> str:
-    if _missing(value):
+    if is_missing(value):
         return ""
     if isinstance(value, bool):
         return str(value)
@@ -173,66 +159,17 @@ def to_csv_with_hxl(df: pd.DataFrame, tags: dict[str, str]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def _xlsx_cell(value: object) -> Any:
-    if _missing(value):
-        return None
-    if isinstance(value, str):
-        return xlsx_text(value)
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    if hasattr(value, "item") and not isinstance(value, datetime | date):
-        return value.item()  # numpy scalars
-    return value
-
-
-def _sheet_title(name: str, used: set[str]) -> str:
-    """A legal, unique sheet title (31 characters at most, no []:*?/\\)."""
-    base = _SHEET_TITLE_BAD.sub(" ", name).strip()[:31] or "Sheet"
-    title, n = base, 2
-    while title in used:
-        suffix = f" {n}"
-        title, n = base[: 31 - len(suffix)] + suffix, n + 1
-    used.add(title)
-    return title
-
-
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-TAG_FONT = Font(italic=True, color="666666")
-
-
 def to_xlsx(sheets: dict[str, Table]) -> bytes:
-    """One right-to-left sheet per table: Persian headers, the HXL row, then the data."""
-    workbook = Workbook()
-    default = workbook.active
-    if sheets and default is not None:
-        workbook.remove(default)
-    used: set[str] = set()
-    for name, (df, tags) in sheets.items():
-        ws = workbook.create_sheet(_sheet_title(name, used))
-        ws.sheet_view.rightToLeft = True
-        columns = [str(c) for c in df.columns]
-        ws.append(columns)
-        ws.append([tags.get(c, "") for c in columns])
-        for row in df.itertuples(index=False, name=None):
-            ws.append([_xlsx_cell(v) for v in row])
-        widths = [max(len(c), len(tags.get(c, ""))) for c in columns]
-        for cells in ws.iter_rows(min_row=1):
-            for i, cell in enumerate(cells):
-                if cell.data_type == "f":  # a typed "=...": text, never a formula
-                    cell.data_type = "s"
-                if isinstance(cell.value, datetime | date):
-                    cell.number_format = "yyyy-mm-dd"
-                if cell.value is not None:
-                    widths[i] = max(widths[i], len(str(cell.value)))
-        for cell in ws[1]:
-            cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
-        for cell in ws[2]:
-            cell.font = TAG_FONT
-        for i, width in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 8), 60)
-        ws.freeze_panes = "A3"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    """One right-to-left sheet per table: Persian headers, the HXL row, then the data
+    (documents/workbook.py: print setup, column types, never a formula)."""
+    return workbook_xlsx(
+        [
+            SheetSpec(
+                name,
+                [str(c) for c in df.columns],
+                list(df.itertuples(index=False, name=None)),
+                tags=[tags.get(str(c), "") for c in df.columns],
+            )
+            for name, (df, tags) in sheets.items()
+        ]
+    )

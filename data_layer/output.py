@@ -107,7 +107,7 @@ def sheet_text(value: str) -> str:
 def xlsx_text(value: str) -> str:
     """User text for an Excel cell, exactly as typed, minus what XML cannot hold.
 
-    The writer stores it as a string cell (never as a formula, see exports.to_xlsx).
+    The writer stores it as a string cell (never as a formula, see documents/workbook.py).
     """
     return _ILLEGAL_XML_RE.sub("", strip_bidi(value))
 

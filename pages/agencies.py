@@ -20,26 +20,24 @@ from data_layer.commands.agencies import (
 from data_layer.db import read_session
 from data_layer.documents.templates import agency_template_xlsx
 from data_layer.input.agencies import (
+    AGENCY_IMPORT,
     AGENCY_LABELS,
-    MAX_IMPORT_BYTES,
     AgencyImportPreview,
     AgencyInput,
     periods_text,
-    read_agency_file,
 )
 from data_layer.jalali import format_jalali, format_number, local_today, to_fa_digits
 from data_layer.labels import AGENCY_KIND_LABELS
 from data_layer.permissions import Action, Readable, can
 from data_layer.queries.agencies import agency_registry
 from ui.html import show
-from ui.import_errors import show_import_errors
+from ui.imports import ImportScreen, import_tab
 from ui.jalali_picker import date_field
 from ui.pickers import as_shown, pick
-from ui.run import attempt, run_command
+from ui.run import run_command
 from ui.session import page_person
 from ui.tables import html_table
 from ui.theme import page_title
-from ui.uploads import uploader
 
 url, actor = page_person(Readable.AGENCIES)
 can_edit = can(actor, Action.MANAGE_AGENCIES)
@@ -260,51 +258,38 @@ with leave:
                     forget=["agency_leave_reason"],
                 )
 
+
+def show_members(preview: AgencyImportPreview) -> None:
+    """The agencies a clean member list would register."""
+    st.success(f"{format_number(len(preview.clean))} دستگاه بی‌خطا آمادهٔ ورود است.")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "دورهٔ عضویت": [periods_text(c["periods"]) for c in preview.clean],
+                "نوع": [AGENCY_KIND_LABELS[c["kind"]] for c in preview.clean],
+                "نام کوتاه": [c["short_name"] for c in preview.clean],
+                "نام کامل": [c["name"] for c in preview.clean],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+MEMBER_LIST = ImportScreen(
+    key="agency",
+    intro=lambda columns: (
+        f"فهرست دستگاه‌ها را با ستون‌های {columns} بارگذاری کنید. اگر حتی یک ردیف خطا"
+        " داشته باشد هیچ ردیفی وارد نمی‌شود."
+    ),
+    template=agency_template_xlsx,
+    template_file="agencies-template.xlsx",
+    sheet=AGENCY_IMPORT,
+    context=name_keys,
+    show=show_members,
+    button="ورود همهٔ دستگاه‌ها",
+    command=import_agencies,
+    done=lambda n: f"{format_number(n)} دستگاه وارد شد.",
+)
 with bulk:
-    st.markdown(
-        "فهرست دستگاه‌ها را با ستون‌های «نام کامل دستگاه»، «نام کوتاه»، «نوع دستگاه» (الزامی)"
-        " و «عنوان مخاطب نامه»، «نام‌های دیگر»، «عضو از»، «عضو تا»، «ترتیب» بارگذاری کنید."
-        " اگر حتی یک ردیف خطا داشته باشد هیچ ردیفی وارد نمی‌شود."
-    )
-    st.download_button(
-        "دریافت الگوی اکسل",
-        agency_template_xlsx(),
-        file_name="agencies-template.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key="agency_template",
-    )
-    upload = uploader(
-        "پرونده (xlsx یا csv)",
-        types=["xlsx", "csv"],
-        key="agency_file",
-        max_mb=MAX_IMPORT_BYTES // 1024 // 1024,
-    )
-
-    def read_file() -> AgencyImportPreview:
-        assert upload is not None
-        with read_session(url) as s:
-            return read_agency_file(upload.name, upload.getvalue(), name_keys(s))
-
-    preview = attempt(read_file) if upload is not None else None
-    if preview is not None and preview.errors:
-        show_import_errors(preview.errors, "هیچ ردیفی وارد نمی‌شود تا پرونده اصلاح شود.")
-    elif preview is not None:
-        st.success(f"{format_number(len(preview.clean))} دستگاه بی‌خطا آمادهٔ ورود است.")
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    "دورهٔ عضویت": [periods_text(c["periods"]) for c in preview.clean],
-                    "نوع": [AGENCY_KIND_LABELS[c["kind"]] for c in preview.clean],
-                    "نام کوتاه": [c["short_name"] for c in preview.clean],
-                    "نام کامل": [c["name"] for c in preview.clean],
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-        )
-        if st.button("ورود همهٔ دستگاه‌ها", type="primary", disabled=not can_edit):
-            run_command(
-                url,
-                lambda s, who: import_agencies(s, actor=who, preview=preview),
-                done=lambda n: f"{format_number(n)} دستگاه وارد شد.",
-            )
+    import_tab(url, MEMBER_LIST, allowed=can_edit)

@@ -1,8 +1,9 @@
 """سوابق و پالایش: the secretariat brings earlier meetings' resolutions in from one
 workbook, then works the backlog in bulk: a new date, «انجام شده», or withdrawn.
 
-Import: upload, read and check every row (nothing written), every problem listed by
-row and column, or a summary of what would be created; one commit writes it all.
+Import (the one import flow, ui/imports.py): upload, read and check every row (nothing
+written), every problem listed by row and column, or a summary of what would be
+created; one commit writes it all.
 Triage: filters find the rows, the list shows them with their count; an action and
 its reason are checked first («این کار n ردیف را تغییر می‌دهد»), and the commit runs on
 the ids and versions that list showed, so a row changed since is refused.
@@ -16,7 +17,7 @@ from typing import Any, cast
 import pandas as pd
 import streamlit as st
 
-from data_layer.commands.backlog import BacklogResult, import_backlog
+from data_layer.commands.backlog import import_backlog
 from data_layer.commands.triage import (
     ACTIONS,
     TriageResult,
@@ -27,7 +28,7 @@ from data_layer.commands.triage import (
 )
 from data_layer.db import read_session
 from data_layer.documents.backlog_template import backlog_template_xlsx
-from data_layer.input.backlog import MAX_BACKLOG_BYTES, BacklogPreview, read_backlog_file
+from data_layer.input.backlog import BACKLOG_IMPORT, BacklogPreview
 from data_layer.input.dates import DateProblem, parse_date
 from data_layer.jalali import format_jalali, format_number, local_today, to_fa_digits
 from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS
@@ -38,17 +39,13 @@ from data_layer.queries.backlog import BacklogFilter, backlog_rows
 from data_layer.queries.resolutions import list_meetings
 from ui.cache import loader
 from ui.freshness import current_version
-from ui.import_errors import show_import_errors
+from ui.imports import ImportScreen, import_tab
 from ui.jalali_picker import date_field
-from ui.run import attempt, run_command
+from ui.run import run_command
 from ui.session import page_person
 from ui.theme import page_title
-from ui.uploads import uploader
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PREVIEW = "backlog_preview"
 PENDING = "backlog_pending"
-UPLOADS = "backlog_uploads"  # files imported in this session: the uploader's key moves on
 url, actor = page_person(Readable.BACKLOG)
 today = local_today()
 
@@ -99,24 +96,8 @@ bring_in, triage = st.tabs(["ورود سوابق از پرونده", "پالای
 # --- import ---------------------------------------------------------------------------
 
 
-def read_upload(upload: Any) -> BacklogPreview | None:
-    """The file read once per upload (kept in the session), or None after saying why."""
-    kept = st.session_state.get(PREVIEW)
-    if kept and kept[0] == upload.file_id:
-        return kept[1]  # type: ignore[no-any-return]
-
-    def read() -> BacklogPreview:
-        with read_session(url) as s:
-            return read_backlog_file(upload.name, upload.getvalue(), s)
-
-    preview = attempt(read)
-    if preview is not None:
-        st.session_state[PREVIEW] = (upload.file_id, preview)
-    return preview
-
-
 def show_summary(preview: BacklogPreview) -> None:
-    """What the import would create, then the button that writes it all."""
+    """What the import would create."""
     st.success(
         f"{format_number(preview.meeting_count)} جلسه، {format_number(preview.resolution_count)}"
         f" مصوبه، {format_number(preview.assignment_count)} ردیف"
@@ -144,49 +125,32 @@ def show_summary(preview: BacklogPreview) -> None:
     if len(preview.groups) > len(groups):
         st.caption(f"{format_number(len(groups))} مصوبهٔ نخست نشان داده شده است.")
 
-    def done(result: BacklogResult) -> str:
-        # A fresh uploader: the file that went in is not read again (its rows now clash).
-        st.session_state[UPLOADS] = st.session_state.get(UPLOADS, 0) + 1
-        return (
-            f"{format_number(result.resolutions)} مصوبه و {format_number(result.assignments)}"
-            f" ردیف وارد شد ({format_number(result.meetings)} جلسهٔ تازه)."
-        )
 
-    if st.button("ورود همهٔ سطرها", type="primary", key="bl_import"):
-        run_command(
-            url,
-            lambda s, who: import_backlog(s, actor=who, preview=preview),
-            done=done,
-            forget=[PREVIEW, PENDING],
-        )
-
-
-with bring_in:
-    st.markdown(
+BACKLOG = ImportScreen(
+    key="bl",
+    intro=lambda _: (
         "مصوبات جلسات پیشین را با وضعیت امروزشان در یک پرونده (اکسل یا CSV) بارگذاری کنید:"
         " هر سطر یک مصوبه و مسوولان آن با وضعیت، پیشرفت، مهلت و آخرین پیگیری. سطرهای یک"
         " مصوبه (همان جلسه و همان شماره) یکی می‌شوند. پرونده نخست خوانده و بررسی می‌شود و"
         " چیزی ثبت نمی‌شود؛ اگر حتی یک سطر خطا داشته باشد، هیچ سطری وارد نمی‌شود و همهٔ"
         " خطاها با شمارهٔ سطر و نام ستون فهرست می‌شوند."
-    )
-    st.download_button(
-        "دریافت الگوی اکسل",
-        backlog_template_xlsx(),
-        file_name="backlog-template.xlsx",
-        mime=XLSX,
-        key="bl_template",
-    )
-    upload = uploader(
-        "پرونده (xlsx یا csv)",
-        types=["xlsx", "csv"],
-        key=f"bl_file_{st.session_state.get(UPLOADS, 0)}",
-        max_mb=MAX_BACKLOG_BYTES // 1024 // 1024,
-    )
-    preview = read_upload(upload) if upload is not None else None
-    if preview is not None and preview.errors:
-        show_import_errors(preview.errors, "هیچ سطری وارد نمی‌شود تا پرونده اصلاح شود.")
-    elif preview is not None:
-        show_summary(preview)
+    ),
+    template=backlog_template_xlsx,
+    template_file="backlog-template.xlsx",
+    sheet=BACKLOG_IMPORT,
+    show=show_summary,
+    button="ورود همهٔ سطرها",
+    command=import_backlog,
+    done=lambda result: (
+        f"{format_number(result.resolutions)} مصوبه و {format_number(result.assignments)}"
+        f" ردیف وارد شد ({format_number(result.meetings)} جلسهٔ تازه)."
+    ),
+    refused="هیچ سطری وارد نمی‌شود تا پرونده اصلاح شود.",
+    forget=(PENDING,),
+    keep_preview=True,
+)
+with bring_in:
+    import_tab(url, BACKLOG)
 
 
 # --- triage ---------------------------------------------------------------------------

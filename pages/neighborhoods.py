@@ -24,22 +24,20 @@ from data_layer.db import read_session
 from data_layer.documents.templates import neighborhood_template_xlsx
 from data_layer.input.neighborhoods import (
     FIELD_LABELS,
-    MAX_IMPORT_BYTES,
+    NEIGHBORHOOD_IMPORT,
     ImportPreview,
     NeighborhoodInput,
-    read_neighborhood_file,
 )
 from data_layer.jalali import format_jalali, format_number, to_fa_digits
 from data_layer.labels import NEIGHBORHOOD_KIND_LABELS
 from data_layer.permissions import Action, Readable
 from data_layer.queries.agencies import list_agencies
 from data_layer.queries.places import list_neighborhoods, list_service_types
-from ui.import_errors import show_import_errors
+from ui.imports import ImportScreen, import_tab
 from ui.pickers import as_shown, pick
-from ui.run import attempt, run_command
+from ui.run import run_command
 from ui.session import page_reader
 from ui.theme import page_title
-from ui.uploads import uploader
 
 url, reader = page_reader(Readable.NEIGHBORHOODS)
 can_edit = reader.may(Action.MANAGE_NEIGHBORHOODS)
@@ -179,51 +177,33 @@ with add:
             shown=f"hood_{target}",
         )
 
+
+def show_rows(preview: ImportPreview) -> None:
+    """The neighborhoods a clean file would add (the first 50)."""
+    st.success(f"{format_number(len(preview.rows))} ردیف بی‌خطا آمادهٔ ورود است.")
+    st.dataframe(
+        pd.DataFrame(preview.clean).head(50).rename(columns=FIELD_LABELS),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+NEIGHBORHOODS = ImportScreen(
+    key="hood",
+    intro=lambda columns: (
+        f"پرونده‌ای با این ستون‌ها بارگذاری کنید: {columns}. اگر حتی یک ردیف خطا داشته"
+        " باشد، هیچ ردیفی وارد نمی‌شود تا پرونده اصلاح شود."
+    ),
+    template=neighborhood_template_xlsx,
+    template_file="neighborhoods-template.xlsx",
+    sheet=NEIGHBORHOOD_IMPORT,
+    show=show_rows,
+    button="ورود همهٔ ردیف‌ها",
+    command=import_neighborhoods,
+    done=lambda n: f"{format_number(n)} محله وارد شد.",
+)
 with bulk:
-    st.markdown(
-        "پرونده‌ای با این ستون‌ها بارگذاری کنید: «شهرستان»، «نام محله»، «جمعیت»، «نوع» (الزامی)"
-        " و «خانوار»، «اولویت»، «تاریخ اعلام»، «دفتر تسهیل‌گری»، «دفتر تحول اجتماعی»، «عرض"
-        " جغرافیایی»، «طول جغرافیایی». اگر حتی یک ردیف خطا داشته باشد، هیچ ردیفی وارد نمی‌شود"
-        " تا پرونده اصلاح شود."
-    )
-    st.download_button(
-        "دریافت الگوی اکسل",
-        neighborhood_template_xlsx(),
-        file_name="neighborhoods-template.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key="hood_template",
-    )
-    upload = uploader(
-        "پرونده (xlsx یا csv)",
-        types=["xlsx", "csv"],
-        key="hood_file",
-        max_mb=MAX_IMPORT_BYTES // 1024 // 1024,
-    )
-
-    def read_file() -> ImportPreview:
-        assert upload is not None
-        with read_session(url) as s:
-            return read_neighborhood_file(upload.name, upload.getvalue(), s)
-
-    preview = attempt(read_file) if upload is not None else None
-    if preview is not None:
-        if preview.errors:
-            show_import_errors(preview.errors, "هیچ ردیفی وارد نمی‌شود تا پرونده اصلاح شود.")
-        else:
-            st.success(f"{format_number(len(preview.rows))} ردیف بی‌خطا آمادهٔ ورود است.")
-            st.dataframe(
-                pd.DataFrame(preview.clean).head(50).rename(columns=FIELD_LABELS),
-                hide_index=True,
-                width="stretch",
-            )
-            if st.button(
-                "ورود همهٔ ردیف‌ها", type="primary", disabled=not can_edit, key="hood_import"
-            ):
-                run_command(
-                    url,
-                    lambda s, who: import_neighborhoods(s, actor=who, preview=preview),
-                    done=lambda n: f"{format_number(n)} محله وارد شد.",
-                )
+    import_tab(url, NEIGHBORHOODS, allowed=can_edit)
 
 with catalogue:
     st.caption("هنجار: چند واحد از هر خدمت برای هر هزار نفر جمعیت لازم است؛ خالی یعنی بدون هنجار.")

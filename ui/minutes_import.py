@@ -4,11 +4,12 @@ name that did not match, then commit all resolutions at once."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
 from data_layer.commands.minutes import commit_minutes
-from data_layer.db import read_session
 from data_layer.input.minutes import (
     MAX_MINUTES_BYTES,
     MINUTES_TYPES,
@@ -20,7 +21,8 @@ from data_layer.input.minutes import (
 from data_layer.jalali import format_jalali, format_number, to_fa_digits
 from data_layer.output import inert
 from data_layer.queries.agencies import agency_refs
-from ui.run import attempt, run_command
+from ui.imports import read_upload
+from ui.run import run_command
 from ui.uploads import uploader
 
 __all__ = ["minutes_import_tab"]
@@ -30,22 +32,14 @@ _HOW = {"exact": "نام دقیق", "alias": "نام دیگر دستگاه", "cl
 _PREVIEW = "minutes_preview"
 
 
-def _preview(url: str, upload: object) -> MinutesPreview | None:
+def _preview(url: str, upload: Any) -> MinutesPreview | None:
     """The file read once per upload (kept in the session), or None after showing why not."""
-    file_id = getattr(upload, "file_id", None)
-    kept = st.session_state.get(_PREVIEW)
-    if kept and kept[0] == file_id:
-        return kept[1]  # type: ignore[no-any-return]
-
-    def read() -> MinutesPreview:
-        with read_session(url) as s:
-            refs = agency_refs(s)
-        return read_minutes_file(upload.name, upload.getvalue(), refs)  # type: ignore[attr-defined]
-
-    preview = attempt(read)
-    if preview is not None:
-        st.session_state[_PREVIEW] = (file_id, preview)
-    return preview
+    return read_upload(
+        url,
+        upload,
+        _PREVIEW,
+        lambda s: read_minutes_file(upload.name, upload.getvalue(), agency_refs(s)),
+    )
 
 
 def _row(

@@ -24,19 +24,17 @@ from data_layer.documents.credentials import (
     credentials_zip,
 )
 from data_layer.documents.people_template import people_template_xlsx
-from data_layer.input.people import MAX_IMPORT_BYTES, ImportPreview, read_people_file
+from data_layer.input.people import PEOPLE_IMPORT, ImportPreview
 from data_layer.jalali import format_number, to_fa_digits
 from data_layer.output import inert
 from data_layer.queries.profile import get_profile
-from ui.import_errors import show_import_errors
-from ui.run import attempt, run_command
-from ui.uploads import uploader
+from ui.imports import NOT_READ, ImportScreen, import_tab
+from ui.run import attempt
 
 __all__ = ["people_import_tab"]
 
 _MADE = "people_import_made"  # what the import made, for the next run only
-_ROUND = "people_import_round"  # a new uploader after each import
-_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_ADDRESS = "people_address"  # the sign-in address the sheets print
 
 
 @dataclass(frozen=True)
@@ -98,13 +96,7 @@ def _show_made(made: _Made) -> None:
 
 
 def _show_preview(preview: ImportPreview) -> None:
-    """Every problem by row and column, or the rows ready to be made."""
-    if preview.ignored_columns:
-        names = "، ".join(f"«{c}»" for c in preview.ignored_columns)
-        st.info(inert(f"این ستون‌های پرونده خوانده نمی‌شوند و در حساب‌ها نمی‌آیند: {names}"))
-    if preview.errors:
-        show_import_errors(preview.errors, "هیچ حسابی ساخته نمی‌شود تا پرونده اصلاح شود.")
-        return
+    """The rows ready to be made."""
     st.success(f"{format_number(len(preview.clean))} رابط بی‌خطا آمادهٔ ساخت حساب است.")
     st.dataframe(
         pd.DataFrame(
@@ -118,6 +110,16 @@ def _show_preview(preview: ImportPreview) -> None:
         ),
         hide_index=True,
         width="stretch",
+    )
+
+
+def _ask_address(preview: ImportPreview) -> None:
+    """The sign-in address printed on the sheets (kept under _ADDRESS)."""
+    st.text_input(
+        "نشانی ورود به سامانه (روی برگه‌ها چاپ می‌شود؛ می‌تواند خالی بماند)",
+        value=_address(),
+        max_chars=200,
+        key=_ADDRESS,
     )
 
 
@@ -136,55 +138,35 @@ def _sheets(url: str, accounts: list[NewAccount], address: str) -> _Made:
     return _Made(accounts, *built)
 
 
+def _screen(url: str) -> ImportScreen[ImportPreview, list[NewAccount]]:
+    def keep_sheets(accounts: list[NewAccount]) -> None:
+        address = str(st.session_state.get(_ADDRESS) or "")
+        st.session_state[_MADE] = _sheets(url, accounts, address)
+
+    return ImportScreen(
+        key="people",
+        intro=lambda columns: (
+            f"برای هر دستگاه یک کارشناس رابط را در پرونده‌ای با این ستون‌ها بنویسید: {columns}."
+            " سامانه برای هر رابط حسابی با گذرواژهٔ یک‌بارمصرف می‌سازد که در نخستین ورود باید"
+            " عوض شود، و برای هر دستگاه برگه‌ای PDF با نام کاربری و گذرواژه آماده می‌کند. اگر"
+            " حتی یک ردیف خطا داشته باشد، هیچ حسابی ساخته نمی‌شود."
+        ),
+        template=people_template_xlsx,
+        template_file="liaisons-template.xlsx",
+        sheet=PEOPLE_IMPORT,
+        show=_show_preview,
+        button="ساخت حساب‌ها",
+        command=import_people,
+        done=keep_sheets,
+        refused="هیچ حسابی ساخته نمی‌شود تا پرونده اصلاح شود.",
+        not_read=f"{NOT_READ} و در حساب‌ها نمی‌آیند",
+        before_commit=_ask_address,
+    )
+
+
 def people_import_tab(url: str) -> None:
     """Upload, preview, make every account, then the sheets once."""
     made = st.session_state.pop(_MADE, None)
     if isinstance(made, _Made):
         _show_made(made)
-    st.markdown(
-        "برای هر دستگاه یک کارشناس رابط را در پرونده‌ای با این ستون‌ها بنویسید: «نام و نام"
-        " خانوادگی»، «نام کاربری»، «دستگاه» (الزامی) و «تلفن همراه» (اختیاری). سامانه برای هر"
-        " رابط حسابی با گذرواژهٔ یک‌بارمصرف می‌سازد که در نخستین ورود باید عوض شود، و برای"
-        " هر دستگاه برگه‌ای PDF با نام کاربری و گذرواژه آماده می‌کند. اگر حتی یک ردیف خطا"
-        " داشته باشد، هیچ حسابی ساخته نمی‌شود."
-    )
-    st.download_button(
-        "دریافت الگوی اکسل",
-        people_template_xlsx(),
-        file_name="liaisons-template.xlsx",
-        mime=_XLSX,
-        on_click="ignore",
-        key="people_template",
-    )
-    round_ = int(st.session_state.get(_ROUND, 0))
-    upload = uploader(
-        "پرونده (xlsx یا csv)",
-        types=["xlsx", "csv"],
-        key=f"people_file_{round_}",
-        max_mb=MAX_IMPORT_BYTES // 1024 // 1024,
-    )
-    if upload is None:
-        return
-
-    def read() -> ImportPreview:
-        with read_session(url) as s:
-            return read_people_file(upload.name, upload.getvalue(), s)
-
-    preview = attempt(read)
-    if preview is None:
-        return
-    _show_preview(preview)
-    if not preview.ok:
-        return
-    address = st.text_input(
-        "نشانی ورود به سامانه (روی برگه‌ها چاپ می‌شود؛ می‌تواند خالی بماند)",
-        value=_address(),
-        max_chars=200,
-        key="people_address",
-    )
-    if st.button("ساخت حساب‌ها", type="primary", key="people_import"):
-        accounts = run_command(url, lambda s, who: import_people(s, actor=who, preview=preview))
-        if accounts is not None:
-            st.session_state[_MADE] = _sheets(url, accounts, address)
-            st.session_state[_ROUND] = round_ + 1
-            st.rerun()
+    import_tab(url, _screen(url))

@@ -15,7 +15,6 @@ from sqlmodel import Session, col
 from data_layer.auth import revoke_sessions
 from data_layer.commands.common import check_version, flush_unique, load
 from data_layer.commands.history import History
-from data_layer.errors import FieldError, ValidationError
 from data_layer.input.agencies import (
     AGENCY_LABELS,
     AgencyImportPreview,
@@ -29,6 +28,7 @@ from data_layer.input.agencies import (
     validate_periods,
 )
 from data_layer.input.check import Check
+from data_layer.input.pipeline import import_reason, rows_to_commit
 from data_layer.input.sheet import FILE_FIELD
 from data_layer.jalali import local_today
 from data_layer.models import Agency, AgencyMembership, Assignment, User, utcnow
@@ -318,16 +318,12 @@ def import_agencies(
     """
     require(session, actor, Action.MANAGE_AGENCIES)
     now = now or utcnow()
-    if not preview.ok:
-        raise ValidationError(
-            preview.errors
-            or [FieldError(FILE_FIELD, "پرونده هیچ ردیفی برای ورود ندارد؛ ابتدا آن را بخوانید.")]
-        )
-    clean_rows, errors = check_agency_rows(preview.rows, preview.row_numbers, name_keys(session))
-    if errors:
-        raise ValidationError(errors)
+    keys = name_keys(session)
+    clean_rows = rows_to_commit(
+        preview, lambda rows, numbers: check_agency_rows(rows, numbers, keys)
+    )
     order = _next_order(session)
-    reason = f"ورود از پروندهٔ «{preview.filename}»" if preview.filename else "ورود از پرونده"
+    reason = import_reason(preview)
     history = History(session, actor, now)
     for clean in clean_rows:
         values: dict[str, Any] = {k: v for k, v in clean.items() if k != "periods"}

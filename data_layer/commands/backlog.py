@@ -19,8 +19,10 @@ bare row not started has not been reported at all.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -37,6 +39,7 @@ from data_layer.input.backlog import (
     check_rows,
     group_rows,
 )
+from data_layer.input.pipeline import import_reason, rows_to_commit
 from data_layer.input.sheet import FILE_FIELD
 from data_layer.models import (
     Assignment,
@@ -68,26 +71,22 @@ class BacklogResult:
     history: int
 
 
-def _reason(preview: BacklogPreview) -> str:
-    name = preview.filename or "بی‌نام"
-    return f"ورود سوابق از پروندهٔ «{name}»"[:1000]
-
-
 def _rechecked(
     session: Session, preview: BacklogPreview
 ) -> tuple[list[ResolutionGroup], BacklogKeys]:
     """The preview's rows checked again against the database as it is now (whose
     meetings stay locked on PostgreSQL until the import commits)."""
-    clean: list[BacklogRow] = preview.clean
-    if len(clean) != len(preview.rows):  # not made by read_backlog_file: check every row
-        numbers = preview.row_numbers
-        if len(numbers) != len(preview.rows):
-            numbers = list(range(2, len(preview.rows) + 2))
-        clean, errors = check_rows(preview.rows, numbers, session)
-        if errors:
-            raise ValidationError(errors)
+
+    def each_row(
+        rows: Sequence[Mapping[str, object]], numbers: list[int]
+    ) -> tuple[list[BacklogRow], list[FieldError]]:
+        if preview.checked:  # read_backlog_file checked each row on its own
+            return preview.clean, []
+        return check_rows(rows, numbers, session)  # rows handed over without a file
+
+    clean = rows_to_commit(preview, each_row)
     keys = backlog_keys(session, lock=True)
-    groups, errors = group_rows(clean, keys, lambda day: member_ids_on(session, day))
+    groups, errors = group_rows(clean, keys, partial(member_ids_on, session))
     if errors:
         raise ValidationError(errors)
     return groups, keys
@@ -226,11 +225,6 @@ def import_backlog(
     one transaction; any problem (found now or at the preview) refuses the whole file."""
     require(session, actor, Action.MANAGE_MEETINGS)
     now = now or utcnow()
-    if not preview.ok:
-        raise ValidationError(
-            preview.errors
-            or [FieldError(FILE_FIELD, "پرونده هیچ ردیفی برای ورود ندارد؛ ابتدا آن را بخوانید.")]
-        )
     groups, keys = _rechecked(session, preview)
     meeting_ids, created = _meetings(session, groups, keys, now)
     resolution_ids = _resolutions(session, groups, meeting_ids)
@@ -240,7 +234,7 @@ def import_backlog(
         for owner in g.owners
     ]
     assignment_ids = _assignments(session, values)
-    reason = _reason(preview)
+    reason = import_reason(preview, "ورود سوابق")
     numbers = {i: n for n, i in meeting_ids.items()}
     history = record_changes(
         session,

@@ -28,6 +28,7 @@ from data_layer.input.neighborhoods import (
     duplicate_row,
     validate_neighborhood,
 )
+from data_layer.input.pipeline import check_each, import_reason, rows_to_commit
 from data_layer.input.sheet import FILE_FIELD
 from data_layer.models import County, Neighborhood, utcnow
 from data_layer.permissions import Action, Actor, require
@@ -177,22 +178,18 @@ def set_neighborhood_active(
 
 def _recheck(session: Session, preview: ImportPreview) -> list[dict[str, Any]]:
     """The preview's rows checked again against the database as it is now."""
-    numbers = preview.row_numbers
-    if len(numbers) != len(preview.rows):
-        numbers = list(range(2, len(preview.rows) + 2))
     existing = neighborhood_keys(session)
-    if len(preview.clean) != len(preview.rows):  # not made by read_neighborhood_file
-        clean_rows, errors = check_rows(preview.rows, numbers, existing)
-    else:  # checked when read: only the database can have changed since
-        clean_rows, errors = preview.clean, []
-        first_seen: dict[tuple[str, str], int] = {}
-        for clean, number in zip(clean_rows, numbers, strict=True):
-            check = Check(LABELS, row=number)
-            duplicate_row(clean, number, existing, first_seen, check)
-            errors.extend(FieldError(LABELS[e.field], e.message, number) for e in check.errors)
-    if errors:
-        raise ValidationError(errors)
-    return clean_rows
+    if not preview.checked:  # not made by read_neighborhood_file: check every row
+        return rows_to_commit(preview, lambda rows, numbers: check_rows(rows, numbers, existing))
+    first_seen: dict[tuple[str, str], int] = {}  # checked when read: only the database moved
+
+    def again(clean: dict[str, Any], number: int, check: Check) -> dict[str, Any]:
+        duplicate_row(clean, number, existing, first_seen, check)
+        return clean
+
+    return rows_to_commit(
+        preview, lambda _rows, numbers: check_each(preview.clean, numbers, LABELS, again)
+    )
 
 
 def _insert_all(session: Session, values: list[dict[str, Any]]) -> list[int]:
@@ -227,13 +224,6 @@ def import_neighborhoods(
     """
     require(session, actor, Action.MANAGE_NEIGHBORHOODS)
     now = now or utcnow()
-    if not preview.ok:
-        raise ValidationError(
-            preview.errors
-            or [
-                FieldError(FILE_FIELD, "پرونده هیچ ردیفی برای ورود ندارد؛ ابتدا پرونده را بخوانید.")
-            ]
-        )
     clean_rows = _recheck(session, preview)
     counties = county_keys(session)
     for clean in clean_rows:
@@ -246,7 +236,7 @@ def import_neighborhoods(
         for clean in clean_rows
     ]
     ids = _insert_all(session, values)
-    reason = f"ورود از پروندهٔ «{preview.filename}»" if preview.filename else "ورود از پرونده"
+    reason = import_reason(preview)
     record_changes(
         session,
         actor=actor,

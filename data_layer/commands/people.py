@@ -20,26 +20,22 @@ from data_layer.commands.history import History
 from data_layer.documents.credentials import NewAccount
 from data_layer.errors import FieldError, ValidationError
 from data_layer.input.people import FIELD_LABELS, ImportPreview, agency_index, check_rows
-from data_layer.input.sheet import FILE_FIELD
+from data_layer.input.pipeline import import_reason, rows_to_commit
 from data_layer.jalali import format_number
 from data_layer.models import Role, User, utcnow
 from data_layer.permissions import Action, Actor, require
 
 __all__ = ["import_people"]
 
-_NOTHING_TO_IMPORT = "پرونده هیچ ردیفی برای ورود ندارد؛ ابتدا پرونده را بخوانید."
-
 
 def _recheck(session: Session, preview: ImportPreview) -> list[tuple[dict[str, Any], int]]:
     """The preview's rows checked again against the agencies and accounts as they are now,
     each with its Excel row number."""
-    numbers = preview.row_numbers
-    if len(numbers) != len(preview.rows):  # a preview not made by read_people_file
-        numbers = list(range(2, len(preview.rows) + 2))
-    clean_rows, errors = check_rows(session, preview.rows, numbers, agency_index(session))
-    if errors:
-        raise ValidationError(errors)
-    return list(zip(clean_rows, numbers, strict=True))
+    index = agency_index(session)
+    clean_rows = rows_to_commit(
+        preview, lambda rows, numbers: check_rows(session, rows, numbers, index)
+    )
+    return list(zip(clean_rows, preview.numbers(), strict=True))
 
 
 def _add(session: Session, clean: dict[str, Any], number: int, plain: str) -> User:
@@ -81,11 +77,9 @@ def import_people(
     """
     require(session, actor, Action.MANAGE_USERS)
     now = now or utcnow()
-    if not preview.ok:
-        raise ValidationError(preview.errors or [FieldError(FILE_FIELD, _NOTHING_TO_IMPORT)])
     rows = _recheck(session, preview)
     history = History(session, actor, now)
-    reason = f"ورود از پروندهٔ «{preview.filename}»" if preview.filename else "ورود از پرونده"
+    reason = import_reason(preview)
     made: list[NewAccount] = []
     for clean, number in rows:
         plain = generate_password()

@@ -8,7 +8,6 @@ Status is always written as a word; colour only repeats it.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -18,6 +17,7 @@ from sqlmodel import Session
 
 from data_layer.documents.html import Safe, document, el, join, render_pdf, table, void
 from data_layer.documents.letters import logo_img, org_block
+from data_layer.documents.workbook import YES_NO, SheetSpec, workbook_xlsx
 from data_layer.errors import NotFound
 from data_layer.jalali import (
     MISSING,
@@ -29,7 +29,6 @@ from data_layer.jalali import (
 )
 from data_layer.labels import OVERDUE_LABEL, SAMPLE_BADGE, STATUS_LABELS, VERIFICATION_LABELS
 from data_layer.models import AssignmentStatus, Meeting
-from data_layer.output import xlsx_text
 from data_layer.queries.profile import Profile, get_profile
 from data_layer.queries.resolutions import (
     agency_status_summary,
@@ -58,7 +57,7 @@ __all__ = [
 
 SHEET_NAMES = ("خلاصه", "دستگاه‌ها", "مصوبات", "ردیف‌ها")
 _NO_ROWS = "بدون ردیف"
-_YES, _NO = "بله", "خیر"
+_YES, _NO = YES_NO
 
 # (key, label) of the summary figures, in the order both formats show them.
 _FIGURES: tuple[tuple[str, str], ...] = (
@@ -355,7 +354,6 @@ def meeting_report_pdf(session: Session, *, meeting_id: int, today: date) -> byt
 
 # --- Excel -----------------------------------------------------------------------------------
 
-_WRAP_WIDTH = 60
 _NOT_REPORTED_TEXT = "ثبت نشده"
 
 
@@ -524,64 +522,13 @@ def _sheet_rows(report: MeetingReport) -> dict[str, _Sheet]:
     }
 
 
-def _cell_value(value: object) -> object:
-    """What openpyxl should store: numbers as numbers, text stripped of illegal XML."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return _YES if value else _NO
-    if isinstance(value, int | float):
-        return value
-    return xlsx_text(str(value))
-
-
-def _text_width(value: object) -> int:
-    return max((len(line) for line in str(value).splitlines()), default=0)
-
-
 def meeting_report_xlsx(session: Session, *, meeting_id: int, today: date) -> bytes:
     """The meeting report as an Excel workbook: «خلاصه»، «دستگاه‌ها»، «مصوبات»، «ردیف‌ها»
-    (every live row), right-to-left sheets, bold frozen headers, dates as Jalali text."""
-    from openpyxl import Workbook  # type: ignore[import-untyped]
-    from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped]
-    from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
-
+    (every live row), right-to-left sheets, bold frozen headers, dates as Jalali text
+    (documents/workbook.py: print setup, column types, never a formula)."""
     report = meeting_report_data(session, meeting_id, today)
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    workbook.properties.title = report.title
-    header_font = Font(bold=True)
-    header_fill = PatternFill("solid", fgColor="E6EBF1")
-    wrap = Alignment(wrap_text=True, vertical="top", horizontal="right")
-    top = Alignment(vertical="top", horizontal="right")
-    centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
-
-    for name, (headers, rows) in _sheet_rows(report).items():
-        sheet = workbook.create_sheet(title=name)
-        sheet.sheet_view.rightToLeft = True
-        sheet.append(headers)
-        for cell in sheet[1]:
-            cell.font = header_font
-            cell.fill = header_fill
-            cell.alignment = centred
-        for row in rows:
-            sheet.append([_cell_value(v) for v in row])
-        for row_cells in sheet.iter_rows(min_row=2):
-            for cell in row_cells:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # never a formula, whatever a person typed
-                    long_text = _text_width(cell.value) > _WRAP_WIDTH
-                    cell.alignment = wrap if long_text else top
-        for index, header in enumerate(headers, start=1):
-            widest = max(
-                [_text_width(header)] + [_text_width(r[index - 1]) for r in rows if r],
-            )
-            letter = get_column_letter(index)
-            sheet.column_dimensions[letter].width = min(max(widest + 2, 8), _WRAP_WIDTH)
-        sheet.freeze_panes = "A2"
-        if rows and name != SHEET_NAMES[0]:
-            sheet.auto_filter.ref = sheet.dimensions
-
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    sheets = [
+        SheetSpec(name, headers, rows, filter=name != SHEET_NAMES[0])
+        for name, (headers, rows) in _sheet_rows(report).items()
+    ]
+    return workbook_xlsx(sheets, title=report.title)

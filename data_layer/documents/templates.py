@@ -1,20 +1,16 @@
 """Workbooks to fill in for each import: headers, the HXL row, example rows, a guide.
 
-Every template is right to left, its header bold and frozen, its HXL row grey, and
-its second sheet «راهنما» says what to write in each column.
+Every template is written by the one Excel writer (documents/workbook.py): right to
+left, its header bold and frozen, its HXL row grey, drop-down lists where a column has
+a few choices, and its second sheet «راهنما» says what to write in each column.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped]
-from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
-from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
-
+from data_layer.documents.workbook import DropDown, SheetSpec, workbook_xlsx
 from data_layer.input.agencies import AGENCY_COLUMNS
 from data_layer.input.neighborhoods import COLUMNS as NEIGHBORHOOD_COLUMNS
 from data_layer.input.neighborhoods import MAX_IMPORT_ROWS
@@ -43,45 +39,20 @@ def template_xlsx(
     rows: int = 5000,
 ) -> bytes:
     """A workbook with the columns' headers, their HXL tags, example rows and a guide."""
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = title
-    sheet.sheet_view.rightToLeft = True
-    sheet.append([c.label for c in columns])
-    sheet.append([c.hxl for c in columns])
-    for example in examples:
-        sheet.append(list(example))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        cell.alignment = Alignment(horizontal="center")
-    for cell in sheet[2]:
-        cell.font = Font(italic=True, color="808080")
-    for index, column in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(14, len(column.label) + 6)
-    sheet.freeze_panes = "A3"
     fields = [c.field for c in columns]
-    for choice in choices:
-        letter = get_column_letter(fields.index(choice.field) + 1)
-        validation = DataValidation(
-            type="list", formula1=f'"{",".join(choice.options)}"', allow_blank=choice.allow_blank
-        )
-        validation.error = choice.error
-        sheet.add_data_validation(validation)
-        validation.add(f"{letter}3:{letter}{rows + 2}")
-    notes = book.create_sheet("راهنما")
-    notes.sheet_view.rightToLeft = True
-    notes.append(["ستون", "چه بنویسید"])
-    for label, text in guide:
-        notes.append([label, text])
-    notes.column_dimensions["A"].width = 22
-    notes.column_dimensions["B"].width = 90
-    for cell in notes[1]:
-        cell.font = Font(bold=True)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    data = SheetSpec(
+        title,
+        [c.label for c in columns],
+        examples,
+        tags=[c.hxl for c in columns],
+        widths=[max(14, len(c.label) + 6) for c in columns],
+        drop_downs=[
+            DropDown(fields.index(c.field), c.options, c.error, rows, c.allow_blank)
+            for c in choices
+        ],
+    )
+    notes = SheetSpec("راهنما", ["ستون", "چه بنویسید"], guide, widths=(22, 90))
+    return workbook_xlsx([data, notes])
 
 
 _KINDS = tuple(NEIGHBORHOOD_KIND_LABELS.values())

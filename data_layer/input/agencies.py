@@ -11,19 +11,21 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from data_layer.errors import FieldError
 from data_layer.input.check import Check
-from data_layer.input.sheet import Column, read_sheet, row_errors
+from data_layer.input.pipeline import ImportPreview, SheetImport, check_each
+from data_layer.input.sheet import Column
 from data_layer.jalali import format_jalali, format_number
 from data_layer.labels import AGENCY_KIND_LABELS
 from data_layer.text import match_key, tidy
 
 __all__ = [
     "AGENCY_COLUMNS",
+    "AGENCY_IMPORT",
     "AGENCY_LABELS",
     "AgencyImportPreview",
     "AgencyInput",
@@ -167,30 +169,16 @@ def duplicate_names(
 # --- the member-list import ---------------------------------------------------------------
 
 
-@dataclass
-class AgencyImportPreview:
+class AgencyImportPreview(ImportPreview[dict[str, object], dict[str, Any]]):
     """What a member-list spreadsheet holds, checked, before anything is written.
 
     `clean[i]` holds row i's agency values plus `periods` (one period per row).
     """
 
-    filename: str = ""
-    rows: list[dict[str, object]] = field(default_factory=list)
-    row_numbers: list[int] = field(default_factory=list)
-    clean: list[dict[str, Any]] = field(default_factory=list)
-    errors: list[FieldError] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """True when there is at least one row and no problem at all."""
-        return not self.errors and bool(self.rows)
-
 
 def _row(
-    raw: dict[str, object], number: int, keys: NameKeys, seen: NameKeys
-) -> tuple[Check, dict[str, Any]]:
-    check = Check(AGENCY_LABELS, row=number)
+    raw: dict[str, object], number: int, check: Check, keys: NameKeys, seen: NameKeys
+) -> dict[str, Any]:
     data = AgencyInput(
         name=str(raw.get("name") or ""),
         short_name=str(raw.get("short_name") or ""),
@@ -213,42 +201,31 @@ def _row(
                     " است؛ یکی از دو سطر را حذف کنید.",
                 )
             seen.setdefault(key, (number, clean[fld]))
-    return check, clean
+    return clean
 
 
 def check_agency_rows(
     rows: Sequence[dict[str, object]], numbers: Sequence[int], keys: NameKeys
 ) -> tuple[list[dict[str, Any]], list[FieldError]]:
     """Every row validated; names repeated in the file or already registered found."""
-    clean_rows: list[dict[str, Any]] = []
-    errors: list[FieldError] = []
     seen: NameKeys = {}
-    for raw, number in zip(rows, numbers, strict=True):
-        check, clean = _row(raw, number, keys, seen)
-        if check:
-            errors.extend(row_errors(check, number))
-        else:
-            clean_rows.append(clean)
-    return clean_rows, errors
+    return check_each(
+        rows,
+        numbers,
+        AGENCY_LABELS,
+        lambda raw, number, check: _row(raw, number, check, keys, seen),
+    )
+
+
+def _check(preview: AgencyImportPreview, keys: NameKeys) -> None:
+    preview.clean, preview.errors = check_agency_rows(preview.rows, preview.row_numbers, keys)
+
+
+AGENCY_IMPORT = SheetImport(
+    AGENCY_COLUMNS, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, "دستگاه", AgencyImportPreview, _check
+)
 
 
 def read_agency_file(filename: str, content: bytes, keys: NameKeys) -> AgencyImportPreview:
     """Read and check a member list (.xlsx or .csv); nothing is written."""
-    sheet = read_sheet(
-        filename,
-        content,
-        AGENCY_COLUMNS,
-        max_bytes=MAX_IMPORT_BYTES,
-        max_rows=MAX_IMPORT_ROWS,
-        what="دستگاه",
-    )
-    preview = AgencyImportPreview(
-        filename=sheet.filename,
-        rows=sheet.rows,
-        row_numbers=sheet.row_numbers,
-        errors=sheet.errors,
-        ignored_columns=sheet.ignored_columns,
-    )
-    if not preview.errors:
-        preview.clean, preview.errors = check_agency_rows(preview.rows, preview.row_numbers, keys)
-    return preview
+    return AGENCY_IMPORT.read(filename, content, keys)

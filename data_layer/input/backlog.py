@@ -29,7 +29,8 @@ from data_layer.errors import FieldError
 from data_layer.input.check import Check
 from data_layer.input.files import blank
 from data_layer.input.owners import OwnerMatch, OwnerMatcher, OwnerSpec, owner_matcher
-from data_layer.input.sheet import Column, read_sheet, row_errors
+from data_layer.input.pipeline import ImportPreview, SheetImport, check_each
+from data_layer.input.sheet import Column
 from data_layer.jalali import format_jalali, format_number
 from data_layer.labels import STATUS_LABELS
 from data_layer.models import AssignmentStatus
@@ -40,6 +41,7 @@ from data_layer.rules.progress import status_progress_problem
 from data_layer.text import match_key
 
 __all__ = [
+    "BACKLOG_IMPORT",
     "COLUMNS",
     "LABELS",
     "MAX_BACKLOG_BYTES",
@@ -197,29 +199,13 @@ class ResolutionGroup:
 
 
 @dataclass
-class BacklogPreview:
-    """What a backlog workbook holds, checked, before anything is written.
+class BacklogPreview(ImportPreview[dict[str, object], BacklogRow]):
+    """What a backlog workbook holds, checked, before anything is written (see
+    input/pipeline.ImportPreview); `groups` the resolutions the rows make when no row
+    has a problem, `new_meetings` the meeting numbers the import would create."""
 
-    `rows` are the non-empty data rows as read, `row_numbers` their rows as Excel
-    shows them; `clean` the checked rows and `groups` the resolutions they make
-    when no row has a problem; `errors` every problem (row = the Excel row and
-    field = the Persian column name, or row None and field «پرونده» for the file).
-    """
-
-    filename: str = ""
-    rows: list[dict[str, object]] = field(default_factory=list)
-    row_numbers: list[int] = field(default_factory=list)
-    clean: list[BacklogRow] = field(default_factory=list)
     groups: list[ResolutionGroup] = field(default_factory=list)
-    errors: list[FieldError] = field(default_factory=list)
-    columns: list[str] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
     new_meetings: list[int] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """True when there is at least one row and no problem at all."""
-        return not self.errors and bool(self.rows)
 
     @property
     def meeting_count(self) -> int:
@@ -291,11 +277,14 @@ def _progress(check: Check, value: object, status: str | None) -> int | None:
     return progress
 
 
-def check_row(
-    raw: Mapping[str, object], number: int, matcher: OwnerMatcher, names: Mapping[int, str]
-) -> tuple[BacklogRow | None, list[FieldError]]:
+def _check_row(
+    raw: Mapping[str, object],
+    number: int,
+    check: Check,
+    matcher: OwnerMatcher,
+    names: Mapping[int, str],
+) -> BacklogRow | None:
     """One row checked on its own (the database is read only for the owners)."""
-    check = Check(LABELS, row=number)
     meeting = check.whole("meeting_number", raw.get("meeting_number"), low=1, high=99_999)
     held = check.date("meeting_date", raw.get("meeting_date"))
     resolution = check.whole("resolution_number", raw.get("resolution_number"), low=1, high=99_999)
@@ -315,11 +304,10 @@ def check_row(
         or status is None
         or progress is None
     ):
-        return None, row_errors(check, number)
-    row = BacklogRow(
+        return None
+    return BacklogRow(
         number, meeting, held, resolution, text, owners_text, owners, status, progress, due, note
     )
-    return row, []
 
 
 def check_rows(
@@ -329,14 +317,12 @@ def check_rows(
     refs = agency_refs(session)
     matcher = owner_matcher(refs)
     names = {r.id: r.name for r in refs}
-    clean: list[BacklogRow] = []
-    errors: list[FieldError] = []
-    for raw, number in zip(rows, row_numbers, strict=True):
-        row, problems = check_row(raw, number, matcher, names)
-        errors.extend(problems)
-        if row is not None:
-            clean.append(row)
-    return clean, errors
+    return check_each(
+        rows,
+        row_numbers,
+        LABELS,
+        lambda raw, number, check: _check_row(raw, number, check, matcher, names),
+    )
 
 
 # --- rows together, and against the database ------------------------------------------
@@ -351,7 +337,6 @@ class _Grouping:
         self.first_of_meeting: dict[int, BacklogRow] = {}
         self.groups: dict[tuple[int, int], ResolutionGroup] = {}
         self.owner_rows: dict[tuple[int, int], dict[int, int]] = {}
-        self.errors: list[FieldError] = []
 
     def _meeting(self, check: Check, r: BacklogRow, group: ResolutionGroup | None) -> None:
         stored = self.keys.meetings.get(r.meeting_number)
@@ -425,18 +410,16 @@ class _Grouping:
                     " مصوبه است؛ هر دستگاه در هر مصوبه یک ردیف دارد.",
                 )
 
-    def add(self, r: BacklogRow) -> None:
+    def add(self, r: BacklogRow, check: Check) -> BacklogRow:
         """Check one row against the rows before it and the database, then merge it."""
         key = (r.meeting_number, r.resolution_number)
         group = self.groups.get(key)
-        check = Check(LABELS, row=r.row)
         self._meeting(check, r, group)
         self._resolution(check, r, group)
         ids = self._agencies(check, r)
         self._owners(check, r, ids)
         if check:
-            self.errors.extend(row_errors(check, r.row))
-            return
+            return r
         if group is None:
             group = self.groups[key] = ResolutionGroup(
                 r.meeting_number, r.meeting_date, r.resolution_number, r.text, r.row
@@ -450,6 +433,7 @@ class _Grouping:
             group.owners.append(
                 OwnerRow(agency_id, r.status, r.progress, r.due_date, r.note, r.row)
             )
+        return r
 
 
 def group_rows(
@@ -457,40 +441,29 @@ def group_rows(
 ) -> tuple[list[ResolutionGroup], list[FieldError]]:
     """The rows merged into resolutions; every clash between rows or with the database."""
     grouping = _Grouping(keys, members_on)
-    for r in rows:
-        grouping.add(r)
-    if grouping.errors:
-        return [], grouping.errors
+    _, errors = check_each(rows, [r.row for r in rows], LABELS, lambda r, _, c: grouping.add(r, c))
+    if errors:
+        return [], errors
     return list(grouping.groups.values()), []
 
 
-def read_backlog_file(filename: str, content: bytes, session: Session) -> BacklogPreview:
-    """Read and check a backlog workbook (.xlsx or .csv); nothing is written."""
-    sheet = read_sheet(
-        filename,
-        content,
-        COLUMNS,
-        max_bytes=MAX_BACKLOG_BYTES,
-        max_rows=MAX_BACKLOG_ROWS,
-        what="مصوبه",
-    )
-    preview = BacklogPreview(
-        filename=sheet.filename,
-        rows=sheet.rows,
-        row_numbers=sheet.row_numbers,
-        errors=sheet.errors,
-        columns=sheet.columns,
-        ignored_columns=sheet.ignored_columns,
-    )
+def _check(preview: BacklogPreview, session: Session) -> None:
+    preview.clean, preview.errors = check_rows(preview.rows, preview.row_numbers, session)
     if preview.errors:
-        return preview
-    preview.clean, preview.errors = check_rows(sheet.rows, sheet.row_numbers, session)
-    if preview.errors:
-        return preview
+        return
     keys = backlog_keys(session)
     preview.groups, preview.errors = group_rows(
         preview.clean, keys, lambda day: member_ids_on(session, day)
     )
     stored = keys.meetings
     preview.new_meetings = sorted({g.meeting_number for g in preview.groups} - set(stored))
-    return preview
+
+
+BACKLOG_IMPORT = SheetImport(
+    COLUMNS, MAX_BACKLOG_BYTES, MAX_BACKLOG_ROWS, "مصوبه", BacklogPreview, _check
+)
+
+
+def read_backlog_file(filename: str, content: bytes, session: Session) -> BacklogPreview:
+    """Read and check a backlog workbook (.xlsx or .csv); nothing is written."""
+    return BACKLOG_IMPORT.read(filename, content, session)

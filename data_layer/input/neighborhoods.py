@@ -15,9 +15,11 @@ from typing import Any
 from sqlmodel import Session
 
 from data_layer.errors import FieldError
+from data_layer.input import pipeline
 from data_layer.input.check import Check
 from data_layer.input.files import blank
-from data_layer.input.sheet import Column, read_sheet, row_errors
+from data_layer.input.pipeline import SheetImport, check_each
+from data_layer.input.sheet import Column
 from data_layer.jalali import format_number
 from data_layer.labels import NEIGHBORHOOD_KIND_LABELS
 from data_layer.queries.places import NeighborhoodKeys, county_keys, neighborhood_keys
@@ -27,6 +29,7 @@ __all__ = [
     "COLUMNS",
     "FIELD_LABELS",
     "IMPORT_COLUMNS",
+    "NEIGHBORHOOD_IMPORT",
     "ImportPreview",
     "NeighborhoodInput",
     "duplicate_message",
@@ -161,30 +164,13 @@ def duplicate_message(county: str, name: str, active: bool) -> str:
 
 
 @dataclass
-class ImportPreview:
-    """What a neighborhoods spreadsheet holds, checked, before anything is written.
+class ImportPreview(pipeline.ImportPreview[NeighborhoodInput, dict[str, Any]]):
+    """What a neighborhoods spreadsheet holds, checked, before anything is written
+    (see input/pipeline.ImportPreview); `new_counties` the counties the import would
+    create."""
 
-    `rows` are the non-empty data rows, `row_numbers` their rows as Excel shows
-    them; `clean` holds the checked values when no row has a problem; `errors`
-    every problem (row = the Excel row and field = the Persian column name, or row
-    None and field «پرونده» for the file); `new_counties` the counties the import
-    would create.
-    """
-
-    filename: str = ""
-    rows: list[NeighborhoodInput] = field(default_factory=list)
-    row_numbers: list[int] = field(default_factory=list)
-    clean: list[dict[str, Any]] = field(default_factory=list)
-    errors: list[FieldError] = field(default_factory=list)
-    columns: list[str] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
     new_count: int = 0
     new_counties: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """True when there is at least one row and no problem at all."""
-        return not self.errors and bool(self.rows)
 
 
 _INPUT_FIELDS = tuple(f.name for f in fields(NeighborhoodInput))
@@ -203,19 +189,15 @@ def check_rows(
     rows: Sequence[NeighborhoodInput], row_numbers: Sequence[int], existing: NeighborhoodKeys
 ) -> tuple[list[dict[str, Any]], list[FieldError]]:
     """Every row validated; duplicates in the file and in the database found."""
-    clean_rows: list[dict[str, Any]] = []
-    errors: list[FieldError] = []
     first_seen: dict[tuple[str, str], int] = {}
-    for data, number in zip(rows, row_numbers, strict=True):
-        check = Check(LABELS, row=number)
+
+    def one(data: NeighborhoodInput, number: int, check: Check) -> dict[str, Any]:
         clean = validate_neighborhood(data, check)
         if not check:
             duplicate_row(clean, number, existing, first_seen, check)
-        if check:
-            errors.extend(row_errors(check, number))
-        else:
-            clean_rows.append(clean)
-    return clean_rows, errors
+        return clean
+
+    return check_each(rows, row_numbers, LABELS, one)
 
 
 def duplicate_row(
@@ -240,31 +222,12 @@ def duplicate_row(
         first_seen[key] = number
 
 
-def read_neighborhood_file(filename: str, content: bytes, session: Session) -> ImportPreview:
-    """Read and check a neighborhoods spreadsheet (.xlsx or .csv); nothing is written."""
-    sheet = read_sheet(
-        filename,
-        content,
-        COLUMNS,
-        max_bytes=MAX_IMPORT_BYTES,
-        max_rows=MAX_IMPORT_ROWS,
-        what="محله",
-    )
-    preview = ImportPreview(
-        filename=sheet.filename,
-        errors=sheet.errors,
-        columns=sheet.columns,
-        ignored_columns=sheet.ignored_columns,
-        row_numbers=sheet.row_numbers,
-        rows=[_to_input(raw) for raw in sheet.rows],
-    )
-    if preview.errors:
-        return preview
+def _check(preview: ImportPreview, session: Session) -> None:
     preview.clean, preview.errors = check_rows(
         preview.rows, preview.row_numbers, neighborhood_keys(session)
     )
     if preview.errors:
-        return preview
+        return
     preview.new_count = len(preview.clean)
     known = county_keys(session)
     new: dict[str, str] = {}
@@ -273,4 +236,13 @@ def read_neighborhood_file(filename: str, content: bytes, session: Session) -> I
         if key not in known:
             new.setdefault(key, clean["county"])
     preview.new_counties = list(new.values())
-    return preview
+
+
+NEIGHBORHOOD_IMPORT = SheetImport(
+    COLUMNS, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, "محله", ImportPreview, _check, _to_input
+)
+
+
+def read_neighborhood_file(filename: str, content: bytes, session: Session) -> ImportPreview:
+    """Read and check a neighborhoods spreadsheet (.xlsx or .csv); nothing is written."""
+    return NEIGHBORHOOD_IMPORT.read(filename, content, session)

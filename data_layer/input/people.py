@@ -20,10 +20,12 @@ from sqlmodel import Session
 
 from data_layer.auth import normalise_username, username_problems
 from data_layer.errors import FieldError
+from data_layer.input import pipeline
 from data_layer.input.check import Check, shown
 from data_layer.input.files import blank
 from data_layer.input.owners import OwnerMatcher, owner_matcher
-from data_layer.input.sheet import Column, read_sheet, row_errors
+from data_layer.input.pipeline import SheetImport, check_each
+from data_layer.input.sheet import Column
 from data_layer.jalali import format_number, to_ascii_digits
 from data_layer.queries.agencies import AgencyRef, agency_refs
 from data_layer.text import match_key, tidy
@@ -33,6 +35,7 @@ __all__ = [
     "FIELD_LABELS",
     "MAX_IMPORT_BYTES",
     "MAX_IMPORT_ROWS",
+    "PEOPLE_IMPORT",
     "AgencyIndex",
     "ImportPreview",
     "PersonInput",
@@ -254,64 +257,37 @@ def check_rows(
     index: AgencyIndex,
 ) -> tuple[list[dict[str, Any]], list[FieldError]]:
     """Every row checked against the database and the rows above it: (clean rows, errors)."""
-    clean_rows: list[dict[str, Any]] = []
-    errors: list[FieldError] = []
     seen = _Seen()
-    for data, number in zip(rows, row_numbers, strict=True):
-        check = Check(FIELD_LABELS, row=number)
+
+    def one(data: PersonInput, number: int, check: Check) -> dict[str, Any]:
         clean = validate_person(session, data, index, check)
         _repeats(clean, number, seen, check)
-        if check:
-            errors.extend(row_errors(check, number))
-        else:
-            clean_rows.append(clean)
-    return clean_rows, errors
+        return clean
+
+    return check_each(rows, row_numbers, FIELD_LABELS, one)
 
 
-@dataclass
-class ImportPreview:
-    """What a liaisons spreadsheet holds, checked, before anything is written.
+class ImportPreview(pipeline.ImportPreview[PersonInput, dict[str, Any]]):
+    """What a liaisons spreadsheet holds, checked, before anything is written."""
 
-    `rows` are the non-empty data rows, `row_numbers` their rows as Excel shows
-    them; `clean` holds the checked values when no row has a problem; `errors`
-    every problem (row = the Excel row and field = the Persian column name, or row
-    None and field «پرونده» for the file).
-    """
 
-    filename: str = ""
-    rows: list[PersonInput] = field(default_factory=list)
-    row_numbers: list[int] = field(default_factory=list)
-    clean: list[dict[str, Any]] = field(default_factory=list)
-    errors: list[FieldError] = field(default_factory=list)
-    columns: list[str] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
+def _check(preview: ImportPreview, session: Session) -> None:
+    preview.clean, preview.errors = check_rows(
+        session, preview.rows, preview.row_numbers, agency_index(session)
+    )
 
-    @property
-    def ok(self) -> bool:
-        """True when there is at least one row and no problem at all."""
-        return not self.errors and bool(self.rows)
+
+PEOPLE_IMPORT = SheetImport(
+    COLUMNS,
+    MAX_IMPORT_BYTES,
+    MAX_IMPORT_ROWS,
+    "رابط",
+    ImportPreview,
+    _check,
+    lambda raw: PersonInput(**{c.field: raw.get(c.field) for c in COLUMNS}),
+)
 
 
 def read_people_file(filename: str, content: bytes, session: Session) -> ImportPreview:
     """Read and check a liaisons spreadsheet (.xlsx or .csv); nothing is written."""
-    sheet = read_sheet(
-        filename,
-        content,
-        COLUMNS,
-        max_bytes=MAX_IMPORT_BYTES,
-        max_rows=MAX_IMPORT_ROWS,
-        what="رابط",
-    )
-    preview = ImportPreview(
-        filename=sheet.filename,
-        errors=sheet.errors,
-        columns=sheet.columns,
-        ignored_columns=sheet.ignored_columns,
-        row_numbers=sheet.row_numbers,
-        rows=[PersonInput(**{c.field: raw.get(c.field) for c in COLUMNS}) for raw in sheet.rows],
-    )
-    if not preview.errors:
-        preview.clean, preview.errors = check_rows(
-            session, preview.rows, preview.row_numbers, agency_index(session)
-        )
-    return preview
+    return PEOPLE_IMPORT.read(filename, content, session)

@@ -2,9 +2,10 @@
 tag or a synonym; every problem reported with its row as Excel shows it and the
 Persian name of its column.
 
-An importer declares its `Column`s, calls `read_sheet` for the raw rows (one dict
-per non-empty row, keyed by field), checks each row with a `Check(row=...)`, and
-reports through `row_errors`. Nothing here writes.
+An import declares its `Column`s; `read_sheet` gives the raw rows (one dict per
+non-empty row, keyed by field) and `row_errors` a row's problems as every import
+reports them. The import pipeline (input/pipeline.py) puts these together: an import
+is a `SheetImport` of its columns and its check. Nothing here writes.
 """
 
 from __future__ import annotations
