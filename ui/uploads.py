@@ -11,6 +11,7 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from data_layer.jalali import format_number
+from data_layer.output import css_text
 
 __all__ = ["uploader"]
 
@@ -33,9 +34,8 @@ def uploader(
     """
     if not _SAFE_KEY.fullmatch(key):
         raise ValueError(f"an uploader key must be a CSS-safe word, not {key!r}")
-    hint = _hint(max_mb, types).replace("\\", "").replace('"', "")
     st.html(
         f"<style>.st-key-{key} [data-testid='stFileUploaderDropzoneInstructions'] > div::after"
-        f' {{ content: "{hint}"; }}</style>'
+        f" {{ content: {css_text(_hint(max_mb, types))}; }}</style>"
     )
     return st.file_uploader(label, key=key, max_upload_size=max_mb)
