@@ -92,11 +92,12 @@ def _too_many_cells() -> FileProblem:
     )
 
 
-def _limited(rows: Iterable[Sequence[object]], max_rows: int) -> Table:
+def _limited(rows: Iterable[Sequence[object]], max_rows: int, read: int = 0) -> Table:
     """The rows, stopping once more non-empty ones were read than an import may hold;
-    FileProblem past MAX_CELLS cells (an empty row counts as one)."""
+    FileProblem past MAX_CELLS cells with the `read` ones of the file's other tables
+    (an empty row counts as one)."""
     taken: Table = []
-    filled = cells = 0
+    filled, cells = 0, read
     for row in rows:
         cells += max(1, len(row))
         if cells > MAX_CELLS:
@@ -153,9 +154,11 @@ def _xlsx(content: bytes, max_rows: int, merged: bool) -> list[Table]:
         if not book.worksheets:
             raise FileProblem("هیچ برگه‌ای ندارد.")
         tables = []
+        read = 0  # cells of the sheets before: MAX_CELLS holds for the whole file
         for sheet in book.worksheets:
             sheet.reset_dimensions()  # some programs write a wrong size; read every row
-            grid = _limited(sheet.iter_rows(values_only=True), max_rows)
+            grid = _limited(sheet.iter_rows(values_only=True), max_rows, read)
+            read += sum(max(1, len(row)) for row in grid)
             if merged:
                 _spread_merged(_merged_ranges(sheet), grid)
             tables.append(grid)

@@ -140,6 +140,17 @@ def test_a_sheet_of_more_cells_than_allowed_is_refused(merged: bool, cells: int)
     assert format_number(cells) in message and "خانه" in message
 
 
+def test_the_cell_limit_holds_for_the_whole_workbook(cells: int) -> None:
+    book = Workbook(write_only=True)
+    for _ in range(2):  # each sheet within the limit, both together past it
+        sheet = book.create_sheet()
+        for _ in range(cells * 6 // 10 // 10):
+            sheet.append([None] * 9 + ["x"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert format_number(cells) in _problem("two.xlsx", buffer.getvalue())
+
+
 def test_minutes_and_sheet_imports_say_the_same(cells: int) -> None:
     content = _workbook(_empty_cells(cells // 50 + 10, 50))
     with pytest.raises(ValidationError) as raised:
