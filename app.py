@@ -11,6 +11,7 @@ from data_layer.output import inert
 from data_layer.permissions import Readable, ReaderKind, can_read
 from data_layer.queries.profile import get_profile
 from data_layer.queries.users import must_change_password
+from ui import not_found
 from ui.first_run import setup_done
 from ui.run import guarded
 from ui.session import NOTICE_KEY, current_reader, keep_state_for
@@ -112,6 +113,7 @@ sections = {
     for section, pages in MENU.items()
 }
 kiosk = reader is not None and reader.kind == ReaderKind.KIOSK
+not_found.install()
 navigation = st.navigation(sections, position="hidden" if kiosk or must_change else "top")
 if must_change and navigation.url_path != "account":
     # A one-time password (first sign-in, or a reset): only «حساب من» opens until the
@@ -120,6 +122,7 @@ if must_change and navigation.url_path != "account":
 notice = st.session_state.pop(NOTICE_KEY, None)  # e.g. the sign-in has ended
 if notice:
     st.warning(inert(notice))
+not_found.notice()
 with guarded():
     if must_change:
         st.warning(

@@ -6,7 +6,8 @@
   by a character reference (plus an invisible joiner where Streamlit's own text
   plugins would still act), so it reads the same and can never become a link, an
   image, a tag, an icon, a formula or a styled run.
-- `html_text(text)` for printed documents (HTML rendered to PDF).
+- `html_text(text)` for printed documents (HTML rendered to PDF); `css_text(text)`
+  for a CSS string there (a footer's `content:`), which nothing typed can end.
 - `sheet_text(text)` for CSV cells: a leading formula character is quoted;
   `xlsx_text(text)` for Excel cells, which the writers store as text, never formulas.
 
@@ -21,6 +22,7 @@ import re
 from data_layer.characters import BIDI_CONTROLS
 
 __all__ = [
+    "css_text",
     "html_text",
     "inert",
     "inert_html",
@@ -96,6 +98,18 @@ def html_text(value: object) -> str:
         .replace('"', "&quot;")
         .replace("'", "&#x27;")
     )
+
+
+def css_text(value: object) -> str:
+    """User text as a double-quoted CSS string (for `content:`) that can never end the
+    string, the rule or the <style> element around it: every character but letters,
+    digits and spaces becomes a CSS hex escape (`<` is `\\3c `), which CSS reads back
+    as the same character. Line breaks become spaces; bidi controls are dropped."""
+    text = strip_bidi("" if value is None else str(value)).replace("\r\n", " ")
+    out = []
+    for ch in text.replace("\n", " ").replace("\r", " "):
+        out.append(ch if ch.isalnum() or ch == " " else f"\\{ord(ch):x} ")
+    return '"' + "".join(out) + '"'
 
 
 def sheet_text(value: str) -> str:

@@ -44,12 +44,18 @@ def _zip(letters: list[tuple[str, str, bytes]]) -> bytes:
 def _issue(agency_ids: list[int], names: dict[int, str]) -> None:
     """Build the letters (a read), then number and register them (one short write)."""
 
+    total = format_number(len(agency_ids))
+    bar = st.progress(0.0, text=f"ساخت {total} نامه…")
+
+    def built(done: int, of: int) -> None:
+        bar.progress(done / of, text=f"نامهٔ {format_number(done)} از {total} ساخته شد…")
+
     def build() -> list[LetterPlan]:
         with read_session(url) as s:
-            return plan_letters(s, today=today, agency_ids=agency_ids)
+            return plan_letters(s, today=today, agency_ids=agency_ids, on_progress=built)
 
-    with st.spinner(f"ساخت {format_number(len(agency_ids))} نامه…"):
-        plans = attempt(build)
+    plans = attempt(build)
+    bar.empty()
     if not plans:
         return
     sent = run_command(url, lambda s, who: issue_letters(s, actor=who, plans=plans, today=today))

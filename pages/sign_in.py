@@ -22,10 +22,21 @@ REASONS = {
 }
 
 
+def locked_until(until: str) -> datetime | None:
+    """The end of a lock from the address (seconds since 1970), or None for anything no
+    lock of ours could name: the address is typed by whoever holds the link."""
+    if not (until.isascii() and until.isdigit() and len(until) <= 11):
+        return None
+    try:
+        return datetime.fromtimestamp(int(until), UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
 def reason(code: str, until: str) -> str | None:
     """The Persian message of a failure code from the server."""
-    if code == "locked" and until.isdigit():
-        return auth.locked_message(datetime.fromtimestamp(int(until), UTC), utcnow())
+    if code == "locked" and (end := locked_until(until)) is not None:
+        return auth.locked_message(end, utcnow())
     return REASONS.get(code)
 
 

@@ -63,7 +63,16 @@ def _just_made(kind: str) -> None:
     made = st.session_state.pop(_JUST_MADE, None)
     if not made or made[0] != kind:
         return
-    st.success(inert("ساخته شد. این نشانی فقط همین یک بار نشان داده می‌شود؛ آن را نگه دارید:"))
+    if kind == AccessKind.FEED.value:
+        st.success(
+            inert(
+                "ساخته شد. این کلید فقط همین یک بار نشان داده می‌شود؛ آن را نگه دارید."
+                " ابزار بیرونی آن را در سرآیند Authorization می‌فرستد (نه در نشانی، تا در"
+                " گزارش‌های کارگزار نماند) و این نشانی‌ها را می‌خواند:"
+            )
+        )
+    else:
+        st.success(inert("ساخته شد. این نشانی فقط همین یک بار نشان داده می‌شود؛ آن را نگه دارید:"))
     for line in made[1]:
         st.code(line, language=None, wrap_lines=True)
 
@@ -98,10 +107,13 @@ def tokens_section(url: str, kind: str) -> None:
             )
             if made is not None:
                 token = made[1]
+                # A feed's key travels in a header, never in an address (which access
+                # logs and proxies keep): the screen hands out only the header form.
                 lines = (
                     [f"/kiosk/{token}"]
                     if kiosk
-                    else [f"/api/feeds/{feed}.csv?token={token}" for feed in _FEEDS]
+                    else [f"Authorization: Bearer {token}"]
+                    + [f"/api/feeds/{feed}.csv" for feed in _FEEDS]
                 )
                 st.session_state[_JUST_MADE] = (kind, lines)
                 st.rerun()

@@ -28,11 +28,17 @@ from data_layer.config import get_settings
 from data_layer.db import ping
 from data_layer.errors import SignInFailed, database_trouble
 from data_layer.migrate import schema_is_current
-from data_layer.models import AccessKind
+from data_layer.models import AccessKind, Role
 from data_layer.permissions import PROVINCE, Readable, Reader, can_read
 from web.feeds import FEEDS, feed_csv
 
-__all__ = ["MIDDLEWARE_CLASSES", "BaseUrlMiddleware", "CsrfCookieMiddleware", "routes"]
+__all__ = [
+    "MIDDLEWARE_CLASSES",
+    "BaseUrlMiddleware",
+    "CsrfCookieMiddleware",
+    "MetricsForAdministratorsMiddleware",
+    "routes",
+]
 
 log = logging.getLogger("dashboard")
 Scope = MutableMapping[str, Any]
@@ -323,4 +329,39 @@ class BaseUrlMiddleware:
         await self.app(scope, receive, inject)
 
 
-MIDDLEWARE_CLASSES = [CsrfCookieMiddleware, BaseUrlMiddleware]
+class MetricsForAdministratorsMiddleware:
+    """Streamlit answers /_stcore/metrics (its sessions, caches and memory) to anyone;
+    here it answers only a signed-in administrator, and 401 to everyone else."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        path = str(scope.get("path", "")).rstrip("/").lower()
+        metrics = scope["type"] == "http" and path.endswith("/_stcore/metrics")
+        if metrics and not await self._administrator(Request(scope)):
+            refusal = PlainTextResponse(
+                "این نشانی فقط برای مدیر سامانهٔ واردشده است.\n",
+                status_code=401,
+                headers={"Cache-Control": "no-store"},
+            )
+            await refusal(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+    @staticmethod
+    async def _administrator(request: Request) -> bool:
+        token = request.cookies.get(auth.SESSION_COOKIE)
+        if not token:
+            return False
+        try:
+            actor = await run_in_threadpool(
+                auth.resolve_session_url, get_settings().database_url, token=token
+            )
+        except Exception as e:  # an ended sign-in, or the database away: not an administrator
+            log.info("metrics refused: %s", type(e).__name__)
+            return False
+        return actor.role == Role.ADMIN.value
+
+
+MIDDLEWARE_CLASSES = [MetricsForAdministratorsMiddleware, CsrfCookieMiddleware, BaseUrlMiddleware]

@@ -9,7 +9,7 @@ the plan (another tab sent a letter, an agency saved a row): nothing is half-sen
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import PurePath
@@ -157,8 +157,10 @@ def plan_letters(
     today: date,
     agency_ids: Sequence[int],
     reply_days: int = DEFAULT_REPLY_DAYS,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> list[LetterPlan]:
-    """Build the due letters of these agencies (a read: nothing is stored)."""
+    """Build the due letters of these agencies (a read: nothing is stored);
+    `on_progress(done, total)` after each letter (a PDF takes a moment to render)."""
     ladder = get_ladder(session)
     due, rows_of = due_board(session, today)
     steps = dict(zip(due["agency_id"].astype(int), due["step"].astype(int), strict=True))
@@ -195,6 +197,8 @@ def plan_letters(
             )
         )
         serial += 1
+        if on_progress is not None:
+            on_progress(len(plans), len(agency_ids))
     return plans
 
 

@@ -5,26 +5,35 @@ One place decides the page (A4, 18 mm x 16 mm margins, right to left), the fonts
 Persian digits, and tables whose header row repeats on every page.
 
 Escaping: text reaches markup only through `esc` or `el`, which html.escape
-everything that is not already a `Safe` fragment built by this module.
+everything that is not already a `Safe` fragment built by this module, and reaches
+the stylesheet only through `output.css_text`, whose strings nothing typed can end.
+
+Fetching: the renderer reads only our own font files and the stored logo (a data:
+URL of a PNG or JPEG); every other address a document names — a file, a web
+address, an attachment — is refused (`OwnFilesOnly`), for every document we render.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from data_layer.config import PROJECT_ROOT
-from data_layer.output import html_text
+from data_layer.output import css_text, html_text
 
 __all__ = [
     "FONTS_DIR",
     "FONT_STACK",
+    "DocumentFetchRefused",
     "Safe",
     "document",
     "el",
     "esc",
     "font_face_css",
     "join",
+    "refused_fetch",
     "render_pdf",
     "stylesheet",
     "table",
@@ -41,6 +50,10 @@ _WEIGHTS: tuple[tuple[str, int], ...] = (
     ("Bold", 700),
     ("ExtraBold", 800),
 )
+
+
+# The media types of a stored logo (input/profile accepts only these).
+_LOGO_TYPES = frozenset({"image/png", "image/jpeg"})
 
 
 class Safe(str):
@@ -78,22 +91,17 @@ def void(tag: str, *, cls: str = "", attrs: dict[str, str] | None = None) -> Saf
     return Safe(f"<{tag}{_attributes(cls, attrs)}>")
 
 
-def _css_string(text: str) -> str:
-    """`text` as a double-quoted CSS string (for `content:`)."""
-    cleaned = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
-    return f'"{cleaned}"'
-
-
 def font_face_css(fonts_dir: Path | None = None) -> str:
     """@font-face rules for the Vazirmatn TTF files that exist (none: empty string)."""
     folder = FONTS_DIR if fonts_dir is None else fonts_dir
     rules = []
+    # as_uri() percent-encodes every character that could end the CSS string.
     for suffix, weight in _WEIGHTS:
         path = folder / f"Vazirmatn-{suffix}.ttf"
         if path.is_file():
             rules.append(
                 "@font-face { font-family: 'Vazirmatn'; "
-                f"src: url({_css_string(path.resolve().as_uri())}) format('truetype'); "
+                f"src: url(\"{path.resolve().as_uri()}\") format('truetype'); "
                 f"font-weight: {weight}; font-style: normal; }}"
             )
     return "\n".join(rules)
@@ -169,9 +177,7 @@ td.late { font-weight: 700; }
 
 def stylesheet(fonts_dir: Path | None = None, footer_note: str = "", extra_css: str = "") -> str:
     """The whole stylesheet of a document: fonts, page, body and tables."""
-    css = _BASE_CSS.replace("FONT_STACK", FONT_STACK).replace(
-        "FOOTER_NOTE", _css_string(footer_note)
-    )
+    css = _BASE_CSS.replace("FONT_STACK", FONT_STACK).replace("FOOTER_NOTE", css_text(footer_note))
     return "\n".join(part for part in (font_face_css(fonts_dir), css, extra_css) if part)
 
 
@@ -221,13 +227,67 @@ def document(
     )
 
 
+def _allowed_files() -> frozenset[Path]:
+    """The font files `font_face_css` may name (those of FONTS_DIR at this moment)."""
+    return frozenset((FONTS_DIR / f"Vazirmatn-{suffix}.ttf").resolve() for suffix, _ in _WEIGHTS)
+
+
+def _font_path(url: str) -> Path | None:
+    """The font file a file: URL names, when it is one of ours."""
+    parts = urlsplit(url)
+    if parts.netloc not in ("", "localhost"):
+        return None
+    path = Path(url2pathname(parts.path)).resolve()
+    return path if path in _allowed_files() else None
+
+
+def refused_fetch(url: str) -> str | None:
+    """Why the renderer must not fetch `url`, or None when it is ours to read.
+
+    Ours: a data: URL of a PNG or JPEG image (the stored logo) and the Vazirmatn
+    files of FONTS_DIR. Anything else — another file, http(s), ftp, an attachment —
+    is refused, whatever a document's text managed to put in it.
+    """
+    scheme, _, rest = url.partition(":")
+    scheme = scheme.lower()
+    if scheme == "data":
+        media = rest.split(",", 1)[0].split(";", 1)[0].strip().lower()
+        return None if media in _LOGO_TYPES else f"a data: URL of type {media!r}"
+    if scheme != "file":
+        return f"the {scheme!r} scheme"
+    return None if _font_path(url) is not None else "a file that is not one of our fonts"
+
+
+class DocumentFetchRefused(ValueError):
+    """The renderer was asked for an address that is not ours (see `refused_fetch`)."""
+
+
+def _fetcher() -> object:
+    """WeasyPrint's URL fetcher narrowed to `refused_fetch`'s rule."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse  # type: ignore[import-untyped]
+
+    class OwnFilesOnly(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: object = None) -> object:
+            reason = refused_fetch(url)
+            if reason is not None:
+                # WeasyPrint logs this and leaves the resource out of the document.
+                raise DocumentFetchRefused(f"not fetched ({reason}): {url[:120]}")
+            font = _font_path(url) if url[:5].lower() == "file:" else None
+            if font is not None:  # the very file checked, not urllib's reading of the URL
+                return URLFetcherResponse(url, font.read_bytes(), {"Content-Type": "font/ttf"})
+            return super().fetch(url, headers)  # a data: URL of an image
+
+    return OwnFilesOnly(allowed_protocols=("data",), allow_redirects=False)
+
+
 def render_pdf(html_text: str) -> bytes:
-    """Render an HTML page built by `document` to PDF bytes with WeasyPrint."""
+    """Render an HTML page built by `document` to PDF bytes with WeasyPrint, fetching
+    nothing but our own fonts and the stored logo."""
     # Imported here: WeasyPrint is slow to import and only documents need it.
     from weasyprint import HTML  # type: ignore[import-untyped]
 
     # Fonts come from absolute file:// URLs, so no base URL is needed.
-    pdf = HTML(string=html_text).write_pdf()
+    pdf = HTML(string=html_text, url_fetcher=_fetcher()).write_pdf()
     if not isinstance(pdf, bytes):  # pragma: no cover - write_pdf() without target
         raise TypeError("WeasyPrint returned no bytes")
     return pdf

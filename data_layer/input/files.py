@@ -2,20 +2,40 @@
 
 Every reader hands back plain tables (rows of cell values) and turns any failure
 into a `FileProblem` whose Persian message says what to do; no reader writes.
+
+What a file may expand to is bounded before it is read, whatever its size on disk
+(a 1.7 MB workbook can hold 431 MB of sheet XML): a Word or Excel package may hold
+at most `MAX_PARTS` parts and `MAX_EXPANDED_BYTES` once unpacked, as its zip
+directory declares them (zipfile never yields more than a part declares); a sheet is
+streamed (openpyxl's read-only mode, merged ranges read from the sheet's XML by
+expat) and a table may hold at most `MAX_CELLS` cells, a CSV included.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import struct
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import PurePath
 from typing import Any
+from xml.parsers import expat
 
 from data_layer.jalali import format_number
 from data_layer.text import tidy
 
-__all__ = ["FileProblem", "Table", "blank", "cell_text", "file_name", "read_tables"]
+__all__ = [
+    "MAX_CELLS",
+    "MAX_EXPANDED_BYTES",
+    "MAX_PARTS",
+    "FileProblem",
+    "Table",
+    "blank",
+    "cell_text",
+    "file_name",
+    "read_tables",
+]
 
 Table = list[list[object]]
 
@@ -25,6 +45,17 @@ _OLD_FORMATS = {
     ".xls": " (پرونده‌های قدیمی .xls را در Excel با قالب .xlsx ذخیره کنید)",
     ".doc": " (پروندهٔ doc قدیمی را در Word با قالب docx ذخیره کنید)",
 }
+
+
+# A full neighborhood import (50,000 rows of 15 columns: 750,000 cells) unpacks to
+# about 57 MB; a year of minutes in Word is a few megabytes of document XML. Sheets
+# are streamed, so what stays in memory is the shared-strings part (at most a few
+# times its size as Python strings) and the rows read.
+MAX_CELLS = 1_000_000
+MAX_EXPANDED_BYTES = {".xlsx": 96 * 1024 * 1024, ".docx": 16 * 1024 * 1024}
+MAX_PARTS = 2_000
+MAX_MERGED_RANGES = 20_000
+_EOCD = b"PK\x05\x06"  # the end of a zip's central directory
 
 
 class FileProblem(Exception):
@@ -54,11 +85,23 @@ def blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not tidy(value))
 
 
-def _limited(rows: Iterable[Sequence[object]], max_rows: int) -> Table:
-    """The rows, stopping once more non-empty ones were read than an import may hold."""
+def _too_many_cells() -> FileProblem:
+    return FileProblem(
+        f"بیش از {format_number(MAX_CELLS)} خانه دارد (حداکثری که خوانده می‌شود)؛"
+        " ستون‌ها و سطرهای اضافه را حذف کنید یا آن را در چند پرونده بفرستید."
+    )
+
+
+def _limited(rows: Iterable[Sequence[object]], max_rows: int, read: int = 0) -> Table:
+    """The rows, stopping once more non-empty ones were read than an import may hold;
+    FileProblem past MAX_CELLS cells with the `read` ones of the file's other tables
+    (an empty row counts as one)."""
     taken: Table = []
-    filled = 0
+    filled, cells = 0, read
     for row in rows:
+        cells += max(1, len(row))
+        if cells > MAX_CELLS:
+            raise _too_many_cells()
         taken.append(list(row))
         filled += not all(map(blank, row))
         if filled > max_rows:
@@ -66,12 +109,42 @@ def _limited(rows: Iterable[Sequence[object]], max_rows: int) -> Table:
     return taken
 
 
+def _megabytes(size: int) -> str:
+    return format_number(size // 1024 // 1024)
+
+
+def _check_package(content: bytes, ext: str) -> None:
+    """Refuse a Word/Excel package that has too many parts or unpacks to too much,
+    reading only its zip directory."""
+    tail = content[-(65_535 + 22) :]
+    at = tail.rfind(_EOCD)
+    if at >= 0 and len(tail) >= at + 22:
+        parts = struct.unpack("<H", tail[at + 10 : at + 12])[0]
+        if parts > MAX_PARTS:  # 0xFFFF (zip64) included: no real document has that many
+            raise FileProblem(
+                f"بیش از {format_number(MAX_PARTS)} بخش دارد و پروندهٔ عادی Word یا Excel"
+                " نیست؛ آن را دوباره ذخیره کنید."
+            )
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as package:
+            expanded = sum(info.file_size for info in package.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+        return  # not a package at all: the reader says the file is unreadable
+    limit = MAX_EXPANDED_BYTES[ext]
+    if expanded > limit:
+        raise FileProblem(
+            f"پس از باز شدن {_megabytes(expanded)} مگابایت می‌شود و بیش از"
+            f" {_megabytes(limit)} مگابایت خوانده نمی‌شود؛ برگه‌ها، ستون‌ها یا سطرهای خالی"
+            " و اضافه را حذف کنید یا آن را در چند پرونده بفرستید."
+        )
+
+
 def _xlsx(content: bytes, max_rows: int, merged: bool) -> list[Table]:
     from openpyxl import load_workbook  # type: ignore[import-untyped]
 
     try:
-        # Read-only mode streams a large sheet quickly but knows nothing of merged cells.
-        book = load_workbook(io.BytesIO(content), read_only=not merged, data_only=True)
+        # Read-only mode streams a sheet row by row instead of building it in memory.
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as e:  # a file from outside: any failure means "unreadable"
         raise FileProblem(
             "خوانده نشد؛ ممکن است آسیب دیده یا با رمز عبور قفل شده باشد."
@@ -81,12 +154,13 @@ def _xlsx(content: bytes, max_rows: int, merged: bool) -> list[Table]:
         if not book.worksheets:
             raise FileProblem("هیچ برگه‌ای ندارد.")
         tables = []
+        read = 0  # cells of the sheets before: MAX_CELLS holds for the whole file
         for sheet in book.worksheets:
-            if not merged:
-                sheet.reset_dimensions()  # some programs write a wrong size; read every row
-            grid = _limited(sheet.iter_rows(values_only=True), max_rows)
+            sheet.reset_dimensions()  # some programs write a wrong size; read every row
+            grid = _limited(sheet.iter_rows(values_only=True), max_rows, read)
+            read += sum(max(1, len(row)) for row in grid)
             if merged:
-                _spread_merged(sheet, grid)
+                _spread_merged(_merged_ranges(sheet), grid)
             tables.append(grid)
         return tables
     except FileProblem:
@@ -97,20 +171,50 @@ def _xlsx(content: bytes, max_rows: int, merged: bool) -> list[Table]:
             " آن را در Excel باز کنید و دوباره ذخیره کنید."
         ) from e
     finally:
-        if not merged:
-            book.close()
+        book.close()
 
 
-def _spread_merged(sheet: Any, grid: Table) -> None:
-    """Give every cell of a merged range the value of its top-left cell."""
-    for merged in sheet.merged_cells.ranges:
+def _merged_ranges(sheet: Any) -> list[Any]:
+    """The merged ranges of a read-only sheet, from its XML by expat (no tree is built;
+    read-only mode does not read them)."""
+    from openpyxl.worksheet.cell_range import CellRange  # type: ignore[import-untyped]
+
+    refs: list[str] = []
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if name.rpartition(" ")[2] == "mergeCell" and "ref" in attrs:
+            if len(refs) >= MAX_MERGED_RANGES:
+                raise FileProblem(
+                    f"بیش از {format_number(MAX_MERGED_RANGES)} گسترهٔ ادغام‌شده دارد؛"
+                    " ادغام خانه‌ها را بردارید و دوباره بارگذاری کنید."
+                )
+            refs.append(attrs["ref"])
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler = start
+    with sheet._get_source() as source:
+        parser.ParseFile(source)
+    return [CellRange(ref) for ref in refs]
+
+
+def _spread_merged(ranges: Iterable[Any], grid: Table) -> None:
+    """Give every cell of a merged range the value of its top-left cell (a streamed row
+    stops at its last written cell: it is padded to the range, within MAX_CELLS)."""
+    cells = sum(max(1, len(row)) for row in grid)
+    for merged in ranges:
         top, left = merged.min_row - 1, merged.min_col - 1
         if top >= len(grid) or left >= len(grid[top]):
             continue
         value = grid[top][left]
         for r in range(top, min(merged.max_row, len(grid))):
-            for c in range(left, min(merged.max_col, len(grid[r]))):
-                grid[r][c] = value
+            row = grid[r]
+            if len(row) < merged.max_col:
+                cells += merged.max_col - len(row)
+                if cells > MAX_CELLS:
+                    raise _too_many_cells()
+                row.extend([None] * (merged.max_col - len(row)))
+            for c in range(left, merged.max_col):
+                row[c] = value
 
 
 def _decode(content: bytes) -> str:
@@ -154,12 +258,18 @@ def _docx(content: bytes, max_rows: int) -> list[Table]:
         tables: list[Table] = []
         seen: set[int] = set()
 
+        read = 0
+
         def walk(items: Sequence[Any]) -> None:
+            nonlocal read
             for table in items:
                 grid: Table = []
                 nested: list[Any] = []
                 for row in table.rows[:max_rows]:
                     cells = row.cells
+                    read += max(1, len(cells))
+                    if read > MAX_CELLS:
+                        raise _too_many_cells()
                     grid.append([""] * row.grid_cols_before + [c.text for c in cells])
                     for c in cells:
                         if id(c._tc) not in seen:
@@ -169,6 +279,8 @@ def _docx(content: bytes, max_rows: int) -> list[Table]:
                 walk(nested)
 
         walk(document.tables)
+    except FileProblem:
+        raise
     except Exception as e:  # python-docx raises many kinds on a damaged package
         raise FileProblem(
             "خراب است یا یک پروندهٔ docx واقعی نیست؛ آن را در Word باز کنید،"
@@ -189,7 +301,8 @@ def read_tables(
     """Every table of an uploaded file (each sheet, each Word table, or the one CSV).
 
     `allowed` are the suffixes accepted (".xlsx", ".csv", ".docx"); a file of
-    another type, an empty one, one over `max_bytes`, or one that cannot be read
+    another type, an empty one, one over `max_bytes`, one that unpacks past
+    MAX_EXPANDED_BYTES or holds more than MAX_CELLS cells, or one that cannot be read
     raises FileProblem. At most `max_rows` non-empty rows (and one more) are read of
     a table, so the caller can say that a file is too long.
     """
@@ -210,6 +323,8 @@ def read_tables(
             " آن را در چند پروندهٔ کوچک‌تر بفرستید."
         )
     try:
+        if ext in MAX_EXPANDED_BYTES:
+            _check_package(content, ext)
         if ext == ".xlsx":
             return _xlsx(content, max_rows, merged_cells)
         if ext == ".csv":

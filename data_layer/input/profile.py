@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from typing import Any
 
 from data_layer.input.check import Check
 from data_layer.jalali import format_number
 
-__all__ = ["LOGO_TYPES", "MAX_LOGO_BYTES", "PROFILE_LABELS", "ProfileInput", "validate_profile"]
+__all__ = [
+    "LOGO_TYPES",
+    "MAX_LOGO_BYTES",
+    "MAX_LOGO_PIXELS",
+    "PROFILE_LABELS",
+    "ProfileInput",
+    "validate_profile",
+]
 
 MAX_LOGO_BYTES = 1024 * 1024
 LOGO_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
@@ -16,6 +24,9 @@ LOGO_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
     ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
     ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
 }
+# A logo prints 16 mm high; a few megapixels is plenty, and what a file of a
+# megabyte may expand to once decoded is bounded before anything decodes it.
+MAX_LOGO_PIXELS = 4_000_000
 MAX_LETTERHEAD_LINES = 5
 PROFILE_LABELS: dict[str, str] = {
     "province": "نام استان",
@@ -69,8 +80,30 @@ def validate_profile(data: ProfileInput, check: Check) -> dict[str, Any]:
         kind = check.upload(
             "logo", data.logo_name, data.logo, types=LOGO_TYPES, max_bytes=MAX_LOGO_BYTES
         )
-        if kind is not None:
+        if kind is not None and _logo_fits(data.logo, check):
             clean["logo"], clean["logo_type"] = data.logo, kind
     elif data.drop_logo:
         clean["logo"], clean["logo_type"] = None, ""
     return clean
+
+
+def _logo_fits(logo: bytes, check: Check) -> bool:
+    """The logo's pixel size, read from its header (nothing is decoded), is within
+    MAX_LOGO_PIXELS; otherwise the problem goes to `check`."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(logo)) as image:  # reads the header only
+            width, height = image.size
+    except Exception:  # a file from outside: any failure means "unreadable"
+        check.add("logo", "تصویر نشان خوانا نیست؛ آن را دوباره با قالب png یا jpg ذخیره کنید.")
+        return False
+    if width * height > MAX_LOGO_PIXELS:
+        check.add(
+            "logo",
+            f"تصویر نشان {format_number(width)}×{format_number(height)} نقطه است؛ حداکثر"
+            f" {format_number(MAX_LOGO_PIXELS)} نقطه (مثلاً ۲۰۰۰×۲۰۰۰) پذیرفته می‌شود."
+            " آن را کوچک‌تر ذخیره کنید.",
+        )
+        return False
+    return True

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 from openpyxl import Workbook  # type: ignore[import-untyped]
+from PIL import Image
 from sqlalchemy import func, select
 from sqlmodel import SQLModel, col
 
@@ -100,6 +101,12 @@ def test_setup_creates_the_admin_and_profile_once_with_the_logged_code(bare_url:
         complete_setup(s, code=code, admin=ADMIN, profile=PROFILE)
 
 
+def _png(width: int, height: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), "navy").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 def test_a_logo_must_be_a_real_small_image(bare_url: str) -> None:
     code = setup_code(bare_url)
     assert code is not None
@@ -107,7 +114,7 @@ def test_a_logo_must_be_a_real_small_image(bare_url: str) -> None:
     with pytest.raises(ValidationError) as raised, write_session(bare_url) as s:
         complete_setup(s, code=code, admin=ADMIN, profile=fake)
     assert "محتوای پرونده" in raised.value.message
-    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+    png = _png(120, 60)
     real = ProfileInput(**{**PROFILE.__dict__, "logo_name": "logo.png", "logo": png})
     with write_session(bare_url) as s:
         complete_setup(s, code=code, admin=ADMIN, profile=real)
