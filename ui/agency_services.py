@@ -26,7 +26,7 @@ from data_layer.queries.reports import report_for
 from data_layer.queries.settings import get_report_rule
 from ui.cache import loader
 from ui.numbers import number_field
-from ui.pickers import as_shown, pick
+from ui.pickers import as_shown, distinct, pick
 from ui.run import run_command
 
 
@@ -69,14 +69,20 @@ def _deliveries_table(rows: pd.DataFrame) -> None:
 
 def _new_delivery(url: str, agency_id: int, hoods: pd.DataFrame, services: pd.DataFrame) -> None:
     """The form that records a delivery."""
-    hood_names = {
-        int(i): f"{name} ({county})"
-        for i, name, county in zip(hoods["id"], hoods["name"], hoods["county"], strict=True)
-    }
-    service_names = {
-        int(i): f"{name} ({unit})"
-        for i, name, unit in zip(services["id"], services["name"], services["unit"], strict=True)
-    }
+    hood_names = distinct(
+        {
+            int(i): f"{name} ({county})"
+            for i, name, county in zip(hoods["id"], hoods["name"], hoods["county"], strict=True)
+        }
+    )
+    service_names = distinct(
+        {
+            int(i): f"{name} ({unit})"
+            for i, name, unit in zip(
+                services["id"], services["name"], services["unit"], strict=True
+            )
+        }
+    )
     with st.form("delivery_new", enter_to_submit=False):
         st.markdown("**ثبت خدمت تازه**")
         a, b = st.columns(2)
@@ -120,7 +126,9 @@ def _new_delivery(url: str, agency_id: int, hoods: pd.DataFrame, services: pd.Da
 
 
 def _withdraw_delivery(url: str, rows: pd.DataFrame) -> None:
-    """Take back one of the agency's deliveries, with a reason."""
+    """Take back one of the agency's deliveries, with a reason. Each choice says what
+    tells it from a namesake: its amount and its status (and, if even those agree, its
+    row; see ui.pickers.distinct)."""
     options = {
         int(r["id"]): (
             " — ".join(
@@ -128,6 +136,8 @@ def _withdraw_delivery(url: str, rows: pd.DataFrame) -> None:
                     r["service"],
                     r["neighborhood"],
                     qp.delivery_period_label(r["period_start"], r["period_end"]),
+                    f"{format_amount(r['units'])} {r['unit']}",
+                    DELIVERY_STATUS_LABELS.get(r["status"], r["status"]),
                 )
             ),
             int(r["version"]),
@@ -258,13 +268,14 @@ def report_tab(url: str, actor: Actor) -> None:
     mine = state[state["agency_id"] == agency_id]
     labels = {(int(r["period_year"]), int(r["period_no"])): r for _, r in mine.iterrows()}
     states = {"on_time": "به‌موقع", "late": "با تأخیر", "missing": "ارسال‌نشده", "pending": "در مهلت"}
+    period_names = distinct(
+        {
+            p: f"{labels[p]['label']} — {states[labels[p]['state']]}" if p in labels else str(p)
+            for p in reversed(periods)
+        }
+    )
     pick = st.selectbox(
-        "دوره",
-        list(reversed(periods)),
-        format_func=lambda p: (
-            f"{labels[p]['label']} — {states[labels[p]['state']]}" if p in labels else str(p)
-        ),
-        key="rep_period",
+        "دوره", list(period_names), format_func=period_names.__getitem__, key="rep_period"
     )
     if pick in labels and pd.notna(labels[pick]["submitted_at"]):
         st.caption(
