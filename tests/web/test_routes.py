@@ -143,6 +143,9 @@ def _from(peer: str, *headers: tuple[str, str], method: str = "GET", body: bytes
         ("127.0.0.1", [("x-forwarded-for", "10.9.9.9, 203.0.113.9")], "203.0.113.9"),
         ("127.0.0.1", [("x-forwarded-for", "203.0.113.9")], "203.0.113.9"),
         ("::1", [("x-real-ip", "203.0.113.9")], "203.0.113.9"),
+        # A dual-stack server reports the IPv4 proxy as ::ffff:127.0.0.1.
+        ("::ffff:127.0.0.1", [("x-forwarded-for", "203.0.113.9")], "203.0.113.9"),
+        ("::ffff:203.0.113.9", [("x-forwarded-for", "10.9.9.9")], "203.0.113.9"),
         ("127.0.0.1", [], "127.0.0.1"),
     ],
 )
