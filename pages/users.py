@@ -144,7 +144,8 @@ with role_tab:
                 key=f"role_new_{target.id}_{target.version}",
             )
             agency_ids = [None, *agency_names]
-            current = next((i for i, n in agency_names.items() if n == row["agency"]), None)
+            current = None if pd.isna(row["agency_id"]) else int(row["agency_id"])
+            current = current if current in agency_names else None
             new_agency = b.selectbox(
                 "دستگاه (فقط برای کارشناس رابط)",
                 agency_ids,

@@ -14,9 +14,18 @@ from streamlit.testing.v1 import AppTest
 from data_layer.commands.access import create_access_token
 from data_layer.commands.deliveries import DeliveryInput, record_delivery
 from data_layer.db import read_session, write_session
-from data_layer.models import AccessKind, AccessToken, Neighborhood, ServiceDelivery, ServiceType
+from data_layer.models import (
+    AccessKind,
+    AccessToken,
+    Agency,
+    Neighborhood,
+    Role,
+    ServiceDelivery,
+    ServiceType,
+    User,
+)
 from data_layer.permissions import Actor
-from tests.pages.conftest import messages, sign_in
+from tests.pages.conftest import keyed, messages, sign_in
 from tests.pages.test_stale_choices import same_person
 
 HOOD, SERVICE = "کوی فرهنگیان", "خانه فرهنگ محله"
@@ -103,3 +112,29 @@ def test_revoking_the_first_of_two_namesakes_revokes_the_first(
         assert not at.exception
         assert any("باطل شد" in m for m in messages(at.success)), messages(at.info)
         assert _revoked(seeded_url, made) == expected
+
+
+def test_the_role_form_shows_the_editors_own_agency_among_namesakes(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    """Two agencies of one short name: an editor of the second is shown the second (the
+    form used to find the agency by its name, and so showed the first)."""
+    with write_session(seeded_url) as s:
+        twins = [Agency(name=f"اداره کل ورزش و جوانان {n}", short_name="ورزش") for n in (1, 2)]
+        s.add_all(twins)
+        s.flush()
+        editor = User(
+            username="varzesh2",
+            full_name="رابط ورزش دو",
+            password_hash="-",
+            role=Role.AGENCY_EDITOR.value,
+            agency_id=twins[1].id,
+        )
+        s.add(editor)
+        s.flush()
+        ids, editor_id = [int(a.id or 0) for a in twins], int(editor.id or 0)
+    at = sign_in(make_app(seeded_url).run(), "admin", then="pages/users.py")
+    at.selectbox(key="role_user").set_value(editor_id).run()
+    agency = keyed(at.selectbox, "role_agency_")
+    assert agency.value == ids[1]
+    assert agency.format_func(ids[0]) != agency.format_func(ids[1])  # type: ignore[misc]
