@@ -1,4 +1,4 @@
-"""Tests for data_layer.auth: sign-in, lockout, sessions, accounts and the sample accounts.
+"""Tests for data_layer.auth: sign-in and its limits, sessions, accounts and the sample accounts.
 
 Every test runs on SQLite and on PostgreSQL (the `db_url` fixture) and checks what
 the database holds after each action, not only what the function returned.
