@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -125,25 +128,24 @@ def _new_delivery(url: str, agency_id: int, hoods: pd.DataFrame, services: pd.Da
     )
 
 
-def _withdraw_delivery(url: str, rows: pd.DataFrame) -> None:
-    """Take back one of the agency's deliveries, with a reason. Each choice says what
-    tells it from a namesake: its amount and its status (and, if even those agree, its
-    row; see ui.pickers.distinct)."""
-    options = {
-        int(r["id"]): (
-            " — ".join(
-                (
-                    r["service"],
-                    r["neighborhood"],
-                    qp.delivery_period_label(r["period_start"], r["period_end"]),
-                    f"{format_amount(r['units'])} {r['unit']}",
-                    DELIVERY_STATUS_LABELS.get(r["status"], r["status"]),
-                )
-            ),
-            int(r["version"]),
+def withdraw_label(row: Mapping[str, Any]) -> str:
+    """A delivery as the withdrawal picker names it: what tells it from a namesake, its
+    amount and its status, after its service, place and period (and, if even those
+    agree, its row; see ui.pickers.distinct)."""
+    return " — ".join(
+        (
+            row["service"],
+            row["neighborhood"],
+            qp.delivery_period_label(row["period_start"], row["period_end"]),
+            f"{format_amount(row['units'])} {row['unit']}",
+            DELIVERY_STATUS_LABELS.get(row["status"], row["status"]),
         )
-        for _, r in rows.iterrows()
-    }
+    )
+
+
+def _withdraw_delivery(url: str, rows: pd.DataFrame) -> None:
+    """Take back one of the agency's deliveries, with a reason."""
+    options = {int(r["id"]): (withdraw_label(r), int(r["version"])) for _, r in rows.iterrows()}
     a, b, c = st.columns([3, 3, 1])
     with a:
         target = pick("پس‌گرفتن ردیف", options, key="dl_withdraw_pick")
