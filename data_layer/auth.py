@@ -1,8 +1,10 @@
-"""Sign-in, sessions and user accounts: argon2 hashes, lockout, hashed session tokens.
+"""Sign-in, sessions and user accounts: argon2 hashes, limits on failed sign-ins
+(sign_in_limits), hashed session tokens.
 
 The functions taking a Session are the commands; they flush but never commit.
 Pages call the `_url` wrappers, which run one transaction each. `sign_in_url`
-commits a failed attempt (the failure counter) before it raises SignInFailed.
+hashes outside any transaction and counts a failed attempt in a write of its own
+before it raises SignInFailed.
 
     python -m data_layer.auth create-admin [--username U] [--password P]
 """
@@ -26,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from data_layer import clock
+from data_layer import sign_in_limits as limits
 from data_layer.db import read_session, write_session
 from data_layer.errors import (
     FieldError,
@@ -44,8 +47,6 @@ SESSION_COOKIE = "wg_session"  # HttpOnly, SameSite=Strict: the sign-in
 CSRF_COOKIE = "wg_csrf"  # HttpOnly, SameSite=Strict: the forms that post to the server
 KIOSK_COOKIE = "wg_kiosk"  # HttpOnly, SameSite=Strict: a read-only kiosk link
 
-MAX_FAILED_SIGN_INS = 5
-LOCKOUT = timedelta(minutes=15)
 SESSION_IDLE = timedelta(hours=2)
 SESSION_MAX = timedelta(hours=12)
 # last_seen_at is written at most this often, so a rerun of a page is not a write.
@@ -58,7 +59,7 @@ LOCAL_TZ = clock.LOCAL_TZ
 
 BAD_CREDENTIALS = "نام کاربری یا گذرواژه درست نیست."
 DEACTIVATED = "این حساب غیرفعال شده است؛ با مدیر سامانه تماس بگیرید."
-_LOCKED = "حساب شما به دلیل ورودهای ناموفق پی‌درپی تا {until} قفل است."
+_LOCKED = "به دلیل ورودهای ناموفق پی‌درپی، تا {until} دوباره تلاش نکنید."
 _BAD_USERNAME = (
     "نام کاربری باید ۳ تا ۴۰ نویسه و فقط از حروف کوچک انگلیسی، رقم، نقطه، خط تیره یا زیرخط باشد."
 )
@@ -130,57 +131,68 @@ def token_hash(token: str) -> str:
 # --- signing in and out ---------------------------------------------------------------
 
 
-def sign_in(
-    session: Session, *, username: str, password: str, now: datetime | None = None
-) -> tuple[Actor, str]:
-    """Check a password and open a session; a failure is flushed for the caller to commit."""
-    outcome = _attempt_sign_in(session, username=username, password=password, now=now or utcnow())
-    if isinstance(outcome, SignInFailed):
-        session.flush()
-        raise outcome
-    return outcome
-
-
 def sign_in_url(
-    url: str | None, *, username: str, password: str, now: datetime | None = None
+    url: str | None,
+    *,
+    username: str,
+    password: str,
+    address: str = "",
+    now: datetime | None = None,
 ) -> tuple[Actor, str]:
-    """sign_in in its own transaction, committed even when the attempt fails."""
-    with write_session(url) as session:
-        outcome = _attempt_sign_in(
-            session, username=username, password=password, now=now or utcnow()
-        )
-    if isinstance(outcome, SignInFailed):
-        raise outcome  # only now: the failure count above has been committed
-    return outcome
+    """Check a password from a client `address` and open a sign-in; SignInFailed if not.
 
-
-def _attempt_sign_in(
-    session: Session, *, username: str, password: str, now: datetime
-) -> tuple[Actor, str] | SignInFailed:
-    """One attempt; a failure is returned, not raised, so that it can be committed."""
-    stmt = select(User).where(col(User.username) == normalise_username(username))
-    user = session.exec(stmt.with_for_update()).first()
-    if user is None:
-        verify_password(_dummy_hash(), password)  # same cost as a real check: no timing oracle
-        return SignInFailed(BAD_CREDENTIALS)
-    if user.locked_until is not None:
-        if user.locked_until > now:  # refused unchecked: attempts now do not extend the lock
-            return SignInFailed(locked_message(user.locked_until, now), "locked", user.locked_until)
-        user.locked_until, user.failed_logins = None, 0  # the lockout is over: start afresh
-    if not verify_password(user.password_hash, password):
-        return _record_failure(user, now)
+    The limits (sign_in_limits) are read first, and a refused attempt is answered
+    unchecked, the same for every username. The password is hashed outside any
+    transaction; a failure is then counted in a short write of its own, and a success
+    opens the sign-in in another, which reads the account again and refuses it if
+    its password or its state changed meanwhile.
+    """
+    now = now or utcnow()
+    name = normalise_username(username)
+    with read_session(url) as session:
+        until = limits.refused_until(session, address=address, username=name, now=now)
+        user = session.exec(select(User).where(col(User.username) == name)).first()
+    if until is not None:
+        raise SignInFailed(locked_message(until, now), "locked", until)
+    stored = user.password_hash if user is not None else _dummy_hash()
+    matches = verify_password(stored, password)  # an unknown name costs the same
+    if user is None or not matches:
+        with write_session(url) as session:
+            limits.record_failure(session, address=address, username=name, now=now)
+        raise SignInFailed(BAD_CREDENTIALS)
     if not user.active:
-        return SignInFailed(DEACTIVATED, "inactive")
-    return _open_session(session, user, password, now)
+        raise SignInFailed(DEACTIVATED, "inactive")
+    rehashed = hash_password(password) if needs_rehash(stored) else None
+    with write_session(url) as session:
+        return _open_session(session, _id(user), stored, rehashed, name, now)
 
 
-def _record_failure(user: User, now: datetime) -> SignInFailed:
-    """Count a wrong password; the MAX_FAILED_SIGN_INS-th locks the account for LOCKOUT."""
-    user.failed_logins += 1
-    if user.failed_logins < MAX_FAILED_SIGN_INS:
-        return SignInFailed(BAD_CREDENTIALS)
-    user.locked_until = now + LOCKOUT
-    return SignInFailed(locked_message(user.locked_until, now), "locked", user.locked_until)
+def _open_session(
+    session: Session, user_id: int, checked: str, rehashed: str | None, name: str, now: datetime
+) -> tuple[Actor, str]:
+    """A successful sign-in: the account read again (still active, still the password
+    that was checked), its failures forgotten, an old hash upgraded, the token's hash
+    stored."""
+    user = session.get(User, user_id, with_for_update=True)
+    if user is None or user.password_hash != checked:
+        raise SignInFailed(BAD_CREDENTIALS)  # removed, or its password changed meanwhile
+    if not user.active:
+        raise SignInFailed(DEACTIVATED, "inactive")
+    if rehashed is not None:
+        user.password_hash = rehashed
+    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
+    limits.forget_name(session, name)
+    token = secrets.token_urlsafe(32)
+    signed = AuthSession(
+        token_hash=token_hash(token),
+        user_id=user_id,
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + SESSION_MAX,
+    )
+    session.add(signed)
+    session.flush()
+    return actor_of(user, signed.id), token
 
 
 def locked_message(until: datetime, now: datetime) -> str:
@@ -192,24 +204,6 @@ def locked_message(until: datetime, now: datetime) -> str:
     if local.date() != now.astimezone(LOCAL_TZ).date():
         when += f" روز {format_jalali(local.date())}"
     return _LOCKED.format(until=when)
-
-
-def _open_session(session: Session, user: User, password: str, now: datetime) -> tuple[Actor, str]:
-    """A successful sign-in: reset the counter, upgrade an old hash, store the token's hash."""
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    user.failed_logins, user.last_login_at = 0, now
-    token = secrets.token_urlsafe(32)
-    signed = AuthSession(
-        token_hash=token_hash(token),
-        user_id=_id(user),
-        created_at=now,
-        last_seen_at=now,
-        expires_at=now + SESSION_MAX,
-    )
-    session.add(signed)
-    session.flush()
-    return actor_of(user, signed.id), token
 
 
 def resolve_session(session: Session, *, token: str, now: datetime | None = None) -> Actor:

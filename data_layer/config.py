@@ -21,6 +21,9 @@ class Settings:
     seed_on_start: str
     sqlite_busy_timeout_ms: int
     lock_timeout_ms: int  # PostgreSQL: how long a statement waits for a row lock
+    # Peers whose X-Forwarded-For / X-Real-IP name the client (the shipped nginx runs on
+    # the same host): addresses or networks, comma-separated in TRUSTED_PROXIES.
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
 
     @property
     def is_sqlite(self) -> bool:
@@ -53,4 +56,9 @@ def get_settings() -> Settings:
         seed_on_start=seed,
         sqlite_busy_timeout_ms=int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "15000")),
         lock_timeout_ms=int(os.environ.get("DB_LOCK_TIMEOUT_MS", "10000")),
+        trusted_proxies=tuple(
+            p.strip()
+            for p in os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1").split(",")
+            if p.strip()
+        ),
     )

@@ -104,7 +104,14 @@ def read_session(url: str | None = None) -> Iterator[Session]:
 
 # Writes to these tables change nothing a screen shows (sign-ins, bookkeeping).
 _QUIET_TABLES = frozenset(
-    {"auth_session", "app_user", "alembic_version", "data_version", "access_token"}
+    {
+        "auth_session",
+        "app_user",
+        "alembic_version",
+        "data_version",
+        "access_token",
+        "sign_in_throttle",
+    }
 )
 _CHANGED = "data_changed"
 

@@ -19,6 +19,7 @@ from sqlalchemy import CheckConstraint, Index, LargeBinary, Text, UniqueConstrai
 from sqlmodel import Column, Field, SQLModel
 
 from data_layer import clock
+from data_layer.throttle import SignInThrottle as SignInThrottle  # its table, kept apart
 
 # Aware UTC now: the one timestamp convention of the store (the one clock).
 utcnow = clock.now

@@ -41,6 +41,7 @@ from ui.cache import loader
 from ui.freshness import current_version
 from ui.imports import ImportScreen, import_tab
 from ui.jalali_picker import date_field
+from ui.pickers import distinct
 from ui.run import run_command
 from ui.session import page_person
 from ui.theme import page_title
@@ -158,6 +159,7 @@ with bring_in:
 
 def filters(meetings: dict[int, str], agencies: dict[int, str]) -> tuple[Any, ...] | None:
     """The filters as load_rows takes them; None (after saying why) for a bad date."""
+    meetings, agencies = distinct(meetings), distinct(agencies)
     a, b, c = st.columns(3)
     meeting_ids = a.multiselect(
         "جلسه",

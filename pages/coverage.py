@@ -19,6 +19,7 @@ from ui.exports import export_buttons
 from ui.freshness import current_version, keep_fresh
 from ui.html import Html, show
 from ui.numbers import number_field, whole_or
+from ui.pickers import distinct
 from ui.session import page_reader
 from ui.theme import page_title
 
@@ -72,7 +73,7 @@ max_priority = whole_or(
     number_field(f[2], "اولویت تا (۰: همه)", 0, key="cov_priority"), 0, low=0, high=100_000
 )
 agencies = base["agencies"]
-agency_names = dict(zip(agencies["id"].astype(int), agencies["short_name"], strict=True))
+agency_names = distinct(dict(zip(agencies["id"].astype(int), agencies["short_name"], strict=True)))
 agency = f[3].selectbox(
     "فقط خدمات دستگاه",
     [None, *agency_names],
@@ -111,7 +112,7 @@ if seen["hoods"] > MAX_ROWS:
 show(seen["matrix"])
 
 st.markdown("##### یک محله")
-names = seen["names"]
+names = distinct(seen["names"])
 chosen = st.selectbox("محله", list(names), format_func=names.__getitem__, key="cov_hood")
 with read_session(url) as s:
     profile = qc.neighborhood_profile(s, int(chosen))

@@ -19,7 +19,7 @@ from data_layer.permissions import Readable
 from data_layer.queries import ladder as ql
 from data_layer.queries.ladder import STEP_TITLES
 from ui.jalali_picker import date_field
-from ui.pickers import as_shown, pick
+from ui.pickers import as_shown, distinct, pick
 from ui.run import attempt, flash, run_command
 from ui.session import page_person
 from ui.theme import page_title
@@ -100,7 +100,7 @@ def _issued_zip() -> None:
 
 def _due_list(due: pd.DataFrame) -> None:
     """Who is due which step; one batch for all of them, or one agency's letter."""
-    names = dict(zip(due["agency_id"].astype(int), due["short_name"], strict=True))
+    names = distinct(dict(zip(due["agency_id"].astype(int), due["short_name"], strict=True)))
     st.dataframe(
         pd.DataFrame(
             {

@@ -31,6 +31,7 @@ from ui.meeting_forms import edit_meeting, new_meeting
 from ui.meeting_record import record_section
 from ui.minutes_import import minutes_import_tab
 from ui.numbers import number_field, whole_or
+from ui.pickers import distinct
 from ui.run import attempt
 from ui.session import page_reader
 from ui.theme import page_title
@@ -74,8 +75,8 @@ def calendar(url: str, scope: Scope, year: int, month: int, version: int) -> pd.
 version = current_version(url)
 meetings, agencies = loaders.meetings(url, reader.scope, today, version)
 members = agencies[agencies["is_member"]]
-member_names = dict(zip(members["id"].astype(int), members["short_name"], strict=True))
-agency_names = dict(zip(agencies["id"].astype(int), agencies["short_name"], strict=True))
+member_names = distinct(dict(zip(members["id"].astype(int), members["short_name"], strict=True)))
+agency_names = distinct(dict(zip(agencies["id"].astype(int), agencies["short_name"], strict=True)))
 
 page_title("جلسات و مصوبات", "ثبت جلسه و مصوبات، پیگیری مصوبات باز، نامه‌ها و گزارش جلسه")
 tabs = ["فهرست جلسات", "یک جلسه", "تقویم"]
@@ -203,10 +204,12 @@ with tab["یک جلسه"]:
     if meetings.empty:
         st.info("هنوز جلسه‌ای ثبت نشده است.")
     else:
-        labels = {
-            int(r["id"]): f"جلسه {to_fa_digits(r['number'])} — {format_jalali(r['held_on'])}"
-            for _, r in meetings.iterrows()
-        }
+        labels = distinct(
+            {
+                int(r["id"]): f"جلسه {to_fa_digits(r['number'])} — {format_jalali(r['held_on'])}"
+                for _, r in meetings.iterrows()
+            }
+        )
         one_meeting(
             st.selectbox("جلسه", list(labels), format_func=labels.__getitem__, key="mt_pick")
         )

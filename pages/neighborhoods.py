@@ -34,7 +34,7 @@ from data_layer.permissions import Action, Readable
 from data_layer.queries.agencies import list_agencies
 from data_layer.queries.places import list_neighborhoods, list_service_types
 from ui.imports import ImportScreen, import_tab
-from ui.pickers import as_shown, pick
+from ui.pickers import as_shown, distinct, pick
 from ui.run import run_command
 from ui.session import page_reader
 from ui.theme import page_title
@@ -45,7 +45,7 @@ with read_session(url) as s:
     hoods = list_neighborhoods(s)
     services = list_service_types(s)
     agencies = list_agencies(s)
-agency_names = dict(zip(agencies["id"].astype(int), agencies["short_name"], strict=True))
+agency_names = distinct(dict(zip(agencies["id"].astype(int), agencies["short_name"], strict=True)))
 
 page_title(
     "محلات هدف و خدمات",

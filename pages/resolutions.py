@@ -20,6 +20,7 @@ from ui.cache import loader
 from ui.freshness import current_version, keep_fresh
 from ui.html import Html, show
 from ui.matrix import matrix_html, resolution_list_html
+from ui.pickers import distinct
 from ui.session import page_reader
 from ui.status import legend_html
 from ui.theme import page_title
@@ -100,14 +101,16 @@ if meetings.empty:
     st.stop()
 
 header = st.container()  # filled once the chosen meeting is known
-labels = {int(r["id"]): meeting_label(r) for _, r in meetings.iterrows()}
+labels = distinct({int(r["id"]): meeting_label(r) for _, r in meetings.iterrows()})
 ids = list(labels)
 c_meeting, c_agency, c_status = st.columns([1.1, 1.6, 1.3])
 meeting_id = c_meeting.selectbox(
     "جلسه", ids, index=0, format_func=labels.__getitem__, key="meeting"
 )
 base = load_meeting(url, reader.scope, meeting_id, today, (), (), version)
-agency_names = dict(zip(base["agencies"]["id"], base["agencies"]["short_name"], strict=True))
+agency_names = distinct(
+    dict(zip(base["agencies"]["id"], base["agencies"]["short_name"], strict=True))
+)
 agency_ids = c_agency.multiselect(
     "دستگاه",
     list(agency_names),
@@ -116,7 +119,7 @@ agency_ids = c_agency.multiselect(
     key="agencies",
 )
 status_options = [*STATUS_LABELS, q.OVERDUE]
-status_names = {**STATUS_LABELS, q.OVERDUE: OVERDUE_LABEL}
+status_names = distinct({**STATUS_LABELS, q.OVERDUE: OVERDUE_LABEL})
 statuses = c_status.multiselect(
     "وضعیت",
     status_options,

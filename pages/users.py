@@ -19,7 +19,7 @@ from data_layer.permissions import Readable
 from data_layer.queries.agencies import list_agencies
 from data_layer.queries.users import list_users
 from ui.people_import import people_import_tab
-from ui.pickers import pick
+from ui.pickers import distinct, pick
 from ui.run import run_command
 from ui.session import page_person
 from ui.theme import page_title
@@ -30,7 +30,7 @@ page_title("کاربران", "حساب‌های کاربری، نقش‌ها و 
 with read_session(url) as s:
     users = pd.DataFrame(list_users(s))
     agencies = list_agencies(s)
-agency_names = dict(zip(agencies["id"].astype(int), agencies["short_name"], strict=True))
+agency_names = distinct(dict(zip(agencies["id"].astype(int), agencies["short_name"], strict=True)))
 
 shown = pd.DataFrame(
     {
@@ -144,7 +144,8 @@ with role_tab:
                 key=f"role_new_{target.id}_{target.version}",
             )
             agency_ids = [None, *agency_names]
-            current = next((i for i, n in agency_names.items() if n == row["agency"]), None)
+            current = None if pd.isna(row["agency_id"]) else int(row["agency_id"])
+            current = current if current in agency_names else None
             new_agency = b.selectbox(
                 "دستگاه (فقط برای کارشناس رابط)",
                 agency_ids,

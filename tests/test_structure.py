@@ -8,13 +8,15 @@ TYPE_CHECKING (no circle is hidden by importing late). Two groups of one layer (
 and ui) never import each other.
 
  1. foundation  data_layer.clock, config, errors, characters: import nothing of ours
- 2. words       data_layer.models, jalali, text, labels, output, permissions: the
-                tables, dates and digits, typed text, labels, the output rule, roles
+ 2. words       data_layer.models (with throttle, one of its tables), jalali, text,
+                labels, output, permissions: the tables, dates and digits, typed text,
+                labels, the output rule, roles
  3. rules       data_layer.rules: each domain rule once (gap, lateness, completeness,
                 progress, the scorecard colour), as SQL expressions and plain functions
  4. store       data_layer.db, migrate, migrations: engines, sessions, the schema
  5. queries     data_layer.queries: reads
- 6. accounts    data_layer.auth: passwords, sign-in, access tokens (reads membership)
+ 6. accounts    data_layer.auth, sign_in_limits: passwords, sign-in and its limits,
+                access tokens (reads membership)
  7. input       data_layer.input: parsing and checking what people and files give,
                 reading what exists to check against it
  8. documents   data_layer.documents, exports: what is printed or downloaded, from
@@ -49,11 +51,14 @@ def _dl(*names: str) -> tuple[str, ...]:
 # (layer, {group: module prefixes}), bottom first: see the docstring.
 LAYERS: list[tuple[str, dict[str, tuple[str, ...]]]] = [
     ("foundation", {"foundation": _dl("clock", "config", "errors", "characters")}),
-    ("words", {"words": _dl("models", "jalali", "text", "labels", "output", "permissions")}),
+    (
+        "words",
+        {"words": _dl("models", "throttle", "jalali", "text", "labels", "output", "permissions")},
+    ),
     ("rules", {"rules": _dl("rules")}),
     ("store", {"store": _dl("db", "migrate", "migrations")}),
     ("queries", {"queries": _dl("queries")}),
-    ("accounts", {"accounts": _dl("auth")}),
+    ("accounts", {"accounts": _dl("auth", "sign_in_limits")}),
     ("input", {"input": _dl("input")}),
     ("documents", {"documents": _dl("documents", "exports")}),
     ("commands", {"commands": _dl("commands")}),

@@ -59,6 +59,15 @@ def _table(rows: list[dict[str, object]], kiosk: bool) -> None:
     st.dataframe(frame, hide_index=True, width="stretch")
 
 
+def _label(row: dict[str, object], kiosk: bool) -> str:
+    """A link or token as the revoke picker names it: its name, its page, when it was
+    made (two of one name told apart; ui.pickers.distinct adds the row if even that
+    agrees)."""
+    made = format_jalali_datetime(row["created_at"])  # type: ignore[arg-type]
+    page = f" — {KIOSK_SCOPES.get(str(row['scope']), '—')}" if kiosk else ""
+    return f"{row['name']}{page} — ساخته {made}"
+
+
 def _just_made(kind: str) -> None:
     made = st.session_state.pop(_JUST_MADE, None)
     if not made or made[0] != kind:
@@ -117,7 +126,7 @@ def tokens_section(url: str, kind: str) -> None:
                 )
                 st.session_state[_JUST_MADE] = (kind, lines)
                 st.rerun()
-    live = {int(r["id"]): (str(r["name"]), None) for r in rows if not r["revoked_at"]}  # type: ignore[call-overload]
+    live = {int(r["id"]): (_label(r, kiosk), None) for r in rows if not r["revoked_at"]}  # type: ignore[call-overload]
     if live:
         a, b = st.columns([3, 1])
         with a:

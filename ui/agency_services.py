@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -26,7 +29,7 @@ from data_layer.queries.reports import report_for
 from data_layer.queries.settings import get_report_rule
 from ui.cache import loader
 from ui.numbers import number_field
-from ui.pickers import as_shown, pick
+from ui.pickers import as_shown, distinct, pick
 from ui.run import run_command
 
 
@@ -69,14 +72,20 @@ def _deliveries_table(rows: pd.DataFrame) -> None:
 
 def _new_delivery(url: str, agency_id: int, hoods: pd.DataFrame, services: pd.DataFrame) -> None:
     """The form that records a delivery."""
-    hood_names = {
-        int(i): f"{name} ({county})"
-        for i, name, county in zip(hoods["id"], hoods["name"], hoods["county"], strict=True)
-    }
-    service_names = {
-        int(i): f"{name} ({unit})"
-        for i, name, unit in zip(services["id"], services["name"], services["unit"], strict=True)
-    }
+    hood_names = distinct(
+        {
+            int(i): f"{name} ({county})"
+            for i, name, county in zip(hoods["id"], hoods["name"], hoods["county"], strict=True)
+        }
+    )
+    service_names = distinct(
+        {
+            int(i): f"{name} ({unit})"
+            for i, name, unit in zip(
+                services["id"], services["name"], services["unit"], strict=True
+            )
+        }
+    )
     with st.form("delivery_new", enter_to_submit=False):
         st.markdown("**ثبت خدمت تازه**")
         a, b = st.columns(2)
@@ -119,21 +128,24 @@ def _new_delivery(url: str, agency_id: int, hoods: pd.DataFrame, services: pd.Da
     )
 
 
+def withdraw_label(row: Mapping[str, Any]) -> str:
+    """A delivery as the withdrawal picker names it: what tells it from a namesake, its
+    amount and its status, after its service, place and period (and, if even those
+    agree, its row; see ui.pickers.distinct)."""
+    return " — ".join(
+        (
+            row["service"],
+            row["neighborhood"],
+            qp.delivery_period_label(row["period_start"], row["period_end"]),
+            f"{format_amount(row['units'])} {row['unit']}",
+            DELIVERY_STATUS_LABELS.get(row["status"], row["status"]),
+        )
+    )
+
+
 def _withdraw_delivery(url: str, rows: pd.DataFrame) -> None:
     """Take back one of the agency's deliveries, with a reason."""
-    options = {
-        int(r["id"]): (
-            " — ".join(
-                (
-                    r["service"],
-                    r["neighborhood"],
-                    qp.delivery_period_label(r["period_start"], r["period_end"]),
-                )
-            ),
-            int(r["version"]),
-        )
-        for _, r in rows.iterrows()
-    }
+    options = {int(r["id"]): (withdraw_label(r), int(r["version"])) for _, r in rows.iterrows()}
     a, b, c = st.columns([3, 3, 1])
     with a:
         target = pick("پس‌گرفتن ردیف", options, key="dl_withdraw_pick")
@@ -258,13 +270,14 @@ def report_tab(url: str, actor: Actor) -> None:
     mine = state[state["agency_id"] == agency_id]
     labels = {(int(r["period_year"]), int(r["period_no"])): r for _, r in mine.iterrows()}
     states = {"on_time": "به‌موقع", "late": "با تأخیر", "missing": "ارسال‌نشده", "pending": "در مهلت"}
+    period_names = distinct(
+        {
+            p: f"{labels[p]['label']} — {states[labels[p]['state']]}" if p in labels else str(p)
+            for p in reversed(periods)
+        }
+    )
     pick = st.selectbox(
-        "دوره",
-        list(reversed(periods)),
-        format_func=lambda p: (
-            f"{labels[p]['label']} — {states[labels[p]['state']]}" if p in labels else str(p)
-        ),
-        key="rep_period",
+        "دوره", list(period_names), format_func=period_names.__getitem__, key="rep_period"
     )
     if pick in labels and pd.notna(labels[pick]["submitted_at"]):
         st.caption(

@@ -20,7 +20,7 @@ from data_layer.input.owners import OwnerSpec
 from data_layer.jalali import format_number, to_fa_digits
 from data_layer.labels import ALL_MEMBERS_TEXT
 from ui.jalali_picker import date_field
-from ui.pickers import Picked, as_shown, pick
+from ui.pickers import Picked, as_shown, distinct, pick
 from ui.run import run_command
 
 __all__ = ["edit_meeting", "new_meeting"]
@@ -204,6 +204,7 @@ def edit_meeting(
     members: dict[int, str],
 ) -> None:
     """The secretariat corrects a meeting, its attendance and its resolutions' owners."""
+    members = distinct(members)  # every picker below lists them
     mid, version = int(meeting["id"]), int(meeting["version"])
     key = f"mt_edit_{mid}"
     was = as_shown(key, meeting)  # the facts as the person first saw them

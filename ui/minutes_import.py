@@ -22,6 +22,7 @@ from data_layer.jalali import format_jalali, format_number, to_fa_digits
 from data_layer.output import inert
 from data_layer.queries.agencies import agency_refs
 from ui.imports import read_upload
+from ui.pickers import distinct
 from ui.run import run_command
 from ui.uploads import uploader
 
@@ -78,6 +79,7 @@ def _row(
 
 def minutes_import_tab(url: str, meetings: pd.DataFrame, names: dict[int, str]) -> None:
     """Upload a minutes file into a meeting (`names`: every active agency's short name)."""
+    names = distinct(names)  # the pickers of unmatched names list them
     st.markdown(
         "پروندهٔ صورتجلسه (Word، اکسل یا CSV) با جدول «شماره مصوبه»، «شرح مصوبه»، «مسوول پیگیری»"
         " (و اگر هست «مسئول اصلی»، یکی از مسوولان همان ردیف) را بارگذاری کنید. هر نام در"
@@ -86,10 +88,12 @@ def minutes_import_tab(url: str, meetings: pd.DataFrame, names: dict[int, str]) 
         " بگذارید. سپس همه با هم ثبت"
         " می‌شوند یا هیچ‌کدام."
     )
-    labels = {
-        int(r["id"]): f"جلسه {to_fa_digits(r['number'])} — {format_jalali(r['held_on'])}"
-        for _, r in meetings.iterrows()
-    }
+    labels = distinct(
+        {
+            int(r["id"]): f"جلسه {to_fa_digits(r['number'])} — {format_jalali(r['held_on'])}"
+            for _, r in meetings.iterrows()
+        }
+    )
     target = st.selectbox(
         "مصوبات برای کدام جلسه است؟",
         list(labels),

@@ -1,22 +1,30 @@
-"""A picker that keeps what the person chose.
+"""A picker that keeps what the person chose, and labels that never collide.
 
 Streamlit's selectbox falls back to another option when the chosen one leaves its
 list (another tab withdrew that row, say), and an action would then hit the wrong
 row. `pick` remembers the chosen id and the version the row had when it was shown;
 a choice that left the list stays chosen (and says so), so the command refuses it.
+
+Streamlit's pickers (selectbox, radio, multiselect) send the browser's choice back
+as its label and map it to an option through a dict of labels: of two options with
+the same label, the last one is always chosen. Every picker that lists rows or
+tokens therefore labels them through `distinct`, which numbers any label that is
+still shared after what tells the rows apart (date, units, status) was put in it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
 import streamlit as st
 
+from data_layer.jalali import to_fa_digits
 from ui.run import shown_key
 
-__all__ = ["Picked", "as_shown", "forget", "pick"]
+__all__ = ["Picked", "as_shown", "distinct", "forget", "pick"]
 
 GONE = " (دیگر در فهرست نیست)"
 
@@ -28,6 +36,23 @@ class Picked:
     id: int
     version: int | None
     gone: bool = False
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+def distinct(labels: Mapping[K, str]) -> dict[K, str]:
+    """The labels of options (id -> label), each one different from every other: a label
+    two options share gets its row's id, «(ردیف ۱۲)». The id, never a running number,
+    so a label never moves to another row when a namesake comes or goes (the choice
+    is then dropped, not carried over to the other row)."""
+    out = dict(labels)
+    while len(set(out.values())) < len(out):  # again if a name already read like that
+        shared = Counter(out.values())
+        out = {
+            k: t if shared[t] == 1 else f"{t} (ردیف {to_fa_digits(str(k))})" for k, t in out.items()
+        }
+    return out
 
 
 def _memory(key: str) -> str:
@@ -58,6 +83,7 @@ def pick(
     if kept is not None and kept[0] not in options:
         ids.append(kept[0])
         labels[kept[0]] = kept[1] + GONE
+    labels = distinct(labels)
     shown = dict(options)  # what this run shows: the person chooses from it
 
     def remember() -> None:

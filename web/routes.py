@@ -10,6 +10,7 @@ or through the proxy's X-Forwarded-Proto).
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import json
 import logging
 import secrets
@@ -90,6 +91,41 @@ async def _form_ok(request: Request) -> tuple[bool, dict[str, str]]:
     return ok, form
 
 
+def _plain(address: str) -> str:
+    """An address as one writes it: an IPv4 address a dual-stack server reports as
+    IPv6 (::ffff:127.0.0.1) back in its IPv4 form; anything else as it came."""
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return address.strip()
+    mapped = ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else None
+    return str(mapped or ip)
+
+
+def _in_networks(address: str, networks: tuple[str, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+        return any(ip in ipaddress.ip_network(n, strict=False) for n in networks)
+    except ValueError:
+        return False
+
+
+def client_address(request: Request) -> str:
+    """The address sign-in attempts are counted against: the peer itself, unless the
+    peer is a trusted proxy (TRUSTED_PROXIES). Then the nearest address it names in
+    X-Forwarded-For that is not a proxy of ours (nginx appends the peer it saw to what
+    the client sent, so the client cannot choose it), else its X-Real-IP."""
+    peer = _plain(request.client.host if request.client else "")
+    trusted = get_settings().trusted_proxies
+    if not _in_networks(peer, trusted):
+        return peer
+    forwarded = [_plain(a) for a in request.headers.get("x-forwarded-for", "").split(",")]
+    for address in reversed([a for a in forwarded if a]):
+        if not _in_networks(address, trusted):
+            return address
+    return _plain(request.headers.get("x-real-ip", "")) or peer
+
+
 def _back_to_sign_in(code: str, target: str, **extra: str) -> RedirectResponse:
     query = urlencode({"e": code, "next": target, **extra})
     return RedirectResponse(f"/sign_in?{query}", status_code=303)
@@ -108,6 +144,7 @@ async def sign_in(request: Request) -> Response:
             url,
             username=form.get("username", ""),
             password=form.get("password", ""),
+            address=client_address(request),
         )
         change = await run_in_threadpool(_must_change, url, actor.user_id)
     except SignInFailed as e:

@@ -32,6 +32,7 @@ from data_layer.errors import (
 )
 from data_layer.models import Agency, Role, User, utcnow
 from data_layer.permissions import Action, Actor, check_person, require
+from data_layer.sign_in_limits import forget_name
 from data_layer.text import tidy
 
 __all__ = [
@@ -149,6 +150,7 @@ def reset_password(
     plain = new_password or generate_password()
     user.password_hash = hash_password(plain)
     user.must_change_password, user.failed_logins, user.locked_until = True, 0, None
+    forget_name(session, user.username)  # its failed sign-ins no longer guard it
     user.version += 1
     revoke_sessions(session, user_id, now)
     _history(session, actor, user_id, "password_reset", None, None, now)

@@ -24,6 +24,7 @@ def list_users(session: Session) -> list[dict[str, Any]]:
             "full_name": u.full_name,
             "role": u.role,
             "agency": short_name,
+            "agency_id": u.agency_id,
             "active": u.active,
             "locked_until": u.locked_until,
             "last_login_at": u.last_login_at,

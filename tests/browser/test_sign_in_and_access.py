@@ -23,10 +23,10 @@ from data_layer.commands.access import create_access_token, revoke_access_token,
 from data_layer.db import dispose_engine, read_session, write_session
 from data_layer.models import AccessKind, ServiceDelivery
 from data_layer.queries import coverage as qc
-from data_layer.queries.periods import delivery_period_label
 from tests.browser.conftest import running_app, runs, screenshot_path, wait_for_app
 from tests.browser.steps import act, choose, open_from_menu, open_tab, sign_in, visit
 from tests.conftest import _create_postgres_database, _drop_postgres_database
+from ui.agency_services import withdraw_label
 
 SIGN_IN_PROMPT = "ابتدا وارد شوید"
 READ_PROMPT = "برای دیدن این صفحه وارد شوید."
@@ -376,16 +376,7 @@ def _labels(database_url: str, agency_id: int) -> list[str]:
     """The withdrawal picker's options, as the screen words them, in its order."""
     with read_session(database_url) as s:
         rows = qc.delivery_rows(s, agency_id=agency_id)
-    return [
-        " — ".join(
-            (
-                r["service"],
-                r["neighborhood"],
-                delivery_period_label(r["period_start"], r["period_end"]),
-            )
-        )
-        for _, r in rows.iterrows()
-    ]
+    return [withdraw_label(r) for _, r in rows.iterrows()]
 
 
 def _withdraw_panel(page: Page, base: str) -> None:

@@ -1,4 +1,4 @@
-"""Tests for data_layer.auth: sign-in, lockout, sessions, accounts and the sample accounts.
+"""Tests for data_layer.auth: sign-in and its limits, sessions, accounts and the sample accounts.
 
 Every test runs on SQLite and on PostgreSQL (the `db_url` fixture) and checks what
 the database holds after each action, not only what the function returned.
@@ -6,6 +6,8 @@ the database holds after each action, not only what the function returned.
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,8 +17,6 @@ from sqlmodel import col, select
 
 from data_layer import auth, clock
 from data_layer.auth import (
-    LOCKOUT,
-    MAX_FAILED_SIGN_INS,
     SAMPLE_PASSWORD,
     SESSION_IDLE,
     SESSION_MAX,
@@ -25,7 +25,6 @@ from data_layer.auth import (
     resolve_session,
     resolve_session_url,
     seed_sample_accounts,
-    sign_in,
     sign_in_url,
     sign_out,
     token_hash,
@@ -48,13 +47,26 @@ from data_layer.errors import (
     SignInFailed,
     ValidationError,
 )
-from data_layer.models import Agency, AuthSession, Role, User
+from data_layer.models import Agency, AuthSession, Role, SignInThrottle, User
 from data_layer.permissions import Actor
 from data_layer.queries.membership import member_on
+from data_layer.queries.settings import get_thresholds
 from data_layer.queries.users import list_users, must_change_password
+from data_layer.sign_in_limits import (
+    GUARD_ADDRESS_FAILURES,
+    MAX_DELAY,
+    MAX_FAILED_SIGN_INS,
+    WINDOW,
+    address_delay,
+    address_key,
+    name_key,
+    refused_until,
+)
 
 NOW = datetime(2026, 11, 28, 6, 30, tzinfo=UTC)  # 10:00 in Tehran (UTC+03:30)
 PASSWORD = "gozarvazhe-1405"
+STRANGER = "203.0.113.250"  # the address that tries other people's names
+OWNER = "198.51.100.20"  # the owner's own browser
 BAD_CREDENTIALS = "نام کاربری یا گذرواژه درست نیست."
 EXPIRED = "نشست شما منقضی شده است؛ لطفاً دوباره وارد شوید."
 
@@ -128,11 +140,16 @@ def session_of(url: str, token: str) -> AuthSession:
 
 
 def fail_sign_in(
-    url: str, username: str, *, now: datetime, password: str = "wrong-password"
+    url: str,
+    username: str,
+    *,
+    now: datetime,
+    password: str = "wrong-password",
+    address: str = STRANGER,
 ) -> str:
     """Sign in with a wrong password; the Persian message it was refused with."""
     with pytest.raises(SignInFailed) as failed:
-        sign_in_url(url, username=username, password=password, now=now)
+        sign_in_url(url, username=username, password=password, address=address, now=now)
     return failed.value.message
 
 
@@ -166,14 +183,6 @@ def test_sign_in_returns_an_actor_and_stores_only_the_token_hash(db_url: str) ->
     assert (user.last_login_at, user.failed_logins) == (NOW, 0)
 
 
-def test_sign_in_through_a_session_works_like_the_url_wrapper(db_url: str) -> None:
-    add_user(db_url)
-    with write_session(db_url) as s:
-        actor, token = sign_in(s, username="sara", password=PASSWORD, now=NOW)
-    assert actor.username == "sara"
-    assert session_of(db_url, token).user_id == actor.user_id
-
-
 def test_username_is_trimmed_lower_cased_and_given_ascii_digits(db_url: str) -> None:
     add_user(db_url, username="agency07")
     actor, _ = sign_in_url(db_url, username="  AGENCY۰۷ ", password=PASSWORD, now=NOW)
@@ -191,84 +200,147 @@ def test_wrong_password_and_unknown_user_get_the_same_message(db_url: str) -> No
     assert user_row(db_url, "nobody") is None
 
 
-def test_failures_are_committed_although_sign_in_raised(db_url: str) -> None:
+def throttle_rows(url: str) -> dict[str, tuple[int, datetime]]:
+    with read_session(url) as s:
+        rows = s.exec(select(SignInThrottle))
+        return {r.subject: (r.failures, r.last_failure_at) for r in rows}
+
+
+def refusal(url: str, username: str, *, now: datetime, password: str, address: str) -> str:
+    """The code of a refused sign-in ("bad", "locked", "inactive")."""
+    with pytest.raises(SignInFailed) as failed:
+        sign_in_url(url, username=username, password=password, address=address, now=now)
+    return failed.value.code
+
+
+def test_a_failure_is_counted_against_the_address_and_a_hash_of_the_name(db_url: str) -> None:
     add_user(db_url)
     fail_sign_in(db_url, "sara", now=NOW)
-    assert stored_user(db_url, "sara").failed_logins == 1
-    fail_sign_in(db_url, "sara", now=NOW)
+    fail_sign_in(db_url, "sara", now=NOW + timedelta(seconds=1), address="198.51.100.8")
+    rows = throttle_rows(db_url)
+    assert rows == {
+        name_key("sara"): (2, NOW + timedelta(seconds=1)),
+        address_key(STRANGER): (1, NOW),
+        address_key("198.51.100.8"): (1, NOW + timedelta(seconds=1)),
+    }
+    assert not any("sara" in subject for subject in rows)  # what was typed is not kept
     user = stored_user(db_url, "sara")
-    assert (user.failed_logins, user.locked_until, user.last_login_at) == (2, None, None)
+    assert (user.failed_logins, user.locked_until, user.last_login_at) == (0, None, None)
 
 
-def test_sign_in_in_a_caller_session_leaves_the_failure_for_the_caller_to_commit(
+def test_an_address_that_keeps_failing_waits_a_short_growing_delay(db_url: str) -> None:
+    """The delay doubles from 1 s and stops at a minute: a flood from one address gets
+    about one try a minute, and the address is never locked out for long."""
+    add_user(db_url)
+    now, waits = NOW, []
+    for attempt in range(12):
+        assert fail_sign_in(db_url, f"user{attempt}", now=now) == BAD_CREDENTIALS
+        with read_session(db_url) as s:
+            until = refused_until(s, address=STRANGER, username="sara", now=now)
+        waits.append(0 if until is None else int((until - now).total_seconds()))
+        if until is not None:
+            code = refusal(
+                db_url,
+                "sara",
+                now=until - timedelta(seconds=0.5),
+                password=PASSWORD,
+                address=STRANGER,
+            )
+            assert code == "locked"  # refused unchecked, even with the right password
+            now = until
+    assert waits == [0, 0, 0, 0, 1, 2, 4, 8, 16, 32, 60, 60]
+    assert address_delay(40) == MAX_DELAY
+    # The owner, at another address, is not slowed by any of it.
+    assert sign_in_url(db_url, username="sara", password=PASSWORD, address=OWNER, now=now)
+
+
+def test_a_stranger_who_fails_on_a_name_never_stops_its_owner(db_url: str) -> None:
+    """Issue 20: five wrong passwords used to lock the account for 15 minutes, the owner
+    with the right password too, and a stranger could repeat it every quarter hour."""
+    user_id = add_user(db_url)
+    now = NOW
+    for n in range(MAX_FAILED_SIGN_INS * 2):
+        address = f"203.0.113.{n // 2}"  # a few tries from each of many addresses
+        assert fail_sign_in(db_url, "sara", now=now, address=address) == BAD_CREDENTIALS
+        now += timedelta(seconds=1)
+    actor, _ = sign_in_url(db_url, username="sara", password=PASSWORD, address=OWNER, now=now)
+    assert actor.user_id == user_id
+    assert name_key("sara") not in throttle_rows(db_url)  # the right password clears the name
+
+
+def test_a_guarded_name_refuses_addresses_that_failed_often_until_the_window_ends(
     db_url: str,
 ) -> None:
     add_user(db_url)
-    with read_session(db_url) as s:
-        with pytest.raises(SignInFailed):
-            sign_in(s, username="sara", password="wrong-password", now=NOW)
-        assert s.exec(select(User)).one().failed_logins == 1  # flushed in the session
-        s.commit()
-    assert stored_user(db_url, "sara").failed_logins == 1
-
-
-def test_five_failures_lock_the_account_until_a_tehran_time(db_url: str) -> None:
-    add_user(db_url)
-    messages = [fail_sign_in(db_url, "sara", now=NOW) for _ in range(MAX_FAILED_SIGN_INS)]
-    locked = "حساب شما به دلیل ورودهای ناموفق پی‌درپی تا ساعت ۱۰:۱۵ قفل است."
-    assert messages == [BAD_CREDENTIALS] * (MAX_FAILED_SIGN_INS - 1) + [locked]
-    user = stored_user(db_url, "sara")
-    assert (user.failed_logins, user.locked_until) == (MAX_FAILED_SIGN_INS, NOW + LOCKOUT)
-
-
-def test_the_right_password_is_refused_while_locked(db_url: str) -> None:
-    add_user(db_url)
-    for _ in range(MAX_FAILED_SIGN_INS):
-        fail_sign_in(db_url, "sara", now=NOW)
-    message = fail_sign_in(db_url, "sara", now=NOW + timedelta(minutes=14), password=PASSWORD)
-    assert message == "حساب شما به دلیل ورودهای ناموفق پی‌درپی تا ساعت ۱۰:۱۵ قفل است."
+    for n in range(MAX_FAILED_SIGN_INS):
+        fail_sign_in(db_url, "sara", now=NOW, address=f"203.0.113.{n}")
+    for _ in range(GUARD_ADDRESS_FAILURES):  # this address fails on other names
+        fail_sign_in(db_url, "other", now=NOW, address=STRANGER)
+    later = NOW + timedelta(minutes=1)
+    message = fail_sign_in(db_url, "sara", now=later, password=PASSWORD)
+    assert message == "به دلیل ورودهای ناموفق پی‌درپی، تا ساعت ۱۰:۱۵ دوباره تلاش نکنید."
+    assert throttle_rows(db_url)[name_key("sara")] == (MAX_FAILED_SIGN_INS, NOW)  # not extended
     assert auth_sessions(db_url) == []
-    assert stored_user(db_url, "sara").last_login_at is None
+    # An address with few failures still may try; the window's end frees everyone.
+    assert sign_in_url(db_url, username="sara", password=PASSWORD, address=OWNER, now=later)
+    for n in range(MAX_FAILED_SIGN_INS):
+        fail_sign_in(db_url, "sara", now=later, address=f"203.0.113.{n}")
+    after = later + WINDOW
+    assert sign_in_url(db_url, username="sara", password=PASSWORD, address=STRANGER, now=after)
 
 
-def test_failures_while_locked_do_not_extend_the_lock(db_url: str) -> None:
+@pytest.mark.parametrize("address", [STRANGER, OWNER])
+def test_known_and_unknown_names_are_answered_alike_whatever_is_tried(
+    db_url: str, address: str
+) -> None:
+    """Issue 20: after five tries a real name answered "locked" and an unknown one "bad",
+    so names could be listed. Now every answer is the same for both."""
     add_user(db_url)
-    for _ in range(MAX_FAILED_SIGN_INS):
-        fail_sign_in(db_url, "sara", now=NOW)
-    for minutes in (1, 10, 14):
-        fail_sign_in(db_url, "sara", now=NOW + timedelta(minutes=minutes))
-    user = stored_user(db_url, "sara")
-    assert (user.failed_logins, user.locked_until) == (MAX_FAILED_SIGN_INS, NOW + LOCKOUT)
+    for _ in range(GUARD_ADDRESS_FAILURES):
+        fail_sign_in(db_url, "third", now=NOW, address=STRANGER)  # STRANGER is busy
+    answers = {}
+    for name in ("sara", "nobody"):
+        codes, now = [], NOW
+        for n in range(MAX_FAILED_SIGN_INS + 3):
+            codes.append(
+                refusal(db_url, name, now=now, password="wrong-password", address=f"192.0.2.{n}")
+            )
+            now += timedelta(seconds=1)
+        codes.append(refusal(db_url, name, now=now, password="wrong-password", address=address))
+        answers[name] = codes
+    assert answers["sara"] == answers["nobody"]
+    assert answers["sara"][-1] == ("locked" if address == STRANGER else "bad")
 
 
-def test_after_the_lockout_the_right_password_works_and_resets_the_counter(db_url: str) -> None:
-    add_user(db_url)
-    for _ in range(MAX_FAILED_SIGN_INS):
-        fail_sign_in(db_url, "sara", now=NOW)
-    later = NOW + LOCKOUT
-    actor, token = sign_in_url(db_url, username="sara", password=PASSWORD, now=later)
-    assert actor.username == "sara"
-    user = stored_user(db_url, "sara")
-    assert (user.failed_logins, user.locked_until, user.last_login_at) == (0, None, later)
-    assert session_of(db_url, token).created_at == later
-
-
-def test_a_failure_after_the_lockout_counts_from_one_again(db_url: str) -> None:
-    add_user(db_url)
-    for _ in range(MAX_FAILED_SIGN_INS):
-        fail_sign_in(db_url, "sara", now=NOW)
-    assert fail_sign_in(db_url, "sara", now=NOW + LOCKOUT) == BAD_CREDENTIALS
-    user = stored_user(db_url, "sara")
-    assert (user.failed_logins, user.locked_until) == (1, None)
-
-
-def test_a_lock_ending_on_another_day_names_the_jalali_date(db_url: str) -> None:
+def test_a_guard_ending_on_another_day_names_the_jalali_date(db_url: str) -> None:
     add_user(db_url)
     late = datetime(2026, 11, 28, 20, 20, 30, tzinfo=UTC)  # 23:50:30 in Tehran
-    for _ in range(MAX_FAILED_SIGN_INS):
-        message = fail_sign_in(db_url, "sara", now=late)
-    # Locked until 00:05:30 on 1405/09/08: the minute is rounded up, never down.
-    assert "تا ساعت ۰۰:۰۶ روز ۱۴۰۵/۰۹/۰۸ قفل است." in message
+    for n in range(MAX_FAILED_SIGN_INS):
+        fail_sign_in(db_url, "sara", now=late, address=f"203.0.113.{n}")
+    for _ in range(GUARD_ADDRESS_FAILURES):
+        fail_sign_in(db_url, "other", now=late)
+    message = fail_sign_in(db_url, "sara", now=late)
+    # Guarded until 00:05:30 on 1405/09/08: the minute is rounded up, never down.
+    assert "تا ساعت ۰۰:۰۶ روز ۱۴۰۵/۰۹/۰۸ دوباره" in message
+
+
+def test_a_password_changed_while_it_was_checked_is_refused(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hash is checked outside any transaction; the sign-in that follows reads the
+    account again and opens nothing if its password changed in between."""
+    add_user(db_url)
+    admin = add_admin(db_url)
+    checked = auth.verify_password
+
+    def meanwhile_reset(stored: str, password: str) -> bool:
+        with write_session(db_url) as s:
+            reset_password(s, actor=admin, user_id=stored_user(db_url, "sara").id, now=NOW)
+        return checked(stored, password)
+
+    monkeypatch.setattr(auth, "verify_password", meanwhile_reset)
+    assert fail_sign_in(db_url, "sara", now=NOW, password=PASSWORD) == BAD_CREDENTIALS
+    assert auth_sessions(db_url) == []
 
 
 def test_a_deactivated_account_is_told_so_only_with_the_right_password(db_url: str) -> None:
@@ -519,12 +591,13 @@ def test_reset_password_unlocks_revokes_sessions_and_asks_for_a_change(db_url: s
     admin = add_admin(db_url)
     user_id = add_user(db_url)
     _, token = sign_in_url(db_url, username="sara", password=PASSWORD, now=NOW)
-    for _ in range(MAX_FAILED_SIGN_INS):
-        fail_sign_in(db_url, "sara", now=NOW)
+    for n in range(MAX_FAILED_SIGN_INS):
+        fail_sign_in(db_url, "sara", now=NOW, address=f"203.0.113.{n}")
     with write_session(db_url) as s:
         new_password = reset_password(s, actor=admin, user_id=user_id, now=NOW)
     user = stored_user(db_url, "sara")
     assert (user.failed_logins, user.locked_until, user.must_change_password) == (0, None, True)
+    assert name_key("sara") not in throttle_rows(db_url)  # no longer guarded
     assert session_of(db_url, token).revoked_at == NOW
     assert not verify_password(user.password_hash, PASSWORD)
     with pytest.raises(SessionExpired):
@@ -833,3 +906,57 @@ def test_a_stale_account_form_is_refused(db_url: str) -> None:
             s, actor=admin, user_id=user_id, active=False, expected_version=version, now=NOW
         )
     assert stored_user(db_url, "sara").active is True
+
+
+# --- sign-in attempts beside saves ---------------------------------------------------
+
+
+def test_thirty_attempts_for_an_unknown_name_do_not_block_a_save(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 20: every attempt hashed its password inside a write transaction, so 30 at
+    once for an unknown name made the secretariat's save fail. Here all 30 are held in
+    the middle of their hashing while the save runs: it must not wait for any of them."""
+    attempts = 30
+    add_user(db_url)
+    me = Actor(stored_user(db_url, "sara").id or 0, "sara", "سارا محمدی", "secretariat")
+    checked, saved = auth.verify_password, threading.Event()
+    hashing = threading.Condition()
+    inside = 0
+
+    def slow_check(stored: str, password: str) -> bool:
+        nonlocal inside
+        with hashing:
+            inside += 1
+            hashing.notify_all()
+        saved.wait(timeout=120)  # held until the save is done (or given up on)
+        return checked(stored, password)
+
+    monkeypatch.setattr(auth, "verify_password", slow_check)
+
+    def attempt(n: int) -> str:
+        return refusal(db_url, "nobody", now=NOW, password="guess", address=f"192.0.2.{n}")
+
+    with ThreadPoolExecutor(max_workers=attempts) as pool:
+        answers = [pool.submit(attempt, n) for n in range(attempts)]
+        try:
+            with hashing:
+                all_in = hashing.wait_for(lambda: inside == attempts, timeout=60)
+            with write_session(db_url) as s:  # the secretariat saves meanwhile
+                set_thresholds(
+                    s,
+                    actor=me,
+                    green_done_share=75,
+                    red_done_share=20,
+                    amber_overdue=2,
+                    red_overdue=4,
+                    stale_days=14,
+                )
+        finally:
+            saved.set()
+        codes = [a.result() for a in answers]
+    assert all_in, f"only {inside} of {attempts} attempts could check at once"
+    assert codes == ["bad"] * attempts
+    with read_session(db_url) as s:
+        assert get_thresholds(s).green_done_share == 0.75
+    assert throttle_rows(db_url)[name_key("nobody")][0] == attempts

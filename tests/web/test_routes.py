@@ -7,15 +7,18 @@ import asyncio
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
+from sqlmodel import select
 from starlette.requests import Request
 from starlette.responses import Response
 
 from data_layer import auth
 from data_layer.commands.access import create_access_token, revoke_access_token
-from data_layer.db import write_session
-from data_layer.models import AccessKind, Role
+from data_layer.db import read_session, write_session
+from data_layer.models import AccessKind, Role, SignInThrottle
+from data_layer.sign_in_limits import address_key, name_key
 from tests.data_layer.commands import add_user
 from web import routes
 
@@ -99,3 +102,82 @@ def test_a_feed_answers_a_live_feed_token_only(
         admin = add_user(s, "admin2", "مدیر سامانه", Role.ADMIN.value)
         assert revoke_access_token(s, actor=admin, token_id=feed_id)
     assert _feed("coverage", feed_token).status_code == 401
+
+
+# --- whose sign-in attempt it is ------------------------------------------------------
+
+
+def _from(peer: str, *headers: tuple[str, str], method: str = "GET", body: bytes = b"") -> Request:
+    sent = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent
+        more, sent = not sent, True
+        return {"type": "http.request", "body": body if more else b"", "more_body": False}
+
+    return Request(
+        {
+            "type": "http",
+            "method": method,
+            "scheme": "http",
+            "server": ("testserver", 80),
+            "client": (peer, 50000),
+            "path": "/auth/sign-in",
+            "root_path": "",
+            "headers": [(k.encode(), v.encode()) for k, v in headers],
+            "query_string": b"",
+            "path_params": {},
+        },
+        receive,
+    )
+
+
+@pytest.mark.parametrize(
+    ("peer", "headers", "counted"),
+    [
+        # Straight from the browser: what it claims about itself is not believed.
+        ("203.0.113.9", [("x-forwarded-for", "10.9.9.9")], "203.0.113.9"),
+        ("203.0.113.9", [("x-real-ip", "10.9.9.9")], "203.0.113.9"),
+        # Through the shipped nginx ($proxy_add_x_forwarded_for): the address nginx
+        # appended, whatever the client put before it.
+        ("127.0.0.1", [("x-forwarded-for", "10.9.9.9, 203.0.113.9")], "203.0.113.9"),
+        ("127.0.0.1", [("x-forwarded-for", "203.0.113.9")], "203.0.113.9"),
+        ("::1", [("x-real-ip", "203.0.113.9")], "203.0.113.9"),
+        # A dual-stack server reports the IPv4 proxy as ::ffff:127.0.0.1.
+        ("::ffff:127.0.0.1", [("x-forwarded-for", "203.0.113.9")], "203.0.113.9"),
+        ("::ffff:203.0.113.9", [("x-forwarded-for", "10.9.9.9")], "203.0.113.9"),
+        ("127.0.0.1", [], "127.0.0.1"),
+    ],
+)
+def test_attempts_count_against_the_client_address_a_trusted_proxy_names(
+    peer: str, headers: list[tuple[str, str]], counted: str
+) -> None:
+    assert routes.client_address(_from(peer, *headers)) == counted
+
+
+def test_trusted_proxies_come_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRUSTED_PROXIES", "10.0.0.0/8")
+    forwarded = ("x-forwarded-for", "203.0.113.9")
+    assert routes.client_address(_from("10.1.2.3", forwarded)) == "203.0.113.9"
+    assert routes.client_address(_from("127.0.0.1", forwarded)) == "127.0.0.1"
+
+
+def test_the_sign_in_route_counts_a_failure_against_the_forwarded_address(
+    minutes_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", minutes_url)
+    body = urlencode({"csrf": "t", "username": "nobody", "password": "guess", "next": "/"})
+    request = _from(
+        "127.0.0.1",
+        ("x-forwarded-for", "10.9.9.9, 203.0.113.9"),
+        ("cookie", f"{auth.CSRF_COOKIE}=t"),
+        ("content-type", "application/x-www-form-urlencoded"),
+        method="POST",
+        body=body.encode(),
+    )
+    response = _run(routes.sign_in(request))
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/sign_in?e=bad")
+    with read_session(minutes_url) as s:
+        subjects = {r.subject for r in s.exec(select(SignInThrottle))}
+    assert subjects == {address_key("203.0.113.9"), name_key("nobody")}
