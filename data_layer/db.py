@@ -103,8 +103,17 @@ def read_session(url: str | None = None) -> Iterator[Session]:
 
 
 # Writes to these tables change nothing a screen shows (sign-ins, bookkeeping).
+# The outbox and the people's channels are read live by the screens that show them.
 _QUIET_TABLES = frozenset(
-    {"auth_session", "app_user", "alembic_version", "data_version", "access_token"}
+    {
+        "auth_session",
+        "app_user",
+        "alembic_version",
+        "data_version",
+        "access_token",
+        "outbox_message",
+        "contact_channel",
+    }
 )
 _CHANGED = "data_changed"
 

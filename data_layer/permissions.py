@@ -172,6 +172,8 @@ class Readable(StrEnum):
     USERS = "users"
     SETTINGS = "settings"
     ACCOUNT = "account"
+    INBOX = "inbox"  # «کارتابل»: what is due from the person
+    MESSAGES = "messages"  # «پیام‌ها»: the outbox, for the administrator
     EXPORTS = "exports"  # coverage, gaps, deliveries and capacity as Excel or CSV
     MEETING_REPORT = "meeting_report"  # a meeting's follow-up report, PDF and Excel
     FEEDS = "feeds"  # the same tables as CSV with HXL, for a feed token (/api/feeds)
@@ -204,9 +206,10 @@ PUBLIC: frozenset[Readable] = frozenset(
 )
 _PERSON = PUBLIC | {_R.ACCOUNT}
 _ROLE_READS: dict[str, frozenset[Readable]] = {
-    Role.ADMIN: _PERSON | {_R.AGENCIES, _R.USERS, _R.SETTINGS},
-    Role.SECRETARIAT: _PERSON | {_R.AGENCIES, _R.SETTINGS, _R.LETTERS, _R.VERIFICATION, _R.BACKLOG},
-    Role.AGENCY_EDITOR: _PERSON | {_R.MY_AGENCY},
+    Role.ADMIN: _PERSON | {_R.AGENCIES, _R.USERS, _R.SETTINGS, _R.MESSAGES},
+    Role.SECRETARIAT: _PERSON
+    | {_R.AGENCIES, _R.SETTINGS, _R.LETTERS, _R.VERIFICATION, _R.BACKLOG, _R.INBOX},
+    Role.AGENCY_EDITOR: _PERSON | {_R.MY_AGENCY, _R.INBOX},
     Role.VIEWER: _PERSON,
 }
 # A kiosk link's page (AccessToken.scope) and what it opens.
