@@ -85,6 +85,7 @@ MENU: dict[str, list[tuple[str, str, str]]] = {
         ("agencies", "دستگاه‌ها", ":material/apartment:"),
         ("users", "کاربران", ":material/group:"),
         ("settings", "تنظیمات", ":material/tune:"),
+        ("messages", "پیام‌ها", ":material/mail:"),
     ],
 }
 

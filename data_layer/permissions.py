@@ -71,13 +71,19 @@ class Action(StrEnum):
     MANAGE_KIOSKS = "manage_kiosks"  # read-only links for the hall and wall screens
     MANAGE_FEEDS = "manage_feeds"  # tokens of the data feeds
     REPORT_SERVICES = "report_services"  # deliveries, capacity, performance reports
+    MANAGE_MESSAGES = "manage_messages"  # the outbox: send a failed message again
 
 
 # Actions that belong to an agency: an editor may do them for its own agency only.
 _AGENCY_ACTIONS = {Action.UPDATE_ASSIGNMENT, Action.ADD_EVIDENCE, Action.REPORT_SERVICES}
 
 _ALLOWED: dict[str, set[Action]] = {
-    Role.ADMIN: {Action.MANAGE_USERS, Action.MANAGE_FEEDS, Action.MANAGE_PROFILE},
+    Role.ADMIN: {
+        Action.MANAGE_USERS,
+        Action.MANAGE_FEEDS,
+        Action.MANAGE_PROFILE,
+        Action.MANAGE_MESSAGES,
+    },
     Role.SECRETARIAT: {
         Action.VERIFY_ASSIGNMENT,
         Action.MANAGE_MEETINGS,
@@ -103,6 +109,7 @@ _REFUSALS: dict[Action, str] = {
     Action.MANAGE_KIOSKS: "فقط دبیرخانه می‌تواند پیوند نمایش بسازد یا باطل کند.",
     Action.MANAGE_FEEDS: "فقط مدیر سامانه می‌تواند کلید خوراک داده بسازد یا باطل کند.",
     Action.REPORT_SERVICES: "فقط کارشناس رابط همان دستگاه می‌تواند برای آن گزارش ثبت کند.",
+    Action.MANAGE_MESSAGES: "فقط مدیر سامانه می‌تواند پیام‌های ناموفق را دوباره بفرستد.",
 }
 CHANGED = "نقش یا دستگاه حساب شما تغییر کرده است؛ برای ادامه دوباره وارد شوید."
 INACTIVE = "این حساب غیرفعال شده است؛ چیزی ذخیره نشد."
