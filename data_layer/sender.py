@@ -222,19 +222,27 @@ def send_due(
 # --- running it ----------------------------------------------------------------------------
 
 EVERY_SECONDS = 30
-_running: dict[str, tuple[threading.Event, threading.Thread]] = {}
+_running: dict[str, tuple[threading.Event, threading.Thread, threading.Event]] = {}
 PassHook = Callable[[str], object]  # what else runs each pass (queueing the digests)
 
 
-def _loop(url: str, stop: threading.Event, before: PassHook | None) -> None:
+def _loop(url: str, stop: threading.Event, woken: threading.Event, before: PassHook | None) -> None:
     while not stop.is_set():
+        woken.clear()
         try:
             if before is not None:
                 before(url)
             send_due(url)
         except Exception:  # logged for the administrator; the next pass tries again
             log.exception("the sender's pass failed")
-        stop.wait(EVERY_SECONDS)
+        woken.wait(EVERY_SECONDS)
+
+
+def wake(url: str) -> None:
+    """Start the next pass now (a code was just queued), if this process runs the sender."""
+    running = _running.get(url)
+    if running is not None:
+        running[2].set()
 
 
 def runs_in_server() -> bool:
@@ -247,11 +255,11 @@ def start(url: str, before: PassHook | None = None) -> None:
     """Run the sender in a thread of this process (once per database)."""
     if url in _running:
         return
-    stop = threading.Event()
+    stop, woken = threading.Event(), threading.Event()
     thread = threading.Thread(
-        target=_loop, args=(url, stop, before), name="outbox-sender", daemon=True
+        target=_loop, args=(url, stop, woken, before), name="outbox-sender", daemon=True
     )
-    _running[url] = (stop, thread)
+    _running[url] = (stop, thread, woken)
     thread.start()
 
 
@@ -260,6 +268,7 @@ def stop(url: str, wait: float = 5.0) -> None:
     running = _running.pop(url, None)
     if running is not None:
         running[0].set()
+        running[2].set()
         running[1].join(wait)
 
 
