@@ -6,6 +6,8 @@
   after it. A crash in between leaves the message `sending`; once its lease ends it is
   claimed again, so it goes at most one extra time (tests/data_layer/test_sender.py
   kills a sender there and counts).
+- Each pass first queues the day's digests when it is their hour
+  (data_layer/commands/digests.py), so they are decided by the one sender too.
 - A failure is kept with its Persian reason and tried again after a growing wait
   (1, 2, 4, 8 minutes…); after MAX_ATTEMPTS, or at once when retrying cannot help (a
   refused address), the message is `failed` and the administrator's «پیام‌ها» shows it.
@@ -30,8 +32,9 @@ from sqlalchemy import and_, or_, select, text
 from sqlmodel import col
 
 from data_layer import clock
+from data_layer.commands.digests import plan_digests, queue_digests
 from data_layer.config import get_settings, mail_settings, sms_settings
-from data_layer.db import get_engine, write_session
+from data_layer.db import get_engine, read_session, write_session
 from data_layer.models_messages import ChannelKind, MessageState, OutboxMessage
 from data_layer.transport import Outgoing, SendFailure
 from data_layer.transport.email import send_email
@@ -79,6 +82,7 @@ class Pass:
     retried: int = 0
     failed: int = 0
     skipped: bool = False  # another sender holds the turn
+    digests: int = 0  # digests queued by this pass
     reasons: list[str] = field(default_factory=list)
 
 
@@ -176,20 +180,34 @@ def _failed(url: str, message_id: int, attempts: int, failure: SendFailure, now:
     return give_up
 
 
+def decide_digests(url: str, now: datetime) -> int:
+    """Queue today's digests if it is time and they are not queued yet; how many."""
+    with read_session(url) as s:
+        plan = plan_digests(s, now)
+    if plan.why_not:
+        return 0
+    with write_session(url) as s:
+        return queue_digests(s, plan, now)
+
+
 def send_due(
     url: str,
     *,
     transports: Transports | None = None,
     now: Callable[[], datetime] = clock.now,
     limit: int = 200,
+    digests: bool = True,
 ) -> Pass:
-    """One pass: send every due message (at most `limit`) if this process has the turn."""
+    """One pass, if this process has the turn: queue today's digests when due, then send
+    every due message (at most `limit`)."""
     transports = transports or Transports.from_environment()
     done = Pass()
     with sender_turn(url) as mine:
         if not mine:
             done.skipped = True
             return done
+        if digests:
+            done.digests = decide_digests(url, now())
         for _ in range(limit):
             claimed = _claim(url, now())
             if claimed is None:
@@ -223,15 +241,12 @@ def send_due(
 
 EVERY_SECONDS = 30
 _running: dict[str, tuple[threading.Event, threading.Thread, threading.Event]] = {}
-PassHook = Callable[[str], object]  # what else runs each pass (queueing the digests)
 
 
-def _loop(url: str, stop: threading.Event, woken: threading.Event, before: PassHook | None) -> None:
+def _loop(url: str, stop: threading.Event, woken: threading.Event) -> None:
     while not stop.is_set():
         woken.clear()
         try:
-            if before is not None:
-                before(url)
             send_due(url)
         except Exception:  # logged for the administrator; the next pass tries again
             log.exception("the sender's pass failed")
@@ -251,13 +266,13 @@ def runs_in_server() -> bool:
     return os.environ.get("SENDER_IN_SERVER", "1").strip() not in ("0", "false", "no")
 
 
-def start(url: str, before: PassHook | None = None) -> None:
+def start(url: str) -> None:
     """Run the sender in a thread of this process (once per database)."""
     if url in _running:
         return
     stop, woken = threading.Event(), threading.Event()
     thread = threading.Thread(
-        target=_loop, args=(url, stop, woken, before), name="outbox-sender", daemon=True
+        target=_loop, args=(url, stop, woken), name="outbox-sender", daemon=True
     )
     _running[url] = (stop, thread, woken)
     thread.start()

@@ -101,10 +101,11 @@ def keep_state_for(reader: Reader | None) -> None:
 
 
 def _here() -> str:
-    """This page's path, to come back to after signing in."""
+    """This page's path and query (a link's ?row=…), to come back to after signing in."""
     from urllib.parse import urlsplit
 
-    return urlsplit(st.context.url or "/").path or "/"
+    parts = urlsplit(st.context.url or "/")
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
 def csrf_field() -> Html:
