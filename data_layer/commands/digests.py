@@ -41,7 +41,13 @@ from data_layer.queries.digests import (
     last_decided_day,
     placeholders_in,
 )
-from data_layer.queries.inbox import InboxItem, failed_messages, inbox_items
+from data_layer.queries.inbox import (
+    DUE_DAYS_KEY,
+    MAX_DUE_DAYS,
+    InboxItem,
+    failed_messages,
+    inbox_items,
+)
 
 
 @dataclass(frozen=True)
@@ -226,14 +232,33 @@ def parse_holidays(text: str) -> list[str]:
     return sorted(set(found))
 
 
-def set_digest_schedule(session: Session, *, actor: Actor, hour: int, holidays_text: str) -> None:
-    """The hour (0-23, Tehran time) and the holidays the digest keeps quiet on."""
+def set_digest_schedule(
+    session: Session, *, actor: Actor, hour: int, holidays_text: str, due_days: int | None = None
+) -> None:
+    """The hour (0-23, Tehran time), the holidays the digest keeps quiet on, and how many
+    days ahead a row counts as due in the inbox."""
     require(session, actor, Action.MANAGE_SETTINGS)
+    problems = []
     if not 0 <= hour <= 23:
-        raise ValidationError([FieldError("hour", "ساعت ارسال باید میان ۰ و ۲۳ باشد.")])
-    holidays = parse_holidays(holidays_text)
+        problems.append(FieldError("hour", "ساعت ارسال باید میان ۰ و ۲۳ باشد."))
+    if due_days is not None and not 0 <= due_days <= MAX_DUE_DAYS:
+        problems.append(
+            FieldError(
+                "due_days",
+                f"روزهای پیش از سررسید باید میان ۰ و {to_fa_digits(MAX_DUE_DAYS)} باشد.",
+            )
+        )
+    holidays: list[str] = []
+    try:
+        holidays = parse_holidays(holidays_text)
+    except ValidationError as e:
+        problems += e.errors
+    if problems:
+        raise ValidationError(problems)
     store_setting(session, actor, HOUR_KEY, json.dumps(hour), utcnow())
     store_setting(session, actor, HOLIDAYS_KEY, json.dumps(holidays), utcnow())
+    if due_days is not None:
+        store_setting(session, actor, DUE_DAYS_KEY, json.dumps(due_days), utcnow())
 
 
 __all__ = [

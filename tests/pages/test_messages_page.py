@@ -64,3 +64,18 @@ def test_a_liaison_cannot_open_the_messages(
 ) -> None:
     at = sign_in(make_app(seeded_url).run(), "agency02", then="pages/messages.py")
     assert "مدیر سامانه" in " ".join(messages(at.error))
+
+
+def test_the_secretariat_saves_the_wording_and_an_unknown_placeholder_is_refused(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    at = sign_in(make_app(seeded_url).run(), "dabir", then="pages/settings.py")
+    at.text_input(key="tpl_sms").input("{name}: {count} کار در {محل} — {link}")
+    at.button(key="FormSubmitter:digest_templates-ذخیرهٔ متن‌ها").click().run()
+    assert "جای‌نمای ناشناختهٔ {محل}" in " ".join(messages(at.error))
+    at.text_input(key="tpl_sms").input("{count} کار در کارتابل: {link}")
+    at.button(key="FormSubmitter:digest_templates-ذخیرهٔ متن‌ها").click().run()
+    assert "متن یادآوری‌ها ذخیره شد" in " ".join(messages(at.success))
+    at.text_area(key="digest_holidays").input("۰۱/۰۱\n۱۴۰۵/۱۳/۰۱")
+    at.button(key="FormSubmitter:digest_schedule-ذخیرهٔ زمان‌بندی").click().run()
+    assert "سطر ۲" in " ".join(messages(at.error))
