@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import streamlit as st
+
 from data_layer import clock
 from data_layer.jalali import format_jalali, format_number
 from data_layer.labels import ROLE_LABELS
@@ -33,6 +35,10 @@ page_title(
     f"{reader.actor.full_name} — {ROLE_LABELS[reader.actor.role]} — امروز"
     f" {format_jalali(clock.today())}",
 )
+if reader.actor.agency_id is not None:  # a liaison: every row of the agency, not only these
+    st.page_link(
+        "pages/my_agency.py", label="به‌روزرسانی ردیف‌های دستگاه من", icon=":material/edit_note:"
+    )
 if not items:
     show(Html('<p class="inbox-empty">{}</p>').format(EMPTY))
 else:

@@ -21,6 +21,7 @@ from sqlmodel import Session, col
 
 from data_layer.jalali import format_jalali, format_number, to_fa_digits
 from data_layer.models import (
+    Agency,
     AppSetting,
     Assignment,
     Letter,
@@ -188,7 +189,8 @@ def secretariat_items(session: Session, today: date) -> list[InboxItem]:
             InboxItem(
                 "claims",
                 f"{format_number(pending)} گزارش دستگاه در انتظار بررسی",
-                "گزارش‌هایی که دستگاه‌ها ثبت کرده‌اند و هنوز تأیید یا رد نشده‌اند.",
+                "گزارش‌هایی که دستگاه‌ها ثبت کرده‌اند و هنوز تأیید یا رد نشده‌اند. تازه‌ترین: "
+                + _newest_claim(session),
                 "/verification",
             )
         )
@@ -205,6 +207,28 @@ def secretariat_items(session: Session, today: date) -> list[InboxItem]:
         )
     items += _meetings_without_record(session, today)
     return items
+
+
+def _newest_claim(session: Session) -> str:
+    """«آموزش و پرورش، جلسه ۷، مصوبه ۱۰»: the claim reported last."""
+    row = session.execute(
+        select(col(Agency.short_name), col(Meeting.number), col(Resolution.number))
+        .select_from(Assignment)
+        .join(Agency, col(Agency.id) == col(Assignment.agency_id))
+        .join(Resolution, col(Resolution.id) == col(Assignment.resolution_id))
+        .join(Meeting, col(Meeting.id) == col(Resolution.meeting_id))
+        .where(
+            col(Assignment.withdrawn).is_(False),
+            col(Assignment.reported_at).is_not(None),
+            col(Assignment.verification) == Verification.UNVERIFIED.value,
+        )
+        .order_by(col(Assignment.reported_at).desc(), col(Assignment.id).desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return "—"
+    agency, meeting, number = row
+    return f"{agency}، جلسه {to_fa_digits(meeting)}، مصوبه {to_fa_digits(number)}"
 
 
 def failed_messages(session: Session) -> list[InboxItem]:
