@@ -6,7 +6,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from data_layer.models import User
+from data_layer.models import Letter, User
 from data_layer.models_messages import ContactChannel, OutboxMessage
 
 MESSAGE_COLUMNS = [
@@ -91,3 +91,39 @@ def confirmed_channels(session: Session) -> pd.DataFrame:
         ],
         columns=["user_id", "full_name", "username", "role", "email", "sms"],
     )
+
+
+def letter_deliveries(session: Session) -> dict[int, dict[str, str]]:
+    """Each emailed letter's latest message: address, state, message id."""
+    rows = session.execute(
+        select(
+            col(OutboxMessage.letter_id),
+            col(OutboxMessage.address),
+            col(OutboxMessage.state),
+            col(OutboxMessage.provider_id),
+        )
+        .where(col(OutboxMessage.letter_id).is_not(None))
+        .order_by(col(OutboxMessage.id))
+    ).all()
+    return {
+        int(letter_id): {"address": address, "state": state, "message_id": provider_id}
+        for letter_id, address, state, provider_id in rows
+    }
+
+
+def last_letter_addresses(session: Session, agency_id: int) -> tuple[str, str]:
+    """The address the agency's last emailed letter went to, and the last chair copy."""
+    to = session.execute(
+        select(col(OutboxMessage.address))
+        .join(Letter, col(Letter.id) == col(OutboxMessage.letter_id))
+        .where(col(Letter.agency_id) == agency_id)
+        .order_by(col(OutboxMessage.id).desc())
+        .limit(1)
+    ).scalar()
+    chair = session.execute(
+        select(col(OutboxMessage.copy_to))
+        .where(col(OutboxMessage.letter_id).is_not(None), col(OutboxMessage.copy_to) != "")
+        .order_by(col(OutboxMessage.id).desc())
+        .limit(1)
+    ).scalar()
+    return str(to or ""), str(chair or "")
