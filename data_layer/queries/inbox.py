@@ -33,7 +33,7 @@ from data_layer.models import (
 )
 from data_layer.models_messages import MessageState, OutboxMessage
 from data_layer.queries.assignments import claims_count
-from data_layer.queries.ladder import STEP_TITLES, due_today, letter_number
+from data_layer.queries.ladder import STEP_TITLES, agencies_due_a_step, letter_number
 from data_layer.queries.periods import recent_periods, report_completeness
 from data_layer.queries.settings import get_report_rule
 from data_layer.rules.lateness import effective_due, is_overdue, not_done
@@ -194,9 +194,9 @@ def secretariat_items(session: Session, today: date) -> list[InboxItem]:
                 "/verification",
             )
         )
-    ladder = due_today(session, today)
-    if len(ladder):
-        names = "، ".join(ladder["short_name"].head(5))
+    ladder = agencies_due_a_step(session, today)
+    if ladder:
+        names = "، ".join(name for _, name, _ in ladder[:5])
         items.append(
             InboxItem(
                 "ladder",
