@@ -50,11 +50,11 @@ from data_layer.rules.lateness import (
 
 __all__ = [
     "DEFAULT_LADDER",
-    "agencies_due_a_step",
     "LADDER_KEY",
     "STEP_TITLES",
     "Ladder",
     "Step",
+    "agencies_due_a_step",
     "due_board",
     "due_today",
     "get_ladder",
