@@ -45,8 +45,9 @@ from data_layer.queries.inbox import (
     DUE_DAYS_KEY,
     MAX_DUE_DAYS,
     InboxItem,
+    agencies_items,
     failed_messages,
-    inbox_items,
+    secretariat_items,
 )
 
 
@@ -95,14 +96,18 @@ def plan_digests(session: Session, now: datetime) -> Plan:
         )
         .order_by(col(User.id), col(ContactChannel.kind))
     ).all()  # fmt: skip
-    items_of: dict[tuple[str, int | None], list[InboxItem]] = {}
-    failed = failed_messages(session)
+    # One inbox per agency (and one for the secretariat), whoever many liaisons it has.
+    agencies = sorted({int(a) for _, _, r, a, _, _ in people if r == Role.AGENCY_EDITOR and a})
+    of_agency = agencies_items(session, agencies, day)
+    secretariat: list[InboxItem] | None = None
     digests = []
     for user_id, name, role, agency_id, kind, address in people:
-        if (role, agency_id) not in items_of:
-            found = inbox_items(session, role=role, agency_id=agency_id, today=day)
-            items_of[(role, agency_id)] = (failed if role == Role.SECRETARIAT else []) + found
-        items = items_of[(role, agency_id)]
+        if role == Role.SECRETARIAT:
+            if secretariat is None:
+                secretariat = failed_messages(session) + secretariat_items(session, day)
+            items = secretariat
+        else:
+            items = of_agency.get(int(agency_id or 0), [])
         if items:
             digests.append(_compose(settings, int(user_id), name, kind, address, items, day))
     return Plan(day, "", tuple(digests))

@@ -13,6 +13,7 @@ at it, so it leaves the inbox when the work is done:
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -78,11 +79,21 @@ def inbox_items(
 
 def agency_items(session: Session, agency_id: int, today: date) -> list[InboxItem]:
     """A liaison's items: rows, letters awaiting reply, the report due."""
-    return (
-        _row_items(session, agency_id, today, get_due_days(session))
+    return agencies_items(session, [agency_id], today)[agency_id]
+
+
+def agencies_items(
+    session: Session, agency_ids: Sequence[int], today: date
+) -> dict[int, list[InboxItem]]:
+    """`agency_items` of several agencies (the reports' grid read once for all)."""
+    days = get_due_days(session)
+    reports = _reports_due(session, today, days)
+    return {
+        agency_id: _row_items(session, agency_id, today, days)
         + _letter_items(session, agency_id)
-        + _report_items(session, agency_id, today)
-    )
+        + reports.get(agency_id, [])
+        for agency_id in agency_ids
+    }
 
 
 def _row_items(session: Session, agency_id: int, today: date, days: int) -> list[InboxItem]:
@@ -159,24 +170,27 @@ def _letter_items(session: Session, agency_id: int) -> list[InboxItem]:
     ]
 
 
-def _report_items(session: Session, agency_id: int, today: date) -> list[InboxItem]:
+def _reports_due(session: Session, today: date, days: int) -> dict[int, list[InboxItem]]:
+    """Each agency's performance reports not sent whose deadline is near or past."""
     rule = get_report_rule(session)
     grid = report_completeness(
         session, rule=rule, periods=recent_periods(rule, today, 2), today=today
     )
-    near = today + timedelta(days=get_due_days(session))
-    mine = grid[(grid["agency_id"] == agency_id) & grid["submitted_at"].isna()]
-    return [
-        InboxItem(
-            "report",
-            f"گزارش عملکرد {r['label']}",
-            f"مهلت ارسال {format_jalali(r['deadline'])}"
-            + (" — گذشته است" if r["deadline"] < today else ""),
-            "/my_agency?tab=report",
+    near = today + timedelta(days=days)
+    found: dict[int, list[InboxItem]] = {}
+    for r in grid[grid["submitted_at"].isna()].to_dict("records"):
+        if r["deadline"] > near:
+            continue
+        found.setdefault(int(r["agency_id"]), []).append(
+            InboxItem(
+                "report",
+                f"گزارش عملکرد {r['label']}",
+                f"مهلت ارسال {format_jalali(r['deadline'])}"
+                + (" — گذشته است" if r["deadline"] < today else ""),
+                "/my_agency?tab=report",
+            )
         )
-        for r in mine.to_dict("records")
-        if r["deadline"] <= near
-    ]
+    return found
 
 
 def secretariat_items(session: Session, today: date) -> list[InboxItem]:
