@@ -169,6 +169,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--people", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--write", action="store_true", help="put the table in docs/benchmarks.md (its section)"
+    )
     args = parser.parse_args(argv)
     os.environ[clock.SHIFT_ENV] = str(clock.shift_to(AS_OF))
     results: dict[str, dict[str, float]] = {}
@@ -181,8 +184,30 @@ def main(argv: list[str] | None = None) -> int:
             results[size] = {**time_digests(url), **time_inbox(url, args.repeat)}
             dispose_engine(url)
             print(f"{ds.label}: {results[size]}", flush=True)
-    print(report(args.db, args.people, results))
+    table = report(args.db, args.people, results)
+    print(table)
+    if args.write:
+        write_section(args.db, table)
     return 0
+
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
+MARK = "<!-- bench.messages -->"
+HEADING = "## Reminders: digests and the inbox (bench/messages.py)"
+
+
+def write_section(db: str, table: str) -> None:
+    """Keep this database's table in the section at the end of docs/benchmarks.md."""
+    text = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
+    head, _, section = text.partition(MARK)
+    tables = {
+        part.split(",", 1)[0]: "### Digests and inbox — " + part
+        for part in section.split("### Digests and inbox — ")[1:]
+    }
+    tables[db] = table + "\n"
+    body = "\n".join(tables[k].rstrip() + "\n" for k in sorted(tables))
+    intro = (__doc__ or "").split("\n\n", 1)[1].strip()
+    DOC.write_text(f"{head.rstrip()}\n\n{MARK}\n{HEADING}\n\n{intro}\n\n{body}", encoding="utf-8")
 
 
 def _ms(seconds: float) -> str:
