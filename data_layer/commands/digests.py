@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from data_layer import clock
-from data_layer.commands.messages import queue_message
+from data_layer.commands.messages import queue_messages
 from data_layer.commands.settings import store_setting
 from data_layer.config import public_url
 from data_layer.documents.digest import digest_email, digest_sms
@@ -136,21 +136,24 @@ def queue_digests(session: Session, plan: Plan, now: datetime) -> int:
     last = last_decided_day(session)
     if last is not None and last >= plan.day:
         return 0
-    queued = 0
-    for d in plan.digests:
-        queued += queue_message(
-            session,
-            key=f"digest/{d.user_id}/{plan.day.isoformat()}/{d.channel}",
-            kind="digest",
-            day=plan.day,
-            channel=d.channel,
-            address=d.address,
-            user_id=d.user_id,
-            subject=d.subject,
-            body_text=d.text,
-            body_html=d.html,
-            now=now,
-        )
+    queued = queue_messages(
+        session,
+        [
+            {
+                "dedupe_key": f"digest/{d.user_id}/{plan.day.isoformat()}/{d.channel}",
+                "kind": "digest",
+                "day": plan.day,
+                "channel": d.channel,
+                "address": d.address,
+                "user_id": d.user_id,
+                "subject": d.subject,
+                "body_text": d.text,
+                "body_html": d.html,
+            }
+            for d in plan.digests
+        ],
+        now=now,
+    )
     session.merge(AppSetting(key=LAST_DAY_KEY, value=json.dumps(plan.day.isoformat())))
     return queued
 

@@ -3,6 +3,7 @@ once per key; the administrator sends a failed one again."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlalchemy import update
@@ -38,7 +39,7 @@ def queue_message(
 
     INSERT … ON CONFLICT DO NOTHING: two deciders racing on one key queue it once, and
     neither transaction fails."""
-    values = {
+    values: dict[str, object] = {
         "dedupe_key": key,
         "user_id": user_id,
         "kind": kind,
@@ -52,22 +53,48 @@ def queue_message(
         "attachment": attachment,
         "attachment_name": attachment_name,
         "letter_id": letter_id,
-        "state": MessageState.QUEUED.value,
-        "attempts": 0,
-        "next_attempt_at": now or utcnow(),
-        "last_error": "",
-        "provider_id": "",
-        "created_at": now or utcnow(),
     }
+    return queue_messages(session, [values], now=now) == 1
+
+
+QUEUED_DEFAULTS = {"copy_to": "", "subject": "", "body_html": "", "attachment": None}
+CHUNK = 400  # rows per INSERT (SQLite allows 32,766 bound values; a row binds 22)
+
+
+def queue_messages(
+    session: Session, messages: Sequence[dict[str, object]], *, now: datetime | None = None
+) -> int:
+    """Queue many messages in as few statements as possible; how many were new (a key
+    already in the outbox is skipped: INSERT … ON CONFLICT DO NOTHING)."""
+    moment = now or utcnow()
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = (
-        insert(OutboxMessage)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        .returning(col(OutboxMessage.id))
-    )
-    return session.execute(stmt).first() is not None
+    rows = [
+        {
+            "user_id": None,
+            "attachment_name": "",
+            "letter_id": None,
+            **QUEUED_DEFAULTS,
+            **m,
+            "state": MessageState.QUEUED.value,
+            "attempts": 0,
+            "next_attempt_at": moment,
+            "last_error": "",
+            "provider_id": "",
+            "created_at": moment,
+        }
+        for m in messages
+    ]
+    queued = 0
+    for start in range(0, len(rows), CHUNK):
+        stmt = (
+            insert(OutboxMessage)
+            .values(rows[start : start + CHUNK])
+            .on_conflict_do_nothing(index_elements=["dedupe_key"])
+            .returning(col(OutboxMessage.id))
+        )
+        queued += len(session.execute(stmt).all())
+    return queued
 
 
 def retry_message(session: Session, *, actor: Actor, message_id: int) -> None:
