@@ -10,6 +10,7 @@ from data_layer.db import read_session
 from data_layer.jalali import to_fa_digits
 from data_layer.output import inert
 from data_layer.permissions import Readable, ReaderKind, can_read
+from data_layer.queries.inbox import things_due
 from data_layer.queries.profile import get_profile
 from data_layer.queries.users import must_change_password
 from ui.first_run import setup_done
@@ -107,7 +108,7 @@ titles = {}
 if reader is not None and shown_in_menu("inbox") and not must_change:
     home = "inbox"
     with guarded():
-        due = len(items_for(url, reader, current_version(url)))
+        due = things_due(items_for(url, reader, current_version(url)))
         titles["inbox"] = f"کارتابل ({to_fa_digits(due)})" if due else "کارتابل"
 
 # Every page is registered, so a deep link always opens its page (which says what is

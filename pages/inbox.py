@@ -8,7 +8,7 @@ from data_layer import clock
 from data_layer.jalali import format_jalali, format_number
 from data_layer.labels import ROLE_LABELS
 from data_layer.permissions import Readable
-from data_layer.queries.inbox import EMPTY
+from data_layer.queries.inbox import EMPTY, things_due
 from ui.freshness import current_version
 from ui.html import Html, show
 from ui.inbox import items_for
@@ -43,7 +43,9 @@ if not items:
     show(Html('<p class="inbox-empty">{}</p>').format(EMPTY))
 else:
     show(
-        Html('<p class="inbox-count">{} کار در انتظار شماست.</p>').format(format_number(len(items)))
+        Html('<p class="inbox-count">{} کار در انتظار شماست.</p>').format(
+            format_number(things_due(items))
+        )
     )
     cards = Html("").join(
         Html(

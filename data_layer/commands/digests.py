@@ -48,6 +48,7 @@ from data_layer.queries.inbox import (
     agencies_items,
     failed_messages,
     secretariat_items,
+    things_due,
 )
 
 
@@ -124,7 +125,7 @@ def _compose(
 ) -> Planned:
     base = public_url()
     if kind == ChannelKind.SMS.value:
-        text = digest_sms(settings, name=name, count=len(items), day=day, base=base)
+        text = digest_sms(settings, name=name, count=things_due(items), day=day, base=base)
         return Planned(user_id, kind, address, "", text, "")
     mail = digest_email(settings, name=name, items=items, day=day, base=base)
     return Planned(user_id, kind, address, mail.subject, mail.text, mail.html)

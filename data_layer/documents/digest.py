@@ -10,7 +10,7 @@ from datetime import date
 from data_layer.documents.html import Safe, el, esc, join, void
 from data_layer.jalali import format_jalali, format_number
 from data_layer.queries.digests import SMS_LIMIT, DigestSettings
-from data_layer.queries.inbox import InboxItem
+from data_layer.queries.inbox import InboxItem, things_due
 
 INBOX_PATH = "/inbox"
 ACCOUNT_PATH = "/account"
@@ -33,7 +33,7 @@ def digest_email(
     settings: DigestSettings, *, name: str, items: Sequence[InboxItem], day: date, base: str
 ) -> Email:
     """The email: the intro, then every item with its full link, then how to stop."""
-    values = _values(name, len(items), day)
+    values = _values(name, things_due(items), day)
     subject = settings.templates["subject"].format_map(values)
     intro = settings.templates["intro"].format_map(values)
     lines = [intro, ""]

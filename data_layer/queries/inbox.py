@@ -43,6 +43,7 @@ DUE_DAYS_KEY = "inbox.due_days"
 DEFAULT_DUE_DAYS = 7
 MAX_DUE_DAYS = 60
 EMPTY = "کاری در کارتابل شما نیست؛ چیزی از شما در انتظار نیست."
+LATE_LISTED = 15  # late rows listed one by one; the rest are one item
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,12 @@ class InboxItem:
     detail: str
     link: str  # a path of the app, e.g. /my_agency?row=12
     ref: int = 0  # the row, letter or meeting it is about (0: a count)
+    count: int = 1  # how many things it stands for (a summary of late rows: more)
+
+
+def things_due(items: Sequence[InboxItem]) -> int:
+    """How many things an inbox holds (the menu's count, the digest's {count})."""
+    return sum(i.count for i in items)
 
 
 def get_due_days(session: Session) -> int:
@@ -85,23 +92,26 @@ def agency_items(session: Session, agency_id: int, today: date) -> list[InboxIte
 def agencies_items(
     session: Session, agency_ids: Sequence[int], today: date
 ) -> dict[int, list[InboxItem]]:
-    """`agency_items` of several agencies (the reports' grid read once for all)."""
+    """`agency_items` of several agencies (rows and the reports' grid read once for all)."""
     days = get_due_days(session)
     reports = _reports_due(session, today, days)
+    rows = _row_items(session, agency_ids, today, days)
     return {
-        agency_id: _row_items(session, agency_id, today, days)
-        + _letter_items(session, agency_id)
-        + reports.get(agency_id, [])
+        agency_id: rows[agency_id] + _letter_items(session, agency_id) + reports.get(agency_id, [])
         for agency_id in agency_ids
     }
 
 
-def _row_items(session: Session, agency_id: int, today: date, days: int) -> list[InboxItem]:
+def _row_items(
+    session: Session, agency_ids: Sequence[int], today: date, days: int
+) -> dict[int, list[InboxItem]]:
+    """Each agency's returned, late and soon-due rows, read in one query."""
     returned = col(Assignment.verification) == Verification.REJECTED.value
     due = effective_due()
     soon = and_(not_done(), due >= today, due <= today + timedelta(days=days))
     stmt = (
         select(
+            col(Assignment.agency_id),
             col(Assignment.id),
             col(Meeting.number),
             col(Resolution.number),
@@ -114,34 +124,60 @@ def _row_items(session: Session, agency_id: int, today: date, days: int) -> list
         .join(Resolution, col(Resolution.id) == col(Assignment.resolution_id))
         .join(Meeting, col(Meeting.id) == col(Resolution.meeting_id))
         .where(
-            col(Assignment.agency_id) == agency_id,
+            col(Assignment.agency_id).in_(list(agency_ids)),
             col(Assignment.withdrawn).is_(False),
             or_(returned, is_overdue(today), soon),
         )
         .order_by(due, col(Meeting.number), col(Resolution.number))
     )
-    order = {"returned": 0, "late": 1, "due": 2}
-    items = []
-    for row_id, meeting, number, text, note, back, late, on in session.execute(stmt).all():
+    found: dict[int, dict[str, list[InboxItem]]] = {
+        a: {"returned": [], "late": [], "due": []} for a in agency_ids
+    }
+    more: dict[int, int] = dict.fromkeys(agency_ids, 0)  # late rows beyond LATE_LISTED
+    for agency_id, row_id, meeting, number, text, note, back, late, on in session.execute(
+        stmt
+    ).all():
         kind = "returned" if back else "late" if late else "due"
-        where = f"جلسه {to_fa_digits(meeting)}، مصوبه {to_fa_digits(number)}"
-        short = text if len(text) <= 90 else text[:88] + "…"
-        if kind == "returned":
-            title, detail = f"برگشت از دبیرخانه: {where}", f"دلیل: {note or '—'} — {short}"
-        elif kind == "late":
-            late_by = format_number((today - on).days)
-            title, detail = (
-                f"معوق: {where}",
-                f"{late_by} روز از سررسید {format_jalali(on)} گذشته — {short}",
+        shown = found[int(agency_id)][kind]
+        if kind == "late" and len(shown) >= LATE_LISTED:
+            more[int(agency_id)] += 1  # one summary item, not one each
+            continue
+        shown.append(_row_item(kind, int(row_id), meeting, number, text, note, on, today))
+    return {a: _with_summary(kinds, more[a]) for a, kinds in found.items()}
+
+
+def _row_item(
+    kind: str, row_id: int, meeting: int, number: int, text: str, note: str, on: date, today: date
+) -> InboxItem:
+    where = f"جلسه {to_fa_digits(meeting)}، مصوبه {to_fa_digits(number)}"
+    short = text if len(text) <= 90 else text[:88] + "…"
+    if kind == "returned":
+        title, detail = f"برگشت از دبیرخانه: {where}", f"دلیل: {note or '—'} — {short}"
+    elif kind == "late":
+        late_by = format_number((today - on).days)
+        title = f"معوق: {where}"
+        detail = f"{late_by} روز از سررسید {format_jalali(on)} گذشته — {short}"
+    else:
+        left = (on - today).days
+        when = "امروز" if left == 0 else "فردا" if left == 1 else f"{format_number(left)} روز دیگر"
+        title, detail = f"سررسید {when}: {where}", f"سررسید {format_jalali(on)} — {short}"
+    return InboxItem(kind, title, detail, f"/my_agency?row={row_id}", row_id)
+
+
+def _with_summary(kinds: dict[str, list[InboxItem]], more: int) -> list[InboxItem]:
+    """Returned, then late (the oldest LATE_LISTED, the rest as one item), then due."""
+    summary = []
+    if more:
+        summary.append(
+            InboxItem(
+                "late",
+                f"{format_number(more)} ردیف معوق دیگر",
+                "همهٔ ردیف‌های معوق دستگاه در «دستگاه من» است.",
+                "/my_agency",
+                count=more,
             )
-        else:
-            left = (on - today).days
-            when = (
-                "امروز" if left == 0 else "فردا" if left == 1 else f"{format_number(left)} روز دیگر"
-            )
-            title, detail = f"سررسید {when}: {where}", f"سررسید {format_jalali(on)} — {short}"
-        items.append(InboxItem(kind, title, detail, f"/my_agency?row={row_id}", int(row_id)))
-    return sorted(items, key=lambda i: order[i.kind])
+        )
+    return kinds["returned"] + kinds["late"] + summary + kinds["due"]
 
 
 def _letter_items(session: Session, agency_id: int) -> list[InboxItem]:

@@ -50,3 +50,22 @@ def test_after_the_letters_go_the_ladder_item_leaves_and_returns_at_the_next_ste
     for days in (5, 15, 30):
         full, lean = _due_both_ways(seeded_url, AS_OF + timedelta(days=days))
         assert full == lean
+
+
+def test_late_rows_beyond_the_listed_ones_are_one_item_that_counts_them(seeded_url: str) -> None:
+    from data_layer.models import Assignment
+    from data_layer.queries.inbox import LATE_LISTED, things_due
+
+    with write_session(seeded_url) as s:
+        rows = s.exec(select(Assignment).where(Assignment.agency_id == 2)).all()
+        for row in rows:
+            row.status, row.planned_date = "in_progress", AS_OF - timedelta(days=3)
+            row.verification = "unverified"
+            s.add(row)
+        late = len([r for r in rows if not r.withdrawn])
+    assert late > LATE_LISTED + 1
+    with read_session(seeded_url) as s:
+        items = [i for i in agency_items(s, 2, AS_OF) if i.kind == "late"]
+    assert len(items) == LATE_LISTED + 1
+    assert items[-1].link == "/my_agency" and items[-1].count == late - LATE_LISTED
+    assert things_due(items) == late
