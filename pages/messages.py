@@ -1,4 +1,7 @@
-"""پیام‌ها: the outbox (queued, sent, failed, with the reason) and who can be reached how."""
+"""پیام‌ها: the outbox (queued, sent, failed, with the reason) and who can be reached how.
+
+The secretariat reads the outbox (its inbox links here when messages failed); the
+administrator also sends a failed one again and sees who has which confirmed channel."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from data_layer.config import mail_settings, sms_settings
 from data_layer.db import read_session
 from data_layer.jalali import format_jalali_datetime, format_number
 from data_layer.labels import ROLE_LABELS
-from data_layer.permissions import Readable
+from data_layer.permissions import Action, Readable, can
 from data_layer.queries.messages import confirmed_channels, message_counts, outbox_messages
 from ui.html import show
 from ui.run import attempt, run_command
@@ -78,6 +81,9 @@ else:
             "grid messages",
         )
     )
+    if not can(actor, Action.MANAGE_MESSAGES):
+        st.caption("ارسال دوبارهٔ پیام ناموفق با مدیر سامانه است.")
+        st.stop()
     for r in shown[shown["state"] == "failed"].head(20).to_dict("records"):
         who = r["person"] or r["address"]
         if st.button(
@@ -91,6 +97,8 @@ else:
                 done="پیام دوباره در صف ارسال گذاشته شد.",
             )
 
+if not can(actor, Action.MANAGE_MESSAGES):
+    st.stop()  # people's addresses are the administrator's to see
 st.markdown("##### راه‌های تأییدشدهٔ افراد")
 st.caption("هر کس نشانی خود را در «حساب من» می‌افزاید و با کد تأیید می‌کند؛ اینجا فقط دیده می‌شود.")
 with read_session(url) as s:

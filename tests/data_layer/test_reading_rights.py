@@ -51,7 +51,17 @@ EXPECTED: dict[str, tuple[Reader, set[Readable]]] = {
     "liaison": (person(Role.AGENCY_EDITOR), OPEN | {R.ACCOUNT, R.MY_AGENCY, R.INBOX}),
     "secretariat": (
         person(Role.SECRETARIAT),
-        OPEN | {R.ACCOUNT, R.LETTERS, R.VERIFICATION, R.BACKLOG, R.AGENCIES, R.SETTINGS, R.INBOX},
+        OPEN
+        | {
+            R.ACCOUNT,
+            R.LETTERS,
+            R.VERIFICATION,
+            R.BACKLOG,
+            R.AGENCIES,
+            R.SETTINGS,
+            R.INBOX,
+            R.MESSAGES,
+        },
     ),
     "admin": (person(Role.ADMIN), OPEN | {R.ACCOUNT, R.USERS, R.AGENCIES, R.SETTINGS, R.MESSAGES}),
 }

@@ -79,3 +79,12 @@ def test_the_secretariat_saves_the_wording_and_an_unknown_placeholder_is_refused
     at.text_area(key="digest_holidays").input("۰۱/۰۱\n۱۴۰۵/۱۳/۰۱")
     at.button(key="FormSubmitter:digest_schedule-ذخیرهٔ زمان‌بندی").click().run()
     assert "سطر ۲" in " ".join(messages(at.error))
+
+
+def test_the_secretariat_reads_the_failures_but_leaves_retries_and_addresses_to_the_admin(
+    make_app: Callable[[str], AppTest], seeded_url: str, failed_one: int
+) -> None:
+    at = sign_in(make_app(seeded_url).run(), "dabir", then="pages/messages.py")
+    assert "اعتبار حساب سامانهٔ پیامک کافی نیست" in page_html(at)
+    assert not [b for b in at.button if str(b.key).startswith("retry_")]
+    assert "راه‌های تأییدشدهٔ افراد" not in page_html(at)
