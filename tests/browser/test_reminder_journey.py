@@ -134,3 +134,27 @@ def test_the_digest_leads_the_liaison_to_the_row_and_the_claim_reaches_the_secre
     expect(claims).to_contain_text(re.compile("تازه‌ترین: آموزش و پرورش، جلسه"))
     expect(page.get_by_role("link", name=re.compile(r"^کارتابل \(")).first).to_be_visible()
     page.screenshot(path=str(screenshot_path("inbox-secretariat-1366.png")))
+
+
+def test_the_server_sends_the_digest_itself_when_its_hour_has_come(tmp_path: Path) -> None:
+    """The sender inside the server (the default): started with the server, it queues
+    the day's digest and delivers it, with nobody visiting a page."""
+    from data_layer.seed import seed
+
+    url = f"sqlite:///{tmp_path / 'dashboard.db'}"
+    seed(url, sample=True, as_of=AS_OF)
+    _due_tomorrow(url)  # agency02 has a row due tomorrow and a confirmed email
+    dispose_engine(url)
+    with smtp_server() as (port, box):
+        env = {
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": str(port),
+            "SMTP_SECURITY": "none",
+            "SMTP_FROM": "dabir@ostan.example",
+        }
+        with running_app(url, tmp_path / "server.log", seed="none", env=env) as base:
+            assert box.arrived.wait(120), "the server sent no digest"
+        [mail] = box.messages
+    assert box.recipients[0] == ["rabet2@ostan.example"]
+    body = mail.get_body(preferencelist=("html",))
+    assert body is not None and f"{base}/my_agency?row=" in body.get_content()
