@@ -51,6 +51,7 @@ NOT_CONFIGURED = {
 }
 
 Send = Callable[[Outgoing], str]
+CODE_SENT = "(کد تأیید فرستاده شد؛ متن آن نگه داشته نمی‌شود.)"
 
 
 @dataclass
@@ -122,8 +123,8 @@ def sender_turn(url: str) -> Iterator[bool]:
         os.close(fd)
 
 
-def _claim(url: str, now: datetime) -> tuple[int, str, Outgoing, int] | None:
-    """The next due message, claimed: (id, channel, what to send, attempts so far)."""
+def _claim(url: str, now: datetime) -> tuple[int, str, str, Outgoing, int] | None:
+    """The next due message, claimed: (id, kind, channel, what to send, attempts so far)."""
     due = or_(
         and_(
             col(OutboxMessage.state) == MessageState.QUEUED.value,
@@ -154,7 +155,7 @@ def _claim(url: str, now: datetime) -> tuple[int, str, Outgoing, int] | None:
             attachment=msg.attachment,
             attachment_name=msg.attachment_name,
         )
-        return msg.id, msg.channel, outgoing, msg.attempts
+        return msg.id, msg.kind, msg.channel, outgoing, msg.attempts
 
 
 def _mark(url: str, message_id: int, **values: object) -> None:
@@ -212,7 +213,7 @@ def send_due(
             claimed = _claim(url, now())
             if claimed is None:
                 break
-            message_id, channel, outgoing, attempts = claimed
+            message_id, kind, channel, outgoing, attempts = claimed
             send = transports.of(channel)
             try:
                 if send is None:
@@ -225,6 +226,8 @@ def send_due(
                 else:
                     done.retried += 1
                 continue
+            # A confirmation code is not kept once it has gone (only its hash is).
+            forget = {"body_text": CODE_SENT} if kind == "confirm" else {}
             _mark(
                 url,
                 message_id,
@@ -232,6 +235,7 @@ def send_due(
                 provider_id=provider_id[:200],
                 sent_at=now(),
                 last_error="",
+                **forget,
             )
             done.sent += 1
     return done

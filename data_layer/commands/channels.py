@@ -23,6 +23,7 @@ from data_layer.permissions import Actor, check_person
 
 CODE_TRIES = 5
 CODE_LIFETIME = timedelta(minutes=30)
+CODE_SUBJECT = "کد تأیید نشانی شما در داشبورد کارگروه"
 KIND_WORDS = {ChannelKind.EMAIL.value: "ایمیل", ChannelKind.SMS.value: "پیامک"}
 
 
@@ -79,7 +80,7 @@ def add_channel(
         channel=kind,
         address=address,
         user_id=actor.user_id,
-        subject="کد تأیید نشانی شما در داشبورد کارگروه",
+        subject=CODE_SUBJECT,
         body_text=text + "\nاگر شما این نشانی را وارد نکرده‌اید، این پیام را نادیده بگیرید.",
         now=now,
     )

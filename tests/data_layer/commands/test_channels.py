@@ -108,3 +108,22 @@ def test_a_channel_that_is_not_set_up_is_refused_and_nothing_is_kept(db_url: str
     with read_session(db_url) as s:
         assert channels_of(s, me.user_id) == {}
         assert s.exec(select(OutboxMessage)).all() == []
+
+
+def test_a_sent_code_is_not_kept_in_the_outbox(db_url: str, smtp_configured: None) -> None:
+    from data_layer.config import MailSettings
+    from data_layer.sender import Transports, send_due
+    from data_layer.transport.email import send_email
+    from tests.servers import smtp_server
+
+    with write_session(db_url) as s:
+        me = add_user(s, "dabir", "دبیرخانه", Role.SECRETARIAT.value)
+        add_channel(s, actor=me, kind="email", typed="dabir@ostan.example")
+    code = _code(db_url)
+    with smtp_server() as (port, box):
+        settings = MailSettings("127.0.0.1", port, "none", "", "", "dabir@ostan.example", 5.0)
+        send_due(db_url, transports=Transports(email=lambda m: send_email(settings, m)))
+    assert code in box.messages[0].get_content()
+    with read_session(db_url) as s:
+        kept = s.exec(select(OutboxMessage)).one()
+    assert kept.state == "sent" and code not in kept.body_text
