@@ -184,3 +184,13 @@ def test_holidays_are_read_in_any_digits_and_a_wrong_line_is_named() -> None:
     with pytest.raises(ValidationError) as refused:
         parse_holidays("01/01\n13/01")
     assert "سطر ۲" in refused.value.errors[0].message
+
+
+def test_an_address_grown_too_long_for_the_wording_falls_back_to_the_shortest(
+    seeded_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reach(seeded_url, "agency02", "sms", "09121234567")
+    monkeypatch.setenv("APP_PUBLIC_URL", "https://" + "d" * 100 + ".example")
+    assert decide_digests(seeded_url, at(SATURDAY, 8)) == 1
+    [sms] = outbox(seeded_url)
+    assert len(sms.body_text) <= SMS_LIMIT and sms.body_text.endswith(".example/inbox")
