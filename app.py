@@ -7,12 +7,16 @@ import streamlit as st
 from data_layer.bootstrap import prepare_database
 from data_layer.config import get_settings
 from data_layer.db import read_session
+from data_layer.jalali import to_fa_digits
 from data_layer.output import inert
 from data_layer.permissions import Readable, ReaderKind, can_read
+from data_layer.queries.inbox import things_due
 from data_layer.queries.profile import get_profile
 from data_layer.queries.users import must_change_password
 from ui import not_found
 from ui.first_run import setup_done
+from ui.freshness import current_version
+from ui.inbox import items_for
 from ui.run import guarded
 from ui.session import NOTICE_KEY, current_reader, keep_state_for
 from ui.theme import apply_theme
@@ -58,6 +62,7 @@ if actor is not None:
 # path>.py, and who reads it is permissions.can_read's answer for that url path.
 MENU: dict[str, list[tuple[str, str, str]]] = {
     "": [
+        ("inbox", "کارتابل", ":material/inbox:"),
         ("overview", "نمای کلی", ":material/dashboard:"),
         ("sign_in", "ورود", ":material/login:"),
         ("setup", "راه‌اندازی", ":material/build:"),
@@ -82,6 +87,7 @@ MENU: dict[str, list[tuple[str, str, str]]] = {
         ("agencies", "دستگاه‌ها", ":material/apartment:"),
         ("users", "کاربران", ":material/group:"),
         ("settings", "تنظیمات", ":material/tune:"),
+        ("messages", "پیام‌ها", ":material/mail:"),
     ],
 }
 
@@ -96,16 +102,26 @@ def shown_in_menu(slug: str) -> bool:
     return reader is not None and can_read(reader, Readable(slug), reader.scope)
 
 
+# Liaisons and the secretariat land on their inbox (its title carries the count); the
+# chair, viewers and everyone else on the overview.
+home = "overview"
+titles = {}
+if reader is not None and shown_in_menu("inbox") and not must_change:
+    home = "inbox"
+    with guarded():
+        due = things_due(items_for(url, reader, current_version(url)))
+        titles["inbox"] = f"کارتابل ({to_fa_digits(due)})" if due else "کارتابل"
+
 # Every page is registered, so a deep link always opens its page (which says what is
-# needed); the menu shows what this reader may use. The overview is the root URL.
+# needed); the menu shows what this reader may use. The home page is the root URL.
 sections = {
     section: [
         st.Page(
             f"pages/{slug}.py",
-            title=title,
+            title=titles.get(slug, title),
             icon=icon,
             url_path=slug,
-            default=slug == "overview",
+            default=slug == home,
             visibility="visible" if shown_in_menu(slug) else "hidden",
         )
         for slug, title, icon in pages

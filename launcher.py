@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from streamlit.runtime.pages_manager import PagesManager
 
+from data_layer import sender
 from data_layer.bootstrap import prepare_database
 from data_layer.config import get_settings
 from data_layer.setup import setup_code
@@ -44,7 +45,11 @@ async def prepared(_: object) -> AsyncIterator[None]:
         logging.getLogger("dashboard").error("the database could not be prepared: %s", e)
     # What the first visitors read is computed now and after every change, not by them.
     warmer.start(get_settings().database_url)
+    # The outbox's sender (one at a time across replicas: see data_layer/sender.py).
+    if sender.runs_in_server():
+        sender.start(get_settings().database_url)
     yield
+    sender.stop(get_settings().database_url)
     warmer.stop(get_settings().database_url)
 
 

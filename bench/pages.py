@@ -52,6 +52,8 @@ PAGES = (
     Page("meetings", "pages/meetings.py"),
     Page("my_agency", "pages/my_agency.py", user="agency02"),
     Page("verification", "pages/verification.py", user="dabir"),
+    Page("inbox", "pages/inbox.py", user="agency02"),
+    Page("inbox_secretariat", "pages/inbox.py", user="dabir"),
 )
 
 

@@ -306,6 +306,9 @@ def main_run(args: argparse.Namespace, argv: list[str]) -> int:
     return 0
 
 
+MESSAGES_MARK = "<!-- bench.messages -->"
+
+
 def write_report(results: dict[str, Any], output: Path) -> None:
     """Print the tables and write them to `output`."""
     from bench.report import Report
@@ -313,7 +316,11 @@ def write_report(results: dict[str, Any], output: Path) -> None:
     report = Report(results)
     log("\n" + report.text())
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(report.markdown(), encoding="utf-8")
+    kept = ""  # bench.messages' section, measured by its own run, stays at the end
+    if output.exists():
+        old = output.read_text(encoding="utf-8")
+        kept = old[old.index(MESSAGES_MARK) :] if MESSAGES_MARK in old else ""
+    output.write_text(report.markdown() + ("\n" + kept if kept else ""), encoding="utf-8")
     log(f"written to {output.relative_to(ROOT) if output.is_relative_to(ROOT) else output}")
 
 

@@ -62,3 +62,81 @@ def get_settings() -> Settings:
             if p.strip()
         ),
     )
+
+
+# --- messages beyond the app: email over SMTP, SMS through an HTTP gateway ---------------
+
+SMTP_SECURITY = ("starttls", "tls", "none")
+SMS_PROVIDERS = ("kavenegar", "webhook")
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """SMTP: the password comes from the environment only, never the database or a page."""
+
+    host: str
+    port: int
+    security: str  # starttls | tls | none
+    user: str
+    password: str
+    sender: str  # the From address
+    timeout_s: float
+
+    @property
+    def configured(self) -> bool:
+        """True when email can be sent."""
+        return bool(self.host and self.sender)
+
+
+@dataclass(frozen=True)
+class SmsSettings:
+    """The SMS gateway: Kavenegar's REST API or a generic JSON webhook; the key from the
+    environment only."""
+
+    provider: str  # kavenegar | webhook | "" (none)
+    url: str  # the gateway's base URL (Kavenegar: https://api.kavenegar.com)
+    api_key: str
+    sender: str  # the line number messages go out from
+    timeout_s: float
+
+    @property
+    def configured(self) -> bool:
+        """True when SMS can be sent."""
+        return bool(self.provider and self.url)
+
+
+def mail_settings() -> MailSettings:
+    """SMTP_HOST, SMTP_PORT, SMTP_SECURITY, SMTP_USER, SMTP_PASSWORD, SMTP_FROM, SMTP_TIMEOUT."""
+    security = os.environ.get("SMTP_SECURITY", "starttls").strip().lower()
+    if security not in SMTP_SECURITY:
+        raise ValueError(f"SMTP_SECURITY must be one of {SMTP_SECURITY}, not {security!r}")
+    default_port = {"starttls": "587", "tls": "465", "none": "25"}[security]
+    return MailSettings(
+        host=os.environ.get("SMTP_HOST", "").strip(),
+        port=int(os.environ.get("SMTP_PORT", "").strip() or default_port),
+        security=security,
+        user=os.environ.get("SMTP_USER", "").strip(),
+        password=os.environ.get("SMTP_PASSWORD", ""),
+        sender=os.environ.get("SMTP_FROM", "").strip(),
+        timeout_s=float(os.environ.get("SMTP_TIMEOUT", "20")),
+    )
+
+
+def sms_settings() -> SmsSettings:
+    """SMS_PROVIDER, SMS_URL, SMS_API_KEY, SMS_SENDER, SMS_TIMEOUT."""
+    provider = os.environ.get("SMS_PROVIDER", "").strip().lower()
+    if provider and provider not in SMS_PROVIDERS:
+        raise ValueError(f"SMS_PROVIDER must be one of {SMS_PROVIDERS}, not {provider!r}")
+    default_url = "https://api.kavenegar.com" if provider == "kavenegar" else ""
+    return SmsSettings(
+        provider=provider,
+        url=os.environ.get("SMS_URL", "").strip().rstrip("/") or default_url,
+        api_key=os.environ.get("SMS_API_KEY", ""),
+        sender=os.environ.get("SMS_SENDER", "").strip(),
+        timeout_s=float(os.environ.get("SMS_TIMEOUT", "15")),
+    )
+
+
+def public_url() -> str:
+    """The address people open the dashboard at (APP_PUBLIC_URL), for links in messages."""
+    return os.environ.get("APP_PUBLIC_URL", "http://localhost:8501").strip().rstrip("/")

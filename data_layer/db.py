@@ -103,6 +103,7 @@ def read_session(url: str | None = None) -> Iterator[Session]:
 
 
 # Writes to these tables change nothing a screen shows (sign-ins, bookkeeping).
+# The outbox and the people's channels are read live by the screens that show them.
 _QUIET_TABLES = frozenset(
     {
         "auth_session",
@@ -111,6 +112,8 @@ _QUIET_TABLES = frozenset(
         "data_version",
         "access_token",
         "sign_in_throttle",
+        "outbox_message",
+        "contact_channel",
     }
 )
 _CHANGED = "data_changed"

@@ -71,13 +71,19 @@ class Action(StrEnum):
     MANAGE_KIOSKS = "manage_kiosks"  # read-only links for the hall and wall screens
     MANAGE_FEEDS = "manage_feeds"  # tokens of the data feeds
     REPORT_SERVICES = "report_services"  # deliveries, capacity, performance reports
+    MANAGE_MESSAGES = "manage_messages"  # the outbox: send a failed message again
 
 
 # Actions that belong to an agency: an editor may do them for its own agency only.
 _AGENCY_ACTIONS = {Action.UPDATE_ASSIGNMENT, Action.ADD_EVIDENCE, Action.REPORT_SERVICES}
 
 _ALLOWED: dict[str, set[Action]] = {
-    Role.ADMIN: {Action.MANAGE_USERS, Action.MANAGE_FEEDS, Action.MANAGE_PROFILE},
+    Role.ADMIN: {
+        Action.MANAGE_USERS,
+        Action.MANAGE_FEEDS,
+        Action.MANAGE_PROFILE,
+        Action.MANAGE_MESSAGES,
+    },
     Role.SECRETARIAT: {
         Action.VERIFY_ASSIGNMENT,
         Action.MANAGE_MEETINGS,
@@ -103,6 +109,7 @@ _REFUSALS: dict[Action, str] = {
     Action.MANAGE_KIOSKS: "فقط دبیرخانه می‌تواند پیوند نمایش بسازد یا باطل کند.",
     Action.MANAGE_FEEDS: "فقط مدیر سامانه می‌تواند کلید خوراک داده بسازد یا باطل کند.",
     Action.REPORT_SERVICES: "فقط کارشناس رابط همان دستگاه می‌تواند برای آن گزارش ثبت کند.",
+    Action.MANAGE_MESSAGES: "فقط مدیر سامانه می‌تواند پیام‌های ناموفق را دوباره بفرستد.",
 }
 CHANGED = "نقش یا دستگاه حساب شما تغییر کرده است؛ برای ادامه دوباره وارد شوید."
 INACTIVE = "این حساب غیرفعال شده است؛ چیزی ذخیره نشد."
@@ -172,6 +179,8 @@ class Readable(StrEnum):
     USERS = "users"
     SETTINGS = "settings"
     ACCOUNT = "account"
+    INBOX = "inbox"  # «کارتابل»: what is due from the person
+    MESSAGES = "messages"  # «پیام‌ها»: the outbox, for the administrator
     EXPORTS = "exports"  # coverage, gaps, deliveries and capacity as Excel or CSV
     MEETING_REPORT = "meeting_report"  # a meeting's follow-up report, PDF and Excel
     FEEDS = "feeds"  # the same tables as CSV with HXL, for a feed token (/api/feeds)
@@ -204,9 +213,10 @@ PUBLIC: frozenset[Readable] = frozenset(
 )
 _PERSON = PUBLIC | {_R.ACCOUNT}
 _ROLE_READS: dict[str, frozenset[Readable]] = {
-    Role.ADMIN: _PERSON | {_R.AGENCIES, _R.USERS, _R.SETTINGS},
-    Role.SECRETARIAT: _PERSON | {_R.AGENCIES, _R.SETTINGS, _R.LETTERS, _R.VERIFICATION, _R.BACKLOG},
-    Role.AGENCY_EDITOR: _PERSON | {_R.MY_AGENCY},
+    Role.ADMIN: _PERSON | {_R.AGENCIES, _R.USERS, _R.SETTINGS, _R.MESSAGES},
+    Role.SECRETARIAT: _PERSON
+    | {_R.AGENCIES, _R.SETTINGS, _R.LETTERS, _R.VERIFICATION, _R.BACKLOG, _R.INBOX, _R.MESSAGES},
+    Role.AGENCY_EDITOR: _PERSON | {_R.MY_AGENCY, _R.INBOX},
     Role.VIEWER: _PERSON,
 }
 # A kiosk link's page (AccessToken.scope) and what it opens.

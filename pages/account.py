@@ -7,6 +7,7 @@ import streamlit as st
 from data_layer.commands.accounts import change_own_password
 from data_layer.labels import ROLE_LABELS
 from data_layer.permissions import Readable
+from ui.channels import channel_forms
 from ui.run import run_command
 from ui.session import page_person, sign_out_form
 from ui.theme import page_title
@@ -29,6 +30,8 @@ with st.form("change_password", enter_to_submit=False):
                 ),
                 done="گذرواژه تغییر کرد؛ ورودهای دیگر شما (دستگاه‌ها و مرورگرهای دیگر) پایان یافت.",
             )
+
+channel_forms(url, actor)
 
 st.markdown("##### خروج")
 st.caption("خروج، این ورود را در همهٔ زبانه‌های این مرورگر پایان می‌دهد.")

@@ -9,7 +9,9 @@ import zipfile
 import pandas as pd
 import streamlit as st
 
+from data_layer.commands.letter_mail import email_letter
 from data_layer.commands.letters import LetterPlan, issue_letters, plan_letters, record_reply
+from data_layer.config import mail_settings
 from data_layer.db import read_session
 from data_layer.documents.letters import ascii_slug
 from data_layer.jalali import format_jalali, format_number, local_today, to_fa_digits
@@ -18,6 +20,7 @@ from data_layer.output import inert
 from data_layer.permissions import Readable
 from data_layer.queries import ladder as ql
 from data_layer.queries.ladder import STEP_TITLES
+from data_layer.queries.messages import last_letter_addresses, letter_deliveries
 from ui.jalali_picker import date_field
 from ui.pickers import as_shown, distinct, pick
 from ui.run import attempt, flash, run_command
@@ -202,6 +205,9 @@ def _reply_form(letter: Letter) -> None:
 
 
 def _register_table(register: pd.DataFrame) -> None:
+    with read_session(url) as s:
+        sent = letter_deliveries(s)
+    mailed = [sent.get(int(i), {}) for i in register["id"]]
     unanswered = register["replied_on"].isna()
     c = st.columns(3)
     c[0].metric("نامه‌های ثبت‌شده", format_number(len(register)))
@@ -213,6 +219,10 @@ def _register_table(register: pd.DataFrame) -> None:
     st.dataframe(
         pd.DataFrame(
             {
+                "شناسهٔ پیام": [m.get("message_id", "") for m in mailed],
+                "ارسال": [
+                    f"{DELIVERY[m['state']]}: {m['address']}" if m else "چاپی" for m in mailed
+                ],
                 "پاسخ": [
                     format_jalali(d) if pd.notna(d) else "بی‌پاسخ" for d in register["replied_on"]
                 ],
@@ -253,6 +263,41 @@ def _one_letter(letter: Letter, rows: int) -> None:
         )
 
 
+DELIVERY = {
+    "queued": "در صف ایمیل",
+    "sending": "در حال ارسال",
+    "sent": "فرستاده شد",
+    "failed": "ناموفق",
+}
+
+
+def _email_form(letter: Letter) -> None:
+    """Send the letter by email (the chair in copy at the last step)."""
+    if not mail_settings().configured:
+        st.caption("ارسال ایمیل پیکربندی نشده است؛ نامه چاپی فرستاده می‌شود.")
+        return
+    with read_session(url) as s:
+        to, chair = last_letter_addresses(s, letter.agency_id)
+    key = f"lm_{letter.id}"
+    with st.form(key, enter_to_submit=False):
+        a, b = st.columns(2)
+        typed = a.text_input("ایمیل گیرنده", to, key=f"{key}_to")
+        copy = (
+            b.text_input("ایمیل رئیس کارگروه (رونوشت)", chair, key=f"{key}_chair")
+            if letter.step == 3
+            else ""
+        )
+        go = st.form_submit_button("ارسال نامه با ایمیل (PDF پیوست)")
+    if go:
+        run_command(
+            url,
+            lambda s, who: email_letter(
+                s, actor=who, letter_id=int(letter.id or 0), to=typed, chair=copy
+            ),
+            done=lambda address: f"نامه برای {address} در صف ارسال ایمیل گذاشته شد.",
+        )
+
+
 def register_tab() -> None:
     """Every letter on record, newest first; one letter's rows, file and reply."""
     with read_session(url) as s:
@@ -278,6 +323,7 @@ def register_tab() -> None:
         st.warning("این نامه دیگر در دفتر نیست؛ صفحه را دوباره باز کنید.")
         return
     _one_letter(letter, len(named))
+    _email_form(letter)
     _reply_form(letter)
 
 

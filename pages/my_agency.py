@@ -160,9 +160,22 @@ if top[1].button("خواندن دوباره", icon=":material/refresh:", key="re
     load_snapshot()
     st.rerun()
 
-quick, detail, services_tab, capacity_tab, report_tab = st.tabs(
-    ["ویرایش سریع (جدول)", "فرم کامل یک ردیف", "خدمات در محلات هدف", "ظرفیت دستگاه", "گزارش عملکرد"]
-)
+TABS = [
+    "ویرایش سریع (جدول)",
+    "فرم کامل یک ردیف",
+    "خدمات در محلات هدف",
+    "ظرفیت دستگاه",
+    "گزارش عملکرد",
+]
+# A link of the inbox opens one row in the full form (?row=id) or the report (?tab=report).
+opened = st.query_params.get("row", "")
+opened_row = int(opened) if opened.isdigit() and int(opened) in labels else None
+if opened_row is not None and st.session_state.get("opened_row") != opened_row:
+    st.session_state["opened_row"] = opened_row
+    st.session_state["detail_row"] = opened_row
+first_tab = TABS[1] if opened_row is not None else None
+first_tab = TABS[4] if st.query_params.get("tab") == "report" else first_tab
+quick, detail, services_tab, capacity_tab, report_tab = st.tabs(TABS, default=first_tab)
 with services_tab:
     agency_services.deliveries_tab(url, actor)
 with capacity_tab:
@@ -247,7 +260,10 @@ with quick:
 with detail:
     by_id = rows.set_index("id")
     picked = pick(
-        "ردیف", {i: (labels[i], versions[i]) for i in labels}, key="detail_row", first=True
+        "ردیف",
+        {i: (labels[i], versions[i]) for i in labels},
+        key="detail_row",
+        first="opened_row" not in st.session_state,  # a link chose the row (session state)
     )
     if picked is None or picked.gone:
         st.warning("این ردیف دیگر به دستگاه شما سپرده نیست؛ «خواندن دوباره» را بزنید.")

@@ -25,6 +25,7 @@ from data_layer.queries.settings import (
 )
 from data_layer.rules.scorecard import Thresholds
 from ui.access import anonymous_read_form, tokens_section
+from ui.digest_settings import digest_settings_section
 from ui.html import show
 from ui.numbers import number_field
 from ui.pickers import as_shown
@@ -167,6 +168,8 @@ if can(actor, Action.MANAGE_SETTINGS):
         " رونوشت به رئیس کارگروه است."
     )
     ladder_form(ladder)
+    st.subheader("یادآوری با ایمیل و پیامک")
+    digest_settings_section(url)
     st.subheader("خواندن بدون ورود")
     anonymous_read_form(url)
     st.subheader("پیوندهای نمایش (کیوسک)")

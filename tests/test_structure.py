@@ -7,10 +7,11 @@ below it; every import counts, at the top of a module, inside a function or unde
 TYPE_CHECKING (no circle is hidden by importing late). Two groups of one layer (web
 and ui) never import each other.
 
- 1. foundation  data_layer.clock, config, errors, characters: import nothing of ours
- 2. words       data_layer.models (with throttle, one of its tables), jalali, text,
-                labels, output, permissions: the tables, dates and digits, typed text,
-                labels, the output rule, roles
+ 1. foundation  data_layer.clock, config, errors, characters, transport (SMTP and the
+                SMS gateways): import nothing of ours
+ 2. words       data_layer.models (with throttle and models_messages, its tables),
+                jalali, text, labels, output, permissions: the tables, dates and digits,
+                typed text, labels, the output rule, roles
  3. rules       data_layer.rules: each domain rule once (gap, lateness, completeness,
                 progress, the scorecard colour), as SQL expressions and plain functions
  4. store       data_layer.db, migrate, migrations: engines, sessions, the schema
@@ -23,7 +24,8 @@ and ui) never import each other.
                 queries (and the input layer's columns, for templates)
  9. commands    data_layer.commands: writes (a letter's command renders the letter)
 10. setup       data_layer.setup, seed, seed_data, seed_sample, bootstrap, transfer:
-                whole-database chores that run commands and seed
+                whole-database chores that run commands and seed; sender (the outbox's
+                one sender)
 11. faces       web (the server's routes) | ui (pieces of screen): never each other
 12. entry       pages, app.py, launcher.py: screens and the two entry points
 13. bench       benchmarks
@@ -50,10 +52,21 @@ def _dl(*names: str) -> tuple[str, ...]:
 
 # (layer, {group: module prefixes}), bottom first: see the docstring.
 LAYERS: list[tuple[str, dict[str, tuple[str, ...]]]] = [
-    ("foundation", {"foundation": _dl("clock", "config", "errors", "characters")}),
+    ("foundation", {"foundation": _dl("clock", "config", "errors", "characters", "transport")}),
     (
         "words",
-        {"words": _dl("models", "throttle", "jalali", "text", "labels", "output", "permissions")},
+        {
+            "words": _dl(
+                "models",
+                "throttle",
+                "models_messages",
+                "jalali",
+                "text",
+                "labels",
+                "output",
+                "permissions",
+            )
+        },
     ),
     ("rules", {"rules": _dl("rules")}),
     ("store", {"store": _dl("db", "migrate", "migrations")}),
@@ -62,7 +75,14 @@ LAYERS: list[tuple[str, dict[str, tuple[str, ...]]]] = [
     ("input", {"input": _dl("input")}),
     ("documents", {"documents": _dl("documents", "exports")}),
     ("commands", {"commands": _dl("commands")}),
-    ("setup", {"setup": _dl("setup", "seed", "seed_data", "seed_sample", "bootstrap", "transfer")}),
+    (
+        "setup",
+        {
+            "setup": _dl(
+                "setup", "seed", "seed_data", "seed_sample", "bootstrap", "transfer", "sender"
+            )
+        },
+    ),
     ("faces", {"web": ("web",), "ui": ("ui",)}),
     ("entry", {"entry": ("pages", "app", "launcher")}),
     ("bench", {"bench": ("bench",)}),

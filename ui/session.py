@@ -101,10 +101,12 @@ def keep_state_for(reader: Reader | None) -> None:
 
 
 def _here() -> str:
-    """This page's path, to come back to after signing in."""
-    from urllib.parse import urlsplit
+    """This page's path and query (a link's ?row=…), to come back to after signing in."""
+    from urllib.parse import urlencode, urlsplit
 
-    return urlsplit(st.context.url or "/").path or "/"
+    path = urlsplit(st.context.url or "/").path or "/"
+    query = urlencode(st.query_params.to_dict())  # st.context.url leaves the query out
+    return f"{path}?{query}" if query else path
 
 
 def csrf_field() -> Html:

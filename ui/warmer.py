@@ -31,9 +31,11 @@ def warm(url: str, today: date, version: int) -> None:
     """Compute the first-visit entries of every shared page for this version."""
     # Imported at the first pass, not when the launcher imports this module: a cached
     # loader defined before Streamlit's runtime exists logs a warning (each of them).
+    from data_layer.models import Role
     from data_layer.permissions import PROVINCE
     from data_layer.setup import needs_setup
     from ui import coverage_view, loaders
+    from ui.inbox import work_items
 
     with read_session(url) as s:
         if needs_setup(s):  # nobody can read anything before the first-run setup
@@ -47,6 +49,8 @@ def warm(url: str, today: date, version: int) -> None:
         ("projector", lambda: loaders.projector(url, scope, today, None, version)),
         ("coverage", lambda: coverage_view.view(url, scope, (), (), None, None, version)),
         ("gaps", lambda: loaders.gaps(url, scope, version)),
+        # The secretariat's inbox (its menu's count on every page) reads every row.
+        ("inbox", lambda: work_items(url, scope, Role.SECRETARIAT.value, None, today, version)),
     ]
     started = time.perf_counter()
     for name, job in jobs:

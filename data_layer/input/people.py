@@ -167,7 +167,7 @@ def _username(session: Session, value: object, check: Check) -> str:
     return username
 
 
-def _mobile_digits(value: object) -> str | None:
+def mobile_digits(value: object) -> str | None:
     """The digits of a mobile number as 09xxxxxxxxx, or None when they cannot be one.
 
     Excel keeps a number typed without quotes as a number and drops its leading zero
@@ -194,7 +194,7 @@ def _phone(value: object, check: Check) -> str:
     """An Iranian mobile number in ASCII digits, or "" when the cell is empty."""
     if blank(value):
         return ""
-    digits = _mobile_digits(value)
+    digits = mobile_digits(value)
     if digits is None:
         check.add(
             "phone",

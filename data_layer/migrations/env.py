@@ -5,7 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import data_layer.models  # noqa: F401  (registers every table on the metadata)
+import data_layer.models
+import data_layer.models_messages  # noqa: F401
 from data_layer.config import get_settings
 from data_layer.db import get_engine
 

@@ -40,7 +40,13 @@ from data_layer.models import (
     Resolution,
 )
 from data_layer.queries.assignments import agencies_assignments
-from data_layer.rules.lateness import days_late, is_overdue, is_unreported, unreported_rows
+from data_layer.rules.lateness import (
+    days_late,
+    effective_due,
+    is_overdue,
+    is_unreported,
+    unreported_rows,
+)
 
 __all__ = [
     "DEFAULT_LADDER",
@@ -48,6 +54,7 @@ __all__ = [
     "STEP_TITLES",
     "Ladder",
     "Step",
+    "agencies_due_a_step",
     "due_board",
     "due_today",
     "get_ladder",
@@ -403,3 +410,41 @@ def due_board(
         ["step", "worst_days_late"], ascending=[False, False], kind="stable"
     ).reset_index(drop=True)
     return ordered, rows_of
+
+
+def agencies_due_a_step(session: Session, today: date) -> list[tuple[int, str, int]]:
+    """(agency id, short name, step) of every agency due a step today: `due_today`'s
+    answer from one grouped query, without reading the letters' rows (for the inbox)."""
+    ladder = get_ladder(session)
+    overdue = is_overdue(today)
+    unreported_only = case((overdue, 0), (is_unreported(today), 1), else_=0)
+    in_letter = func.sum(case((or_(overdue, is_unreported(today)), 1), else_=0))
+    stmt = (
+        select(
+            col(Agency.id),
+            col(Agency.short_name),
+            func.min(case((overdue, effective_due()))),
+            func.sum(unreported_only),
+        )
+        .select_from(Assignment)
+        .join(Resolution, col(Resolution.id) == col(Assignment.resolution_id))
+        .join(Meeting, col(Meeting.id) == col(Resolution.meeting_id))
+        .join(Agency, col(Agency.id) == col(Assignment.agency_id))
+        .where(col(Assignment.withdrawn).is_(False), col(Agency.active).is_(True))
+        .group_by(col(Agency.id), col(Agency.short_name), col(Agency.sort_order))
+        .having(in_letter > 0)
+        .order_by(col(Agency.sort_order), col(Agency.id))
+    )
+    latest = _latest_letters(session)
+    found = []
+    for agency_id, short_name, oldest_due, unreported in session.execute(stmt).all():
+        worst = days_late(_as_date(oldest_due), today) if oldest_due is not None else 0
+        step, _ = _step_due(ladder, today, worst, bool(unreported), latest.get(int(agency_id)))
+        if step is not None:
+            found.append((int(agency_id), str(short_name), step))
+    return found
+
+
+def _as_date(value: Any) -> date:
+    """A date SQLite may return as text from an aggregate."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])

@@ -77,10 +77,19 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 120)
 
 
 @contextmanager
-def running_app(database_url: str, log_path: Path, seed: str = "sample") -> Iterator[str]:
-    """A real app server on a free port for a database; stopped on exit."""
+def running_app(
+    database_url: str, log_path: Path, seed: str = "sample", env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """A real app server on a free port for a database (with `env` added to its
+    environment; its links in messages point at itself); stopped on exit."""
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "SEED_ON_START": seed}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SEED_ON_START": seed,
+        "APP_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        **(env or {}),
+    }
     log = log_path.open("wb")
     proc = subprocess.Popen(
         [

@@ -14,8 +14,8 @@ def test_agency_reports_secretariat_verifies_resolutions_screen_shows_it(
 ) -> None:
     page.set_viewport_size({"width": 1366, "height": 900})
     sign_in(page, app_server, "agency02")
-    # Everyone lands on the overview; a liaison gets a link to its own rows there.
-    expect(page.get_by_role("heading", name="نمای کلی پیگیری مصوبات")).to_be_visible()
+    # A liaison lands on the inbox, with a link to all of its agency's rows.
+    expect(page.get_by_role("heading", name="کارتابل")).to_be_visible()
     act(page, page.get_by_role("link", name="به‌روزرسانی ردیف‌های دستگاه من").click)
     expect(page.get_by_role("heading", name="دستگاه من — آموزش و پرورش")).to_be_visible()
 

@@ -103,7 +103,7 @@ def test_agency_records_a_delivery_and_the_coverage_matrix_changes(
     hood_label = re.sub(r"\s+", " ", row.locator("th").inner_text()).strip()  # «نام (شهرستان)»
 
     sign_in(page, app_server, "agency02")
-    expect(page.get_by_role("heading", name="نمای کلی پیگیری مصوبات")).to_be_visible()
+    expect(page.get_by_role("heading", name="کارتابل")).to_be_visible()
     act(page, page.get_by_role("link", name="به‌روزرسانی ردیف‌های دستگاه من").click)
     expect(page.get_by_role("heading", name="دستگاه من — آموزش و پرورش")).to_be_visible()
 

@@ -8,7 +8,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
-import data_layer.models  # noqa: F401  (registers every table on the metadata)
+import data_layer.models
+import data_layer.models_messages  # noqa: F401
 from data_layer.db import get_engine
 from data_layer.migrate import alembic_config, upgrade
 

@@ -48,12 +48,22 @@ EXPECTED: dict[str, tuple[Reader, set[Readable]]] = {
     "kiosk of no known page": (Reader.kiosk("settings"), set()),
     "feed": (Reader.feed(), {R.FEEDS}),
     "viewer": (person(Role.VIEWER), OPEN | {R.ACCOUNT}),
-    "liaison": (person(Role.AGENCY_EDITOR), OPEN | {R.ACCOUNT, R.MY_AGENCY}),
+    "liaison": (person(Role.AGENCY_EDITOR), OPEN | {R.ACCOUNT, R.MY_AGENCY, R.INBOX}),
     "secretariat": (
         person(Role.SECRETARIAT),
-        OPEN | {R.ACCOUNT, R.LETTERS, R.VERIFICATION, R.BACKLOG, R.AGENCIES, R.SETTINGS},
+        OPEN
+        | {
+            R.ACCOUNT,
+            R.LETTERS,
+            R.VERIFICATION,
+            R.BACKLOG,
+            R.AGENCIES,
+            R.SETTINGS,
+            R.INBOX,
+            R.MESSAGES,
+        },
     ),
-    "admin": (person(Role.ADMIN), OPEN | {R.ACCOUNT, R.USERS, R.AGENCIES, R.SETTINGS}),
+    "admin": (person(Role.ADMIN), OPEN | {R.ACCOUNT, R.USERS, R.AGENCIES, R.SETTINGS, R.MESSAGES}),
 }
 
 

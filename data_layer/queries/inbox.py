@@ -1,0 +1,319 @@
+"""«کارتابل»: what is due from one person now, each item with the place it is done.
+
+An item is read from the state of the work itself, never from whether someone looked
+at it, so it leaves the inbox when the work is done:
+
+- a liaison: the agency's rows returned by the secretariat (until reported again),
+  late rows, rows due within the secretariat's N days, letters to the agency with no
+  reply recorded, and the performance report of a period whose deadline is near or past;
+- the secretariat: claims not yet ruled on, agencies due a step of the ladder today,
+  meetings held without their record taken, and messages the sender gave up on.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import and_, func, or_, select
+from sqlmodel import Session, col
+
+from data_layer.jalali import format_jalali, format_number, to_fa_digits
+from data_layer.models import (
+    Agency,
+    AppSetting,
+    Assignment,
+    Letter,
+    Meeting,
+    MeetingSnapshot,
+    Resolution,
+    Role,
+    Verification,
+)
+from data_layer.models_messages import MessageState, OutboxMessage
+from data_layer.queries.assignments import claims_count
+from data_layer.queries.ladder import STEP_TITLES, agencies_due_a_step, letter_number
+from data_layer.queries.periods import recent_periods, report_completeness
+from data_layer.queries.settings import get_report_rule
+from data_layer.rules.lateness import effective_due, is_overdue, not_done
+
+DUE_DAYS_KEY = "inbox.due_days"
+DEFAULT_DUE_DAYS = 7
+MAX_DUE_DAYS = 60
+EMPTY = "کاری در کارتابل شما نیست؛ چیزی از شما در انتظار نیست."
+LATE_LISTED = 15  # late rows listed one by one; the rest are one item
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    """One thing due from the person: its kind, what it says, and where it is done."""
+
+    kind: str  # returned, late, due, letter, report | claims, ladder, record, failed
+    title: str
+    detail: str
+    link: str  # a path of the app, e.g. /my_agency?row=12
+    ref: int = 0  # the row, letter or meeting it is about (0: a count)
+    count: int = 1  # how many things it stands for (a summary of late rows: more)
+
+
+def things_due(items: Sequence[InboxItem]) -> int:
+    """How many things an inbox holds (the menu's count, the digest's {count})."""
+    return sum(i.count for i in items)
+
+
+def get_due_days(session: Session) -> int:
+    """How many days ahead a liaison's rows count as due (the secretariat's setting)."""
+    row = session.get(AppSetting, DUE_DAYS_KEY)
+    try:
+        days = json.loads(row.value) if row else DEFAULT_DUE_DAYS
+    except ValueError:
+        return DEFAULT_DUE_DAYS
+    return days if type(days) is int and 0 <= days <= MAX_DUE_DAYS else DEFAULT_DUE_DAYS
+
+
+def inbox_items(
+    session: Session, *, role: str, agency_id: int | None, today: date
+) -> list[InboxItem]:
+    """Everything due from a person of this role (and agency), most urgent first."""
+    if role == Role.AGENCY_EDITOR and agency_id is not None:
+        return agency_items(session, agency_id, today)
+    if role == Role.SECRETARIAT:
+        return secretariat_items(session, today)
+    return []
+
+
+def agency_items(session: Session, agency_id: int, today: date) -> list[InboxItem]:
+    """A liaison's items: rows, letters awaiting reply, the report due."""
+    return agencies_items(session, [agency_id], today)[agency_id]
+
+
+def agencies_items(
+    session: Session, agency_ids: Sequence[int], today: date
+) -> dict[int, list[InboxItem]]:
+    """`agency_items` of several agencies (rows and the reports' grid read once for all)."""
+    days = get_due_days(session)
+    reports = _reports_due(session, today, days)
+    rows = _row_items(session, agency_ids, today, days)
+    return {
+        agency_id: rows[agency_id] + _letter_items(session, agency_id) + reports.get(agency_id, [])
+        for agency_id in agency_ids
+    }
+
+
+def _row_items(
+    session: Session, agency_ids: Sequence[int], today: date, days: int
+) -> dict[int, list[InboxItem]]:
+    """Each agency's returned, late and soon-due rows, read in one query."""
+    returned = col(Assignment.verification) == Verification.REJECTED.value
+    due = effective_due()
+    soon = and_(not_done(), due >= today, due <= today + timedelta(days=days))
+    stmt = (
+        select(
+            col(Assignment.agency_id),
+            col(Assignment.id),
+            col(Meeting.number),
+            col(Resolution.number),
+            col(Resolution.text),
+            col(Assignment.verification_note),
+            returned,
+            is_overdue(today),
+            due,
+        )
+        .join(Resolution, col(Resolution.id) == col(Assignment.resolution_id))
+        .join(Meeting, col(Meeting.id) == col(Resolution.meeting_id))
+        .where(
+            col(Assignment.agency_id).in_(list(agency_ids)),
+            col(Assignment.withdrawn).is_(False),
+            or_(returned, is_overdue(today), soon),
+        )
+        .order_by(due, col(Meeting.number), col(Resolution.number))
+    )
+    found: dict[int, dict[str, list[InboxItem]]] = {
+        a: {"returned": [], "late": [], "due": []} for a in agency_ids
+    }
+    more: dict[int, int] = dict.fromkeys(agency_ids, 0)  # late rows beyond LATE_LISTED
+    for agency_id, row_id, meeting, number, text, note, back, late, on in session.execute(
+        stmt
+    ).all():
+        kind = "returned" if back else "late" if late else "due"
+        shown = found[int(agency_id)][kind]
+        if kind == "late" and len(shown) >= LATE_LISTED:
+            more[int(agency_id)] += 1  # one summary item, not one each
+            continue
+        shown.append(_row_item(kind, int(row_id), meeting, number, text, note, on, today))
+    return {a: _with_summary(kinds, more[a]) for a, kinds in found.items()}
+
+
+def _row_item(
+    kind: str, row_id: int, meeting: int, number: int, text: str, note: str, on: date, today: date
+) -> InboxItem:
+    where = f"جلسه {to_fa_digits(meeting)}، مصوبه {to_fa_digits(number)}"
+    short = text if len(text) <= 90 else text[:88] + "…"
+    if kind == "returned":
+        title, detail = f"برگشت از دبیرخانه: {where}", f"دلیل: {note or '—'} — {short}"
+    elif kind == "late":
+        late_by = format_number((today - on).days)
+        title = f"معوق: {where}"
+        detail = f"{late_by} روز از سررسید {format_jalali(on)} گذشته — {short}"
+    else:
+        left = (on - today).days
+        when = "امروز" if left == 0 else "فردا" if left == 1 else f"{format_number(left)} روز دیگر"
+        title, detail = f"سررسید {when}: {where}", f"سررسید {format_jalali(on)} — {short}"
+    return InboxItem(kind, title, detail, f"/my_agency?row={row_id}", row_id)
+
+
+def _with_summary(kinds: dict[str, list[InboxItem]], more: int) -> list[InboxItem]:
+    """Returned, then late (the oldest LATE_LISTED, the rest as one item), then due."""
+    summary = []
+    if more:
+        summary.append(
+            InboxItem(
+                "late",
+                f"{format_number(more)} ردیف معوق دیگر",
+                "همهٔ ردیف‌های معوق دستگاه در «دستگاه من» است.",
+                "/my_agency",
+                count=more,
+            )
+        )
+    return kinds["returned"] + kinds["late"] + summary + kinds["due"]
+
+
+def _letter_items(session: Session, agency_id: int) -> list[InboxItem]:
+    stmt = (
+        select(
+            col(Letter.id),
+            col(Letter.year),
+            col(Letter.serial),
+            col(Letter.step),
+            col(Letter.issued_on),
+            col(Letter.reply_by),
+        )
+        .where(col(Letter.agency_id) == agency_id, col(Letter.replied_on).is_(None))
+        .order_by(col(Letter.issued_on))
+    )
+    return [
+        InboxItem(
+            "letter",
+            f"نامهٔ {letter_number(year, serial)} بی‌پاسخ مانده است",
+            f"{STEP_TITLES[step]}، {format_jalali(issued)}؛ مهلت پاسخ {format_jalali(reply_by)}."
+            " پاسخ: به‌روز کردن ردیف‌های نامه و نامهٔ اداری به دبیرخانه.",
+            "/my_agency",
+            int(letter_id),
+        )
+        for letter_id, year, serial, step, issued, reply_by in session.execute(stmt).all()
+    ]
+
+
+def _reports_due(session: Session, today: date, days: int) -> dict[int, list[InboxItem]]:
+    """Each agency's performance reports not sent whose deadline is near or past."""
+    rule = get_report_rule(session)
+    grid = report_completeness(
+        session, rule=rule, periods=recent_periods(rule, today, 2), today=today
+    )
+    near = today + timedelta(days=days)
+    found: dict[int, list[InboxItem]] = {}
+    for r in grid[grid["submitted_at"].isna()].to_dict("records"):
+        if r["deadline"] > near:
+            continue
+        found.setdefault(int(r["agency_id"]), []).append(
+            InboxItem(
+                "report",
+                f"گزارش عملکرد {r['label']}",
+                f"مهلت ارسال {format_jalali(r['deadline'])}"
+                + (" — گذشته است" if r["deadline"] < today else ""),
+                "/my_agency?tab=report",
+            )
+        )
+    return found
+
+
+def secretariat_items(session: Session, today: date) -> list[InboxItem]:
+    """The secretariat's items, each a count with the screen where the work is done
+    (the failed messages apart: `failed_messages`)."""
+    items: list[InboxItem] = []
+    pending, _ = claims_count(session, None)
+    if pending:
+        items.append(
+            InboxItem(
+                "claims",
+                f"{format_number(pending)} گزارش دستگاه در انتظار بررسی",
+                "گزارش‌هایی که دستگاه‌ها ثبت کرده‌اند و هنوز تأیید یا رد نشده‌اند. تازه‌ترین: "
+                + _newest_claim(session),
+                "/verification",
+            )
+        )
+    ladder = agencies_due_a_step(session, today)
+    if ladder:
+        names = "، ".join(name for _, name, _ in ladder[:5])
+        items.append(
+            InboxItem(
+                "ladder",
+                f"نامهٔ پیگیری {format_number(len(ladder))} دستگاه امروز موعد دارد",
+                names + ("…" if len(ladder) > 5 else ""),
+                "/letters",
+            )
+        )
+    items += _meetings_without_record(session, today)
+    return items
+
+
+def _newest_claim(session: Session) -> str:
+    """«آموزش و پرورش، جلسه ۷، مصوبه ۱۰»: the claim reported last."""
+    row = session.execute(
+        select(col(Agency.short_name), col(Meeting.number), col(Resolution.number))
+        .select_from(Assignment)
+        .join(Agency, col(Agency.id) == col(Assignment.agency_id))
+        .join(Resolution, col(Resolution.id) == col(Assignment.resolution_id))
+        .join(Meeting, col(Meeting.id) == col(Resolution.meeting_id))
+        .where(
+            col(Assignment.withdrawn).is_(False),
+            col(Assignment.reported_at).is_not(None),
+            col(Assignment.verification) == Verification.UNVERIFIED.value,
+        )
+        .order_by(col(Assignment.reported_at).desc(), col(Assignment.id).desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return "—"
+    agency, meeting, number = row
+    return f"{agency}، جلسه {to_fa_digits(meeting)}، مصوبه {to_fa_digits(number)}"
+
+
+def failed_messages(session: Session) -> list[InboxItem]:
+    """The messages the sender gave up on (read live: the outbox moves no data version)."""
+    failed = session.execute(
+        select(func.count(col(OutboxMessage.id))).where(
+            col(OutboxMessage.state) == MessageState.FAILED.value
+        )
+    ).scalar_one()
+    if not failed:
+        return []
+    return [
+        InboxItem(
+            "failed",
+            f"{format_number(failed)} پیام فرستاده نشد",
+            "فرستنده پس از چند بار تلاش از آن‌ها گذشت؛ دلیل هر یک در «پیام‌ها» است.",
+            "/messages",
+        )
+    ]
+
+
+def _meetings_without_record(session: Session, today: date) -> list[InboxItem]:
+    stmt = (
+        select(col(Meeting.id), col(Meeting.number), col(Meeting.held_on))
+        .outerjoin(MeetingSnapshot, col(MeetingSnapshot.meeting_id) == col(Meeting.id))
+        .where(col(MeetingSnapshot.id).is_(None), col(Meeting.held_on) <= today)
+        .order_by(col(Meeting.held_on).desc())
+    )
+    return [
+        InboxItem(
+            "record",
+            f"سابقهٔ جلسهٔ {to_fa_digits(number)} ثبت نشده است",
+            f"جلسه در {format_jalali(held)} برگزار شد و وضعیت پیگیری آن روز هنوز ثبت نشده است.",
+            "/meetings",
+            int(meeting_id),
+        )
+        for meeting_id, number, held in session.execute(stmt).all()
+    ]
