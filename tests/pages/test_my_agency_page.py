@@ -12,7 +12,7 @@ from data_layer.auth import SESSION_COOKIE, sign_in_url, sign_out
 from data_layer.commands.assignments import AssignmentChanges, update_assignment
 from data_layer.db import read_session, write_session
 from data_layer.models import Assignment, HistoryEntry
-from tests.pages.conftest import COOKIES, attach_two, page_html, sign_in
+from tests.pages.conftest import COOKIES, attach_two, page_html, press, sign_in
 
 
 @pytest.fixture
@@ -46,7 +46,7 @@ def test_saving_the_form_writes_the_row_and_its_history(liaison: AppTest, seeded
     liaison.selectbox(key=f"f_status_{k}").set_value("done")
     liaison.text_input(key=f"f_progress_{k}").input("۱۰۰")
     liaison.text_area(key=f"f_done_{k}").input("۱۲ معلم به محلات هدف اعزام شدند.")
-    liaison.button(key=f"FormSubmitter:row_form_{k}-ذخیرهٔ این ردیف").click().run()
+    press(liaison, "ذخیرهٔ این ردیف", form=f"row_form_{k}").run()
     assert not liaison.exception
     assert any("ردیف ذخیره شد" in s.value for s in liaison.success)
     after = _row(seeded_url, chosen)
@@ -71,7 +71,7 @@ def test_an_impossible_date_is_refused_with_a_persian_message(
     before = _row(seeded_url, chosen)
     liaison.text_input(key=f"f_planned_{k}").input("1404/12/30")
     liaison.text_input(key=f"f_reason_{k}").input("تأخیر در تأمین اعتبار")
-    liaison.button(key=f"FormSubmitter:row_form_{k}-ذخیرهٔ این ردیف").click().run()
+    press(liaison, "ذخیرهٔ این ردیف", form=f"row_form_{k}").run()
     assert not liaison.exception
     assert any("وجود ندارد" in e.value for e in liaison.error)
     assert _row(seeded_url, chosen).model_dump() == before.model_dump()
@@ -92,7 +92,7 @@ def test_a_stale_form_is_refused_and_shows_who_saved(liaison: AppTest, seeded_ur
     theirs = _row(seeded_url, chosen)
     liaison.text_input(key=f"f_progress_{k}").input("90")
     liaison.selectbox(key=f"f_status_{k}").set_value("in_progress")
-    liaison.button(key=f"FormSubmitter:row_form_{k}-ذخیرهٔ این ردیف").click().run()
+    press(liaison, "ذخیرهٔ این ردیف", form=f"row_form_{k}").run()
     errors = [e.value for e in liaison.error]
     assert any("ذخیره نشد" in e and "آموزش و پرورش" in e for e in errors), errors
     assert _row(seeded_url, chosen).model_dump() == theirs.model_dump()
@@ -105,7 +105,7 @@ def test_an_expired_session_writes_nothing(liaison: AppTest, seeded_url: str) ->
         sign_out(s, token=COOKIES[SESSION_COOKIE])
     liaison.text_input(key=f"f_progress_{k}").input("٥٥")
     liaison.selectbox(key=f"f_status_{k}").set_value("in_progress")
-    liaison.button(key=f"FormSubmitter:row_form_{k}-ذخیرهٔ این ردیف").click().run()
+    press(liaison, "ذخیرهٔ این ردیف", form=f"row_form_{k}").run()
     assert not liaison.exception
     assert _row(seeded_url, chosen).model_dump() == before.model_dump()
     assert any("منقضی" in w.value for w in [*liaison.warning, *liaison.error])
