@@ -24,7 +24,7 @@ test: venv fonts ## the whole suite: SQLite and PostgreSQL, AppTest and Chromium
 test-fast: venv ## everything except the browser tests
 	$(PY) -m pytest -n $(WORKERS) -m "not browser" $(PYTEST_ARGS)
 
-lint: venv ## ruff check, ruff format --check, mypy on data_layer
+lint: venv ## ruff check, ruff format --check, mypy (data_layer, web, ui, pages, app.py)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy

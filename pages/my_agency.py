@@ -7,6 +7,8 @@ refused, and «خواندن دوباره» reads them again.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import pandas as pd
 import streamlit as st
 
@@ -23,14 +25,14 @@ from data_layer.commands.evidence import (
     add_evidence,
     withdraw_evidence,
 )
-from data_layer.db import read_session
+from data_layer.db import Session, read_session
 from data_layer.input.numbers import NotANumber, parse_number
 from data_layer.jalali import format_jalali, format_jalali_datetime, format_number, local_today
 from data_layer.jalali import to_fa_digits as fa
 from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS, VERIFICATION_LABELS
 from data_layer.models import Verification
 from data_layer.output import inert
-from data_layer.permissions import Readable
+from data_layer.permissions import Actor, Readable
 from data_layer.queries import assignments as qa
 from data_layer.queries.ladder import STEP_TITLES, letter_register
 from data_layer.rules.lateness import STALE_DAYS
@@ -253,7 +255,7 @@ with detail:
         st.warning("این ردیف دیگر به دستگاه شما سپرده نیست؛ «خواندن دوباره» را بزنید.")
         st.stop()
     chosen = picked.id
-    r = by_id.loc[chosen]
+    r = cast("pd.Series[Any]", by_id.loc[chosen])  # one row: the ids are unique
     version = int(r["version"])
     note = f" — {r['verification_note']}" if r["verification_note"] else ""
     late = (
@@ -373,11 +375,13 @@ with detail:
             placeholder="دلیل پس‌گرفتن",
         )
         if cols[2].button("پس‌گرفتن", key=f"withdraw_{evidence_id}"):
+
+            def withdraw(s: Session, who: Actor, e: int = evidence_id, w: str = why) -> None:
+                withdraw_evidence(s, actor=who, evidence_id=e, reason=w)
+
             run_command(
                 url,
-                lambda s, who, e=evidence_id, w=why: withdraw_evidence(
-                    s, actor=who, evidence_id=e, reason=w
-                ),
+                withdraw,
                 done="مستند پس گرفته شد؛ در تاریخچه می‌ماند.",
                 forget=[SNAPSHOT],
             )

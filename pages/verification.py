@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from data_layer.commands.verification import VERDICTS, mark_claims_seen, verify_assignment
-from data_layer.db import read_session
+from data_layer.db import Session, read_session
 from data_layer.jalali import (
     format_jalali,
     format_jalali_datetime,
@@ -17,7 +17,7 @@ from data_layer.jalali import (
 from data_layer.jalali import to_fa_digits as fa
 from data_layer.labels import OVERDUE_LABEL, VERIFICATION_LABELS
 from data_layer.output import inert
-from data_layer.permissions import Readable
+from data_layer.permissions import Actor, Readable
 from data_layer.queries import assignments as qa
 from ui.html import Html, show
 from ui.numbers import number_field, whole_or
@@ -156,12 +156,23 @@ for _, r in on_page.iterrows():
             submitted = cols[2].form_submit_button("ثبت", type="primary")
         if submitted and verdict is None:
             st.error("نتیجهٔ بررسی را برگزینید؛ چیزی ثبت نشد.")
-        elif submitted:
+        elif submitted and verdict is not None:
+
+            def verify(
+                s: Session,
+                who: Actor,
+                i: int = asg_id,
+                v: int = version,
+                d: str = verdict,
+                n: str = note,
+            ) -> None:
+                verify_assignment(
+                    s, actor=who, assignment_id=i, expected_version=v, verdict=d, note=n
+                )
+
             run_command(
                 url,
-                lambda s, who, i=asg_id, v=version, d=verdict, n=note: verify_assignment(
-                    s, actor=who, assignment_id=i, expected_version=v, verdict=d, note=n
-                ),
+                verify,
                 done=f"«{VERIFICATION_LABELS[verdict]}» برای {r['agency']}، مصوبه"
                 f" {fa(r['resolution_number'])} ثبت شد.",
                 forget=[SNAPSHOT],

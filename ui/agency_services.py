@@ -301,7 +301,7 @@ def _report_form(url: str, agency_id: int, kind: str, pick: tuple[int, int]) -> 
         )
         if not st.form_submit_button("ارسال گزارش", type="primary"):
             return
-    typed = {n: v for n, v in (("بهره‌مندان", people), ("اقدامات", actions)) if v}
+    typed: dict[str, object] = {n: v for n, v in (("بهره‌مندان", people), ("اقدامات", actions)) if v}
     run_command(
         url,
         lambda s, who: submit_report(
