@@ -25,14 +25,14 @@ from data_layer.commands.evidence import (
     add_evidence,
     withdraw_evidence,
 )
-from data_layer.db import Session, read_session
+from data_layer.db import read_session
 from data_layer.input.numbers import NotANumber, parse_number
 from data_layer.jalali import format_jalali, format_jalali_datetime, format_number, local_today
 from data_layer.jalali import to_fa_digits as fa
 from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS, VERIFICATION_LABELS
 from data_layer.models import Verification
 from data_layer.output import inert
-from data_layer.permissions import Actor, Readable
+from data_layer.permissions import Readable
 from data_layer.queries import assignments as qa
 from data_layer.queries.ladder import STEP_TITLES, letter_register
 from data_layer.rules.lateness import STALE_DAYS
@@ -43,7 +43,7 @@ from ui.jalali_picker import date_field
 from ui.numbers import number_field
 from ui.pickers import pick
 from ui.quick_edit import TableMismatch, row_updates
-from ui.run import run_command, show_failure
+from ui.run import Command, run_command, show_failure
 from ui.session import page_person
 from ui.status import chip
 from ui.theme import page_title
@@ -86,6 +86,11 @@ def _positive(value: object) -> bool:
         return (parse_number(str(value).replace("٪", "").replace("%", "")) or 0) > 0
     except NotANumber:
         return False  # the command refuses it with its reason
+
+
+def withdrawal(evidence_id: int, reason: str) -> Command[None]:
+    """Taking one document back, with the reason typed for it."""
+    return lambda s, who: withdraw_evidence(s, actor=who, evidence_id=evidence_id, reason=reason)
 
 
 def row_labels(rows: pd.DataFrame) -> list[str]:
@@ -375,13 +380,9 @@ with detail:
             placeholder="دلیل پس‌گرفتن",
         )
         if cols[2].button("پس‌گرفتن", key=f"withdraw_{evidence_id}"):
-
-            def withdraw(s: Session, who: Actor, e: int = evidence_id, w: str = why) -> None:
-                withdraw_evidence(s, actor=who, evidence_id=e, reason=w)
-
             run_command(
                 url,
-                withdraw,
+                withdrawal(evidence_id, why),
                 done="مستند پس گرفته شد؛ در تاریخچه می‌ماند.",
                 forget=[SNAPSHOT],
             )

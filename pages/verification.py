@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from data_layer.commands.verification import VERDICTS, mark_claims_seen, verify_assignment
-from data_layer.db import Session, read_session
+from data_layer.db import read_session
 from data_layer.jalali import (
     format_jalali,
     format_jalali_datetime,
@@ -17,11 +17,11 @@ from data_layer.jalali import (
 from data_layer.jalali import to_fa_digits as fa
 from data_layer.labels import OVERDUE_LABEL, VERIFICATION_LABELS
 from data_layer.output import inert
-from data_layer.permissions import Actor, Readable
+from data_layer.permissions import Readable
 from data_layer.queries import assignments as qa
 from ui.html import Html, show
 from ui.numbers import number_field, whole_or
-from ui.run import flash, record_quietly, run_command
+from ui.run import Command, flash, record_quietly, run_command
 from ui.session import page_person
 from ui.status import chip
 from ui.theme import page_title
@@ -96,6 +96,20 @@ page = whole_or(
 )
 start = (page - 1) * PAGE_SIZE
 on_page = shown.iloc[start : start + PAGE_SIZE]
+
+
+def ruling(assignment_id: int, seen_version: int, outcome: str, why: str) -> Command[None]:
+    """The secretariat's verdict on one row, as the row was shown."""
+    return lambda s, who: verify_assignment(
+        s,
+        actor=who,
+        assignment_id=assignment_id,
+        expected_version=seen_version,
+        verdict=outcome,
+        note=why,
+    )
+
+
 with read_session(url) as s:  # every document of the page's rows, in one read
     documents = qa.live_evidence(s, [int(i) for i in on_page["id"]])
 
@@ -157,22 +171,9 @@ for _, r in on_page.iterrows():
         if submitted and verdict is None:
             st.error("نتیجهٔ بررسی را برگزینید؛ چیزی ثبت نشد.")
         elif submitted and verdict is not None:
-
-            def verify(
-                s: Session,
-                who: Actor,
-                i: int = asg_id,
-                v: int = version,
-                d: str = verdict,
-                n: str = note,
-            ) -> None:
-                verify_assignment(
-                    s, actor=who, assignment_id=i, expected_version=v, verdict=d, note=n
-                )
-
             run_command(
                 url,
-                verify,
+                ruling(asg_id, version, verdict, note),
                 done=f"«{VERIFICATION_LABELS[verdict]}» برای {r['agency']}، مصوبه"
                 f" {fa(r['resolution_number'])} ثبت شد.",
                 forget=[SNAPSHOT],

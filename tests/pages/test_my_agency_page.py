@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from data_layer.auth import SESSION_COOKIE, sign_in_url, sign_out
 from data_layer.commands.assignments import AssignmentChanges, update_assignment
 from data_layer.db import read_session, write_session
-from data_layer.models import Assignment, HistoryEntry
+from data_layer.models import Assignment, Evidence, HistoryEntry
 from tests.pages.conftest import COOKIES, attach_two, page_html, press, sign_in
 
 
@@ -122,3 +122,23 @@ def test_the_rows_documents_are_offered_and_a_withdrawn_one_is_listed_without_a_
     assert f"dl_{kept}" in offered and f"dl_{gone}" not in offered
     assert "(پس گرفته شده)" in page_html(at)
     assert f"withdraw_{gone}" not in {b.key for b in at.button}
+
+
+def test_the_liaison_takes_a_document_back_with_the_reason_typed_beside_it(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    row, kept, _ = attach_two(seeded_url, "agency02")
+    at = sign_in(make_app(seeded_url).run(), "agency02", then="pages/my_agency.py")
+    at.selectbox(key="detail_row").set_value(row).run()
+    at.text_input(key=f"why_{kept}").input("نسخهٔ نهایی نبود")
+    at.button(key=f"withdraw_{kept}").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    with read_session(seeded_url) as s:
+        document = s.get(Evidence, kept)
+        assert document is not None and document.withdrawn
+        noted = s.exec(
+            select(HistoryEntry).where(
+                HistoryEntry.entity_id == row, HistoryEntry.field == "evidence_withdrawn"
+            )
+        ).all()
+    assert ("گزارش اقدامات.pdf", "نسخهٔ نهایی نبود") in {(h.old_value, h.reason) for h in noted}
