@@ -245,19 +245,26 @@ def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
             _drop_postgres_database(url)
 
 
+def _seeded(request: pytest.FixtureRequest, db_url: str) -> str:
+    # db_url chose its template from the test's fixtures; one asked for later (through
+    # request.getfixturevalue) would find it empty: refuse rather than hand that over.
+    assert _seed_kind(request) == request.fixturename, "ask for it in the test's arguments"
+    return db_url  # a copy of the template seeded with SEEDS[request.fixturename]
+
+
 @pytest.fixture
-def seeded_url(db_url: str) -> str:
+def seeded_url(request: pytest.FixtureRequest, db_url: str) -> str:
     """The database with the real minutes and the sample province."""
-    return db_url  # a copy of the template seeded with SEEDS["seeded_url"]
+    return _seeded(request, db_url)
 
 
 @pytest.fixture
-def minutes_url(db_url: str) -> str:
+def minutes_url(request: pytest.FixtureRequest, db_url: str) -> str:
     """The database with the real minutes and the sample's member list, no sample data."""
-    return db_url  # a copy of the template seeded with SEEDS["minutes_url"]
+    return _seeded(request, db_url)
 
 
 @pytest.fixture
-def bare_url(db_url: str) -> str:
+def bare_url(request: pytest.FixtureRequest, db_url: str) -> str:
     """What `seed --no-sample` gives: the minutes and only the agencies they name."""
-    return db_url  # a copy of the template seeded with SEEDS["bare_url"]
+    return _seeded(request, db_url)
