@@ -14,16 +14,20 @@ province: venv fonts ## serve a real province's own database (no sample data): f
 	DATABASE_URL="$${DATABASE_URL:-sqlite:///$(CURDIR)/data/province.db}" SEED_ON_START=none \
 		$(PY) -m streamlit run launcher.py --server.port $(PORT) --server.headless true
 
+# Test processes for the tests that need no browser (pytest-xdist; `auto`: one per core).
+WORKERS ?= auto
+
 test: venv fonts ## the whole suite: SQLite and PostgreSQL, AppTest and Chromium
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(WORKERS) -m "not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest -m browser $(PYTEST_ARGS)
 
 test-fast: venv ## everything except the browser tests
-	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(WORKERS) -m "not browser" $(PYTEST_ARGS)
 
 test-days: venv fonts ## the date-reading tests with the clock set across Jalali year boundaries (faketime)
 	scripts/test_other_days.sh $(PYTEST_ARGS)
 
-lint: venv ## ruff check, ruff format --check, mypy on data_layer
+lint: venv ## ruff check, ruff format --check, mypy (data_layer, web, ui, pages, app.py)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 ANALYSIS = Path(__file__).with_name("analysis.md")
+SUITE = Path(__file__).with_name("suite.md")  # the last `python -m bench.suite` kept
 
 INTRO = """\
 # Benchmarks
@@ -553,6 +554,8 @@ class Report:
             out.append((f"Every page in the browser — {db}", self.browser_pages(db)))
         if ANALYSIS.exists():  # written by hand after a run: where the time goes
             out.append(("Where the time goes", ANALYSIS.read_text(encoding="utf-8").strip()))
+        if SUITE.exists():
+            out.append(("Test suite", SUITE.read_text(encoding="utf-8").strip()))
         problems = self.results.get("errors") or {}
         drift = self.results.get("drift") or []
         notes = [f"- {k}: {v}" for k, v in problems.items()]

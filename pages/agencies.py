@@ -3,6 +3,7 @@ retire, merge, import the member list (the secretariat edits; staff read)."""
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -96,7 +97,7 @@ with listing:
     )
 
 
-def agency_fields(prefix: str, row: dict[str, Any] | None) -> AgencyInput:
+def agency_fields(prefix: str, row: Mapping[Hashable, Any] | None) -> AgencyInput:
     """The agency's own fields (inside a form)."""
     row = row or {}
     a, b = st.columns(2)
@@ -148,6 +149,7 @@ options = {
 with edit:
     chosen = pick("دستگاه", options, key="agency_edit_pick")
     if chosen is not None and not chosen.gone:
+        agency_id = chosen.id  # what the commands below name (the pick itself is optional)
         fresh = registry[registry["id"] == chosen.id].iloc[0].to_dict()
         row = as_shown(f"agency_{chosen.id}", fresh)
         with st.form(f"agency_edit_{chosen.id}_{row['version']}", enter_to_submit=False):
@@ -158,7 +160,7 @@ with edit:
                     lambda s, who: update_agency(
                         s,
                         actor=who,
-                        agency_id=chosen.id,
+                        agency_id=agency_id,
                         data=data,
                         expected_version=int(row["version"]),
                     ),
@@ -198,7 +200,7 @@ with edit:
                 lambda s, who: set_memberships(
                     s,
                     actor=who,
-                    agency_id=chosen.id,
+                    agency_id=agency_id,
                     periods=periods,
                     expected_version=int(row["version"]),
                 ),
@@ -229,16 +231,17 @@ with leave:
         on = date_field(st, "تاریخ", today, key="agency_leave_on")
         reason = st.text_input(AGENCY_LABELS["reason"], key="agency_leave_reason")
         if st.button("ثبت", type="primary", disabled=not can_edit, key="agency_leave_go"):
+            agency_id, agency_version = chosen.id, chosen.version
             if how == "retire":
                 run_command(
                     url,
                     lambda s, who: retire_agency(
                         s,
                         actor=who,
-                        agency_id=chosen.id,
+                        agency_id=agency_id,
                         reason=reason,
                         on=on,
-                        expected_version=chosen.version,
+                        expected_version=agency_version,
                     ),
                     done="دستگاه بازنشسته شد؛ ردیف‌ها و سوابقش می‌ماند.",
                     forget=["agency_leave_reason"],
@@ -249,10 +252,10 @@ with leave:
                     lambda s, who: merge_agency(
                         s,
                         actor=who,
-                        agency_id=chosen.id,
+                        agency_id=agency_id,
                         into_id=into.id if into is not None else 0,
                         reason=reason,
-                        expected_version=chosen.version,
+                        expected_version=agency_version,
                     ),
                     done=lambda n: f"ادغام انجام شد؛ {format_number(n)} ردیف باز منتقل شد.",
                     forget=["agency_leave_reason"],

@@ -47,13 +47,14 @@ def map_chart(per: pd.DataFrame) -> alt.LayerChart | None:
         .mark_text(dy=-NAME_LIFT, fontSize=12, color="#0b1220")
         .encode(text="neighborhood:N")
     )
-    return (
+    layered: alt.LayerChart = (
         alt.layer(dots, names)
         .project("mercator")
         .properties(height=380)
         .configure(font=FONT)
         .configure_legend(labelFont=FONT, titleFont=FONT, labelFontSize=13)
     )
+    return layered
 
 
 url, reader = page_reader(Readable.COVERAGE)

@@ -15,7 +15,7 @@ from data_layer.labels import ROLE_LABELS
 from data_layer.permissions import Action, Readable, can
 from data_layer.queries.messages import confirmed_channels, message_counts, outbox_messages
 from ui.html import show
-from ui.run import attempt, run_command
+from ui.run import Command, attempt, run_command
 from ui.session import page_person
 from ui.tables import html_table
 from ui.theme import page_title
@@ -43,11 +43,17 @@ else:
     sms_state = f"پیکربندی شده ({sms.provider})" if sms and sms.configured else "پیکربندی نشده"
     st.caption(f"ایمیل: {email_state} — پیامک: {sms_state}")
 
+
+def _retry(message_id: int) -> Command[None]:
+    """Queue one failed message again: a command of its own for each row's button."""
+    return lambda s, who: retry_message(s, actor=who, message_id=message_id)
+
+
 with read_session(url) as s:
     counts = message_counts(s)
 cols = st.columns(4)
-for col_, state in zip(cols, STATE_LABELS, strict=True):
-    col_.metric(STATE_LABELS[state], format_number(counts.get(state, 0)))
+for col_, counted in zip(cols, STATE_LABELS, strict=True):
+    col_.metric(STATE_LABELS[counted], format_number(counts.get(counted, 0)))
 
 state = st.segmented_control(
     "نمایش",
@@ -93,7 +99,7 @@ else:
         ):
             run_command(
                 url,
-                lambda s, who_, i=int(r["id"]): retry_message(s, actor=who_, message_id=i),
+                _retry(int(r["id"])),
                 done="پیام دوباره در صف ارسال گذاشته شد.",
             )
 

@@ -7,6 +7,8 @@ refused, and «خواندن دوباره» reads them again.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import pandas as pd
 import streamlit as st
 
@@ -41,7 +43,7 @@ from ui.jalali_picker import date_field
 from ui.numbers import number_field
 from ui.pickers import pick
 from ui.quick_edit import TableMismatch, row_updates
-from ui.run import run_command, show_failure
+from ui.run import Command, run_command, show_failure
 from ui.session import page_person
 from ui.status import chip
 from ui.theme import page_title
@@ -84,6 +86,11 @@ def _positive(value: object) -> bool:
         return (parse_number(str(value).replace("٪", "").replace("%", "")) or 0) > 0
     except NotANumber:
         return False  # the command refuses it with its reason
+
+
+def withdrawal(evidence_id: int, reason: str) -> Command[None]:
+    """Taking one document back, with the reason typed for it."""
+    return lambda s, who: withdraw_evidence(s, actor=who, evidence_id=evidence_id, reason=reason)
 
 
 def row_labels(rows: pd.DataFrame) -> list[str]:
@@ -269,7 +276,7 @@ with detail:
         st.warning("این ردیف دیگر به دستگاه شما سپرده نیست؛ «خواندن دوباره» را بزنید.")
         st.stop()
     chosen = picked.id
-    r = by_id.loc[chosen]
+    r = cast("pd.Series[Any]", by_id.loc[chosen])  # one row: the ids are unique
     version = int(r["version"])
     note = f" — {r['verification_note']}" if r["verification_note"] else ""
     late = (
@@ -391,9 +398,7 @@ with detail:
         if cols[2].button("پس‌گرفتن", key=f"withdraw_{evidence_id}"):
             run_command(
                 url,
-                lambda s, who, e=evidence_id, w=why: withdraw_evidence(
-                    s, actor=who, evidence_id=e, reason=w
-                ),
+                withdrawal(evidence_id, why),
                 done="مستند پس گرفته شد؛ در تاریخچه می‌ماند.",
                 forget=[SNAPSHOT],
             )

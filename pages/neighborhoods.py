@@ -5,6 +5,7 @@ Everyone may read; the secretariat adds, edits and imports (resolutions 2 and 6)
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -85,9 +86,12 @@ with registry:
     st.dataframe(shown, hide_index=True, width="stretch", height=420)
 
 
-def hood_form(prefix: str, row: dict[str, Any] | None) -> NeighborhoodInput | None:
+def hood_form(prefix: str, row: Mapping[Hashable, Any] | None) -> NeighborhoodInput | None:
     """The fields of one neighborhood; returns the input when submitted."""
-    v = lambda k, d="": row[k] if row is not None and pd.notna(row[k]) else d  # noqa: E731
+
+    def v(k: str, d: Any = "") -> Any:
+        return row[k] if row is not None and pd.notna(row[k]) else d
+
     with st.form(f"{prefix}_form", enter_to_submit=False):
         a, b = st.columns(2)
         county = a.text_input("شهرستان", value=v("county"), key=f"{prefix}_county")
@@ -160,18 +164,19 @@ with add:
     prefix = "hood_new" if row is None else f"hood_{target}_v{row['version']}"
     data = hood_form(prefix, row)
     if data is not None and target is None:
+        new = data
         run_command(
             url,
-            lambda s, who: create_neighborhood(s, actor=who, data=data),
+            lambda s, who: create_neighborhood(s, actor=who, data=new),
             done=lambda hood: f"محلهٔ «{hood.name}» افزوده شد.",
         )
-    elif data is not None:
+    elif data is not None and target is not None:
         assert row is not None
-        version = int(row["version"])
+        hood_id, changes, version = target, data, int(row["version"])
         run_command(
             url,
             lambda s, who: update_neighborhood(
-                s, actor=who, neighborhood_id=target, data=data, expected_version=version
+                s, actor=who, neighborhood_id=hood_id, data=changes, expected_version=version
             ),
             done=lambda changed: "تغییرات ذخیره شد." if changed else "تغییری نبود.",
             shown=f"hood_{target}",

@@ -73,7 +73,12 @@ if actor is not None and actor.agency_id is not None:
         )
 
 rows = max(h["rows"], 1)
-share = lambda n: f"{format_number(round(100 * n / rows))}٪"  # noqa: E731
+
+
+def share(n: int) -> str:
+    return f"{format_number(round(100 * n / rows))}٪"
+
+
 show(
     Html('<div class="kpis">')
     + kpi(

@@ -39,9 +39,9 @@ page_title(
     "گزارش‌ها نمونه است." if not grid.empty and grid["submitted_at"].notna().any() else None,
 )
 counts = grid["state"].value_counts()
-k = st.columns(4)
-for i, (state, (sym, word, _)) in enumerate(STATES.items()):
-    k[i].metric(f"{sym} {word}", format_number(int(counts.get(state, 0))))
+tiles = st.columns(4)
+for i, (state, (sym, word, _cls)) in enumerate(STATES.items()):
+    tiles[i].metric(f"{sym} {word}", format_number(int(counts.get(state, 0))))
 
 labels = grid.drop_duplicates(["period_year", "period_no"])[
     ["period_year", "period_no", "label", "deadline"]
@@ -51,7 +51,7 @@ head = Html('<th class="agency">دستگاه</th>') + Html("").join(
     for _, p in labels.iterrows()
 )
 body = []
-for _, grp in grid.groupby("agency_id", sort=False):
+for _agency, grp in grid.groupby("agency_id", sort=False):
     cells = {(int(r["period_year"]), int(r["period_no"])): r for _, r in grp.iterrows()}
     tds = [Html('<th class="agency" scope="row">{}</th>').format(grp["agency"].iloc[0])]
     for _, p in labels.iterrows():

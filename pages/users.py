@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import pandas as pd
 import streamlit as st
 
@@ -98,11 +100,10 @@ with bulk_tab:
 with reset_tab:
     target = pick("کاربر", accounts, key="reset_user")
     if st.button("ساخت گذرواژهٔ تازه", key="reset_go") and target is not None:
+        uid, uversion = target.id, target.version
         plain = run_command(
             url,
-            lambda s, who: reset_password(
-                s, actor=who, user_id=target.id, expected_version=target.version
-            ),
+            lambda s, who: reset_password(s, actor=who, user_id=uid, expected_version=uversion),
             shown="reset_user",
         )
         if plain is not None:
@@ -114,14 +115,15 @@ with active_tab:
     if target is not None and not target.gone:
         is_active = bool(by_id.loc[target.id, "active"])
         if st.button("غیرفعال کردن" if is_active else "فعال کردن", key="active_go"):
+            uid, uversion = target.id, target.version
             run_command(
                 url,
                 lambda s, who: set_user_active(
                     s,
                     actor=who,
-                    user_id=target.id,
+                    user_id=uid,
                     active=not is_active,
-                    expected_version=target.version,
+                    expected_version=uversion,
                 ),
                 done="حساب فعال شد."
                 if not is_active
@@ -132,7 +134,7 @@ with active_tab:
 with role_tab:
     target = pick("کاربر", accounts, key="role_user")
     if target is not None and not target.gone:
-        row = by_id.loc[target.id]
+        row = cast("pd.Series[Any]", by_id.loc[target.id])  # one row: the ids are unique
         with st.form(f"role_{target.id}_{target.version}", enter_to_submit=False):
             a, b = st.columns(2)
             roles = list(ROLE_LABELS)
@@ -154,15 +156,16 @@ with role_tab:
                 key=f"role_agency_{target.id}_{target.version}",
             )
             if st.form_submit_button("تغییر نقش", type="primary"):
+                uid, uversion = target.id, target.version
                 run_command(
                     url,
                     lambda s, who: set_user_role(
                         s,
                         actor=who,
-                        user_id=target.id,
+                        user_id=uid,
                         role=new_role,
                         agency_id=new_agency,
-                        expected_version=target.version,
+                        expected_version=uversion,
                     ),
                     done=lambda changed: (
                         "نقش تغییر کرد و همهٔ ورودهای کاربر پایان یافت."

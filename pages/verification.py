@@ -21,7 +21,7 @@ from data_layer.permissions import Readable
 from data_layer.queries import assignments as qa
 from ui.html import Html, show
 from ui.numbers import number_field, whole_or
-from ui.run import flash, record_quietly, run_command
+from ui.run import Command, flash, record_quietly, run_command
 from ui.session import page_person
 from ui.status import chip
 from ui.theme import page_title
@@ -96,6 +96,20 @@ page = whole_or(
 )
 start = (page - 1) * PAGE_SIZE
 on_page = shown.iloc[start : start + PAGE_SIZE]
+
+
+def ruling(assignment_id: int, seen_version: int, outcome: str, why: str) -> Command[None]:
+    """The secretariat's verdict on one row, as the row was shown."""
+    return lambda s, who: verify_assignment(
+        s,
+        actor=who,
+        assignment_id=assignment_id,
+        expected_version=seen_version,
+        verdict=outcome,
+        note=why,
+    )
+
+
 with read_session(url) as s:  # every document of the page's rows, in one read
     documents = qa.live_evidence(s, [int(i) for i in on_page["id"]])
 
@@ -156,12 +170,10 @@ for _, r in on_page.iterrows():
             submitted = cols[2].form_submit_button("ثبت", type="primary")
         if submitted and verdict is None:
             st.error("نتیجهٔ بررسی را برگزینید؛ چیزی ثبت نشد.")
-        elif submitted:
+        elif submitted and verdict is not None:
             run_command(
                 url,
-                lambda s, who, i=asg_id, v=version, d=verdict, n=note: verify_assignment(
-                    s, actor=who, assignment_id=i, expected_version=v, verdict=d, note=n
-                ),
+                ruling(asg_id, version, verdict, note),
                 done=f"«{VERIFICATION_LABELS[verdict]}» برای {r['agency']}، مصوبه"
                 f" {fa(r['resolution_number'])} ثبت شد.",
                 forget=[SNAPSHOT],

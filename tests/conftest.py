@@ -1,8 +1,11 @@
 """Shared fixtures: every test gets its own migrated database, on SQLite and on PostgreSQL.
 
-`db_url` runs a test once per database. SQLite tests get a copy of a template file
-migrated once per session; PostgreSQL tests share one database created for this run
-(so parallel runs never see each other's rows) and emptied before each test.
+`db_url` runs a test once per database. Each kind of database a test can ask for (empty
+and migrated, or seeded as `seeded_url`, `minutes_url` or `bare_url` give it) is built
+once per session (per worker under xdist) as a template, and every test gets a copy of
+its own under a new URL: a file copy on SQLite, `CREATE DATABASE … TEMPLATE …` on
+PostgreSQL (dropped after the test). A new URL per test means no cache keyed by URL
+(engines, the data version) can carry anything from one test to the next.
 """
 
 from __future__ import annotations
@@ -11,8 +14,10 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, inspect, text
@@ -90,32 +95,129 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.db"
     url = f"sqlite:///{path}"
     upgrade(url)
-    # Fold the WAL into the main file and close it, so that copying one file copies it all.
+    _close_sqlite_file(url)
+    return path
+
+
+def _close_sqlite_file(url: str) -> None:
+    """Fold the WAL into the main file and close it, so that copying one file copies it all."""
     with get_engine(url).connect() as conn:
         busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()[0]
     dispose_engine(url)
     assert busy == 0, "the template's WAL could not be checkpointed"
-    return path
+
+
+# What each seeded database fixture holds: the `seed` arguments its template is built with.
+SEEDS: dict[str, dict[str, Any]] = {
+    "seeded_url": {"sample": True, "as_of": AS_OF},
+    "minutes_url": {"sample": False, "sample_agencies": True},
+    "bare_url": {"sample": False},
+}
+
+
+def _seed_kind(request: pytest.FixtureRequest) -> str | None:
+    """Which seeded database the test asked for (None: an empty migrated one)."""
+    kinds = [name for name in SEEDS if name in request.fixturenames]
+    assert len(kinds) <= 1, f"a test gets one database, not {kinds}"
+    return kinds[0] if kinds else None
+
+
+class _Templates:
+    """The template databases of this session, each built the first time a test needs it."""
+
+    def __init__(self, folder: Path, sqlite_template: Path) -> None:
+        self.folder = folder
+        self.sqlite: dict[str | None, Path] = {None: sqlite_template}
+        self.postgres: dict[str | None, str] = {}
+        # A test's PostgreSQL copy is dropped behind the next test's back: the server
+        # may take seconds to drop a database while other runs write to the disk.
+        self.dropping = ThreadPoolExecutor(max_workers=1, thread_name_prefix="drop-db")
+        self.dropped: list[Future[None]] = []
+
+    def sqlite_file(self, kind: str | None) -> Path:
+        if kind not in self.sqlite:
+            path = self.folder / f"{kind}.db"
+            shutil.copyfile(self.sqlite[None], path)
+            url = f"sqlite:///{path}"
+            seed(url, **SEEDS[str(kind)])
+            _close_sqlite_file(url)
+            self.sqlite[kind] = path
+        return self.sqlite[kind]
+
+    def postgres_name(self, kind: str | None) -> str:
+        if kind not in self.postgres:
+            if kind is None:
+                url = _create_postgres_database()
+                self.postgres[kind] = url  # dropped at the end even if migrating fails
+                upgrade(url)
+            else:
+                url = _copy_postgres_database(self.postgres_name(None))
+                self.postgres[kind] = url
+                seed(url, **SEEDS[kind])
+            # CREATE DATABASE … TEMPLATE refuses a template anyone is connected to.
+            dispose_engine(url)
+        return str(make_url(self.postgres[kind]).database)
+
+    def drop_later(self, url: str) -> None:
+        dispose_engine(url)  # this process's connections go now; the server's drop follows
+        self.dropped.append(self.dropping.submit(_drop_postgres_database, url))
+
+    def drop(self) -> None:
+        self.dropping.shutdown(wait=True)
+        for url in self.postgres.values():
+            _drop_postgres_database(url)
+        for done in self.dropped:
+            done.result()  # a database left behind fails the run
+
+
+@pytest.fixture(scope="session")
+def templates(
+    tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
+) -> Iterator[_Templates]:
+    built = _Templates(tmp_path_factory.mktemp("templates"), sqlite_template)
+    try:
+        yield built
+    finally:
+        built.drop()
 
 
 @pytest.fixture
-def sqlite_url(sqlite_template: Path, tmp_path: Path) -> Iterator[str]:
-    """A fresh migrated SQLite database of this test only."""
+def sqlite_url(
+    request: pytest.FixtureRequest, templates: _Templates, tmp_path: Path
+) -> Iterator[str]:
+    """A fresh migrated SQLite database of this test only (seeded if the test asked so)."""
     path = tmp_path / "dashboard.db"
-    shutil.copyfile(sqlite_template, path)
+    shutil.copyfile(templates.sqlite_file(_seed_kind(request)), path)
     url = f"sqlite:///{path}"
     yield url
     dispose_engine(url)
 
 
+def _copy_postgres_database(template: str) -> str:
+    """A new database on the test server, a copy of the template database named."""
+    name = f"dash_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    with _admin_engine().connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    return make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def postgres_url(request: pytest.FixtureRequest, templates: _Templates) -> Iterator[str]:
+    """A fresh migrated PostgreSQL database of this test only (seeded if the test asked so)."""
+    url = _copy_postgres_database(templates.postgres_name(_seed_kind(request)))
+    try:
+        yield url
+    finally:
+        templates.drop_later(url)
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest) -> str:
-    """A migrated, empty database: the test runs once on SQLite and once on PostgreSQL."""
-    if request.param == "sqlite":
-        return str(request.getfixturevalue("sqlite_url"))
-    url = str(request.getfixturevalue("postgres_database"))
-    _empty_all_tables(url)
-    return url
+    """A migrated database of this test only: the test runs once on SQLite and once on
+    PostgreSQL. Empty, unless the test asked for `seeded_url`, `minutes_url` or `bare_url`."""
+    return str(
+        request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
+    )
 
 
 def _empty_all_tables(url: str) -> None:
@@ -143,22 +245,26 @@ def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
             _drop_postgres_database(url)
 
 
+def _seeded(request: pytest.FixtureRequest, db_url: str) -> str:
+    # db_url chose its template from the test's fixtures; one asked for later (through
+    # request.getfixturevalue) would find it empty: refuse rather than hand that over.
+    assert _seed_kind(request) == request.fixturename, "ask for it in the test's arguments"
+    return db_url  # a copy of the template seeded with SEEDS[request.fixturename]
+
+
 @pytest.fixture
-def seeded_url(db_url: str) -> str:
+def seeded_url(request: pytest.FixtureRequest, db_url: str) -> str:
     """The database with the real minutes and the sample province."""
-    seed(db_url, sample=True, as_of=AS_OF)
-    return db_url
+    return _seeded(request, db_url)
 
 
 @pytest.fixture
-def minutes_url(db_url: str) -> str:
+def minutes_url(request: pytest.FixtureRequest, db_url: str) -> str:
     """The database with the real minutes and the sample's member list, no sample data."""
-    seed(db_url, sample=False, sample_agencies=True)
-    return db_url
+    return _seeded(request, db_url)
 
 
 @pytest.fixture
-def bare_url(db_url: str) -> str:
+def bare_url(request: pytest.FixtureRequest, db_url: str) -> str:
     """What `seed --no-sample` gives: the minutes and only the agencies they name."""
-    seed(db_url, sample=False)
-    return db_url
+    return _seeded(request, db_url)

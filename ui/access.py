@@ -126,7 +126,7 @@ def tokens_section(url: str, kind: str) -> None:
                 )
                 st.session_state[_JUST_MADE] = (kind, lines)
                 st.rerun()
-    live = {int(r["id"]): (_label(r, kiosk), None) for r in rows if not r["revoked_at"]}  # type: ignore[call-overload]
+    live = {int(r["id"]): (_label(r, kiosk), None) for r in rows if not r["revoked_at"]}
     if live:
         a, b = st.columns([3, 1])
         with a:

@@ -128,7 +128,7 @@ def _new_delivery(url: str, agency_id: int, hoods: pd.DataFrame, services: pd.Da
     )
 
 
-def withdraw_label(row: Mapping[str, Any]) -> str:
+def withdraw_label(row: Mapping[str, Any] | pd.Series[Any]) -> str:
     """A delivery as the withdrawal picker names it: what tells it from a namesake, its
     amount and its status, after its service, place and period (and, if even those
     agree, its row; see ui.pickers.distinct)."""
@@ -314,7 +314,7 @@ def _report_form(url: str, agency_id: int, kind: str, pick: tuple[int, int]) -> 
         )
         if not st.form_submit_button("ارسال گزارش", type="primary"):
             return
-    typed = {n: v for n, v in (("بهره‌مندان", people), ("اقدامات", actions)) if v}
+    typed: dict[str, object] = {n: v for n, v in (("بهره‌مندان", people), ("اقدامات", actions)) if v}
     run_command(
         url,
         lambda s, who: submit_report(

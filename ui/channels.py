@@ -18,7 +18,7 @@ from data_layer.jalali import format_number, to_fa_digits
 from data_layer.output import inert
 from data_layer.permissions import Actor
 from data_layer.queries.channels import channels_of
-from ui.run import flash, run_command
+from ui.run import Command, flash, run_command
 
 KINDS = {
     "email": ("ایمیل", "نشانی ایمیل", "name@example.ir"),
@@ -51,14 +51,22 @@ def _address_form(url: str, kind: str, again: bool) -> None:
     with st.form(f"set_{kind}", enter_to_submit=False):
         typed = st.text_input(label, placeholder=example, key=f"address_{kind}")
         submitted = st.form_submit_button("فرستادن کد تازه" if again else "ثبت و فرستادن کد")
-    if submitted and run_command(
-        url, lambda s, who: add_channel(s, actor=who, kind=kind, typed=typed)
+    if not submitted:
+        return
+    if (
+        run_command(url, lambda s, who: add_channel(s, actor=who, kind=kind, typed=typed))
+        is not None
     ):
         sender.wake(url)
         flash(
             f"کد تأیید به {word} فرستاده می‌شود؛ آن را اینجا وارد کنید"
             f" ({format_number(CODE_TRIES)} بار فرصت، تا ۳۰ دقیقه)."
         )
+
+
+def _remove(kind: str) -> Command[None]:
+    """Remove one of the person's channels: a command of its own for each kind."""
+    return lambda s, who: remove_channel(s, actor=who, kind=kind)
 
 
 def channel_forms(url: str, actor: Actor) -> None:
@@ -89,6 +97,6 @@ def channel_forms(url: str, actor: Actor) -> None:
             if state is not None and st.button(f"حذف {word}", key=f"remove_{kind}"):
                 run_command(
                     url,
-                    lambda s, who, k=kind: remove_channel(s, actor=who, kind=k),
+                    _remove(kind),
                     done=f"{word} حذف شد؛ از این پس یادآوری به آن فرستاده نمی‌شود.",
                 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import altair as alt
 import pandas as pd
 
@@ -30,7 +32,7 @@ LEGEND_ROOM = 40  # px above the plot for the one-line legend
 def _style(chart: alt.Chart | alt.LayerChart) -> alt.Chart | alt.LayerChart:
     """One font everywhere; the legend above the plot (outside it, so it covers no bar),
     right-aligned, read right to left."""
-    return (
+    styled: alt.Chart | alt.LayerChart = (
         chart.configure(font=FONT)
         .configure_axis(labelFont=FONT, titleFont=FONT, labelFontSize=13, titleFontSize=13)
         .configure_legend(
@@ -44,6 +46,7 @@ def _style(chart: alt.Chart | alt.LayerChart) -> alt.Chart | alt.LayerChart:
         )
         .configure_view(strokeWidth=0)
     )
+    return styled
 
 
 def status_by_agency(summary: pd.DataFrame) -> alt.Chart | alt.LayerChart:
@@ -97,8 +100,11 @@ def monthly_completions(daily: pd.DataFrame) -> pd.DataFrame:
             "completed": daily["completed"].astype(int),
         }
     )
-    frame = frame.groupby(["month", "label"], as_index=False)["completed"].sum()
-    return frame.sort_values("month").tail(12)
+    # as_index=False: the sum is a frame with the group columns (the stubs say Series).
+    monthly = cast(
+        pd.DataFrame, frame.groupby(["month", "label"], as_index=False)["completed"].sum()
+    )
+    return monthly.sort_values("month").tail(12)
 
 
 def completions_by_month(monthly: pd.DataFrame) -> alt.Chart | alt.LayerChart:

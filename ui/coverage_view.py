@@ -4,7 +4,7 @@ once per scope, filter and data version for every session (and by the warmer at 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -85,7 +85,8 @@ def matrix_html(cells: pd.DataFrame) -> Html:
                     cls, title, r["level"], sym, word
                 )
             )
-        body.append(Html("<tr data-hood='{}'>{}</tr>").format(int(hood_id), Html("").join(tds)))
+        hood = int(cast(int, hood_id))  # the group's key: a neighborhood id
+        body.append(Html("<tr data-hood='{}'>{}</tr>").format(hood, Html("").join(tds)))
     return Html(
         '<div class="matrix-wrap"><table class="matrix coverage" dir="rtl">'
         "<thead><tr>{}</tr></thead><tbody>{}</tbody></table></div>"
@@ -153,10 +154,12 @@ def coordinates(url: str, scope: Scope, version: int) -> dict[int, tuple[float, 
 def map_frame(cells: pd.DataFrame, where: dict[int, tuple[float, float]]) -> pd.DataFrame:
     """One row per placed neighborhood: position, population, services not covered."""
     keys = ["neighborhood_id", "neighborhood", "county", "population"]
-    per = (
+    # as_index=False: the sum is a frame with the group columns (the stubs say Series).
+    per = cast(
+        pd.DataFrame,
         cells.assign(missing=(cells["level"] == "none").astype(int))
         .groupby(keys, as_index=False)["missing"]
-        .sum()
+        .sum(),
     )
     per = per[per["neighborhood_id"].isin(list(where))].copy()
     if per.empty:

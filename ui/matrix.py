@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -23,7 +24,7 @@ SUMMARY_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _cell_title(row: dict[str, Any], resolution_text: str) -> str:
+def _cell_title(row: Mapping[Hashable, Any], resolution_text: str) -> str:
     parts = [
         f"مصوبه {to_fa_digits(row['resolution_number'])}: {resolution_text}",
         f"دستگاه: {row['agency']}" + (f" {LEAD_MARK}" if row.get("is_lead") else ""),
@@ -39,7 +40,7 @@ def _cell_title(row: dict[str, Any], resolution_text: str) -> str:
     return "\n".join(parts)
 
 
-def _cell_td(r: dict[str, Any], resolution_text: str, muted: bool) -> Html:
+def _cell_td(r: Mapping[Hashable, Any], resolution_text: str, muted: bool) -> Html:
     """One agency's cell of one resolution: its chip, framed and marked for the lead."""
     classes = ["cell"]
     if r.get("is_lead"):
@@ -81,7 +82,7 @@ def matrix_html(
     head += [Html('<th class="sum" scope="col">{}</th>').format(lb) for _, lb in SUMMARY_COLUMNS]
 
     # Plain dicts, not DataFrame rows: this loop runs once per cell on every rerun.
-    by_agency: dict[int, dict[int, dict[str, Any]]] = {}
+    by_agency: dict[int, dict[int, dict[Hashable, Any]]] = {}
     for r in cells.to_dict("records"):
         by_agency.setdefault(int(r["agency_id"]), {})[int(r["resolution_number"])] = r
     body: list[Html] = []
@@ -91,12 +92,12 @@ def matrix_html(
             continue
         tds = [Html('<th class="agency" scope="row">{}</th>').format(s["agency"])]
         for n in numbers:
-            r = by_number.get(int(n))
-            if r is None:
+            cell = by_number.get(int(n))
+            if cell is None:
                 tds.append(Html('<td class="none" title="مسوول این مصوبه نیست">—</td>'))
                 continue
-            muted = visible_ids is not None and int(r["id"]) not in visible_ids
-            tds.append(_cell_td(r, texts[n], muted))
+            muted = visible_ids is not None and int(cell["id"]) not in visible_ids
+            tds.append(_cell_td(cell, texts[n], muted))
         for key, _ in SUMMARY_COLUMNS:
             value = format_percent(s[key]) if key == "mean_progress" else format_number(int(s[key]))
             cls = "sum late-n" if key == "overdue" and s[key] else "sum"

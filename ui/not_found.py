@@ -22,7 +22,7 @@ def _remember(ctx: ScriptRunContext) -> None:
 
 def install() -> None:
     """Route st.navigation's "page not found" to `notice` (idempotent, cheap)."""
-    _navigation.send_page_not_found = _remember  # type: ignore[assignment]
+    _navigation.send_page_not_found = _remember
 
 
 def notice() -> None:

@@ -40,7 +40,8 @@ class TableMismatch(UserFacingError):
 
 
 def _blank(value: object) -> bool:
-    return value is None or (not isinstance(value, str) and bool(pd.isna(value))) or value == ""
+    missing = not isinstance(value, str) and bool(pd.isna(value))  # type: ignore[call-overload]
+    return value is None or missing or value == ""
 
 
 def _same(a: object, b: object) -> bool:

@@ -43,6 +43,8 @@ def shown_key(key: str) -> str:
 
 
 T = TypeVar("T")
+# What run_command runs: one thing a person does, given the session and the person.
+Command = Callable[[Session, Actor], T]
 log = logging.getLogger("dashboard")
 if not log.handlers:  # the administrator reads failures in the server's log
     _handler = logging.StreamHandler()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Mapping, Sequence
 
 import pandas as pd
 
@@ -49,7 +49,7 @@ def _days(n: object) -> str:
     return days_ago(int(n))  # type: ignore[call-overload]
 
 
-def _letters(card: dict[str, object]) -> str:
+def _letters(card: Mapping[Hashable, object]) -> str:
     """«۳ (۱ بی‌پاسخ)»: letters received and unanswered, or a dash."""
     sent = int(card.get("letters", 0) or 0)  # type: ignore[call-overload]
     open_ = int(card.get("unanswered", 0) or 0)  # type: ignore[call-overload]
@@ -162,4 +162,5 @@ def neighborhoods_html(hoods: pd.DataFrame) -> Html:
 
 def jalali_or_dash(d: object) -> str:
     """A date as Jalali text, or a dash."""
-    return format_jalali(d) if d is not None and not pd.isna(d) else "—"  # type: ignore[arg-type]
+    shown = d is not None and not pd.isna(d)  # type: ignore[call-overload]
+    return format_jalali(d) if shown else "—"  # type: ignore[arg-type]

@@ -12,6 +12,7 @@ import pytest
 import streamlit as st
 from sqlmodel import col, select
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Block, Button
 
 import ui.first_run
 from data_layer import auth
@@ -49,10 +50,10 @@ def make_app(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], AppTest]:
     def make(url: str) -> AppTest:
         monkeypatch.setenv("DATABASE_URL", url)
         monkeypatch.setenv("SEED_ON_START", "none")
-        # Cached reads are keyed by URL, but a PostgreSQL test database is reused
-        # (emptied) between tests: start each test with no cached answers.
+        # Each test has a database of its own under a new URL, so no cached answer can
+        # be another test's; the caches still start empty, as on a server just started.
         st.cache_data.clear()
-        ui.first_run._done.clear()  # an emptied PostgreSQL database may wait for setup again
+        ui.first_run._done.clear()  # this process may have set another database up
         return AppTest.from_file(str(APP), default_timeout=60)
 
     return make
@@ -98,6 +99,28 @@ def keyed(elements: Sequence[E], prefix: str) -> E:
     found = [e for e in elements if str(getattr(e, "key", "") or "").startswith(prefix)]
     assert len(found) == 1, (prefix, [getattr(e, "key", None) for e in elements])
     return found[0]
+
+
+def submit_button(where: AppTest | Block, label: str, form: str | None = None) -> Button:
+    """The form button a person sees as `label`: the only one on the page (or in `where`,
+    a tab or an expander), or, where every row has its own form, the one in the form whose
+    key (as the page names it) is `form` or, failing that, the only one starting with it."""
+    scope: AppTest | Block = where
+    if form is not None:
+        forms = [f for f in where.form if str(f.key or "") == form] or [
+            f for f in where.form if str(f.key or "").startswith(form)
+        ]
+        assert len(forms) == 1, (form, [f.key for f in where.form])
+        scope = forms[0]
+    found = [b for b in scope.form_submit_button if b.label == label]
+    assert len(found) == 1, (label, form, [b.label for b in scope.form_submit_button])
+    return found[0]
+
+
+def press(where: AppTest | Block, label: str, form: str | None = None) -> Button:
+    """Press the form button a person sees as `label` (see submit_button); `.run()` the
+    result to send the form."""
+    return submit_button(where, label, form).click()
 
 
 def let_anyone_read(url: str) -> None:

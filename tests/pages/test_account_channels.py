@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_layer.db import read_session
 from data_layer.models_messages import OutboxMessage
-from tests.pages.conftest import messages, page_html, sign_in
+from tests.pages.conftest import messages, page_html, press, sign_in
 
 
 @pytest.fixture
@@ -28,14 +28,14 @@ def test_an_email_is_added_and_confirmed_with_its_code(
 ) -> None:
     at = sign_in(make_app(seeded_url).run(), "agency02", then="pages/account.py")
     at.text_input(key="address_email").input("Rabet2@Ostan.example")
-    at.button(key="FormSubmitter:set_email-ثبت و فرستادن کد").click().run()
+    press(at, "ثبت و فرستادن کد", form="set_email").run()
     assert not at.exception and "در انتظار تأیید" in page_html(at)
     with read_session(seeded_url) as s:
         sent = s.exec(select(OutboxMessage).order_by(col(OutboxMessage.id).desc())).first()
         assert sent is not None and sent.address == "Rabet2@ostan.example"
         code = re.search(r"\((\d{6})\)", sent.body_text).group(1)  # type: ignore[union-attr]
     at.text_input(key="code_email").input("۰" + code[1:] if code[0] == "0" else code)
-    at.button(key="FormSubmitter:confirm_email-تأیید").click().run()
+    press(at, "تأیید", form="confirm_email").run()
     assert "نشانی تأیید شد" in " ".join(messages(at.success))
     assert "تأییدشده" in page_html(at)
 
@@ -45,7 +45,7 @@ def test_a_mobile_typed_wrongly_is_refused_and_nothing_is_kept(
 ) -> None:
     at = sign_in(make_app(seeded_url).run(), "agency02", then="pages/account.py")
     at.text_input(key="address_sms").input("۰۲۱-۸۸۷۷۶۶۵۵")
-    at.button(key="FormSubmitter:set_sms-ثبت و فرستادن کد").click().run()
+    press(at, "ثبت و فرستادن کد", form="set_sms").run()
     assert "شمارهٔ همراه باید شمارهٔ ایران باشد" in " ".join(messages(at.error))
     with read_session(seeded_url) as s:
         assert s.exec(select(OutboxMessage)).all() == []

@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 import data_layer.commands.assignments as assignment_commands
 from data_layer.db import dispose_engine, read_session
 from data_layer.models import Assignment
-from tests.pages.conftest import messages, sign_in
+from tests.pages.conftest import messages, press, sign_in
 
 ENGLISH = re.compile(r"Traceback|Error|Exception|KeyError|line \d+|File \"")
 
@@ -72,7 +72,7 @@ def _save_row(at: AppTest) -> None:
     k = next(str(k) for k in at.session_state if str(k).startswith(f"f_status_{chosen}_"))
     k = k.removeprefix("f_status_")
     at.text_area(key=f"f_next_{k}").input("پیگیری از فرمانداری")
-    at.button(key=f"FormSubmitter:row_form_{k}-ذخیرهٔ این ردیف").click().run()
+    press(at, "ذخیرهٔ این ردیف", form=f"row_form_{k}").run()
 
 
 @contextmanager

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from streamlit.testing.v1 import AppTest
 
-from tests.pages.conftest import messages, sign_in
+from tests.pages.conftest import messages, press, sign_in
 
 
 def test_a_new_feed_key_is_shown_as_a_header_and_addresses_without_it(
@@ -16,7 +16,7 @@ def test_a_new_feed_key_is_shown_as_a_header_and_addresses_without_it(
     at = sign_in(make_app(seeded_url).run(), "admin", then="pages/settings.py")
     assert not at.exception
     at.text_input(key="feed_name").input("ابزار HXL دفتر هماهنگی")
-    at.button(key="FormSubmitter:new_feed-ساخت کلید").click().run()
+    press(at, "ساخت کلید", form="new_feed").run()
     assert not at.exception
     shown = [c.value for c in at.code]
     headers = [line for line in shown if line.startswith("Authorization: Bearer ")]

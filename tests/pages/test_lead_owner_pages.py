@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from data_layer.db import read_session
 from data_layer.models import Agency, Assignment, Meeting, Resolution
 from data_layer.queries.settings import get_lead_weight
-from tests.pages.conftest import sign_in
+from tests.pages.conftest import press, sign_in
 
 KANOON = "کانون پرورش فکری کودکان و نوجوانان"
 EDUCATION = "اداره کل آموزش و پرورش"
@@ -30,7 +30,7 @@ def _new_resolution(at: AppTest, url: str, owners: list[str], lead: str) -> int:
     at.text_area(key=f"mr_text_{k}").input("تجهیز کتابخانه‌های سیار محلات هدف")
     at.multiselect(key=f"mr_owners_{k}").set_value([ids[n] for n in owners])
     at.selectbox(key=f"mr_lead_{k}_new").set_value(ids[lead])
-    at.button(key=f"FormSubmitter:mt_res_{k}-ذخیرهٔ مصوبه").click().run()
+    press(at, "ذخیرهٔ مصوبه", form=f"mt_res_{k}").run()
     return k
 
 
@@ -70,7 +70,7 @@ def test_the_secretariat_sets_the_weight_and_the_resolutions_page_says_it(
     at = sign_in(make_app(seeded_url).run(), "dabir", then="pages/settings.py")
     assert any("مسئول اصلی × ۲" in c.value for c in at.caption)
     at.text_input(key="lead_weight:2").input("۴")
-    at.button(key="FormSubmitter:lead_weight_2-ذخیرهٔ وزن").click().run()
+    press(at, "ذخیرهٔ وزن", form="lead_weight_2").run()
     assert not at.error, [e.value for e in at.error]
     with read_session(seeded_url) as s:
         assert get_lead_weight(s) == 4

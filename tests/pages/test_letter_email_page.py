@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from data_layer.db import read_session
 from data_layer.models import Letter
 from data_layer.models_messages import OutboxMessage
-from tests.pages.conftest import keyed, messages, sign_in
+from tests.pages.conftest import messages, press, sign_in
 
 
 def test_a_letter_is_emailed_from_the_register(
@@ -27,7 +27,7 @@ def test_a_letter_is_emailed_from_the_register(
     assert first is not None
     at.selectbox(key="lr_pick").set_value(first.id).run()
     at.text_input(key=f"lm_{first.id}_to").input("dabirkhaneh@edu.example")
-    keyed(at.button, f"FormSubmitter:lm_{first.id}").click().run()
+    press(at, "ارسال نامه با ایمیل (PDF پیوست)", form=f"lm_{first.id}").run()
     assert "در صف ارسال ایمیل" in " ".join(messages(at.success))
     with read_session(seeded_url) as s:
         sent = s.exec(select(OutboxMessage)).one()

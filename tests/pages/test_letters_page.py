@@ -14,7 +14,7 @@ from data_layer.db import read_session
 from data_layer.jalali import local_today
 from data_layer.models import Letter, LetterRow, User
 from data_layer.queries.ladder import due_today
-from tests.pages.conftest import keyed, messages, page_html, sign_in
+from tests.pages.conftest import messages, page_html, press, sign_in
 
 LETTERS = "pages/letters.py"
 
@@ -49,7 +49,7 @@ def test_one_click_sends_every_due_letter_and_a_reply_is_recorded(
     at.selectbox(key="lr_pick").set_value(first.id).run()
     form = f"lr_{first.id}_{first.version}"
     at.text_area(key=f"{form}_text").input("اقدامات در سامانه به‌روز شد.")
-    keyed(at.button, f"FormSubmitter:{form}").click().run()
+    press(at, "ثبت پاسخ", form=form).run()
     assert not at.error, messages(at.error)
     with read_session(seeded_url) as s:
         replied = s.get(Letter, first.id)
@@ -93,10 +93,10 @@ def test_a_reply_form_opened_before_another_tabs_reply_is_refused(
     for at in tabs:
         at.selectbox(key="lr_pick").set_value(letter.id).run()
     tabs[0].text_area(key=f"{form}_text").input("پاسخ تب نخست")
-    keyed(tabs[0].button, f"FormSubmitter:{form}").click().run()
+    press(tabs[0], "ثبت پاسخ", form=form).run()
     assert not tabs[0].error, messages(tabs[0].error)
     tabs[1].text_area(key=f"{form}_text").input("پاسخ تب دوم")
-    keyed(tabs[1].button, f"FormSubmitter:{form}").click().run()
+    press(tabs[1], "ثبت پاسخ", form=form).run()
     print(
         "ERR", messages(tabs[1].error), messages(tabs[1].success), [b.key for b in tabs[1].button]
     )

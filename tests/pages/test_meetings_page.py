@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_layer.db import read_session
 from data_layer.models import Assignment, Meeting, Resolution
-from tests.pages.conftest import page_html, sign_in
+from tests.pages.conftest import page_html, press, sign_in
 
 
 def _secretariat(make_app: Callable[[str], AppTest], url: str) -> AppTest:
@@ -31,7 +31,7 @@ def test_the_secretariat_records_a_meeting_and_a_resolution_for_all_members(
     at = _secretariat(make_app, seeded_url)
     at.text_input(key="mn_date").input("1405/09/20")
     at.text_input(key="mn_chair").input("معاون سیاسی، امنیتی و اجتماعی استانداری")
-    at.button(key="FormSubmitter:mt_new-ثبت جلسه").click().run()
+    press(at, "ثبت جلسه").run()
     assert not at.error, [e.value for e in at.error]
     with read_session(seeded_url) as s:
         meeting = s.exec(select(Meeting).where(Meeting.number == 8)).one()
@@ -40,7 +40,7 @@ def test_the_secretariat_records_a_meeting_and_a_resolution_for_all_members(
     at.text_input(key=f"mr_no_{k}").input("1")
     at.text_area(key=f"mr_text_{k}").input("تشکیل کارگروه فرعی پایش خدمات در محلات هدف")
     at.checkbox(key=f"mr_all_{k}").check()
-    at.button(key=f"FormSubmitter:mt_res_{k}-ذخیرهٔ مصوبه").click().run()
+    press(at, "ذخیرهٔ مصوبه", form=f"mt_res_{k}").run()
     assert not at.error, [e.value for e in at.error]
     with read_session(seeded_url) as s:
         res = s.exec(select(Resolution).where(Resolution.meeting_id == meeting.id)).one()
@@ -54,7 +54,7 @@ def test_a_meeting_with_an_impossible_date_is_refused(
     at = _secretariat(make_app, seeded_url)
     at.text_input(key="mn_date").input("1404/12/30")
     at.text_input(key="mn_chair").input("رئیس")
-    at.button(key="FormSubmitter:mt_new-ثبت جلسه").click().run()
+    press(at, "ثبت جلسه").run()
     assert at.error and "وجود ندارد" in at.error[0].value
     with read_session(seeded_url) as s:
         assert s.exec(select(Meeting).where(Meeting.number == 8)).first() is None

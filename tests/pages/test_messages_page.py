@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from data_layer.commands.messages import queue_message
 from data_layer.db import read_session, write_session
 from data_layer.models_messages import OutboxMessage
-from tests.pages.conftest import messages, page_html, sign_in
+from tests.pages.conftest import messages, page_html, press, sign_in
 
 
 @pytest.fixture
@@ -71,13 +71,13 @@ def test_the_secretariat_saves_the_wording_and_an_unknown_placeholder_is_refused
 ) -> None:
     at = sign_in(make_app(seeded_url).run(), "dabir", then="pages/settings.py")
     at.text_input(key="tpl_sms").input("{name}: {count} کار در {محل} — {link}")
-    at.button(key="FormSubmitter:digest_templates-ذخیرهٔ متن‌ها").click().run()
+    press(at, "ذخیرهٔ متن‌ها", form="digest_templates").run()
     assert "جای‌نمای ناشناختهٔ {محل}" in " ".join(messages(at.error))
     at.text_input(key="tpl_sms").input("{count} کار در کارتابل: {link}")
-    at.button(key="FormSubmitter:digest_templates-ذخیرهٔ متن‌ها").click().run()
+    press(at, "ذخیرهٔ متن‌ها", form="digest_templates").run()
     assert "متن یادآوری‌ها ذخیره شد" in " ".join(messages(at.success))
     at.text_area(key="digest_holidays").input("۰۱/۰۱\n۱۴۰۵/۱۳/۰۱")
-    at.button(key="FormSubmitter:digest_schedule-ذخیرهٔ زمان‌بندی").click().run()
+    press(at, "ذخیرهٔ زمان‌بندی", form="digest_schedule").run()
     assert "سطر ۲" in " ".join(messages(at.error))
 
 

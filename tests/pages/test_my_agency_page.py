@@ -11,8 +11,8 @@ from streamlit.testing.v1 import AppTest
 from data_layer.auth import SESSION_COOKIE, sign_in_url, sign_out
 from data_layer.commands.assignments import AssignmentChanges, update_assignment
 from data_layer.db import read_session, write_session
-from data_layer.models import Assignment, HistoryEntry
-from tests.pages.conftest import COOKIES, attach_two, page_html, sign_in
+from data_layer.models import Assignment, Evidence, HistoryEntry
+from tests.pages.conftest import COOKIES, attach_two, page_html, press, sign_in
 
 
 @pytest.fixture
@@ -46,7 +46,7 @@ def test_saving_the_form_writes_the_row_and_its_history(liaison: AppTest, seeded
     liaison.selectbox(key=f"f_status_{k}").set_value("done")
     liaison.text_input(key=f"f_progress_{k}").input("۱۰۰")
     liaison.text_area(key=f"f_done_{k}").input("۱۲ معلم به محلات هدف اعزام شدند.")
-    liaison.button(key=f"FormSubmitter:row_form_{k}-ذخیرهٔ این ردیف").click().run()
+    press(liaison, "ذخیرهٔ این ردیف", form=f"row_form_{k}").run()
     assert not liaison.exception
     assert any("ردیف ذخیره شد" in s.value for s in liaison.success)
     after = _row(seeded_url, chosen)
@@ -71,7 +71,7 @@ def test_an_impossible_date_is_refused_with_a_persian_message(
     before = _row(seeded_url, chosen)
     liaison.text_input(key=f"f_planned_{k}").input("1404/12/30")
     liaison.text_input(key=f"f_reason_{k}").input("تأخیر در تأمین اعتبار")
-    liaison.button(key=f"FormSubmitter:row_form_{k}-ذخیرهٔ این ردیف").click().run()
+    press(liaison, "ذخیرهٔ این ردیف", form=f"row_form_{k}").run()
     assert not liaison.exception
     assert any("وجود ندارد" in e.value for e in liaison.error)
     assert _row(seeded_url, chosen).model_dump() == before.model_dump()
@@ -92,7 +92,7 @@ def test_a_stale_form_is_refused_and_shows_who_saved(liaison: AppTest, seeded_ur
     theirs = _row(seeded_url, chosen)
     liaison.text_input(key=f"f_progress_{k}").input("90")
     liaison.selectbox(key=f"f_status_{k}").set_value("in_progress")
-    liaison.button(key=f"FormSubmitter:row_form_{k}-ذخیرهٔ این ردیف").click().run()
+    press(liaison, "ذخیرهٔ این ردیف", form=f"row_form_{k}").run()
     errors = [e.value for e in liaison.error]
     assert any("ذخیره نشد" in e and "آموزش و پرورش" in e for e in errors), errors
     assert _row(seeded_url, chosen).model_dump() == theirs.model_dump()
@@ -105,7 +105,7 @@ def test_an_expired_session_writes_nothing(liaison: AppTest, seeded_url: str) ->
         sign_out(s, token=COOKIES[SESSION_COOKIE])
     liaison.text_input(key=f"f_progress_{k}").input("٥٥")
     liaison.selectbox(key=f"f_status_{k}").set_value("in_progress")
-    liaison.button(key=f"FormSubmitter:row_form_{k}-ذخیرهٔ این ردیف").click().run()
+    press(liaison, "ذخیرهٔ این ردیف", form=f"row_form_{k}").run()
     assert not liaison.exception
     assert _row(seeded_url, chosen).model_dump() == before.model_dump()
     assert any("منقضی" in w.value for w in [*liaison.warning, *liaison.error])
@@ -122,3 +122,23 @@ def test_the_rows_documents_are_offered_and_a_withdrawn_one_is_listed_without_a_
     assert f"dl_{kept}" in offered and f"dl_{gone}" not in offered
     assert "(پس گرفته شده)" in page_html(at)
     assert f"withdraw_{gone}" not in {b.key for b in at.button}
+
+
+def test_the_liaison_takes_a_document_back_with_the_reason_typed_beside_it(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    row, kept, _ = attach_two(seeded_url, "agency02")
+    at = sign_in(make_app(seeded_url).run(), "agency02", then="pages/my_agency.py")
+    at.selectbox(key="detail_row").set_value(row).run()
+    at.text_input(key=f"why_{kept}").input("نسخهٔ نهایی نبود")
+    at.button(key=f"withdraw_{kept}").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    with read_session(seeded_url) as s:
+        document = s.get(Evidence, kept)
+        assert document is not None and document.withdrawn
+        noted = s.exec(
+            select(HistoryEntry).where(
+                HistoryEntry.entity_id == row, HistoryEntry.field == "evidence_withdrawn"
+            )
+        ).all()
+    assert ("گزارش اقدامات.pdf", "نسخهٔ نهایی نبود") in {(h.old_value, h.reason) for h in noted}

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_layer.db import read_session
 from data_layer.models import Neighborhood, ServiceDelivery, ServiceType
-from tests.pages.conftest import messages, page_html, sign_in
+from tests.pages.conftest import messages, page_html, press, sign_in, submit_button
 
 
 def _levels(at: AppTest, hood: str) -> dict[str, str]:
@@ -50,7 +50,7 @@ def test_an_agency_records_a_delivery_and_coverage_changes(
     service = next(o for o in at.selectbox(key="dl_service").options if o.startswith("پست معلم"))
     at.selectbox(key="dl_service").select(service)
     at.text_input(key="dl_units").input("۵۰۰")
-    at.button(key="FormSubmitter:delivery_new-ثبت خدمت").click().run()
+    press(at, "ثبت خدمت").run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     with read_session(seeded_url) as s:
         assert len(s.exec(select(ServiceDelivery)).all()) == before + 1
@@ -65,7 +65,7 @@ def test_a_delivery_with_bad_units_is_refused_and_nothing_is_written(
     with read_session(seeded_url) as s:
         before = len(s.exec(select(ServiceDelivery)).all())
     at.text_input(key="dl_units").input("-3")
-    at.button(key="FormSubmitter:delivery_new-ثبت خدمت").click().run()
+    press(at, "ثبت خدمت").run()
     assert at.error
     with read_session(seeded_url) as s:
         assert len(s.exec(select(ServiceDelivery)).all()) == before
@@ -79,14 +79,14 @@ def test_the_registry_lists_the_neighborhoods_and_the_catalogue_for_the_secretar
     assert "محلات هدف و خدمات" in page_html(at)
     assert at.metric[0].value == "۲۴"
     # The secretariat may save; the form's button is enabled for it.
-    assert not at.button(key="FormSubmitter:hood_new_form-ذخیره").disabled
+    assert not submit_button(at, "ذخیره", form="hood_new_form").disabled
 
 
 def test_the_registry_is_read_only_for_an_agency(
     make_app: Callable[[str], AppTest], seeded_url: str
 ) -> None:
     at = sign_in(make_app(seeded_url).run(), "agency02", then="pages/neighborhoods.py")
-    assert at.button(key="FormSubmitter:hood_new_form-ذخیره").disabled
+    assert submit_button(at, "ذخیره", form="hood_new_form").disabled
 
 
 def test_reports_heatmap_lists_every_member_agency(
@@ -110,13 +110,13 @@ def test_the_secretariat_edits_a_neighborhood_and_a_service_on_the_page(
     at.selectbox(key="hood_pick").set_value(hood.id).run()
     prefix = f"hood_{hood.id}_v{hood.version}"
     at.text_input(key=f"{prefix}_pop").input("۱۲۳۴۵")
-    at.button(key=f"FormSubmitter:{prefix}_form-ذخیره").click().run()
+    press(at, "ذخیره", form=f"{prefix}_form").run()
     assert not at.exception and not at.error
     assert any("تغییرات ذخیره شد" in m for m in messages(at.success))
     at.selectbox(key="svc_pick").set_value(service.id).run()
     sk = f"{service.id}_v{service.version}"
     at.text_input(key=f"svc_unit_{sk}").input("کلاس درس")
-    at.button(key=f"FormSubmitter:svc_form_{sk}-ذخیرهٔ خدمت").click().run()
+    press(at, "ذخیرهٔ خدمت", form=f"svc_form_{sk}").run()
     assert not at.exception and not at.error
     with read_session(seeded_url) as s:
         after_hood = s.get(Neighborhood, hood.id)
@@ -127,7 +127,7 @@ def test_the_secretariat_edits_a_neighborhood_and_a_service_on_the_page(
     # Drawn again from the saved row: a second save does not conflict with the first.
     prefix = f"hood_{hood.id}_v{hood.version + 1}"
     at.text_input(key=f"{prefix}_pop").input("۱۲۳۴۶")
-    at.button(key=f"FormSubmitter:{prefix}_form-ذخیره").click().run()
+    press(at, "ذخیره", form=f"{prefix}_form").run()
     assert not at.error
 
 

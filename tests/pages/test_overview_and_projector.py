@@ -14,7 +14,7 @@ from data_layer.db import read_session
 from data_layer.jalali import format_number, local_today, to_ascii_digits
 from data_layer.models import Assignment, Meeting, Resolution
 from data_layer.queries import overview as qo
-from tests.pages.conftest import keyed, page_html, sign_in
+from tests.pages.conftest import keyed, page_html, press, sign_in
 
 PROJECTOR = "pages/projector.py"
 
@@ -118,11 +118,11 @@ def test_the_secretariat_changes_thresholds_and_bad_ones_are_refused(
     at = sign_in(make_app(seeded_url).run(), "dabir", then="pages/settings.py")
     keyed(at.text_input, "th_green:").input("۲۰")
     keyed(at.text_input, "th_red:").input("۵۰")
-    keyed(at.button, "FormSubmitter:thresholds_").click().run()
+    press(at, "ذخیره", form="thresholds_").run()
     assert at.error, "a red threshold above the green one must be refused"
     keyed(at.text_input, "th_green:").input("70")
     keyed(at.text_input, "th_red:").input("10")
-    keyed(at.button, "FormSubmitter:thresholds_").click().run()
+    press(at, "ذخیره", form="thresholds_").run()
     assert not at.error and at.success
     at.switch_page("pages/overview.py").run()
     assert "دست‌کم ۷۰٪ انجام‌شده" in page_html(at)

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_layer.db import read_session
 from data_layer.models import HistoryEntry, User
-from tests.pages.conftest import messages, sign_in
+from tests.pages.conftest import messages, press, sign_in
 
 HEADER = ["نام و نام خانوادگی", "نام کاربری", "دستگاه", "تلفن همراه"]
 ROWS = [
@@ -105,7 +105,7 @@ def test_a_username_taken_after_the_upload_is_caught_before_anything_is_made(
     assert [b for b in at.button if b.key == "people_import"]
     at.text_input(key="nu_username").input("varzesh.rezaei")  # «حساب تازه» takes the name
     at.text_input(key="nu_full_name").input("کسی دیگر")
-    at.button(key="FormSubmitter:new_user-ساخت حساب").click().run()
+    press(at, "ساخت حساب").run()
     before = counts(seeded_url)
     # The file is checked again on every run of the page: the row is refused by name.
     assert any("۱ خطا" in m for m in messages(at.error))

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from data_layer.db import read_session
 from data_layer.models import Agency, ProvinceProfile, User
 from data_layer.setup import setup_code
-from tests.pages.conftest import page_html, sign_in
+from tests.pages.conftest import page_html, press, sign_in
 
 
 def test_an_empty_database_opens_on_setup_and_setup_makes_the_province(
@@ -28,12 +28,12 @@ def test_an_empty_database_opens_on_setup_and_setup_makes_the_province(
     at.text_input(key="setup_full_name").input("مدیر سامانه")
     at.text_input(key="setup_pw").input("a-strong-password-1")
     at.text_input(key="setup_pw_again").input("a-strong-password-1")
-    at.button(key="FormSubmitter:setup-راه‌اندازی").click().run()
+    press(at, "راه‌اندازی").run()
     assert at.error and "کد راه‌اندازی درست نیست" in at.error[0].value
     with read_session(bare_url) as s:
         assert s.exec(select(User)).first() is None
     at.text_input(key="setup_code").input(code)
-    at.button(key="FormSubmitter:setup-راه‌اندازی").click().run()
+    press(at, "راه‌اندازی").run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     with read_session(bare_url) as s:
         profile = s.get(ProvinceProfile, 1)
@@ -51,14 +51,14 @@ def test_the_secretariat_registers_an_agency_and_the_admin_only_reads(
     at.text_input(key="agency_new_name").input("اداره کل هواشناسی استان")
     at.text_input(key="agency_new_short").input("هواشناسی")
     at.text_input(key="agency_new_head").input("مدیرکل محترم هواشناسی استان")
-    at.button(key="FormSubmitter:agency_new-ثبت دستگاه").click().run()
+    press(at, "ثبت دستگاه").run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     with read_session(seeded_url) as s:
         weather = s.exec(select(Agency).where(Agency.short_name == "هواشناسی")).one()
     assert weather.head_title == "مدیرکل محترم هواشناسی استان"
     at.text_input(key="agency_new_name").input("اداره كل هواشناسي استان")
     at.text_input(key="agency_new_short").input("هواشناسي")
-    at.button(key="FormSubmitter:agency_new-ثبت دستگاه").click().run()
+    press(at, "ثبت دستگاه").run()
     assert at.error and "همان نام دستگاه" in at.error[0].value
     admin = sign_in(make_app(seeded_url).run(), "admin", then="pages/agencies.py")
     assert not admin.exception

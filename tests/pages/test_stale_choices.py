@@ -44,7 +44,7 @@ from data_layer.models import (
 )
 from data_layer.permissions import Actor
 from data_layer.queries.settings import get_report_rule, get_thresholds
-from tests.pages.conftest import COOKIES, keyed, messages, sign_in
+from tests.pages.conftest import COOKIES, keyed, messages, press, sign_in, submit_button
 
 MY_AGENCY = "pages/my_agency.py"
 MEETINGS = "pages/meetings.py"
@@ -209,7 +209,7 @@ def test_the_row_form_after_a_save_in_another_tab_is_refused(
     at.text_area(key=f"f_done_{k}").input("اقدام این تب")
     _save_as_other_tab(chosen, version)
     before = database(seeded_url)
-    at.button(key=f"FormSubmitter:row_form_{k}-ذخیرهٔ این ردیف").click().run()
+    press(at, "ذخیرهٔ این ردیف", form=f"row_form_{k}").run()
     refused(at)
     assert database(seeded_url) == before
 
@@ -236,7 +236,7 @@ def test_capacity_saved_in_another_tab_is_not_overwritten(
         )
     )
     before = database(seeded_url)
-    keyed(at.button, f"FormSubmitter:cap_{service}_").click().run()
+    press(at, "ذخیرهٔ ظرفیت", form=f"cap_{service}_").run()
     refused(at)
     assert database(seeded_url) == before
 
@@ -265,7 +265,7 @@ def test_a_report_sent_from_another_tab_is_not_replaced(
         )
     )
     before = database(seeded_url)
-    keyed(at.button, f"FormSubmitter:report_{year}_{no}_").click().run()
+    press(at, "ارسال گزارش", form=f"report_{year}_{no}_").run()
     refused(at)
     assert database(seeded_url) == before
 
@@ -277,8 +277,9 @@ def test_a_verdict_on_a_claim_changed_since_it_was_shown_is_refused(
     make_app: Callable[[str], AppTest], seeded_url: str
 ) -> None:
     at = tab(make_app, seeded_url, VERIFICATION, who="dabir")
-    submit = next(b for b in at.button if str(b.key).startswith("FormSubmitter:verify_"))
-    asg_id, version = (int(x) for x in str(submit.key).split("-")[0].split("_")[1:3])
+    form = str(next(f for f in at.form if str(f.key).startswith("verify_")).key)
+    submit = submit_button(at, "ثبت", form=form)
+    asg_id, version = (int(x) for x in form.split("_")[1:3])
     other_tab(
         lambda s, who: verify_assignment(
             s, actor=who, assignment_id=asg_id, expected_version=version, verdict="document_seen"
@@ -328,7 +329,7 @@ def test_a_meeting_edited_in_another_tab_is_not_overwritten(
     at.text_input(key=f"{prefix}_place").input("سالن این تب")
     _edit_meeting_elsewhere(meeting)
     before = database(seeded_url)
-    at.button(key=f"FormSubmitter:mt_edit_{meeting.id}_{meeting.version}-ذخیرهٔ جلسه").click()
+    press(at, "ذخیرهٔ جلسه", form=f"mt_edit_{meeting.id}_{meeting.version}")
     at.run()
     refused(at, SEEN)
     assert database(seeded_url) == before
@@ -355,8 +356,8 @@ def test_attendance_changed_in_another_tab_is_not_overwritten(
         )
     )
     before = database(seeded_url)
-    submit = f"FormSubmitter:mt_attend_{meeting.id}_{meeting.version}-ذخیرهٔ حضور و غیاب"
-    at.button(key=submit).click().run()
+    form = f"mt_attend_{meeting.id}_{meeting.version}"
+    press(at, "ذخیرهٔ حضور و غیاب", form=form).run()
     refused(at)
     assert database(seeded_url) == before
 
@@ -385,7 +386,7 @@ def test_owners_of_a_resolution_changed_in_another_tab_are_not_overwritten(
         )
     )
     before = database(seeded_url)
-    at.button(key=f"FormSubmitter:mt_res_{meeting.id}-ذخیرهٔ مصوبه").click().run()
+    press(at, "ذخیرهٔ مصوبه", form=f"mt_res_{meeting.id}").run()
     refused(at)
     assert database(seeded_url) == before
 
@@ -416,7 +417,7 @@ def test_a_neighborhood_edited_in_another_tab_is_not_overwritten(
         )
     )
     before = database(seeded_url)
-    at.button(key=f"FormSubmitter:{prefix}_form-ذخیره").click().run()
+    press(at, "ذخیره", form=f"{prefix}_form").run()
     refused(at, SEEN)
     assert database(seeded_url) == before
 
@@ -445,7 +446,7 @@ def test_a_service_edited_in_another_tab_is_not_overwritten(
         )
     )
     before = database(seeded_url)
-    at.button(key=f"FormSubmitter:svc_form_{sk}-ذخیرهٔ خدمت").click().run()
+    press(at, "ذخیرهٔ خدمت", form=f"svc_form_{sk}").run()
     refused(at)
     assert database(seeded_url) == before
 
@@ -473,7 +474,7 @@ def test_an_account_changed_in_another_tab_is_refused(
     before = database(seeded_url)
     if action == "role":
         at.selectbox(key=f"role_new_{user.id}_{user.version}").set_value("viewer")
-        at.button(key=f"FormSubmitter:role_{user.id}_{user.version}-تغییر نقش").click()
+        press(at, "تغییر نقش", form=f"role_{user.id}_{user.version}")
     else:
         at.button(key=f"{action}_go").click()
     at.run()
@@ -494,7 +495,7 @@ def test_an_account_deactivated_in_another_tab_is_not_given_a_new_role(
     )
     before = database(seeded_url)
     at.selectbox(key=f"role_new_{user.id}_{user.version}").set_value("secretariat")
-    at.button(key=f"FormSubmitter:role_{user.id}_{user.version}-تغییر نقش").click().run()
+    press(at, "تغییر نقش", form=f"role_{user.id}_{user.version}").run()
     refused(at)
     assert database(seeded_url) == before
     other_tab(
@@ -525,7 +526,7 @@ def test_thresholds_changed_in_another_tab_are_not_overwritten(
         )
     )
     before = database(seeded_url)
-    keyed(at.button, "FormSubmitter:thresholds_").click().run()
+    press(at, "ذخیره", form="thresholds_").run()
     refused(at, SEEN)
     assert database(seeded_url) == before
 
@@ -543,7 +544,7 @@ def test_the_report_rule_changed_in_another_tab_is_not_overwritten(
         )
     )
     before = database(seeded_url)
-    keyed(at.button, "FormSubmitter:report_rule_").click().run()
+    press(at, "ذخیرهٔ قاعده", form="report_rule_").run()
     refused(at, SEEN)
     assert database(seeded_url) == before
 
@@ -556,7 +557,7 @@ def test_who_may_read_changed_in_another_tab_is_not_overwritten(
     other = "nobody" if shown == "everyone" else "everyone"
     other_tab(lambda s, who: set_anonymous_read(s, actor=who, value=other, expected=shown))
     before = database(seeded_url)
-    keyed(at.button, "FormSubmitter:anonymous_read_").click().run()  # saves what it showed
+    press(at, "ذخیره", form="anonymous_read_").run()  # saves what it showed
     refused(at, SEEN)
     assert database(seeded_url) == before
 

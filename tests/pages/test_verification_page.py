@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_layer.db import read_session
 from data_layer.models import Assignment
-from tests.pages.conftest import attach_two, page_html, shown, sign_in
+from tests.pages.conftest import attach_two, page_html, press, shown, sign_in
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def _first_form(at: AppTest) -> tuple[int, int]:
 
 
 def _submit(at: AppTest, asg_id: int, version: int) -> None:
-    at.button(key=f"FormSubmitter:verify_{asg_id}_{version}-ثبت").click().run()
+    press(at, "ثبت", form=f"verify_{asg_id}_{version}").run()
 
 
 def test_the_secretariat_lands_on_pending_claims(secretariat: AppTest) -> None:
