@@ -45,6 +45,8 @@ PAGE_USERS = {
     "pages/agencies.py": ["dabir", "admin"],
     "pages/setup.py": [None, "admin"],
     "pages/account.py": ["chair", "agency02", "dabir", "admin"],
+    "pages/inbox.py": ["agency02", "dabir"],
+    "pages/messages.py": ["dabir", "admin"],
 }
 
 
