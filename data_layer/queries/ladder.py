@@ -221,6 +221,8 @@ LATE_AGENCY_COLUMNS = [
     "overdue",
     "unreported",
     "letter_rows",
+    "oldest_due",
+    "unreported_only",
 ]
 
 
@@ -228,9 +230,10 @@ def late_agencies(session: Session, today: date) -> pd.DataFrame:
     """Active agencies with at least one overdue row or one unreported row.
 
     Columns: agency_id, name, short_name, kind, rows (live rows), overdue,
-    unreported (may overlap overdue) and letter_rows (rows that go in the letter:
-    overdue or unreported). Worst first: most overdue, then most letter rows, then the
-    agencies' own order.
+    unreported (may overlap overdue), letter_rows (rows that go in the letter:
+    overdue or unreported), oldest_due (the earliest due date of an overdue row, or
+    None) and unreported_only (unreported rows that are not overdue). Worst first: most
+    overdue, then most letter rows, then the agencies' own order.
     """
 
     def count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
@@ -248,6 +251,8 @@ def late_agencies(session: Session, today: date) -> pd.DataFrame:
             count_if(overdue),
             count_if(is_unreported(today)),
             in_letter,
+            func.min(case((overdue, effective_due()))),
+            func.coalesce(func.sum(case((overdue, 0), (is_unreported(today), 1), else_=0)), 0),
         )
         .select_from(Assignment)
         .join(Resolution, col(Resolution.id) == col(Assignment.resolution_id))
@@ -265,8 +270,9 @@ def late_agencies(session: Session, today: date) -> pd.DataFrame:
         .order_by(in_letter.desc(), col(Agency.sort_order), col(Agency.id))
     )
     df = pd.DataFrame([tuple(r) for r in session.execute(stmt).all()], columns=LATE_AGENCY_COLUMNS)
-    for name in LATE_AGENCY_COLUMNS[4:]:
+    for name in ("rows", "overdue", "unreported", "letter_rows", "unreported_only"):
         df[name] = df[name].astype(int)
+    df["oldest_due"] = [None if d is None else _as_date(d) for d in df["oldest_due"]]
     return df.sort_values(
         ["overdue", "letter_rows"], ascending=[False, False], kind="stable"
     ).reset_index(drop=True)
@@ -414,34 +420,18 @@ def due_board(
 
 def agencies_due_a_step(session: Session, today: date) -> list[tuple[int, str, int]]:
     """(agency id, short name, step) of every agency due a step today: `due_today`'s
-    answer from one grouped query, without reading the letters' rows (for the inbox)."""
+    answer from `late_agencies`' one grouped query, without reading the letters' rows
+    (for the inbox). Worst first, as on the letters screen."""
     ladder = get_ladder(session)
-    overdue = is_overdue(today)
-    unreported_only = case((overdue, 0), (is_unreported(today), 1), else_=0)
-    in_letter = func.sum(case((or_(overdue, is_unreported(today)), 1), else_=0))
-    stmt = (
-        select(
-            col(Agency.id),
-            col(Agency.short_name),
-            func.min(case((overdue, effective_due()))),
-            func.sum(unreported_only),
-        )
-        .select_from(Assignment)
-        .join(Resolution, col(Resolution.id) == col(Assignment.resolution_id))
-        .join(Meeting, col(Meeting.id) == col(Resolution.meeting_id))
-        .join(Agency, col(Agency.id) == col(Assignment.agency_id))
-        .where(col(Assignment.withdrawn).is_(False), col(Agency.active).is_(True))
-        .group_by(col(Agency.id), col(Agency.short_name), col(Agency.sort_order))
-        .having(in_letter > 0)
-        .order_by(col(Agency.sort_order), col(Agency.id))
-    )
     latest = _latest_letters(session)
     found = []
-    for agency_id, short_name, oldest_due, unreported in session.execute(stmt).all():
-        worst = days_late(_as_date(oldest_due), today) if oldest_due is not None else 0
-        step, _ = _step_due(ladder, today, worst, bool(unreported), latest.get(int(agency_id)))
+    for agency in late_agencies(session, today).to_dict("records"):
+        oldest = agency["oldest_due"]
+        worst = days_late(oldest, today) if oldest is not None else 0
+        last = latest.get(int(agency["agency_id"]))
+        step, _ = _step_due(ladder, today, worst, agency["unreported_only"] > 0, last)
         if step is not None:
-            found.append((int(agency_id), str(short_name), step))
+            found.append((int(agency["agency_id"]), str(agency["short_name"]), step))
     return found
 
 
