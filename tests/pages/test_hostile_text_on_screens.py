@@ -32,6 +32,9 @@ SCREENS = [
     ("pages/meetings.py", "dabir"),
     ("pages/neighborhoods.py", "dabir"),
     ("pages/users.py", "admin"),
+    ("pages/inbox.py", "hostile"),
+    ("pages/inbox.py", "dabir"),
+    ("pages/messages.py", "admin"),
 ]
 
 
