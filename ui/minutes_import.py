@@ -58,7 +58,15 @@ def _row(
         f"مسوول پیگیری به نوشتهٔ صورتجلسه: «{inert(row.owners_as_written)}»"
         + (f"  \nجور شد: {inert('؛ '.join(found))}" if found else "")
         + (f"  \nمسئول اصلی: {inert(lead)}" if lead else "")
+        + (f"  \n{inert(_due(row))}" if row.due_as_written else "")
     )
+    if row.joined:
+        rows = " و ".join(format_number(p) for p in row.joined)
+        st.caption(
+            f"ردیف {rows} جدول شماره‌ای نداشت و دنبالهٔ مصوبه {to_fa_digits(row.number)}"
+            f" (ردیف {format_number(row.position)}) خوانده شد؛ متن بالا متن به هم پیوستهٔ"
+            " آن‌هاست."
+        )
     if row.lead_problem:
         st.error(inert(f"مصوبه {to_fa_digits(row.number)}: {row.lead_problem}"))
     for i, part in enumerate(m.unmatched):
@@ -77,12 +85,26 @@ def _row(
             choices[(row.number, part)] = None if pick == REMOVE else int(pick)
 
 
+def _due(row: PreviewRow) -> str:
+    """The due date as read, beside the cell as the minutes write it."""
+    if row.due is None:
+        return f"مهلت اجرا: «{row.due_as_written}» (بدون سررسید)"
+    return f"مهلت اجرا: {format_jalali(row.due)} (به نوشتهٔ صورتجلسه: «{row.due_as_written}»)"
+
+
+def ignored_columns(preview: MinutesPreview) -> None:
+    """Every column of the table that is not read, named (never dropped in silence)."""
+    for column in preview.ignored_columns:
+        st.info(inert(f"ستون «{column}» خوانده نمی‌شود و نادیده گرفته می‌شود."))
+
+
 def minutes_import_tab(url: str, meetings: pd.DataFrame, names: dict[int, str]) -> None:
     """Upload a minutes file into a meeting (`names`: every active agency's short name)."""
     names = distinct(names)  # the pickers of unmatched names list them
     st.markdown(
         "پروندهٔ صورتجلسه (Word، اکسل یا CSV) با جدول «شماره مصوبه»، «شرح مصوبه»، «مسوول پیگیری»"
-        " (و اگر هست «مسئول اصلی»، یکی از مسوولان همان ردیف) را بارگذاری کنید. هر نام در"
+        " (و اگر هست «مسئول اصلی»، یکی از مسوولان همان ردیف، و «مهلت اجرا») را بارگذاری کنید."
+        " ردیفی که شماره ندارد دنبالهٔ مصوبهٔ بالای خود خوانده می‌شود. هر نام در"
         " ستون مسوول پیگیری با دستگاه‌ها تطبیق داده می‌شود؛ برای هر"
         " نامی که با هیچ دستگاهی تطبیق نیافت، دستگاه درست را انتخاب کنید یا آن را کنار"
         " بگذارید. سپس همه با هم ثبت"
@@ -111,6 +133,7 @@ def minutes_import_tab(url: str, meetings: pd.DataFrame, names: dict[int, str]) 
     preview = _preview(url, upload)
     if preview is None:
         return
+    ignored_columns(preview)
     choices: dict[tuple[int, str], int | None] = {}
     for row in preview.rows:
         _row(row, names, choices)

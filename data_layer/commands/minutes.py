@@ -127,6 +127,7 @@ def commit_minutes(
                 text=row.text,
                 owners_as_written=row.owners_as_written,
                 owners=spec,
+                due_date=row.due,
             )
         check.extend(row_check.errors, prefix=f"مصوبه {format_number(row.number)}: ")
         if plan is not None:

@@ -30,6 +30,7 @@ __all__ = [
     "MAX_EXPANDED_BYTES",
     "MAX_PARTS",
     "FileProblem",
+    "MergedCell",
     "Table",
     "blank",
     "cell_text",
@@ -66,6 +67,19 @@ class FileProblem(Exception):
         self.message = message
 
 
+class MergedCell:
+    """A cell of a merged range below its first row (`merged_cells=True`): `value` is
+    the merged cell's, so a reader can tell a merged cell from a value typed again."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return f"MergedCell({self.value!r})"
+
+
 def file_name(filename: str) -> str:
     """The name of an uploaded file without any folder a browser sent with it."""
     return PurePath(filename.replace("\\", "/")).name.strip()
@@ -73,6 +87,8 @@ def file_name(filename: str) -> str:
 
 def cell_text(value: object) -> str:
     """A cell as tidied text (a whole float such as 3.0 as 3)."""
+    if isinstance(value, MergedCell):
+        value = value.value
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -82,6 +98,8 @@ def cell_text(value: object) -> str:
 
 def blank(value: object) -> bool:
     """True for an empty cell."""
+    if isinstance(value, MergedCell):
+        value = value.value
     return value is None or (isinstance(value, str) and not tidy(value))
 
 
@@ -198,8 +216,9 @@ def _merged_ranges(sheet: Any) -> list[Any]:
 
 
 def _spread_merged(ranges: Iterable[Any], grid: Table) -> None:
-    """Give every cell of a merged range the value of its top-left cell (a streamed row
-    stops at its last written cell: it is padded to the range, within MAX_CELLS)."""
+    """Give every cell of a merged range the value of its top-left cell, as a MergedCell
+    below the range's first row (a streamed row stops at its last written cell: it is
+    padded to the range, within MAX_CELLS)."""
     cells = sum(max(1, len(row)) for row in grid)
     for merged in ranges:
         top, left = merged.min_row - 1, merged.min_col - 1
@@ -214,7 +233,7 @@ def _spread_merged(ranges: Iterable[Any], grid: Table) -> None:
                     raise _too_many_cells()
                 row.extend([None] * (merged.max_col - len(row)))
             for c in range(left, merged.max_col):
-                row[c] = value
+                row[c] = value if r == top else MergedCell(value)
 
 
 def _decode(content: bytes) -> str:
@@ -250,7 +269,7 @@ def _csv(content: bytes, max_rows: int) -> list[Table]:
         ) from e
 
 
-def _docx(content: bytes, max_rows: int) -> list[Table]:
+def _docx(content: bytes, max_rows: int, merged: bool) -> list[Table]:
     import docx
 
     try:
@@ -265,12 +284,17 @@ def _docx(content: bytes, max_rows: int) -> list[Table]:
             for table in items:
                 grid: Table = []
                 nested: list[Any] = []
-                for row in table.rows[:max_rows]:
+                first_row: dict[Any, int] = {}  # a cell's element -> the row it starts in
+                for r, row in enumerate(table.rows[:max_rows]):
                     cells = row.cells
                     read += max(1, len(cells))
                     if read > MAX_CELLS:
                         raise _too_many_cells()
-                    grid.append([""] * row.grid_cols_before + [c.text for c in cells])
+                    texts: list[object] = []
+                    for c in cells:
+                        start = first_row.setdefault(c._tc, r)
+                        texts.append(MergedCell(c.text) if merged and start < r else c.text)
+                    grid.append([""] * row.grid_cols_before + texts)
                     for c in cells:
                         if id(c._tc) not in seen:
                             seen.add(id(c._tc))
@@ -304,7 +328,9 @@ def read_tables(
     another type, an empty one, one over `max_bytes`, one that unpacks past
     MAX_EXPANDED_BYTES or holds more than MAX_CELLS cells, or one that cannot be read
     raises FileProblem. At most `max_rows` non-empty rows (and one more) are read of
-    a table, so the caller can say that a file is too long.
+    a table, so the caller can say that a file is too long. With `merged_cells` a
+    merged range of a sheet or a Word table gives its value to each of its cells,
+    those below its first row as MergedCell.
     """
     name = file_name(filename) or "بی‌نام"
     ext = PurePath(name).suffix.lower()
@@ -329,6 +355,6 @@ def read_tables(
             return _xlsx(content, max_rows, merged_cells)
         if ext == ".csv":
             return _csv(content, max_rows)
-        return _docx(content, max_rows)
+        return _docx(content, max_rows, merged_cells)
     except FileProblem as e:
         raise FileProblem(f"پروندهٔ «{name}» {e.message}") from None

@@ -16,19 +16,31 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from data_layer.errors import FieldError, ValidationError
 from data_layer.input.check import Check
-from data_layer.input.files import FileProblem, cell_text, file_name, read_tables
+from data_layer.input.dates import DateProblem, parse_written_date
+from data_layer.input.files import FileProblem, MergedCell, file_name, read_tables
+from data_layer.input.minutes_table import (
+    Continued,
+    Grid,
+    TableLayout,
+    TableRow,
+    find_table,
+    table_rows,
+)
 from data_layer.input.owners import OwnerMatch, OwnerMatcher, owner_matcher
-from data_layer.jalali import format_number, to_ascii_digits
+from data_layer.jalali import format_jalali, format_number, to_ascii_digits
 from data_layer.queries.agencies import AgencyRef
-from data_layer.text import match_key
+from data_layer.text import match_key, tidy
 
 __all__ = [
     "MINUTES_TYPES",
     "MinutesPreview",
     "PreviewRow",
+    "as_written",
+    "minutes_preview",
     "read_minutes_file",
     "unmatched_reason",
 ]
@@ -44,7 +56,9 @@ _LABELS = {
     "owners_as_written": "مسوول پیگیری",
     "number": "شماره مصوبه",
     "lead": "مسئول اصلی",
+    "due": "مهلت اجرا",
 }
+_NUMBER_CELL = re.compile(r"\(?\s*(\d{1,5})\s*[).\-:]?")
 
 
 @dataclass(frozen=True)
@@ -59,6 +73,11 @@ class PreviewRow:
     lead_as_written: str = ""  # the «مسئول اصلی» cell, if the table has one
     lead: int | None = None  # the agency it matched, when it is one of the owners
     lead_problem: str = ""  # why the lead cell cannot be used, in Persian
+    due: date | None = None  # the due date column, read as a Jalali date
+    due_as_written: str = ""  # that cell as the file writes it («مستمر»: no due date)
+    joined: tuple[int, ...] = ()  # the table rows that continue this one, joined to it
+    text_as_written: str = ""  # the text exactly as in the file, where it differs
+    owners_raw: str = ""  # the owner cell exactly as in the file, where it differs
 
 
 @dataclass(frozen=True)
@@ -68,6 +87,7 @@ class MinutesPreview:
     filename: str
     kind: str  # "docx" | "xlsx" | "csv"
     rows: tuple[PreviewRow, ...]
+    ignored_columns: tuple[str, ...] = ()  # header of every column that is not read
 
     @property
     def unmatched(self) -> list[tuple[int, str]]:
@@ -97,117 +117,6 @@ def unmatched_reason(match: OwnerMatch, part: str, names: dict[int, str]) -> str
         "دستگاهی با این نام یا نامی شبیه آن ثبت نشده است؛ دستگاه را انتخاب کنید"
         " یا این نام را کنار بگذارید."
     )
-
-
-# --- finding the table ------------------------------------------------------------------
-
-_RESPONSIBLE = re.compile("مس(?:ئو|ؤو|وو|و|ئ)ل")
-_NUMBER_CELL = re.compile(r"\(?\s*(\d{1,5})\s*[).\-:]?")
-_MISSING_COLUMN = {"text": "شرح مصوبه", "owner": "مسوول پیگیری"}
-
-
-def _header_key(cell: str) -> str:
-    return _RESPONSIBLE.sub("مسوول", match_key(cell)).replace(".", "").replace(":", "")
-
-
-def _text_column(key: str) -> bool:
-    return "شرحمصوب" in key or "متنمصوب" in key or key in ("مصوبه", "مصوبات", "شرح")
-
-
-def _lead_column(key: str) -> bool:
-    return "اصلی" in key and any(w in key for w in ("مسوول", "دستگاه", "مجری", "متولی"))
-
-
-def _owner_column(key: str) -> bool:
-    return "مسوول" in key or "پیگیریکننده" in key or key in ("مجری", "دستگاهمجری")
-
-
-def _header_roles(cells: Sequence[str]) -> dict[str, int]:
-    """Which column holds what, when this row looks like the resolutions header."""
-    roles: dict[str, int] = {}
-    by_row_word: int | None = None
-    for i, cell in enumerate(cells):
-        key = _header_key(cell)
-        if not key:
-            continue
-        if "lead" not in roles and _lead_column(key):
-            roles["lead"] = i
-        elif "text" not in roles and _text_column(key):
-            roles["text"] = i
-        elif "owner" not in roles and _owner_column(key):
-            roles["owner"] = i
-        elif "number" not in roles and (key.startswith("شماره") or key in ("#", "ش", "no")):
-            roles["number"] = i
-        elif by_row_word is None and key.startswith("ردیف"):
-            by_row_word = i
-    if "number" not in roles and by_row_word is not None:
-        roles["number"] = by_row_word
-    if "owner" not in roles and "lead" in roles:  # «مسئول اصلی» is then the only owner column
-        roles["owner"] = roles.pop("lead")
-    return roles
-
-
-_Grid = list[list[str]]
-
-
-def _find_table(
-    tables: list[_Grid], *, continued: bool
-) -> tuple[list[tuple[_Grid, int]], dict[str, int]]:
-    """The header position(s) of the resolutions table, or FileProblem saying what is missing.
-
-    With `continued` (Word), later tables with the same header are the same table
-    continued on another page; otherwise the first table found is the only one.
-    """
-    found: list[tuple[_Grid, int]] = []
-    roles: dict[str, int] | None = None
-    partial: dict[str, int] | None = None
-    for table in tables:
-        for r, row in enumerate(table[:8]):
-            here = _header_roles(row)
-            if "text" in here and "owner" in here:
-                roles = roles or here
-                if here == roles:
-                    found.append((table, r))
-                break
-            if partial is None and ("text" in here or "owner" in here):
-                partial = here
-        if found and not continued:
-            break
-    if roles is not None:
-        return found, roles
-    if partial is not None:
-        missing = next(name for role, name in _MISSING_COLUMN.items() if role not in partial)
-        raise FileProblem(
-            f"جدول مصوبات ستون «{missing}» را ندارد؛ ستونی با عنوان «{missing}» به جدول"
-            " بیفزایید و پرونده را دوباره بارگذاری کنید."
-        )
-    raise FileProblem(
-        "جدول مصوبات با ستون‌های شرح مصوبه و مسوول پیگیری پیدا نشد؛ پروندهٔ صورتجلسه‌ای را"
-        " بارگذاری کنید که مصوبات در آن جدولی با این ستون‌ها باشند."
-    )
-
-
-def _cell(cells: list[str], index: int | None) -> str:
-    return cells[index] if index is not None and index < len(cells) else ""
-
-
-def _raw_rows(found: list[tuple[_Grid, int]], roles: dict[str, int]) -> list[tuple[str, ...]]:
-    """(number, text, owners, lead) of every resolution row under the header(s)."""
-    rows: list[tuple[str, ...]] = []
-    for table, header in found:
-        for cells in table[header + 1 :]:
-            given, text, owner, lead = (
-                _cell(cells, roles.get(r)) for r in ("number", "text", "owner", "lead")
-            )
-            if not text and not owner:
-                continue  # an empty (perhaps pre-numbered) row
-            here = _header_roles(cells)
-            if "text" in here and "owner" in here:
-                continue  # the header repeated
-            if text == owner and given in ("", text):
-                continue  # a caption row merged across the table
-            rows.append((given, text, owner, lead))
-    return rows
 
 
 # --- reading ----------------------------------------------------------------------------
@@ -268,18 +177,108 @@ def _lead(
     )
 
 
+_ONGOING = frozenset(match_key(w) for w in ("مستمر", "دائمی", "دائم", "مداوم", "همواره"))
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def as_written(text: str) -> str:
+    """A cell exactly as the file has it (only control characters, which no text can
+    hold, taken out)."""
+    return _CONTROL.sub("", text).strip("\n")
+
+
+def _one(check: Check, where: str, role: str, pieces: list[str], layout: TableLayout) -> str:
+    """The one value of a cell the joined rows of a resolution may give only once."""
+    values = list(dict.fromkeys(tidy(p) for p in pieces))
+    if len(values) > 1:
+        shown_values = " و ".join(f"«{v}»" for v in values)
+        check.add(
+            role,
+            f"{where}: ستون «{layout.column(role)}» در ردیف‌های به هم پیوستهٔ یک مصوبه دو مقدار"
+            f" دارد ({shown_values})؛ یکی را نگه دارید.",
+        )
+    return values[0] if values else ""
+
+
+def _due(check: Check, where: str, text: str, layout: TableLayout) -> date | None:
+    """The due date cell read as a Jalali date; a problem naming row and column."""
+    if not match_key(text) or match_key(text) in _ONGOING:
+        return None
+    try:
+        return parse_written_date(text)
+    except DateProblem as e:
+        check.add(
+            "due",
+            f"{where}: «{text}» در ستون «{layout.column('due')}» تاریخ درستی نیست؛ {e.message}",
+        )
+        return None
+
+
 def _preview_row(
     matcher: OwnerMatcher,
     names: dict[int, str],
-    number: int,
-    cells: tuple[str, ...],
-    position: int,
+    check: Check,
+    row: TableRow,
+    layout: TableLayout,
 ) -> PreviewRow:
-    """One resolution of the table with its owners and its lead understood."""
-    _, text, owner, lead_text = cells
+    """One resolution of the table with its text, owners, lead and due date understood."""
+    where = f"ردیف {format_number(row.position)} جدول"
+    number = _number(check, where, tidy(row.number), row.position)
+    where = f"{where} (مصوبه {format_number(number)})"
+    texts = row.pieces("text")
+    text = " ".join(tidy(p) for p in texts)
+    raw_text = "\n".join(as_written(p) for p in texts)
+    owner_pieces = list({match_key(p): p for p in reversed(row.pieces("owner"))}.values())[::-1]
+    owner = " / ".join(tidy(p) for p in owner_pieces)
+    raw_owner = " / ".join(as_written(p) for p in owner_pieces)
+    lead_text = _one(check, where, "lead", row.pieces("lead"), layout)
+    due_text = _one(check, where, "due", row.pieces("due"), layout)
+    if not text:
+        check.add(
+            "text",
+            f"شرح مصوبه در {where} خالی است؛ متن مصوبه را بنویسید یا ردیف را از جدول حذف کنید.",
+        )
+    row_check = Check(_LABELS, row=number)
+    row_check.text("text", text, limit=TEXT_LIMIT)
+    row_check.text("owners_as_written", owner, limit=OWNERS_LIMIT)
+    row_check.text("lead", lead_text, limit=OWNERS_LIMIT)
+    check.extend(row_check.errors, prefix=f"{where}: ")
+    due = _due(check, where, due_text, layout)
     match = matcher.match(owner)
     lead, problem = _lead(matcher, match, lead_text, names)
-    return PreviewRow(number, text, owner, match, position, lead_text, lead, problem)
+    return PreviewRow(
+        number,
+        text,
+        owner,
+        match,
+        row.position,
+        lead_text,
+        lead,
+        problem,
+        due=due,
+        due_as_written=due_text,
+        joined=tuple(row.joined),
+        text_as_written=raw_text if raw_text != text else "",
+        owners_raw=raw_owner if raw_owner != owner else "",
+    )
+
+
+def _grid_cell(value: object) -> str:
+    """A cell of a read table as the text the file shows (a date cell as a Jalali date,
+    a cell merged from the row above as Continued)."""
+    if isinstance(value, MergedCell):
+        return Continued(_grid_cell(value.value))
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return format_jalali(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "" if value is None else str(value)
+
+
+def _file_problem(message: str) -> ValidationError:
+    return ValidationError([FieldError(FILE_FIELD, message)])
 
 
 def read_minutes_file(
@@ -289,7 +288,8 @@ def read_minutes_file(
 
     Raises ValidationError (Persian, naming what to fix) for an unknown type, a
     damaged file, no resolutions table, a missing column, an empty table,
-    duplicate numbers, an empty or over-long resolution text.
+    duplicate numbers, an empty or over-long resolution text, a due date that is not
+    a date.
     """
     name = file_name(filename) or "بی‌نام"
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
@@ -302,41 +302,39 @@ def read_minutes_file(
             max_rows=MAX_TABLE_ROWS,
             merged_cells=True,
         )
-        grids = [[[cell_text(c) for c in row] for row in table] for table in tables]
-        found, roles = _find_table(grids, continued=ext == "docx")
     except FileProblem as e:
-        raise ValidationError([FieldError(FILE_FIELD, e.message)]) from None
-    raw = _raw_rows(found, roles)
-    if not raw:
-        raise ValidationError(
-            [
-                FieldError(
-                    FILE_FIELD,
-                    "جدول مصوبات هیچ ردیفی ندارد؛ مصوبات را زیر سرستون‌ها بنویسید"
-                    " و دوباره بارگذاری کنید.",
-                )
-            ]
+        raise _file_problem(e.message) from None
+    grids = [[[_grid_cell(c) for c in row] for row in table] for table in tables]
+    return minutes_preview(name, ext, grids, agencies, continued=ext == "docx")
+
+
+def minutes_preview(
+    filename: str,
+    kind: str,
+    grids: Sequence[Grid],
+    agencies: Sequence[AgencyRef],
+    *,
+    continued: bool,
+) -> MinutesPreview:
+    """The preview of the resolutions table found in `grids` (tables of rows of cell
+    text as the file has it, see input/minutes_table.py), whatever the file's format.
+
+    `continued`: later tables with the same header continue the table (a document
+    whose table runs over pages). Raises ValidationError as read_minutes_file.
+    """
+    try:
+        layout = find_table(grids, continued=continued)
+    except FileProblem as e:
+        raise _file_problem(e.message) from None
+    table = table_rows(layout)
+    if not table:
+        raise _file_problem(
+            "جدول مصوبات هیچ ردیفی ندارد؛ مصوبات را زیر سرستون‌ها بنویسید و دوباره بارگذاری کنید."
         )
     matcher = owner_matcher(agencies)
     names = {a.id: a.short_name or a.name for a in agencies}
     check = Check(_LABELS)
-    rows: list[PreviewRow] = []
-    for position, cells in enumerate(raw, start=1):
-        given, text, owner, lead_text = cells
-        where = f"ردیف {format_number(position)} جدول"
-        number = _number(check, where, given, position)
-        row_check = Check(_LABELS, row=number)
-        if not text:
-            check.add(
-                "text",
-                f"شرح مصوبه در {where} (مصوبه {format_number(number)}) خالی است؛ متن مصوبه را"
-                " بنویسید یا ردیف را از جدول حذف کنید.",
-            )
-        row_check.text("text", text, limit=TEXT_LIMIT)
-        row_check.text("owners_as_written", owner, limit=OWNERS_LIMIT)
-        row_check.text("lead", lead_text, limit=OWNERS_LIMIT)
-        check.extend(row_check.errors, prefix=f"{where} (مصوبه {format_number(number)}): ")
-        rows.append(_preview_row(matcher, names, number, cells, position))
+    rows = [_preview_row(matcher, names, check, row, layout) for row in table]
     _check_numbers(check, rows)
     check.raise_if_any()
-    return MinutesPreview(name, ext, tuple(rows))
+    return MinutesPreview(filename, kind, tuple(rows), layout.ignored)
