@@ -250,10 +250,11 @@ class Resolution(SQLModel, table=True):
     meeting_id: int = Field(foreign_key="meeting.id", index=True)
     number: int
     text: str = Field(sa_column=Column(Text, nullable=False))
-    # The wording of the source document where the chosen reading differs.
+    # The text and owner cell exactly as the source writes them, where they differ.
     text_as_written: str = Field(
         default="", sa_column=Column(Text, nullable=False, server_default="")
     )
+    owners_raw: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     theme: str = Field(default="", max_length=100)
     owners_as_written: str = Field(default="", max_length=500)
     all_members: bool = False  # "ادارات عضو کارگروه"
@@ -417,9 +418,6 @@ class HistoryEntry(SQLModel, table=True):
     new_value: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     reason: str = Field(default="", max_length=1000)
     is_sample: bool = False
-
-
-# --- places and services ----------------------------------------------------------
 
 
 class County(SQLModel, table=True):

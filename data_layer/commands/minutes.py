@@ -128,6 +128,7 @@ def commit_minutes(
                 owners_as_written=row.owners_as_written,
                 owners=spec,
                 due_date=row.due,
+                as_written=(row.text_as_written, row.owners_raw),
             )
         check.extend(row_check.errors, prefix=f"مصوبه {format_number(row.number)}: ")
         if plan is not None:

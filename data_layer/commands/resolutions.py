@@ -144,6 +144,8 @@ class ResolutionPlan:
     agency_ids: list[int]
     due_date: date | None
     lead: int | None = None  # one of agency_ids
+    text_as_written: str = ""  # the text exactly as the source writes it, where it differs
+    owners_raw: str = ""  # the owner cell exactly as the source writes it, where it differs
 
 
 def used_numbers(session: Session, meeting_id: int) -> set[int]:
@@ -164,8 +166,13 @@ def plan_resolution(
     theme: str = "",
     owners_as_written: str = "",
     due_date: object = None,
+    as_written: tuple[str, str] = ("", ""),
 ) -> ResolutionPlan | None:
-    """One new resolution checked against its meeting; None when it has a problem."""
+    """One new resolution checked against its meeting; None when it has a problem.
+
+    `as_written`: the text and the owner cell exactly as a source document writes
+    them (stored as given, beside the tidied forms), or empty.
+    """
     start = len(check.errors)
     n = check.whole("number", number, low=1, high=99_999)
     if n is not None and n in used:
@@ -183,7 +190,9 @@ def plan_resolution(
     if len(check.errors) > start or n is None or ids is None:
         return None
     written = written or agencies.as_written(owners)
-    return ResolutionPlan(n, body, theme_value, written, owners.all_members, ids, due, lead)
+    return ResolutionPlan(
+        n, body, theme_value, written, owners.all_members, ids, due, lead, *as_written
+    )
 
 
 def _rows_for(
@@ -218,6 +227,8 @@ def write_resolutions(
             meeting_id=meeting.id,
             number=p.number,
             text=p.text,
+            text_as_written=p.text_as_written,
+            owners_raw=p.owners_raw,
             theme=p.theme,
             owners_as_written=p.owners_as_written,
             all_members=p.all_members,

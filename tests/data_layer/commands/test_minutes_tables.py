@@ -308,3 +308,51 @@ def test_two_due_dates_on_one_joined_resolution_are_refused(setup: Setup) -> Non
     assert message.startswith(
         "ردیف ۲ جدول (مصوبه ۲): ستون «مهلت» در ردیف‌های به هم پیوستهٔ یک مصوبه دو مقدار دارد"
     )
+
+
+# --- 7. as written ----------------------------------------------------------------------
+
+
+def test_the_text_and_owner_cell_are_kept_exactly_as_written(setup: Setup) -> None:
+    owner = "وزارت كشور /  كانون پرورش فكري كودكان و نوجوانان"  # Arabic ك/ي, two spaces
+    text = "ضرورت\u200c تأمين  و تجهيز نقاط هدف به كتابخانه‌هاي ثابت و سيار"
+    rows: list[list[object]] = [[n, t, o] for n, t, o in MINUTES_ROWS]
+    rows[8] = [9, text, owner]
+    preview = preview_of(
+        setup.url, "m.docx", docx_table(("ردیف", "شرح مصوبه", "مسوول پیگیری"), rows)
+    )
+    assert_is_the_minutes(preview, setup, exact_text=False)  # matched through the variants
+    row9 = preview.rows[8]
+    assert (row9.text, row9.owners_as_written) == (
+        MINUTES_ROWS[8][1],
+        "وزارت کشور / کانون پرورش فکری کودکان و نوجوانان",
+    )
+    assert (row9.text_as_written, row9.owners_raw) == (text, owner)
+    assert (preview.rows[0].text_as_written, preview.rows[0].owners_raw) == ("", "")  # same
+    assert commit(setup, preview) == 14
+    with read_session(setup.url) as session:
+        stored = session.exec(
+            select(Resolution).where(
+                Resolution.meeting_id == setup.meeting_id, Resolution.number == 9
+            )
+        ).one()
+    assert (stored.text, stored.text_as_written) == (MINUTES_ROWS[8][1], text)
+    assert (stored.owners_as_written, stored.owners_raw) == (row9.owners_as_written, owner)
+
+
+def test_a_joined_resolution_keeps_its_rows_as_written(setup: Setup) -> None:
+    header = ("شماره مصوبه", "شرح مصوبه", "مسوول پیگیری")
+    rows = split_rows(4)
+    preview = preview_of(setup.url, "m.xlsx", xlsx_table(header, rows))
+    assert preview.rows[3].text_as_written == f"{rows[3][1]}\n{rows[4][1]}"
+    assert commit(setup, preview) == 14
+    with read_session(setup.url) as session:
+        stored = session.exec(
+            select(Resolution).where(
+                Resolution.meeting_id == setup.meeting_id, Resolution.number == 4
+            )
+        ).one()
+    assert (stored.text, stored.text_as_written) == (
+        MINUTES_ROWS[3][1],
+        f"{rows[3][1]}\n{rows[4][1]}",
+    )
