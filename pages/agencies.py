@@ -34,6 +34,7 @@ from data_layer.queries.agencies import agency_registry
 from ui.html import show
 from ui.imports import ImportScreen, import_tab
 from ui.jalali_picker import date_field
+from ui.learned_names import learned_names_section
 from ui.pickers import as_shown, pick
 from ui.run import run_command
 from ui.session import page_person
@@ -95,6 +96,7 @@ with listing:
             "registry",
         )
     )
+    learned_names_section(url, registry, can_edit=can_edit)
 
 
 def agency_fields(prefix: str, row: Mapping[Hashable, Any] | None) -> AgencyInput:

@@ -69,12 +69,19 @@ class FileProblem(Exception):
 
 class MergedCell:
     """A cell of a merged range below its first row (`merged_cells=True`): `value` is
-    the merged cell's, so a reader can tell a merged cell from a value typed again."""
+    the merged cell's, so a reader can tell a merged cell from a value typed again
+    (isinstance); it compares equal to its value, like the spread value it stands for."""
 
     __slots__ = ("value",)
 
     def __init__(self, value: object) -> None:
         self.value = value
+
+    def __eq__(self, other: object) -> bool:
+        return bool(self.value == (other.value if isinstance(other, MergedCell) else other))
+
+    def __hash__(self) -> int:
+        return hash(self.value)
 
     def __repr__(self) -> str:
         return f"MergedCell({self.value!r})"

@@ -37,7 +37,8 @@ class OwnerSpec:
 class OwnerMatch:
     """How an owner text was understood.
 
-    `matched` holds (part of the text, agency id, 'exact' | 'alias' | 'close');
+    `matched` holds (part of the text, agency id, 'exact' | 'alias' | 'learned' |
+    'close'), 'learned' for a name remembered from an earlier file;
     `unmatched` the parts no agency was found for (an empty text gives [""]);
     `suggestions` the agencies each unmatched part might mean, best first;
     `ambiguous` the unmatched parts that are the exact name of several agencies.
@@ -81,6 +82,7 @@ _DIRECTORATE = match_key("اداره کل")
 _PROVINCE = match_key("استان")
 _LIST_SEPARATORS = re.compile(r"\s*(?:[/،,؛;|\\\n]|\s-\s)\s*")
 _AND = re.compile(r"\s+و\s+")
+_RANK = {"exact": 0, "alias": 1, "learned": 2, "close": 3}  # a name's best reason wins
 _MAX_PARTS = 24
 _MAX_SPAN = 4  # at most this many pieces of a list are tried together as one name
 
@@ -151,13 +153,14 @@ class OwnerMatcher:
                 (ref.name, "exact"),
                 (ref.short_name, "exact"),
                 *((alias, "alias") for alias in ref.aliases),
+                *((name, "learned") for name in ref.learned),
             ):
                 key = match_key(text)
                 if not key:
                     continue
                 for k in _variants(key) if how == "exact" else [key]:
                     hits = self.exact.setdefault(k, {})
-                    if hits.get(ref.id) != "exact":
+                    if _RANK[how] < _RANK[hits.get(ref.id, "close")]:
                         hits[ref.id] = how
                     keys.append(k)
             self.keys[ref.id] = list(dict.fromkeys(keys))

@@ -11,6 +11,7 @@ from sqlmodel import Session, col
 
 from data_layer import clock
 from data_layer.models import Agency
+from data_layer.queries.aliases import learned_by_agency
 from data_layer.queries.membership import every_agency_periods, member_on
 
 
@@ -23,6 +24,7 @@ class AgencyRef:
     short_name: str
     aliases: tuple[str, ...] = ()
     is_member: bool = True
+    learned: tuple[str, ...] = ()  # names matched by hand in the minutes and remembered
 
 
 def list_agencies(
@@ -51,8 +53,9 @@ def list_agencies(
 
 
 def agency_refs(session: Session) -> list[AgencyRef]:
-    """Every active agency, with its aliases, for owner matching."""
+    """Every active agency, with its aliases and learned names, for owner matching."""
     member = member_on(clock.today())
+    learned = learned_by_agency(session)
     rows = session.execute(
         select(
             col(Agency.id),
@@ -71,6 +74,7 @@ def agency_refs(session: Session) -> list[AgencyRef]:
             short_name=r[2],
             aliases=tuple(a.strip() for a in (r[3] or "").split(";") if a.strip()),
             is_member=bool(r[4]),
+            learned=learned.get(r[0], ()),
         )
         for r in rows
     ]

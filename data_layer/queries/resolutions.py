@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -273,3 +274,25 @@ def agency_choices(session: Session, meeting_id: int) -> pd.DataFrame:
         .order_by(col(Agency.sort_order))
     )
     return _frame(session.execute(stmt).all(), ["id", "short_name", "sort_order"])
+
+
+@dataclass(frozen=True)
+class StoredResolution:
+    """A resolution a meeting already has, as an import compares and updates it."""
+
+    id: int
+    version: int
+    text: str
+
+
+def stored_resolutions(session: Session, meeting_id: int) -> dict[int, StoredResolution]:
+    """A meeting's resolutions by number (what a minutes file is compared with)."""
+    rows = session.execute(
+        select(
+            col(Resolution.number),
+            col(Resolution.id),
+            col(Resolution.version),
+            col(Resolution.text),
+        ).where(col(Resolution.meeting_id) == meeting_id)
+    ).all()
+    return {int(r[0]): StoredResolution(int(r[1]), int(r[2]), str(r[3])) for r in rows}
