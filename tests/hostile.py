@@ -290,9 +290,11 @@ def plant(url: str, start: int = 0) -> Planted:
 
 
 def plant_registry(url: str) -> dict[str, str]:
-    """The corpus as Education's names, head title and aliases (the secretariat, in the
-    registry) and as the province profile (the administrator); what was typed."""
+    """The corpus as Education's names, head title, aliases and a learned name (the
+    secretariat, in the registry and the minutes import) and as the province profile
+    (the administrator); what was typed."""
     from data_layer.commands.agencies import update_agency
+    from data_layer.commands.aliases import remember_names
     from data_layer.commands.profile import update_profile
     from data_layer.input.agencies import AgencyInput
     from data_layer.input.profile import ProfileInput
@@ -306,6 +308,7 @@ def plant_registry(url: str) -> dict[str, str]:
         "group_name": fill(300, 7),
         "secretary_name": fill(120, 8),
         "secretary_title": fill(200, 9),
+        "learned": fill(400, 11),
     }
     with write_session(url) as s:
         dabir, admin = _actor(s, "dabir"), _actor(s, "admin")
@@ -319,6 +322,7 @@ def plant_registry(url: str) -> dict[str, str]:
                 "؛".join(CORPUS[:3]),
             ),
         )  # fmt: skip
+        remember_names(s, actor=dabir, names=[(typed["learned"], int(education.id or 0))])
         update_profile(
             s,
             actor=admin,

@@ -147,6 +147,8 @@ def test_an_agencys_names_and_the_profile_show_as_text_on_every_screen(
         text = assert_inert(at, page)
         if page == "pages/resolutions.py":  # the matrix names the agency by its short name
             assert typed["short_name"] in text, page
+        if page == "pages/agencies.py":  # a name learned from the minutes, in the registry
+            assert typed["learned"] in text, page
 
 
 def test_the_record_the_then_to_now_slide_and_the_letters_show_hostile_text_as_text(
