@@ -97,6 +97,17 @@ def _row(
             + " مسوولان پیگیری آن از این پرونده تغییر نمی‌کنند."
         )
         return
+    _decide(row, names, choices, notes)
+
+
+def _decide(
+    row: PreviewRow,
+    names: dict[int, str],
+    choices: dict[tuple[int, str], int | None],
+    notes: Notes,
+) -> None:
+    """For every name of the row that did not match: why, a picker and «به خاطر سپرده شود»."""
+    m = row.match
     for i, part in enumerate(m.unmatched):
         vanished = notes.vanished.get(match_key(part), "")
         st.warning(

@@ -202,6 +202,35 @@ def _check_choices(preview: MinutesPreview, choices: OwnerChoices, check: Check)
         check.add("owners", "صورتجلسه هیچ مصوبه‌ای ندارد.")
 
 
+def _plan(
+    row: PreviewRow,
+    choices: OwnerChoices,
+    meeting: Meeting,
+    agencies: Agencies,
+    used: set[int],
+    check: Check,
+) -> ResolutionPlan | None:
+    """One new resolution of the file checked (its problems go to `check`, by number)."""
+    row_check = Check(RESOLUTION_LABELS, row=row.number)
+    spec = _row_owners(row, choices, agencies, row_check)
+    plan = None
+    if spec is not None:
+        plan = plan_resolution(
+            row_check,
+            meeting,
+            agencies,
+            used,
+            number=row.number,
+            text=row.text,
+            owners_as_written=row.owners_as_written,
+            owners=spec,
+            due_date=row.due,
+            as_written=(row.text_as_written, row.owners_raw),
+        )
+    check.extend(row_check.errors, prefix=f"مصوبه {format_number(row.number)}: ")
+    return plan
+
+
 def commit_minutes(
     session: Session,
     *,
@@ -242,23 +271,7 @@ def commit_minutes(
         if row.number in existing:
             again.append((row, existing[row.number]))
             continue
-        row_check = Check(RESOLUTION_LABELS, row=row.number)
-        spec = _row_owners(row, choices, agencies, row_check)
-        plan = None
-        if spec is not None:
-            plan = plan_resolution(
-                row_check,
-                meeting,
-                agencies,
-                used,
-                number=row.number,
-                text=row.text,
-                owners_as_written=row.owners_as_written,
-                owners=spec,
-                due_date=row.due,
-                as_written=(row.text_as_written, row.owners_raw),
-            )
-        check.extend(row_check.errors, prefix=f"مصوبه {format_number(row.number)}: ")
+        plan = _plan(row, choices, meeting, agencies, used, check)
         if plan is not None:
             plans.append(plan)
     if (

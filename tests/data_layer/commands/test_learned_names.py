@@ -57,6 +57,17 @@ def learn(s: Setup, agency: str) -> int:
         )
 
 
+def merge_kanoon_into_education(s: Setup) -> None:
+    with write_session(s.url) as session:
+        merge_agency(
+            session,
+            actor=s.secretariat,
+            agency_id=s.agency[KANOON],
+            into_id=s.agency[EDUCATION],
+            reason="ادغام",
+        )
+
+
 def test_a_remembered_hand_match_matches_the_next_file(setup: Setup) -> None:
     assert learn(setup, EDUCATION) == 14
     [alias] = aliases(setup.url)
@@ -100,14 +111,7 @@ def test_a_name_of_an_agency_that_left_never_matches_and_moves_when_taught_again
     setup: Setup,
 ) -> None:
     learn(setup, KANOON)
-    with write_session(setup.url) as session:
-        merge_agency(
-            session,
-            actor=setup.secretariat,
-            agency_id=setup.agency[KANOON],
-            into_id=setup.agency[EDUCATION],
-            reason="ادغام",
-        )
+    merge_kanoon_into_education(setup)
     row10 = minutes(setup.url).rows[9]
     assert row10.match.unmatched == [NAME]  # not matched to the merged agency
     with read_session(setup.url) as session:
@@ -129,14 +133,7 @@ def test_a_name_is_never_taken_from_an_active_agency_nor_given_to_one_that_left(
     with pytest.raises(ValidationError) as raised, write_session(setup.url) as session:
         remember_names(session, actor=setup.secretariat, names=[(NAME, setup.agency[KANOON])])
     assert "پیش‌تر نام «آموزش و پرورش» به خاطر سپرده شده است" in raised.value.message
-    with write_session(setup.url) as session:
-        merge_agency(
-            session,
-            actor=setup.secretariat,
-            agency_id=setup.agency[KANOON],
-            into_id=setup.agency[EDUCATION],
-            reason="ادغام",
-        )
+    merge_kanoon_into_education(setup)
     with pytest.raises(ValidationError) as raised, write_session(setup.url) as session:
         remember_names(session, actor=setup.secretariat, names=[("نام تازه", setup.agency[KANOON])])
     assert "دیگر فعال نیست" in raised.value.message
