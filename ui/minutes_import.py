@@ -81,7 +81,7 @@ def minutes_import_tab(url: str, meetings: pd.DataFrame, names: dict[int, str]) 
     """Upload a minutes file into a meeting (`names`: every active agency's short name)."""
     names = distinct(names)  # the pickers of unmatched names list them
     st.markdown(
-        "پروندهٔ صورتجلسه (Word، اکسل یا CSV) با جدول «شماره مصوبه»، «شرح مصوبه»، «مسوول پیگیری»"
+        "پروندهٔ صورتجلسه (Word، اکسل، CSV یا PDF متنی) با جدول «شماره مصوبه»، «شرح مصوبه»، «مسوول پیگیری»"
         " (و اگر هست «مسئول اصلی»، یکی از مسوولان همان ردیف) را بارگذاری کنید. هر نام در"
         " ستون مسوول پیگیری با دستگاه‌ها تطبیق داده می‌شود؛ برای هر"
         " نامی که با هیچ دستگاهی تطبیق نیافت، دستگاه درست را انتخاب کنید یا آن را کنار"

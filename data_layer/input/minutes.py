@@ -1,4 +1,5 @@
-"""Reading the resolutions table of a meeting's minutes (.docx, .xlsx, .csv); writes nothing.
+"""Reading the resolutions table of a meeting's minutes (.docx, .xlsx, .csv, .pdf with a
+text layer: data_layer/input/pdf_minutes.py); writes nothing.
 
 The preview holds every resolution with its owner text understood part by part:
 which names matched an agency (and how), and which did not, with the reason and
@@ -16,14 +17,16 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from data_layer.errors import FieldError, ValidationError
 from data_layer.input.check import Check
 from data_layer.input.files import FileProblem, cell_text, file_name, read_tables
 from data_layer.input.owners import OwnerMatch, OwnerMatcher, owner_matcher
+from data_layer.input.pdf_minutes import read_pdf
 from data_layer.jalali import format_number, to_ascii_digits
 from data_layer.queries.agencies import AgencyRef
-from data_layer.text import match_key
+from data_layer.text import match_key, tidy
 
 __all__ = [
     "MINUTES_TYPES",
@@ -34,7 +37,8 @@ __all__ = [
 ]
 
 MAX_MINUTES_BYTES = 10 * 1024 * 1024
-MINUTES_TYPES = (".docx", ".xlsx", ".csv")
+MINUTES_TYPES = (".docx", ".xlsx", ".csv", ".pdf")
+MAX_PDF_PAGES = 20
 MAX_TABLE_ROWS = 2000
 TEXT_LIMIT = 4000
 OWNERS_LIMIT = 500
@@ -66,7 +70,7 @@ class MinutesPreview:
     """What a minutes file holds, before anything is written."""
 
     filename: str
-    kind: str  # "docx" | "xlsx" | "csv"
+    kind: str  # "docx" | "xlsx" | "csv" | "pdf"
     rows: tuple[PreviewRow, ...]
 
     @property
@@ -282,6 +286,33 @@ def _preview_row(
     return PreviewRow(number, text, owner, match, position, lead_text, lead, problem)
 
 
+def _is_header(cells: list[str]) -> bool:
+    roles = _header_roles([tidy(c) for c in cells])
+    return "text" in roles and "owner" in roles
+
+
+def _grids(name: str, ext: str, content: bytes) -> list[_Grid]:
+    """The file's tables as rows of tidied cell strings (a PDF from its text layer)."""
+    if ext == "pdf":
+        tables: list[list[Any]] = read_pdf(
+            name,
+            content,
+            max_bytes=MAX_MINUTES_BYTES,
+            max_pages=MAX_PDF_PAGES,
+            is_header=_is_header,
+        )
+    else:
+        tables = read_tables(
+            name,
+            content,
+            allowed=MINUTES_TYPES,
+            max_bytes=MAX_MINUTES_BYTES,
+            max_rows=MAX_TABLE_ROWS,
+            merged_cells=True,
+        )
+    return [[[cell_text(c) for c in row] for row in table] for table in tables]
+
+
 def read_minutes_file(
     filename: str, content: bytes, agencies: Sequence[AgencyRef]
 ) -> MinutesPreview:
@@ -294,15 +325,7 @@ def read_minutes_file(
     name = file_name(filename) or "بی‌نام"
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     try:
-        tables = read_tables(
-            name,
-            content,
-            allowed=MINUTES_TYPES,
-            max_bytes=MAX_MINUTES_BYTES,
-            max_rows=MAX_TABLE_ROWS,
-            merged_cells=True,
-        )
-        grids = [[[cell_text(c) for c in row] for row in table] for table in tables]
+        grids = _grids(name, ext, content)
         found, roles = _find_table(grids, continued=ext == "docx")
     except FileProblem as e:
         raise ValidationError([FieldError(FILE_FIELD, e.message)]) from None
