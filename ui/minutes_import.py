@@ -18,12 +18,14 @@ from data_layer.input.minutes import (
     read_minutes_file,
     unmatched_reason,
 )
+from data_layer.input.ocr import IMAGE_TYPES, is_scan
 from data_layer.jalali import format_jalali, format_number, to_fa_digits
 from data_layer.output import inert
 from data_layer.queries.agencies import agency_refs
 from ui.imports import read_upload
 from ui.pickers import distinct
 from ui.run import run_command
+from ui.scan_import import scan_preview
 from ui.uploads import uploader
 
 __all__ = ["minutes_import_tab"]
@@ -41,6 +43,15 @@ def _preview(url: str, upload: Any) -> MinutesPreview | None:
         _PREVIEW,
         lambda s: read_minutes_file(upload.name, upload.getvalue(), agency_refs(s)),
     )
+
+
+def _scanned(upload: Any) -> bool:
+    """True for an image or a PDF without text (asked once per upload)."""
+    kept = st.session_state.get("minutes_is_scan")
+    if not kept or kept[0] != upload.file_id:
+        kept = (upload.file_id, is_scan(upload.name, upload.getvalue()))
+        st.session_state["minutes_is_scan"] = kept
+    return bool(kept[1])
 
 
 def _row(
@@ -81,7 +92,9 @@ def minutes_import_tab(url: str, meetings: pd.DataFrame, names: dict[int, str]) 
     """Upload a minutes file into a meeting (`names`: every active agency's short name)."""
     names = distinct(names)  # the pickers of unmatched names list them
     st.markdown(
-        "پروندهٔ صورتجلسه (Word، اکسل، CSV یا PDF متنی) با جدول «شماره مصوبه»، «شرح مصوبه»، «مسوول پیگیری»"
+        "پروندهٔ صورتجلسه (Word، اکسل، CSV، PDF، یا تصویر اسکن JPEG/PNG) با جدول"
+        " «شماره مصوبه»، «شرح مصوبه»،"
+        " «مسوول پیگیری»"
         " (و اگر هست «مسئول اصلی»، یکی از مسوولان همان ردیف) را بارگذاری کنید. هر نام در"
         " ستون مسوول پیگیری با دستگاه‌ها تطبیق داده می‌شود؛ برای هر"
         " نامی که با هیچ دستگاهی تطبیق نیافت، دستگاه درست را انتخاب کنید یا آن را کنار"
@@ -102,13 +115,13 @@ def minutes_import_tab(url: str, meetings: pd.DataFrame, names: dict[int, str]) 
     )
     upload = uploader(
         "صورتجلسه",
-        types=[t.lstrip(".") for t in MINUTES_TYPES],
+        types=[t.lstrip(".") for t in (*MINUTES_TYPES, *IMAGE_TYPES)],
         key="imp_file",
         max_mb=MAX_MINUTES_BYTES // 1024 // 1024,
     )
     if upload is None or target is None:
         return
-    preview = _preview(url, upload)
+    preview = scan_preview(url, upload) if _scanned(upload) else _preview(url, upload)
     if preview is None:
         return
     choices: dict[tuple[int, str], int | None] = {}
@@ -132,5 +145,5 @@ def minutes_import_tab(url: str, meetings: pd.DataFrame, names: dict[int, str]) 
                 s, actor=who, meeting_id=target, preview=preview, choices=choices
             ),
             done=lambda n: f"{format_number(n)} مصوبه ثبت شد.",
-            forget=[_PREVIEW],
+            forget=[_PREVIEW, "scan_job", "scan_reviewed"],
         )

@@ -32,6 +32,7 @@ __all__ = [
     "MINUTES_TYPES",
     "MinutesPreview",
     "PreviewRow",
+    "minutes_from_grids",
     "read_minutes_file",
     "unmatched_reason",
 ]
@@ -70,7 +71,7 @@ class MinutesPreview:
     """What a minutes file holds, before anything is written."""
 
     filename: str
-    kind: str  # "docx" | "xlsx" | "csv" | "pdf"
+    kind: str  # "docx" | "xlsx" | "csv" | "pdf" | "scan"
     rows: tuple[PreviewRow, ...]
 
     @property
@@ -326,7 +327,19 @@ def read_minutes_file(
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     try:
         grids = _grids(name, ext, content)
-        found, roles = _find_table(grids, continued=ext == "docx")
+    except FileProblem as e:
+        raise ValidationError([FieldError(FILE_FIELD, e.message)]) from None
+    return minutes_from_grids(name, ext, grids, agencies)
+
+
+def minutes_from_grids(
+    name: str, kind: str, grids: list[_Grid], agencies: Sequence[AgencyRef]
+) -> MinutesPreview:
+    """The preview of tables already read (a scan's cells as the secretariat corrected
+    them, or a file's tables); the same checks as `read_minutes_file`."""
+    try:
+        grids = [[[tidy(c) for c in row] for row in table] for table in grids]
+        found, roles = _find_table(grids, continued=kind == "docx")
     except FileProblem as e:
         raise ValidationError([FieldError(FILE_FIELD, e.message)]) from None
     raw = _raw_rows(found, roles)
@@ -362,4 +375,4 @@ def read_minutes_file(
         rows.append(_preview_row(matcher, names, number, cells, position))
     _check_numbers(check, rows)
     check.raise_if_any()
-    return MinutesPreview(name, ext, tuple(rows))
+    return MinutesPreview(name, kind, tuple(rows))
