@@ -47,6 +47,7 @@ LOW_CONFIDENCE = 80  # a cell with a word Tesseract is less sure of is marked
 MAX_PIXELS = 60_000_000  # an A4 page at 600 dpi is 35 million
 _DARK = 160
 MAX_PAGES = 20
+MAX_SCAN_BYTES = 10 * 1024 * 1024
 Progress = Callable[[int, int, str], None]
 
 
@@ -290,6 +291,13 @@ def read_scan(
     progress: Progress | None = None,
 ) -> ScanTable:
     """The table of a scan, page by page (`progress(done, pages, what)` after each step)."""
+    if not content:
+        raise _refuse("خالی است (۰ بایت)؛ پروندهٔ درست را انتخاب کنید.")
+    if len(content) > MAX_SCAN_BYTES:
+        raise _refuse(
+            f"بیش از {format_number(MAX_SCAN_BYTES // 1024 // 1024)} مگابایت است؛ فقط صفحه‌های"
+            " جدول مصوبات را با وضوح ۲۰۰ تا ۳۰۰ نقطه در اینچ اسکن کنید."
+        )
     pages = scan_pages(ext, content, max_pages=max_pages, dpi=dpi)
     table = ScanTable(len(pages))
     for number, page in enumerate(pages, start=1):

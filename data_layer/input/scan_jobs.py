@@ -38,6 +38,7 @@ class ScanJob:
     table: ScanTable | None = None
     problem: str = ""
     finished_at: float | None = None
+    ended: threading.Event = field(default_factory=threading.Event, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -61,6 +62,7 @@ def _run(scan: ScanJob, ext: str, content: bytes, max_pages: int) -> None:
         )
     finally:
         scan.finished_at = time.monotonic()
+        scan.ended.set()
 
 
 def _forget_old() -> None:
