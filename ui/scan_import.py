@@ -74,7 +74,7 @@ def _cells(scan: ScanTable, key: str) -> list[list[str]]:
         columns = st.columns(len(row))
         for c, (cell, column) in enumerate(zip(row, columns, strict=True)):
             with column:
-                st.image(cell.crop, use_container_width=True)
+                st.image(cell.crop, width="stretch")
                 mark = "⚠ " if cell.doubtful else ""
                 values.append(
                     st.text_area(
