@@ -13,6 +13,7 @@ from data_layer.input.minutes import MinutesPreview, minutes_from_grids
 from data_layer.input.ocr import MAX_PAGES, ScanTable
 from data_layer.input.scan_jobs import ScanJob, job, start_scan
 from data_layer.jalali import format_number
+from data_layer.output import inert
 from data_layer.queries.agencies import agency_refs
 from ui.imports import read_upload
 
@@ -98,7 +99,7 @@ def scan_preview(url: str, upload: Any) -> MinutesPreview | None:
         _progress(scan.id)
         return None
     if scan.problem or scan.table is None:
-        st.error(scan.problem)
+        st.error(inert(scan.problem))
         return None
     grid = _cells(scan.table, f"scan_{scan.id[:8]}")
     if st.button("خواندن جدول اصلاح‌شده", key="scan_read"):

@@ -229,7 +229,7 @@ def table_lines(image: Image.Image) -> tuple[list[int], list[int]]:
 
 def _crop(image: Image.Image, box: tuple[int, int, int, int]) -> Image.Image:
     x0, y0, x1, y1 = box
-    inset = 6
+    inset = 6  # clear of the ruling line (its remains read as letters)
     return image.crop((x0 + inset, y0 + inset, x1 - inset, y1 - inset))
 
 
