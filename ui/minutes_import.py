@@ -145,5 +145,5 @@ def minutes_import_tab(url: str, meetings: pd.DataFrame, names: dict[int, str]) 
                 s, actor=who, meeting_id=target, preview=preview, choices=choices
             ),
             done=lambda n: f"{format_number(n)} مصوبه ثبت شد.",
-            forget=[_PREVIEW, "scan_job", "scan_reviewed"],
+            forget=[_PREVIEW, "scan_reviewed"],  # the read scan is kept: no second OCR
         )
