@@ -18,19 +18,23 @@ to the one above, as the preview does.
 
 from __future__ import annotations
 
-import io
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-from PIL import Image, ImageFilter
-from rapidfuzz.distance import Indel, Levenshtein
+from rapidfuzz.distance import Levenshtein
 
+from bench.minutes_files import (
+    MINUTES_ROWS,
+    minutes_docx,
+    minutes_xlsx,
+    office_pdf,
+    rows_of,
+    scanned,
+)
 from data_layer import seed_data
 from data_layer.characters import ZWNJ
 from data_layer.input.minutes import read_minutes_file
@@ -38,43 +42,6 @@ from data_layer.input.ocr import read_scan
 from data_layer.input.owners import owner_matcher
 from data_layer.queries.agencies import AgencyRef
 from data_layer.text import match_key, tidy
-from tests.data_layer.commands.test_minutes_import import MINUTES_ROWS, docx_file, xlsx_file
-from tests.data_layer.input.test_pdf_minutes import grid_docx
-
-
-def office_pdf(content: bytes, folder: Path, name: str) -> bytes:
-    (folder / f"{name}.docx").write_bytes(content)
-    subprocess.run(
-        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(folder), name + ".docx"],
-        cwd=folder,
-        check=True,
-        capture_output=True,
-    )
-    return (folder / f"{name}.pdf").read_bytes()
-
-
-def scanned(pdf: bytes, dpi: int, angle: float = 0.0, noise: bool = False) -> bytes:
-    """The PDF printed and scanned: page images at `dpi`, maybe turned and noisy."""
-    import pypdfium2 as pdfium  # type: ignore[import-untyped]
-
-    rnd = np.random.default_rng(7)
-    doc = pdfium.PdfDocument(pdf)
-    pages = []
-    for i in range(len(doc)):
-        image = doc[i].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
-        if angle:
-            image = image.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
-        if noise:
-            pixels = np.asarray(image.filter(ImageFilter.GaussianBlur(0.6))).astype(np.int16)
-            pixels = pixels - rnd.integers(0, 40, pixels.shape)  # a grey haze
-            flip = rnd.random(pixels.shape) < 0.02
-            pixels[flip] = 255 - pixels[flip]
-            image = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
-        pages.append(image)
-    doc.close()
-    out = io.BytesIO()
-    pages[0].save(out, "PDF", resolution=dpi, save_all=True, append_images=pages[1:])
-    return out.getvalue()
 
 
 def refs() -> list[AgencyRef]:
@@ -82,25 +49,6 @@ def refs() -> list[AgencyRef]:
         AgencyRef(i, a.name, a.short_name, a.aliases, a.is_member)
         for i, a in enumerate(seed_data.AGENCIES, start=1)
     ]
-
-
-def rows_of(grid: list[list[str]]) -> list[tuple[str, str, str]]:
-    """(number, text, owner) by the header's columns; a row with no number joined up."""
-    header = grid[0]
-    names = ("شماره مصوبه", "شرح مصوبه", "مسوول پیگیری")
-    at = [
-        max(range(len(header)), key=lambda c: Indel.normalized_similarity(header[c], n))
-        for n in names
-    ]
-    out: list[list[str]] = []
-    for row in grid[1:]:
-        number, text, owner = (row[c] if c < len(row) else "" for c in at)
-        if not number and out:
-            out[-1][1] += " " + text
-            out[-1][2] += (" " + owner) if owner else ""
-        else:
-            out.append([number, text, owner])
-    return [(n, t.strip(), o.strip()) for n, t, o in out]
 
 
 def measure(name: str, content: bytes, dpi: int) -> str:
@@ -138,8 +86,8 @@ def import_times(plain_pdf: bytes, scan: bytes) -> list[str]:
     agencies = refs()
     out = []
     for label, filename, content in (
-        ("Word (.docx)", "m.docx", docx_file()),
-        ("Excel (.xlsx)", "m.xlsx", xlsx_file()),
+        ("Word (.docx)", "m.docx", minutes_docx()),
+        ("Excel (.xlsx)", "m.xlsx", minutes_xlsx()),
         ("PDF with a text layer (LibreOffice)", "m.pdf", plain_pdf),
     ):
         started = time.perf_counter()
@@ -159,8 +107,8 @@ def main() -> None:
         sys.exit("needs LibreOffice (soffice) and tesseract-ocr with tesseract-ocr-fas")
     random.seed(7)
     with tempfile.TemporaryDirectory() as folder:
-        ruled = office_pdf(grid_docx(), Path(folder), "ruled")
-        plain = office_pdf(docx_file(), Path(folder), "plain")
+        ruled = office_pdf(minutes_docx(), Path(folder), "ruled")
+        plain = office_pdf(minutes_docx(lines=False), Path(folder), "plain")
     print(
         "| scan | CER (tidy, no ZWNJ) | CER (match key) | owners matched | rows | cells marked"
         " | time per page |"

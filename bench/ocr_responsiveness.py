@@ -20,10 +20,9 @@ from pathlib import Path
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from bench.ocr_minutes import office_pdf, scanned
+from bench.minutes_files import minutes_docx, office_pdf, scanned
 from data_layer.input.scan_jobs import job, start_scan
 from data_layer.seed import seed
-from tests.data_layer.input.test_pdf_minutes import grid_docx
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -67,7 +66,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.db"
         seed(os.environ["DATABASE_URL"])
-        scan = _twenty_pages(office_pdf(grid_docx(), Path(folder), "ruled"))
+        scan = _twenty_pages(office_pdf(minutes_docx(), Path(folder), "ruled"))
         for _ in range(2):
             _run(cold=True)  # warm-up: imports, cache_resource
         idle = {"warm": [_run(False) for _ in range(8)], "cold": [_run(True) for _ in range(8)]}

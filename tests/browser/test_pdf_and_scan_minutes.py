@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from bench.ocr_minutes import scanned
+from bench.minutes_files import scanned
 from data_layer.characters import ZWNJ
 from data_layer.db import read_session
 from data_layer.input.ocr import read_scan

@@ -12,9 +12,8 @@ from collections.abc import Callable
 
 import pytest
 from PIL import Image, ImageDraw
-from rapidfuzz.distance import Indel
 
-from bench.ocr_minutes import rows_of, scanned
+from bench.minutes_files import columns, rows_of, scanned
 from data_layer.characters import ZWNJ
 from data_layer.db import read_session
 from data_layer.input.files import FileProblem
@@ -51,12 +50,8 @@ def corrected(table: ScanTable) -> tuple[list[list[str]], int]:
     cells read wrong retyped, a row cut by the page break emptied and its text put in
     the row above. (grid, cells changed)."""
     grid = [list(row) for row in table.grid()]
-    names = ("شماره مصوبه", "شرح مصوبه", "مسوول پیگیری")
-    at = [
-        max(range(len(grid[0])), key=lambda c, n=n: Indel.normalized_similarity(grid[0][c], n))
-        for n in names
-    ]
-    wanted = [list(names)]
+    at = columns(grid[0])
+    wanted = [["شماره مصوبه", "شرح مصوبه", "مسوول پیگیری"]]
     truth = iter(MINUTES_ROWS)
     for row in grid[1:]:
         if not row[at[0]]:  # the rest of the row above
