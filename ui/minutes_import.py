@@ -25,6 +25,7 @@ from data_layer.input.minutes import (
     read_minutes_file,
     unmatched_reason,
 )
+from data_layer.input.ocr import IMAGE_TYPES, is_scan
 from data_layer.jalali import format_jalali, format_number, to_fa_digits
 from data_layer.output import inert
 from data_layer.queries.agencies import agency_refs
@@ -34,6 +35,7 @@ from data_layer.text import match_key
 from ui.imports import read_upload
 from ui.pickers import distinct
 from ui.run import attempt, run_command
+from ui.scan_import import scan_preview
 from ui.uploads import uploader
 
 __all__ = ["minutes_import_tab"]
@@ -56,6 +58,15 @@ def _preview(url: str, upload: Any) -> MinutesPreview | None:
         _PREVIEW,
         lambda s: read_minutes_file(upload.name, upload.getvalue(), agency_refs(s)),
     )
+
+
+def _scanned(upload: Any) -> bool:
+    """True for an image or a PDF without text (asked once per upload)."""
+    kept = st.session_state.get("minutes_is_scan")
+    if not kept or kept[0] != upload.file_id:
+        kept = (upload.file_id, is_scan(upload.name, upload.getvalue()))
+        st.session_state["minutes_is_scan"] = kept
+    return bool(kept[1])
 
 
 def _row(
@@ -159,11 +170,11 @@ def ignored_columns(preview: MinutesPreview) -> None:
         st.info(inert(f"ستون «{column}» خوانده نمی‌شود و نادیده گرفته می‌شود."))
 
 
-def minutes_import_tab(url: str, meetings: pd.DataFrame, names: dict[int, str]) -> None:
-    """Upload a minutes file into a meeting (`names`: every active agency's short name)."""
-    names = distinct(names)  # the pickers of unmatched names list them
+def _explain() -> None:
+    """What the file must hold and what happens to it."""
     st.markdown(
-        "پروندهٔ صورتجلسه (Word، اکسل یا CSV) با جدول «شماره مصوبه»، «شرح مصوبه»، «مسوول پیگیری»"
+        "پروندهٔ صورتجلسه (Word، اکسل، CSV، PDF، یا تصویر اسکن JPEG/PNG) با جدول"
+        " «شماره مصوبه»، «شرح مصوبه»، «مسوول پیگیری»"
         " (و اگر هست «مسئول اصلی»، یکی از مسوولان همان ردیف، و «مهلت اجرا») را بارگذاری کنید."
         " ردیفی که شماره ندارد دنبالهٔ مصوبهٔ بالای خود خوانده می‌شود. هر نام در"
         " ستون مسوول پیگیری با دستگاه‌ها تطبیق داده می‌شود؛ برای هر"
@@ -171,6 +182,12 @@ def minutes_import_tab(url: str, meetings: pd.DataFrame, names: dict[int, str]) 
         " بگذارید. سپس همه با هم ثبت"
         " می‌شوند یا هیچ‌کدام."
     )
+
+
+def minutes_import_tab(url: str, meetings: pd.DataFrame, names: dict[int, str]) -> None:
+    """Upload a minutes file into a meeting (`names`: every active agency's short name)."""
+    names = distinct(names)  # the pickers of unmatched names list them
+    _explain()
     labels = distinct(
         {
             int(r["id"]): f"جلسه {to_fa_digits(r['number'])} — {format_jalali(r['held_on'])}"
@@ -185,13 +202,13 @@ def minutes_import_tab(url: str, meetings: pd.DataFrame, names: dict[int, str]) 
     )
     upload = uploader(
         "صورتجلسه",
-        types=[t.lstrip(".") for t in MINUTES_TYPES],
+        types=[t.lstrip(".") for t in (*MINUTES_TYPES, *IMAGE_TYPES)],
         key="imp_file",
         max_mb=MAX_MINUTES_BYTES // 1024 // 1024,
     )
     if upload is None or target is None:
         return
-    preview = _preview(url, upload)
+    preview = scan_preview(url, upload) if _scanned(upload) else _preview(url, upload)
     if preview is None:
         return
     found = _stored(url, int(target))
@@ -299,5 +316,5 @@ def _commit_button(
                 remember=remember,
             ),
             done=lambda _: done,
-            forget=[_PREVIEW],
+            forget=[_PREVIEW, "scan_reviewed"],  # the read scan is kept: no second OCR
         )

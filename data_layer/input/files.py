@@ -41,7 +41,7 @@ __all__ = [
 Table = list[list[object]]
 
 _DELIMITERS = (",", ";", "\t", "؛")
-_KIND_NAMES = {".xlsx": "xlsx", ".csv": "csv", ".docx": "docx"}
+_KIND_NAMES = {".xlsx": "xlsx", ".csv": "csv", ".docx": "docx", ".pdf": "pdf"}
 _OLD_FORMATS = {
     ".xls": " (پرونده‌های قدیمی .xls را در Excel با قالب .xlsx ذخیره کنید)",
     ".doc": " (پروندهٔ doc قدیمی را در Word با قالب docx ذخیره کنید)",

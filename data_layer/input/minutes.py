@@ -1,4 +1,5 @@
-"""Reading the resolutions table of a meeting's minutes (.docx, .xlsx, .csv); writes nothing.
+"""Reading the resolutions table of a meeting's minutes (.docx, .xlsx, .csv, .pdf with a
+text layer: data_layer/input/pdf_minutes.py); writes nothing.
 
 The preview holds every resolution with its owner text understood part by part:
 which names matched an agency (and how), and which did not, with the reason and
@@ -28,9 +29,11 @@ from data_layer.input.minutes_table import (
     TableLayout,
     TableRow,
     find_table,
+    is_header,
     table_rows,
 )
 from data_layer.input.owners import OwnerMatch, OwnerMatcher, owner_matcher
+from data_layer.input.pdf_minutes import read_pdf
 from data_layer.jalali import format_jalali, format_number, to_ascii_digits
 from data_layer.queries.agencies import AgencyRef
 from data_layer.text import match_key, tidy
@@ -40,13 +43,15 @@ __all__ = [
     "MinutesPreview",
     "PreviewRow",
     "as_written",
+    "minutes_from_grids",
     "minutes_preview",
     "read_minutes_file",
     "unmatched_reason",
 ]
 
 MAX_MINUTES_BYTES = 10 * 1024 * 1024
-MINUTES_TYPES = (".docx", ".xlsx", ".csv")
+MINUTES_TYPES = (".docx", ".xlsx", ".csv", ".pdf")
+MAX_PDF_PAGES = 20
 MAX_TABLE_ROWS = 2000
 TEXT_LIMIT = 4000
 OWNERS_LIMIT = 500
@@ -85,7 +90,7 @@ class MinutesPreview:
     """What a minutes file holds, before anything is written."""
 
     filename: str
-    kind: str  # "docx" | "xlsx" | "csv"
+    kind: str  # "docx" | "xlsx" | "csv" | "pdf" | "scan"
     rows: tuple[PreviewRow, ...]
     ignored_columns: tuple[str, ...] = ()  # header of every column that is not read
 
@@ -294,18 +299,35 @@ def read_minutes_file(
     name = file_name(filename) or "بی‌نام"
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     try:
-        tables = read_tables(
-            name,
-            content,
-            allowed=MINUTES_TYPES,
-            max_bytes=MAX_MINUTES_BYTES,
-            max_rows=MAX_TABLE_ROWS,
-            merged_cells=True,
-        )
+        if ext == "pdf":
+            tables: Sequence[Sequence[Sequence[object]]] = read_pdf(
+                name,
+                content,
+                max_bytes=MAX_MINUTES_BYTES,
+                max_pages=MAX_PDF_PAGES,
+                is_header=is_header,
+            )
+        else:
+            tables = read_tables(
+                name,
+                content,
+                allowed=MINUTES_TYPES,
+                max_bytes=MAX_MINUTES_BYTES,
+                max_rows=MAX_TABLE_ROWS,
+                merged_cells=True,
+            )
     except FileProblem as e:
         raise _file_problem(e.message) from None
     grids = [[[_grid_cell(c) for c in row] for row in table] for table in tables]
     return minutes_preview(name, ext, grids, agencies, continued=ext == "docx")
+
+
+def minutes_from_grids(
+    name: str, kind: str, grids: Sequence[Grid], agencies: Sequence[AgencyRef]
+) -> MinutesPreview:
+    """The preview of tables already read (a scan's cells as the secretariat corrected
+    them); the same checks as `read_minutes_file`."""
+    return minutes_preview(name, kind, grids, agencies, continued=False)
 
 
 def minutes_preview(

@@ -28,6 +28,7 @@ __all__ = [
     "TableRow",
     "find_table",
     "header_role",
+    "is_header",
     "table_rows",
 ]
 
@@ -106,6 +107,12 @@ def _header_roles(cells: Sequence[str]) -> dict[str, int]:
     if "owner" not in roles and "lead" in roles:  # «مسئول اصلی» is then the only owner column
         roles["owner"] = roles.pop("lead")
     return roles
+
+
+def is_header(cells: Sequence[str]) -> bool:
+    """Whether this row is the resolutions table's header (a text and an owner column)."""
+    roles = _header_roles([tidy(c) for c in cells])
+    return "text" in roles and "owner" in roles
 
 
 @dataclass(frozen=True)

@@ -497,11 +497,11 @@ def test_corrupted_files(setup: Setup, filename: str, content: bytes) -> None:
 
 @pytest.mark.parametrize(
     ("filename", "shown"),
-    [("minutes.pdf", "«.pdf»"), ("minutes.doc", "«.doc»"), ("minutes", "«بدون پسوند»")],
+    [("minutes.odt", "«.odt»"), ("minutes.doc", "«.doc»"), ("minutes", "«بدون پسوند»")],
 )
 def test_unknown_file_types(setup: Setup, filename: str, shown: str) -> None:
     message = refused(setup.url, filename, b"%PDF-1.4")
-    assert f"نوع پرونده {shown} پذیرفته نیست" in message and "docx، xlsx یا csv" in message
+    assert f"نوع پرونده {shown} پذیرفته نیست" in message and "docx، xlsx، csv یا pdf" in message
     if filename.endswith(".doc"):
         assert "با قالب docx ذخیره کنید" in message
 
