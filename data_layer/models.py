@@ -244,7 +244,10 @@ class Resolution(SQLModel, table=True):
     """A numbered resolution (مصوبه) of a meeting."""
 
     __tablename__ = "resolution"
-    __table_args__ = (UniqueConstraint("meeting_id", "number", name="uq_resolution_number"),)
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "number", name="uq_resolution_number"),
+        Index("ix_resolution_due", "due_date"),  # the ladder walks resolutions oldest due first
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meeting.id", index=True)
@@ -274,6 +277,10 @@ class Assignment(SQLModel, table=True):
         CheckConstraint(_in("verification", Verification), name="ck_assignment_verification"),
         CheckConstraint("progress BETWEEN 0 AND 100", name="ck_assignment_progress"),
         Index("ix_assignment_agency_status", "agency_id", "status"),
+        # The secretariat's inbox: an agency's oldest planned date still open (the
+        # ladder), and the claims waiting, counted and listed oldest first, from an index.
+        Index("ix_assignment_agency_planned", "agency_id", "planned_date", "status", "withdrawn"),
+        Index("ix_assignment_claims", "verification", "withdrawn", "reported_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -364,6 +371,9 @@ class Letter(SQLModel, table=True):
     reply_type: str = Field(default="", max_length=100)
     reply_recorded_at: datetime | None = None
     reply_recorded_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    # The secretariat has read the reply and acted on it; a corrected reply clears it.
+    reply_reviewed_at: datetime | None = None
+    reply_reviewed_by_id: int | None = Field(default=None, foreign_key="app_user.id")
     version: int = 1
     is_sample: bool = False
 
