@@ -41,9 +41,25 @@ from data_layer.commands.digests import plan_digests, queue_digests
 from data_layer.db import dispose_engine, get_engine, read_session, write_session
 from data_layer.models import Agency, Role, User
 from data_layer.models_messages import ContactChannel, OutboxMessage
+from data_layer.queries import inbox
 from data_layer.queries.inbox import inbox_items
 
 MORNING = datetime.combine(AS_OF, clock_time(8, 5), clock.LOCAL_TZ)
+# The secretariat's inbox part by part (each a count and its first few things).
+SECRETARIAT_PARTS: dict[str, Any] = {
+    "claims": inbox._claims_item,
+    "replies": inbox._replies_item,
+    "ladder": lambda s: inbox._ladder_item(s, AS_OF),
+    "records": lambda s: inbox._meetings_without_record(s, AS_OF),
+    "failed": inbox.failed_messages,
+}
+PART_LABELS = {
+    "claims": "claims waiting (count over an index, oldest 5, newest)",
+    "replies": "replies received, not reviewed",
+    "ladder": "agencies due a step (index walks per agency)",
+    "records": "meetings without their record",
+    "failed": "messages that failed (read live)",
+}
 
 
 def _copy(ds: Dataset, folder: Path) -> str:
@@ -146,6 +162,13 @@ def time_inbox(url: str, repeat: int) -> dict[str, float]:
         "query_liaison_s": _median(liaison, repeat),
         "query_secretariat_s": _median(secretariat, repeat),
     }
+    for name, part in SECRETARIAT_PARTS.items():
+
+        def one(part: Any = part) -> None:
+            with read_session(url) as s:
+                part(s)
+
+        found[f"part_{name}_s"] = _median(one, repeat)
     os.environ["DATABASE_URL"] = url
     os.environ["SEED_ON_START"] = "none"
     from bench import pages
@@ -232,6 +255,8 @@ def write_section(db: str, table: str) -> None:
 
 
 def _ms(seconds: float) -> str:
+    if seconds < 0.1:
+        return f"{seconds * 1000:.1f} ms"
     return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
 
 
@@ -259,6 +284,12 @@ def report(db: str, people: int, r: dict[str, dict[str, float]]) -> str:
     ):
         ratio = big[key] / small[key]
         lines.append(f"| {label} | {_ms(small[key])} | {_ms(big[key])} | {ratio:.2f}× |")
+    for name, label in PART_LABELS.items():
+        key = f"part_{name}_s"
+        if key in small and key in big:
+            ratio = big[key] / small[key] if small[key] else float("nan")
+            sizes = f"{_ms(small[key])} | {_ms(big[key])}"
+            lines.append(f"| secretariat part: {label} | {sizes} | {ratio:.2f}× |")
     per = big["digests"] / (big["plan_s"] + big["queue_s"])
     lines += ["", f"At L: {per:.0f} digests composed and queued per second."]
     return "\n".join(lines)

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, Index, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import text as sql_text
 from sqlmodel import Column, Field, SQLModel
 
 from data_layer import clock
@@ -281,6 +282,12 @@ class Assignment(SQLModel, table=True):
         # ladder), and the claims waiting, counted and listed oldest first, from an index.
         Index("ix_assignment_agency_planned", "agency_id", "planned_date", "status", "withdrawn"),
         Index("ix_assignment_claims", "verification", "withdrawn", "reported_at"),
+        Index(  # rows never reported, per agency (the ladder's unreported rows)
+            "ix_assignment_never_reported",
+            "agency_id",
+            sqlite_where=sql_text("reported_at IS NULL"),
+            postgresql_where=sql_text("reported_at IS NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -25,7 +25,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
@@ -483,19 +483,21 @@ def _lateness_stmt(today: date) -> Any:
         .scalar_subquery()
     )
     # Rows without a planned date are due when their resolution is: walk the
-    # resolutions by due date and stop at the first one this agency still owes.
+    # resolutions by due date and stop at the first one this agency still owes (a
+    # scalar lookup by the unique (resolution, agency) key, never a join to plan).
+    owed = (
+        select(literal(1))
+        .where(
+            unplanned.resolution_id == col(Resolution.id),
+            *_open_row(unplanned),
+            unplanned.planned_date.is_(None),
+        )
+        .correlate(Resolution, Agency)
+        .scalar_subquery()
+    )
     oldest_resolution = (
         select(col(Resolution.due_date))
-        .where(
-            col(Resolution.due_date) < today,
-            exists()
-            .where(
-                *_open_row(unplanned),
-                unplanned.resolution_id == col(Resolution.id),
-                unplanned.planned_date.is_(None),
-            )
-            .correlate(Resolution, Agency),
-        )
+        .where(col(Resolution.due_date) < today, owed.is_not(None))
         .order_by(col(Resolution.due_date))
         .limit(1)
         .correlate(Agency)

@@ -19,7 +19,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    """Three indexes; two columns on letter."""
+    """Four indexes; two columns on letter."""
     op.create_index(
         "ix_assignment_agency_planned",
         "assignment",
@@ -27,6 +27,13 @@ def upgrade() -> None:
     )
     op.create_index(
         "ix_assignment_claims", "assignment", ["verification", "withdrawn", "reported_at"]
+    )
+    op.create_index(
+        "ix_assignment_never_reported",
+        "assignment",
+        ["agency_id"],
+        sqlite_where=sa.text("reported_at IS NULL"),
+        postgresql_where=sa.text("reported_at IS NULL"),
     )
     op.create_index("ix_resolution_due", "resolution", ["due_date"])
     with op.batch_alter_table("letter") as batch:
@@ -46,5 +53,6 @@ def downgrade() -> None:
         batch.drop_column("reply_reviewed_by_id")
         batch.drop_column("reply_reviewed_at")
     op.drop_index("ix_resolution_due", table_name="resolution")
+    op.drop_index("ix_assignment_never_reported", table_name="assignment")
     op.drop_index("ix_assignment_claims", table_name="assignment")
     op.drop_index("ix_assignment_agency_planned", table_name="assignment")
