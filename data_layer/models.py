@@ -20,6 +20,13 @@ from sqlalchemy import text as sql_text
 from sqlmodel import Column, Field, SQLModel
 
 from data_layer import clock
+from data_layer.models_enums import AgencyKind as AgencyKind
+from data_layer.models_enums import AssignmentStatus as AssignmentStatus
+from data_layer.models_enums import DeliveryStatus as DeliveryStatus
+from data_layer.models_enums import NeighborhoodKind as NeighborhoodKind
+from data_layer.models_enums import PeriodKind as PeriodKind
+from data_layer.models_enums import Role as Role
+from data_layer.models_enums import Verification as Verification
 from data_layer.throttle import SignInThrottle as SignInThrottle  # its table, kept apart
 
 # Aware UTC now: the one timestamp convention of the store (the one clock).
@@ -28,73 +35,6 @@ utcnow = clock.now
 
 def _in(column: str, values: type[StrEnum]) -> str:
     return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
-
-
-# --- enumerations -------------------------------------------------------------
-
-
-class AgencyKind(StrEnum):
-    """What sort of body an agency is."""
-
-    GOVERNORATE = "governorate"  # استانداری / فرمانداری
-    DIRECTORATE = "directorate"  # اداره کل
-    UNIVERSITY = "university"
-    MUNICIPALITY = "municipality"
-    FOUNDATION = "foundation"  # بنیاد / کمیته / نهاد عمومی
-    MILITARY_POLICE = "police"
-    NGO = "ngo"
-    OTHER = "other"
-
-
-class AssignmentStatus(StrEnum):
-    """Status of an agency's row as the agency reports it."""
-
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    BLOCKED = "blocked"
-    NEEDS_FOLLOW_UP = "needs_follow_up"
-
-
-class Verification(StrEnum):
-    """The secretariat's verdict on what an agency claimed."""
-
-    UNVERIFIED = "unverified"
-    DOCUMENT_SEEN = "document_seen"
-    FIELD_VERIFIED = "field_verified"
-    REJECTED = "rejected"
-
-
-class NeighborhoodKind(StrEnum):
-    """Type of target neighborhood."""
-
-    MARGINAL = "marginal"  # حاشیه‌نشین
-    ACUTE = "acute"  # حاد
-    CRITICAL = "critical"  # بحرانی
-
-
-class DeliveryStatus(StrEnum):
-    """State of a service delivery (3W row)."""
-
-    PLANNED = "planned"
-    ACTIVE = "active"
-    COMPLETED = "completed"
-
-
-class PeriodKind(StrEnum):
-    """Granularity of a performance-report period."""
-
-    MONTH = "month"
-    SEASON = "season"
-
-
-class Role(StrEnum):
-    """What a signed-in person may do."""
-
-    ADMIN = "admin"
-    SECRETARIAT = "secretariat"
-    AGENCY_EDITOR = "agency_editor"
-    VIEWER = "viewer"
 
 
 # --- people and organisations ---------------------------------------------------
