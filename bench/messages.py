@@ -14,8 +14,11 @@ their confirmed email addresses, the dataset itself is left as seeded):
   query alone), and the «کارتابل» page run by AppTest cold (empty cache) and warm, as
   bench/pages.py times every page, with the one-line floor in the same rounds.
 
-Figures are medians of `--repeat` runs, as ratios measured in this one run; the
-table goes to stdout (docs/benchmarks.md keeps the last one).
+Figures are medians of `--repeat` runs, as ratios measured in this one run, of the
+wall clock and, beside it, of this process's CPU time (SQLite's work included,
+PostgreSQL's server not), which other work on a shared machine moves far less; the
+secretariat's inbox is also timed part by part. `--inbox-only` skips the digests. The
+table goes to stdout (docs/benchmarks.md keeps the last ones).
 """
 
 from __future__ import annotations
@@ -113,13 +116,23 @@ def _add_liaisons(url: str, people: int) -> int:
     return people
 
 
-def _median(run: Any, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def _timed(run: Any) -> tuple[float, float]:
+    """(wall, CPU) seconds of one call. CPU is this process's (every thread: AppTest's
+    script thread and SQLite's work, not PostgreSQL's server): far less moved by other
+    work on a shared machine than the wall clock."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    run()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def _medians(run: Any, repeat: int) -> tuple[float, float]:
+    """Median wall and median CPU seconds of `repeat` calls."""
+    samples = [_timed(run) for _ in range(repeat)]
+    return statistics.median(w for w, _ in samples), statistics.median(c for _, c in samples)
+
+
+def _put(found: dict[str, float], key: str, timed: tuple[float, float]) -> None:
+    found[f"{key}_s"], found[f"{key}_cpu"] = timed
 
 
 def time_digests(url: str) -> dict[str, float]:
@@ -158,31 +171,36 @@ def time_inbox(url: str, repeat: int) -> dict[str, float]:
         with read_session(url) as s:
             inbox_items(s, role=Role.SECRETARIAT.value, agency_id=None, today=AS_OF)
 
-    found = {
-        "query_liaison_s": _median(liaison, repeat),
-        "query_secretariat_s": _median(secretariat, repeat),
-    }
+    found: dict[str, float] = {}
+    _put(found, "query_liaison", _medians(liaison, repeat))
+    _put(found, "query_secretariat", _medians(secretariat, repeat))
     for name, part in SECRETARIAT_PARTS.items():
 
         def one(part: Any = part) -> None:
             with read_session(url) as s:
                 part(s)
 
-        found[f"part_{name}_s"] = _median(one, repeat)
+        _put(found, f"part_{name}", _medians(one, repeat))
     os.environ["DATABASE_URL"] = url
     os.environ["SEED_ON_START"] = "none"
     from bench import pages
 
     wanted = [p for p in pages.PAGES if p.name in ("floor", "inbox", "inbox_secretariat")]
-    samples: dict[str, list[tuple[float, float]]] = {p.name: [] for p in wanted}
+    samples: dict[str, list[tuple[tuple[float, float], tuple[float, float]]]] = {
+        p.name: [] for p in wanted
+    }
     for round_no in range(repeat + 1):
         for page in wanted:
-            cold, warm = pages.one_round(page)
+            at = pages._open(page)  # as pages.one_round, with the CPU time beside
+            cold = _timed(at.run)
+            warm = _timed(at.run)
+            pages._check(at, page.name)
             if round_no:
                 samples[page.name].append((cold, warm))
     for name, runs in samples.items():
-        found[f"{name}_cold_s"] = statistics.median(c for c, _ in runs)
-        found[f"{name}_warm_s"] = statistics.median(w for _, w in runs)
+        for i, temp in enumerate(("cold", "warm")):
+            found[f"{name}_{temp}_s"] = statistics.median(r[i][0] for r in runs)
+            found[f"{name}_{temp}_cpu"] = statistics.median(r[i][1] for r in runs)
     return found
 
 
@@ -264,17 +282,30 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
 
 
+def _cells(small: dict[str, float], big: dict[str, float], key: str) -> str:
+    """S, L, L/S of the wall clock, then of the CPU time when measured."""
+    cells = [_ms(small[key]), _ms(big[key]), f"{big[key] / small[key]:.2f}×"]
+    cpu = key.removesuffix("_s") + "_cpu"
+    if cpu in small and cpu in big and small[cpu] > 0:
+        cells += [_ms(small[cpu]), _ms(big[cpu]), f"{big[cpu] / small[cpu]:.2f}×"]
+    else:
+        cells += ["", "", ""]
+    return " | ".join(cells)
+
+
 def report(db: str, people: int, r: dict[str, dict[str, float]]) -> str:
     """The markdown tables of one run."""
     small, big = r["S"], r["L"]
     lines = [
-        f"### Digests and inbox — {db}, {people} liaisons with a confirmed email",
+        f"### Digests and inbox — {db}, {people} liaisons with a confirmed email"
+        if "digests" in small
+        else f"### Inbox — {db}",
         "",
-        "| | S | L | L/S |",
-        "|---|---|---|---|",
+        "| | S | L | L/S | CPU S | CPU L | CPU L/S |",
+        "|---|---|---|---|---|---|---|",
     ]
     if "digests" in small:
-        lines.append(f"| digests queued | {small['digests']:.0f} | {big['digests']:.0f} | |")
+        lines.append(f"| digests queued | {small['digests']:.0f} | {big['digests']:.0f} | | | | |")
     for key, label in (
         ("plan_s", "plan: who and what (read, compose every email)"),
         ("queue_s", "queue: every outbox row and the day's marker (one write)"),
@@ -288,14 +319,11 @@ def report(db: str, people: int, r: dict[str, dict[str, float]]) -> str:
         ("inbox_secretariat_warm_s", "«کارتابل» page, secretariat, warm"),
     ):
         if key in small:
-            ratio = big[key] / small[key]
-            lines.append(f"| {label} | {_ms(small[key])} | {_ms(big[key])} | {ratio:.2f}× |")
+            lines.append(f"| {label} | {_cells(small, big, key)} |")
     for name, label in PART_LABELS.items():
         key = f"part_{name}_s"
         if key in small and key in big:
-            ratio = big[key] / small[key] if small[key] else float("nan")
-            sizes = f"{_ms(small[key])} | {_ms(big[key])}"
-            lines.append(f"| secretariat part: {label} | {sizes} | {ratio:.2f}× |")
+            lines.append(f"| secretariat part: {label} | {_cells(small, big, key)} |")
     if "digests" in big:
         per = big["digests"] / (big["plan_s"] + big["queue_s"])
         lines += ["", f"At L: {per:.0f} digests composed and queued per second."]
