@@ -237,8 +237,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
-READING = """**Reading (before f3a0fbd).** Composing and queuing the day's digests of 1,000 liaisons with a
-confirmed email takes about 5 s at L (984 digests; 170–195 a second), once a day, in
+READING = """**Reading (before f3a0fbd).** Composing and queuing the day's digests of 1,000
+liaisons with a confirmed email takes about 5 s at L (984 digests; 170–195 a second), once a day, in
 the sender's pass, not in anybody's page. Planning reads one inbox per agency (125 at
 L) and the reports' grid once; queuing is a few multi-row INSERT … ON CONFLICT DO
 NOTHING statements (one statement a message, each email listing every late row, took
