@@ -14,8 +14,11 @@ their confirmed email addresses, the dataset itself is left as seeded):
   query alone), and the «کارتابل» page run by AppTest cold (empty cache) and warm, as
   bench/pages.py times every page, with the one-line floor in the same rounds.
 
-Figures are medians of `--repeat` runs, as ratios measured in this one run; the
-table goes to stdout (docs/benchmarks.md keeps the last one).
+Figures are medians of `--repeat` runs, as ratios measured in this one run, of the
+wall clock and, beside it, of this process's CPU time (SQLite's work included,
+PostgreSQL's server not), which other work on a shared machine moves far less; the
+secretariat's inbox is also timed part by part. `--inbox-only` skips the digests. The
+table goes to stdout (docs/benchmarks.md keeps the last ones).
 """
 
 from __future__ import annotations
@@ -41,9 +44,25 @@ from data_layer.commands.digests import plan_digests, queue_digests
 from data_layer.db import dispose_engine, get_engine, read_session, write_session
 from data_layer.models import Agency, Role, User
 from data_layer.models_messages import ContactChannel, OutboxMessage
+from data_layer.queries import inbox
 from data_layer.queries.inbox import inbox_items
 
 MORNING = datetime.combine(AS_OF, clock_time(8, 5), clock.LOCAL_TZ)
+# The secretariat's inbox part by part (each a count and its first few things).
+SECRETARIAT_PARTS: dict[str, Any] = {
+    "claims": inbox._claims_item,
+    "replies": inbox._replies_item,
+    "ladder": lambda s: inbox._ladder_item(s, AS_OF),
+    "records": lambda s: inbox._meetings_without_record(s, AS_OF),
+    "failed": inbox.failed_messages,
+}
+PART_LABELS = {
+    "claims": "claims waiting (count over an index, oldest 5, newest)",
+    "replies": "replies received, not reviewed",
+    "ladder": "agencies due a step (index walks per agency)",
+    "records": "meetings without their record",
+    "failed": "messages that failed (read live)",
+}
 
 
 def _copy(ds: Dataset, folder: Path) -> str:
@@ -97,13 +116,23 @@ def _add_liaisons(url: str, people: int) -> int:
     return people
 
 
-def _median(run: Any, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def _timed(run: Any) -> tuple[float, float]:
+    """(wall, CPU) seconds of one call. CPU is this process's (every thread: AppTest's
+    script thread and SQLite's work, not PostgreSQL's server): far less moved by other
+    work on a shared machine than the wall clock."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    run()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def _medians(run: Any, repeat: int) -> tuple[float, float]:
+    """Median wall and median CPU seconds of `repeat` calls."""
+    samples = [_timed(run) for _ in range(repeat)]
+    return statistics.median(w for w, _ in samples), statistics.median(c for _, c in samples)
+
+
+def _put(found: dict[str, float], key: str, timed: tuple[float, float]) -> None:
+    found[f"{key}_s"], found[f"{key}_cpu"] = timed
 
 
 def time_digests(url: str) -> dict[str, float]:
@@ -142,24 +171,36 @@ def time_inbox(url: str, repeat: int) -> dict[str, float]:
         with read_session(url) as s:
             inbox_items(s, role=Role.SECRETARIAT.value, agency_id=None, today=AS_OF)
 
-    found = {
-        "query_liaison_s": _median(liaison, repeat),
-        "query_secretariat_s": _median(secretariat, repeat),
-    }
+    found: dict[str, float] = {}
+    _put(found, "query_liaison", _medians(liaison, repeat))
+    _put(found, "query_secretariat", _medians(secretariat, repeat))
+    for name, part in SECRETARIAT_PARTS.items():
+
+        def one(part: Any = part) -> None:
+            with read_session(url) as s:
+                part(s)
+
+        _put(found, f"part_{name}", _medians(one, repeat))
     os.environ["DATABASE_URL"] = url
     os.environ["SEED_ON_START"] = "none"
     from bench import pages
 
     wanted = [p for p in pages.PAGES if p.name in ("floor", "inbox", "inbox_secretariat")]
-    samples: dict[str, list[tuple[float, float]]] = {p.name: [] for p in wanted}
+    samples: dict[str, list[tuple[tuple[float, float], tuple[float, float]]]] = {
+        p.name: [] for p in wanted
+    }
     for round_no in range(repeat + 1):
         for page in wanted:
-            cold, warm = pages.one_round(page)
+            at = pages._open(page)  # as pages.one_round, with the CPU time beside
+            cold = _timed(at.run)
+            warm = _timed(at.run)
+            pages._check(at, page.name)
             if round_no:
                 samples[page.name].append((cold, warm))
     for name, runs in samples.items():
-        found[f"{name}_cold_s"] = statistics.median(c for c, _ in runs)
-        found[f"{name}_warm_s"] = statistics.median(w for _, w in runs)
+        for i, temp in enumerate(("cold", "warm")):
+            found[f"{name}_{temp}_s"] = statistics.median(r[i][0] for r in runs)
+            found[f"{name}_{temp}_cpu"] = statistics.median(r[i][1] for r in runs)
     return found
 
 
@@ -169,6 +210,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--people", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--inbox-only", action="store_true", help="time the inbox only (no digests queued)"
+    )
     parser.add_argument(
         "--write", action="store_true", help="put the table in docs/benchmarks.md (its section)"
     )
@@ -181,7 +225,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{ds.label}: {prepare(ds).action}", flush=True)
             url = _copy(ds, Path(folder))
             _add_liaisons(url, args.people)
-            results[size] = {**time_digests(url), **time_inbox(url, args.repeat)}
+            digests = {} if args.inbox_only else time_digests(url)
+            results[size] = {**digests, **time_inbox(url, args.repeat)}
             dispose_engine(url)
             print(f"{ds.label}: {results[size]}", flush=True)
     table = report(args.db, args.people, results)
@@ -192,8 +237,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
-READING = """**Reading.** Composing and queuing the day's digests of 1,000 liaisons with a
-confirmed email takes about 5 s at L (984 digests; 170–195 a second), once a day, in
+READING = """**Reading (before f3a0fbd).** Composing and queuing the day's digests of 1,000
+liaisons with a confirmed email takes about 5 s at L (984 digests; 170–195 a second), once a day, in
 the sender's pass, not in anybody's page. Planning reads one inbox per agency (125 at
 L) and the reports' grid once; queuing is a few multi-row INSERT … ON CONFLICT DO
 NOTHING statements (one statement a message, each email listing every late row, took
@@ -232,19 +277,35 @@ def write_section(db: str, table: str) -> None:
 
 
 def _ms(seconds: float) -> str:
+    if seconds < 0.1:
+        return f"{seconds * 1000:.1f} ms"
     return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
+
+
+def _cells(small: dict[str, float], big: dict[str, float], key: str) -> str:
+    """S, L, L/S of the wall clock, then of the CPU time when measured."""
+    cells = [_ms(small[key]), _ms(big[key]), f"{big[key] / small[key]:.2f}×"]
+    cpu = key.removesuffix("_s") + "_cpu"
+    if cpu in small and cpu in big and small[cpu] > 0:
+        cells += [_ms(small[cpu]), _ms(big[cpu]), f"{big[cpu] / small[cpu]:.2f}×"]
+    else:
+        cells += ["", "", ""]
+    return " | ".join(cells)
 
 
 def report(db: str, people: int, r: dict[str, dict[str, float]]) -> str:
     """The markdown tables of one run."""
     small, big = r["S"], r["L"]
     lines = [
-        f"### Digests and inbox — {db}, {people} liaisons with a confirmed email",
+        f"### Digests and inbox — {db}, {people} liaisons with a confirmed email"
+        if "digests" in small
+        else f"### Inbox — {db}",
         "",
-        "| | S | L | L/S |",
-        "|---|---|---|---|",
-        f"| digests queued | {small['digests']:.0f} | {big['digests']:.0f} | |",
+        "| | S | L | L/S | CPU S | CPU L | CPU L/S |",
+        "|---|---|---|---|---|---|---|",
     ]
+    if "digests" in small:
+        lines.append(f"| digests queued | {small['digests']:.0f} | {big['digests']:.0f} | | | | |")
     for key, label in (
         ("plan_s", "plan: who and what (read, compose every email)"),
         ("queue_s", "queue: every outbox row and the day's marker (one write)"),
@@ -257,10 +318,15 @@ def report(db: str, people: int, r: dict[str, dict[str, float]]) -> str:
         ("inbox_secretariat_cold_s", "«کارتابل» page, secretariat, cold"),
         ("inbox_secretariat_warm_s", "«کارتابل» page, secretariat, warm"),
     ):
-        ratio = big[key] / small[key]
-        lines.append(f"| {label} | {_ms(small[key])} | {_ms(big[key])} | {ratio:.2f}× |")
-    per = big["digests"] / (big["plan_s"] + big["queue_s"])
-    lines += ["", f"At L: {per:.0f} digests composed and queued per second."]
+        if key in small:
+            lines.append(f"| {label} | {_cells(small, big, key)} |")
+    for name, label in PART_LABELS.items():
+        key = f"part_{name}_s"
+        if key in small and key in big:
+            lines.append(f"| secretariat part: {label} | {_cells(small, big, key)} |")
+    if "digests" in big:
+        per = big["digests"] / (big["plan_s"] + big["queue_s"])
+        lines += ["", f"At L: {per:.0f} digests composed and queued per second."]
     return "\n".join(lines)
 
 

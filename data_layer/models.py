@@ -16,9 +16,17 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, Index, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import text as sql_text
 from sqlmodel import Column, Field, SQLModel
 
 from data_layer import clock
+from data_layer.models_enums import AgencyKind as AgencyKind
+from data_layer.models_enums import AssignmentStatus as AssignmentStatus
+from data_layer.models_enums import DeliveryStatus as DeliveryStatus
+from data_layer.models_enums import NeighborhoodKind as NeighborhoodKind
+from data_layer.models_enums import PeriodKind as PeriodKind
+from data_layer.models_enums import Role as Role
+from data_layer.models_enums import Verification as Verification
 from data_layer.throttle import SignInThrottle as SignInThrottle  # its table, kept apart
 
 # Aware UTC now: the one timestamp convention of the store (the one clock).
@@ -27,73 +35,6 @@ utcnow = clock.now
 
 def _in(column: str, values: type[StrEnum]) -> str:
     return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
-
-
-# --- enumerations -------------------------------------------------------------
-
-
-class AgencyKind(StrEnum):
-    """What sort of body an agency is."""
-
-    GOVERNORATE = "governorate"  # استانداری / فرمانداری
-    DIRECTORATE = "directorate"  # اداره کل
-    UNIVERSITY = "university"
-    MUNICIPALITY = "municipality"
-    FOUNDATION = "foundation"  # بنیاد / کمیته / نهاد عمومی
-    MILITARY_POLICE = "police"
-    NGO = "ngo"
-    OTHER = "other"
-
-
-class AssignmentStatus(StrEnum):
-    """Status of an agency's row as the agency reports it."""
-
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    BLOCKED = "blocked"
-    NEEDS_FOLLOW_UP = "needs_follow_up"
-
-
-class Verification(StrEnum):
-    """The secretariat's verdict on what an agency claimed."""
-
-    UNVERIFIED = "unverified"
-    DOCUMENT_SEEN = "document_seen"
-    FIELD_VERIFIED = "field_verified"
-    REJECTED = "rejected"
-
-
-class NeighborhoodKind(StrEnum):
-    """Type of target neighborhood."""
-
-    MARGINAL = "marginal"  # حاشیه‌نشین
-    ACUTE = "acute"  # حاد
-    CRITICAL = "critical"  # بحرانی
-
-
-class DeliveryStatus(StrEnum):
-    """State of a service delivery (3W row)."""
-
-    PLANNED = "planned"
-    ACTIVE = "active"
-    COMPLETED = "completed"
-
-
-class PeriodKind(StrEnum):
-    """Granularity of a performance-report period."""
-
-    MONTH = "month"
-    SEASON = "season"
-
-
-class Role(StrEnum):
-    """What a signed-in person may do."""
-
-    ADMIN = "admin"
-    SECRETARIAT = "secretariat"
-    AGENCY_EDITOR = "agency_editor"
-    VIEWER = "viewer"
 
 
 # --- people and organisations ---------------------------------------------------
@@ -244,7 +185,10 @@ class Resolution(SQLModel, table=True):
     """A numbered resolution (مصوبه) of a meeting."""
 
     __tablename__ = "resolution"
-    __table_args__ = (UniqueConstraint("meeting_id", "number", name="uq_resolution_number"),)
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "number", name="uq_resolution_number"),
+        Index("ix_resolution_due", "due_date"),  # the ladder walks resolutions oldest due first
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meeting.id", index=True)
@@ -275,6 +219,16 @@ class Assignment(SQLModel, table=True):
         CheckConstraint(_in("verification", Verification), name="ck_assignment_verification"),
         CheckConstraint("progress BETWEEN 0 AND 100", name="ck_assignment_progress"),
         Index("ix_assignment_agency_status", "agency_id", "status"),
+        # The secretariat's inbox: an agency's oldest planned date still open (the
+        # ladder), and the claims waiting, counted and listed oldest first, from an index.
+        Index("ix_assignment_agency_planned", "agency_id", "planned_date", "status", "withdrawn"),
+        Index("ix_assignment_claims", "verification", "withdrawn", "reported_at"),
+        Index(  # rows never reported, per agency (the ladder's unreported rows)
+            "ix_assignment_never_reported",
+            "agency_id",
+            sqlite_where=sql_text("reported_at IS NULL"),
+            postgresql_where=sql_text("reported_at IS NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -365,6 +319,9 @@ class Letter(SQLModel, table=True):
     reply_type: str = Field(default="", max_length=100)
     reply_recorded_at: datetime | None = None
     reply_recorded_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    # The secretariat has read the reply and acted on it; a corrected reply clears it.
+    reply_reviewed_at: datetime | None = None
+    reply_reviewed_by_id: int | None = Field(default=None, foreign_key="app_user.id")
     version: int = 1
     is_sample: bool = False
 

@@ -8,7 +8,7 @@ from data_layer import clock
 from data_layer.jalali import format_jalali, format_number
 from data_layer.labels import ROLE_LABELS
 from data_layer.permissions import Readable
-from data_layer.queries.inbox import EMPTY, things_due
+from data_layer.queries.inbox import EMPTY, InboxItem, things_due
 from ui.freshness import current_version
 from ui.html import Html, show
 from ui.inbox import items_for
@@ -25,7 +25,27 @@ KIND_LABELS = {
     "claims": "بررسی گزارش‌ها",
     "ladder": "نامه‌های پیگیری",
     "record": "سابقهٔ جلسه",
+    "reply": "پاسخ نامه",
 }
+
+
+def entries(item: InboxItem) -> Html:
+    """A summary's first things, each a link, and how many more its screen holds."""
+    if not item.entries:
+        return Html("")
+    lines = [
+        Html('<li><a href="{}" target="_self">{}</a></li>').format(e.link, e.text)
+        for e in item.entries
+    ]
+    more = item.count - len(item.entries)
+    if more > 0:
+        lines.append(
+            Html(
+                '<li class="inbox-more"><a href="{}" target="_self">و {} مورد دیگر</a></li>'
+            ).format(item.link, format_number(more))
+        )
+    return Html('<ul class="inbox-entries">{}</ul>').format(Html("").join(lines))
+
 
 url, reader = page_reader(Readable.INBOX)
 assert reader.actor is not None
@@ -50,8 +70,8 @@ else:
     cards = Html("").join(
         Html(
             '<li class="inbox-item inbox-{}"><a href="{}" target="_self">'
-            '<span class="inbox-kind">{}</span> <b>{}</b></a><br><small>{}</small></li>'
-        ).format(i.kind, i.link, KIND_LABELS[i.kind], i.title, i.detail)
+            '<span class="inbox-kind">{}</span> <b>{}</b></a><br><small>{}</small>{}</li>'
+        ).format(i.kind, i.link, KIND_LABELS[i.kind], i.title, i.detail, entries(i))
         for i in items
     )
     show(Html('<ul class="inbox">{}</ul>').format(cards))

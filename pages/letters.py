@@ -10,11 +10,23 @@ import pandas as pd
 import streamlit as st
 
 from data_layer.commands.letter_mail import email_letter
-from data_layer.commands.letters import LetterPlan, issue_letters, plan_letters, record_reply
+from data_layer.commands.letters import (
+    LetterPlan,
+    issue_letters,
+    mark_reply_reviewed,
+    plan_letters,
+    record_reply,
+)
 from data_layer.config import mail_settings
 from data_layer.db import read_session
 from data_layer.documents.letters import ascii_slug
-from data_layer.jalali import format_jalali, format_number, local_today, to_fa_digits
+from data_layer.jalali import (
+    format_jalali,
+    format_jalali_datetime,
+    format_number,
+    local_today,
+    to_fa_digits,
+)
 from data_layer.models import Letter
 from data_layer.output import inert
 from data_layer.permissions import Readable
@@ -204,6 +216,28 @@ def _reply_form(letter: Letter) -> None:
         )
 
 
+def _review(letter: Letter) -> None:
+    """A recorded reply, read and acted on: it leaves the secretariat's inbox. The
+    version is the one the reply form shows, so a reply corrected since is read first."""
+    if letter.replied_on is None:
+        return
+    if letter.reply_reviewed_at is not None:
+        st.caption(f"پاسخ در {format_jalali_datetime(letter.reply_reviewed_at)} بررسی شد.")
+        return
+    memory = f"lr_{letter.id}"
+    version, _, _ = as_shown(memory, (letter.version, letter.replied_on, letter.reply_text))
+    st.info("این پاسخ هنوز بررسی نشده است و در کارتابل دبیرخانه می‌ماند.")
+    if st.button("پاسخ بررسی شد", key=f"lr_{letter.id}_reviewed"):
+        run_command(
+            url,
+            lambda s, who: mark_reply_reviewed(
+                s, actor=who, letter_id=int(letter.id or 0), expected_version=version
+            ),
+            done="بررسی پاسخ ثبت شد و از کارتابل بیرون رفت.",
+            shown=memory,
+        )
+
+
 def _register_table(register: pd.DataFrame) -> None:
     with read_session(url) as s:
         sent = letter_deliveries(s)
@@ -313,6 +347,9 @@ def register_tab() -> None:
         )
         for r in register.to_dict("records")
     }
+    # A reply in the inbox opens its letter here (?letter=id).
+    if OPENED in options and st.session_state.get("lr_opened") != OPENED:
+        st.session_state["lr_opened"] = st.session_state["lr_pick"] = OPENED
     chosen = pick("یک نامه", options, key="lr_pick", placeholder="نامه را انتخاب کنید")
     if chosen is None:
         return
@@ -325,10 +362,14 @@ def register_tab() -> None:
     _one_letter(letter, len(named))
     _email_form(letter)
     _reply_form(letter)
+    _review(letter)
 
 
 page_title("نامه‌های پیگیری", "پلکان پیگیری، دفتر نامه‌ها و پاسخ دستگاه‌ها")
-due, register = st.tabs(["سررسید امروز", "دفتر نامه‌ها"])
+opened = st.query_params.get("letter", "")
+OPENED = int(opened) if opened.isdigit() else None
+TABS = ["سررسید امروز", "دفتر نامه‌ها"]
+due, register = st.tabs(TABS, default=TABS[1] if OPENED is not None else None)
 with due:
     due_tab()
 with register:

@@ -58,6 +58,7 @@ LAYERS: list[tuple[str, dict[str, tuple[str, ...]]]] = [
         {
             "words": _dl(
                 "models",
+                "models_enums",
                 "throttle",
                 "models_messages",
                 "models_aliases",

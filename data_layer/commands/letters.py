@@ -52,6 +52,7 @@ __all__ = [
     "REPLY_LABELS",
     "LetterPlan",
     "issue_letters",
+    "mark_reply_reviewed",
     "plan_letters",
     "record_reply",
     "set_ladder",
@@ -316,7 +317,37 @@ def record_reply(
         if getattr(letter, field) != value:
             history.add("letter", letter.id, field, getattr(letter, field), value)
             setattr(letter, field, value)
+    if letter.reply_reviewed_at is not None:  # a corrected reply is read again
+        history.add("letter", letter.id, "reply_reviewed_at", letter.reply_reviewed_at, None)
+        letter.reply_reviewed_at, letter.reply_reviewed_by_id = None, None
     letter.reply_recorded_at, letter.reply_recorded_by_id = now, actor.user_id
+    letter.version += 1
+    session.add(letter)
+    session.flush()
+    return letter
+
+
+def mark_reply_reviewed(
+    session: Session,
+    *,
+    actor: Actor,
+    letter_id: int,
+    expected_version: int | None,
+    now: datetime | None = None,
+) -> Letter:
+    """The secretariat has read a letter's reply and acted on it: the reply leaves the
+    inbox. Refused when the letter is gone, has no reply, or changed since it was shown
+    (a corrected reply must be read first)."""
+    now = now or utcnow()
+    require(session, actor, Action.MANAGE_MEETINGS)
+    letter = load(session, Letter, letter_id, GONE, lock=True)
+    check_version(letter, expected_version, "این نامه")
+    if letter.replied_on is None:
+        raise ConflictError(message="برای این نامه پاسخی ثبت نشده است؛ نخست پاسخ را ثبت کنید.")
+    if letter.reply_reviewed_at is not None:
+        raise ConflictError(message="پاسخ این نامه پیش‌تر بررسی‌شده ثبت شده است.")
+    History(session, actor, now).add("letter", letter.id, "reply_reviewed_at", None, now)
+    letter.reply_reviewed_at, letter.reply_reviewed_by_id = now, actor.user_id
     letter.version += 1
     session.add(letter)
     session.flush()

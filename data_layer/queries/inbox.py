@@ -6,8 +6,10 @@ at it, so it leaves the inbox when the work is done:
 - a liaison: the agency's rows returned by the secretariat (until reported again),
   late rows, rows due within the secretariat's N days, letters to the agency with no
   reply recorded, and the performance report of a period whose deadline is near or past;
-- the secretariat: claims not yet ruled on, agencies due a step of the ladder today,
-  meetings held without their record taken, and messages the sender gave up on.
+- the secretariat: claims not yet ruled on, replies to letters not yet read and acted
+  on, agencies due a step of the ladder today, meetings held without their record
+  taken, and messages the sender gave up on; each kind one item with its full count
+  and its first few things, so the inbox costs the same whatever the history's size.
 """
 
 from __future__ import annotations
@@ -16,10 +18,13 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
+from data_layer import clock
 from data_layer.jalali import format_jalali, format_number, to_fa_digits
 from data_layer.models import (
     Agency,
@@ -44,6 +49,16 @@ DEFAULT_DUE_DAYS = 7
 MAX_DUE_DAYS = 60
 EMPTY = "کاری در کارتابل شما نیست؛ چیزی از شما در انتظار نیست."
 LATE_LISTED = 15  # late rows listed one by one; the rest are one item
+LISTED = 5  # the first things of each of the secretariat's items, listed under its count
+
+
+@dataclass(frozen=True)
+class InboxEntry:
+    """One of the first things a summary item stands for: its line and where it opens."""
+
+    text: str
+    link: str
+    ref: int = 0
 
 
 @dataclass(frozen=True)
@@ -55,7 +70,8 @@ class InboxItem:
     detail: str
     link: str  # a path of the app, e.g. /my_agency?row=12
     ref: int = 0  # the row, letter or meeting it is about (0: a count)
-    count: int = 1  # how many things it stands for (a summary of late rows: more)
+    count: int = 1  # how many things it stands for (a summary: more)
+    entries: tuple[InboxEntry, ...] = ()  # a summary's first things, the most urgent first
 
 
 def things_due(items: Sequence[InboxItem]) -> int:
@@ -230,55 +246,148 @@ def _reports_due(session: Session, today: date, days: int) -> dict[int, list[Inb
 
 
 def secretariat_items(session: Session, today: date) -> list[InboxItem]:
-    """The secretariat's items, each a count with the screen where the work is done
-    (the failed messages apart: `failed_messages`)."""
-    items: list[InboxItem] = []
+    """The secretariat's items: each kind one item with its full count, the first
+    LISTED things it stands for (the most urgent first) and the screen where all of
+    them are handled (the failed messages apart: `failed_messages`). Every count is
+    read in SQL from an index; nothing is loaded to be counted."""
+    return (
+        _claims_item(session)
+        + _replies_item(session)
+        + _ladder_item(session, today)
+        + _meetings_without_record(session, today)
+    )
+
+
+def _claims_item(session: Session) -> list[InboxItem]:
+    """Claims not ruled on: how many, the oldest waiting first, and the newest."""
     pending, _ = claims_count(session, None)
-    if pending:
-        items.append(
-            InboxItem(
-                "claims",
-                f"{format_number(pending)} گزارش دستگاه در انتظار بررسی",
-                "گزارش‌هایی که دستگاه‌ها ثبت کرده‌اند و هنوز تأیید یا رد نشده‌اند. تازه‌ترین: "
-                + _newest_claim(session),
-                "/verification",
-            )
+    if not pending:
+        return []
+    oldest = session.execute(
+        _claim_stmt().order_by(col(Assignment.reported_at), col(Assignment.id)).limit(LISTED)
+    ).all()
+    return [
+        InboxItem(
+            "claims",
+            f"{format_number(pending)} گزارش دستگاه در انتظار بررسی",
+            "گزارش‌هایی که دستگاه‌ها ثبت کرده‌اند و هنوز تأیید یا رد نشده‌اند. تازه‌ترین: "
+            + _newest_claim(session),
+            "/verification",
+            count=pending,
+            entries=tuple(
+                InboxEntry(
+                    f"{_claim_name(agency, meeting, number)} — ثبت دستگاه"
+                    f" {format_jalali(clock.local_day(reported))}",
+                    "/verification",
+                    int(row_id),
+                )
+                for agency, meeting, number, row_id, reported in oldest
+            ),
         )
-    ladder = agencies_due_a_step(session, today)
-    if ladder:
-        names = "، ".join(name for _, name, _ in ladder[:5])
-        items.append(
-            InboxItem(
-                "ladder",
-                f"نامهٔ پیگیری {format_number(len(ladder))} دستگاه امروز موعد دارد",
-                names + ("…" if len(ladder) > 5 else ""),
-                "/letters",
-            )
-        )
-    items += _meetings_without_record(session, today)
-    return items
+    ]
 
 
-def _newest_claim(session: Session) -> str:
-    """«آموزش و پرورش، جلسه ۷، مصوبه ۱۰»: the claim reported last."""
-    row = session.execute(
-        select(col(Agency.short_name), col(Meeting.number), col(Resolution.number))
+def _claim_stmt() -> Any:
+    return (
+        select(
+            col(Agency.short_name),
+            col(Meeting.number),
+            col(Resolution.number),
+            col(Assignment.id),
+            col(Assignment.reported_at),
+        )
         .select_from(Assignment)
         .join(Agency, col(Agency.id) == col(Assignment.agency_id))
         .join(Resolution, col(Resolution.id) == col(Assignment.resolution_id))
         .join(Meeting, col(Meeting.id) == col(Resolution.meeting_id))
         .where(
+            col(Assignment.verification) == Verification.UNVERIFIED.value,
             col(Assignment.withdrawn).is_(False),
             col(Assignment.reported_at).is_not(None),
-            col(Assignment.verification) == Verification.UNVERIFIED.value,
         )
+    )
+
+
+def _claim_name(agency: str, meeting: int, number: int) -> str:
+    """«آموزش و پرورش، جلسه ۷، مصوبه ۱۰»."""
+    return f"{agency}، جلسه {to_fa_digits(meeting)}، مصوبه {to_fa_digits(number)}"
+
+
+def _newest_claim(session: Session) -> str:
+    """The claim reported last, named."""
+    row = session.execute(
+        _claim_stmt()
         .order_by(col(Assignment.reported_at).desc(), col(Assignment.id).desc())
         .limit(1)
     ).first()
-    if row is None:
-        return "—"
-    agency, meeting, number = row
-    return f"{agency}، جلسه {to_fa_digits(meeting)}، مصوبه {to_fa_digits(number)}"
+    return "—" if row is None else _claim_name(row[0], row[1], row[2])
+
+
+def unreviewed_replies() -> ColumnElement[bool]:
+    """A letter whose reply is recorded and the secretariat has not yet marked read."""
+    return and_(col(Letter.replied_on).is_not(None), col(Letter.reply_reviewed_at).is_(None))
+
+
+def _replies_item(session: Session) -> list[InboxItem]:
+    """Replies received and not yet read and acted on: how many, the oldest first."""
+    waiting = session.execute(
+        select(func.count(col(Letter.id))).where(unreviewed_replies())
+    ).scalar_one()
+    if not waiting:
+        return []
+    first = session.execute(
+        select(
+            col(Letter.id),
+            col(Letter.year),
+            col(Letter.serial),
+            col(Agency.short_name),
+            col(Letter.replied_on),
+        )
+        .join(Agency, col(Agency.id) == col(Letter.agency_id))
+        .where(unreviewed_replies())
+        .order_by(col(Letter.reply_recorded_at), col(Letter.id))
+        .limit(LISTED)
+    ).all()
+    entries = tuple(
+        InboxEntry(
+            f"پاسخ {agency} به نامهٔ {letter_number(year, serial)} — {format_jalali(replied)}",
+            f"/letters?letter={letter_id}",
+            int(letter_id),
+        )
+        for letter_id, year, serial, agency, replied in first
+    )
+    return [
+        InboxItem(
+            "reply",
+            f"{format_number(waiting)} پاسخ نامه رسیده و هنوز بررسی نشده است",
+            "پاسخ دستگاه‌ها به نامه‌های پیگیری؛ پس از خواندن و اقدام، «پاسخ بررسی شد» را بزنید.",
+            entries[0].link,
+            entries[0].ref,
+            count=waiting,
+            entries=entries,
+        )
+    ]
+
+
+def _ladder_item(session: Session, today: date) -> list[InboxItem]:
+    """Agencies due a step of the ladder today: how many, the most urgent first."""
+    ladder = agencies_due_a_step(session, today)
+    if not ladder:
+        return []
+    names = "، ".join(name for _, name, _ in ladder[:LISTED])
+    return [
+        InboxItem(
+            "ladder",
+            f"نامهٔ پیگیری {format_number(len(ladder))} دستگاه امروز موعد دارد",
+            names + ("…" if len(ladder) > LISTED else ""),
+            "/letters",
+            count=len(ladder),
+            entries=tuple(
+                InboxEntry(f"{name}: {STEP_TITLES[step]}", "/letters", agency_id)
+                for agency_id, name, step in ladder[:LISTED]
+            ),
+        )
+    ]
 
 
 def failed_messages(session: Session) -> list[InboxItem]:
@@ -301,19 +410,44 @@ def failed_messages(session: Session) -> list[InboxItem]:
 
 
 def _meetings_without_record(session: Session, today: date) -> list[InboxItem]:
-    stmt = (
-        select(col(Meeting.id), col(Meeting.number), col(Meeting.held_on))
-        .outerjoin(MeetingSnapshot, col(MeetingSnapshot.meeting_id) == col(Meeting.id))
-        .where(col(MeetingSnapshot.id).is_(None), col(Meeting.held_on) <= today)
-        .order_by(col(Meeting.held_on).desc())
+    """Meetings held without their record taken: how many, the most recent first (the
+    record the next meeting reads)."""
+    missing = and_(col(MeetingSnapshot.id).is_(None), col(Meeting.held_on) <= today)
+    stmt = select(col(Meeting.id), col(Meeting.number), col(Meeting.held_on)).outerjoin(
+        MeetingSnapshot, col(MeetingSnapshot.meeting_id) == col(Meeting.id)
     )
+    total = session.execute(
+        select(func.count()).select_from(stmt.where(missing).subquery())
+    ).scalar_one()
+    if not total:
+        return []
+    first = session.execute(
+        stmt.where(missing)
+        .order_by(col(Meeting.held_on).desc(), col(Meeting.id).desc())
+        .limit(LISTED)
+    ).all()
+    meeting_id, number, held = first[0]
+    if total == 1:
+        title = f"سابقهٔ جلسهٔ {to_fa_digits(number)} ثبت نشده است"
+        detail = f"جلسه در {format_jalali(held)} برگزار شد و وضعیت پیگیری آن روز هنوز ثبت نشده است."
+    else:
+        title = f"سابقهٔ {format_number(total)} جلسه ثبت نشده است"
+        detail = "وضعیت پیگیری روز این جلسه‌ها هنوز ثبت نشده است؛ تازه‌ترین جلسه نخست."
     return [
         InboxItem(
             "record",
-            f"سابقهٔ جلسهٔ {to_fa_digits(number)} ثبت نشده است",
-            f"جلسه در {format_jalali(held)} برگزار شد و وضعیت پیگیری آن روز هنوز ثبت نشده است.",
+            title,
+            detail,
             "/meetings",
-            int(meeting_id),
+            int(meeting_id) if total == 1 else 0,
+            count=total,
+            entries=tuple(
+                InboxEntry(
+                    f"جلسهٔ {to_fa_digits(n)}، برگزارشده در {format_jalali(d)}",
+                    "/meetings",
+                    int(m),
+                )
+                for m, n, d in first
+            ),
         )
-        for meeting_id, number, held in session.execute(stmt).all()
     ]

@@ -25,7 +25,8 @@ from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, exists, func, literal, or_, select
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
@@ -34,6 +35,7 @@ from data_layer.models import (
     Agency,
     AppSetting,
     Assignment,
+    AssignmentStatus,
     Letter,
     LetterRow,
     Meeting,
@@ -43,6 +45,7 @@ from data_layer.queries.assignments import agencies_assignments
 from data_layer.rules.lateness import (
     days_late,
     effective_due,
+    grace_ended,
     is_overdue,
     is_unreported,
     unreported_rows,
@@ -420,19 +423,130 @@ def due_board(
 
 def agencies_due_a_step(session: Session, today: date) -> list[tuple[int, str, int]]:
     """(agency id, short name, step) of every agency due a step today: `due_today`'s
-    answer from `late_agencies`' one grouped query, without reading the letters' rows
-    (for the inbox). Worst first, as on the letters screen."""
+    answer without grouping the rows (for the inbox): per agency, a few index walks that
+    stop at the first row they need. Most urgent first: the highest step, then the most
+    days late, then the agencies' own order."""
     ladder = get_ladder(session)
     latest = _latest_letters(session)
-    found = []
-    for agency in late_agencies(session, today).to_dict("records"):
-        oldest = agency["oldest_due"]
-        worst = days_late(oldest, today) if oldest is not None else 0
-        last = latest.get(int(agency["agency_id"]))
-        step, _ = _step_due(ladder, today, worst, agency["unreported_only"] > 0, last)
+    first = ladder.step(1).days
+    found: list[tuple[int, str, int, int, int]] = []
+    need_more: list[tuple[int, str, int, int, Any]] = []
+    for agency_id, name, order, planned, resolution, unreported in session.execute(
+        _lateness_stmt(today)
+    ).all():
+        oldest_due = _oldest(planned, resolution)
+        if oldest_due is None and not unreported:
+            continue  # no row for a letter
+        worst = days_late(oldest_due, today) if oldest_due is not None else 0
+        last = latest.get(int(agency_id))
+        fresh = last is None or last.replied_on is not None
+        if fresh and worst < first and unreported:
+            # Step 1 then hangs on a row unreported but not yet overdue: asked below.
+            need_more.append((int(agency_id), str(name), int(order), worst, last))
+            continue
+        step, _ = _step_due(ladder, today, worst, False, last)
         if step is not None:
-            found.append((int(agency["agency_id"]), str(agency["short_name"]), step))
-    return found
+            found.append((int(agency_id), str(name), int(order), worst, step))
+    if need_more:
+        quiet = _unreported_not_overdue(session, today, [a for a, *_ in need_more])
+        for agency_id, name, order, worst, last in need_more:
+            step, _ = _step_due(ladder, today, worst, agency_id in quiet, last)
+            if step is not None:
+                found.append((agency_id, name, order, worst, step))
+    found.sort(key=lambda f: (-f[4], -f[3], f[2], f[0]))
+    return [(agency_id, name, step) for agency_id, name, _, _, step in found]
+
+
+def _open_row(row: Any) -> list[ColumnElement[bool]]:
+    """A live row of the agency of the enclosing query, not reported done."""
+    return [
+        row.agency_id == col(Agency.id),
+        row.status != AssignmentStatus.DONE.value,
+        row.withdrawn.is_(False),
+    ]
+
+
+def _lateness_stmt(today: date) -> Any:
+    """Per active agency: its oldest planned date and oldest resolution due date among its
+    overdue rows, and whether it has an unreported row (each a walk down an index)."""
+    # Aliases (typed Any: their columns are expressions, not the model's Python types).
+    planned: Any = aliased(Assignment)
+    unplanned: Any = aliased(Assignment)
+    never: Any = aliased(Assignment)
+    held: Any = aliased(Resolution)
+    passed: Any = aliased(Meeting)
+    oldest_planned = (
+        select(planned.planned_date)
+        .where(*_open_row(planned), planned.planned_date < today)
+        .order_by(planned.planned_date)
+        .limit(1)
+        .scalar_subquery()
+    )
+    # Rows without a planned date are due when their resolution is: walk the
+    # resolutions by due date and stop at the first one this agency still owes (a
+    # scalar lookup by the unique (resolution, agency) key, never a join to plan).
+    owed = (
+        select(literal(1))
+        .where(
+            unplanned.resolution_id == col(Resolution.id),
+            *_open_row(unplanned),
+            unplanned.planned_date.is_(None),
+        )
+        .correlate(Resolution, Agency)
+        .scalar_subquery()
+    )
+    oldest_resolution = (
+        select(col(Resolution.due_date))
+        .where(col(Resolution.due_date) < today, owed.is_not(None))
+        .order_by(col(Resolution.due_date))
+        .limit(1)
+        .correlate(Agency)
+        .scalar_subquery()
+    )
+    unreported = exists().where(
+        *_open_row(never),
+        never.reported_at.is_(None),
+        held.id == never.resolution_id,
+        passed.id == held.meeting_id,
+        passed.held_on <= grace_ended(today),
+    )
+    return (
+        select(
+            col(Agency.id),
+            col(Agency.short_name),
+            col(Agency.sort_order),
+            oldest_planned,
+            oldest_resolution,
+            unreported,
+        )
+        .where(col(Agency.active).is_(True))
+        .order_by(col(Agency.sort_order), col(Agency.id))
+    )
+
+
+def _unreported_not_overdue(session: Session, today: date, agency_ids: list[int]) -> set[int]:
+    """Those of these agencies with a row unreported (`is_unreported`) but not overdue."""
+    due = effective_due()
+    stmt = select(col(Agency.id)).where(
+        col(Agency.id).in_(agency_ids),
+        exists()
+        .where(
+            col(Assignment.agency_id) == col(Agency.id),
+            col(Assignment.withdrawn).is_(False),
+            is_unreported(today),
+            or_(due.is_(None), due >= today),
+            col(Resolution.id) == col(Assignment.resolution_id),
+            col(Meeting.id) == col(Resolution.meeting_id),
+        )
+        .correlate(Agency),
+    )
+    return {int(a) for a in session.execute(stmt).scalars()}
+
+
+def _oldest(planned: Any, resolution: Any) -> date | None:
+    """The earlier of two dates either of which may be missing (SQLite: text)."""
+    days = [_as_date(d) for d in (planned, resolution) if d is not None]
+    return min(days) if days else None
 
 
 def _as_date(value: Any) -> date:
