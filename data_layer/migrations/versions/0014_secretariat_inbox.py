@@ -3,7 +3,7 @@
 waiting by report time), and a letter's reply marked as read and acted on.
 
 Revision ID: 0014
-Revises: 0010
+Revises: 0011
 """
 
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0014"
-down_revision: str | Sequence[str] | None = "0010"
+down_revision: str | Sequence[str] | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
