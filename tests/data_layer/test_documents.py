@@ -287,8 +287,15 @@ def test_meeting_report_xlsx_for_meeting_7(seeded_url: str) -> None:
     assert rows_sheet.max_row - 1 == live_rows > 0
     assert workbook["مصوبات"].max_row - 1 == resolutions == 14
     headers = [c.value for c in rows_sheet[1]]
-    due = [r[headers.index("موعد")] for r in rows_sheet.iter_rows(min_row=2, values_only=True)]
-    assert all(re.fullmatch("[۰-۹]{4}/[۰-۹]{2}/[۰-۹]{2}|—", str(d)) for d in due)
+    at = headers.index("موعد")
+    due = [r[at] for r in rows_sheet.iter_rows(min_row=2)]
+    # Jalali dates as numbers that sort and filter (14020815 shown 1402/08/15), not text
+    dated = [c for c in due if c.value != "—"]
+    assert dated and all(isinstance(c.value, int) for c in dated)
+    assert all(14000101 <= c.value <= 14101229 for c in dated)
+    assert {c.number_format for c in dated} == {'0000"/"00"/"00'}
+    reported = [r[headers.index("آخرین گزارش")] for r in rows_sheet.iter_rows(min_row=2)]
+    assert any(isinstance(c.value, int) and c.value > 10**11 for c in reported)
     summary = {r[0]: r[1] for r in workbook["خلاصه"].iter_rows(min_row=2, values_only=True)}
     assert summary["شماره جلسه"] == 7
     assert summary["ردیف‌های پیگیری"] == live_rows
