@@ -388,6 +388,7 @@ with detail:
                 file_name=blob.filename,
                 mime=blob.content_type,
                 key=f"dl_{evidence_id}",
+                on_click="ignore",
             )
         why = cols[2].text_input(
             "دلیل پس‌گرفتن",

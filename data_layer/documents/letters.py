@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import io
-import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ import pandas as pd
 from sqlmodel import Session
 
 from data_layer.documents.html import Safe, document, el, join, render_pdf, table, void
+from data_layer.documents.names import file_name
 from data_layer.errors import NotFound
 from data_layer.jalali import MISSING, format_jalali, format_jalali_long, to_fa_digits
 from data_layer.labels import SAMPLE_BADGE, STATUS_LABELS, default_head_title
@@ -30,7 +30,6 @@ __all__ = [
     "DEFAULT_REPLY_DAYS",
     "LetterStep",
     "addressee_line",
-    "ascii_slug",
     "follow_up_letter_pdf",
     "letter_file_name",
     "letter_html",
@@ -338,75 +337,11 @@ def follow_up_letter_pdf(
 
 # --- many letters at once --------------------------------------------------------------------
 
-_TRANSLIT = str.maketrans(
-    {
-        "آ": "a",
-        "ا": "a",
-        "أ": "a",
-        "إ": "e",
-        "ب": "b",
-        "پ": "p",
-        "ت": "t",
-        "ث": "s",
-        "ج": "j",
-        "چ": "ch",
-        "ح": "h",
-        "خ": "kh",
-        "د": "d",
-        "ذ": "z",
-        "ر": "r",
-        "ز": "z",
-        "ژ": "zh",
-        "س": "s",
-        "ش": "sh",
-        "ص": "s",
-        "ض": "z",
-        "ط": "t",
-        "ظ": "z",
-        "ع": "",
-        "غ": "gh",
-        "ف": "f",
-        "ق": "gh",
-        "ک": "k",
-        "ك": "k",
-        "گ": "g",
-        "ل": "l",
-        "م": "m",
-        "ن": "n",
-        "و": "v",
-        "ؤ": "v",
-        "ه": "h",
-        "ة": "h",
-        "ی": "i",
-        "ي": "i",
-        "ئ": "y",
-        "ء": "",
-        "\u200c": "-",
-        "۰": "0",
-        "۱": "1",
-        "۲": "2",
-        "۳": "3",
-        "۴": "4",
-        "۵": "5",
-        "۶": "6",
-        "۷": "7",
-        "۸": "8",
-        "۹": "9",
-    }
-)
 
-
-def ascii_slug(text: str, max_length: int = 40) -> str:
-    """A rough ASCII transliteration of Persian for file names ("" if nothing is left)."""
-    ascii_text = text.lower().translate(_TRANSLIT)
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
-    return slug[:max_length].rstrip("-")
-
-
-def letter_file_name(agency_id: int, short_name: str) -> str:
-    """letter-<id>-<transliterated short name>.pdf (just the id when nothing is left)."""
-    slug = ascii_slug(short_name)
-    return f"letter-{agency_id}-{slug}.pdf" if slug else f"letter-{agency_id}.pdf"
+def letter_file_name(number: object, short_name: str) -> str:
+    """نامه-<number>-<short name>.pdf (documents/names.py): the letter's number
+    (1405/24 -> 1405-24), or the agency's id while the letter has none."""
+    return file_name("نامه", number, short_name, ext="pdf")
 
 
 def letters_zip(session: Session, *, today: date, letter_number_prefix: str = "") -> bytes:
