@@ -128,7 +128,9 @@ table.head td { vertical-align: top; }
 .addressee { font-weight: 700; font-size: 11.5pt; margin-top: 4mm; }
 .subject { margin: 3mm 0 4mm 0; }
 .subject .label { font-weight: 700; }
-.closing { break-inside: avoid; }
+/* The last paragraph, the thanks, the signature and the copy line stay on one page:
+   a page never holds the closing and signature alone. */
+.ending { break-inside: avoid; page-break-inside: avoid; }
 .signature {
   margin-top: 6mm;
   margin-right: 55%;
@@ -301,8 +303,12 @@ def letter_html(
             el("div", el("span", "موضوع: ", cls="label"), _SUBJECT, cls="subject"),
             el("p", intro),
             items,
-            el("p", _reply_request(reply_by, scope)),
-            _letter_closing(profile, copy_to_chair=to_head),
+            el(
+                "div",
+                el("p", _reply_request(reply_by, scope)),
+                _letter_closing(profile, copy_to_chair=to_head),
+                cls="ending",
+            ),
         ]
     )
     kind = f" — {step.title}" if step else ""
