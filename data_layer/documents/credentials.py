@@ -183,7 +183,13 @@ def credential_html(
         ]
     )
     footer = f"برگهٔ ورود — محرمانه — {format_jalali(today)}"
-    return document(TITLE, body, footer_note=footer, extra_css=_CSS)
+    return document(
+        f"{TITLE} — {account.agency}",
+        body,
+        footer_note=footer,
+        extra_css=_CSS,
+        author=f"دبیرخانه {profile.group_name}",
+    )
 
 
 def credential_pdf(

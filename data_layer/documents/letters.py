@@ -313,7 +313,13 @@ def letter_html(
     )
     kind = f" — {step.title}" if step else ""
     footer = f"نامه پیگیری مصوبات{kind} — {agency.short_name} — {format_jalali(today)}"
-    return document(f"{_SUBJECT} — {agency.name}", body, footer_note=footer, extra_css=_LETTER_CSS)
+    return document(
+        f"{_SUBJECT} — {agency.name}",
+        body,
+        footer_note=footer,
+        extra_css=_LETTER_CSS,
+        author=f"دبیرخانه {profile.group_name}",
+    )
 
 
 def follow_up_letter_pdf(

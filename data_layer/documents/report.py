@@ -344,7 +344,13 @@ def meeting_report_html(session: Session, *, meeting_id: int, today: date) -> st
         f"گزارش پیگیری مصوبات جلسه {to_fa_digits(report.meeting['number'])}"
         f" — تهیه‌شده در {format_jalali(today)}"
     )
-    return document(report.title, body, footer_note=footer, extra_css=_REPORT_CSS)
+    return document(
+        report.title,
+        body,
+        footer_note=footer,
+        extra_css=_REPORT_CSS,
+        author=f"دبیرخانه {report.profile.group_name}",
+    )
 
 
 def meeting_report_pdf(session: Session, *, meeting_id: int, today: date) -> bytes:
