@@ -1,8 +1,9 @@
 """HXL-tagged exports of coverage, gaps, deliveries (3W) and capacity: CSV and Excel.
 
-Each table has Persian headers (row 1) and HXL hashtags (row 2, https://hxlstandard.org),
-so that the same file opens for a person in Excel and feeds humanitarian tools.
-Numbers stay numbers; dates in #date columns are ISO (the Jalali period is a text column).
+The CSVs have Persian headers (row 1) and HXL hashtags (row 2, https://hxlstandard.org)
+so that they feed humanitarian tools; their #date columns are ISO, as HXL documents
+(the Jalali period is a text column beside them). The workbook is for people: one
+header row, no hashtags, every date Jalali (documents/workbook.py).
 """
 
 from __future__ import annotations
@@ -160,16 +161,15 @@ def to_csv_with_hxl(df: pd.DataFrame, tags: dict[str, str]) -> bytes:
 
 
 def to_xlsx(sheets: dict[str, Table]) -> bytes:
-    """One right-to-left sheet per table: Persian headers, the HXL row, then the data
-    (documents/workbook.py: print setup, column types, never a formula)."""
+    """One right-to-left sheet per table: Persian headers, then the data (no HXL row;
+    documents/workbook.py: print setup, column types, Jalali dates, never a formula)."""
     return workbook_xlsx(
         [
             SheetSpec(
                 name,
                 [str(c) for c in df.columns],
                 list(df.itertuples(index=False, name=None)),
-                tags=[tags.get(str(c), "") for c in df.columns],
             )
-            for name, (df, tags) in sheets.items()
+            for name, (df, _tags) in sheets.items()
         ]
     )

@@ -39,6 +39,7 @@ __all__ = [
     "format_percent",
     "from_jalali",
     "is_jalali_leap",
+    "jalali_key",
     "jalali_month_bounds",
     "jalali_season_bounds",
     "parse_jalali",
@@ -205,6 +206,12 @@ def format_jalali(d: date | None) -> str:
         return MISSING
     jd = to_jalali(d)
     return to_fa_digits(f"{jd.year:04d}/{jd.month:02d}/{jd.day:02d}")
+
+
+def jalali_key(d: date) -> int:
+    """A Jalali date as the number that sorts as it should: 1405/09/07 -> 14050907."""
+    jd = to_jalali(d)
+    return int(jd.year) * 10_000 + int(jd.month) * 100 + int(jd.day)
 
 
 def format_jalali_long(d: date | None) -> str:

@@ -19,6 +19,7 @@ from data_layer.commands.agencies import (
     update_agency,
 )
 from data_layer.db import read_session
+from data_layer.documents.names import file_name
 from data_layer.documents.templates import agency_template_xlsx
 from data_layer.input.agencies import (
     AGENCY_IMPORT,
@@ -288,7 +289,7 @@ MEMBER_LIST = ImportScreen(
         " داشته باشد هیچ ردیفی وارد نمی‌شود."
     ),
     template=agency_template_xlsx,
-    template_file="agencies-template.xlsx",
+    template_file=file_name("الگوی دستگاه‌ها", ext="xlsx"),
     sheet=AGENCY_IMPORT,
     context=name_keys,
     show=show_members,

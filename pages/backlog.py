@@ -28,6 +28,7 @@ from data_layer.commands.triage import (
 )
 from data_layer.db import read_session
 from data_layer.documents.backlog_template import backlog_template_xlsx
+from data_layer.documents.names import file_name
 from data_layer.input.backlog import BACKLOG_IMPORT, BacklogPreview
 from data_layer.input.dates import DateProblem, parse_date
 from data_layer.jalali import format_jalali, format_number, local_today, to_fa_digits
@@ -137,7 +138,7 @@ BACKLOG = ImportScreen(
         " خطاها با شمارهٔ سطر و نام ستون فهرست می‌شوند."
     ),
     template=backlog_template_xlsx,
-    template_file="backlog-template.xlsx",
+    template_file=file_name("الگوی سوابق مصوبات", ext="xlsx"),
     sheet=BACKLOG_IMPORT,
     show=show_summary,
     button="ورود همهٔ سطرها",

@@ -19,7 +19,8 @@ from data_layer.commands.letters import (
 )
 from data_layer.config import mail_settings
 from data_layer.db import read_session
-from data_layer.documents.letters import ascii_slug
+from data_layer.documents.letters import letter_file_name
+from data_layer.documents.names import file_name, jalali_stamp
 from data_layer.jalali import (
     format_jalali,
     format_jalali_datetime,
@@ -46,13 +47,11 @@ ZIP_KEY = "letters_issued"
 
 
 def _zip(letters: list[tuple[str, str, bytes]]) -> bytes:
-    """One PDF per letter: letter-<year>-<serial>-<agency>.pdf."""
+    """One PDF per letter: نامه-<year>-<serial>-<agency>.pdf (documents/names.py)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for number, short_name, pdf in letters:
-            slug = ascii_slug(short_name)
-            name = "letter-" + number.replace("/", "-") + (f"-{slug}" if slug else "")
-            archive.writestr(f"{name}.pdf", pdf)
+            archive.writestr(letter_file_name(number, short_name), pdf)
     return buffer.getvalue()
 
 
@@ -106,10 +105,11 @@ def _issued_zip() -> None:
         st.download_button(
             f"دریافت zip {format_number(issued[2])} نامهٔ ثبت‌شده",
             issued[1],
-            file_name=f"letters-{today.isoformat()}.zip",
+            file_name=file_name("نامه‌های پیگیری", jalali_stamp(today), ext="zip"),
             mime="application/zip",
             key="ld_zip",
             icon=":material/download:",
+            on_click="ignore",
         )
 
 
@@ -273,7 +273,7 @@ def _register_table(register: pd.DataFrame) -> None:
     )
 
 
-def _one_letter(letter: Letter, rows: int) -> None:
+def _one_letter(letter: Letter, rows: int, agency: str) -> None:
     """A letter's number, recipient and step, its PDF as sent, its reply's file."""
     st.markdown(
         f"**{inert(ql.letter_number(letter.year, letter.serial))}** — {inert(letter.addressee)}"
@@ -283,9 +283,10 @@ def _one_letter(letter: Letter, rows: int) -> None:
     a.download_button(
         "دریافت نامه (PDF)",
         letter.pdf,
-        file_name=f"letter-{letter.year}-{letter.serial}.pdf",
+        file_name=letter_file_name(f"{letter.year}/{letter.serial}", agency),
         mime="application/pdf",
         key=f"lr_pdf_{letter.id}",
+        on_click="ignore",
     )
     if letter.reply_file:
         b.download_button(
@@ -294,6 +295,7 @@ def _one_letter(letter: Letter, rows: int) -> None:
             file_name=letter.reply_filename or "reply",
             mime=letter.reply_type or "application/octet-stream",
             key=f"lr_reply_{letter.id}",
+            on_click="ignore",
         )
 
 
@@ -359,7 +361,8 @@ def register_tab() -> None:
     if letter is None or chosen.gone:
         st.warning("این نامه دیگر در دفتر نیست؛ صفحه را دوباره باز کنید.")
         return
-    _one_letter(letter, len(named))
+    agency = str(register.loc[register["id"] == chosen.id, "agency"].iloc[0])
+    _one_letter(letter, len(named), agency)
     _email_form(letter)
     _reply_form(letter)
     _review(letter)

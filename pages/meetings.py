@@ -10,6 +10,7 @@ import streamlit as st
 
 from data_layer.db import read_session
 from data_layer.documents import meeting_report_pdf, meeting_report_xlsx
+from data_layer.documents.names import file_name
 from data_layer.jalali import (
     JALALI_MONTHS,
     format_jalali,
@@ -131,12 +132,22 @@ def documents(mid: int, number: int) -> None:
         st.session_state["meeting_docs"] = attempt(build)
     docs = st.session_state.get("meeting_docs")
     if docs and docs[0] == mid:
-        name = f"meeting-{number}-report"
+        name = f"گزارش جلسه {number}"
         c[1].download_button(
-            "دریافت PDF", docs[1], file_name=f"{name}.pdf", mime="application/pdf", key="mt_pdf"
+            "دریافت PDF",
+            docs[1],
+            file_name=file_name(name, ext="pdf"),
+            mime="application/pdf",
+            key="mt_pdf",
+            on_click="ignore",
         )
         c[2].download_button(
-            "دریافت اکسل", docs[2], file_name=f"{name}.xlsx", mime=XLSX, key="mt_xlsx"
+            "دریافت اکسل",
+            docs[2],
+            file_name=file_name(name, ext="xlsx"),
+            mime=XLSX,
+            key="mt_xlsx",
+            on_click="ignore",
         )
 
 

@@ -42,7 +42,7 @@ from ui.html import Html, show
 from ui.jalali_picker import date_field
 from ui.numbers import number_field
 from ui.pickers import pick
-from ui.quick_edit import TableMismatch, row_updates
+from ui.quick_edit import COLUMN_ORDER, TableMismatch, quick_table, row_labels, row_updates
 from ui.run import Command, run_command, show_failure
 from ui.session import page_person
 from ui.status import chip
@@ -91,34 +91,6 @@ def _positive(value: object) -> bool:
 def withdrawal(evidence_id: int, reason: str) -> Command[None]:
     """Taking one document back, with the reason typed for it."""
     return lambda s, who: withdraw_evidence(s, actor=who, evidence_id=evidence_id, reason=reason)
-
-
-def row_labels(rows: pd.DataFrame) -> list[str]:
-    """«جلسه ۷، مصوبه ۱۰ — text…» of each row, for pickers and messages."""
-    return [
-        f"جلسه {fa(m)}، مصوبه {fa(n)} — {text if len(text) < 70 else text[:68] + '…'}"
-        for m, n, text in zip(
-            rows["meeting_number"], rows["resolution_number"], rows["resolution_text"], strict=True
-        )
-    ]
-
-
-def quick_table(rows: pd.DataFrame) -> pd.DataFrame:
-    """The rows as the grid shows them; the reader's first column goes last (LTR grid)."""
-    return pd.DataFrame(
-        {
-            "دلیل تغییر تاریخ": [""] * len(rows),
-            "تاریخ برنامه": [format_jalali(d) if pd.notna(d) else "" for d in rows["planned_date"]],
-            "گام بعدی": rows["next_step"].tolist(),
-            "اقدامات انجام‌شده": rows["done_text"].tolist(),
-            "پیشرفت ٪": [fa(int(p)) for p in rows["progress"]],
-            "وضعیت": [STATUS_LABELS[s] for s in rows["status"]],
-            "تأیید دبیرخانه": [VERIFICATION_LABELS[v] for v in rows["verification"]],
-            "تأخیر": [OVERDUE_LABEL if o else "" for o in rows["overdue"]],
-            "مصوبه": row_labels(rows),
-        },
-        index=rows["id"].astype(int).tolist(),
-    )
 
 
 rows = st.session_state.get(SNAPSHOT)
@@ -207,6 +179,7 @@ with quick:
         disabled=READ_ONLY,
         num_rows="fixed",
         width="stretch",
+        column_order=COLUMN_ORDER,
         # Pixel widths that fit 1280 px (1,100 in all): wider, the grid would open
         # scrolled to its left end, cutting the resolution column a Persian reader
         # starts with. Short headers (the full name in the column's help) fit their
@@ -222,10 +195,17 @@ with quick:
             "اقدامات انجام‌شده": st.column_config.TextColumn(
                 "انجام‌شده", help="اقدامات انجام‌شده", width=150, alignment="right"
             ),
-            # Text, so the grid shows Persian digits; a typed number in any digits is
-            # parsed and checked (0-100) by the command, like every number box.
-            "پیشرفت ٪": st.column_config.TextColumn(
-                "پیشرفت", help="پیشرفت (٪)، ۰ تا ۱۰۰", width=80, alignment="right"
+            # A number (the grid's CSV writes 40, not «۴۰»), checked 0-100 again by
+            # the command; shown without grouping, with its percent sign.
+            "پیشرفت ٪": st.column_config.NumberColumn(
+                "پیشرفت",
+                help="پیشرفت (٪)، ۰ تا ۱۰۰",
+                width=80,
+                min_value=0,
+                max_value=100,
+                step=1,
+                format="%d٪",
+                alignment="right",
             ),
             "وضعیت": st.column_config.SelectboxColumn(
                 options=list(STATUS_LABELS.values()), required=True, width=125
@@ -388,6 +368,7 @@ with detail:
                 file_name=blob.filename,
                 mime=blob.content_type,
                 key=f"dl_{evidence_id}",
+                on_click="ignore",
             )
         why = cols[2].text_input(
             "دلیل پس‌گرفتن",

@@ -22,6 +22,7 @@ from data_layer.commands.service_types import (
     update_service_type,
 )
 from data_layer.db import read_session
+from data_layer.documents.names import file_name
 from data_layer.documents.templates import neighborhood_template_xlsx
 from data_layer.input.neighborhoods import (
     FIELD_LABELS,
@@ -200,7 +201,7 @@ NEIGHBORHOODS = ImportScreen(
         " باشد، هیچ ردیفی وارد نمی‌شود تا پرونده اصلاح شود."
     ),
     template=neighborhood_template_xlsx,
-    template_file="neighborhoods-template.xlsx",
+    template_file=file_name("الگوی محلات هدف", ext="xlsx"),
     sheet=NEIGHBORHOOD_IMPORT,
     show=show_rows,
     button="ورود همهٔ ردیف‌ها",

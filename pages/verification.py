@@ -155,6 +155,7 @@ for _, r in on_page.iterrows():
                 file_name=blob.filename,
                 mime=blob.content_type,
                 key=f"v_dl_{blob.id}",
+                on_click="ignore",
             )
         with st.form(f"verify_{asg_id}_{version}", enter_to_submit=False):
             cols = st.columns([2, 3, 1])

@@ -7,6 +7,7 @@ from typing import Any
 import streamlit as st
 
 from data_layer.db import read_session
+from data_layer.documents.names import file_name, jalali_stamp
 from data_layer.exports import all_tables, to_csv_with_hxl, to_xlsx
 from data_layer.jalali import local_today
 from data_layer.permissions import Readable, Reader, Scope, can_read
@@ -34,6 +35,7 @@ def export_buttons(url: str, reader: Reader, key: str) -> None:
     if not can_read(reader, Readable.EXPORTS, reader.scope):
         return
     day = local_today().isoformat()
+    stamp = jalali_stamp(local_today())
     st.markdown("##### دریافت داده‌ها")
     st.caption(
         "اکسل: هر جدول در یک برگه. CSV: سطر دوم برچسب‌های HXL دارد تا ابزارهای"
@@ -49,16 +51,18 @@ def export_buttons(url: str, reader: Reader, key: str) -> None:
     cols[0].download_button(
         "اکسل (همه)",
         files["xlsx"],
-        file_name=f"coverage-{day}.xlsx",
+        file_name=file_name("داده‌های پوشش", stamp, ext="xlsx"),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",
         icon=":material/download:",
+        on_click="ignore",
     )
     for i, (name, data) in enumerate(files["csv"].items(), start=1):
         cols[i].download_button(
             f"CSV {name}",
             data,
-            file_name=f"{key}-{i}-{day}.csv",
+            file_name=file_name(name, stamp, ext="csv"),
             mime="text/csv",
             key=f"{key}_csv_{i}",
+            on_click="ignore",
         )

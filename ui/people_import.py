@@ -23,9 +23,10 @@ from data_layer.documents.credentials import (
     credential_sheets,
     credentials_zip,
 )
+from data_layer.documents.names import file_name, jalali_stamp
 from data_layer.documents.people_template import people_template_xlsx
 from data_layer.input.people import PEOPLE_IMPORT, ImportPreview
-from data_layer.jalali import format_number, to_fa_digits
+from data_layer.jalali import format_number, local_today, to_fa_digits
 from data_layer.output import inert
 from data_layer.queries.profile import get_profile
 from ui.imports import NOT_READ, ImportScreen, import_tab
@@ -77,7 +78,7 @@ def _show_made(made: _Made) -> None:
     st.download_button(
         "دریافت برگه‌های همهٔ دستگاه‌ها (zip)",
         made.archive,
-        file_name="sign-in-sheets.zip",
+        file_name=file_name("برگه‌های ورود", jalali_stamp(local_today()), ext="zip"),
         mime="application/zip",
         type="primary",
         on_click="ignore",
@@ -152,7 +153,7 @@ def _screen(url: str) -> ImportScreen[ImportPreview, list[NewAccount]]:
             " حتی یک ردیف خطا داشته باشد، هیچ حسابی ساخته نمی‌شود."
         ),
         template=people_template_xlsx,
-        template_file="liaisons-template.xlsx",
+        template_file=file_name("الگوی رابطان دستگاه‌ها", ext="xlsx"),
         sheet=PEOPLE_IMPORT,
         show=_show_preview,
         button="ساخت حساب‌ها",

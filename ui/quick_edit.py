@@ -8,14 +8,18 @@ out-of-date payload) is refused whole, and nothing is written.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from numbers import Integral, Real
 from typing import Any
 
 import pandas as pd
 
 from data_layer.commands.assignments import AssignmentChanges, RowUpdate
 from data_layer.errors import UserFacingError
+from data_layer.jalali import format_jalali
+from data_layer.jalali import to_fa_digits as fa
+from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS, VERIFICATION_LABELS
 
-__all__ = ["TableMismatch", "row_updates"]
+__all__ = ["COLUMN_ORDER", "TableMismatch", "quick_table", "row_labels", "row_updates"]
 
 # Column of the table -> the field of AssignmentChanges it edits.
 EDITABLE: dict[str, str] = {
@@ -32,6 +36,51 @@ _MISMATCH = (
 )
 
 
+def row_labels(rows: pd.DataFrame) -> list[str]:
+    """«جلسه ۷، مصوبه ۱۰ — text…» of each row, for pickers and messages."""
+    return [
+        f"جلسه {fa(m)}، مصوبه {fa(n)} — {text if len(text) < 70 else text[:68] + '…'}"
+        for m, n, text in zip(
+            rows["meeting_number"], rows["resolution_number"], rows["resolution_text"], strict=True
+        )
+    ]
+
+
+def quick_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows as the grid holds them, in a Persian reader's order (the resolution
+    first): the grid's own «download as CSV» writes them so, progress as a number.
+    The grid draws its columns left to right, so the page shows them in COLUMN_ORDER,
+    this order reversed (the resolution on the right)."""
+    return pd.DataFrame(
+        {
+            "مصوبه": row_labels(rows),
+            "تأخیر": [OVERDUE_LABEL if o else "" for o in rows["overdue"]],
+            "تأیید دبیرخانه": [VERIFICATION_LABELS[v] for v in rows["verification"]],
+            "وضعیت": [STATUS_LABELS[s] for s in rows["status"]],
+            "پیشرفت ٪": rows["progress"].astype("int64").tolist(),
+            "اقدامات انجام‌شده": rows["done_text"].tolist(),
+            "گام بعدی": rows["next_step"].tolist(),
+            "تاریخ برنامه": [format_jalali(d) if pd.notna(d) else "" for d in rows["planned_date"]],
+            "دلیل تغییر تاریخ": [""] * len(rows),
+        },
+        index=rows["id"].astype(int).tolist(),
+    )
+
+
+COLUMN_ORDER: tuple[str, ...] = (
+    "دلیل تغییر تاریخ",
+    "تاریخ برنامه",
+    "گام بعدی",
+    "اقدامات انجام‌شده",
+    "پیشرفت ٪",
+    "وضعیت",
+    "تأیید دبیرخانه",
+    "تأخیر",
+    "مصوبه",
+)
+"""The grid's columns on screen, left to right: the reader's first column last."""
+
+
 class TableMismatch(UserFacingError):
     """The edited table is not the table that was shown."""
 
@@ -44,10 +93,28 @@ def _blank(value: object) -> bool:
     return value is None or missing or value == ""
 
 
+def _number(value: object) -> float | None:
+    """A cell's value as a number when the grid holds one (progress)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Integral | Real):
+        return None
+    return float(value)
+
+
 def _same(a: object, b: object) -> bool:
     if _blank(a) and _blank(b):
         return True
-    return not _blank(a) and not _blank(b) and str(a) == str(b)
+    if _blank(a) or _blank(b):
+        return False
+    x, y = _number(a), _number(b)
+    if x is not None and y is not None:
+        return x == y
+    return str(a) == str(b)
+
+
+def _plain(value: object) -> object:
+    """A whole number the grid handed back as 40.0 or numpy's 40 becomes 40."""
+    number = _number(value)
+    return int(number) if number is not None and number.is_integer() else value
 
 
 def row_updates(
@@ -72,7 +139,7 @@ def row_updates(
         changed: dict[str, Any] = {}
         for column, field in EDITABLE.items():
             if column in shown.columns and not _same(before[column], after[column]):
-                value = "" if _blank(after[column]) else after[column]
+                value: Any = "" if _blank(after[column]) else _plain(after[column])
                 changed[field] = status_codes.get(value, value) if field == "status" else value
         reason = after.get("دلیل تغییر تاریخ")
         if changed and not _blank(reason):

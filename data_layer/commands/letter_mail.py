@@ -10,9 +10,10 @@ from data_layer import clock
 from data_layer.commands.history import History
 from data_layer.commands.messages import queue_message
 from data_layer.config import mail_settings
+from data_layer.documents.letters import letter_file_name
 from data_layer.errors import ConflictError, FieldError, NotFound, UserFacingError, ValidationError
 from data_layer.input.contact import normalise_email
-from data_layer.models import Letter
+from data_layer.models import Agency, Letter
 from data_layer.models_messages import ChannelKind
 from data_layer.permissions import Action, Actor, require
 from data_layer.queries.ladder import STEP_TITLES, letter_number
@@ -51,6 +52,9 @@ def email_letter(
             )
         copy = _address(chair, "chair")
     number = letter_number(letter.year, letter.serial)
+    agency = session.get(Agency, letter.agency_id)
+    if agency is None:
+        raise NotFound("دستگاه این نامه دیگر در سامانه نیست.")
     profile = get_profile(session)
     now = clock.now()
     queued = queue_message(
@@ -68,7 +72,7 @@ def email_letter(
             f" {profile.group_name}، پیوست است.\nمهلت پاسخ در متن نامه آمده است."
         ),
         attachment=letter.pdf,
-        attachment_name=f"letter-{letter.year}-{letter.serial}.pdf",
+        attachment_name=letter_file_name(f"{letter.year}/{letter.serial}", agency.short_name),
         letter_id=letter.id,
         user_id=None,
         now=now,

@@ -55,12 +55,11 @@ _GUIDE: tuple[tuple[str, str], ...] = (
         f"حداکثر {format_number(MAX_BACKLOG_ROWS)} سطر. اگر حتی یک سطر خطا داشته باشد،"
         " هیچ سطری وارد نمی‌شود؛ همهٔ خطاها با شمارهٔ سطر و نام ستون فهرست می‌شوند.",
     ),
-    ("سطر دوم", "برچسب‌های HXL (با # شروع می‌شوند)؛ هنگام ورود نادیده گرفته می‌شود."),
 )
 
 
 def backlog_template_xlsx() -> bytes:
-    """The backlog import template: the columns, their HXL tags, one example row, a guide."""
+    """The backlog import template: the columns, one example row, a guide."""
     example = (
         5,
         "۱۴۰۲/۰۳/۱۵",

@@ -22,7 +22,8 @@ from typing import NamedTuple
 
 from data_layer.auth import MIN_PASSWORD_LENGTH
 from data_layer.documents.html import Safe, document, el, join, render_pdf, void
-from data_layer.documents.letters import ascii_slug, logo_img, org_block
+from data_layer.documents.letters import logo_img, org_block
+from data_layer.documents.names import file_name
 from data_layer.jalali import format_jalali, local_today, to_fa_digits
 from data_layer.output import inert_html
 from data_layer.queries.profile import Profile
@@ -182,7 +183,13 @@ def credential_html(
         ]
     )
     footer = f"برگهٔ ورود — محرمانه — {format_jalali(today)}"
-    return document(TITLE, body, footer_note=footer, extra_css=_CSS)
+    return document(
+        f"{TITLE} — {account.agency}",
+        body,
+        footer_note=footer,
+        extra_css=_CSS,
+        author=f"دبیرخانه {profile.group_name}",
+    )
 
 
 def credential_pdf(
@@ -193,10 +200,8 @@ def credential_pdf(
 
 
 def credential_file_name(position: int, agency: str) -> str:
-    """sign-in-<position>-<transliterated agency>.pdf: ASCII, unique by its position."""
-    slug = ascii_slug(agency)
-    number = f"{position:02d}"
-    return f"sign-in-{number}-{slug}.pdf" if slug else f"sign-in-{number}.pdf"
+    """برگه-ورود-<position>-<agency>.pdf (documents/names.py), unique by its position."""
+    return file_name("برگه ورود", f"{position:02d}", agency, ext="pdf")
 
 
 def credential_sheets(

@@ -16,10 +16,12 @@ address, an attachment — is refused (`OwnFilesOnly`), for every document we re
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+from data_layer import clock
 from data_layer.config import PROJECT_ROOT
 from data_layer.output import css_text, html_text
 
@@ -217,12 +219,20 @@ def document(
     fonts_dir: Path | None = None,
     footer_note: str = "",
     extra_css: str = "",
+    author: str = "",
+    created: datetime | None = None,
 ) -> str:
-    """A complete right-to-left HTML page around `body`."""
+    """A complete right-to-left HTML page around `body`; its title, author and creation
+    moment become the PDF's metadata, its language (fa) the PDF's /Lang."""
     css = stylesheet(fonts_dir, footer_note, extra_css)
+    moment = (created or clock.now()).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return (
         '<!DOCTYPE html>\n<html lang="fa" dir="rtl">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{esc(title)}</title>\n<style>\n{css}\n</style>\n</head>\n"
+        f"<title>{esc(title)}</title>\n"
+        + (f'<meta name="author" content="{esc(author)}">\n' if author.strip() else "")
+        + f'<meta name="dcterms.created" content="{moment}">\n'
+        f'<meta name="dcterms.modified" content="{moment}">\n'
+        f"<style>\n{css}\n</style>\n</head>\n"
         f"<body>\n{body}\n</body>\n</html>\n"
     )
 
@@ -287,7 +297,9 @@ def render_pdf(html_text: str) -> bytes:
     from weasyprint import HTML  # type: ignore[import-untyped]
 
     # Fonts come from absolute file:// URLs, so no base URL is needed.
-    pdf = HTML(string=html_text, url_fetcher=_fetcher()).write_pdf()
+    # Tagged (structure tree, /Lang from <html lang>): screen readers and text tools
+    # read the document in its logical order.
+    pdf = HTML(string=html_text, url_fetcher=_fetcher()).write_pdf(pdf_tags=True)
     if not isinstance(pdf, bytes):  # pragma: no cover - write_pdf() without target
         raise TypeError("WeasyPrint returned no bytes")
     return pdf

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import io
-import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ import pandas as pd
 from sqlmodel import Session
 
 from data_layer.documents.html import Safe, document, el, join, render_pdf, table, void
+from data_layer.documents.names import file_name
 from data_layer.errors import NotFound
 from data_layer.jalali import MISSING, format_jalali, format_jalali_long, to_fa_digits
 from data_layer.labels import SAMPLE_BADGE, STATUS_LABELS, default_head_title
@@ -30,7 +30,6 @@ __all__ = [
     "DEFAULT_REPLY_DAYS",
     "LetterStep",
     "addressee_line",
-    "ascii_slug",
     "follow_up_letter_pdf",
     "letter_file_name",
     "letter_html",
@@ -129,7 +128,9 @@ table.head td { vertical-align: top; }
 .addressee { font-weight: 700; font-size: 11.5pt; margin-top: 4mm; }
 .subject { margin: 3mm 0 4mm 0; }
 .subject .label { font-weight: 700; }
-.closing { break-inside: avoid; }
+/* The last paragraph, the thanks, the signature and the copy line stay on one page:
+   a page never holds the closing and signature alone. */
+.ending { break-inside: avoid; page-break-inside: avoid; }
 .signature {
   margin-top: 6mm;
   margin-right: 55%;
@@ -302,13 +303,23 @@ def letter_html(
             el("div", el("span", "موضوع: ", cls="label"), _SUBJECT, cls="subject"),
             el("p", intro),
             items,
-            el("p", _reply_request(reply_by, scope)),
-            _letter_closing(profile, copy_to_chair=to_head),
+            el(
+                "div",
+                el("p", _reply_request(reply_by, scope)),
+                _letter_closing(profile, copy_to_chair=to_head),
+                cls="ending",
+            ),
         ]
     )
     kind = f" — {step.title}" if step else ""
     footer = f"نامه پیگیری مصوبات{kind} — {agency.short_name} — {format_jalali(today)}"
-    return document(f"{_SUBJECT} — {agency.name}", body, footer_note=footer, extra_css=_LETTER_CSS)
+    return document(
+        f"{_SUBJECT} — {agency.name}",
+        body,
+        footer_note=footer,
+        extra_css=_LETTER_CSS,
+        author=f"دبیرخانه {profile.group_name}",
+    )
 
 
 def follow_up_letter_pdf(
@@ -338,75 +349,11 @@ def follow_up_letter_pdf(
 
 # --- many letters at once --------------------------------------------------------------------
 
-_TRANSLIT = str.maketrans(
-    {
-        "آ": "a",
-        "ا": "a",
-        "أ": "a",
-        "إ": "e",
-        "ب": "b",
-        "پ": "p",
-        "ت": "t",
-        "ث": "s",
-        "ج": "j",
-        "چ": "ch",
-        "ح": "h",
-        "خ": "kh",
-        "د": "d",
-        "ذ": "z",
-        "ر": "r",
-        "ز": "z",
-        "ژ": "zh",
-        "س": "s",
-        "ش": "sh",
-        "ص": "s",
-        "ض": "z",
-        "ط": "t",
-        "ظ": "z",
-        "ع": "",
-        "غ": "gh",
-        "ف": "f",
-        "ق": "gh",
-        "ک": "k",
-        "ك": "k",
-        "گ": "g",
-        "ل": "l",
-        "م": "m",
-        "ن": "n",
-        "و": "v",
-        "ؤ": "v",
-        "ه": "h",
-        "ة": "h",
-        "ی": "i",
-        "ي": "i",
-        "ئ": "y",
-        "ء": "",
-        "\u200c": "-",
-        "۰": "0",
-        "۱": "1",
-        "۲": "2",
-        "۳": "3",
-        "۴": "4",
-        "۵": "5",
-        "۶": "6",
-        "۷": "7",
-        "۸": "8",
-        "۹": "9",
-    }
-)
 
-
-def ascii_slug(text: str, max_length: int = 40) -> str:
-    """A rough ASCII transliteration of Persian for file names ("" if nothing is left)."""
-    ascii_text = text.lower().translate(_TRANSLIT)
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
-    return slug[:max_length].rstrip("-")
-
-
-def letter_file_name(agency_id: int, short_name: str) -> str:
-    """letter-<id>-<transliterated short name>.pdf (just the id when nothing is left)."""
-    slug = ascii_slug(short_name)
-    return f"letter-{agency_id}-{slug}.pdf" if slug else f"letter-{agency_id}.pdf"
+def letter_file_name(number: object, short_name: str) -> str:
+    """نامه-<number>-<short name>.pdf (documents/names.py): the letter's number
+    (1405/24 -> 1405-24), or the agency's id while the letter has none."""
+    return file_name("نامه", number, short_name, ext="pdf")
 
 
 def letters_zip(session: Session, *, today: date, letter_number_prefix: str = "") -> bytes:

@@ -13,7 +13,7 @@ EXAMPLE = ("مریم احمدی", "behzisti.ahmadi", "اداره کل بهزیس
 
 
 def people_template_xlsx() -> bytes:
-    """The four columns, their HXL tags, one example row and a guide."""
+    """The four columns, one example row and a guide."""
     guide = (
         ("نام و نام خانوادگی", "الزامی؛ ۲ تا ۱۲۰ نویسه، همان‌طور که روی برگهٔ ورود چاپ شود."),
         (
@@ -36,6 +36,5 @@ def people_template_xlsx() -> bytes:
             " نخستین ورود باید به گذرواژه‌ای دست‌کم"
             f" {to_fa_digits(MIN_PASSWORD_LENGTH)} نویسه‌ای عوض شود.",
         ),
-        ("سطر دوم", "برچسب‌های HXL (با # شروع می‌شوند)؛ هنگام ورود نادیده گرفته می‌شود."),
     )
     return template_xlsx("رابطان دستگاه‌ها", COLUMNS, (EXAMPLE,), guide, rows=MAX_IMPORT_ROWS)

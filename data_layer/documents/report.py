@@ -9,7 +9,7 @@ Status is always written as a word; colour only repeats it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pandas as pd
@@ -344,7 +344,13 @@ def meeting_report_html(session: Session, *, meeting_id: int, today: date) -> st
         f"گزارش پیگیری مصوبات جلسه {to_fa_digits(report.meeting['number'])}"
         f" — تهیه‌شده در {format_jalali(today)}"
     )
-    return document(report.title, body, footer_note=footer, extra_css=_REPORT_CSS)
+    return document(
+        report.title,
+        body,
+        footer_note=footer,
+        extra_css=_REPORT_CSS,
+        author=f"دبیرخانه {report.profile.group_name}",
+    )
 
 
 def meeting_report_pdf(session: Session, *, meeting_id: int, today: date) -> bytes:
@@ -357,11 +363,11 @@ def meeting_report_pdf(session: Session, *, meeting_id: int, today: date) -> byt
 _NOT_REPORTED_TEXT = "ثبت نشده"
 
 
-def _reported(moment: Any) -> str:
+def _reported(moment: Any) -> datetime | str:
     if moment is None or pd.isna(moment):
         return _NOT_REPORTED_TEXT
     stamp: datetime = pd.Timestamp(moment).to_pydatetime()
-    return format_jalali_datetime(stamp)
+    return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=UTC)  # naive is UTC
 
 
 # A sheet's header row and its data rows.
@@ -444,7 +450,7 @@ def _resolutions_sheet(report: MeetingReport) -> _Sheet:
             r.text,
             r.theme,
             r.owners_as_written,
-            format_jalali(r.due_date) if r.due_date else MISSING,
+            r.due_date if r.due_date else MISSING,
             int(r.rows),
             int(r.done),
             int(r.overdue),
@@ -481,7 +487,7 @@ def _follow_up_rows_sheet(report: MeetingReport) -> _Sheet:
             _YES if r.is_lead else _NO,
             STATUS_LABELS.get(r.status, r.status),
             int(r.progress),
-            format_jalali(r.due) if r.due else MISSING,
+            r.due if r.due else MISSING,
             _YES if r.overdue else _NO,
             int(r.days_late),
             VERIFICATION_LABELS.get(r.verification, r.verification),
@@ -524,8 +530,8 @@ def _sheet_rows(report: MeetingReport) -> dict[str, _Sheet]:
 
 def meeting_report_xlsx(session: Session, *, meeting_id: int, today: date) -> bytes:
     """The meeting report as an Excel workbook: «خلاصه»، «دستگاه‌ها»، «مصوبات»، «ردیف‌ها»
-    (every live row), right-to-left sheets, bold frozen headers, dates as Jalali text
-    (documents/workbook.py: print setup, column types, never a formula)."""
+    (every live row), right-to-left sheets, bold frozen headers, dates as sortable Jalali
+    numbers (documents/workbook.py: print setup, column types, never a formula)."""
     report = meeting_report_data(session, meeting_id, today)
     sheets = [
         SheetSpec(name, headers, rows, filter=name != SHEET_NAMES[0])

@@ -1,7 +1,8 @@
-"""Workbooks to fill in for each import: headers, the HXL row, example rows, a guide.
+"""Workbooks to fill in for each import: headers, example rows, a guide.
 
 Every template is written by the one Excel writer (documents/workbook.py): right to
-left, its header bold and frozen, its HXL row grey, drop-down lists where a column has
+left, its one header row bold and frozen (no HXL hashtag row: the importers still skip
+one in an older template), drop-down lists where a column has
 a few choices, and its second sheet «راهنما» says what to write in each column.
 """
 
@@ -38,13 +39,12 @@ def template_xlsx(
     choices: Sequence[Choices] = (),
     rows: int = 5000,
 ) -> bytes:
-    """A workbook with the columns' headers, their HXL tags, example rows and a guide."""
+    """A workbook with the columns' headers, example rows and a guide."""
     fields = [c.field for c in columns]
     data = SheetSpec(
         title,
         [c.label for c in columns],
         examples,
-        tags=[c.hxl for c in columns],
         widths=[max(14, len(c.label) + 6) for c in columns],
         drop_downs=[
             DropDown(fields.index(c.field), c.options, c.error, rows, c.allow_blank)
@@ -100,7 +100,6 @@ def neighborhood_template_xlsx() -> bytes:
         ("دفتر تسهیل‌گری", "«بله» یا «خیر» (یا دارد / ندارد)."),
         ("دفتر تحول اجتماعی", "«بله» یا «خیر» (یا دارد / ندارد)."),
         ("عرض / طول جغرافیایی", "مختصات به درجه (مانند ۳۴٫۷۹۸ و ۴۸٫۵۱۵)؛ هر دو یا هیچ‌کدام."),
-        ("سطر دوم", "برچسب‌های HXL (با # شروع می‌شوند)؛ هنگام ورود نادیده گرفته می‌شود."),
     )
     choices = (
         Choices("kind", _KINDS, f"نوع محله یکی از {_KIND_CHOICES} است.", allow_blank=False),
@@ -141,7 +140,6 @@ def agency_template_xlsx() -> bytes:
             "تاریخ شمسی؛ «عضو از» خالی یعنی از پیش از آغاز سوابق، «عضو تا» خالی یعنی هنوز عضو.",
         ),
         ("ترتیب", "جای دستگاه در فهرست‌ها؛ خالی: پس از دستگاه‌های کنونی."),
-        ("سطر دوم", "برچسب‌های HXL (با # شروع می‌شوند)؛ هنگام ورود نادیده گرفته می‌شود."),
     )
     choices = (
         Choices("kind", _AGENCY_KINDS, f"نوع دستگاه یکی از {kinds} است.", allow_blank=False),

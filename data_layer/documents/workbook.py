@@ -1,12 +1,14 @@
 """The one Excel writer: every workbook people download (the HXL exports, the meeting
 report, the import templates) is written by `workbook_xlsx`, so every sheet is the same:
 
-- right to left, its header row bold on a pale blue fill and frozen with any second
-  header row (the HXL hashtags: grey italics) under it;
+- right to left, its one header row bold on a pale blue fill and frozen (no HXL
+  hashtag row: those belong to the HXL feeds and CSVs, not to sheets people read);
 - printed landscape on A4, one page wide (as many pages down as it takes), the header
   rows repeated at the top of every page;
 - each cell stored by its type: numbers as numbers (numpy and pandas scalars too),
-  dates as dates shown yyyy-mm-dd, yes/no as «بله»/«خیر», a missing value (None, NaN,
+  dates as Jalali dates a sheet can sort and filter: the number 14050907 shown
+  1405/09/07 (a moment: 140509071030 shown 1405/09/07 10:30), never a Gregorian date
+  nor a text that sorts wrong; yes/no as «بله»/«خیر», a missing value (None, NaN,
   NA, NaT) as an empty cell, and text exactly as typed minus what XML cannot hold,
   always as text: a cell that begins with «=» is never a formula (data_layer/output);
 - text wider than the widest column wraps, and its row's text stands at the top;
@@ -35,11 +37,14 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
 from openpyxl.worksheet.properties import PageSetupProperties  # type: ignore[import-untyped]
 
+from data_layer import clock
+from data_layer.jalali import jalali_key
 from data_layer.output import xlsx_text
 
 __all__ = [
     "YES_NO",
     "DropDown",
+    "JalaliCell",
     "SheetSpec",
     "cell_value",
     "is_missing",
@@ -49,14 +54,34 @@ __all__ = [
 
 YES_NO = ("بله", "خیر")
 MIN_WIDTH, MAX_WIDTH = 8, 60
-DATE_FORMAT = "yyyy-mm-dd"
+DATE_FORMAT = '0000"/"00"/"00'  # the number 14050907 shows as 1405/09/07
+MOMENT_FORMAT = '0000"/"00"/"00" "00":"00'  # 140509071030 shows as 1405/09/07 10:30
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
-TAG_FONT = Font(italic=True, color="666666")
 TEXT = Alignment(vertical="top", horizontal="right")
 WRAPPED = Alignment(vertical="top", horizontal="right", wrap_text=True)
 _TITLE_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+@dataclass(frozen=True)
+class JalaliCell:
+    """A date (or a moment, in the working group's time zone when it has one) as the
+    sortable Jalali number a cell holds and the format that shows it."""
+
+    moment: date
+
+    @property
+    def stored(self) -> tuple[int, str]:
+        moment = self.moment
+        if isinstance(moment, datetime):
+            if moment.tzinfo is not None:
+                moment = moment.astimezone(clock.LOCAL_TZ)
+            if (moment.hour, moment.minute) != (0, 0):
+                key = jalali_key(moment.date()) * 10_000 + moment.hour * 100 + moment.minute
+                return key, MOMENT_FORMAT
+            moment = moment.date()
+        return jalali_key(moment), DATE_FORMAT
 
 
 @dataclass(frozen=True)
@@ -72,7 +97,7 @@ class DropDown:
 
 @dataclass(frozen=True)
 class SheetSpec:
-    """One sheet: its header, an optional second header row (`tags`), its rows.
+    """One sheet: its header row and its rows.
 
     `widths` fixes the columns' widths (else they fit the text); `filter` puts a filter
     on the header row.
@@ -81,7 +106,6 @@ class SheetSpec:
     title: str
     header: Sequence[str]
     rows: Sequence[Sequence[object]] = ()
-    tags: Sequence[str] | None = None
     widths: Sequence[float] | None = None
     filter: bool = False
     drop_downs: Sequence[DropDown] = ()
@@ -89,7 +113,7 @@ class SheetSpec:
     @property
     def header_rows(self) -> int:
         """The rows at the top that name the columns (frozen and printed on every page)."""
-        return 1 if self.tags is None else 2
+        return 1
 
 
 def is_missing(value: object) -> bool:
@@ -106,12 +130,14 @@ def cell_value(value: object) -> object:
     if isinstance(value, str):
         return xlsx_text(value)
     if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
+        value = value.to_pydatetime()
+    if isinstance(value, datetime | date):
+        return JalaliCell(value)
     if hasattr(value, "item") and not isinstance(value, datetime | date):
         value = value.item()  # numpy scalars
     if isinstance(value, bool):
         return YES_NO[0] if value else YES_NO[1]
-    if isinstance(value, int | float | datetime | date):
+    if isinstance(value, int | float):
         return value
     return xlsx_text(str(value))
 
@@ -149,26 +175,24 @@ def _write(ws: Any, spec: SheetSpec) -> None:
     ws.sheet_view.rightToLeft = True
     header_rows = spec.header_rows
     ws.append(list(spec.header))
-    if spec.tags is not None:
-        ws.append(list(spec.tags))
-    widths = [
-        max(_width(h), _width(spec.tags[i]) if spec.tags and i < len(spec.tags) else 0)
-        for i, h in enumerate(spec.header)
-    ]
-    for row in spec.rows:
-        ws.append([cell_value(v) for v in row])
-    for cells in ws.iter_rows(min_row=header_rows + 1):
+    widths = [_width(h) for h in spec.header]
+    for number, row in enumerate(spec.rows, start=header_rows + 1):
         texts = []
-        for i, cell in enumerate(cells):
-            value = cell.value
+        for i, raw in enumerate(row):
+            value = cell_value(raw)
             if value is None:
                 continue
+            number_format = None
+            if isinstance(value, JalaliCell):
+                value, number_format = value.stored
+            cell = ws.cell(row=number, column=i + 1, value=value)
             width = _width(value)
+            if number_format:
+                cell.number_format = number_format
+                width = 16 if number_format == MOMENT_FORMAT else 10  # 1405/09/07 10:30
             if isinstance(value, str):
                 cell.data_type = "s"  # never a formula, whatever a person typed
                 texts.append((cell, width))
-            elif isinstance(value, datetime | date):
-                cell.number_format = DATE_FORMAT
             if i < len(widths):
                 widths[i] = max(widths[i], width)
         if any(width > MAX_WIDTH for _, width in texts):  # a tall row: its text at the top
@@ -176,9 +200,6 @@ def _write(ws: Any, spec: SheetSpec) -> None:
                 cell.alignment = WRAPPED if width > MAX_WIDTH else TEXT
     for cell in ws[1]:
         cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGNMENT
-    if spec.tags is not None:
-        for cell in ws[2]:
-            cell.font = TAG_FONT
     fixed = spec.widths
     for i, width in enumerate(widths):
         shown = fixed[i] if fixed is not None else min(max(width + 2, MIN_WIDTH), MAX_WIDTH)

@@ -131,7 +131,9 @@ def test_the_zip_holds_one_pdf_per_agency_under_a_safe_name(
         assert names == [s.file_name for s in sheets]
         assert len(set(names)) == len(AGENCIES)
         for name, account in zip(names, accounts, strict=True):
-            assert re.fullmatch(r"sign-in-\d\d(-[a-z0-9-]+)?\.pdf", name), name
+            # documents/names.py: Persian words, Latin digits, «-» between; no transliteration
+            expected = f"برگه-ورود-{len(set(names[: names.index(name)])) + 1:02d}-"
+            assert name == expected + account.agency.replace(" ", "-") + ".pdf", name
             pdf = archive.read(name)
             assert pdf.startswith(b"%PDF")
             text = _text(pdf, tmp_path)

@@ -40,7 +40,6 @@ from data_layer.db import read_session, write_session
 from data_layer.documents import html as html_doc
 from data_layer.documents.html import document, el, esc, font_face_css, render_pdf, table
 from data_layer.documents.letters import (
-    ascii_slug,
     follow_up_letter_pdf,
     letter_file_name,
     letter_html,
@@ -224,17 +223,24 @@ def test_letters_zip_holds_one_pdf_per_late_agency(seeded_url: str) -> None:
         names = archive.namelist()
         assert len(names) == len(late) == len(set(names))
         ids = set()
+        shorts = dict(zip(late["agency_id"], late["short_name"], strict=True))
         for name in names:
-            assert name.isascii() and re.fullmatch(r"letter-\d+(-[a-z0-9-]+)?\.pdf", name), name
-            ids.add(int(name.split("-")[1].removesuffix(".pdf")))
+            # documents/names.py: Persian words, Latin digits, «-» between; no transliteration
+            match = re.fullmatch(r"نامه-(\d+)-([\w\u200c-]+)\.pdf", name)
+            assert match and not re.search("[۰-۹a-z]", name.removesuffix(".pdf")), name
+            agency_id = int(match[1])
+            assert match[2] == "-".join(re.findall(r"[\w\u200c]+", shorts[agency_id])), name
+            ids.add(agency_id)
             assert archive.read(name).startswith(b"%PDF")
     assert ids == set(late["agency_id"])
 
 
 def test_file_names_and_salutations() -> None:
-    assert letter_file_name(2, "آموزش و پرورش") == "letter-2-amvzsh-v-prvrsh.pdf"
-    assert letter_file_name(9, "؟؟") == "letter-9.pdf"
-    assert ascii_slug("کتابخانه‌های عمومی") == "ktabkhanh-hai-mvmi"
+    assert letter_file_name(2, "آموزش و پرورش") == "نامه-2-آموزش-و-پرورش.pdf"
+    assert letter_file_name("۱۴۰۵/۲۴", "راه و شهرسازی") == "نامه-1405-24-راه-و-شهرسازی.pdf"
+    assert letter_file_name(9, "؟؟") == "نامه-9.pdf"
+    assert letter_file_name(3, "کتابخانه‌های عمومی") == "نامه-3-کتابخانه\u200cهای-عمومی.pdf"
+    assert letter_file_name(4, "<a href=x>/\u202e..") == "نامه-4-a-href-x.pdf"
     assert default_head_title("directorate", EDUCATION) == f"مدیرکل محترم {EDUCATION}"
     assert default_head_title("municipality", "شهرداری مرکز استان") == "شهردار محترم مرکز استان"
     assert default_head_title("university", "دانشگاه دولتی") == "ریاست محترم دانشگاه دولتی"
@@ -287,8 +293,15 @@ def test_meeting_report_xlsx_for_meeting_7(seeded_url: str) -> None:
     assert rows_sheet.max_row - 1 == live_rows > 0
     assert workbook["مصوبات"].max_row - 1 == resolutions == 14
     headers = [c.value for c in rows_sheet[1]]
-    due = [r[headers.index("موعد")] for r in rows_sheet.iter_rows(min_row=2, values_only=True)]
-    assert all(re.fullmatch("[۰-۹]{4}/[۰-۹]{2}/[۰-۹]{2}|—", str(d)) for d in due)
+    at = headers.index("موعد")
+    due = [r[at] for r in rows_sheet.iter_rows(min_row=2)]
+    # Jalali dates as numbers that sort and filter (14020815 shown 1402/08/15), not text
+    dated = [c for c in due if c.value != "—"]
+    assert dated and all(isinstance(c.value, int) for c in dated)
+    assert all(14000101 <= c.value <= 14101229 for c in dated)
+    assert {c.number_format for c in dated} == {'0000"/"00"/"00'}
+    reported = [r[headers.index("آخرین گزارش")] for r in rows_sheet.iter_rows(min_row=2)]
+    assert any(isinstance(c.value, int) and c.value > 10**11 for c in reported)
     summary = {r[0]: r[1] for r in workbook["خلاصه"].iter_rows(min_row=2, values_only=True)}
     assert summary["شماره جلسه"] == 7
     assert summary["ردیف‌های پیگیری"] == live_rows
