@@ -177,7 +177,8 @@ with edit:
                 }
                 for a, b in row["periods"]
             ],
-            columns=["عضو از", "عضو تا"],
+            # The grid draws left to right: «عضو از» last, so a Persian reader meets it first.
+            columns=["عضو تا", "عضو از"],
         )
         edited = st.data_editor(
             shown_periods,
@@ -185,8 +186,8 @@ with edit:
             hide_index=True,
             key=f"agency_periods_{chosen.id}_{row['version']}",
             column_config={
-                "عضو از": st.column_config.TextColumn(),
                 "عضو تا": st.column_config.TextColumn(),
+                "عضو از": st.column_config.TextColumn(),
             },
         )
         if st.button("ذخیرهٔ دوره‌ها", disabled=not can_edit, key=f"periods_{chosen.id}"):

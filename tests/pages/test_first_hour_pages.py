@@ -1,0 +1,73 @@
+"""A new province's first hour on its screens: the meeting form, «دستگاه من» of an agency
+with no rows yet, the membership grid and the owner picker."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlmodel import col, select
+from streamlit.testing.v1 import AppTest
+
+from data_layer import auth
+from data_layer.db import read_session, write_session
+from data_layer.models import Agency, Meeting, Role, User
+from tests.pages.conftest import page_html, sign_in
+
+
+def test_a_new_meeting_does_not_prefill_the_samples_hall(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    at = sign_in(make_app(seeded_url).run(), "dabir", then="pages/meetings.py")
+    assert at.text_input(key="mn_place").value == ""
+
+
+def test_a_liaison_whose_agency_has_no_rows_sees_its_name(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    with write_session(seeded_url) as s:
+        agency = Agency(name="اداره کل هواشناسی استان", short_name="هواشناسی", kind="directorate")
+        s.add(agency)
+        s.flush()
+        s.add(
+            User(
+                username="weather",
+                full_name="رابط هواشناسی",
+                password_hash=auth.hash_password(auth.SAMPLE_PASSWORD),
+                role=Role.AGENCY_EDITOR.value,
+                agency_id=agency.id,
+            )
+        )
+    at = sign_in(make_app(seeded_url).run(), "weather", then="pages/my_agency.py")
+    assert not at.exception
+    assert "دستگاه من — هواشناسی" in page_html(at)
+
+
+def test_the_membership_grid_reads_from_before_to(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    at = sign_in(make_app(seeded_url).run(), "dabir", then="pages/agencies.py")
+    picker = at.selectbox(key="agency_edit_pick")
+    picker.set_value(picker.options[0]).run()
+    grid = next(d for d in at.dataframe if "agency_periods_" in d.proto.id)
+    # The grid draws its first column on the left: a Persian reader starts on the right.
+    assert list(grid.value.columns) == ["عضو تا", "عضو از"]
+
+
+def test_the_owner_picker_finds_agencies_by_full_name(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    at = sign_in(make_app(seeded_url).run(), "dabir", then="pages/meetings.py")
+    with read_session(seeded_url) as s:
+        named = s.exec(select(Agency).where(Agency.short_name == "بهزیستی")).one()
+    owners = at.multiselect(key="mr_owners_" + str(_latest_meeting(seeded_url)))
+    label = next(o for o in owners.options if o.startswith("بهزیستی"))
+    assert named.name in label  # typing the full name finds it too
+    lead = at.selectbox(key=f"mr_lead_{_latest_meeting(seeded_url)}_new")
+    assert any(named.name in o for o in lead.options)
+
+
+def _latest_meeting(url: str) -> int:
+    with read_session(url) as s:
+        meeting = s.exec(select(Meeting).order_by(col(Meeting.held_on).desc())).first()
+    assert meeting is not None and meeting.id is not None
+    return meeting.id
