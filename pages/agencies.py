@@ -102,7 +102,9 @@ def agency_fields(prefix: str, row: Mapping[Hashable, Any] | None) -> AgencyInpu
     row = row or {}
     a, b = st.columns(2)
     name = a.text_input("نام کامل دستگاه", row.get("name", ""), key=f"{prefix}_name")
-    short = b.text_input("نام کوتاه", row.get("short_name", ""), key=f"{prefix}_short")
+    short = b.text_input(
+        "نام کوتاه (خالی: همان نام کامل)", row.get("short_name", ""), key=f"{prefix}_short"
+    )
     kind = a.selectbox(
         "نوع دستگاه",
         KINDS,

@@ -1,16 +1,24 @@
 """A new province's first hour, as the data layer answers it: the group's name never ends
-in a dangling «استان»."""
+in a dangling «استان»; the member list takes a short name equal to the full name (or none)
+and refuses one alias on two agencies."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+from sqlmodel import select
+
+from data_layer.commands.agencies import import_agencies, name_keys
 from data_layer.db import read_session, write_session
+from data_layer.input.agencies import read_agency_file
 from data_layer.input.profile import ProfileInput
 from data_layer.labels import GROUP_NAME_BASE
-from data_layer.models import ProvinceProfile
+from data_layer.models import Agency, ProvinceProfile, Role
+from data_layer.permissions import Actor
 from data_layer.queries.profile import Profile, get_profile
 from data_layer.setup import AdminInput, complete_setup, setup_code
+from tests.data_layer.commands import add_user
 
 PROFILE = ProfileInput(
     province="کردستان",
@@ -55,3 +63,51 @@ def test_a_stored_dangling_name_reads_whole(bare_url: str) -> None:
         )
     with read_session(bare_url) as s:
         assert get_profile(s).group_name == "کارگروه استان ایلام"
+
+
+# --- the member list ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def secretariat(bare_url: str) -> Actor:
+    with write_session(bare_url) as s:
+        return add_user(s, "dabir", "دبیرخانه", Role.SECRETARIAT.value)
+
+
+HEADER = "نام کامل دستگاه,نام کوتاه,نوع دستگاه,نام‌های دیگر\n"
+
+
+def _members(*rows: str) -> bytes:
+    return (HEADER + "\n".join(rows) + "\n").encode("utf-8")
+
+
+def test_a_short_name_equal_to_the_full_name_or_left_blank_is_accepted(
+    bare_url: str, secretariat: Actor
+) -> None:
+    content = _members(
+        "شهرداری مرکز استان,شهرداری مرکز استان,شهرداری,",
+        "اداره کل هواشناسی استان,,اداره کل,",
+    )
+    with read_session(bare_url) as s:
+        preview = read_agency_file("members.csv", content, name_keys(s))
+    assert not preview.errors, [e.message for e in preview.errors]
+    with write_session(bare_url) as s:
+        assert import_agencies(s, actor=secretariat, preview=preview) == 2
+    with read_session(bare_url) as s:
+        weather = s.exec(select(Agency).where(Agency.name == "اداره کل هواشناسی استان")).one()
+    assert weather.short_name == weather.name
+
+
+def test_the_same_alias_on_two_agencies_of_one_file_is_refused_by_row_and_column(
+    bare_url: str,
+) -> None:
+    content = _members(
+        "اداره کل هواشناسی استان,هواشناسی,اداره کل,اداره هوا",
+        "شهرداری مرکز استان,شهرداری,شهرداری,اداره هوا؛ شهرداری مرکز",
+        "اداره کل راه و شهرسازی استان,راه و شهرسازی,اداره کل,هواشناسی",
+    )
+    with read_session(bare_url) as s:
+        preview = read_agency_file("members.csv", content, name_keys(s))
+    where = {(e.row, e.field) for e in preview.errors}
+    assert where == {(3, "نام‌های دیگر"), (4, "نام‌های دیگر")}, preview.errors
+    assert all("سطر ۲" in e.message for e in preview.errors)  # the other row, never itself
