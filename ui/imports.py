@@ -16,7 +16,8 @@ and the flow is the same for all of them:
 4. the commit through ui/run.run_command: one transaction, the person checked again
    inside it, every failure a Persian message and nothing half-written; on success a
    fresh uploader (the file that went in is not read, and refused, again) and the
-   result in Persian (`done`).
+   result in Persian (`done`), at the top of the page and above the fresh uploader until
+   another file is chosen.
 
 A new import (indicators, PDF minutes) is one more `ImportScreen`. An import with more
 to decide than a sheet holds (the meeting's Word minutes, ui/minutes_import.py) draws
@@ -152,6 +153,10 @@ def _round_key(screen: ImportScreen[Any, Any]) -> str:
     return f"{screen.key}_round"
 
 
+def _result_key(screen: ImportScreen[Any, Any]) -> str:
+    return f"{screen.key}_result"
+
+
 def _commit(url: str, screen: ImportScreen[P, R], preview: P) -> None:
     """The import in one transaction; then a fresh uploader and the result."""
     kept = f"{screen.key}_preview"
@@ -166,6 +171,8 @@ def _commit(url: str, screen: ImportScreen[P, R], preview: P) -> None:
     st.session_state[key] = int(st.session_state.get(key, 0)) + 1
     message = screen.done(result)
     if message:
+        # Kept above the fresh uploader until the next file comes, besides the page's flash.
+        st.session_state[_result_key(screen)] = message
         flash(message)
     st.rerun()
 
@@ -188,7 +195,11 @@ def import_tab(url: str, screen: ImportScreen[P, R], *, allowed: bool = True) ->
         max_mb=screen.sheet.max_bytes // 1024 // 1024,
     )
     if upload is None:
+        last = st.session_state.get(_result_key(screen))
+        if last:
+            st.success(inert(last))  # the last import's result, until another file comes
         return
+    st.session_state.pop(_result_key(screen), None)
     preview = read_upload(
         url,
         upload,

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from data_layer import auth
 from data_layer.db import read_session, write_session
 from data_layer.models import Agency, Meeting, Role, User
-from tests.pages.conftest import page_html, sign_in
+from tests.pages.conftest import messages, page_html, sign_in
 
 
 def test_a_new_meeting_does_not_prefill_the_samples_hall(
@@ -71,3 +71,23 @@ def _latest_meeting(url: str) -> int:
         meeting = s.exec(select(Meeting).order_by(col(Meeting.held_on).desc())).first()
     assert meeting is not None and meeting.id is not None
     return meeting.id
+
+
+def test_after_a_members_import_the_file_is_not_checked_again_and_the_result_stays(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    at = sign_in(make_app(seeded_url).run(), "dabir", then="pages/agencies.py")
+    members = (
+        "نام کامل دستگاه,نام کوتاه,نوع دستگاه\n"
+        "اداره کل هواشناسی استان,هواشناسی,اداره کل\n"
+        "سازمان نظام مهندسی ساختمان استان,سازمان نظام مهندسی ساختمان استان,سایر\n"
+    )
+    at.file_uploader(key="agency_file_0").set_value(("اعضا.csv", members.encode(), "text/csv"))
+    at.run()
+    assert not at.error, messages(at.error)
+    at.button(key="agency_import").click().run()
+    for _ in range(2):  # the import's own rerun, then anything else the person does
+        assert not at.exception and not at.error, messages(at.error)
+        assert [u.key for u in at.file_uploader] == ["agency_file_1"]
+        assert any("۲ دستگاه وارد شد" in m for m in messages(at.success)), messages(at.success)
+        at.run()
