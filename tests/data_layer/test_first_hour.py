@@ -5,6 +5,7 @@ and refuses one alias on two agencies."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 import pytest
 from sqlmodel import select
@@ -14,9 +15,10 @@ from data_layer.db import read_session, write_session
 from data_layer.input.agencies import read_agency_file
 from data_layer.input.profile import ProfileInput
 from data_layer.labels import GROUP_NAME_BASE
-from data_layer.models import Agency, ProvinceProfile, Role
+from data_layer.models import Agency, Meeting, ProvinceProfile, Role
 from data_layer.permissions import Actor
 from data_layer.queries.profile import Profile, get_profile
+from data_layer.queries.setup_steps import remaining_setup_steps
 from data_layer.setup import AdminInput, complete_setup, setup_code
 from tests.data_layer.commands import add_user
 
@@ -111,3 +113,29 @@ def test_the_same_alias_on_two_agencies_of_one_file_is_refused_by_row_and_column
     where = {(e.row, e.field) for e in preview.errors}
     assert where == {(3, "نام‌های دیگر"), (4, "نام‌های دیگر")}, preview.errors
     assert all("سطر ۲" in e.message for e in preview.errors)  # the other row, never itself
+
+
+# --- the steps left -----------------------------------------------------------------------
+
+
+def test_the_setup_steps_leave_one_by_one_as_the_data_comes(db_url: str) -> None:
+    def left() -> list[str]:
+        with read_session(db_url) as s:
+            return [step.page for step in remaining_setup_steps(s)]
+
+    assert left() == ["agencies", "users", "users", "meetings"]  # an empty province
+    with write_session(db_url) as s:
+        agency = Agency(name="اداره کل بهزیستی استان", short_name="بهزیستی", kind="directorate")
+        s.add(agency)
+        s.flush()
+        agency_id = agency.id
+    assert left() == ["users", "users", "meetings"]
+    with write_session(db_url) as s:
+        add_user(s, "dabir", "دبیرخانه", Role.SECRETARIAT.value)
+    assert left() == ["users", "meetings"]
+    with write_session(db_url) as s:
+        add_user(s, "behzisti", "رابط بهزیستی", Role.AGENCY_EDITOR.value, agency_id)
+    assert left() == ["meetings"]
+    with write_session(db_url) as s:
+        s.add(Meeting(number=1, held_on=date(2026, 12, 1)))
+    assert left() == []

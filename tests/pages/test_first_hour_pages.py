@@ -4,6 +4,7 @@ with no rows yet, the membership grid and the owner picker."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from sqlmodel import col, select
 from streamlit.testing.v1 import AppTest
@@ -91,3 +92,47 @@ def test_after_a_members_import_the_file_is_not_checked_again_and_the_result_sta
         assert [u.key for u in at.file_uploader] == ["agency_file_1"]
         assert any("۲ دستگاه وارد شد" in m for m in messages(at.success)), messages(at.success)
         at.run()
+
+
+def test_the_administrator_of_an_empty_province_sees_the_steps_left_until_done(
+    make_app: Callable[[str], AppTest], db_url: str
+) -> None:
+    with write_session(db_url) as s:
+        s.add(
+            User(
+                username="admin",
+                full_name="مدیر سامانه",
+                password_hash=auth.hash_password(auth.SAMPLE_PASSWORD),
+                role=Role.ADMIN.value,
+            )
+        )
+
+    def overview() -> tuple[str, list[str]]:
+        at = sign_in(make_app(db_url).run(), "admin", then="pages/overview.py")
+        assert not at.exception
+        links = [str(e.proto.page) for e in at.get("page_link")]
+        return page_html(at), links
+
+    text, links = overview()
+    assert "راه‌اندازی استان: ۴ گام مانده است" in text
+    assert {"agencies", "users", "meetings"} <= set(links)
+    with write_session(db_url) as s:
+        agency = Agency(name="اداره کل بهزیستی استان", short_name="بهزیستی", kind="directorate")
+        s.add(agency)
+        s.flush()
+        for name, role, agency_id in (
+            ("dabir", Role.SECRETARIAT.value, None),
+            ("behzisti", Role.AGENCY_EDITOR.value, agency.id),
+        ):
+            s.add(
+                User(
+                    username=name, full_name=name, password_hash="-", role=role, agency_id=agency_id
+                )
+            )
+    text, links = overview()
+    assert "راه‌اندازی استان: ۱ گام مانده است" in text
+    assert "meetings" in links and "agencies" not in links
+    with write_session(db_url) as s:
+        s.add(Meeting(number=1, held_on=date(2026, 11, 1)))
+    text, _ = overview()
+    assert "راه‌اندازی استان" not in text
