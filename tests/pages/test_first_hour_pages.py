@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from data_layer import auth
 from data_layer.db import read_session, write_session
 from data_layer.models import Agency, Meeting, Role, User
+from tests.data_layer.commands import add_user
 from tests.pages.conftest import messages, page_html, sign_in
 
 
@@ -120,15 +121,8 @@ def test_the_administrator_of_an_empty_province_sees_the_steps_left_until_done(
         agency = Agency(name="اداره کل بهزیستی استان", short_name="بهزیستی", kind="directorate")
         s.add(agency)
         s.flush()
-        for name, role, agency_id in (
-            ("dabir", Role.SECRETARIAT.value, None),
-            ("behzisti", Role.AGENCY_EDITOR.value, agency.id),
-        ):
-            s.add(
-                User(
-                    username=name, full_name=name, password_hash="-", role=role, agency_id=agency_id
-                )
-            )
+        add_user(s, "dabir", "دبیرخانه", Role.SECRETARIAT.value)
+        add_user(s, "behzisti", "رابط بهزیستی", Role.AGENCY_EDITOR.value, agency.id)
     text, links = overview()
     assert "راه‌اندازی استان: ۱ گام مانده است" in text
     assert "meetings" in links and "agencies" not in links
