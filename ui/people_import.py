@@ -10,12 +10,12 @@ password is replaced with «بازنشانی گذرواژه».
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 import pandas as pd
 import streamlit as st
 
 from data_layer.commands.people import import_people
+from data_layer.config import sign_in_address
 from data_layer.db import read_session
 from data_layer.documents.credentials import (
     CredentialSheet,
@@ -46,10 +46,10 @@ class _Made:
     archive: bytes | None
 
 
-def _address() -> str:
-    """The address this page was opened at, without its path (the sheets' default)."""
-    parts = urlsplit(st.context.url or "")
-    return f"{parts.scheme}://{parts.netloc}/" if parts.scheme and parts.netloc else ""
+def printed_address(typed: str) -> str:
+    """The address the sheets print (see config.sign_in_address): typed, configured, or
+    this page's own, never a loopback default; "" when none is known."""
+    return sign_in_address(typed, st.context.url or "")
 
 
 def _show_made(made: _Made) -> None:
@@ -115,12 +115,18 @@ def _show_preview(preview: ImportPreview) -> None:
 
 def _ask_address(preview: ImportPreview) -> None:
     """The sign-in address printed on the sheets (kept under _ADDRESS)."""
-    st.text_input(
-        "نشانی ورود به سامانه (روی برگه‌ها چاپ می‌شود؛ می‌تواند خالی بماند)",
-        value=_address(),
+    typed = st.text_input(
+        "نشانی ورود به سامانه (روی برگه‌ها چاپ می‌شود)",
         max_chars=200,
+        placeholder=printed_address("") or "مثلاً https://dashboard.example.ir/",
         key=_ADDRESS,
     )
+    if not printed_address(typed):
+        st.warning(
+            "نشانی ورود سامانه تعیین نشده است (این صفحه با نشانی‌ای باز شده که فقط روی خود"
+            " سرور کار می‌کند). نشانی‌ای را که رابط‌ها از رایانهٔ خود باز می‌کنند بالا بنویسید؛"
+            " وگرنه برگه‌ها می‌نویسند که نشانی هنوز تعیین نشده است."
+        )
 
 
 def _sheets(url: str, accounts: list[NewAccount], address: str) -> _Made:
@@ -129,7 +135,7 @@ def _sheets(url: str, accounts: list[NewAccount], address: str) -> _Made:
     def build() -> tuple[list[CredentialSheet], bytes]:
         with read_session(url) as s:
             profile = get_profile(s)
-        sheets = credential_sheets(profile, accounts, sign_in_url=address.strip())
+        sheets = credential_sheets(profile, accounts, sign_in_url=address)
         return sheets, credentials_zip(sheets)
 
     built = attempt(build)
@@ -140,7 +146,7 @@ def _sheets(url: str, accounts: list[NewAccount], address: str) -> _Made:
 
 def _screen(url: str) -> ImportScreen[ImportPreview, list[NewAccount]]:
     def keep_sheets(accounts: list[NewAccount]) -> None:
-        address = str(st.session_state.get(_ADDRESS) or "")
+        address = printed_address(str(st.session_state.get(_ADDRESS) or ""))
         st.session_state[_MADE] = _sheets(url, accounts, address)
 
     return ImportScreen(

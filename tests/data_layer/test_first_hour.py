@@ -11,7 +11,9 @@ import pytest
 from sqlmodel import select
 
 from data_layer.commands.agencies import import_agencies, name_keys
+from data_layer.config import sign_in_address
 from data_layer.db import read_session, write_session
+from data_layer.documents.credentials import NO_ADDRESS, NewAccount, credential_html
 from data_layer.input.agencies import read_agency_file
 from data_layer.input.profile import ProfileInput
 from data_layer.labels import GROUP_NAME_BASE
@@ -139,3 +141,26 @@ def test_the_setup_steps_leave_one_by_one_as_the_data_comes(db_url: str) -> None
     with write_session(db_url) as s:
         s.add(Meeting(number=1, held_on=date(2026, 12, 1)))
     assert left() == []
+
+
+# --- the sign-in address on the sheets ----------------------------------------------------
+
+
+def test_the_sheets_address_is_typed_configured_or_the_pages_never_a_loopback_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("APP_PUBLIC_URL", raising=False)
+    assert sign_in_address("", "http://127.0.0.1:8711/users") == ""
+    assert sign_in_address("", "http://localhost:8501/") == ""
+    assert sign_in_address("", "https://dash.ostan.ir/users") == "https://dash.ostan.ir/users/"
+    monkeypatch.setenv("APP_PUBLIC_URL", "https://dashboard.ostan.ir")
+    assert sign_in_address("", "http://127.0.0.1:8711/") == "https://dashboard.ostan.ir/"
+    assert sign_in_address(" dashboard.kurdistan.ir ", "") == "dashboard.kurdistan.ir"
+    monkeypatch.setenv("APP_PUBLIC_URL", "http://127.0.0.1:8711")
+    assert sign_in_address("", "http://127.0.0.1:8711/") == ""
+
+
+def test_a_sheet_with_no_address_says_it_is_not_set() -> None:
+    account = NewAccount("اداره کل بهزیستی استان", "رابط بهزیستی", "behzisti", "Abcdefgh234567")
+    page = credential_html(Profile(), account, sign_in_url="")
+    assert NO_ADDRESS in page and "127.0.0.1" not in page
