@@ -142,6 +142,9 @@ class ImportScreen(Generic[P, R]):
     refused: str = NOTHING_IN  # what errors mean: «هیچ ردیفی وارد نمی‌شود …»
     not_read: str = NOT_READ  # the sentence before the columns the import does not read
     before_commit: Callable[[P], None] | None = None
+    # Work done after the button and before the transaction (the liaisons' passwords,
+    # hashed with a progress bar): what it makes, the command reads from the session.
+    prepare: Callable[[P], None] | None = None
     forget: tuple[str, ...] = ()
     types: tuple[str, ...] = ("xlsx", "csv")
     # Read the file once per upload (a large workbook), or again on every run of the page
@@ -160,6 +163,8 @@ def _result_key(screen: ImportScreen[Any, Any]) -> str:
 def _commit(url: str, screen: ImportScreen[P, R], preview: P) -> None:
     """The import in one transaction; then a fresh uploader and the result."""
     kept = f"{screen.key}_preview"
+    if screen.prepare is not None:
+        screen.prepare(preview)
     result = run_command(
         url,
         lambda s, who: screen.command(s, actor=who, preview=preview),
