@@ -130,3 +130,25 @@ def test_the_administrator_of_an_empty_province_sees_the_steps_left_until_done(
         s.add(Meeting(number=1, held_on=date(2026, 11, 1)))
     text, _ = overview()
     assert "راه‌اندازی استان" not in text
+
+
+def test_the_administrator_reissues_one_agencys_liaisons_with_their_sheets(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    at = sign_in(make_app(seeded_url).run(), "admin", then="pages/users.py")
+    with read_session(seeded_url) as s:
+        liaison = s.exec(
+            select(User).where(User.role == Role.AGENCY_EDITOR.value).order_by(col(User.id))
+        ).first()
+    assert liaison is not None and liaison.agency_id is not None
+    at.radio(key="reissue_who").set_value("agency").run()
+    at.selectbox(key="reissue_agency").set_value(liaison.agency_id).run()
+    at.text_input(key="reissue_address").input("https://dashboard.ostan.ir/").run()
+    at.button(key="reissue_go").click().run()
+    assert not at.exception and not at.error, messages(at.error)
+    assert any("گذرواژهٔ یک‌بارمصرف تازه صادر شد" in m for m in messages(at.success))
+    assert at.download_button(key="reissue_sheets_zip").label.endswith("(zip)")
+    with read_session(seeded_url) as s:
+        after = s.get(User, liaison.id)
+    assert after is not None and after.must_change_password
+    assert after.password_hash != liaison.password_hash
