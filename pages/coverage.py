@@ -51,7 +51,7 @@ def map_chart(per: pd.DataFrame) -> alt.LayerChart | None:
         alt.layer(dots, names)
         .project("mercator")
         .properties(height=380)
-        .configure(font=FONT)
+        .configure(font=FONT, aria=False)  # no English ARIA text from Vega
         .configure_legend(labelFont=FONT, titleFont=FONT, labelFontSize=13)
     )
     return layered

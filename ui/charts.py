@@ -33,7 +33,7 @@ def _style(chart: alt.Chart | alt.LayerChart) -> alt.Chart | alt.LayerChart:
     """One font everywhere; the legend above the plot (outside it, so it covers no bar),
     right-aligned, read right to left."""
     styled: alt.Chart | alt.LayerChart = (
-        chart.configure(font=FONT)
+        chart.configure(font=FONT, aria=False)  # no English ARIA text from Vega
         .configure_axis(labelFont=FONT, titleFont=FONT, labelFontSize=13, titleFontSize=13)
         .configure_legend(
             labelFont=FONT,

