@@ -18,10 +18,10 @@ for _ascii, _fa in zip(ASCII_DIGITS, PERSIAN_DIGITS, strict=True):
     FA_DIGITS_EXPR = f"replace({FA_DIGITS_EXPR}, /{_ascii}/g, '{_fa}')"
 
 STATUS_COLORS = {
-    "done": "#1b7f3b",
-    "in_progress": "#1f5fbf",
+    "done": "#136530",
+    "in_progress": "#1a51a6",
     "needs_follow_up": "#f5c542",
-    "blocked": "#b3261e",
+    "blocked": "#a3221b",
     "not_started": "#c7ccd3",
 }
 
@@ -114,7 +114,7 @@ def completions_by_month(monthly: pd.DataFrame) -> alt.Chart | alt.LayerChart:
     order = list(frame["label"])
     chart = (
         alt.Chart(frame)
-        .mark_bar(color="#1b7f3b")
+        .mark_bar(color="#136530")
         .encode(
             # Time runs right to left: the newest month is on the left.
             x=alt.X("label:N", sort=list(reversed(order)), title=None, axis=alt.Axis(labelAngle=0)),
