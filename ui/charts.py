@@ -33,8 +33,12 @@ def _style(chart: alt.Chart | alt.LayerChart) -> alt.Chart | alt.LayerChart:
     """One font everywhere; the legend above the plot (outside it, so it covers no bar),
     right-aligned, read right to left."""
     styled: alt.Chart | alt.LayerChart = (
-        chart.configure(font=FONT, aria=False)  # no English ARIA text from Vega
-        .configure_axis(labelFont=FONT, titleFont=FONT, labelFontSize=13, titleFontSize=13)
+        chart.configure(font=FONT)
+        # Vega writes English sentences for axes and legends ("X-axis for a discrete
+        # scale…"): off; each bar says itself in Persian (its `description`).
+        .configure_axis(
+            labelFont=FONT, titleFont=FONT, labelFontSize=13, titleFontSize=13, aria=False
+        )
         .configure_legend(
             labelFont=FONT,
             titleFont=FONT,
@@ -43,6 +47,7 @@ def _style(chart: alt.Chart | alt.LayerChart) -> alt.Chart | alt.LayerChart:
             direction="horizontal",
             title=None,
             offset=10,
+            aria=False,
         )
         .configure_view(strokeWidth=0)
     )
@@ -58,6 +63,7 @@ def status_by_agency(summary: pd.DataFrame) -> alt.Chart | alt.LayerChart:
     long["وضعیت"] = long["status"].map(STATUS_LABELS)
     long["order"] = long["status"].map({s: i for i, s in enumerate(statuses)})
     long["ردیف‌ها"] = long["count"].map(format_number)
+    long["توضیح"] = long["agency"] + "، " + long["وضعیت"] + ": " + long["ردیف‌ها"] + " ردیف"
     labels = [STATUS_LABELS[s] for s in statuses]
     chart = (
         alt.Chart(long)
@@ -81,6 +87,7 @@ def status_by_agency(summary: pd.DataFrame) -> alt.Chart | alt.LayerChart:
             ),
             order=alt.Order("order:Q"),
             tooltip=["agency:N", "وضعیت:N", "ردیف‌ها:N"],
+            description="توضیح:N",
         )
         # 22 px a bar, plus room for the legend above (the height is the whole chart's).
         .properties(height=max(180, 22 * len(summary)) + LEGEND_ROOM)
@@ -111,6 +118,7 @@ def completions_by_month(monthly: pd.DataFrame) -> alt.Chart | alt.LayerChart:
     """Rows completed per Jalali month; labels computed here, not Vega's Gregorian axis."""
     frame = monthly.copy()
     frame["تعداد"] = frame["completed"].map(format_number)
+    frame["توضیح"] = frame["label"] + ": " + frame["تعداد"] + " ردیف انجام شد"
     order = list(frame["label"])
     chart = (
         alt.Chart(frame)
@@ -124,6 +132,7 @@ def completions_by_month(monthly: pd.DataFrame) -> alt.Chart | alt.LayerChart:
                 axis=alt.Axis(orient="right", format="d", labelExpr=FA_DIGITS_EXPR),
             ),
             tooltip=[alt.Tooltip("label:N", title="ماه"), alt.Tooltip("تعداد:N")],
+            description="توضیح:N",
         )
         .properties(height=220)
     )

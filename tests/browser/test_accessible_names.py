@@ -12,7 +12,8 @@ from playwright.sync_api import Page
 from tests.browser.steps import sign_in, visit
 
 # Product terms a Persian reader meets as they are written (file kinds, feed formats).
-ALLOWED = {"HXL", "CSV", "PDF", "PNG", "SVG", "XLSX", "Excel", "Word", "SMS"}
+ALLOWED = {"HXL", "CSV", "PDF", "PNG", "SVG", "XLSX", "XLS", "DOCX", "JPG", "JPEG", "EXCEL", "WORD"}
+ALLOWED |= {"SMS"}
 PAGES = ["overview", "inbox", "resolutions", "meetings", "coverage", "gaps", "letters", "users"]
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]+")
 
@@ -45,7 +46,7 @@ def english_names(page: Page) -> dict[str, list[str]]:
     """Names holding a Latin word outside the allowed terms (name -> its words)."""
     found = {}
     for name in _names(page):
-        words = [w for w in LATIN_WORD.findall(name) if w not in ALLOWED]
+        words = [w for w in LATIN_WORD.findall(name) if w.upper() not in ALLOWED]
         # Usernames and addresses are the person's own Latin text, not the app's words.
         if words and not re.fullmatch(r"[\w.@:/\-()؀-ۿ\s]*[a-z0-9._-]+\)?", name):
             found[name] = words
