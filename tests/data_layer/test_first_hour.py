@@ -18,6 +18,7 @@ from data_layer.input.agencies import read_agency_file
 from data_layer.input.profile import ProfileInput
 from data_layer.labels import GROUP_NAME_BASE
 from data_layer.models import Agency, Meeting, ProvinceProfile, Role
+from data_layer.output import inert, label_text
 from data_layer.permissions import Actor
 from data_layer.queries.profile import Profile, get_profile
 from data_layer.queries.setup_steps import remaining_setup_steps
@@ -164,3 +165,10 @@ def test_a_sheet_with_no_address_says_it_is_not_set() -> None:
     account = NewAccount("اداره کل بهزیستی استان", "رابط بهزیستی", "behzisti", "Abcdefgh234567")
     page = credential_html(Profile(), account, sign_in_url="")
     assert NO_ADDRESS in page and "127.0.0.1" not in page
+
+
+def test_a_widget_label_keeps_plain_user_text_as_typed_and_markup_inert() -> None:
+    assert label_text("کمیته امداد امام خمینی (ره)") == "کمیته امداد امام خمینی (ره)"
+    assert "&#40;" not in label_text("بهزیستی (استان)")
+    for hostile in ("[x](javascript:alert(1))", "**پررنگ**", "<b>x</b>", "www.example.com"):
+        assert label_text(hostile) == inert(hostile)
