@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import re
 import secrets
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import datetime, timedelta
 from functools import cache
 from typing import NamedTuple
@@ -68,6 +70,12 @@ _SHORT_PASSWORD = f"گذرواژه باید دست‌کم {to_fa_digits(MIN_PASS
 _NO_SUCH_USER = "این حساب کاربری پیدا نشد."
 
 _HASHER = PasswordHasher()
+# A generated one-time password is 14 characters of a 55-letter alphabet (about 80 bits):
+# no guessing comes near it, so its hash needs no work factor, and 25 liaisons' accounts
+# need not wait 30 s on argon2's full parameters. The parameters travel inside the hash,
+# so `verify_password` reads it like any other; the first sign-in rehashes it at full
+# strength (`needs_rehash`) and the person must then choose a password of their own.
+_ONE_TIME_HASHER = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
 _USERNAME_RE = re.compile(r"[a-z0-9._-]{3,40}")
 # No look-alikes (0/O, 1/l/I): generated passwords are read off a screen and typed.
 _PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -116,6 +124,32 @@ def check_password_policy(password: str) -> None:
 def generate_password() -> str:
     """A random 14-character password without look-alike characters (about 80 bits)."""
     return "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(GENERATED_PASSWORD_LENGTH))
+
+
+def hash_one_time_password(password: str) -> str:
+    """The hash of a generated one-time password (see `one_time_passwords`)."""
+    return _ONE_TIME_HASHER.hash(password)
+
+
+def one_time_passwords(
+    count: int, progress: Callable[[int, int], None] | None = None
+) -> list[tuple[str, str]]:
+    """`count` fresh one-time passwords, each with its hash, in order.
+
+    Called before the transaction that stores them (no lock is held while hashing), with
+    the hashes computed in a thread pool (argon2 leaves the interpreter while it works).
+    `progress(done, count)` is called from the calling thread after each one, so a screen
+    can draw it.
+    """
+    plains = [generate_password() for _ in range(count)]
+    hashes: list[str] = [""] * count
+    with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+        futures = {pool.submit(hash_one_time_password, p): i for i, p in enumerate(plains)}
+        for done, future in enumerate(as_completed(futures), start=1):
+            hashes[futures[future]] = future.result()
+            if progress is not None:
+                progress(done, count)
+    return list(zip(plains, hashes, strict=True))
 
 
 def normalise_username(username: str) -> str:

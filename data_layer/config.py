@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "dashboard.db"
@@ -135,6 +136,30 @@ def sms_settings() -> SmsSettings:
         sender=os.environ.get("SMS_SENDER", "").strip(),
         timeout_s=float(os.environ.get("SMS_TIMEOUT", "15")),
     )
+
+
+_LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0"})
+
+
+def is_loopback(address: str) -> bool:
+    """True for an address only this machine can open (localhost, 127.x, ::1)."""
+    host = (urlsplit(address).hostname or "").lower()
+    return host in _LOOPBACK_HOSTS or host.startswith("127.")
+
+
+def sign_in_address(typed: str, request_url: str = "") -> str:
+    """The sign-in address printed for people on other machines: what the administrator
+    typed, else the configured public address (APP_PUBLIC_URL), else the address the page
+    was opened at, but never a default that only the server itself can open. "" when
+    none is known (the sheet then says so)."""
+    if typed.strip():
+        return typed.strip()  # the administrator's own word
+    configured = os.environ.get("APP_PUBLIC_URL", "").strip()
+    for candidate in (configured, request_url.strip()):
+        parts = urlsplit(candidate)
+        if parts.scheme in ("http", "https") and parts.netloc and not is_loopback(candidate):
+            return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}/"
+    return ""
 
 
 def public_url() -> str:

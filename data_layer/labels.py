@@ -98,3 +98,18 @@ def default_head_title(kind: str, name: str) -> str:
         return f"ریاست محترم {name}"
     # Directorates, foundations and the governorate's own offices are led by a مدیرکل.
     return f"مدیرکل محترم {name}"
+
+
+# The working group's name without its province: what every province's group is called.
+GROUP_NAME_BASE = "کارگروه اجتماعی، فرهنگی، سلامت، زنان و خانواده"
+
+
+def group_name_for(province: str, typed: str = "") -> str:
+    """The group's full name: what was typed, completed with the province when it ends in
+    a dangling «استان»; nothing typed: built from the province's name (or the base phrase
+    when the province is not known yet)."""
+    typed, province = " ".join(typed.split()), " ".join(province.split())
+    if typed and not typed.endswith(" استان") and typed != "استان":
+        return typed
+    base = typed.removesuffix("استان").strip() or GROUP_NAME_BASE
+    return f"{base} استان {province}" if province else base

@@ -26,6 +26,7 @@ __all__ = [
     "html_text",
     "inert",
     "inert_html",
+    "label_text",
     "sheet_text",
     "strip_bidi",
 ]
@@ -124,6 +125,21 @@ def xlsx_text(value: str) -> str:
     The writer stores it as a string cell (never as a formula, see documents/workbook.py).
     """
     return _ILLEGAL_XML_RE.sub("", strip_bidi(value))
+
+
+# Punctuation markdown takes as plain text wherever it stands inside a label's sentence
+# (no link, image, emphasis, code, tag, icon or formula is made of these alone).
+_PLAIN_IN_LABELS = frozenset("()-.,/'\"")
+
+
+def label_text(value: object) -> str:
+    """User text inside a widget's label: as typed when markdown cannot act on it, so the
+    label's accessible name reads it as typed too («کمیته امداد (ره)», not
+    «&#40;ره&#41;»); otherwise `inert`, which screen readers then spell out."""
+    text = strip_bidi("" if value is None else str(value)).replace("\r", " ").replace("\n", " ")
+    plain = all(ch.isalnum() or ch == " " or ch in _PLAIN_IN_LABELS or ord(ch) > 127 for ch in text)
+    risky = "www." in text.lower() or "  " in text or text != text.strip()
+    return text if plain and not risky else inert(text)
 
 
 def inert_html(value: object) -> str:

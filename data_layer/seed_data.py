@@ -10,16 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from data_layer.labels import ALL_MEMBERS_TEXT
-
-WORKING_GROUP_NAME = "کارگروه اجتماعی، فرهنگی، سلامت، زنان و خانواده استان"
-
+from data_layer.labels import ALL_MEMBERS_TEXT, group_name_for
 
 # The sample province's profile (a real province sets its own at first-run setup).
 SAMPLE_PROFILE: dict[str, str] = {
     "province": "نمونه",
     "governorate": "استانداری نمونه",
-    "group_name": WORKING_GROUP_NAME,
+    "group_name": group_name_for("نمونه"),
     "secretary_name": "دبیر کارگروه",
     "secretary_title": "مدیرکل دفتر امور اجتماعی استانداری و دبیر کارگروه",
     "letterhead": "جمهوری اسلامی ایران\nاستانداری نمونه\nدفتر امور اجتماعی",

@@ -38,6 +38,7 @@ from data_layer.models import AppSetting, ProvinceProfile, Role, User, utcnow
 
 __all__ = [
     "SETUP_LABELS",
+    "SETUP_LOG_LINES",
     "AdminInput",
     "complete_setup",
     "needs_setup",
@@ -57,6 +58,12 @@ SETUP_LABELS = {
     "password_again": "تکرار گذرواژه",
 }
 DONE = "راه‌اندازی پیش‌تر انجام شده است؛ با حساب مدیر وارد شوید."
+# What the console shows on a database with no account (Persian: the person at the
+# console is the province's administrator); the code itself follows on its own line.
+SETUP_LOG_LINES = (
+    "راه‌اندازی نخست: این پایگاه داده هنوز هیچ حسابی ندارد.",
+    "داشبورد را در مرورگر باز کنید و این کد راه‌اندازی را وارد کنید:",
+)
 BAD_CODE = (
     "کد راه‌اندازی درست نیست یا کهنه شده است. کد تازه را از گزارش (log) سرور بردارید؛"
     " با هر بار راه‌اندازی دوبارهٔ سرور کد تازه‌ای چاپ می‌شود."
@@ -78,8 +85,8 @@ def _print_code(code: str) -> None:
     so it can be found; the code itself is never written to a log file of ours."""
     lines = [
         "=" * 64,
-        "First-run setup: this database has no account yet.",
-        "Open the dashboard in a browser and enter this setup code:",
+        SETUP_LOG_LINES[0],
+        SETUP_LOG_LINES[1],
         f"    {code}",
         "=" * 64,
     ]

@@ -105,7 +105,9 @@ def agency_fields(prefix: str, row: Mapping[Hashable, Any] | None) -> AgencyInpu
     row = row or {}
     a, b = st.columns(2)
     name = a.text_input("نام کامل دستگاه", row.get("name", ""), key=f"{prefix}_name")
-    short = b.text_input("نام کوتاه", row.get("short_name", ""), key=f"{prefix}_short")
+    short = b.text_input(
+        "نام کوتاه (خالی: همان نام کامل)", row.get("short_name", ""), key=f"{prefix}_short"
+    )
     kind = a.selectbox(
         "نوع دستگاه",
         KINDS,
@@ -180,7 +182,8 @@ with edit:
                 }
                 for a, b in row["periods"]
             ],
-            columns=["عضو از", "عضو تا"],
+            # The grid draws left to right: «عضو از» last, so a Persian reader meets it first.
+            columns=["عضو تا", "عضو از"],
         )
         edited = st.data_editor(
             shown_periods,
@@ -188,8 +191,8 @@ with edit:
             hide_index=True,
             key=f"agency_periods_{chosen.id}_{row['version']}",
             column_config={
-                "عضو از": st.column_config.TextColumn(),
                 "عضو تا": st.column_config.TextColumn(),
+                "عضو از": st.column_config.TextColumn(),
             },
         )
         if st.button("ذخیرهٔ دوره‌ها", disabled=not can_edit, key=f"periods_{chosen.id}"):

@@ -31,6 +31,18 @@ def map_chart(per: pd.DataFrame) -> alt.LayerChart | None:
         return None
     counts = sorted(per["missing"].unique())
     labels = [format_number(int(n)) for n in counts]
+    per = per.assign(
+        توضیح=[
+            f"{n}، {c}: جمعیت {p}، {m} خدمت بدون پوشش"
+            for n, c, p, m in zip(
+                per["neighborhood"],
+                per["county"],
+                per["جمعیت"],
+                per["خدمات بدون پوشش"],
+                strict=True,
+            )
+        ]
+    )
     base = alt.Chart(per).encode(longitude="lon:Q", latitude="lat:Q")
     dots = base.mark_circle(opacity=0.8, stroke="#0b1220", strokeWidth=0.5).encode(
         size=alt.Size("population:Q", legend=None, scale=alt.Scale(range=[60, 900])),
@@ -41,18 +53,22 @@ def map_chart(per: pd.DataFrame) -> alt.LayerChart | None:
             legend=alt.Legend(title="خدمات بدون پوشش", orient="top-right"),
         ),
         tooltip=["neighborhood:N", "county:N", "جمعیت:N", "خدمات بدون پوشش:N"],
+        description="توضیح:N",  # what a screen reader says of the dot (Persian)
     )
     names = (
         base.transform_filter(alt.datum.named)
         .mark_text(dy=-NAME_LIFT, fontSize=12, color="#0b1220")
-        .encode(text="neighborhood:N")
+        .encode(text="neighborhood:N", description="neighborhood:N")
     )
     layered: alt.LayerChart = (
         alt.layer(dots, names)
         .project("mercator")
         .properties(height=380)
+        .properties(description="نقشهٔ محلات هدف: اندازه جمعیت و رنگ شمار خدمات بدون پوشش")
         .configure(font=FONT)
-        .configure_legend(labelFont=FONT, titleFont=FONT, labelFontSize=13)
+        # Vega's generated axis and legend sentences are English: the caption says it.
+        .configure_axis(aria=False)
+        .configure_legend(labelFont=FONT, titleFont=FONT, labelFontSize=13, aria=False)
     )
     return layered
 

@@ -32,7 +32,7 @@ from ui.meeting_forms import edit_meeting, new_meeting
 from ui.meeting_record import record_section
 from ui.minutes_import import minutes_import_tab
 from ui.numbers import number_field, whole_or
-from ui.pickers import distinct
+from ui.pickers import agency_choices, distinct
 from ui.run import attempt
 from ui.session import page_reader
 from ui.theme import page_title
@@ -76,8 +76,9 @@ def calendar(url: str, scope: Scope, year: int, month: int, version: int) -> pd.
 version = current_version(url)
 meetings, agencies = loaders.meetings(url, reader.scope, today, version)
 members = agencies[agencies["is_member"]]
-member_names = distinct(dict(zip(members["id"].astype(int), members["short_name"], strict=True)))
-agency_names = distinct(dict(zip(agencies["id"].astype(int), agencies["short_name"], strict=True)))
+# Owners are picked by short or full name: both are in each choice's label.
+member_names = agency_choices(members)
+agency_names = agency_choices(agencies)
 
 page_title("جلسات و مصوبات", "ثبت جلسه و مصوبات، پیگیری مصوبات باز، نامه‌ها و گزارش جلسه")
 tabs = ["فهرست جلسات", "یک جلسه", "تقویم"]

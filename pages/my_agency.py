@@ -34,6 +34,7 @@ from data_layer.models import Verification
 from data_layer.output import inert
 from data_layer.permissions import Readable
 from data_layer.queries import assignments as qa
+from data_layer.queries.agencies import agency_name
 from data_layer.queries.ladder import STEP_TITLES, letter_register
 from data_layer.rules.lateness import STALE_DAYS
 from ui import agency_services
@@ -61,6 +62,8 @@ def load_snapshot() -> pd.DataFrame:
     """The rows as this form opened them: their versions guard against lost edits."""
     with read_session(url) as s:
         rows = qa.agency_assignments(s, actor.agency_id, today)  # type: ignore[arg-type]
+        # The title names the agency even before it has a row.
+        st.session_state[f"{SNAPSHOT}_agency"] = agency_name(s, actor.agency_id)  # type: ignore[arg-type]
     st.session_state[SNAPSHOT] = rows
     st.session_state[f"{SNAPSHOT}_table"] = quick_table(rows)  # drawn from it until a reload
     st.session_state[f"{SNAPSHOT}_at"] = clock.now()
@@ -99,7 +102,7 @@ if rows is None:
 labels = dict(zip(rows["id"].astype(int).tolist(), row_labels(rows), strict=True))
 versions = {int(i): int(v) for i, v in zip(rows["id"], rows["version"], strict=True)}
 page_title(
-    f"دستگاه من — {rows['agency'].iloc[0] if not rows.empty else ''}",
+    f"دستگاه من — {st.session_state.get(f'{SNAPSHOT}_agency', '')}",
     f"{actor.full_name} — امروز {format_jalali(today)}",
     "ردیف‌های نمونه وضعیت ساختگی دارند." if bool(rows["is_sample"].any()) else None,
 )

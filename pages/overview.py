@@ -11,6 +11,7 @@ from data_layer.db import read_session
 from data_layer.jalali import format_jalali, format_jalali_long, format_number, local_today
 from data_layer.jalali import to_fa_digits as fa
 from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS
+from data_layer.models import Role
 from data_layer.permissions import Readable, Scope
 from data_layer.queries import overview as qo
 from ui import loaders
@@ -19,6 +20,7 @@ from ui.charts import completions_by_month, status_by_agency
 from ui.freshness import current_version, keep_fresh
 from ui.html import Html, show
 from ui.session import page_reader
+from ui.setup_steps import setup_steps
 from ui.tables import gaps_html, neighborhoods_html, overdue_html, scorecards_html
 from ui.theme import page_title
 
@@ -60,6 +62,8 @@ page_title(
 )
 
 actor = reader.actor
+if actor is not None and actor.role in (Role.ADMIN.value, Role.SECRETARIAT.value):
+    setup_steps(data["steps"])
 if actor is not None and actor.agency_id is not None:
     mine = cards[cards["agency_id"] == actor.agency_id]
     if not mine.empty:

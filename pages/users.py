@@ -22,6 +22,7 @@ from data_layer.queries.agencies import list_agencies
 from data_layer.queries.users import list_users
 from ui.people_import import people_import_tab
 from ui.pickers import distinct, pick
+from ui.reissue import reissue_tab
 from ui.run import run_command
 from ui.session import page_person
 from ui.theme import page_title
@@ -49,8 +50,15 @@ shown = pd.DataFrame(
 )
 st.dataframe(shown, hide_index=True, width="stretch")
 
-new_tab, bulk_tab, reset_tab, active_tab, role_tab = st.tabs(
-    ["حساب تازه", "ورود رابط‌ها از اکسل", "بازنشانی گذرواژه", "فعال / غیرفعال", "تغییر نقش"]
+new_tab, bulk_tab, reset_tab, reissue, active_tab, role_tab = st.tabs(
+    [
+        "حساب تازه",
+        "ورود رابط‌ها از اکسل",
+        "بازنشانی گذرواژه",
+        "صدور دوبارهٔ گذرواژه‌ها",
+        "فعال / غیرفعال",
+        "تغییر نقش",
+    ]
 )
 accounts = {
     int(u["id"]): (f"{u['full_name']} ({u['username']})", int(u["version"]))
@@ -109,6 +117,9 @@ with reset_tab:
         if plain is not None:
             st.success("گذرواژهٔ تازه (فقط همین یک بار نشان داده می‌شود)؛ ورودهای کاربر پایان یافت:")
             st.code(plain, language=None)
+
+with reissue:
+    reissue_tab(url, users, agency_names)
 
 with active_tab:
     target = pick("کاربر", accounts, key="active_user")

@@ -18,10 +18,10 @@ for _ascii, _fa in zip(ASCII_DIGITS, PERSIAN_DIGITS, strict=True):
     FA_DIGITS_EXPR = f"replace({FA_DIGITS_EXPR}, /{_ascii}/g, '{_fa}')"
 
 STATUS_COLORS = {
-    "done": "#1b7f3b",
-    "in_progress": "#1f5fbf",
+    "done": "#136530",
+    "in_progress": "#1a51a6",
     "needs_follow_up": "#f5c542",
-    "blocked": "#b3261e",
+    "blocked": "#a3221b",
     "not_started": "#c7ccd3",
 }
 
@@ -34,7 +34,11 @@ def _style(chart: alt.Chart | alt.LayerChart) -> alt.Chart | alt.LayerChart:
     right-aligned, read right to left."""
     styled: alt.Chart | alt.LayerChart = (
         chart.configure(font=FONT)
-        .configure_axis(labelFont=FONT, titleFont=FONT, labelFontSize=13, titleFontSize=13)
+        # Vega writes English sentences for axes and legends ("X-axis for a discrete
+        # scale…"): off; each bar says itself in Persian (its `description`).
+        .configure_axis(
+            labelFont=FONT, titleFont=FONT, labelFontSize=13, titleFontSize=13, aria=False
+        )
         .configure_legend(
             labelFont=FONT,
             titleFont=FONT,
@@ -43,6 +47,7 @@ def _style(chart: alt.Chart | alt.LayerChart) -> alt.Chart | alt.LayerChart:
             direction="horizontal",
             title=None,
             offset=10,
+            aria=False,
         )
         .configure_view(strokeWidth=0)
     )
@@ -58,6 +63,7 @@ def status_by_agency(summary: pd.DataFrame) -> alt.Chart | alt.LayerChart:
     long["وضعیت"] = long["status"].map(STATUS_LABELS)
     long["order"] = long["status"].map({s: i for i, s in enumerate(statuses)})
     long["ردیف‌ها"] = long["count"].map(format_number)
+    long["توضیح"] = long["agency"] + "، " + long["وضعیت"] + ": " + long["ردیف‌ها"] + " ردیف"
     labels = [STATUS_LABELS[s] for s in statuses]
     chart = (
         alt.Chart(long)
@@ -81,6 +87,7 @@ def status_by_agency(summary: pd.DataFrame) -> alt.Chart | alt.LayerChart:
             ),
             order=alt.Order("order:Q"),
             tooltip=["agency:N", "وضعیت:N", "ردیف‌ها:N"],
+            description="توضیح:N",
         )
         # 22 px a bar, plus room for the legend above (the height is the whole chart's).
         .properties(height=max(180, 22 * len(summary)) + LEGEND_ROOM)
@@ -111,10 +118,11 @@ def completions_by_month(monthly: pd.DataFrame) -> alt.Chart | alt.LayerChart:
     """Rows completed per Jalali month; labels computed here, not Vega's Gregorian axis."""
     frame = monthly.copy()
     frame["تعداد"] = frame["completed"].map(format_number)
+    frame["توضیح"] = frame["label"] + ": " + frame["تعداد"] + " ردیف انجام شد"
     order = list(frame["label"])
     chart = (
         alt.Chart(frame)
-        .mark_bar(color="#1b7f3b")
+        .mark_bar(color="#136530")
         .encode(
             # Time runs right to left: the newest month is on the left.
             x=alt.X("label:N", sort=list(reversed(order)), title=None, axis=alt.Axis(labelAngle=0)),
@@ -124,6 +132,7 @@ def completions_by_month(monthly: pd.DataFrame) -> alt.Chart | alt.LayerChart:
                 axis=alt.Axis(orient="right", format="d", labelExpr=FA_DIGITS_EXPR),
             ),
             tooltip=[alt.Tooltip("label:N", title="ماه"), alt.Tooltip("تعداد:N")],
+            description="توضیح:N",
         )
         .properties(height=220)
     )

@@ -16,7 +16,8 @@ and the flow is the same for all of them:
 4. the commit through ui/run.run_command: one transaction, the person checked again
    inside it, every failure a Persian message and nothing half-written; on success a
    fresh uploader (the file that went in is not read, and refused, again) and the
-   result in Persian (`done`).
+   result in Persian (`done`), at the top of the page and above the fresh uploader until
+   another file is chosen.
 
 A new import (indicators, PDF minutes) is one more `ImportScreen`. An import with more
 to decide than a sheet holds (the meeting's Word minutes, ui/minutes_import.py) draws
@@ -141,6 +142,9 @@ class ImportScreen(Generic[P, R]):
     refused: str = NOTHING_IN  # what errors mean: «هیچ ردیفی وارد نمی‌شود …»
     not_read: str = NOT_READ  # the sentence before the columns the import does not read
     before_commit: Callable[[P], None] | None = None
+    # Work done after the button and before the transaction (the liaisons' passwords,
+    # hashed with a progress bar): what it makes, the command reads from the session.
+    prepare: Callable[[P], None] | None = None
     forget: tuple[str, ...] = ()
     types: tuple[str, ...] = ("xlsx", "csv")
     # Read the file once per upload (a large workbook), or again on every run of the page
@@ -152,9 +156,15 @@ def _round_key(screen: ImportScreen[Any, Any]) -> str:
     return f"{screen.key}_round"
 
 
+def _result_key(screen: ImportScreen[Any, Any]) -> str:
+    return f"{screen.key}_result"
+
+
 def _commit(url: str, screen: ImportScreen[P, R], preview: P) -> None:
     """The import in one transaction; then a fresh uploader and the result."""
     kept = f"{screen.key}_preview"
+    if screen.prepare is not None:
+        screen.prepare(preview)
     result = run_command(
         url,
         lambda s, who: screen.command(s, actor=who, preview=preview),
@@ -166,6 +176,8 @@ def _commit(url: str, screen: ImportScreen[P, R], preview: P) -> None:
     st.session_state[key] = int(st.session_state.get(key, 0)) + 1
     message = screen.done(result)
     if message:
+        # Kept above the fresh uploader until the next file comes, besides the page's flash.
+        st.session_state[_result_key(screen)] = message
         flash(message)
     st.rerun()
 
@@ -188,7 +200,11 @@ def import_tab(url: str, screen: ImportScreen[P, R], *, allowed: bool = True) ->
         max_mb=screen.sheet.max_bytes // 1024 // 1024,
     )
     if upload is None:
+        last = st.session_state.get(_result_key(screen))
+        if last:
+            st.success(inert(last))  # the last import's result, until another file comes
         return
+    st.session_state.pop(_result_key(screen), None)
     preview = read_upload(
         url,
         upload,

@@ -29,6 +29,7 @@ from data_layer.queries.meta import shows_sample_data
 from data_layer.queries.profile import get_profile
 from data_layer.queries.resolutions import agency_status_summary
 from data_layer.queries.settings import get_thresholds
+from data_layer.queries.setup_steps import remaining_setup_steps
 from ui.cache import loader
 from ui.charts import monthly_completions
 from ui.meeting_record import record_label
@@ -68,6 +69,7 @@ def overview(url: str, scope: Scope, today: date, version: int) -> dict[str, Any
             "monthly": monthly_completions(qo.completion_by_month(s)),
             "thresholds": thresholds,
             "sample": shows_sample_data(s),
+            "steps": remaining_setup_steps(s),
         }
 
 

@@ -40,7 +40,10 @@ def _meeting_fields(
         "ساعت", m.get("start_time") or ("" if meeting else "۰۹:۰۰"), key=f"{prefix}_time"
     )
     place = b.text_input(
-        "مکان", m.get("place", "سالن شهدای گمنام استانداری"), key=f"{prefix}_place"
+        "مکان",
+        m.get("place", ""),
+        placeholder="مثلاً سالن جلسات استانداری",
+        key=f"{prefix}_place",
     )
     chair = a.text_input("رئیس جلسه", m.get("chair", ""), key=f"{prefix}_chair")
     secretary = b.text_input("دبیر", m.get("secretary", "دبیر کارگروه"), key=f"{prefix}_sec")

@@ -27,7 +27,7 @@ from data_layer.input.minutes import (
 )
 from data_layer.input.ocr import IMAGE_TYPES, is_scan
 from data_layer.jalali import format_jalali, format_number, to_fa_digits
-from data_layer.output import inert
+from data_layer.output import inert, label_text
 from data_layer.queries.agencies import agency_refs
 from data_layer.queries.aliases import vanished_names
 from data_layer.queries.resolutions import StoredResolution, stored_resolutions
@@ -130,7 +130,7 @@ def _decide(
         suggested = [a for a in m.suggestions.get(part, []) if a in names]
         options = [*suggested, *(a for a in names if a not in suggested), REMOVE]
         pick = st.selectbox(
-            f"مصوبه {to_fa_digits(row.number)} — «{inert(part or 'خالی')}» کدام دستگاه است؟",
+            f"مصوبه {to_fa_digits(row.number)} — «{label_text(part or 'خالی')}» کدام دستگاه است؟",
             options,
             index=None,
             format_func=lambda a: "— این نام را کنار بگذار —" if a == REMOVE else names[a],

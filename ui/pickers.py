@@ -19,6 +19,7 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
+import pandas as pd
 import streamlit as st
 
 from data_layer.jalali import to_fa_digits
@@ -53,6 +54,19 @@ def distinct(labels: Mapping[K, str]) -> dict[K, str]:
             k: t if shared[t] == 1 else f"{t} (ردیف {to_fa_digits(str(k))})" for k, t in out.items()
         }
     return out
+
+
+def agency_choices(agencies: pd.DataFrame) -> dict[int, str]:
+    """An agency picker's labels (id -> label): the short name, then the full name when it
+    differs, so typing either finds the agency; each label different from every other."""
+    return distinct(
+        {
+            int(i): short if not full or full == short else f"{short} — {full}"
+            for i, short, full in zip(
+                agencies["id"], agencies["short_name"], agencies["name"], strict=True
+            )
+        }
+    )
 
 
 def _memory(key: str) -> str:

@@ -6,8 +6,8 @@ import streamlit as st
 
 from data_layer.input.profile import LOGO_TYPES, MAX_LOGO_BYTES, ProfileInput
 from data_layer.jalali import to_fa_digits
+from data_layer.labels import GROUP_NAME_BASE
 from data_layer.queries.profile import Profile
-from data_layer.seed_data import WORKING_GROUP_NAME
 from ui.html import Html, data_url
 from ui.uploads import uploader
 
@@ -35,7 +35,8 @@ def profile_fields(prefix: str, current: Profile) -> ProfileInput:
     )
     group_name = st.text_input(
         "نام کامل کارگروه",
-        current.group_name if current.is_set else WORKING_GROUP_NAME,
+        current.group_name if current.is_set else GROUP_NAME_BASE,
+        help="نام استان در پایان نام کارگروه افزوده می‌شود اگر نوشته نشده باشد.",
         key=f"{prefix}_group",
     )
     c, d = st.columns(2)

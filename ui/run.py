@@ -53,6 +53,7 @@ if not log.handlers:  # the administrator reads failures in the server's log
     log.setLevel(logging.INFO)
     log.propagate = False
 _FLASH = "_flash_message"
+WRITING = "در حال ثبت…"
 _KINDS = ("success", "info", "warning", "error")
 FLASH_KEY = "flash"  # the message's container: class st-key-flash (assets/app.css)
 
@@ -136,7 +137,8 @@ def run_command(
     if shown is not None:
         forget = [*forget, shown_key(shown)]
     try:
-        with acting(url) as (session, actor):
+        # A write that takes a while says so (the spinner shows only after half a second).
+        with st.spinner(WRITING, show_time=True), acting(url) as (session, actor):
             result = fn(session, actor)
     except ScriptControlException:
         raise

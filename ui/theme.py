@@ -8,6 +8,7 @@ from pathlib import Path
 from data_layer.labels import SAMPLE_BADGE
 from ui.html import Html, show, stylesheet
 from ui.run import show_flash
+from ui.screen_reader import persian_names
 
 _CSS = Path(__file__).resolve().parents[1] / "assets" / "app.css"
 
@@ -20,6 +21,7 @@ def _css() -> str:
 def apply_theme() -> None:
     """Inject the app's stylesheet (once per script run)."""
     show(stylesheet(_css()))
+    persian_names()
 
 
 def sample_badge_html(tooltip: str) -> Html:

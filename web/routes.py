@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
-import json
 import logging
 import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -32,6 +31,7 @@ from data_layer.migrate import schema_is_current
 from data_layer.models import AccessKind, Role
 from data_layer.permissions import PROVINCE, Readable, Reader, can_read
 from web.feeds import FEEDS, feed_csv
+from web.page_html import BaseUrlMiddleware
 
 __all__ = [
     "MIDDLEWARE_CLASSES",
@@ -309,61 +309,6 @@ class CsrfCookieMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)
-
-
-class BaseUrlMiddleware:
-    """Tells the browser the app's base address in the page itself.
-
-    Without it, Streamlit's page guesses its base from the address: on a deep link such
-    as /coverage it first asks /coverage/_stcore/health and /coverage/_stcore/host-config
-    (two 404s in the console) before trying the root. The page's HTML gets one line,
-    `window.__streamlit = {BACKEND_BASE_URL: <root>}`, before Streamlit's own scripts.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope.get("method") != "GET":
-            await self.app(scope, receive, send)
-            return
-        accepts = dict(scope.get("headers") or []).get(b"accept", b"")
-        if b"text/html" not in accepts:
-            await self.app(scope, receive, send)
-            return
-        # The page is small: ask for it uncompressed, so the line can be put in.
-        headers = [(k, v) for k, v in scope["headers"] if k != b"accept-encoding"]
-        scope = {**scope, "headers": headers}
-        root = json.dumps(str(scope.get("root_path", "")).rstrip("/") + "/")
-        script = (
-            "<script>window.__streamlit=Object.assign({},window.__streamlit,"
-            f"{{BACKEND_BASE_URL:new URL({root},location.href).href}});</script>"
-        ).encode()
-        start: dict[str, Any] = {}
-        body: list[bytes] = []
-
-        async def inject(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                is_page = headers.get("content-type", "").startswith("text/html")
-                if not is_page or headers.get("content-encoding"):
-                    await send(message)
-                    return
-                start.update(message)
-                return
-            if not start or message["type"] != "http.response.body":
-                await send(message)
-                return
-            body.append(message.get("body", b""))
-            if message.get("more_body"):
-                return
-            page = b"".join(body).replace(b"<head>", b"<head>" + script, 1)
-            headers = MutableHeaders(scope=start)
-            headers["content-length"] = str(len(page))
-            await send(start)
-            await send({"type": "http.response.body", "body": page})
-
-        await self.app(scope, receive, inject)
 
 
 class MetricsForAdministratorsMiddleware:

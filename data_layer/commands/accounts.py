@@ -6,6 +6,7 @@ appear in history, only that one was set.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlmodel import Session
@@ -23,6 +24,7 @@ from data_layer.auth import (
     verify_password,
 )
 from data_layer.commands.history import History
+from data_layer.documents.credentials import NewAccount
 from data_layer.errors import (
     ConflictError,
     FieldError,
@@ -38,6 +40,7 @@ from data_layer.text import tidy
 __all__ = [
     "change_own_password",
     "create_user",
+    "reissue_passwords",
     "reset_password",
     "set_user_active",
     "set_user_role",
@@ -156,6 +159,49 @@ def reset_password(
     _history(session, actor, user_id, "password_reset", None, None, now)
     session.flush()
     return plain
+
+
+def reissue_passwords(
+    session: Session,
+    *,
+    actor: Actor,
+    people: Mapping[int, int],
+    passwords: Sequence[tuple[str, str]],
+    now: datetime | None = None,
+) -> list[NewAccount]:
+    """New one-time passwords for several accounts at once (admin only), as
+    `reset_password` gives one: each must change it at first sign-in, its sessions end.
+
+    `people`: user id -> the version the screen showed; `passwords`: (password, hash)
+    per person in the same order, made before this transaction
+    (auth.one_time_passwords). A person gone, deactivated or changed since the screen
+    showed them refuses the whole batch: nothing is written. Returns each person's
+    (agency, full name, username, password) for the sign-in sheets.
+    """
+    require(session, actor, Action.MANAGE_USERS)
+    if not people:
+        raise ValidationError([FieldError("people", "هیچ کسی انتخاب نشده است.")])
+    if len(passwords) != len(people):
+        raise ValidationError([FieldError("people", "شمار گذرواژه‌ها با افراد یکی نیست.")])
+    now = now or utcnow()
+    made: list[NewAccount] = []
+    for (user_id, version), (plain, hashed) in zip(people.items(), passwords, strict=True):
+        user = _target(session, user_id, version)
+        if not user.active:
+            raise ConflictError(
+                message=f"حساب «{user.full_name}» غیرفعال است؛ چیزی ذخیره نشد."
+                " آن را از فهرست بردارید یا نخست فعالش کنید."
+            )
+        user.password_hash = hashed
+        user.must_change_password, user.failed_logins, user.locked_until = True, 0, None
+        forget_name(session, user.username)
+        user.version += 1
+        revoke_sessions(session, user_id, now)
+        _history(session, actor, user_id, "password_reset", None, None, now)
+        agency = session.get(Agency, user.agency_id) if user.agency_id else None
+        made.append(NewAccount(agency.name if agency else "", user.full_name, user.username, plain))
+    session.flush()
+    return made
 
 
 def change_own_password(

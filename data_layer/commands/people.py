@@ -10,12 +10,13 @@ stored; history records each account as «حساب تازه» does.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session
 
-from data_layer.auth import add_new_user, generate_password, hash_password
+from data_layer.auth import add_new_user, one_time_passwords
 from data_layer.commands.history import History
 from data_layer.documents.credentials import NewAccount
 from data_layer.errors import FieldError, ValidationError
@@ -38,12 +39,12 @@ def _recheck(session: Session, preview: ImportPreview) -> list[tuple[dict[str, A
     return list(zip(clean_rows, preview.numbers(), strict=True))
 
 
-def _add(session: Session, clean: dict[str, Any], number: int, plain: str) -> User:
+def _add(session: Session, clean: dict[str, Any], number: int, hashed: str) -> User:
     """Insert one liaison; a username taken at this very moment refuses the whole file."""
     user = User(
         username=clean["username"],
         full_name=clean["full_name"],
-        password_hash=hash_password(plain),
+        password_hash=hashed,
         role=Role.AGENCY_EDITOR.value,
         agency_id=clean["agency_id"],
         phone=clean["phone"],
@@ -68,22 +69,29 @@ def _add(session: Session, clean: dict[str, Any], number: int, plain: str) -> Us
 
 
 def import_people(
-    session: Session, *, actor: Actor, preview: ImportPreview, now: datetime | None = None
+    session: Session,
+    *,
+    actor: Actor,
+    preview: ImportPreview,
+    passwords: Sequence[tuple[str, str]] | None = None,
+    now: datetime | None = None,
 ) -> list[NewAccount]:
     """Make one agency liaison per row of a clean preview, all in this transaction.
 
-    Returns (agency name, full name, username, one-time password) per account, in
-    the file's order. Administrators only.
+    `passwords`: (one-time password, its hash) per row, made before the transaction
+    (auth.one_time_passwords); None: made here. Returns (agency name, full name,
+    username, one-time password) per account, in the file's order. Administrators only.
     """
     require(session, actor, Action.MANAGE_USERS)
     now = now or utcnow()
     rows = _recheck(session, preview)
+    if passwords is None or len(passwords) != len(rows):
+        passwords = one_time_passwords(len(rows))
     history = History(session, actor, now)
     reason = import_reason(preview)
     made: list[NewAccount] = []
-    for clean, number in rows:
-        plain = generate_password()
-        user = _add(session, clean, number, plain)
+    for (clean, number), (plain, hashed) in zip(rows, passwords, strict=True):
+        user = _add(session, clean, number, hashed)
         role = Role.AGENCY_EDITOR.value
         history.add("user", user.id, "created", None, f"{user.username} ({role})", reason)
         made.append(NewAccount(clean["agency"], user.full_name, user.username, plain))

@@ -99,6 +99,10 @@ class CredentialSheet:
     pdf: bytes
 
 
+# A sheet printed before the dashboard's address was set says so instead of guessing.
+NO_ADDRESS = "هنوز تعیین نشده است؛ نشانی سامانه را از دبیرخانهٔ کارگروه بپرسید."
+
+
 def _typed(value: object) -> Safe:
     """Text someone typed, made inert (see data_layer/output.py)."""
     return Safe(inert_html(value))
@@ -156,7 +160,7 @@ def credential_html(
     address = (
         join([el("div", "نشانی ورود:", cls="secret-label"), _latin(sign_in_url, "address")])
         if sign_in_url
-        else Safe("")
+        else join([el("div", "نشانی ورود:", cls="secret-label"), el("div", NO_ADDRESS)])
     )
     body = join(
         [

@@ -47,7 +47,7 @@ Period = tuple[date | None, date | None]  # member from / to; None: open
 
 AGENCY_COLUMNS: tuple[Column, ...] = (
     Column("name", "نام کامل دستگاه", True, "#org+name", ("نام دستگاه", "دستگاه", "name")),
-    Column("short_name", "نام کوتاه", True, "#org+name+short", ("short name", "نام اختصاری")),
+    Column("short_name", "نام کوتاه", False, "#org+name+short", ("short name", "نام اختصاری")),
     Column("kind", "نوع دستگاه", True, "#org+type", ("نوع", "kind", "type")),
     Column("head_title", "عنوان مخاطب نامه", False, "#contact+title", ("مخاطب", "عنوان رئیس")),
     Column("aliases", "نام‌های دیگر", False, "#org+name+alias", ("aliases", "نام دیگر")),
@@ -63,6 +63,7 @@ AGENCY_LABELS: dict[str, str] = {
     "on": "تاریخ",
 }
 MAX_ORDER = 100_000
+SHORT_NAME_LIMIT = 80
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def validate_agency(data: AgencyInput, check: Check) -> dict[str, Any]:
     clean: dict[str, Any] = {
         "name": check.text("name", data.name, limit=200, required=True, min_length=3),
         "short_name": check.text(
-            "short_name", data.short_name, limit=80, required=True, min_length=2
+            "short_name", data.short_name, limit=SHORT_NAME_LIMIT, min_length=2
         ),
         "kind": check.choice("kind", data.kind, AGENCY_KIND_LABELS),
         "head_title": check.text("head_title", data.head_title, limit=200),
@@ -96,6 +97,15 @@ def validate_agency(data: AgencyInput, check: Check) -> dict[str, Any]:
             "sort_order", data.sort_order, low=0, high=MAX_ORDER, required=False
         ),
     }
+    if not clean["short_name"] and clean["name"] and not check.has("name"):
+        # No short name: the agency goes by its full name, when that fits a short name.
+        if len(clean["name"]) > SHORT_NAME_LIMIT:
+            check.add(
+                "short_name",
+                f"«نام کوتاه» را بنویسید: نام کامل بیش از {format_number(SHORT_NAME_LIMIT)}"
+                " نویسه است و جای نام کوتاه را نمی‌گیرد.",
+            )
+        clean["short_name"] = clean["name"]
     aliases = split_aliases(check.text("aliases", data.aliases, limit=500, multiline=True))
     clean["aliases"] = ";".join(aliases)
     if len(clean["aliases"]) > 500:
@@ -191,17 +201,32 @@ def _row(
     clean["periods"] = validate_periods([(raw.get("member_from"), raw.get("member_to"))], check)
     if not check.has("name", "short_name"):
         duplicate_names(clean, keys, check)
-    if not check.has("name", "short_name"):
-        for fld in ("name", "short_name"):
-            key = match_key(clean[fld])
-            if key in seen:
-                check.add(
-                    fld,
-                    f"«{clean[fld]}» در سطر {format_number(seen[key][0])} همین پرونده هم آمده"
-                    " است؛ یکی از دو سطر را حذف کنید.",
-                )
-            seen.setdefault(key, (number, clean[fld]))
+    if not check.has("name", "short_name", "aliases"):
+        _repeated_in_file(clean, number, check, seen)
     return clean
+
+
+def _repeated_in_file(clean: dict[str, Any], number: int, check: Check, seen: NameKeys) -> None:
+    """A name, short name or alias that another row of the file already uses, refused on
+    this row's column. A short name equal to its own row's full name is no repeat."""
+    mine: dict[str, str] = {}  # match_key -> this row's field that first holds it
+    values = [("name", clean["name"]), ("short_name", clean["short_name"])]
+    values += [("aliases", a) for a in split_aliases(clean["aliases"])]
+    for fld, value in values:
+        key = match_key(value)
+        if key in mine:
+            continue  # the same row naming itself twice
+        mine[key] = fld
+        other = seen.get(key)
+        if other is not None and other[0] != number:
+            check.add(
+                fld,
+                f"«{value}» در سطر {format_number(other[0])} همین پرونده هم آمده است"
+                f" (دستگاه «{other[1]}»)؛ هر نام، نام کوتاه یا نام دیگر فقط از آنِ یک"
+                " دستگاه است. یکی از دو سطر را درست کنید.",
+            )
+    for key in mine:
+        seen.setdefault(key, (number, clean["name"]))
 
 
 def check_agency_rows(

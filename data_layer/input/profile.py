@@ -8,6 +8,7 @@ from typing import Any
 
 from data_layer.input.check import Check
 from data_layer.jalali import format_number
+from data_layer.labels import group_name_for
 
 __all__ = [
     "LOGO_TYPES",
@@ -62,7 +63,11 @@ def validate_profile(data: ProfileInput, check: Check) -> dict[str, Any]:
             "governorate", data.governorate, limit=200, required=True, min_length=2
         ),
         "group_name": check.text(
-            "group_name", data.group_name, limit=300, required=True, min_length=5
+            "group_name",
+            group_name_for(data.province, data.group_name),
+            limit=300,
+            required=True,
+            min_length=5,
         ),
         "secretary_name": check.text("secretary_name", data.secretary_name, limit=120),
         "secretary_title": check.text("secretary_title", data.secretary_title, limit=200),

@@ -52,6 +52,12 @@ def list_agencies(
     ).astype({"is_member": bool}, errors="ignore")
 
 
+def agency_name(session: Session, agency_id: int) -> str:
+    """The agency's short name (its full name when it has none); "" if it is gone."""
+    row = session.get(Agency, agency_id)
+    return (row.short_name or row.name) if row is not None else ""
+
+
 def agency_refs(session: Session) -> list[AgencyRef]:
     """Every active agency, with its aliases and learned names, for owner matching."""
     member = member_on(clock.today())

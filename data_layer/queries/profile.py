@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from data_layer.labels import GROUP_NAME_BASE, group_name_for
 from data_layer.models import ProvinceProfile
 
 __all__ = ["Profile", "get_profile"]
@@ -17,7 +18,7 @@ class Profile:
 
     province: str = ""
     governorate: str = "استانداری"
-    group_name: str = "کارگروه اجتماعی استان"
+    group_name: str = GROUP_NAME_BASE
     secretary_name: str = ""
     secretary_title: str = "دبیر کارگروه"
     letterhead: tuple[str, ...] = ()
@@ -56,7 +57,7 @@ def get_profile(session: Session) -> Profile:
     return Profile(
         province=row.province,
         governorate=row.governorate,
-        group_name=row.group_name,
+        group_name=group_name_for(row.province, row.group_name),  # never a dangling «استان»
         secretary_name=row.secretary_name,
         secretary_title=row.secretary_title,
         letterhead=lines,

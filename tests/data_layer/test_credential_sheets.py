@@ -138,7 +138,8 @@ def test_the_zip_holds_one_pdf_per_agency_under_a_safe_name(
             assert pdf.startswith(b"%PDF")
             text = _text(pdf, tmp_path)
             assert account.password in text.split() and _plain(account.agency) in text
-            assert "نشانی ورود" not in text  # no address given
+            # No address given: the sheet says it is not set, never a guessed one.
+            assert "هنوز تعیین نشده است" in text and "http" not in text
 
 
 def test_typed_text_is_printed_as_text_not_markup(
