@@ -62,8 +62,15 @@ def status_by_agency(summary: pd.DataFrame) -> alt.Chart | alt.LayerChart:
     )
     long["وضعیت"] = long["status"].map(STATUS_LABELS)
     long["order"] = long["status"].map({s: i for i, s in enumerate(statuses)})
-    long["ردیف‌ها"] = long["count"].map(format_number)
-    long["توضیح"] = long["agency"] + "، " + long["وضعیت"] + ": " + long["ردیف‌ها"] + " ردیف"
+    long["ردیف‌ها"] = long["count"].map(format_number).astype(str)  # str even when empty
+    long["توضیح"] = (
+        long["agency"].astype(str)
+        + "، "
+        + long["وضعیت"].astype(str)
+        + ": "
+        + long["ردیف‌ها"]
+        + " ردیف"
+    )
     labels = [STATUS_LABELS[s] for s in statuses]
     chart = (
         alt.Chart(long)
@@ -117,8 +124,8 @@ def monthly_completions(daily: pd.DataFrame) -> pd.DataFrame:
 def completions_by_month(monthly: pd.DataFrame) -> alt.Chart | alt.LayerChart:
     """Rows completed per Jalali month; labels computed here, not Vega's Gregorian axis."""
     frame = monthly.copy()
-    frame["تعداد"] = frame["completed"].map(format_number)
-    frame["توضیح"] = frame["label"] + ": " + frame["تعداد"] + " ردیف انجام شد"
+    frame["تعداد"] = frame["completed"].map(format_number).astype(str)  # str even when empty
+    frame["توضیح"] = frame["label"].astype(str) + ": " + frame["تعداد"] + " ردیف انجام شد"
     order = list(frame["label"])
     chart = (
         alt.Chart(frame)
