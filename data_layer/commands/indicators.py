@@ -32,7 +32,6 @@ from data_layer.labels import VERIFICATION_LABELS
 from data_layer.models import Agency, Neighborhood, Verification, utcnow
 from data_layer.models_indicators import (
     Indicator,
-    IndicatorDirection,
     IndicatorMeasure,
     IndicatorPeriod,
     IndicatorTarget,
@@ -57,10 +56,7 @@ __all__ = [
     "verify_indicator_value",
 ]
 
-DIRECTION_LABELS: dict[str, str] = {
-    IndicatorDirection.HIGHER: "بالاتر بهتر",
-    IndicatorDirection.LOWER: "پایین‌تر بهتر",
-}
+DIRECTION_LABELS = rule.DIRECTION_LABELS
 PERIOD_LABELS: dict[str, str] = {IndicatorPeriod.SEASON: "فصلی", IndicatorPeriod.YEAR: "سالانه"}
 MEASURE_LABELS: dict[str, str] = {
     IndicatorMeasure.COUNT: "شمارشی",
