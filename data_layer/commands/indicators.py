@@ -323,6 +323,32 @@ def _reporter(session: Session, actor: Actor) -> int | None:
     return actor.agency_id
 
 
+STALE = (
+    "سطر {row}: این مقدار پس از باز شدن جدول توسط کاربر دیگری ثبت یا تغییر داده شده است؛"
+    " هیچ مقداری ذخیره نشد. جدول را دوباره ببینید و اگر هنوز لازم است دوباره ثبت کنید."
+)
+
+
+def _stored(session: Session, clean: CleanValue, stale_check: bool) -> IndicatorValue | None:
+    """The stored value of the row's place, indicator and period, locked; with
+    `stale_check`, refused unless it is the one (and the version) the grid showed."""
+    stored = session.execute(
+        select(IndicatorValue)
+        .where(
+            col(IndicatorValue.neighborhood_id) == clean.neighborhood_id,
+            col(IndicatorValue.indicator_id) == clean.indicator_id,
+            col(IndicatorValue.period_year) == clean.year,
+            col(IndicatorValue.period_no) == clean.number,
+        )
+        .with_for_update()
+    ).scalar_one_or_none()
+    shown = (clean.value_id, clean.expected_version)
+    seen = None if stored is None else (stored.id, stored.version)
+    if stale_check and (seen or (None, None)) != shown:
+        raise ConflictError(message=STALE.format(row=format_number(clean.row)))
+    return stored
+
+
 def _write_values(
     session: Session,
     actor: Actor,
@@ -333,35 +359,11 @@ def _write_values(
     stale_check: bool,
     reason: str = "",
 ) -> int:
-    """Insert or update each value (locking the stored one); a value saved by someone
-    else since the grid was shown is refused. Returns how many values changed."""
+    """Insert or update each value; returns how many values were added or changed."""
     history = History(session, actor, now)
     changed = 0
     for clean in rows:
-        stored = session.execute(
-            select(IndicatorValue)
-            .where(
-                col(IndicatorValue.neighborhood_id) == clean.neighborhood_id,
-                col(IndicatorValue.indicator_id) == clean.indicator_id,
-                col(IndicatorValue.period_year) == clean.year,
-                col(IndicatorValue.period_no) == clean.number,
-            )
-            .with_for_update()
-        ).scalar_one_or_none()
-        if stale_check and (
-            (stored is None) != (clean.value_id is None)
-            or (
-                stored is not None
-                and (stored.id, stored.version) != (clean.value_id, clean.expected_version)
-            )
-        ):
-            raise ConflictError(
-                message=(
-                    f"سطر {format_number(clean.row)}: این مقدار پس از باز شدن جدول توسط کاربر"
-                    " دیگری ثبت یا تغییر داده شده است؛ هیچ مقداری ذخیره نشد. جدول را دوباره"
-                    " ببینید و اگر هنوز لازم است دوباره ثبت کنید."
-                )
-            )
+        stored = _stored(session, clean, stale_check)
         new = {f: getattr(clean, f) for f in _VALUE_FIELDS}
         if stored is None:
             row = IndicatorValue(
