@@ -17,6 +17,7 @@ from sqlmodel import Session, col
 from data_layer import clock
 from data_layer.commands.common import check_version, flush_unique, load
 from data_layer.commands.history import History
+from data_layer.commands.indicator_standing import indicator_pairs, refresh_standings
 from data_layer.errors import ConflictError, FieldError, ValidationError
 from data_layer.input.check import Check
 from data_layer.input.indicator_values import (
@@ -193,6 +194,8 @@ def update_indicator(
         row.version += 1
         row.updated_at, row.updated_by_id = now, actor.user_id
     flush_unique(session, "name", f"شاخص «{clean['name']}» هم‌زمان توسط کاربر دیگری ثبت شد.")
+    if "direction" in changes:  # every place's status and moves turn around
+        refresh_standings(session, indicator_pairs(session, indicator_id))
     return bool(changes)
 
 
@@ -295,6 +298,7 @@ def set_indicator_target(
         session.add(row)
         flush_unique(session, "indicator_id", "هدف این محله هم‌زمان توسط کاربر دیگری ثبت شد.")
         history.add("indicator_target", row.id, "created", None, json.dumps(clean, default=str))
+        refresh_standings(session, [(neighborhood_id, indicator_id)])
         return row
     if expected_version is None or row.version != expected_version:
         check_version(row, expected_version if expected_version is not None else -1, "هدف این محله")
@@ -306,6 +310,7 @@ def set_indicator_target(
         row.version += 1
         row.updated_at, row.updated_by_id = now, actor.user_id
     session.flush()
+    refresh_standings(session, [(neighborhood_id, indicator_id)])
     return row
 
 
@@ -403,6 +408,7 @@ def _write_values(
         stored.version += 1
         changed += 1
     session.flush()
+    refresh_standings(session, {(c.neighborhood_id, c.indicator_id) for c in rows})
     return changed
 
 
@@ -467,3 +473,4 @@ def verify_indicator_value(
     row.verified_at, row.verified_by_id = now, actor.user_id
     row.version += 1
     session.flush()
+    refresh_standings(session, [(row.neighborhood_id, row.indicator_id)])
