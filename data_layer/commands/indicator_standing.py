@@ -76,45 +76,46 @@ def _standings(session: Session, pairs: list[Pair] | None) -> list[dict[str, Any
         ).scalars()
     }
     directions = {i.id: i.direction for i in session.execute(select(Indicator)).scalars()}
-    rows = []
-    for pair in sorted(set(last) | set(targets) if pairs is None else set(pairs)):
-        values, target = last.get(pair, []), targets.get(pair)
-        if not values and target is None:
-            continue
-        latest = values[0] if values else None
-        previous = values[1] if len(values) > 1 else None
-        direction = directions[pair[1]]
-        state = rule.IndicatorStatus.NO_DATA
-        if target is not None:
-            trend = rule.Trend(
-                direction,
-                target.baseline_value,
-                target.baseline_end,
-                target.target_value,
-                target.target_on,
-            )
-            state = rule.status(trend, (latest.period_end, latest.value) if latest else None)
-        rows.append(
-            {
-                "neighborhood_id": pair[0],
-                "indicator_id": pair[1],
-                "has_target": target is not None,
-                "status": state.value,
-                "latest_year": latest.period_year if latest else None,
-                "latest_no": latest.period_no if latest else None,
-                "latest_end": latest.period_end if latest else None,
-                "latest_value": latest.value if latest else None,
-                "previous_year": previous.period_year if previous else None,
-                "previous_no": previous.period_no if previous else None,
-                "previous_value": previous.value if previous else None,
-                "wrong_way": bool(
-                    latest
-                    and previous
-                    and rule.moved_wrong_way(direction, previous.value, latest.value)
-                ),
-            }
+    keys = sorted(set(last) | set(targets)) if pairs is None else sorted(set(pairs))
+    return [
+        _standing(pair, last.get(pair, []), targets.get(pair), directions[pair[1]])
+        for pair in keys
+        if pair in last or pair in targets
+    ]
+
+
+def _standing(
+    pair: Pair, values: list[IndicatorValue], target: IndicatorTarget | None, direction: str
+) -> dict[str, Any]:
+    """One pair's standing row from its last two counted values and its target."""
+    latest = values[0] if values else None
+    previous = values[1] if len(values) > 1 else None
+    state = rule.IndicatorStatus.NO_DATA
+    if target is not None:
+        trend = rule.Trend(
+            direction,
+            target.baseline_value,
+            target.baseline_end,
+            target.target_value,
+            target.target_on,
         )
-    return rows
+        state = rule.status(trend, (latest.period_end, latest.value) if latest else None)
+    return {
+        "neighborhood_id": pair[0],
+        "indicator_id": pair[1],
+        "has_target": target is not None,
+        "status": state.value,
+        "latest_year": latest.period_year if latest else None,
+        "latest_no": latest.period_no if latest else None,
+        "latest_end": latest.period_end if latest else None,
+        "latest_value": latest.value if latest else None,
+        "previous_year": previous.period_year if previous else None,
+        "previous_no": previous.period_no if previous else None,
+        "previous_value": previous.value if previous else None,
+        "wrong_way": bool(
+            latest and previous and rule.moved_wrong_way(direction, previous.value, latest.value)
+        ),
+    }
 
 
 def refresh_standings(session: Session, pairs: Iterable[Pair] | None = None) -> int:

@@ -13,7 +13,7 @@ API (kept stable; later additions only):
   (neighborhood, indicator) targets are on track / off track / no data (every key of
   `IndicatorStatus`, zeros included).
 - `target_statuses(session) -> DataFrame`: the same, one row per target.
-- `wrong_way_moves(session) -> DataFrame`: (neighborhood, indicator) pairs whose value
+- `wrong_way_moves(session, limit=None) -> DataFrame`: (neighborhood, indicator) pairs whose value
   in the indicator's latest reported period is worse than the neighborhood's value
   before it; worst share first.
 - `indicator_catalogue(session, include_inactive=False) -> DataFrame`.
@@ -35,7 +35,7 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, literal, select
 from sqlmodel import Session, col
 
 from data_layer.models import Agency, County, Neighborhood, Verification
@@ -278,9 +278,8 @@ WRONG_WAY_COLUMNS = [
 ]
 
 
-def wrong_way_moves(session: Session) -> pd.DataFrame:
-    """Pairs whose value in the indicator's latest reported period got worse than the
-    neighborhood's value before it; largest relative worsening first."""
+def _wrong_way_query(limit: int | None) -> Any:
+    """The wrong-way pairs in their indicator's newest period, worst relative change first."""
     newest = (
         select(col(_S.indicator_id).label("indicator_id"), func.max(_S.latest_end).label("end"))
         .group_by(col(_S.indicator_id))
@@ -309,6 +308,22 @@ def wrong_way_moves(session: Session) -> pd.DataFrame:
         )
         .where(col(_S.wrong_way).is_(True))
     )
+    change = func.abs(col(_S.latest_value) - col(_S.previous_value))
+    worst = case(
+        (col(_S.previous_value) == 0, literal(1.0)),
+        else_=change / func.abs(col(_S.previous_value)),
+    )
+    query = query.order_by(worst.desc(), col(Neighborhood.name), col(Indicator.name))
+    if limit is not None:
+        query = query.limit(limit)
+    return query
+
+
+def wrong_way_moves(session: Session, limit: int | None = None) -> pd.DataFrame:
+    """Pairs whose value in the indicator's latest reported period got worse than the
+    neighborhood's value before it; largest relative worsening first (the first `limit`;
+    None: all). The order and the limit are SQL's, so a screen that shows a few reads a few."""
+    query = _wrong_way_query(limit)
     records = []
     for (
         n,
@@ -343,10 +358,7 @@ def wrong_way_moves(session: Session) -> pd.DataFrame:
                 round(share, 4),
             )
         )
-    df = pd.DataFrame(records, columns=WRONG_WAY_COLUMNS)
-    return df.sort_values(
-        ["change_share", "neighborhood", "indicator"], ascending=[False, True, True]
-    ).reset_index(drop=True)
+    return pd.DataFrame(records, columns=WRONG_WAY_COLUMNS)
 
 
 # --- catalogue, grid, rows ---------------------------------------------------------------------
