@@ -62,6 +62,7 @@ LAYERS: list[tuple[str, dict[str, tuple[str, ...]]]] = [
                 "throttle",
                 "models_messages",
                 "models_aliases",
+                "models_indicators",
                 "jalali",
                 "text",
                 "labels",
@@ -81,7 +82,14 @@ LAYERS: list[tuple[str, dict[str, tuple[str, ...]]]] = [
         "setup",
         {
             "setup": _dl(
-                "setup", "seed", "seed_data", "seed_sample", "bootstrap", "transfer", "sender"
+                "setup",
+                "seed",
+                "seed_data",
+                "seed_sample",
+                "seed_indicators",
+                "bootstrap",
+                "transfer",
+                "sender",
             )
         },
     ),

@@ -186,6 +186,7 @@ def test_xlsx_has_every_sheet_rtl_with_headers_no_hxl_and_jalali_dates(data: Dat
         SHEET_NAMES["gaps"],
         SHEET_NAMES["deliveries"],
         SHEET_NAMES["capacity"],
+        SHEET_NAMES["indicators"],
     ]
     for name, (df, tags) in tables.items():
         ws = book[name]
