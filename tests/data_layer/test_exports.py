@@ -192,8 +192,8 @@ def test_xlsx_has_every_sheet_rtl_with_headers_no_hxl_and_jalali_dates(data: Dat
         ws = book[name]
         assert ws.sheet_view.rightToLeft is True
         assert [c.value for c in ws[1]] == list(df.columns)
+        assert ws.max_row == 1 + len(df)  # (before reading row 2, which would make it)
         assert tags and not any(str(c.value).startswith("#") for c in ws[2])  # no HXL row
-        assert ws.max_row == 1 + len(df)
         assert ws.freeze_panes == "A2"
         assert ws.column_dimensions["A"].width >= 8
     deliveries = book[SHEET_NAMES["deliveries"]]
