@@ -122,7 +122,7 @@ def _seed_kind(request: pytest.FixtureRequest) -> str | None:
     return kinds[0] if kinds else None
 
 
-class _Templates:
+class Templates:
     """The template databases of this session, each built the first time a test needs it."""
 
     def __init__(self, folder: Path, sqlite_template: Path) -> None:
@@ -158,6 +158,14 @@ class _Templates:
             dispose_engine(url)
         return str(make_url(self.postgres[kind]).database)
 
+    def copy(self, kind: str | None, sqlite_file: Path | None = None) -> str:
+        """The URL of a new database holding template `kind`: the file `sqlite_file`, or
+        else a new PostgreSQL database (the caller drops it)."""
+        if sqlite_file is None:
+            return _copy_postgres_database(self.postgres_name(kind))
+        shutil.copyfile(self.sqlite_file(kind), sqlite_file)
+        return f"sqlite:///{sqlite_file}"
+
     def drop_later(self, url: str) -> None:
         dispose_engine(url)  # this process's connections go now; the server's drop follows
         self.dropped.append(self.dropping.submit(_drop_postgres_database, url))
@@ -173,8 +181,8 @@ class _Templates:
 @pytest.fixture(scope="session")
 def templates(
     tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
-) -> Iterator[_Templates]:
-    built = _Templates(tmp_path_factory.mktemp("templates"), sqlite_template)
+) -> Iterator[Templates]:
+    built = Templates(tmp_path_factory.mktemp("templates"), sqlite_template)
     try:
         yield built
     finally:
@@ -183,12 +191,10 @@ def templates(
 
 @pytest.fixture
 def sqlite_url(
-    request: pytest.FixtureRequest, templates: _Templates, tmp_path: Path
+    request: pytest.FixtureRequest, templates: Templates, tmp_path: Path
 ) -> Iterator[str]:
     """A fresh migrated SQLite database of this test only (seeded if the test asked so)."""
-    path = tmp_path / "dashboard.db"
-    shutil.copyfile(templates.sqlite_file(_seed_kind(request)), path)
-    url = f"sqlite:///{path}"
+    url = templates.copy(_seed_kind(request), tmp_path / "dashboard.db")
     yield url
     dispose_engine(url)
 
@@ -202,9 +208,9 @@ def _copy_postgres_database(template: str) -> str:
 
 
 @pytest.fixture
-def postgres_url(request: pytest.FixtureRequest, templates: _Templates) -> Iterator[str]:
+def postgres_url(request: pytest.FixtureRequest, templates: Templates) -> Iterator[str]:
     """A fresh migrated PostgreSQL database of this test only (seeded if the test asked so)."""
-    url = _copy_postgres_database(templates.postgres_name(_seed_kind(request)))
+    url = templates.copy(_seed_kind(request))
     try:
         yield url
     finally:

@@ -20,16 +20,24 @@ from playwright.sync_api import Browser, BrowserContext, Page, WebSocket
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+from tests.conftest import Templates
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test here is a browser test; under `--dist loadgroup` (make test) each
+    module's tests stay together on one worker, in their order, with the app servers
+    the module starts, while the workers share out the modules and all other tests."""
     for item in items:
-        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+        path = str(item.fspath).replace(os.sep, "/")
+        if "tests/browser/" in path:
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.xdist_group(path.rsplit("/", 1)[-1]))
 
 
 @pytest.fixture(scope="session")
@@ -124,10 +132,12 @@ def running_app(
 
 
 @pytest.fixture(scope="session")
-def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`streamlit run launcher.py` on a free port against a fresh embedded database."""
-    db = tmp_path_factory.mktemp("app") / "dashboard.db"
-    with running_app(f"sqlite:///{db}", tmp_path_factory.getbasetemp() / "app-server.log") as url:
+def app_server(tmp_path_factory: pytest.TempPathFactory, templates: Templates) -> Iterator[str]:
+    """`streamlit run launcher.py` on a free port against a fresh embedded database
+    holding the sample province (a copy of this worker's seeded template: what the
+    server would seed on start, without seeding it again)."""
+    db = templates.copy("seeded_url", tmp_path_factory.mktemp("app") / "dashboard.db")
+    with running_app(db, tmp_path_factory.getbasetemp() / "app-server.log") as url:
         yield url
 
 
