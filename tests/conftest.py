@@ -45,6 +45,18 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in ("true", "1")
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """In CI nothing may be skipped: a test that skipped there (its browser, database or
+    tool missing) fails the run, after the summary has said which and why (-ra)."""
+    if not _in_ci() or hasattr(session.config, "workerinput"):
+        return  # under xdist the controller counts every worker's tests
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter is not None else 0
+    if skipped and session.exitstatus == pytest.ExitCode.OK:
+        reporter.write_line(f"CI: {skipped} tests were skipped; in CI every test must run")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 def _admin_engine() -> Engine:
     # CREATE/DROP DATABASE cannot run inside a transaction; NullPool keeps no idle link.
     return create_engine(
