@@ -28,16 +28,12 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test here is a browser test; under `--dist loadgroup` (make test) each
-    module's tests stay together on one worker, in their order, with the app servers
-    the module starts, while the workers share out the modules and all other tests."""
+    """Every test here is a browser test (under xdist, each module of them runs on one
+    worker: see pytest_xdist_make_scheduler in tests/conftest.py)."""
     for item in items:
-        path = str(item.fspath).replace(os.sep, "/")
-        if "tests/browser/" in path:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.xdist_group(path.rsplit("/", 1)[-1]))
 
 
 @pytest.fixture(scope="session")
