@@ -1,5 +1,6 @@
-"""The CI rule of tests/conftest.py: a run in CI (CI=true, as .ci/run sets it) in which
-any test skipped fails, so a missing browser, database or tool never passes unnoticed."""
+"""How tests/conftest.py runs the suite: in CI (CI=true, as .ci/run sets it) a run in
+which any test skipped fails, so a missing browser, database or tool never passes
+unnoticed; under pytest-xdist each browser module's tests stay on one worker, in order."""
 
 from __future__ import annotations
 
@@ -56,3 +57,43 @@ def test_outside_ci_a_skip_is_only_reported(tmp_path: Path) -> None:
     assert run.returncode == pytest.ExitCode.OK, run.stdout + run.stderr
     assert "1 passed, 1 skipped" in run.stdout
     assert "in CI every test must run" not in run.stdout
+
+
+MODULE = """
+import os
+from pathlib import Path
+
+import pytest
+
+
+@pytest.mark.parametrize("n", range(6))
+def test_step(n: int) -> None:
+    with Path(os.environ["RAN_LOG"]).open("a") as log:
+        log.write(f"{os.environ['PYTEST_XDIST_WORKER']} {__name__} {n}\\n")
+"""
+
+
+def test_each_browser_module_runs_on_one_worker_in_order(tmp_path: Path) -> None:
+    root = tmp_path / "suite"
+    (root / "tests" / "browser").mkdir(parents=True)
+    for name in ("browser/test_first", "browser/test_second", "test_other", "test_more"):
+        (root / "tests" / f"{name}.py").write_text(MODULE, encoding="utf-8")
+    ran = tmp_path / "ran.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    command = [sys.executable, "-m", "pytest", "-p", "tests.conftest", "-q", "-n", "2"]
+    run = subprocess.run(
+        [*command, "--rootdir", str(root), "-p", "no:cacheprovider", str(root / "tests")],
+        cwd=ROOT,
+        env={**env, "CI": "", "RAN_LOG": str(ran)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == pytest.ExitCode.OK, run.stdout + run.stderr
+    assert "24 passed" in run.stdout
+    lines = [line.split() for line in ran.read_text().splitlines()]
+    for module in ("test_first", "test_second"):
+        mine = [(worker, int(n)) for worker, name, n in lines if name.endswith(module)]
+        assert len({worker for worker, _ in mine}) == 1, (module, mine)
+        assert [n for _, n in mine] == list(range(6)), (module, mine)
