@@ -14,12 +14,12 @@ province: venv fonts ## serve a real province's own database (no sample data): f
 	DATABASE_URL="$${DATABASE_URL:-sqlite:///$(CURDIR)/data/province.db}" SEED_ON_START=none \
 		$(PY) -m streamlit run launcher.py --server.port $(PORT) --server.headless true
 
-# Test processes for the tests that need no browser (pytest-xdist; `auto`: one per core).
+# Test processes (pytest-xdist; `auto`: one per core). Each browser module stays on one
+# worker with its app servers; every other test goes where a worker is free (tests/conftest.py).
 WORKERS ?= auto
 
-test: venv fonts ## the whole suite: SQLite and PostgreSQL, AppTest and Chromium
-	$(PY) -m pytest -n $(WORKERS) -m "not browser" $(PYTEST_ARGS)
-	$(PY) -m pytest -m browser $(PYTEST_ARGS)
+test: venv fonts ## the whole suite in one run: SQLite and PostgreSQL, AppTest and Chromium
+	$(PY) -m pytest -n $(WORKERS) $(PYTEST_ARGS)
 
 test-fast: venv ## everything except the browser tests
 	$(PY) -m pytest -n $(WORKERS) -m "not browser" $(PYTEST_ARGS)

@@ -45,6 +45,35 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in ("true", "1")
 
 
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Under pytest-xdist (make test: `-n auto`), each browser module's tests stay
+    together on one worker, in their order, with the app servers the module starts;
+    every other test goes to whichever worker is free. (xdist's `--dist loadgroup` marks
+    groups in a node id that pytest 9 no longer reads, so it would not group them.)"""
+    if config.getvalue("dist") not in ("load", "loadgroup"):
+        return None  # another --dist asked for by name
+    from xdist.scheduler import LoadScopeScheduling
+
+    class BrowserModulesTogether(LoadScopeScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return path if path.startswith("tests/browser/") else nodeid
+
+    return BrowserModulesTogether(config, log)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """In CI nothing may be skipped: a test that skipped there (its browser, database or
+    tool missing) fails the run, after the summary has said which and why (-ra)."""
+    if not _in_ci() or hasattr(session.config, "workerinput"):
+        return  # under xdist the controller counts every worker's tests
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter is not None else 0
+    if skipped and session.exitstatus == pytest.ExitCode.OK:
+        reporter.write_line(f"CI: {skipped} tests were skipped; in CI every test must run")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 def _admin_engine() -> Engine:
     # CREATE/DROP DATABASE cannot run inside a transaction; NullPool keeps no idle link.
     return create_engine(
@@ -122,7 +151,7 @@ def _seed_kind(request: pytest.FixtureRequest) -> str | None:
     return kinds[0] if kinds else None
 
 
-class _Templates:
+class Templates:
     """The template databases of this session, each built the first time a test needs it."""
 
     def __init__(self, folder: Path, sqlite_template: Path) -> None:
@@ -158,6 +187,14 @@ class _Templates:
             dispose_engine(url)
         return str(make_url(self.postgres[kind]).database)
 
+    def copy(self, kind: str | None, sqlite_file: Path | None = None) -> str:
+        """The URL of a new database holding template `kind`: the file `sqlite_file`, or
+        else a new PostgreSQL database (the caller drops it)."""
+        if sqlite_file is None:
+            return _copy_postgres_database(self.postgres_name(kind))
+        shutil.copyfile(self.sqlite_file(kind), sqlite_file)
+        return f"sqlite:///{sqlite_file}"
+
     def drop_later(self, url: str) -> None:
         dispose_engine(url)  # this process's connections go now; the server's drop follows
         self.dropped.append(self.dropping.submit(_drop_postgres_database, url))
@@ -173,8 +210,8 @@ class _Templates:
 @pytest.fixture(scope="session")
 def templates(
     tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
-) -> Iterator[_Templates]:
-    built = _Templates(tmp_path_factory.mktemp("templates"), sqlite_template)
+) -> Iterator[Templates]:
+    built = Templates(tmp_path_factory.mktemp("templates"), sqlite_template)
     try:
         yield built
     finally:
@@ -183,12 +220,10 @@ def templates(
 
 @pytest.fixture
 def sqlite_url(
-    request: pytest.FixtureRequest, templates: _Templates, tmp_path: Path
+    request: pytest.FixtureRequest, templates: Templates, tmp_path: Path
 ) -> Iterator[str]:
     """A fresh migrated SQLite database of this test only (seeded if the test asked so)."""
-    path = tmp_path / "dashboard.db"
-    shutil.copyfile(templates.sqlite_file(_seed_kind(request)), path)
-    url = f"sqlite:///{path}"
+    url = templates.copy(_seed_kind(request), tmp_path / "dashboard.db")
     yield url
     dispose_engine(url)
 
@@ -202,9 +237,9 @@ def _copy_postgres_database(template: str) -> str:
 
 
 @pytest.fixture
-def postgres_url(request: pytest.FixtureRequest, templates: _Templates) -> Iterator[str]:
+def postgres_url(request: pytest.FixtureRequest, templates: Templates) -> Iterator[str]:
     """A fresh migrated PostgreSQL database of this test only (seeded if the test asked so)."""
-    url = _copy_postgres_database(templates.postgres_name(_seed_kind(request)))
+    url = templates.copy(_seed_kind(request))
     try:
         yield url
     finally:

@@ -20,6 +20,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, WebSocket
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+from tests.conftest import Templates
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -27,6 +29,8 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test here is a browser test (under xdist, each module of them runs on one
+    worker: see pytest_xdist_make_scheduler in tests/conftest.py)."""
     for item in items:
         if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.browser)
@@ -124,10 +128,12 @@ def running_app(
 
 
 @pytest.fixture(scope="session")
-def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`streamlit run launcher.py` on a free port against a fresh embedded database."""
-    db = tmp_path_factory.mktemp("app") / "dashboard.db"
-    with running_app(f"sqlite:///{db}", tmp_path_factory.getbasetemp() / "app-server.log") as url:
+def app_server(tmp_path_factory: pytest.TempPathFactory, templates: Templates) -> Iterator[str]:
+    """`streamlit run launcher.py` on a free port against a fresh embedded database
+    holding the sample province (a copy of this worker's seeded template: what the
+    server would seed on start, without seeding it again)."""
+    db = templates.copy("seeded_url", tmp_path_factory.mktemp("app") / "dashboard.db")
+    with running_app(db, tmp_path_factory.getbasetemp() / "app-server.log") as url:
         yield url
 
 

@@ -9,11 +9,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from data_layer.migrate import upgrade
-from data_layer.seed import seed
 from tests.browser.conftest import running_app, screenshot_path, wait_for_app
 from tests.browser.steps import choose, open_from_menu, open_tab, sign_in, visit
-from tests.conftest import AS_OF
+from tests.conftest import Templates
 from tests.hostile import Planted, plant
 
 MEETING_7 = "جلسه ۷ — ۱۴۰۲/۰۷/۲۹"
@@ -37,11 +35,10 @@ PROBE = """() => {
 
 
 @pytest.fixture(scope="module")
-def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Planted]]:
-    db = tmp_path_factory.mktemp("hostile") / "dashboard.db"
-    url = f"sqlite:///{db}"
-    upgrade(url)
-    seed(url, sample=True, as_of=AS_OF)
+def hostile_server(
+    tmp_path_factory: pytest.TempPathFactory, templates: Templates
+) -> Iterator[tuple[str, Planted]]:
+    url = templates.copy("seeded_url", tmp_path_factory.mktemp("hostile") / "dashboard.db")
     planted = plant(url)
     log = tmp_path_factory.getbasetemp() / "hostile-server.log"
     with running_app(url, log, seed="none") as base:

@@ -27,16 +27,19 @@ from data_layer.permissions import Actor
 from data_layer.queries.ladder import due_today
 from tests.browser.conftest import running_app, screenshot_path
 from tests.browser.steps import act, choose, open_from_menu, open_tab, sign_in, visit
+from tests.conftest import Templates
 
 SIZES = {"1366": {"width": 1366, "height": 768}, "1280": {"width": 1280, "height": 720}}
 LATIN_DIGIT = re.compile(r"[0-9]")
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    """(web address, database URL) of this module's own app."""
+def app(
+    tmp_path_factory: pytest.TempPathFactory, templates: Templates
+) -> Iterator[tuple[str, str]]:
+    """(web address, database URL) of this module's own app, on the sample province."""
     folder = tmp_path_factory.mktemp("widgets")
-    url = f"sqlite:///{folder / 'dashboard.db'}"
+    url = templates.copy("seeded_url", folder / "dashboard.db")
     with running_app(url, folder / "app.log") as base:
         yield base, url
 

@@ -24,15 +24,18 @@ from data_layer.sender import Transports, send_due
 from data_layer.transport.email import send_email
 from tests.browser.conftest import running_app, screenshot_path
 from tests.browser.steps import act, choose, visit
-from tests.conftest import AS_OF, _create_postgres_database, _drop_postgres_database
+from tests.conftest import AS_OF, Templates, _drop_postgres_database
 from tests.servers import Mailbox, smtp_server
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
-    """(app URL, database URL); the outbox is sent from here, as by the systemd timer."""
-    url = f"sqlite:///{tmp_path / 'dashboard.db'}" if request.param == "sqlite" else None
-    url = url or _create_postgres_database()
+def server(
+    request: pytest.FixtureRequest, tmp_path: Path, templates: Templates
+) -> Iterator[tuple[str, str]]:
+    """(app URL, database URL) on the sample province; the outbox is sent from here, as
+    by the systemd timer."""
+    sqlite_file = tmp_path / "dashboard.db" if request.param == "sqlite" else None
+    url = templates.copy("seeded_url", sqlite_file)
     try:
         with running_app(url, tmp_path / "server.log", env={"SENDER_IN_SERVER": "0"}) as base:
             yield base, url
@@ -136,13 +139,12 @@ def test_the_digest_leads_the_liaison_to_the_row_and_the_claim_reaches_the_secre
     page.screenshot(path=str(screenshot_path("inbox-secretariat-1366.png")))
 
 
-def test_the_server_sends_the_digest_itself_when_its_hour_has_come(tmp_path: Path) -> None:
+def test_the_server_sends_the_digest_itself_when_its_hour_has_come(
+    tmp_path: Path, templates: Templates
+) -> None:
     """The sender inside the server (the default): started with the server, it queues
     the day's digest and delivers it, with nobody visiting a page."""
-    from data_layer.seed import seed
-
-    url = f"sqlite:///{tmp_path / 'dashboard.db'}"
-    seed(url, sample=True, as_of=AS_OF)
+    url = templates.copy("seeded_url", tmp_path / "dashboard.db")  # the sample province
     _due_tomorrow(url)  # agency02 has a row due tomorrow and a confirmed email
     dispose_engine(url)
     with smtp_server() as (port, box):

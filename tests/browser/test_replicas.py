@@ -4,27 +4,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
 
 from data_layer.auth import SAMPLE_PASSWORD
-from data_layer.seed import seed
 from tests.browser.conftest import running_app, screenshot_path
 from tests.browser.steps import act, sign_in, visit
-from tests.conftest import _create_postgres_database, _drop_postgres_database
+from tests.conftest import Templates, _drop_postgres_database
 
 pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture(scope="module")
-def shared_postgres() -> Iterator[str]:
+def shared_postgres(templates: Templates) -> Iterator[str]:
     """A PostgreSQL database with the sample province, for both replicas."""
-    url = _create_postgres_database()
+    url = templates.copy("seeded_url")
     try:
-        seed(url, sample=True, as_of=date(2026, 11, 28))
         yield url
     finally:
         _drop_postgres_database(url)

@@ -25,7 +25,7 @@ from data_layer.models import AccessKind, ServiceDelivery
 from data_layer.queries import coverage as qc
 from tests.browser.conftest import running_app, runs, screenshot_path, wait_for_app
 from tests.browser.steps import act, choose, open_from_menu, open_tab, sign_in, visit
-from tests.conftest import _create_postgres_database, _drop_postgres_database
+from tests.conftest import Templates, _drop_postgres_database
 from ui.agency_services import withdraw_label
 
 SIGN_IN_PROMPT = "ابتدا وارد شوید"
@@ -73,11 +73,12 @@ class Server:
     scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 )
 def server(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, templates: Templates
 ) -> Iterator[Server]:
+    """A server on the sample province (a copy of the seeded template)."""
     folder: Path = tmp_path_factory.mktemp(f"access-{request.param}")
-    url = f"sqlite:///{folder / 'dashboard.db'}" if request.param == "sqlite" else None
-    url = url or _create_postgres_database()
+    sqlite_file = folder / "dashboard.db" if request.param == "sqlite" else None
+    url = templates.copy("seeded_url", sqlite_file)
     try:
         with running_app(url, folder / "server.log", seed="sample") as base:
             yield Server(base, url)
