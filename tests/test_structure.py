@@ -60,6 +60,7 @@ LAYERS: list[tuple[str, dict[str, tuple[str, ...]]]] = [
                 "models",
                 "throttle",
                 "models_messages",
+                "models_dossier",
                 "jalali",
                 "text",
                 "labels",
