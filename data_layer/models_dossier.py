@@ -14,6 +14,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, Index, LargeBinary, Text
 from sqlmodel import Column, Field, SQLModel
 
+import data_layer.models_indicators  # noqa: F401  (the indicator a plan names)
 from data_layer.models import utcnow
 
 
@@ -93,7 +94,8 @@ class NeighborhoodProblem(SQLModel, table=True):
     actions: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     agency_id: int | None = Field(default=None, foreign_key="agency.id")
     due_date: date | None = None
-    indicator_id: int | None = None  # the catalogue's indicator the plan should move
+    # The catalogue's indicator the plan should move.
+    indicator_id: int | None = Field(default=None, foreign_key="indicator.id")
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     updated_by_id: int | None = Field(default=None, foreign_key="app_user.id")

@@ -61,6 +61,7 @@ LAYERS: list[tuple[str, dict[str, tuple[str, ...]]]] = [
                 "throttle",
                 "models_messages",
                 "models_dossier",
+                "models_indicators",
                 "jalali",
                 "text",
                 "labels",

@@ -2,7 +2,7 @@
 and documents kept on a neighborhood, and its prioritized problems with their plans.
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0012
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ import sqlmodel  # noqa: F401
 from alembic import op
 
 revision: str = "0013"
-down_revision: str | Sequence[str] | None = "0010"
+down_revision: str | Sequence[str] | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -78,6 +78,7 @@ def upgrade() -> None:
         sa.CheckConstraint("priority >= 1", name="ck_neighborhood_problem_priority"),
         sa.ForeignKeyConstraint(["neighborhood_id"], ["neighborhood.id"]),
         sa.ForeignKeyConstraint(["agency_id"], ["agency.id"]),
+        sa.ForeignKeyConstraint(["indicator_id"], ["indicator.id"]),
         sa.ForeignKeyConstraint(["updated_by_id"], ["app_user.id"]),
         sa.PrimaryKeyConstraint("id"),
     )
