@@ -126,7 +126,7 @@ def coverage_matrix(
         stmt, county_ids=county_ids, kinds=kinds, max_priority=max_priority
     )
     if neighborhood_id is not None:  # one neighbourhood's dossier
-        stmt = stmt.where(col(Neighborhood.id) == neighborhood_id)
+        stmt = stmt.where(col(Neighborhood.id) == neighborhood_id)  # type: ignore[assignment]
     df = _frame(session.execute(stmt).all(), COVERAGE_COLUMNS)
     _floats(df, "norm_per_1000", "need", "delivered")
     df["priority_rank"] = df["priority_rank"].astype("Int64")  # unranked: <NA>

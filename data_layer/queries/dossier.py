@@ -4,18 +4,29 @@ problems with their plans, and the neighborhoods agency rows name."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 from typing import Any, NamedTuple
 
 import pandas as pd
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from data_layer.models import Agency, Neighborhood
+from data_layer.jalali import to_fa_digits
+from data_layer.models import Agency, Assignment, Neighborhood, Resolution
 from data_layer.models_dossier import (
     AssignmentNeighborhood,
     NeighborhoodDocument,
     NeighborhoodProblem,
 )
+from data_layer.models_indicators import Indicator
+from data_layer.queries.assignments import neighborhood_assignments
+from data_layer.queries.coverage import (
+    coverage_matrix,
+    neighborhood_deliveries,
+    neighborhood_profile,
+)
+from data_layer.queries.indicators import NeighborhoodIndicator, neighborhood_indicators
 
 DOCUMENT_COLUMNS = [
     "id",
@@ -38,6 +49,7 @@ PROBLEM_COLUMNS = [
     "agency",
     "due_date",
     "indicator_id",
+    "indicator",
     "version",
 ]
 
@@ -83,9 +95,11 @@ def neighborhood_problems(session: Session, neighborhood_id: int) -> pd.DataFram
             col(Agency.short_name),
             col(p.due_date),
             col(p.indicator_id),
+            col(Indicator.name),
             col(p.version),
         )
         .outerjoin(Agency, col(Agency.id) == col(p.agency_id))
+        .outerjoin(Indicator, col(Indicator.id) == col(p.indicator_id))
         .where(col(p.neighborhood_id) == neighborhood_id, col(p.withdrawn).is_(False))
         .order_by(col(p.priority), col(p.id))
     )
@@ -110,7 +124,68 @@ def row_neighborhoods(session: Session, assignment_ids: Sequence[int]) -> dict[i
     return found
 
 
-def neighborhood_exists(session: Session, neighborhood_id: Any) -> bool:
-    """Whether an active neighborhood has that id."""
-    hood = session.get(Neighborhood, neighborhood_id) if isinstance(neighborhood_id, int) else None
-    return hood is not None and hood.active
+def meeting_row_choices(session: Session, meeting_id: int) -> dict[int, str]:
+    """The live rows of a meeting as id -> «مصوبه ۳ — آموزش و پرورش», in order."""
+    stmt = (
+        select(col(Assignment.id), col(Resolution.number), col(Agency.short_name))
+        .join(Resolution, col(Resolution.id) == col(Assignment.resolution_id))
+        .join(Agency, col(Agency.id) == col(Assignment.agency_id))
+        .where(col(Resolution.meeting_id) == meeting_id, col(Assignment.withdrawn).is_(False))
+        .order_by(col(Resolution.number), col(Agency.sort_order), col(Agency.id))
+    )
+    return {
+        int(i): f"مصوبه {to_fa_digits(n)} — {name}" for i, n, name in session.execute(stmt).all()
+    }
+
+
+def plan_indicators(session: Session) -> dict[int, str]:
+    """The active indicators a plan may name, id -> name."""
+    stmt = (
+        select(col(Indicator.id), col(Indicator.name))
+        .where(col(Indicator.active).is_(True))
+        .order_by(col(Indicator.name))
+    )
+    return {int(i): str(n) for i, n in session.execute(stmt).all()}
+
+
+@dataclass(frozen=True)
+class Dossier:
+    """Everything the dossier page, its PDF and its slide show of one neighborhood."""
+
+    facts: dict[str, Any]  # the registry's row, with its county's name
+    cells: pd.DataFrame  # coverage: one row per service, with its level (the gap rule)
+    deliveries: pd.DataFrame  # who serves it with what
+    rows: pd.DataFrame  # the agency rows that name it
+    documents: pd.DataFrame
+    problems: pd.DataFrame
+    indicators: list[NeighborhoodIndicator]  # against baseline and target, with status
+    is_sample: bool
+
+    @property
+    def name(self) -> str:
+        """The neighborhood's name."""
+        return str(self.facts["name"])
+
+    @property
+    def gaps(self) -> pd.DataFrame:
+        """The services with a norm that are missing or partly met, largest need first."""
+        short = self.cells[self.cells["level"].isin(["none", "partial"])]
+        return short.sort_values("need", ascending=False)
+
+
+def neighborhood_dossier(session: Session, neighborhood_id: int, today: date) -> Dossier | None:
+    """The neighborhood's dossier, or None when no neighborhood has that id."""
+    facts = neighborhood_profile(session, neighborhood_id)
+    if facts is None:
+        return None
+    rows = neighborhood_assignments(session, neighborhood_id, today)
+    return Dossier(
+        facts=facts,
+        cells=coverage_matrix(session, neighborhood_id=neighborhood_id),
+        deliveries=neighborhood_deliveries(session, neighborhood_id),
+        rows=rows,
+        documents=neighborhood_documents(session, neighborhood_id),
+        problems=neighborhood_problems(session, neighborhood_id),
+        indicators=neighborhood_indicators(session, neighborhood_id),
+        is_sample=bool(facts["is_sample"]),
+    )
