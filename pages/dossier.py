@@ -23,7 +23,7 @@ from ui.freshness import current_version, keep_fresh
 from ui.html import show
 from ui.jalali_picker import date_field
 from ui.pickers import distinct
-from ui.run import Command, run_command, show_flash
+from ui.run import Command, run_command
 from ui.session import page_reader
 from ui.theme import page_title
 from ui.uploads import uploader
@@ -34,7 +34,7 @@ url, reader = page_reader(Readable.DOSSIER)
 today = local_today()
 version = current_version(url)
 keeper = reader.may(Action.MANAGE_NEIGHBORHOODS)  # the secretariat keeps the dossier
-show_flash()
+
 options = dv.choices(url, reader.scope, version)
 hoods = distinct(options["hoods"])
 asked = str(st.query_params.get("id", ""))
@@ -224,9 +224,7 @@ def plan_form(prefix: str, row: Any = None) -> dict[str, Any]:
         c[0], "سررسید", row.due_date if row else None, key=f"{prefix}_due"
     )
     ids = [None, *indicator_names]
-    current = (
-        int(row.indicator_id) if row is not None and row.indicator_id == row.indicator_id else None
-    )
+    current = row.indicator_id if row is not None else None
     values["indicator_id"] = c[1].selectbox(
         "شاخص هدف",
         ids,

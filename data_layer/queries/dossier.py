@@ -104,8 +104,8 @@ def neighborhood_problems(session: Session, neighborhood_id: int) -> pd.DataFram
         .order_by(col(p.priority), col(p.id))
     )
     df = pd.DataFrame([tuple(r) for r in session.execute(stmt).all()], columns=PROBLEM_COLUMNS)
-    df["agency_id"] = df["agency_id"].astype("Int64")
-    df["indicator_id"] = df["indicator_id"].astype("Int64")
+    for name in ("agency_id", "indicator_id"):  # whole numbers or None, never NaN
+        df[name] = pd.Series([None if pd.isna(x) else int(x) for x in df[name]], dtype=object)
     return df
 
 
