@@ -51,6 +51,18 @@ def first_hood(url: str) -> tuple[int, str]:
         return hood.id, hood.name
 
 
+def other_hood(url: str, not_id: int) -> tuple[int, str]:
+    """Another active neighborhood (id, name)."""
+    with read_session(url) as s:
+        hood = s.exec(
+            select(Neighborhood)
+            .where(col(Neighborhood.active).is_(True), Neighborhood.id != not_id)
+            .order_by(col(Neighborhood.id))
+        ).first()
+        assert hood is not None and hood.id is not None
+        return hood.id, hood.name
+
+
 def give_indicator(
     url: str,
     hood_id: int,
