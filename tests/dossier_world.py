@@ -147,3 +147,42 @@ def furnish(url: str, *, title: str = "کمبود فضای آموزشی", doc_ti
             now=NOW,
         )
     return Hood(hood_id, name, indicator, agency_id)
+
+
+def plant_dossier(url: str) -> Hood:
+    """The hostile corpus in every field of the dossier: a document's title, source and
+    file name, a problem's title, description and actions, an indicator's name and unit."""
+    from tests.hostile import fill
+
+    hood_id, name = first_hood(url)
+    indicator = give_indicator(url, hood_id, name=fill(200, 3), unit=fill(60, 5))
+    dabir = actor(url, "dabir")
+    with write_session(url) as s:
+        agency = s.exec(select(Agency).order_by(col(Agency.id))).first()
+        assert agency is not None and agency.id is not None
+        add_problem(
+            s,
+            actor=dabir,
+            neighborhood_id=hood_id,
+            values={
+                "title": fill(300, 1),
+                "description": fill(4000, 2),
+                "actions": fill(4000, 4),
+                "agency_id": agency.id,
+                "indicator_id": indicator,
+            },
+            now=NOW,
+        )
+        add_document(
+            s,
+            actor=dabir,
+            neighborhood_id=hood_id,
+            kind="study",
+            title=fill(300, 6),
+            issued_on=None,
+            source=fill(300, 8),
+            filename=fill(200, 10) + ".pdf",
+            content=PDF,
+            now=NOW,
+        )
+        return Hood(hood_id, name, indicator, agency.id)

@@ -44,7 +44,7 @@ _CSS = """
 img.logo { display: block; margin: 0 auto 2mm auto; }
 hr.rule { border: none; border-top: 1pt solid #333; margin: 2mm 0 4mm 0; }
 table.facts td { padding: 0.6mm 0; }
-table.facts td.label { width: 32mm; font-weight: 700; }
+table.facts td.label { width: 48mm; font-weight: 700; }
 .problem { break-inside: avoid; border: 0.6pt solid #8a8a8a; padding: 2mm 3mm; margin: 0 0 3mm 0; }
 .problem h3 { font-size: 10.5pt; margin: 0 0 1mm 0; }
 .pre { white-space: pre-wrap; }

@@ -13,8 +13,9 @@ from data_layer.db import read_session
 from data_layer.models import Assignment
 from data_layer.models_dossier import NeighborhoodProblem
 from data_layer.queries.dossier import row_neighborhoods
-from tests.dossier_world import furnish
+from tests.dossier_world import furnish, plant_dossier
 from tests.pages.conftest import messages, page_html, press, sign_in
+from tests.pages.test_hostile_text_on_screens import assert_inert
 
 DOSSIER = "pages/dossier.py"
 
@@ -99,3 +100,16 @@ def test_the_liaison_names_its_rows_neighborhoods_and_the_dossier_lists_the_row(
     assert "agency02" not in page_html(at)  # the row is listed by its agency's name
     with read_session(seeded_url) as s:
         assert s.get(Assignment, row_id) is not None
+
+
+def test_hostile_text_in_every_new_field_stays_text_on_the_dossier_and_the_slide(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    hood = plant_dossier(seeded_url)
+    at = _open(sign_in(make_app(seeded_url).run(), "dabir"), hood.id)
+    assert "alert(1)" in assert_inert(at, "dossier")  # the corpus is there, as text
+    at.query_params.clear()
+    at.query_params["hood"] = str(hood.id)
+    at.switch_page("pages/projector.py").run()
+    assert not at.exception
+    assert "alert(1)" in assert_inert(at, "the neighborhood's slide")
