@@ -5,6 +5,8 @@ bench_m and bench_l are created on the server of TEST_DATABASE_URL. A dataset is
 reused when its seed markers (AppSetting 'seed.sample' / 'seed.scale') and its
 meeting count say it already holds the seed asked for; `--fresh` drops it first.
 Every dataset is generated relative to the fixed day AS_OF, so it is deterministic.
+Every dataset holds the sample indicators with values for every neighborhood (eight
+seasons; data_layer/seed_indicators.py); one seeded before them is topped up.
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ from sqlalchemy.pool import NullPool
 
 from data_layer import seed_data
 from data_layer.config import normalise_database_url
-from data_layer.db import dispose_engine
+from data_layer.db import dispose_engine, write_session
 from data_layer.migrate import upgrade
 from data_layer.seed import SAMPLE_MARKER, SCALE_MARKER, seed
+from data_layer.seed_indicators import seed_sample_indicators
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = ROOT / "bench" / ".data"
@@ -144,6 +147,7 @@ def holds_seed(ds: Dataset) -> bool:
 def row_counts(url: str) -> dict[str, int]:
     """Rows in the tables the benchmark talks about."""
     tables = ("agency", "meeting", "resolution", "assignment", "history_entry", "evidence")
+    tables += ("neighborhood", "indicator", "indicator_target", "indicator_value")
     engine = create_engine(url, poolclass=NullPool)
     try:
         with engine.connect() as conn:
@@ -152,6 +156,17 @@ def row_counts(url: str) -> dict[str, int]:
             }
     finally:
         engine.dispose()
+
+
+def _top_up_indicators(ds: Dataset, log) -> None:  # type: ignore[no-untyped-def]
+    """A dataset seeded before the indicators existed gets them now: the sample
+    catalogue, and for every neighborhood a baseline, a target and its values (eight
+    seasons for a seasonal indicator, four years for a yearly one). A no-op when every
+    neighborhood has them (seed_indicators is idempotent)."""
+    with write_session(ds.url) as session:
+        added = seed_sample_indicators(session, AS_OF)
+    if any(added.values()):
+        log(f"  {ds.label}: indicators added {added}")
 
 
 def _analyze(ds: Dataset, vacuum: bool) -> None:
@@ -173,6 +188,7 @@ def prepare(ds: Dataset, *, fresh: bool = False, log=print) -> Prepared:  # type
         _drop(ds)
     if holds_seed(ds):
         upgrade(ds.url)  # a migration someone added since the seed
+        _top_up_indicators(ds, log)
         _analyze(ds, vacuum=False)
         action = "reused"
     else:

@@ -1,4 +1,5 @@
-"""HXL-tagged exports of coverage, gaps, deliveries (3W) and capacity: CSV and Excel.
+"""HXL-tagged exports of coverage, gaps, deliveries (3W), capacity and indicator values:
+CSV and Excel.
 
 Each table has Persian headers (row 1) and HXL hashtags (row 2, https://hxlstandard.org),
 so that the same file opens for a person in Excel and feeds humanitarian tools.
@@ -15,11 +16,18 @@ import pandas as pd
 from sqlmodel import Session
 
 from data_layer.documents.workbook import SheetSpec, is_missing, workbook_xlsx
-from data_layer.labels import DELIVERY_STATUS_LABELS, NEIGHBORHOOD_KIND_LABELS
+from data_layer.labels import (
+    DELIVERY_STATUS_LABELS,
+    NEIGHBORHOOD_KIND_LABELS,
+    VERIFICATION_LABELS,
+)
 from data_layer.output import sheet_text
 from data_layer.queries.coverage import coverage_matrix, delivery_rows, gaps, service_ratios
+from data_layer.queries.indicators import indicator_value_rows
 from data_layer.queries.periods import delivery_period_label
 from data_layer.rules.coverage import COVERAGE_LEVEL_LABELS
+from data_layer.rules.indicators import DIRECTION_LABELS
+from data_layer.rules.indicators import period_label as indicator_period_label
 
 Table = tuple[pd.DataFrame, dict[str, str]]  # Persian-headed frame, header -> HXL tag
 
@@ -52,6 +60,18 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "target_units": ("ظرفیت در محلات هدف", "#capacity+targeted+num"),
     "ratio": ("سهم محلات هدف از ظرفیت (درصد)", "#indicator+ratio+pct"),
     "delivered_in_targets": ("ارائه‌شده در محلات هدف", "#output+num"),
+    "indicator_id": ("کد شاخص", "#indicator+code"),
+    "indicator": ("شاخص", "#indicator+name"),
+    "indicator_unit": ("واحد شاخص", "#indicator+unit"),
+    "direction": ("جهت بهبود", "#indicator+direction"),
+    "reporting_agency": ("دستگاه گزارش‌دهنده", "#org+reporting+name"),
+    "indicator_period": ("دوره", "#date+period"),
+    "value": ("مقدار", "#indicator+value+num"),
+    "numerator": ("صورت", "#indicator+numerator+num"),
+    "denominator": ("مخرج", "#indicator+denominator+num"),
+    "source": ("منبع", "#meta+source"),
+    "verification": ("وضعیت تأیید", "#status+verification"),
+    "is_sample": ("دادهٔ نمونه", "#meta+sample"),
 }
 HXL_TAGS: dict[str, str] = {name: tag for name, (_, tag) in COLUMNS.items()}
 HEADERS: dict[str, str] = {name: header for name, (header, _) in COLUMNS.items()}
@@ -61,6 +81,7 @@ SHEET_NAMES: dict[str, str] = {
     "gaps": "کسری خدمات",
     "deliveries": "خدمات ارائه‌شده",
     "capacity": "ظرفیت دستگاه‌ها",
+    "indicators": "مقادیر شاخص‌ها",
 }
 
 
@@ -120,6 +141,23 @@ def capacity_table(session: Session) -> Table:
     return _table(df, [*columns, "delivered_in_targets"])
 
 
+def indicators_table(session: Session) -> Table:
+    """Every value of an indicator per neighborhood and period (the period's end as the date)."""
+    df = indicator_value_rows(session)
+    df["indicator_period"] = [
+        indicator_period_label(k, y, n)
+        for k, y, n in zip(df["period_kind"], df["period_year"], df["period_no"], strict=True)
+    ]
+    df["direction"] = df["direction"].map(lambda v: DIRECTION_LABELS.get(v, v))
+    df["verification"] = df["verification"].map(lambda v: VERIFICATION_LABELS.get(v, v))
+    df["is_sample"] = df["is_sample"].map(lambda v: "بله" if v else "خیر")
+    df = df.rename(columns={"unit": "indicator_unit", "agency": "reporting_agency"})
+    columns = ["county", "neighborhood_id", "neighborhood", "indicator_id", "indicator"]
+    columns += ["indicator_unit", "direction", "reporting_agency", "indicator_period"]
+    columns += ["period_end", "value", "numerator", "denominator", "source", "verification"]
+    return _table(df, [*columns, "is_sample"])
+
+
 def all_tables(session: Session) -> dict[str, Table]:
     """Every export table under its Persian sheet name (for one workbook)."""
     return {
@@ -127,6 +165,7 @@ def all_tables(session: Session) -> dict[str, Table]:
         SHEET_NAMES["gaps"]: gaps_table(session),
         SHEET_NAMES["deliveries"]: deliveries_table(session),
         SHEET_NAMES["capacity"]: capacity_table(session),
+        SHEET_NAMES["indicators"]: indicators_table(session),
     }
 
 

@@ -72,10 +72,17 @@ class Action(StrEnum):
     MANAGE_FEEDS = "manage_feeds"  # tokens of the data feeds
     REPORT_SERVICES = "report_services"  # deliveries, capacity, performance reports
     MANAGE_MESSAGES = "manage_messages"  # the outbox: send a failed message again
+    MANAGE_INDICATORS = "manage_indicators"  # the catalogue, baselines and targets, any value
+    REPORT_INDICATORS = "report_indicators"  # an agency's values of the indicators it reports
 
 
 # Actions that belong to an agency: an editor may do them for its own agency only.
-_AGENCY_ACTIONS = {Action.UPDATE_ASSIGNMENT, Action.ADD_EVIDENCE, Action.REPORT_SERVICES}
+_AGENCY_ACTIONS = {
+    Action.UPDATE_ASSIGNMENT,
+    Action.ADD_EVIDENCE,
+    Action.REPORT_SERVICES,
+    Action.REPORT_INDICATORS,
+}
 
 _ALLOWED: dict[str, set[Action]] = {
     Role.ADMIN: {
@@ -91,6 +98,7 @@ _ALLOWED: dict[str, set[Action]] = {
         Action.MANAGE_NEIGHBORHOODS,
         Action.MANAGE_SETTINGS,
         Action.MANAGE_KIOSKS,
+        Action.MANAGE_INDICATORS,
     },
     Role.AGENCY_EDITOR: set(_AGENCY_ACTIONS),
     Role.VIEWER: set(),
@@ -110,6 +118,8 @@ _REFUSALS: dict[Action, str] = {
     Action.MANAGE_FEEDS: "فقط مدیر سامانه می‌تواند کلید خوراک داده بسازد یا باطل کند.",
     Action.REPORT_SERVICES: "فقط کارشناس رابط همان دستگاه می‌تواند برای آن گزارش ثبت کند.",
     Action.MANAGE_MESSAGES: "فقط مدیر سامانه می‌تواند پیام‌های ناموفق را دوباره بفرستد.",
+    Action.MANAGE_INDICATORS: "فقط دبیرخانه می‌تواند شاخص‌ها و مبنا و هدف آن‌ها را ثبت کند.",
+    Action.REPORT_INDICATORS: "فقط کارشناس رابط دستگاه گزارش‌دهنده مقدار این شاخص را ثبت می‌کند.",
 }
 CHANGED = "نقش یا دستگاه حساب شما تغییر کرده است؛ برای ادامه دوباره وارد شوید."
 INACTIVE = "این حساب غیرفعال شده است؛ چیزی ذخیره نشد."
@@ -185,6 +195,7 @@ class Readable(StrEnum):
     EXPORTS = "exports"  # coverage, gaps, deliveries and capacity as Excel or CSV
     MEETING_REPORT = "meeting_report"  # a meeting's follow-up report, PDF and Excel
     FEEDS = "feeds"  # the same tables as CSV with HXL, for a feed token (/api/feeds)
+    INDICATORS = "indicators"  # «شاخص‌ها»: the catalogue, targets, imports, verification
 
 
 class ReaderKind(StrEnum):
@@ -217,7 +228,16 @@ _PERSON = PUBLIC | {_R.ACCOUNT}
 _ROLE_READS: dict[str, frozenset[Readable]] = {
     Role.ADMIN: _PERSON | {_R.AGENCIES, _R.USERS, _R.SETTINGS, _R.MESSAGES},
     Role.SECRETARIAT: _PERSON
-    | {_R.AGENCIES, _R.SETTINGS, _R.LETTERS, _R.VERIFICATION, _R.BACKLOG, _R.INBOX, _R.MESSAGES},
+    | {
+        _R.AGENCIES,
+        _R.SETTINGS,
+        _R.LETTERS,
+        _R.VERIFICATION,
+        _R.BACKLOG,
+        _R.INBOX,
+        _R.MESSAGES,
+        _R.INDICATORS,
+    },
     Role.AGENCY_EDITOR: _PERSON | {_R.MY_AGENCY, _R.INBOX},
     Role.VIEWER: _PERSON,
 }

@@ -36,6 +36,7 @@ from data_layer.models import (
 )
 from data_layer.queries.access import ANONYMOUS_READ_KEY
 from data_layer.queries.membership import member_ids_on
+from data_layer.seed_indicators import seed_sample_indicators
 from data_layer.seed_sample import SampleBuilder, SeedReport
 
 SAMPLE_MARKER = "seed.sample"
@@ -75,6 +76,7 @@ def seed(
             if _marker(session, SAMPLE_MARKER) is None:
                 _ensure_sample_profile(session, report)
                 SampleBuilder(session, report, as_of, scale=1).build()
+                _count(report, seed_sample_indicators(session, as_of))
                 report.count("app_user", len(seed_sample_accounts(session)))
                 # The demo province can be read without signing in (a real one starts
                 # with nobody: queries.access.anonymous_read's default).
@@ -84,9 +86,15 @@ def seed(
         with write_session(url) as session:
             if _marker(session, SCALE_MARKER) is None:
                 SampleBuilder(session, report, as_of, scale=scale).build_scaled()
+                _count(report, seed_sample_indicators(session, as_of))
                 _set_marker(session, SCALE_MARKER, {"scale": scale, "as_of": as_of.isoformat()})
     _reset_sequences(url)
     return report
+
+
+def _count(report: SeedReport, added: dict[str, int]) -> None:
+    for table, n in added.items():
+        report.count(table, n)
 
 
 # --- the real minutes -------------------------------------------------------------

@@ -36,7 +36,7 @@ from data_layer.permissions import Readable
 from data_layer.queries import assignments as qa
 from data_layer.queries.ladder import STEP_TITLES, letter_register
 from data_layer.rules.lateness import STALE_DAYS
-from ui import agency_services
+from ui import agency_services, indicator_values
 from ui.history import timeline_html
 from ui.html import Html, show
 from ui.jalali_picker import date_field
@@ -174,6 +174,7 @@ TABS = [
     "خدمات در محلات هدف",
     "ظرفیت دستگاه",
     "گزارش عملکرد",
+    "شاخص‌های محلات",
 ]
 # A link of the inbox opens one row in the full form (?row=id) or the report (?tab=report).
 opened = st.query_params.get("row", "")
@@ -183,13 +184,18 @@ if opened_row is not None and st.session_state.get("opened_row") != opened_row:
     st.session_state["detail_row"] = opened_row
 first_tab = TABS[1] if opened_row is not None else None
 first_tab = TABS[4] if st.query_params.get("tab") == "report" else first_tab
-quick, detail, services_tab, capacity_tab, report_tab = st.tabs(TABS, default=first_tab)
+first_tab = TABS[5] if st.query_params.get("tab") == "indicators" else first_tab
+quick, detail, services_tab, capacity_tab, report_tab, values = st.tabs(TABS, default=first_tab)
 with services_tab:
     agency_services.deliveries_tab(url, actor)
 with capacity_tab:
     agency_services.capacity_tab(url, actor)
 with report_tab:
     agency_services.report_tab(url, actor)
+with values:
+    indicator_values.values_tab(url, actor)
+    with st.expander("ورود مقادیر از اکسل"):
+        indicator_values.values_import(url, actor)
 
 # --- quick table -----------------------------------------------------------------------
 

@@ -328,3 +328,82 @@ def plant_registry(url: str) -> dict[str, str]:
             ),
         )  # fmt: skip
     return {k: tidy(v) for k, v in typed.items()}
+
+
+@dataclass(frozen=True)
+class PlantedIndicator:
+    """The corpus in an indicator's fields, a target's note and a value's note."""
+
+    indicator_id: int
+    neighborhood_id: int
+    neighborhood: str
+    texts: dict[str, str]  # field -> what was stored
+
+
+def plant_indicators(url: str, start: int = 0) -> PlantedIndicator:
+    """Save the corpus through the indicator commands (the secretariat defines, sets a
+    target; Education's liaison reports a value) on the sample province."""
+    from data_layer.commands.indicators import (
+        IndicatorInput,
+        TargetInput,
+        create_indicator,
+        save_indicator_values,
+        set_indicator_target,
+    )
+    from data_layer.input.indicator_values import ValueRow
+    from data_layer.models import Neighborhood
+
+    t = {
+        "name": fill(200, start),
+        "definition": fill(4000, start + 1),
+        "unit": fill(60, start + 2),
+        "numerator_label": fill(200, start + 3),
+        "denominator_label": fill(200, start + 4),
+        "target_note": fill(1000, start + 5),
+        "value_note": fill(1000, start + 6),
+    }
+    with write_session(url) as s:
+        dabir = _actor(s, "dabir")
+        education = s.exec(select(Agency).where(Agency.short_name == "آموزش و پرورش")).one()
+        hood = s.exec(select(Neighborhood).order_by(Neighborhood.id)).first()
+        assert hood is not None and hood.id is not None
+        ind = create_indicator(
+            s,
+            actor=dabir,
+            data=IndicatorInput(
+                t["name"],
+                t["definition"],
+                t["unit"],
+                "higher",
+                "season",
+                education.id,
+                "rate",
+                t["numerator_label"],
+                t["denominator_label"],
+                1000,
+            ),
+        )
+        set_indicator_target(
+            s,
+            actor=dabir,
+            neighborhood_id=hood.id,
+            indicator_id=int(ind.id or 0),
+            expected_version=None,
+            data=TargetInput(10, "زمستان ۱۴۰۳", 20, "1407/01/01", t["target_note"]),
+        )
+        liaison_user = s.exec(
+            select(User).where(User.agency_id == education.id, User.role == "agency_editor")
+        ).first()
+        assert liaison_user is not None
+        liaison = _actor(s, liaison_user.username)
+        save_indicator_values(
+            s,
+            actor=liaison,
+            rows=[ValueRow(hood.id, int(ind.id or 0), (1405, 1), value=12, note=t["value_note"])],
+        )
+        return PlantedIndicator(
+            int(ind.id or 0),
+            hood.id,
+            hood.name,
+            {k: tidy(v, multiline=k == "definition") for k, v in t.items()},
+        )

@@ -81,7 +81,14 @@ LAYERS: list[tuple[str, dict[str, tuple[str, ...]]]] = [
         "setup",
         {
             "setup": _dl(
-                "setup", "seed", "seed_data", "seed_sample", "bootstrap", "transfer", "sender"
+                "setup",
+                "seed",
+                "seed_data",
+                "seed_sample",
+                "seed_indicators",
+                "bootstrap",
+                "transfer",
+                "sender",
             )
         },
     ),

@@ -22,7 +22,7 @@ from ui.run import run_command
 __all__ = ["anonymous_read_form", "tokens_section"]
 
 _JUST_MADE = "access_just_made"
-_FEEDS = ("coverage", "gaps", "deliveries", "capacity")
+_FEEDS = ("coverage", "gaps", "deliveries", "capacity", "indicators")
 
 
 def anonymous_read_form(url: str) -> None:

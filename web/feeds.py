@@ -1,4 +1,5 @@
-"""The read-only data feeds: coverage, gaps, deliveries and capacity as CSV with HXL."""
+"""The read-only data feeds: coverage, gaps, deliveries, capacity and indicator values as
+CSV with HXL."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from data_layer.exports import (
     coverage_table,
     deliveries_table,
     gaps_table,
+    indicators_table,
     to_csv_with_hxl,
 )
 
@@ -16,6 +18,7 @@ FEEDS = {
     "gaps": gaps_table,
     "deliveries": deliveries_table,
     "capacity": capacity_table,
+    "indicators": indicators_table,
 }
 
 

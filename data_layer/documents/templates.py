@@ -12,12 +12,20 @@ from dataclasses import dataclass
 
 from data_layer.documents.workbook import DropDown, SheetSpec, workbook_xlsx
 from data_layer.input.agencies import AGENCY_COLUMNS
+from data_layer.input.indicator_values import COLUMNS as VALUE_COLUMNS
+from data_layer.input.indicator_values import MAX_IMPORT_ROWS as VALUE_MAX_ROWS
 from data_layer.input.neighborhoods import COLUMNS as NEIGHBORHOOD_COLUMNS
 from data_layer.input.neighborhoods import MAX_IMPORT_ROWS
 from data_layer.input.sheet import Column
 from data_layer.labels import AGENCY_KIND_LABELS, NEIGHBORHOOD_KIND_LABELS
 
-__all__ = ["Choices", "agency_template_xlsx", "neighborhood_template_xlsx", "template_xlsx"]
+__all__ = [
+    "Choices",
+    "agency_template_xlsx",
+    "indicator_values_template_xlsx",
+    "neighborhood_template_xlsx",
+    "template_xlsx",
+]
 
 
 @dataclass(frozen=True)
@@ -147,3 +155,22 @@ def agency_template_xlsx() -> bytes:
         Choices("kind", _AGENCY_KINDS, f"نوع دستگاه یکی از {kinds} است.", allow_blank=False),
     )
     return template_xlsx("دستگاه‌ها", AGENCY_COLUMNS, examples, guide, choices, rows=500)
+
+
+def indicator_values_template_xlsx(rows: Sequence[Sequence[object]]) -> bytes:
+    """The indicator values import template, pre-filled with `rows` (county, neighborhood,
+    indicator, period; the figures left for the agency to write)."""
+    examples = [(*row[:4], None, None, None, None) for row in rows] or [
+        ("مرکز استان", "کوی زاغه", "نرخ ترک تحصیل", "پاییز ۱۴۰۵", 6.5, None, None, None)
+    ]
+    guide = (
+        ("شهرستان", "برای محله‌ای که نامش در دو شهرستان هست لازم است؛ وگرنه اختیاری."),
+        ("محله", "الزامی؛ نام محلهٔ هدف همان‌گونه که در سامانه آمده."),
+        ("شاخص", "الزامی؛ نام شاخص همان‌گونه که در فهرست شاخص‌ها آمده."),
+        ("دوره", "الزامی؛ برای شاخص فصلی مانند «پاییز ۱۴۰۵»، برای شاخص سالانه مانند «۱۴۰۴»."),
+        ("مقدار", "عدد؛ شمارشی: عدد صحیح ۰ یا بیشتر، درصد: ۰ تا ۱۰۰، نسبت: ۰ یا بیشتر."),
+        ("صورت / مخرج", "برای شاخص نسبتی یا درصدی به جای «مقدار»؛ مخرج صفر پذیرفته نیست."),
+        ("توضیح", "اختیاری؛ حداکثر ۱۰۰۰ نویسه."),
+        ("سطر دوم", "برچسب‌های HXL (با # شروع می‌شوند)؛ هنگام ورود نادیده گرفته می‌شود."),
+    )
+    return template_xlsx("مقادیر شاخص", VALUE_COLUMNS, examples, guide, rows=VALUE_MAX_ROWS)

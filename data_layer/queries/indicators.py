@@ -21,6 +21,8 @@ API (kept stable; later additions only):
   (active neighborhood, active indicator of the agency of that period kind).
 - `indicator_value_rows(session) -> DataFrame`: every value, for the feed and export.
 
+The secretariat's forms read data_layer/queries/indicator_forms.py.
+
 Rejected values are shown (with their verification) but never count for a status
 or a move; the rule is data_layer/rules/indicators.py.
 """

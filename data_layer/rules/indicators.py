@@ -56,6 +56,10 @@ STATUS_LABELS: dict[str, str] = {
     IndicatorStatus.OFF_TRACK: "دور از هدف",
     IndicatorStatus.NO_DATA: "بدون داده",
 }
+DIRECTION_LABELS: dict[str, str] = {
+    IndicatorDirection.HIGHER: "بالاتر بهتر",
+    IndicatorDirection.LOWER: "پایین‌تر بهتر",
+}
 # A mark for each status, so it reads without colour too.
 STATUS_MARKS: dict[str, str] = {
     IndicatorStatus.ON_TRACK: "▲",

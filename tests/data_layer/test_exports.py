@@ -185,6 +185,7 @@ def test_xlsx_has_every_sheet_rtl_with_headers_and_hxl(data: Data) -> None:
         SHEET_NAMES["gaps"],
         SHEET_NAMES["deliveries"],
         SHEET_NAMES["capacity"],
+        SHEET_NAMES["indicators"],
     ]
     for name, (df, tags) in tables.items():
         ws = book[name]
