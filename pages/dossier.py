@@ -76,11 +76,13 @@ page_title(
 show(dv.facts_html(d))
 st.download_button(
     "دریافت پرونده (PDF)",
-    dv.pdf(url, reader.scope, hood_id, today, version),
-    file_name=f"dossier-{hood_id}.pdf",
+    # Built when pressed (WeasyPrint takes a second or two), not on every visit.
+    lambda: dv.pdf_bytes(url, hid, today),
+    file_name=f"dossier-{hid}.pdf",
     mime="application/pdf",
     key="dossier_pdf",
     icon=":material/picture_as_pdf:",
+    on_click="ignore",
 )
 
 st.markdown("#### شاخص‌ها در برابر مبنا و هدف")

@@ -57,9 +57,8 @@ def choices(url: str, scope: Scope, version: int) -> dict[str, Any]:
     }
 
 
-@loader(spinner="در حال ساختن PDF…", keep=4)
-def pdf(url: str, scope: Scope, neighborhood_id: int, today: date, version: int) -> bytes:
-    """The dossier as an A4 PDF."""
+def pdf_bytes(url: str, neighborhood_id: int, today: date) -> bytes:
+    """The dossier as an A4 PDF, built when the download is asked for."""
     with read_session(url) as s:
         return dossier_pdf(s, neighborhood_id=neighborhood_id, today=today)
 
