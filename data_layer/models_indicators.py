@@ -128,3 +128,30 @@ class IndicatorValue(SQLModel, table=True):
     reported_by_id: int | None = Field(default=None, foreign_key="app_user.id")
     version: int = 1
     is_sample: bool = False
+
+
+class IndicatorStanding(SQLModel, table=True):
+    """Where one neighborhood's indicator stands, kept by every write that can move it
+    (a value saved, imported or ruled on; a target set; the indicator's direction
+    changed): the status of data_layer/rules/indicators.py, the latest two counted
+    values and whether the latest moved the wrong way. The overview and the projector
+    count from it, so their reads do not grow with the values stored."""
+
+    __tablename__ = "indicator_standing"
+    __table_args__ = (
+        Index("ix_indicator_standing_status", "status"),
+        Index("ix_indicator_standing_indicator_latest", "indicator_id", "latest_end"),
+    )
+
+    neighborhood_id: int = Field(foreign_key="neighborhood.id", primary_key=True)
+    indicator_id: int = Field(foreign_key="indicator.id", primary_key=True)
+    has_target: bool = False
+    status: str = Field(max_length=10)  # IndicatorStatus; no_data without a target
+    latest_year: int | None = None
+    latest_no: int | None = None
+    latest_end: date | None = None
+    latest_value: float | None = None
+    previous_year: int | None = None
+    previous_no: int | None = None
+    previous_value: float | None = None
+    wrong_way: bool = False

@@ -20,8 +20,14 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlmodel import Session, col
 
+from data_layer.commands.indicator_standing import refresh_standings
 from data_layer.models import Agency, Neighborhood, Verification
-from data_layer.models_indicators import Indicator, IndicatorTarget, IndicatorValue
+from data_layer.models_indicators import (
+    Indicator,
+    IndicatorStanding,
+    IndicatorTarget,
+    IndicatorValue,
+)
 from data_layer.rules import indicators as rule
 
 _CHUNK = 5_000
@@ -283,6 +289,8 @@ def seed_sample_indicators(session: Session, as_of: date) -> dict[str, int]:
                 values.append(_value_row(rng, hood, ind, spec, (year, number), value, now))
     _insert(session, IndicatorTarget, targets)
     _insert(session, IndicatorValue, values)
+    if targets or values or session.execute(select(IndicatorStanding)).first() is None:
+        refresh_standings(session)
     return {"indicator_target": len(targets), "indicator_value": len(values)}
 
 

@@ -28,7 +28,7 @@ from data_layer.queries.indicator_forms import target_of, values_to_verify
 from data_layer.queries.indicators import indicator_catalogue
 from data_layer.queries.places import list_neighborhoods
 from data_layer.rules import indicators as rule
-from ui.indicator_values import values_import
+from ui.indicator_values import typed_number, values_import
 from ui.jalali_picker import date_field
 from ui.pickers import as_shown, pick
 from ui.run import run_command
@@ -200,7 +200,7 @@ with targets:
             c1, c2 = st.columns(2)
             base = c1.text_input(
                 "مقدار مبنا",
-                value="" if current is None else format_number(current["baseline_value"], 2),
+                value="" if current is None else typed_number(current["baseline_value"]),
                 key=f"{key}_{target_version}_base",
             )
             period = c2.text_input(
@@ -214,7 +214,7 @@ with targets:
             )
             goal = c1.text_input(
                 "مقدار هدف",
-                value="" if current is None else format_number(current["target_value"], 2),
+                value="" if current is None else typed_number(current["target_value"]),
                 key=f"{key}_{target_version}_goal",
             )
             target_on = date_field(

@@ -194,8 +194,8 @@ with report_tab:
     agency_services.report_tab(url, actor)
 with values:
     indicator_values.values_tab(url, actor)
-    with st.expander("ورود مقادیر از اکسل"):
-        indicator_values.values_import(url, actor)
+    st.markdown("**ورود مقادیر از اکسل**")
+    indicator_values.values_import(url, actor)
 
 # --- quick table -----------------------------------------------------------------------
 

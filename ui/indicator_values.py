@@ -29,7 +29,7 @@ from data_layer.rules import indicators as rule
 from ui.imports import ImportScreen, import_tab
 from ui.run import run_command
 
-__all__ = ["period_choices", "values_import", "values_tab"]
+__all__ = ["period_choices", "typed_number", "values_import", "values_tab"]
 
 EDITABLE = ["مقدار", "صورت", "مخرج", "توضیح"]
 FIELDS = {"مقدار": "value", "صورت": "numerator", "مخرج": "denominator", "توضیح": "note"}
@@ -47,7 +47,7 @@ def period_choices(today: Any) -> dict[tuple[str, int, int], str]:
     return out
 
 
-def _typed(value: object) -> str:
+def typed_number(value: object) -> str:
     """A stored number as a person would type it, in Persian digits; blank for none."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
@@ -65,9 +65,9 @@ def _grid_view(grid: pd.DataFrame) -> pd.DataFrame:
                 for v in grid["verification"]
             ],
             "توضیح": [n if isinstance(n, str) else "" for n in grid["note"]],
-            "مخرج": grid["denominator"].map(_typed),
-            "صورت": grid["numerator"].map(_typed),
-            "مقدار": grid["value"].map(_typed),
+            "مخرج": grid["denominator"].map(typed_number),
+            "صورت": grid["numerator"].map(typed_number),
+            "مقدار": grid["value"].map(typed_number),
             "واحد": grid["unit"],
             "شاخص": grid["indicator"],
             "محله": [

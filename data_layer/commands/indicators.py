@@ -17,6 +17,7 @@ from sqlmodel import Session, col
 from data_layer import clock
 from data_layer.commands.common import check_version, flush_unique, load
 from data_layer.commands.history import History
+from data_layer.commands.indicator_standing import indicator_pairs, refresh_standings
 from data_layer.errors import ConflictError, FieldError, ValidationError
 from data_layer.input.check import Check
 from data_layer.input.indicator_values import (
@@ -193,6 +194,8 @@ def update_indicator(
         row.version += 1
         row.updated_at, row.updated_by_id = now, actor.user_id
     flush_unique(session, "name", f"شاخص «{clean['name']}» هم‌زمان توسط کاربر دیگری ثبت شد.")
+    if "direction" in changes:  # every place's status and moves turn around
+        refresh_standings(session, indicator_pairs(session, indicator_id))
     return bool(changes)
 
 
@@ -295,6 +298,7 @@ def set_indicator_target(
         session.add(row)
         flush_unique(session, "indicator_id", "هدف این محله هم‌زمان توسط کاربر دیگری ثبت شد.")
         history.add("indicator_target", row.id, "created", None, json.dumps(clean, default=str))
+        refresh_standings(session, [(neighborhood_id, indicator_id)])
         return row
     if expected_version is None or row.version != expected_version:
         check_version(row, expected_version if expected_version is not None else -1, "هدف این محله")
@@ -306,6 +310,7 @@ def set_indicator_target(
         row.version += 1
         row.updated_at, row.updated_by_id = now, actor.user_id
     session.flush()
+    refresh_standings(session, [(neighborhood_id, indicator_id)])
     return row
 
 
@@ -323,6 +328,32 @@ def _reporter(session: Session, actor: Actor) -> int | None:
     return actor.agency_id
 
 
+STALE = (
+    "سطر {row}: این مقدار پس از باز شدن جدول توسط کاربر دیگری ثبت یا تغییر داده شده است؛"
+    " هیچ مقداری ذخیره نشد. جدول را دوباره ببینید و اگر هنوز لازم است دوباره ثبت کنید."
+)
+
+
+def _stored(session: Session, clean: CleanValue, stale_check: bool) -> IndicatorValue | None:
+    """The stored value of the row's place, indicator and period, locked; with
+    `stale_check`, refused unless it is the one (and the version) the grid showed."""
+    stored = session.execute(
+        select(IndicatorValue)
+        .where(
+            col(IndicatorValue.neighborhood_id) == clean.neighborhood_id,
+            col(IndicatorValue.indicator_id) == clean.indicator_id,
+            col(IndicatorValue.period_year) == clean.year,
+            col(IndicatorValue.period_no) == clean.number,
+        )
+        .with_for_update()
+    ).scalar_one_or_none()
+    shown = (clean.value_id, clean.expected_version)
+    seen = None if stored is None else (stored.id, stored.version)
+    if stale_check and (seen or (None, None)) != shown:
+        raise ConflictError(message=STALE.format(row=format_number(clean.row)))
+    return stored
+
+
 def _write_values(
     session: Session,
     actor: Actor,
@@ -333,35 +364,11 @@ def _write_values(
     stale_check: bool,
     reason: str = "",
 ) -> int:
-    """Insert or update each value (locking the stored one); a value saved by someone
-    else since the grid was shown is refused. Returns how many values changed."""
+    """Insert or update each value; returns how many values were added or changed."""
     history = History(session, actor, now)
     changed = 0
     for clean in rows:
-        stored = session.execute(
-            select(IndicatorValue)
-            .where(
-                col(IndicatorValue.neighborhood_id) == clean.neighborhood_id,
-                col(IndicatorValue.indicator_id) == clean.indicator_id,
-                col(IndicatorValue.period_year) == clean.year,
-                col(IndicatorValue.period_no) == clean.number,
-            )
-            .with_for_update()
-        ).scalar_one_or_none()
-        if stale_check and (
-            (stored is None) != (clean.value_id is None)
-            or (
-                stored is not None
-                and (stored.id, stored.version) != (clean.value_id, clean.expected_version)
-            )
-        ):
-            raise ConflictError(
-                message=(
-                    f"سطر {format_number(clean.row)}: این مقدار پس از باز شدن جدول توسط کاربر"
-                    " دیگری ثبت یا تغییر داده شده است؛ هیچ مقداری ذخیره نشد. جدول را دوباره"
-                    " ببینید و اگر هنوز لازم است دوباره ثبت کنید."
-                )
-            )
+        stored = _stored(session, clean, stale_check)
         new = {f: getattr(clean, f) for f in _VALUE_FIELDS}
         if stored is None:
             row = IndicatorValue(
@@ -401,6 +408,7 @@ def _write_values(
         stored.version += 1
         changed += 1
     session.flush()
+    refresh_standings(session, {(c.neighborhood_id, c.indicator_id) for c in rows})
     return changed
 
 
@@ -465,3 +473,4 @@ def verify_indicator_value(
     row.verified_at, row.verified_by_id = now, actor.user_id
     row.version += 1
     session.flush()
+    refresh_standings(session, [(row.neighborhood_id, row.indicator_id)])

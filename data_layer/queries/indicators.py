@@ -13,7 +13,7 @@ API (kept stable; later additions only):
   (neighborhood, indicator) targets are on track / off track / no data (every key of
   `IndicatorStatus`, zeros included).
 - `target_statuses(session) -> DataFrame`: the same, one row per target.
-- `wrong_way_moves(session) -> DataFrame`: (neighborhood, indicator) pairs whose value
+- `wrong_way_moves(session, limit=None) -> DataFrame`: (neighborhood, indicator) pairs whose value
   in the indicator's latest reported period is worse than the neighborhood's value
   before it; worst share first.
 - `indicator_catalogue(session, include_inactive=False) -> DataFrame`.
@@ -35,14 +35,17 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, literal, select
 from sqlmodel import Session, col
 
 from data_layer.models import Agency, County, Neighborhood, Verification
-from data_layer.models_indicators import Indicator, IndicatorTarget, IndicatorValue
+from data_layer.models_indicators import (
+    Indicator,
+    IndicatorStanding,
+    IndicatorTarget,
+    IndicatorValue,
+)
 from data_layer.rules import indicators as rule
-
-_COUNTED = col(IndicatorValue.verification) != Verification.REJECTED.value
 
 
 @dataclass(frozen=True)
@@ -177,50 +180,18 @@ def _period_value(kind: str, v: IndicatorValue) -> PeriodValue:
     )
 
 
-# --- province-wide -----------------------------------------------------------------------------
+# --- province-wide: read from indicator_standing, which every write keeps -------------------
+
+_S = IndicatorStanding
 
 
-def _latest_two(session: Session) -> dict[tuple[int, int], list[tuple[Any, ...]]]:
-    """(neighborhood, indicator) -> its last two counted values, newest first:
-    (year, number, period_end, value). The window keeps two rows a pair in SQL."""
-    rank = (
-        func.row_number()
-        .over(
-            partition_by=(col(IndicatorValue.neighborhood_id), col(IndicatorValue.indicator_id)),
-            order_by=col(IndicatorValue.period_end).desc(),
-        )
-        .label("rank")
-    )
-    ranked = (
-        select(
-            col(IndicatorValue.neighborhood_id),
-            col(IndicatorValue.indicator_id),
-            col(IndicatorValue.period_year),
-            col(IndicatorValue.period_no),
-            col(IndicatorValue.period_end),
-            col(IndicatorValue.value),
-            rank,
-        )
-        .where(_COUNTED)
-        .subquery()
-    )
-    out: dict[tuple[int, int], list[tuple[Any, ...]]] = defaultdict(list)
-    for n, i, year, number, end, value, _ in session.execute(
-        select(ranked).where(ranked.c.rank <= 2).order_by(ranked.c.rank)
-    ).all():
-        out[(n, i)].append((year, number, end, value))
-    return out
-
-
-def _places() -> Any:
+def _live(query: Any) -> Any:
+    """Only active neighborhoods and indicators, with the county's and the names."""
     return (
-        select(
-            col(Neighborhood.id).label("id"),
-            col(County.name).label("county"),
-            col(Neighborhood.name).label("neighborhood"),
-        )
+        query.join(Neighborhood, col(Neighborhood.id) == col(_S.neighborhood_id))
         .join(County, col(County.id) == col(Neighborhood.county_id))
-        .where(col(Neighborhood.active).is_(True))
+        .join(Indicator, col(Indicator.id) == col(_S.indicator_id))
+        .where(col(Neighborhood.active).is_(True), col(Indicator.active).is_(True))
     )
 
 
@@ -243,50 +214,51 @@ TARGET_STATUS_COLUMNS = [
 
 def target_statuses(session: Session) -> pd.DataFrame:
     """Every target of an active indicator in an active neighborhood, with its status."""
-    latest = _latest_two(session)
-    places = _places().subquery()
-    rows = session.execute(
-        select(places, Indicator, IndicatorTarget)
-        .join(IndicatorTarget, col(IndicatorTarget.neighborhood_id) == places.c.id)
-        .join(
-            Indicator,
+    query = _live(
+        select(
+            col(_S.neighborhood_id),
+            col(County.name),
+            col(Neighborhood.name),
+            col(_S.indicator_id),
+            col(Indicator.name),
+            col(Indicator.unit),
+            col(Indicator.direction),
+            col(IndicatorTarget.baseline_value),
+            col(IndicatorTarget.target_value),
+            col(IndicatorTarget.target_on),
+            col(Indicator.period_kind),
+            col(_S.latest_year),
+            col(_S.latest_no),
+            col(_S.latest_value),
+            col(_S.status),
+        ).join(
+            IndicatorTarget,
             and_(
-                col(Indicator.id) == col(IndicatorTarget.indicator_id),
-                col(Indicator.active).is_(True),
+                col(IndicatorTarget.neighborhood_id) == col(_S.neighborhood_id),
+                col(IndicatorTarget.indicator_id) == col(_S.indicator_id),
             ),
         )
-        .order_by(places.c.county, places.c.neighborhood, col(Indicator.name))
-    ).all()
-    records = []
-    for n_id, county, name, ind, target in rows:
-        last = latest.get((n_id, ind.id), [])
-        year, number, end, value = last[0] if last else (None, None, None, None)
-        state = rule.status(_trend(ind, target), (end, value) if last else None)
-        records.append(
-            (
-                n_id,
-                county,
-                name,
-                ind.id,
-                ind.name,
-                ind.unit,
-                ind.direction,
-                target.baseline_value,
-                target.target_value,
-                target.target_on,
-                rule.period_label(ind.period_kind, year, number) if last else "",
-                value,
-                state.value,
-            )
+    ).order_by(col(County.name), col(Neighborhood.name), col(Indicator.name))
+    records = [
+        (
+            *r[:10],
+            rule.period_label(r[10], r[11], r[12]) if r[11] is not None else "",
+            r[13],
+            r[14],
         )
+        for r in session.execute(query).all()
+    ]
     return pd.DataFrame(records, columns=TARGET_STATUS_COLUMNS)
 
 
 def target_status_counts(session: Session) -> dict[str, int]:
     """How many (neighborhood, indicator) targets are on track, off track, without data."""
     counts = {s.value: 0 for s in rule.IndicatorStatus}
-    for state in target_statuses(session)["status"]:
-        counts[state] += 1
+    query = _live(
+        select(col(_S.status), func.count()).where(col(_S.has_target).is_(True))
+    ).group_by(col(_S.status))
+    for state, n in session.execute(query).all():
+        counts[state] = int(n)
     return counts
 
 
@@ -306,38 +278,79 @@ WRONG_WAY_COLUMNS = [
 ]
 
 
-def wrong_way_moves(session: Session) -> pd.DataFrame:
+def _wrong_way_query(limit: int | None) -> Any:
+    """The wrong-way pairs in their indicator's newest period, worst relative change first."""
+    newest = (
+        select(col(_S.indicator_id).label("indicator_id"), func.max(_S.latest_end).label("end"))
+        .group_by(col(_S.indicator_id))
+        .subquery()
+    )
+    query = _live(
+        select(
+            col(_S.neighborhood_id),
+            col(County.name),
+            col(Neighborhood.name),
+            col(_S.indicator_id),
+            col(Indicator.name),
+            col(Indicator.unit),
+            col(Indicator.direction),
+            col(Indicator.period_kind),
+            col(_S.previous_year),
+            col(_S.previous_no),
+            col(_S.previous_value),
+            col(_S.latest_year),
+            col(_S.latest_no),
+            col(_S.latest_value),
+        )
+        .join(
+            newest,
+            and_(newest.c.indicator_id == col(_S.indicator_id), newest.c.end == col(_S.latest_end)),
+        )
+        .where(col(_S.wrong_way).is_(True))
+    )
+    change = func.abs(col(_S.latest_value) - col(_S.previous_value))
+    worst = case(
+        (col(_S.previous_value) == 0, literal(1.0)),
+        else_=change / func.abs(col(_S.previous_value)),
+    )
+    query = query.order_by(worst.desc(), col(Neighborhood.name), col(Indicator.name))
+    if limit is not None:
+        query = query.limit(limit)
+    return query
+
+
+def wrong_way_moves(session: Session, limit: int | None = None) -> pd.DataFrame:
     """Pairs whose value in the indicator's latest reported period got worse than the
-    neighborhood's value before it; largest relative worsening first."""
-    latest = _latest_two(session)
-    newest: dict[int, date] = {}
-    for (_, i), last in latest.items():
-        newest[i] = max(newest.get(i, last[0][2]), last[0][2])
-    places = {n: (c, name) for n, c, name in session.execute(_places()).all()}
-    indicators = {
-        ind.id: ind
-        for ind in session.execute(
-            select(Indicator).where(col(Indicator.active).is_(True))
-        ).scalars()
-    }
+    neighborhood's value before it; largest relative worsening first (the first `limit`;
+    None: all). The order and the limit are SQL's, so a screen that shows a few reads a few."""
+    query = _wrong_way_query(limit)
     records = []
-    for (n, i), last in latest.items():
-        ind = indicators.get(i)
-        if ind is None or n not in places or len(last) < 2 or last[0][2] != newest[i]:
-            continue
-        (y1, p1, _, now), (y0, p0, _, before) = last
-        if not rule.moved_wrong_way(ind.direction, before, now):
-            continue
+    for (
+        n,
+        county,
+        name,
+        i,
+        ind,
+        unit,
+        direction,
+        kind,
+        y0,
+        p0,
+        before,
+        y1,
+        p1,
+        now,
+    ) in session.execute(query).all():
         share = abs(now - before) / abs(before) if before else 1.0
-        kind = ind.period_kind
         records.append(
             (
                 n,
-                *places[n],
+                county,
+                name,
                 i,
-                ind.name,
-                ind.unit,
-                ind.direction,
+                ind,
+                unit,
+                direction,
                 rule.period_label(kind, y0, p0),
                 before,
                 rule.period_label(kind, y1, p1),
@@ -345,10 +358,7 @@ def wrong_way_moves(session: Session) -> pd.DataFrame:
                 round(share, 4),
             )
         )
-    df = pd.DataFrame(records, columns=WRONG_WAY_COLUMNS)
-    return df.sort_values(
-        ["change_share", "neighborhood", "indicator"], ascending=[False, True, True]
-    ).reset_index(drop=True)
+    return pd.DataFrame(records, columns=WRONG_WAY_COLUMNS)
 
 
 # --- catalogue, grid, rows ---------------------------------------------------------------------

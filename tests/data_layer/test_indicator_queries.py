@@ -21,6 +21,7 @@ from datetime import date
 import pytest
 from sqlmodel import Session
 
+from data_layer.commands.indicator_standing import refresh_standings
 from data_layer.db import read_session, write_session
 from data_layer.models import Agency, County, Neighborhood
 from data_layer.models_indicators import Indicator, IndicatorTarget, IndicatorValue
@@ -98,6 +99,8 @@ def world(db_url: str) -> dict[str, int]:
         _value(s, n_2, li, 1404, 4, 99, verification="rejected")
         _value(s, n_2, dr, 1404, 4, 8)
         _value(s, n_3, li, 1404, 4, 10)
+        s.flush()
+        refresh_standings(s)  # as every command does for what it wrote
         s.commit()
     return {k: v or 0 for k, v in ids.items()}
 

@@ -57,6 +57,7 @@ EXPECTED: dict[str, tuple[Reader, set[Readable]]] = {
             R.ACCOUNT,
             R.LETTERS,
             R.VERIFICATION,
+            R.INDICATORS,
             R.BACKLOG,
             R.AGENCIES,
             R.SETTINGS,

@@ -18,7 +18,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    """indicator, indicator_target, indicator_value."""
+    """indicator, indicator_target, indicator_value, indicator_standing."""
     op.create_table(
         "indicator",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -155,9 +155,34 @@ def upgrade() -> None:
             batch_op.f("ix_indicator_value_neighborhood_id"), ["neighborhood_id"], unique=False
         )
 
+    op.create_table(
+        "indicator_standing",
+        sa.Column("neighborhood_id", sa.Integer(), nullable=False),
+        sa.Column("indicator_id", sa.Integer(), nullable=False),
+        sa.Column("has_target", sa.Boolean(), nullable=False),
+        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+        sa.Column("latest_year", sa.Integer(), nullable=True),
+        sa.Column("latest_no", sa.Integer(), nullable=True),
+        sa.Column("latest_end", sa.Date(), nullable=True),
+        sa.Column("latest_value", sa.Float(), nullable=True),
+        sa.Column("previous_year", sa.Integer(), nullable=True),
+        sa.Column("previous_no", sa.Integer(), nullable=True),
+        sa.Column("previous_value", sa.Float(), nullable=True),
+        sa.Column("wrong_way", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(["indicator_id"], ["indicator.id"]),
+        sa.ForeignKeyConstraint(["neighborhood_id"], ["neighborhood.id"]),
+        sa.PrimaryKeyConstraint("neighborhood_id", "indicator_id"),
+    )
+    with op.batch_alter_table("indicator_standing", schema=None) as batch_op:
+        batch_op.create_index("ix_indicator_standing_status", ["status"], unique=False)
+        batch_op.create_index(
+            "ix_indicator_standing_indicator_latest", ["indicator_id", "latest_end"], unique=False
+        )
+
 
 def downgrade() -> None:
-    """Drop the three tables."""
+    """Drop the four tables."""
+    op.drop_table("indicator_standing")
     with op.batch_alter_table("indicator_value", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_indicator_value_neighborhood_id"))
         batch_op.drop_index("ix_indicator_value_indicator_period")

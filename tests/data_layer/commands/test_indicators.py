@@ -330,3 +330,47 @@ def test_verification_and_a_changed_value_is_unverified_again(world: World) -> N
     )
     assert values(world)[0][4:] == ("unverified", 3)
     assert ("verification", "unverified") in history(world, "indicator_value")
+
+
+def test_the_standing_follows_every_write(world: World) -> None:
+    from data_layer.queries.indicators import target_status_counts, wrong_way_moves
+
+    def counts() -> dict[str, int]:
+        with read_session(world.url) as s:
+            return target_status_counts(s)
+
+    ind = define(world)
+    target(world, ind)  # 40 → 60, baseline winter 1403
+    assert counts() == {"on_track": 0, "off_track": 0, "no_data": 1}
+    save(world, [ValueRow(world.hood, ind, (1405, 1), value=45)])
+    assert counts()["off_track"] == 1  # well below the line by spring 1405
+    with read_session(world.url) as s:
+        first = s.execute(select(IndicatorValue)).scalar_one()
+    save(world, [ValueRow(world.hood, ind, (1405, 2), value=44)])
+    with read_session(world.url) as s:
+        assert list(wrong_way_moves(s)["indicator_id"]) == [ind]
+    with write_session(world.url) as s:
+        update_indicator(  # lower is better now: 45 → 44 is the right way
+            s,
+            actor=world.people["secretariat"],
+            indicator_id=ind,
+            expected_version=1,
+            data=literacy(world, direction="lower"),
+        )
+    with read_session(world.url) as s:
+        assert wrong_way_moves(s).empty
+    with read_session(world.url) as s:
+        second = s.execute(
+            select(IndicatorValue).where(col(IndicatorValue.id) != first.id)
+        ).scalar_one()
+    with write_session(world.url) as s:
+        verify_indicator_value(
+            s,
+            actor=world.people["secretariat"],
+            value_id=int(second.id or 0),
+            expected_version=second.version,
+            verdict="rejected",
+            note="سند ندارد",
+        )
+    with read_session(world.url) as s:
+        assert wrong_way_moves(s).empty  # one counted value left: no move
