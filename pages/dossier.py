@@ -41,10 +41,15 @@ asked = str(st.query_params.get("id", ""))
 hood_id = int(asked) if asked.isdigit() and int(asked) in hoods else None
 if asked and hood_id is None:
     st.warning(NOT_FOUND)
+if not asked and hoods:
+    hood_id = next(iter(hoods))  # no id given: the first neighborhood by priority
+
+
+PICK = f"dossier_pick_{hood_id}"  # a fresh picker for each neighborhood opened
 
 
 def _open() -> None:
-    chosen = st.session_state.get("dossier_pick")
+    chosen = st.session_state.get(PICK)
     if chosen is not None:
         st.query_params["id"] = str(chosen)
 
@@ -55,12 +60,12 @@ st.selectbox(
     index=list(hoods).index(hood_id) if hood_id is not None else None,
     format_func=hoods.__getitem__,
     placeholder="محله‌ای را برگزینید",
-    key="dossier_pick",
+    key=PICK,
     on_change=_open,
 )
 if hood_id is None:
-    if not asked:
-        st.info("پرونده‌ای باز نیست؛ محله‌ای را از فهرست برگزینید.")
+    if not hoods:
+        st.caption("هنوز محلهٔ هدفی ثبت نشده است.")
     st.stop()
 hid = int(hood_id)
 d: Dossier | None = dv.dossier(url, reader.scope, hid, today, version)

@@ -202,7 +202,7 @@ def _resolution_form(
 def _row_places(url: str, mid: int) -> None:
     """The secretariat names the neighborhoods one of the meeting's rows works in."""
     st.markdown("**محلات هدف یک ردیف**")
-    rows = meeting_rows(url, mid, current_version(url))
+    rows = meeting_rows(url, PROVINCE, mid, current_version(url))
     if not rows:
         st.caption("این جلسه هنوز ردیفی ندارد.")
         return

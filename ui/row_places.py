@@ -30,7 +30,7 @@ def hood_names(url: str, scope: Scope, version: int) -> dict[int, str]:
 
 
 @loader()
-def named_by(url: str, assignment_id: int, version: int) -> list[int]:
+def named_by(url: str, scope: Scope, assignment_id: int, version: int) -> list[int]:
     """The neighborhoods the row names now."""
     with read_session(url) as s:
         return row_neighborhoods(s, [assignment_id]).get(assignment_id, [])
@@ -41,7 +41,7 @@ def row_places_form(url: str, scope: Scope, assignment_id: int) -> None:
     version = current_version(url)
     names = hood_names(url, scope, version)
     key = f"row_places_{assignment_id}"
-    shown = as_shown(key, named_by(url, assignment_id, version))
+    shown = as_shown(key, named_by(url, scope, assignment_id, version))
     suffix = "_".join(map(str, shown)) or "none"  # fresh widgets for each list shown
     with st.form(f"{key}_{suffix}", enter_to_submit=False):
         chosen = st.multiselect(
@@ -69,7 +69,7 @@ def row_places_form(url: str, scope: Scope, assignment_id: int) -> None:
 
 
 @loader()
-def meeting_rows(url: str, meeting_id: int, version: int) -> dict[int, str]:
+def meeting_rows(url: str, scope: Scope, meeting_id: int, version: int) -> dict[int, str]:
     """A meeting's live rows, id -> «مصوبه ۳ — دستگاه»."""
     with read_session(url) as s:
         return meeting_row_choices(s, meeting_id)
