@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from sqlmodel import col, select
 
 from data_layer.commands.dossier import add_document
+from data_layer.commands.indicator_standing import refresh_standings
 from data_layer.commands.problems import add_problem
 from data_layer.db import read_session, write_session
 from data_layer.jalali import jalali_season_bounds
@@ -108,6 +109,8 @@ def give_indicator(
                     value=value,
                 )
             )
+        s.flush()
+        refresh_standings(s, [(hood_id, ind.id)])  # as the value and target commands do
         return ind.id
 
 
