@@ -148,6 +148,9 @@ def indicators_section(d: Dossier) -> None:
         for col, ind in zip(cols, d.indicators[start : start + COLUMNS], strict=False):
             with col.container(border=True, key=f"ind_{ind.indicator_id}"):
                 show(status_html(ind))
-                st.altair_chart(trend_chart(ind), width="stretch")
+                # The spec without Altair's schema check (built here, so known good):
+                # checking it took most of a visit's time with eight indicators.
+                spec = trend_chart(ind).to_dict(validate=False)
+                st.vega_lite_chart(spec=spec, width="stretch")
                 if ind.values:
                     st.caption(inert(values_caption(ind)))
