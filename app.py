@@ -81,6 +81,7 @@ MENU: dict[str, list[tuple[str, str, str]]] = {
         ("coverage", "پوشش خدمت", ":material/grid_on:"),
         ("gaps", "کمبود ظرفیت", ":material/trending_down:"),
         ("neighborhoods", "محلات و خدمات", ":material/map:"),
+        ("dossier", "پرونده محله", ":material/folder_open:"),
         ("indicators", "شاخص‌ها", ":material/monitoring:"),
         ("reports", "گزارش عملکرد", ":material/assignment:"),
     ],

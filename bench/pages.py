@@ -39,6 +39,7 @@ class Page:
     name: str
     path: str | None  # None: the one-line floor script
     user: str | None = None
+    query: tuple[tuple[str, str], ...] = ()  # the address's query, e.g. (("id", "1"),)
 
 
 PAGES = (
@@ -54,6 +55,7 @@ PAGES = (
     Page("verification", "pages/verification.py", user="dabir"),
     Page("inbox", "pages/inbox.py", user="agency02"),
     Page("inbox_secretariat", "pages/inbox.py", user="dabir"),
+    Page("dossier", "pages/dossier.py", query=(("id", "1"),)),
 )
 
 
@@ -99,6 +101,8 @@ def _open(page: Page) -> AppTest:
         _sign_in(at, page.user)
         st.cache_data.clear()  # signing in landed on the overview: empty the cache again
     # Before the first run AppTest finds a page by file name; ours match their url_path.
+    for name, value in page.query:
+        at.query_params[name] = value
     at.switch_page(page.path)
     return at
 

@@ -180,6 +180,7 @@ class Readable(StrEnum):
     COVERAGE = "coverage"
     GAPS = "gaps"
     NEIGHBORHOODS = "neighborhoods"
+    DOSSIER = "dossier"  # «پرونده محله»: one neighborhood's dossier and its PDF
     REPORTS = "reports"
     MY_AGENCY = "my_agency"
     LETTERS = "letters"
@@ -217,6 +218,7 @@ PUBLIC: frozenset[Readable] = frozenset(
         _R.COVERAGE,
         _R.GAPS,
         _R.NEIGHBORHOODS,
+        _R.DOSSIER,
         _R.REPORTS,
         _R.EXPORTS,
         _R.MEETING_REPORT,

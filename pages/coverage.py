@@ -148,6 +148,12 @@ if profile:
         else "بدون دفتر تحول اجتماعی",
     ]
     st.markdown(" — ".join(inert(x) for x in facts))
+    st.page_link(
+        "pages/dossier.py",
+        label="پرونده کامل این محله",
+        icon=":material/folder_open:",
+        query_params={"id": str(chosen)},
+    )
     mine = cells[cells["neighborhood_id"] == chosen]
     missing = mine[mine["level"].isin(["none", "partial"])]
     if missing.empty:

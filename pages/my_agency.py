@@ -44,6 +44,7 @@ from ui.jalali_picker import date_field
 from ui.numbers import number_field
 from ui.pickers import pick
 from ui.quick_edit import COLUMN_ORDER, TableMismatch, quick_table, row_labels, row_updates
+from ui.row_places import row_places_form
 from ui.run import Command, run_command, show_failure
 from ui.session import page_person
 from ui.status import chip
@@ -329,6 +330,9 @@ with detail:
             done=lambda changed: "ردیف ذخیره شد." if changed else "تغییری نبود؛ چیزی ذخیره نشد.",
             forget=[SNAPSHOT],
         )
+
+    st.markdown("##### محلات هدف این ردیف")
+    row_places_form(url, actor.scope, chosen)
 
     st.markdown("##### مستندات")
     allowed = "، ".join(e.lstrip(".") for e in EVIDENCE_TYPES)

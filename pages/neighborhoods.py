@@ -71,6 +71,7 @@ with registry:
     )
     shown = pd.DataFrame(
         {
+            "پرونده": [f"/dossier?id={int(i)}" for i in hoods["id"]],
             "دفتر تحول": ["✔" if x else "" for x in hoods["has_transformation_office"]],
             "دفتر تسهیل‌گری": ["✔" if x else "" for x in hoods["has_facilitation_office"]],
             "تاریخ اعلام": [
@@ -84,7 +85,13 @@ with registry:
             "اولویت": [to_fa_digits(p) if pd.notna(p) else "—" for p in hoods["priority_rank"]],
         }
     )
-    st.dataframe(shown, hide_index=True, width="stretch", height=420)
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        height=420,
+        column_config={"پرونده": st.column_config.LinkColumn(display_text="پرونده محله")},
+    )
 
 
 def hood_form(prefix: str, row: Mapping[Hashable, Any] | None) -> NeighborhoodInput | None:

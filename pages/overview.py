@@ -14,6 +14,8 @@ from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS
 from data_layer.models import Role
 from data_layer.permissions import Readable, Scope
 from data_layer.queries import overview as qo
+from data_layer.rules.indicators import STATUS_LABELS as IND_LABELS
+from data_layer.rules.indicators import STATUS_MARKS as IND_MARKS
 from ui import loaders
 from ui.cache import loader
 from ui.charts import completions_by_month, status_by_agency
@@ -21,7 +23,13 @@ from ui.freshness import current_version, keep_fresh
 from ui.html import Html, show
 from ui.session import page_reader
 from ui.setup_steps import setup_steps
-from ui.tables import gaps_html, neighborhoods_html, overdue_html, scorecards_html
+from ui.tables import (
+    gaps_html,
+    neighborhoods_html,
+    overdue_html,
+    scorecards_html,
+    wrong_way_html,
+)
 from ui.theme import page_title
 
 LATE_SHOWN = loaders.LATE_SHOWN
@@ -200,6 +208,25 @@ with b:
         st.caption("برای هیچ خدمتی کمبودی محاسبه نشد.")
     else:
         show(gaps_html(data["gaps"]))
+
+st.markdown("##### شاخص‌های محلات: اهداف در مسیر")
+targets, wrong = data["targets"], data["wrong_way"]
+show(
+    Html('<div class="kpis">')
+    + Html("").join(
+        kpi(f"{IND_MARKS[k]} {IND_LABELS[k]}", format_number(targets.get(k, 0)), cls)
+        for k, cls in (("on_track", "done"), ("off_track", "late"), ("no_data", "none"))
+    )
+    + Html("</div>")
+)
+if wrong.empty:
+    st.caption("در آخرین دورهٔ گزارش‌شده هیچ شاخصی در هیچ محله‌ای بدتر نشده است.")
+else:
+    st.markdown(
+        f"محلاتی که شاخصشان در آخرین دوره بدتر شد ({format_number(len(wrong))}؛"
+        " برای پرونده روی نام محله بزنید):"
+    )
+    show(wrong_way_html(wrong.head(8), links=True))
 
 st.markdown("##### نمودارها")
 a, b = st.columns([1.2, 1])

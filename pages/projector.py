@@ -16,6 +16,7 @@ import streamlit as st
 
 from data_layer.jalali import format_number, local_today
 from data_layer.permissions import Readable
+from ui import dossier_view as dv
 from ui import loaders
 from ui import slides as sl
 from ui.freshness import current_version, keep_fresh
@@ -48,6 +49,7 @@ def build_slides(data: dict[str, Any], today: date, by: str) -> list[sl.Slide]:
     deck.append(sl.scorecards_slide(data["cards"], now_note=bool(stamp)))
     deck.append(sl.coverage_slide(data["no_service"], data["hoods"]))
     deck.append(sl.gaps_slide(data["gaps"]))
+    deck.append(sl.indicators_slide(data["targets"], data["wrong_way"]))
     return deck
 
 
@@ -70,10 +72,23 @@ if data["meeting"] is None:
     st.info("هنوز جلسه‌ای ثبت نشده است.")
     st.stop()
 deck = build_slides(data, today, by)
+# A meeting that reviews one neighborhood: its slide comes right after the cover
+# (?hood=<id> opens on it; the picker below changes it).
+hood_names: dict[int, str] = data["hood_names"]
+if "hood_slide" not in st.session_state:
+    asked_hood = _int_param("hood", 0)
+    st.session_state.hood_slide = asked_hood if asked_hood in hood_names else None
+hood_dossier = (
+    dv.dossier(url, reader.scope, st.session_state.hood_slide, today, version)
+    if st.session_state.hood_slide is not None
+    else None
+)
+if hood_dossier is not None:
+    deck.insert(1, sl.neighborhood_slide(hood_dossier))
 
 # The slide shown lives in the session; the URL only sets where to start.
 if st.session_state.get("deck_by") != by or "slide" not in st.session_state:
-    start = _int_param("slide", 1) - 1
+    start = _int_param("slide", 2 if hood_dossier is not None else 1) - 1
     agency = _int_param("agency", 0)
     if agency:
         start = next((i for i, s in enumerate(deck) if s.agency_id == agency), start)
@@ -130,6 +145,31 @@ c[3].selectbox(
     label_visibility="collapsed",
 )
 c[4].page_link("pages/overview.py", label="خروج", icon=":material/close:")
+
+
+def review_hood() -> None:
+    """Show the picked neighborhood's slide, right after the cover."""
+    picked = st.session_state.hood_pick
+    st.session_state.hood_slide = picked
+    st.session_state.slide = 1 if picked is not None else 0
+    st.session_state.shown_at = time.monotonic()
+    if picked is None:
+        st.query_params.pop("hood", None)
+    else:
+        st.query_params["hood"] = str(picked)
+
+
+st.selectbox(
+    "محلهٔ مورد بررسی",
+    list(hood_names),
+    index=list(hood_names).index(st.session_state.hood_slide)
+    if st.session_state.hood_slide in hood_names
+    else None,
+    format_func=hood_names.__getitem__,
+    placeholder="اسلاید یک محله: محله را برگزینید…",
+    key="hood_pick",
+    on_change=review_hood,
+)
 wanted = (auto or 20) if st.session_state.auto_on else 0
 if wanted != auto:
     st.session_state.auto_seconds = wanted

@@ -62,6 +62,7 @@ LAYERS: list[tuple[str, dict[str, tuple[str, ...]]]] = [
                 "throttle",
                 "models_messages",
                 "models_aliases",
+                "models_dossier",
                 "models_indicators",
                 "jalali",
                 "text",

@@ -16,16 +16,18 @@ from typing import Any
 import pandas as pd
 
 from data_layer import clock
-from data_layer.db import read_session
+from data_layer.db import Session, read_session
 from data_layer.jalali import format_jalali, to_fa_digits
 from data_layer.permissions import Scope
 from data_layer.queries import coverage as qc
+from data_layer.queries import indicators as qi
 from data_layer.queries import meetings as qm
 from data_layer.queries import overview as qo
 from data_layer.queries import resolutions as qr
 from data_layer.queries import snapshots as qs
 from data_layer.queries.agencies import list_agencies
 from data_layer.queries.meta import shows_sample_data
+from data_layer.queries.places import list_neighborhoods
 from data_layer.queries.profile import get_profile
 from data_layer.queries.resolutions import agency_status_summary
 from data_layer.queries.settings import get_thresholds
@@ -67,10 +69,21 @@ def overview(url: str, scope: Scope, today: date, version: int) -> dict[str, Any
             "gaps": qo.largest_gaps(s, limit=8),
             "by_agency": agency_status_summary(s, None, today),
             "monthly": monthly_completions(qo.completion_by_month(s)),
+            "targets": qi.target_status_counts(s),
+            "wrong_way": qi.wrong_way_moves(s),
             "thresholds": thresholds,
             "sample": shows_sample_data(s),
             "steps": remaining_setup_steps(s),
         }
+
+
+def _hood_names(s: Session) -> dict[int, str]:
+    """Every active neighborhood, id -> «name (county)», by priority (the slide picker)."""
+    hoods = list_neighborhoods(s)
+    return {
+        int(i): f"{n} ({c})"
+        for i, n, c in zip(hoods["id"], hoods["name"], hoods["county"], strict=True)
+    }
 
 
 @loader()
@@ -113,6 +126,9 @@ def projector(
             "no_service": qo.neighborhoods_without_active_service(s),
             "hoods": qo.neighborhood_count(s),
             "gaps": qo.largest_gaps(s, limit=6),
+            "targets": qi.target_status_counts(s),
+            "wrong_way": qi.wrong_way_moves(s),
+            "hood_names": _hood_names(s),
             "profile": get_profile(s),
         }
 

@@ -19,8 +19,11 @@ from data_layer.commands.resolutions import add_resolution, update_resolution
 from data_layer.input.owners import OwnerSpec
 from data_layer.jalali import format_number, to_fa_digits
 from data_layer.labels import ALL_MEMBERS_TEXT
+from data_layer.permissions import PROVINCE
+from ui.freshness import current_version
 from ui.jalali_picker import date_field
 from ui.pickers import Picked, as_shown, distinct, pick
+from ui.row_places import meeting_rows, row_places_form
 from ui.run import run_command
 
 __all__ = ["edit_meeting", "new_meeting"]
@@ -199,6 +202,25 @@ def _resolution_form(
         _update_owners(url, mid, picked, spec, due)
 
 
+def _row_places(url: str, mid: int) -> None:
+    """The secretariat names the neighborhoods one of the meeting's rows works in."""
+    st.markdown("**محلات هدف یک ردیف**")
+    rows = meeting_rows(url, PROVINCE, mid, current_version(url))
+    if not rows:
+        st.caption("این جلسه هنوز ردیفی ندارد.")
+        return
+    row = st.selectbox(
+        "ردیف (مصوبه و دستگاه)",
+        list(rows),
+        index=None,
+        format_func=rows.__getitem__,
+        placeholder="ردیفی را برگزینید",
+        key=f"mr_row_places_{mid}",
+    )
+    if row is not None:
+        row_places_form(url, PROVINCE, int(row))
+
+
 def edit_meeting(
     url: str,
     meeting: dict[str, Any],
@@ -226,3 +248,4 @@ def edit_meeting(
             )
         _attendance_form(url, mid, version, attendance, members)
         _resolution_form(url, mid, resolutions, members)
+        _row_places(url, mid)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from data_layer.jalali import (
+    format_amount,
     format_jalali,
     format_jalali_long,
     format_number,
@@ -16,10 +18,20 @@ from data_layer.jalali import (
     to_fa_digits,
 )
 from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS
+from data_layer.queries.dossier import Dossier
+from data_layer.queries.indicators import NeighborhoodIndicator
 from data_layer.queries.profile import Profile
+from data_layer.rules.indicators import STATUS_LABELS as IND_LABELS
+from data_layer.rules.indicators import STATUS_MARKS as IND_MARKS
 from ui.html import Html
 from ui.status import STATUS_SYMBOLS
-from ui.tables import gaps_html, movement_html, neighborhoods_html, scorecards_html
+from ui.tables import (
+    gaps_html,
+    movement_html,
+    neighborhoods_html,
+    scorecards_html,
+    wrong_way_html,
+)
 
 
 @dataclass(frozen=True)
@@ -221,3 +233,77 @@ def gaps_slide(gaps: pd.DataFrame) -> Slide:
         body
     )
     return Slide("کمبود ظرفیت", html)
+
+
+def _indicator_counts(counts: Mapping[str, int]) -> Html:
+    return Html("").join(
+        Html('<div class="pkpi"><b>{}</b><span>{} {}</span></div>').format(
+            format_number(counts.get(s, 0)), IND_MARKS[s], IND_LABELS[s]
+        )
+        for s in ("on_track", "off_track", "no_data")
+    )
+
+
+def indicators_slide(counts: Mapping[str, int], wrong: pd.DataFrame) -> Slide:
+    """How many targets are on track, and the neighborhoods whose indicator got worse."""
+    body = (
+        wrong_way_html(wrong.head(5))
+        if not wrong.empty
+        else Html('<div class="psum">در آخرین دوره هیچ شاخصی بدتر نشده است.</div>')
+    )
+    html = Html(
+        '<div class="ptitle">شاخص‌های محلات: اهداف در مسیر</div>'
+        '<div class="pkpis three">{}</div>'
+        '<div class="psum">بدتر از دورهٔ پیش ({}):</div><div class="ptable">{}</div>'
+    ).format(_indicator_counts(counts), format_number(len(wrong)), body)
+    return Slide("شاخص‌های محلات", html)
+
+
+def _indicator_chip(ind: NeighborhoodIndicator) -> Html:
+    counted = [v for v in ind.values if v.verification != "rejected"]
+    latest = (
+        Html("آخرین: {} ({})").format(format_amount(counted[-1].value), counted[-1].label)
+        if counted
+        else Html("بی‌مقدار")
+    )
+    target = (
+        Html(" — هدف {} تا {}").format(
+            format_amount(ind.target_value), format_jalali(ind.target_on)
+        )
+        if ind.target_value is not None
+        else Html("")
+    )
+    return Html(
+        '<div class="pind pi-{}"><b>{} {}</b> <span>{}</span><br><small>{}{}</small></div>'
+    ).format(ind.status, IND_MARKS[ind.status], IND_LABELS[ind.status], ind.name, latest, target)
+
+
+def neighborhood_slide(d: Dossier) -> Slide:
+    """One neighborhood for a meeting that reviews it: indicators, problems, gaps."""
+    inds = Html("").join(_indicator_chip(i) for i in d.indicators[:6]) or Html(
+        '<div class="psum">شاخصی ثبت نشده است.</div>'
+    )
+    problems = Html("").join(
+        Html("<li><b>{}</b> — {} <small>({}، سررسید {})</small></li>").format(
+            p["title"],
+            (p["actions"] or "")[:90],
+            p["agency"] or "بی‌مسئول",
+            format_jalali(p["due_date"]) or "—",
+        )
+        for p in d.problems.head(3).to_dict("records")
+    ) or Html("<li>مسئله‌ای ثبت نشده است.</li>")
+    gaps = d.gaps
+    html = Html(
+        '<div class="ptitle">محله {} <small>({})</small></div>'
+        '<div class="psum">{} خدمت با کمبود — {} ردیف مصوبات در این محله</div>'
+        '<div class="pgrid inds">{}</div>'
+        '<div class="phead">مسائل اولویت‌دار</div><ol class="pproblems">{}</ol>'
+    ).format(
+        d.name,
+        d.facts["county"],
+        format_number(len(gaps)),
+        format_number(len(d.rows)),
+        inds,
+        problems,
+    )
+    return Slide(f"محله {d.name}", html)

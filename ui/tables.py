@@ -164,3 +164,30 @@ def jalali_or_dash(d: object) -> str:
     """A date as Jalali text, or a dash."""
     shown = d is not None and not pd.isna(d)  # type: ignore[call-overload]
     return format_jalali(d) if shown else "—"  # type: ignore[arg-type]
+
+
+def wrong_way_html(moves: pd.DataFrame, *, links: bool = False) -> Html:
+    """Neighborhoods whose indicator moved the wrong way: the period before → the latest.
+    With `links`, each neighborhood opens its dossier."""
+    rows = []
+    for m in moves.to_dict("records"):
+        name = Html("{} <small>({})</small>").format(m["neighborhood"], m["county"])
+        if links:
+            name = Html('<a href="/dossier?id={}" target="_self">{}</a>').format(
+                int(m["neighborhood_id"]), name
+            )
+        rows.append(
+            [
+                name,
+                Html("{} <small>({})</small>").format(m["indicator"], m["unit"])
+                if m["unit"]
+                else m["indicator"],
+                Html("{} <small>{}</small>").format(
+                    format_amount(m["previous_value"]), m["previous_label"]
+                ),
+                Html("<b>▼ {}</b> <small>{}</small>").format(
+                    format_amount(m["latest_value"]), m["latest_label"]
+                ),
+            ]
+        )
+    return html_table(["محله", "شاخص", "دورهٔ پیش", "آخرین دوره"], rows, "wrong-way")

@@ -21,6 +21,7 @@ from data_layer.models import (
     User,
     Verification,
 )
+from data_layer.models_dossier import AssignmentNeighborhood
 from data_layer.queries.resolutions import is_lead, lead_name
 from data_layer.rules.lateness import effective_due, is_overdue
 
@@ -126,6 +127,21 @@ def agencies_assignments(session: Session, agency_ids: Sequence[int], today: dat
             col(Meeting.held_on).desc(),
             col(Resolution.number),
         )
+    )
+    return _frame(session.execute(stmt).all())
+
+
+def neighborhood_assignments(session: Session, neighborhood_id: int, today: date) -> pd.DataFrame:
+    """The live rows that name a neighborhood (its dossier): latest meeting first."""
+    named = (
+        select(col(AssignmentNeighborhood.assignment_id))
+        .where(col(AssignmentNeighborhood.neighborhood_id) == neighborhood_id)
+        .scalar_subquery()
+    )
+    stmt = (
+        _rows_stmt(today)
+        .where(col(Assignment.id).in_(named))
+        .order_by(col(Meeting.held_on).desc(), col(Resolution.number), col(Agency.sort_order))
     )
     return _frame(session.execute(stmt).all())
 

@@ -84,6 +84,7 @@ def coverage_matrix(
     kinds: Sequence[str] | None = None,
     max_priority: int | None = None,
     agency_id: int | None = None,
+    neighborhood_id: int | None = None,
 ) -> pd.DataFrame:
     """One row per active neighbourhood x active service type, with its coverage level.
 
@@ -124,6 +125,8 @@ def coverage_matrix(
     stmt = _neighborhood_filters(
         stmt, county_ids=county_ids, kinds=kinds, max_priority=max_priority
     )
+    if neighborhood_id is not None:  # one neighbourhood's dossier
+        stmt = stmt.where(col(Neighborhood.id) == neighborhood_id)  # type: ignore[assignment]
     df = _frame(session.execute(stmt).all(), COVERAGE_COLUMNS)
     _floats(df, "norm_per_1000", "need", "delivered")
     df["priority_rank"] = df["priority_rank"].astype("Int64")  # unranked: <NA>

@@ -54,8 +54,9 @@ def test_stepping_through_every_slide_wraps_around(
     assert not at.exception
     shown, total = _counter(at)
     assert shown == 1
-    # Cover, 14 resolutions of the 7th meeting (or its 24 agencies), then 3 summaries.
-    assert total == (1 + 14 + 3 if by == "resolution" else 1 + 24 + 3)
+    # Cover, 14 resolutions of the 7th meeting (or its 24 agencies), then 4 summaries
+    # (scorecards, coverage, gaps, the neighborhoods' indicators).
+    assert total == (1 + 14 + 4 if by == "resolution" else 1 + 24 + 4)
     for expected in range(2, total + 1):
         at.button(key="next").click().run()
         assert not at.exception

@@ -37,6 +37,7 @@ OPEN_PAGES = [
     "coverage",
     "gaps",
     "neighborhoods",
+    "dossier",
     "reports",
 ]
 PERSON_PAGES = [

@@ -1,0 +1,109 @@
+"""The neighborhood's dossier and the overview (with the neighborhoods' indicators), at
+S and at L, server-side with AppTest as bench/pages.py times pages: cold (empty cache,
+a new session) and warm (the same session again), medians over `--repeat` rounds after
+a warm-up round, round-robin with the one-line floor script.
+
+    python -m bench.dossier [--dbs sqlite,postgresql] [--sizes S,L] [--repeat 5]
+
+Each (database, size) runs in a child process of its own. The datasets are bench/.data's
+(bench/datasets.py: at L every neighborhood holds the sample indicators over eight
+seasons); the dossier opened is neighborhood 1's. Prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from typing import Any
+
+from bench.datasets import Dataset, prepare
+from bench.pages import Page
+
+PAGES = (
+    Page("floor", None),
+    Page("overview", "pages/overview.py"),
+    Page("dossier", "pages/dossier.py", query=(("id", "1"),)),
+)
+
+
+def _measure(repeat: int) -> dict[str, Any]:
+    """In the child: median cold and warm seconds of each page."""
+    import statistics
+
+    from bench import pages as bp
+    from bench.run import _quiet_streamlit
+
+    _quiet_streamlit()
+    samples: dict[str, dict[str, list[float]]] = {p.name: {"cold": [], "warm": []} for p in PAGES}
+    for round_no in range(repeat + 1):
+        for page in PAGES:
+            cold, warm = bp.one_round(page)
+            if round_no:
+                samples[page.name]["cold"].append(cold)
+                samples[page.name]["warm"].append(warm)
+    return {
+        n: {k: statistics.median(v) for k, v in s.items()} | {"samples": s}
+        for n, s in samples.items()
+    }
+
+
+def _child(ds: Dataset, repeat: int) -> dict[str, Any]:
+    env = {**os.environ, "DATABASE_URL": ds.url, "SEED_ON_START": "none"}
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.dossier", "--worker", "--repeat", str(repeat)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
+
+
+def table(db: str, small: dict[str, Any], large: dict[str, Any]) -> str:
+    """One Markdown table: S and L, cold and warm, and L/S."""
+    lines = [
+        f"| page ({db}) | S cold | S warm | L cold | L warm | cold L/S | warm L/S |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for page in PAGES:
+        s, big = small[page.name], large[page.name]
+        lines.append(
+            f"| {page.name} | {_ms(s['cold'])} | {_ms(s['warm'])} | {_ms(big['cold'])}"
+            f" | {_ms(big['warm'])} | {big['cold'] / s['cold']:.2f}×"
+            f" | {big['warm'] / s['warm']:.2f}× |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Command line (see the module's docstring)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--dbs", default="sqlite")
+    parser.add_argument("--sizes", default="S,L")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        print(json.dumps(_measure(args.repeat)))
+        return
+    sizes = args.sizes.split(",")
+    for db in args.dbs.split(","):
+        found = {}
+        for size in sizes:
+            ds = Dataset(db, size)
+            prepare(ds, log=lambda m: print(m, file=sys.stderr))
+            found[size] = _child(ds, args.repeat)
+            print(f"{ds.label}: {json.dumps(found[size])}", file=sys.stderr)
+        print(table(db, found[sizes[0]], found[sizes[-1]]))
+
+
+if __name__ == "__main__":
+    main()
