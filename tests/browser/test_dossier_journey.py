@@ -119,7 +119,7 @@ def test_an_indicator_from_definition_to_the_dossier_the_overview_and_the_pdf(
     except Exception as exc:  # say what the preview said instead
         raise AssertionError(box.inner_text()) from exc
     act(page, commit.click)
-    expect(page.get_by_text("۲ مقدار ثبت شد")).to_be_visible()
+    expect(page.get_by_text("۲ مقدار ثبت شد").first).to_be_visible()  # flash and kept result
     with read_session(database_url) as s:
         (mine,) = [i for i in neighborhood_indicators(s, hood.id) if i.name == NAME]
         after = target_status_counts(s)
