@@ -201,8 +201,8 @@ if keeper:
 # --- prioritized problems ---------------------------------------------------------------
 
 st.markdown("#### مسائل اولویت‌دار و برنامهٔ عملیاتی")
-agencies: dict[int, str] = options["agencies"]
-indicator_names = dv.indicator_choices(url, reader.scope, version)
+agencies = distinct(options["agencies"])
+indicator_names = distinct(dv.indicator_choices(url, reader.scope, version))
 
 
 def plan_form(prefix: str, row: Any = None) -> dict[str, Any]:

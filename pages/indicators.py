@@ -30,7 +30,7 @@ from data_layer.queries.places import list_neighborhoods
 from data_layer.rules import indicators as rule
 from ui.indicator_values import typed_number, values_import
 from ui.jalali_picker import date_field
-from ui.pickers import as_shown, pick
+from ui.pickers import as_shown, distinct, pick
 from ui.run import run_command
 from ui.session import page_person
 from ui.theme import page_title
@@ -70,10 +70,12 @@ def indicator_form(key: str, row: dict[str, object] | None) -> IndicatorInput | 
         for (field, (labels, title)), where in zip(choice.items(), st.columns(3), strict=True):
             options = list(labels)
             index = options.index(str(row[field])) if row else 0
+            labels = distinct(labels)
             picked[field] = where.selectbox(
                 title, options, index=index, format_func=labels.__getitem__, key=f"{key}_{field}"
             )
         agency_ids = list(names)
+        names = distinct(names)
         agency = a.selectbox(
             "دستگاه گزارش‌دهنده",
             agency_ids,
@@ -280,6 +282,7 @@ with verifying:
             with st.form(
                 f"iv_verify_{chosen_value.id}_{chosen_value.version}", enter_to_submit=False
             ):
+                verdicts = distinct(verdicts)
                 verdict = st.selectbox(
                     "نتیجهٔ بررسی",
                     list(verdicts),

@@ -21,6 +21,7 @@ from ui import loaders
 from ui import slides as sl
 from ui.freshness import current_version, keep_fresh
 from ui.html import Html, show, stylesheet
+from ui.pickers import distinct
 from ui.session import page_reader
 
 CSS = (Path(__file__).resolve().parents[1] / "assets" / "projector.css").read_text(encoding="utf-8")
@@ -159,6 +160,7 @@ def review_hood() -> None:
         st.query_params["hood"] = str(picked)
 
 
+hood_names = distinct(hood_names)
 st.selectbox(
     "محلهٔ مورد بررسی",
     list(hood_names),

@@ -27,6 +27,7 @@ from data_layer.permissions import Actor
 from data_layer.queries.indicators import agency_value_grid
 from data_layer.rules import indicators as rule
 from ui.imports import ImportScreen, import_tab
+from ui.pickers import distinct
 from ui.run import run_command
 
 __all__ = ["period_choices", "typed_number", "values_import", "values_tab"]
@@ -107,6 +108,7 @@ def _changed_rows(
 def values_tab(url: str, actor: Actor, *, key: str = "iv") -> None:
     """One period's grid of the agency's indicators for every neighborhood, saved at once."""
     choices = period_choices(clock.today())
+    choices = distinct(choices)
     chosen = st.selectbox(
         "دوره", list(choices), format_func=choices.__getitem__, key=f"{key}_period"
     )

@@ -12,6 +12,7 @@ from data_layer.db import read_session
 from data_layer.jalali import format_jalali_datetime, format_number
 from data_layer.queries.aliases import learned_names
 from ui.html import show
+from ui.pickers import distinct
 from ui.run import run_command
 from ui.tables import html_table
 
@@ -56,6 +57,7 @@ def learned_names_section(url: str, registry: pd.DataFrame, *, can_edit: bool) -
         int(r["id"]): f"{r['alias']} ← {label.get(int(r['agency_id']), '?')}"
         for _, r in learned.iterrows()
     }
+    names = distinct(names)
     picked = st.selectbox(
         "برداشتن یک نام آموخته",
         list(names),

@@ -209,6 +209,7 @@ def _row_places(url: str, mid: int) -> None:
     if not rows:
         st.caption("این جلسه هنوز ردیفی ندارد.")
         return
+    rows = distinct(rows)
     row = st.selectbox(
         "ردیف (مصوبه و دستگاه)",
         list(rows),

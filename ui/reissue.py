@@ -11,6 +11,7 @@ from data_layer.commands.accounts import reissue_passwords
 from data_layer.jalali import format_number
 from data_layer.models import Role
 from ui.people_import import Made, ask_address, build_sheets, passwords_with_progress, show_sheets
+from ui.pickers import distinct
 from ui.run import run_command
 
 __all__ = ["reissue_tab"]
@@ -60,6 +61,7 @@ def reissue_tab(url: str, users: pd.DataFrame, agency_names: dict[int, str]) -> 
     people: list[int] = []
     agency: int | None = None
     if who == "people":
+        labels = distinct(labels)
         people = st.multiselect(
             "افراد",
             list(labels),
@@ -68,6 +70,7 @@ def reissue_tab(url: str, users: pd.DataFrame, agency_names: dict[int, str]) -> 
             key="reissue_people",
         )
     elif who == "agency":
+        agency_names = distinct(agency_names)
         agency = st.selectbox(
             "دستگاه",
             list(agency_names),

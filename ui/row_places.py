@@ -44,6 +44,7 @@ def row_places_form(url: str, scope: Scope, assignment_id: int) -> None:
     shown = as_shown(key, named_by(url, scope, assignment_id, version))
     suffix = "_".join(map(str, shown)) or "none"  # fresh widgets for each list shown
     with st.form(f"{key}_{suffix}", enter_to_submit=False):
+        names = distinct(names)
         chosen = st.multiselect(
             "محلات هدفی که این ردیف در آن‌ها کار می‌کند",
             list(names),

@@ -187,9 +187,12 @@ def test_the_quick_table_after_a_save_in_another_tab_is_refused(
     real = streamlit.data_editor
 
     def edited(data: pd.DataFrame, **kwargs: object) -> pd.DataFrame:
-        real(data, **kwargs)  # type: ignore[arg-type]
+        shown = real(data, **kwargs)  # type: ignore[arg-type]
+        if not str(kwargs.get("key", "")).startswith("quick_editor"):
+            return shown  # the page's other grids (the indicator values) stay as they are
         out = data.copy()
-        out.loc[chosen, "پیشرفت ٪"] = "۵۵"
+        assert data.loc[chosen, "پیشرفت ٪"] != 55  # so the edit is a change to save
+        out.loc[chosen, "پیشرفت ٪"] = 55  # a NumberColumn: the grid hands back a number
         return out
 
     monkeypatch.setattr(streamlit, "data_editor", edited)
