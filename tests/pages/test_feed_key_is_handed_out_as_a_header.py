@@ -28,6 +28,7 @@ def test_a_new_feed_key_is_shown_as_a_header_and_addresses_without_it(
         "/api/feeds/coverage.csv",
         "/api/feeds/deliveries.csv",
         "/api/feeds/gaps.csv",
+        "/api/feeds/indicators.csv",
     ]
     assert not any("token=" in line or token in line for line in addresses), shown
     assert any("Authorization" in m for m in messages(at.success))

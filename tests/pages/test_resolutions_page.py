@@ -47,6 +47,8 @@ PAGE_USERS = {
     "pages/account.py": ["chair", "agency02", "dabir", "admin"],
     "pages/inbox.py": ["agency02", "dabir"],
     "pages/messages.py": ["dabir", "admin"],
+    "pages/dossier.py": [None, "chair", "agency02", "dabir", "admin"],
+    "pages/indicators.py": ["dabir"],
 }
 
 
