@@ -150,7 +150,9 @@ def test_a_name_matched_by_hand_and_remembered_matches_the_next_file_and_is_in_t
     rows2 = [(n + 14, t, o) for n, t, o in rows]
     at = upload(open_import(make_app, seeded_url, meeting_id), "m2.docx", docx_table(header, rows2))
     assert not at.warning and not [s for s in at.selectbox if str(s.key).startswith("imp_choice")]
-    assert f"«{NAME}» ← آموزش و پرورش (نامی که پیش‌تر به خاطر سپرده شد)" in page_html(at)
+    # The agency as its pickers name it: the short name, then the full name.
+    learned = "آموزش و پرورش — اداره کل آموزش و پرورش (نامی که پیش‌تر به خاطر سپرده شد)"
+    assert f"«{NAME}» ← {learned}" in page_html(at)
 
     # The registry lists it, with who taught it; the secretariat takes it back.
     at = sign_in(make_app(seeded_url).run(), "dabir", then="pages/agencies.py")
