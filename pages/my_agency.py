@@ -205,17 +205,10 @@ with quick:
             "اقدامات انجام‌شده": st.column_config.TextColumn(
                 "انجام‌شده", help="اقدامات انجام‌شده", width=150, alignment="right"
             ),
-            # A number (the grid's CSV writes 40, not «۴۰»), checked 0-100 again by
-            # the command; shown without grouping, with its percent sign.
-            "پیشرفت ٪": st.column_config.NumberColumn(
-                "پیشرفت",
-                help="پیشرفت (٪)، ۰ تا ۱۰۰",
-                width=80,
-                min_value=0,
-                max_value=100,
-                step=1,
-                format="%d٪",
-                alignment="right",
+            # Text in Persian digits (a number column shows Latin digits), checked 0-100
+            # by the command, which reads digits in any script.
+            "پیشرفت ٪": st.column_config.TextColumn(
+                "پیشرفت", help="پیشرفت (٪)، ۰ تا ۱۰۰", width=80, alignment="right"
             ),
             "وضعیت": st.column_config.SelectboxColumn(
                 options=list(STATUS_LABELS.values()), required=True, width=125

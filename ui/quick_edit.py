@@ -48,7 +48,8 @@ def row_labels(rows: pd.DataFrame) -> list[str]:
 
 def quick_table(rows: pd.DataFrame) -> pd.DataFrame:
     """The rows as the grid holds them, in a Persian reader's order (the resolution
-    first): the grid's own «download as CSV» writes them so, progress as a number.
+    first): the grid's own «download as CSV» writes them so. Progress is text in Persian
+    digits, as every number a person edits (the command reads digits in any script).
     The grid draws its columns left to right, so the page shows them in COLUMN_ORDER,
     this order reversed (the resolution on the right)."""
     return pd.DataFrame(
@@ -57,7 +58,7 @@ def quick_table(rows: pd.DataFrame) -> pd.DataFrame:
             "تأخیر": [OVERDUE_LABEL if o else "" for o in rows["overdue"]],
             "تأیید دبیرخانه": [VERIFICATION_LABELS[v] for v in rows["verification"]],
             "وضعیت": [STATUS_LABELS[s] for s in rows["status"]],
-            "پیشرفت ٪": rows["progress"].astype("int64").tolist(),
+            "پیشرفت ٪": [fa(int(p)) for p in rows["progress"]],  # Persian digits, as typed
             "اقدامات انجام‌شده": rows["done_text"].tolist(),
             "گام بعدی": rows["next_step"].tolist(),
             "تاریخ برنامه": [format_jalali(d) if pd.notna(d) else "" for d in rows["planned_date"]],

@@ -1,8 +1,7 @@
 """The liaison's quick grid on «دستگاه من» holds its rows in a Persian reader's order
-(the resolution first) with progress as a number, so the grid's own «download as
-CSV» writes the columns in reading order and 40 rather than «۴۰»; the page shows the
-columns reversed (the grid draws left to right) and a changed number saves as one
-(on SQLite and PostgreSQL)."""
+(the resolution first) with progress in Persian digits, as every number a person edits;
+the page shows the columns reversed (the grid draws left to right) and a changed
+progress saves (on SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -10,11 +9,11 @@ from collections.abc import Callable
 
 import pandas as pd
 import pytest
-from pandas.api.types import is_integer_dtype
 from sqlmodel import col, select
 from streamlit.testing.v1 import AppTest
 
 from data_layer.db import read_session
+from data_layer.jalali import to_fa_digits
 from data_layer.labels import STATUS_LABELS
 from data_layer.models import Assignment
 from tests.pages.conftest import sign_in
@@ -39,19 +38,17 @@ def test_the_grid_holds_numbers_in_reading_order(grid: Grid) -> None:
     table, rows = grid
     assert table.columns[0] == "مصوبه"  # the reader's first column comes first
     assert list(table.columns) == list(reversed(COLUMN_ORDER))  # and shows on the right
-    assert is_integer_dtype(table["پیشرفت ٪"])
-    assert [int(p) for p in table["پیشرفت ٪"]] == [rows[i].progress for i in table.index]
+    assert list(table["پیشرفت ٪"]) == [to_fa_digits(rows[i].progress) for i in table.index]
     assert table["مصوبه"].map(lambda s: s.startswith("جلسه ")).all()
 
 
-def test_a_progress_typed_in_the_grid_saves_as_a_number(grid: Grid) -> None:
+def test_a_progress_typed_in_the_grid_is_a_change_to_save(grid: Grid) -> None:
     table, rows = grid
     versions = {i: r.version for i, r in rows.items()}
     edited = table.copy()
     first = table.index[0]
-    edited["پیشرفت ٪"] = edited["پیشرفت ٪"].astype("float64")  # as the grid may hand it back
-    edited.loc[first, "پیشرفت ٪"] = 55.0
+    assert table.loc[first, "پیشرفت ٪"] != "۵۵"
+    edited.loc[first, "پیشرفت ٪"] = "۵۵"
     codes = {label: code for code, label in STATUS_LABELS.items()}
     [update] = row_updates(table, edited, versions, codes, ["تأیید دبیرخانه", "تأخیر", "مصوبه"])
-    assert update.assignment_id == first and update.changes.progress == 55
-    assert isinstance(update.changes.progress, int)
+    assert update.assignment_id == first and update.changes.progress == "۵۵"

@@ -191,8 +191,8 @@ def test_the_quick_table_after_a_save_in_another_tab_is_refused(
         if not str(kwargs.get("key", "")).startswith("quick_editor"):
             return shown  # the page's other grids (the indicator values) stay as they are
         out = data.copy()
-        assert data.loc[chosen, "پیشرفت ٪"] != 55  # so the edit is a change to save
-        out.loc[chosen, "پیشرفت ٪"] = 55  # a NumberColumn: the grid hands back a number
+        assert data.loc[chosen, "پیشرفت ٪"] != "۵۵"  # so the edit is a change to save
+        out.loc[chosen, "پیشرفت ٪"] = "۵۵"
         return out
 
     monkeypatch.setattr(streamlit, "data_editor", edited)
