@@ -120,7 +120,8 @@ def current_slide() -> None:
 
 
 current_slide()
-c = st.columns([1.2, 1.2, 1.7, 2.6, 1.1])
+# One row of controls under the deck (the deck is sized to leave room for one row).
+c = st.columns([1.2, 1.4, 1.8, 2.1, 1.9, 1.0])
 c[0].button("قبلی ▶", key="prev", on_click=go, args=(-1,), width="stretch")
 c[1].button("◀ بعدی", key="next", on_click=go, args=(1,), width="stretch", type="primary")
 c[2].toggle("نمایش خودکار", value=bool(auto), key="auto_on")
@@ -145,7 +146,7 @@ c[3].selectbox(
     on_change=jump,
     label_visibility="collapsed",
 )
-c[4].page_link("pages/overview.py", label="خروج", icon=":material/close:")
+c[5].page_link("pages/overview.py", label="خروج", icon=":material/close:")
 
 
 def review_hood() -> None:
@@ -161,16 +162,17 @@ def review_hood() -> None:
 
 
 hood_names = distinct(hood_names)
-st.selectbox(
+c[4].selectbox(
     "محلهٔ مورد بررسی",
     list(hood_names),
     index=list(hood_names).index(st.session_state.hood_slide)
     if st.session_state.hood_slide in hood_names
     else None,
     format_func=hood_names.__getitem__,
-    placeholder="اسلاید یک محله: محله را برگزینید…",
+    placeholder="اسلاید محله…",
     key="hood_pick",
     on_change=review_hood,
+    label_visibility="collapsed",
 )
 wanted = (auto or 20) if st.session_state.auto_on else 0
 if wanted != auto:

@@ -292,8 +292,9 @@ def test_next_previous_and_the_picker_move_the_deck(page: Page, app_server: str)
     expect(counter).to_have_text(_fa_counter(2, total))
     wait_for_app(page)
 
-    # The scorecards slide comes right after the last resolution.
-    target = total - 2
+    # The scorecards slide comes right after the last resolution, then coverage,
+    # gaps and the neighborhoods' indicators close the deck.
+    target = total - 3
     picker = page.get_by_role("combobox", name="رفتن به")
     picker.click()
     page.get_by_role("option", name=f"{target}. کارنامهٔ دستگاه‌ها".translate(EN_TO_FA)).click()
@@ -307,7 +308,9 @@ def test_next_previous_and_the_picker_move_the_deck(page: Page, app_server: str)
 def test_overview_first_screen_and_phone_width(page: Page, app_server: str) -> None:
     page.set_viewport_size({"width": 1366, "height": 768})
     visit(page, f"{app_server}/")
-    kpis = page.locator(".kpis").bounding_box()
+    # The headline figures: the first .kpis (the second, further down, counts targets).
+    expect(page.locator(".kpis")).to_have_count(2)
+    kpis = page.locator(".kpis", has_text="انجام و تأییدشده").bounding_box()
     table = page.locator("table.scorecards").first.bounding_box()
     assert kpis and table
     assert page.evaluate("document.querySelector(\"[data-testid='stMain']\").scrollTop") == 0
@@ -327,3 +330,20 @@ def test_overview_first_screen_and_phone_width(page: Page, app_server: str) -> N
     # stMain is the box that scrolls in Streamlit 1.67; the page itself never does.
     assert widths["document"] <= 390 + 1, widths
     assert widths["main"] <= widths["mainClient"] + 1, widths
+
+
+@pytest.mark.parametrize(("width", "height"), PROJECTOR_VIEWPORTS)
+def test_a_reviewed_neighborhoods_slide_fits_and_reads(
+    page: Page, app_server: str, width: int, height: int
+) -> None:
+    page.set_viewport_size({"width": width, "height": height})
+    visit(page, f"{app_server}/projector?slide=1&by=resolution")
+    _, total = _counter(page)
+    page.get_by_role("combobox", name="محلهٔ مورد بررسی").click()
+    page.get_by_role("option").first.click()
+    # The neighborhood's slide comes right after the cover, and the deck shows it.
+    expect(page.locator(".pcount")).to_have_text(_fa_counter(2, total + 1))
+    expect(page.locator(".deck .pproblems")).to_be_visible()
+    wait_for_app(page)
+    problems = _problems(page.evaluate(MEASURE_JS))
+    assert not problems, "\n".join(problems)
