@@ -140,7 +140,8 @@ def test_the_repos_nginx_config_serves_the_app_with_its_websocket(
         assert r.status == 200 and json.loads(r.read())["database"] == "ok"
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     visit(page, f"{behind_nginx}/")
-    expect(page.locator(".kpis")).to_be_visible()
+    # The headline figures (the overview's first .kpis; the second counts targets).
+    expect(page.locator(".kpis", has_text="انجام و تأییدشده")).to_be_visible()
     expect(page.get_by_role("heading", name="نمای کلی پیگیری مصوبات")).to_be_visible()
     # Signing in through the proxy: the form's Origin matches the Host nginx passes on.
     sign_in(page, behind_nginx, "agency02")
