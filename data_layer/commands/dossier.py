@@ -3,17 +3,15 @@ the studies and documents kept on a neighborhood (stored like evidence)."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from datetime import date, datetime
-from pathlib import PurePath
 
 from sqlalchemy import delete, select, update
 from sqlmodel import Session, col
 
 from data_layer.commands.assignments import load_assignment
 from data_layer.commands.common import load
-from data_layer.commands.evidence import EVIDENCE_TYPES, MAX_EVIDENCE_BYTES
+from data_layer.commands.evidence import EVIDENCE_TYPES, MAX_EVIDENCE_BYTES, stored_file
 from data_layer.commands.history import History
 from data_layer.errors import ConflictError, FieldError, NotFound, ValidationError
 from data_layer.input.check import Check
@@ -138,13 +136,7 @@ def add_document(
         title=title,
         issued_on=day,
         source=source,
-        filename=name,
-        content_type=EVIDENCE_TYPES[PurePath(name).suffix.lower()][0],
-        size_bytes=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        content=content,
-        uploaded_at=now,
-        uploaded_by_id=actor.user_id,
+        **stored_file(name, content, actor, now),
     )
     session.add(doc)
     session.flush()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 from pathlib import PurePath
+from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, col
@@ -20,7 +21,13 @@ from data_layer.labels import ASSIGNMENT_FIELD_LABELS
 from data_layer.models import Assignment, Evidence, Verification, utcnow
 from data_layer.permissions import Action, Actor, require
 
-__all__ = ["EVIDENCE_TYPES", "MAX_EVIDENCE_BYTES", "add_evidence", "withdraw_evidence"]
+__all__ = [
+    "EVIDENCE_TYPES",
+    "MAX_EVIDENCE_BYTES",
+    "add_evidence",
+    "stored_file",
+    "withdraw_evidence",
+]
 
 MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
 # Suffix -> (content type, the bytes such a file starts with).
@@ -63,6 +70,19 @@ def _touch(session: Session, asg: Assignment, actor: Actor, now: datetime) -> No
     session.flush()
 
 
+def stored_file(name: str, content: bytes, actor: Actor, now: datetime) -> dict[str, Any]:
+    """The columns every stored upload keeps (checked name and bytes, who and when)."""
+    return {
+        "filename": name,
+        "content_type": EVIDENCE_TYPES[PurePath(name).suffix.lower()][0],
+        "size_bytes": len(content),
+        "sha256": hashlib.sha256(content).hexdigest(),
+        "content": content,
+        "uploaded_at": now,
+        "uploaded_by_id": actor.user_id,
+    }
+
+
 def add_evidence(
     session: Session,
     *,
@@ -85,13 +105,7 @@ def add_evidence(
     check.raise_if_any()
     evidence = Evidence(
         assignment_id=assignment_id,
-        filename=name,
-        content_type=EVIDENCE_TYPES[PurePath(name).suffix.lower()][0],
-        size_bytes=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        content=content,
-        uploaded_at=now,
-        uploaded_by_id=actor.user_id,
+        **stored_file(name, content, actor, now),
     )
     session.add(evidence)
     session.flush()

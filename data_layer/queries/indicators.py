@@ -185,6 +185,18 @@ def _period_value(kind: str, v: IndicatorValue) -> PeriodValue:
 _S = IndicatorStanding
 
 
+# The neighborhood (with its county) and the indicator a standing row is about.
+_PAIR_COLUMNS = (
+    col(_S.neighborhood_id),
+    col(County.name),
+    col(Neighborhood.name),
+    col(_S.indicator_id),
+    col(Indicator.name),
+    col(Indicator.unit),
+    col(Indicator.direction),
+)
+
+
 def _live(query: Any) -> Any:
     """Only active neighborhoods and indicators, with the county's and the names."""
     return (
@@ -216,13 +228,7 @@ def target_statuses(session: Session) -> pd.DataFrame:
     """Every target of an active indicator in an active neighborhood, with its status."""
     query = _live(
         select(
-            col(_S.neighborhood_id),
-            col(County.name),
-            col(Neighborhood.name),
-            col(_S.indicator_id),
-            col(Indicator.name),
-            col(Indicator.unit),
-            col(Indicator.direction),
+            *_PAIR_COLUMNS,
             col(IndicatorTarget.baseline_value),
             col(IndicatorTarget.target_value),
             col(IndicatorTarget.target_on),
@@ -287,13 +293,7 @@ def _wrong_way_query(limit: int | None) -> Any:
     )
     query = _live(
         select(
-            col(_S.neighborhood_id),
-            col(County.name),
-            col(Neighborhood.name),
-            col(_S.indicator_id),
-            col(Indicator.name),
-            col(Indicator.unit),
-            col(Indicator.direction),
+            *_PAIR_COLUMNS,
             col(Indicator.period_kind),
             col(_S.previous_year),
             col(_S.previous_no),
