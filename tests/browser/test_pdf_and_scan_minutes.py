@@ -18,7 +18,7 @@ from bench.minutes_files import scanned
 from data_layer.characters import ZWNJ
 from data_layer.db import read_session
 from data_layer.input.ocr import read_scan
-from data_layer.jalali import format_jalali, local_today, to_fa_digits
+from data_layer.jalali import format_jalali, local_today, to_ascii_digits, to_fa_digits
 from data_layer.models import Agency, Assignment, Meeting, Resolution
 from data_layer.seed_data import MEETING_7
 from tests.browser.conftest import screenshot_path
@@ -74,13 +74,15 @@ def stored(url: str, number: int) -> list[tuple[int, str, frozenset[str]]]:
     return sorted((n, t, frozenset(a)) for (n, t), a in out.items())
 
 
-def new_meeting(page: Page, number: int) -> str:
+def new_meeting(page: Page) -> tuple[int, str]:
+    """Records the next meeting under the number the form proposes (the browser
+    modules of a worker share one app server, so another journey may have taken 8)."""
     panel = open_tab(page, "جلسهٔ تازه")
-    panel.get_by_label("شماره جلسه").fill(to_fa_digits(number))
+    number = int(to_ascii_digits(panel.get_by_label("شماره جلسه").input_value()))
     panel.get_by_label("رئیس جلسه").fill("معاون سیاسی، امنیتی و اجتماعی استانداری")
     act(page, panel.get_by_role("button", name="ثبت جلسه").click)
     expect(page.get_by_text(f"جلسه {to_fa_digits(number)} ثبت شد")).to_be_visible()
-    return f"جلسه {to_fa_digits(number)} — {format_jalali(local_today())}"
+    return number, f"جلسه {to_fa_digits(number)} — {format_jalali(local_today())}"
 
 
 def test_secretariat_imports_the_minutes_from_a_pdf_and_from_its_scan(
@@ -93,7 +95,7 @@ def test_secretariat_imports_the_minutes_from_a_pdf_and_from_its_scan(
     assert len(seventh) == 14
 
     # 1. The PDF with a text layer: read from its glyphs, the same preview as Word.
-    meeting = new_meeting(page, 8)
+    number, meeting = new_meeting(page)
     panel = open_tab(page, "ورود مصوبات از صورتجلسه")
     choose(page, "مصوبات برای کدام جلسه است؟", meeting, scope=panel)
     act(page, lambda: upload(panel, "صورتجلسه-۱۴۰۲-۰۷-۲۹.pdf", office_pdf, PDF))
@@ -102,7 +104,7 @@ def test_secretariat_imports_the_minutes_from_a_pdf_and_from_its_scan(
     page.screenshot(path=str(screenshot_path("minutes-import-pdf-1366.png")))
     act(page, panel.get_by_role("button", name="ثبت ۱۴ مصوبه").click)
     expect(page.get_by_text("۱۴ مصوبه ثبت شد.")).to_be_visible()
-    eighth = stored(database_url, 8)
+    eighth = stored(database_url, number)
     # the owners exactly; the texts letter for letter (a ZWNJ draws nothing in a PDF,
     # and one the font draws alike either way is not found again)
     assert [(n, a) for n, _, a in eighth] == [(n, a) for n, _, a in seventh]
@@ -113,7 +115,7 @@ def test_secretariat_imports_the_minutes_from_a_pdf_and_from_its_scan(
     # 2. A 300 dpi scan of it: OCR in the background, progress shown, cells corrected.
     scan = scanned(office_pdf, 300)
     fix, changes = corrected(read_scan(".pdf", scan, max_pages=20))  # what to retype
-    meeting = new_meeting(page, 9)
+    number, meeting = new_meeting(page)
     panel = open_tab(page, "ورود مصوبات از صورتجلسه")
     choose(page, "مصوبات برای کدام جلسه است؟", meeting, scope=panel)
     act(page, lambda: upload(panel, "اسکن-صورتجلسه.pdf", scan, PDF))
@@ -138,6 +140,6 @@ def test_secretariat_imports_the_minutes_from_a_pdf_and_from_its_scan(
     page.screenshot(path=str(screenshot_path("minutes-import-scan-preview-1366.png")))
     act(page, panel.get_by_role("button", name="ثبت ۱۴ مصوبه").click)
     expect(page.get_by_text("۱۴ مصوبه ثبت شد.")).to_be_visible()
-    ninth = stored(database_url, 9)
+    ninth = stored(database_url, number)
     assert [(n, t, a) for n, t, a in ninth] == [(n, t, a) for n, t, a in seventh]
     assert [t for _, t, _ in ninth] == [r.text for r in MEETING_7.resolutions]

@@ -64,6 +64,12 @@ def _resolution_count(url: str, number: int) -> int:
         )
 
 
+def _next_number(url: str) -> int:
+    """The number the «جلسهٔ تازه» form proposes: one after the highest stored."""
+    with read_session(url) as s:
+        return int(s.execute(select(func.max(Meeting.number))).scalar_one() or 0) + 1
+
+
 def _pdf_text(path: Path) -> str:
     """pdftotext's reading, made comparable: no ZWNJ or bidi marks, NFKC.
 
@@ -148,17 +154,20 @@ def test_secretariat_creates_meeting_8_and_imports_its_minutes(
 ) -> None:
     page.set_viewport_size(VIEWPORT)
     today = format_jalali(local_today())
-    meeting_8 = f"جلسه ۸ — {today}"
+    # The next number after the highest stored (the browser modules of a worker share
+    # one app server: on the sample province alone it is 8).
+    n = _next_number(database_url)
+    meeting_8 = f"جلسه {to_fa_digits(n)} — {today}"
     sign_in(page, app_server, "dabir")
     open_from_menu(page, "پیگیری مصوبات", "جلسات")
     expect(page.get_by_role("heading", name="جلسات و مصوبات")).to_be_visible()
 
     panel = open_tab(page, "جلسهٔ تازه")
-    expect(panel.get_by_label("شماره جلسه")).to_have_value("۸")
+    expect(panel.get_by_label("شماره جلسه")).to_have_value(to_fa_digits(n))
     expect(panel.get_by_label("تاریخ")).to_have_value(today)
     panel.get_by_label("رئیس جلسه").fill("معاون سیاسی، امنیتی و اجتماعی استانداری")
     act(page, panel.get_by_role("button", name="ثبت جلسه").click)
-    expect(page.get_by_text("جلسه ۸ ثبت شد؛ اکنون مصوبات آن را وارد کنید.")).to_be_visible()
+    expect(page.get_by_text(f"جلسه {to_fa_digits(n)} ثبت شد؛ اکنون مصوبات آن را وارد کنید.")).to_be_visible()
     expect_on_tab(page, "جلسهٔ تازه")
 
     # A file with one owner no agency answers to: flagged, and nothing is written.
@@ -175,12 +184,12 @@ def test_secretariat_creates_meeting_8_and_imports_its_minutes(
     expect(fix).to_contain_text("کدام دستگاه است")
     expect(fix.get_by_placeholder("دستگاه را انتخاب کنید یا نام را کنار بگذارید")).to_be_visible()
     expect(fix.get_by_placeholder("Choose an option")).to_have_count(0)
-    before = _resolution_count(database_url, 8)
+    before = _resolution_count(database_url, n)
     act(page, panel.get_by_role("button", name="ثبت ۱۴ مصوبه").click)
     error = panel.locator("[data-testid='stAlert']").filter(has_text="چیزی ذخیره نشد")
     expect(error).to_be_visible()
     expect(error).to_contain_text("ادارهٔ ناشناخته")
-    assert _resolution_count(database_url, 8) == before == 0
+    assert _resolution_count(database_url, n) == before == 0
 
     # The real table: every owner matches; the preview lists the 14 resolutions.
     act(page, lambda: upload(panel, "minutes-8.docx", minutes_docx()))
@@ -192,7 +201,7 @@ def test_secretariat_creates_meeting_8_and_imports_its_minutes(
     act(page, panel.get_by_role("button", name="ثبت ۱۴ مصوبه").click)
     expect(page.get_by_text("۱۴ مصوبه ثبت شد.")).to_be_visible()
     expect_on_tab(page, "ورود مصوبات از صورتجلسه")
-    assert _resolution_count(database_url, 8) == 14
+    assert _resolution_count(database_url, n) == 14
 
     panel = open_tab(page, "یک جلسه")
     choose(page, "جلسه", meeting_8, scope=panel)
