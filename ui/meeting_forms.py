@@ -67,8 +67,10 @@ def _meeting_fields(
 
 def new_meeting(url: str, today: date, next_no: int) -> None:
     """Record a meeting: the next number and today's date are filled in."""
-    with st.form("mt_new", enter_to_submit=False):
-        data = _meeting_fields("mn", None, today, next_no)
+    # Keyed by the number it proposes: once a meeting is recorded the form is a new,
+    # empty one proposing the next number (same keys would keep the browser's values).
+    with st.form(f"mt_new_{next_no}", enter_to_submit=False):
+        data = _meeting_fields(f"mn{next_no}", None, today, next_no)
     if data is not None:
         run_command(
             url,

@@ -29,8 +29,8 @@ def test_the_secretariat_records_a_meeting_and_a_resolution_for_all_members(
     make_app: Callable[[str], AppTest], seeded_url: str
 ) -> None:
     at = _secretariat(make_app, seeded_url)
-    at.text_input(key="mn_date").input("1405/09/20")
-    at.text_input(key="mn_chair").input("معاون سیاسی، امنیتی و اجتماعی استانداری")
+    at.text_input(key="mn8_date").input("1405/09/20")
+    at.text_input(key="mn8_chair").input("معاون سیاسی، امنیتی و اجتماعی استانداری")
     press(at, "ثبت جلسه").run()
     assert not at.error, [e.value for e in at.error]
     with read_session(seeded_url) as s:
@@ -52,8 +52,8 @@ def test_a_meeting_with_an_impossible_date_is_refused(
     make_app: Callable[[str], AppTest], seeded_url: str
 ) -> None:
     at = _secretariat(make_app, seeded_url)
-    at.text_input(key="mn_date").input("1404/12/30")
-    at.text_input(key="mn_chair").input("رئیس")
+    at.text_input(key="mn8_date").input("1404/12/30")
+    at.text_input(key="mn8_chair").input("رئیس")
     press(at, "ثبت جلسه").run()
     assert at.error and "وجود ندارد" in at.error[0].value
     with read_session(seeded_url) as s:
