@@ -48,7 +48,8 @@ _ZWNJ = 0x200C
 _MARK_CLASS = 3  # GDEF glyph class of a mark
 _BASE_CLASS = 1
 _LIGATURE_TYPE = 4
-_EXTENSION_TYPE = 7
+_MARK_BASE_POS = 4
+_MARK_LIGATURE_POS = 5
 
 
 @dataclass(frozen=True)
@@ -76,9 +77,11 @@ def _arabic_glyphs(font: Any) -> set[str]:
 
 
 def _subtables(lookup: Any) -> list[Any]:
+    """A lookup's subtables, the extension wrappers (GSUB 7, GPOS 9) opened. Each has
+    its own LookupType."""
     subs = []
     for sub in lookup.SubTable:
-        subs.append(sub.ExtSubTable if lookup.LookupType == _EXTENSION_TYPE else sub)
+        subs.append(sub.ExtSubTable if hasattr(sub, "ExtSubTable") else sub)
     return subs
 
 
@@ -140,8 +143,10 @@ def _chain_rule(components: tuple[str, ...], lookup_indices: list[int]) -> Any:
     return sub
 
 
-def _add_parts(font: Any, lig: _Ligature, serial: int) -> list[str]:
-    """One new glyph per letter of `lig`: the last carries the outline, advances shared."""
+def _add_parts(font: Any, lig: _Ligature, serial: int) -> list[tuple[str, int]]:
+    """One new glyph per letter of `lig`: the last carries the outline, advances shared.
+    Returns each part with its origin's distance from the ligature's (right to left:
+    the parts of the later letters lie to its left)."""
     from fontTools.ttLib.tables._g_l_y_f import Glyph  # type: ignore[import-untyped]
 
     glyf, hmtx = font["glyf"], font["hmtx"]
@@ -168,7 +173,7 @@ def _add_parts(font: Any, lig: _Ligature, serial: int) -> list[str]:
         glyf.glyphs[name] = glyph
         hmtx.metrics[name] = metrics
         gdef[name] = _BASE_CLASS
-        names.append(name)
+        names.append((name, sum(shares[i + 1 :])))
     return names
 
 
@@ -180,6 +185,7 @@ def split_ligatures(font: Any) -> int:
     lookups = font["GSUB"].table.LookupList.Lookup
     font.glyphOrder = list(font.getGlyphOrder())
     split = 0
+    placed: dict[str, list[list[tuple[str, int]]]] = {}
     for index in range(len(lookups)):
         lookup = lookups[index]
         subs = _subtables(lookup)
@@ -197,8 +203,9 @@ def split_ligatures(font: Any) -> int:
         for lig in ordered:
             if _splits(lig, arabic, gdef):
                 parts = _add_parts(font, lig, split)
+                placed.setdefault(lig.glyph, []).append(parts)
                 called = []
-                for component, part in zip(lig.components, parts, strict=True):
+                for component, (part, _) in zip(lig.components, parts, strict=True):
                     lookups.append(_new_lookup(1, 0, [_single({component: part})]))
                     called.append(len(lookups) - 1)
                 split += 1
@@ -210,10 +217,91 @@ def split_ligatures(font: Any) -> int:
             rules.append(_chain_rule(lig.components, called))
         lookups[index] = _new_lookup(6, lookup.LookupFlag, rules)
     _keep_zwnj(font, lookups)
+    _attach_marks(font, placed)
     font["GSUB"].table.LookupList.LookupCount = len(lookups)
     font.setGlyphOrder(font.glyphOrder)
     font["glyf"].glyphOrder = font.glyphOrder
     return split
+
+
+def _attach_marks(font: Any, placed: dict[str, list[list[tuple[str, int]]]]) -> None:
+    """Give each part the anchors its letter had on the ligature, so a mark on «لاً» or
+    on «ۀ» sits where it did: for every mark-to-ligature or mark-to-base subtable that
+    holds a split ligature, a mark-to-base lookup over its parts, in the same features."""
+    from fontTools.ttLib.tables import otTables as ot
+
+    lookups = font["GPOS"].table.LookupList.Lookup
+    order = {name: i for i, name in enumerate(font.glyphOrder)}
+    added: dict[int, list[int]] = {}
+    for index in range(len(lookups)):
+        lookup = lookups[index]
+        for sub in _subtables(lookup):
+            records = _part_anchors(sub, placed)
+            if not records:
+                continue
+            records.sort(key=lambda record: order[record[0]])  # the coverage's order
+            new = ot.MarkBasePos()
+            new.Format = 1
+            new.MarkCoverage, new.MarkArray, new.ClassCount = (
+                sub.MarkCoverage,
+                sub.MarkArray,
+                sub.ClassCount,
+            )
+            new.BaseCoverage = ot.Coverage()
+            new.BaseCoverage.glyphs = [name for name, _ in records]
+            new.BaseArray = ot.BaseArray()
+            new.BaseArray.BaseRecord = []
+            for _, anchors in records:
+                record = ot.BaseRecord()
+                record.BaseAnchor = anchors
+                new.BaseArray.BaseRecord.append(record)
+            new.BaseArray.BaseCount = len(records)
+            positioned = _new_lookup(_MARK_BASE_POS, lookup.LookupFlag, [new])
+            if getattr(lookup, "MarkFilteringSet", None) is not None:
+                positioned.MarkFilteringSet = lookup.MarkFilteringSet
+            lookups.append(positioned)
+            added.setdefault(index, []).append(len(lookups) - 1)
+    for record in font["GPOS"].table.FeatureList.FeatureRecord:
+        indices = record.Feature.LookupListIndex
+        for index in list(indices):
+            indices.extend(added.get(index, []))
+        record.Feature.LookupCount = len(indices)
+    font["GPOS"].table.LookupList.LookupCount = len(lookups)
+
+
+def _part_anchors(sub: Any, placed: dict[str, list[list[tuple[str, int]]]]) -> list[Any]:
+    """(part, its anchor per mark class) for the split ligatures that `sub` positions
+    marks on: the letter's own anchor on a mark-to-ligature subtable, the ligature's on
+    a mark-to-base one; moved by the part's distance from the ligature's origin."""
+    if sub.LookupType == _MARK_LIGATURE_POS:
+        coverage, attach = sub.LigatureCoverage.glyphs, sub.LigatureArray.LigatureAttach
+    elif sub.LookupType == _MARK_BASE_POS:
+        coverage, attach = sub.BaseCoverage.glyphs, sub.BaseArray.BaseRecord
+    else:
+        return []
+    records = []
+    for position, glyph in enumerate(coverage):
+        for parts in placed.get(glyph, []):
+            for i, (name, offset) in enumerate(parts):
+                if sub.LookupType == _MARK_LIGATURE_POS:
+                    components = attach[position].ComponentRecord
+                    anchors = components[min(i, len(components) - 1)].LigatureAnchor
+                else:
+                    anchors = attach[position].BaseAnchor
+                records.append((name, [_moved(a, offset) for a in anchors]))
+    return records
+
+
+def _moved(anchor: Any, offset: int) -> Any:
+    if anchor is None:
+        return None
+    from fontTools.ttLib.tables import otTables as ot
+
+    moved = ot.Anchor()
+    moved.Format = 1
+    moved.XCoordinate = anchor.XCoordinate - offset
+    moved.YCoordinate = anchor.YCoordinate
+    return moved
 
 
 def _keep_zwnj(font: Any, lookups: list[Any]) -> None:
