@@ -187,6 +187,7 @@ with quick:
     st.caption(
         "مانند اکسل: خانه‌ها را ویرایش کنید و در پایان «ذخیرهٔ همهٔ تغییرات» را بزنید. همه با هم"
         " ذخیره می‌شوند یا هیچ‌کدام. برای تغییر تاریخی که قبلاً ثبت شده، دلیل آن را بنویسید."
+        " «دریافت CSV» ردیف‌ها را همان‌طور که ذخیره شده‌اند می‌دهد."
     )
     view = st.session_state.get(f"{SNAPSHOT}_table")
     if view is None:
@@ -229,23 +230,6 @@ with quick:
             "مصوبه": st.column_config.TextColumn(width=240, alignment="right"),
         },
     )
-    # The grid's own CSV download is hidden (assets/app.css): it wrote the columns right
-    # to left and progress as text. This one writes the saved rows as a reader reads them.
-    st.download_button(
-        "دریافت CSV",
-        to_csv(quick_export(rows)),
-        file_name=file_name(
-            "مصوبات",
-            st.session_state.get(f"{SNAPSHOT}_agency", ""),
-            jalali_stamp(today),
-            ext="csv",
-        ),
-        mime="text/csv",
-        key="quick_csv",
-        icon=":material/download:",
-        on_click="ignore",
-        help="ردیف‌ها همان‌طور که ذخیره شده‌اند؛ تغییرات ذخیره‌نشدهٔ جدول در آن نیست.",
-    )
     if st.button("ذخیرهٔ همهٔ تغییرات", type="primary", key="save_quick"):
         try:
             updates = row_updates(view, edited, versions, LABEL_TO_STATUS, READ_ONLY)
@@ -270,6 +254,22 @@ with quick:
                 forget=[SNAPSHOT],
                 row_label=lambda i: labels.get(i, ""),
             )
+    # The grid's own CSV download is hidden (assets/app.css): it wrote the columns right
+    # to left and progress as text. This one writes the saved rows as a reader reads them.
+    st.download_button(
+        "دریافت CSV",
+        to_csv(quick_export(rows)),
+        file_name=file_name(
+            "مصوبات",
+            st.session_state.get(f"{SNAPSHOT}_agency", ""),
+            jalali_stamp(today),
+            ext="csv",
+        ),
+        mime="text/csv",
+        key="quick_csv",
+        icon=":material/download:",
+        on_click="ignore",
+    )
 
 # --- one row in full -------------------------------------------------------------------
 

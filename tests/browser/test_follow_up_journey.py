@@ -104,6 +104,8 @@ def test_the_grid_has_no_download_of_its_own_and_the_pages_csv_reads_right_to_le
         toolbar.get_by_role("button", name=re.compile("^(Download as CSV|دریافت CSV)"))
     ).to_have_count(0)
     button = page.get_by_test_id("stDownloadButton").filter(has_text="دریافت CSV")
+    button.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_path("my-agency-grid-csv-1366.png")))
     with page.expect_download() as arrived:
         button.get_by_role("button").click()
     download = arrived.value
