@@ -24,7 +24,7 @@ from data_layer.documents import html as html_doc
 from data_layer.documents.credentials import NewAccount, credential_pdf
 from data_layer.documents.dossier import dossier_pdf
 from data_layer.documents.letters import follow_up_letter_pdf
-from data_layer.documents.pdf_fonts import PDF_FONTS_SUBDIR
+from data_layer.documents.pdf_fonts import PDF_FONTS_SUBDIR, build_pdf_font
 from data_layer.documents.report import meeting_report_pdf
 from data_layer.models import Agency, Meeting
 from data_layer.queries.profile import get_profile
@@ -150,6 +150,35 @@ def test_every_reader_reads_back_the_words_as_written(documents: dict[str, bytes
         for name in ("report", "letter", "dossier"):
             text = reader(documents[name])
             assert YEAR in text and "۵۰۴۱" not in text, (reader.__name__, name)
+
+
+def test_the_pdf_copy_keeps_no_arabic_ligature_and_the_same_advances(tmp_path: Path) -> None:
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+
+    source = html_doc.FONTS_DIR / "Vazirmatn-Regular.ttf"
+    if not source.is_file():
+        pytest.skip("Vazirmatn is not installed (make fonts)")
+    target = tmp_path / "copy.ttf"
+    split = build_pdf_font(source, target)
+    assert split >= 20  # lam-alef (with madda, hamza), heh-hamza, alef-madda, Allah, …
+    published, copy = TTFont(source), TTFont(target)
+    lam_alef = published["hmtx"]["uniFEFB"][0]
+    parts = [n for n in copy.getGlyphOrder() if n.startswith("uniFEFB.part")]
+    assert len(parts) == 2 and sum(copy["hmtx"][n][0] for n in parts) == lam_alef
+    assert [copy["glyf"][n].numberOfContours != 0 for n in parts] == [False, True]
+    arabic = set(published.getBestCmap().values()) - {
+        g for cp, g in published.getBestCmap().items() if cp < 0x0600
+    }
+    for lookup in copy["GSUB"].table.LookupList.Lookup:
+        for sub in lookup.SubTable:
+            sub = getattr(sub, "ExtSubTable", sub)
+            if sub.LookupType == 4:  # a ligature left: Latin, or one that makes a mark
+                for first, entries in sub.ligatures.items():
+                    for entry in entries:
+                        made = copy["GDEF"].table.GlyphClassDef.classDefs.get(entry.LigGlyph)
+                        assert first not in arabic or made == 3, (first, entry.LigGlyph)
+    zwnj = copy.getBestCmap()[0x200C]
+    assert f"{zwnj}.kept" in copy.getGlyphOrder()
 
 
 def test_without_the_pdf_fonts_poppler_reads_lam_alef_reversed(
