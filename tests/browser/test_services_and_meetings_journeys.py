@@ -71,11 +71,8 @@ def _next_number(url: str) -> int:
 
 
 def _pdf_text(path: Path) -> str:
-    """pdftotext's reading, made comparable: no ZWNJ or bidi marks, NFKC.
-
-    pdftotext gives the lam-alef ligature back as «ال» (reversed), so «لا» is
-    folded to «ال» on both sides of a comparison; commas become spaces.
-    """
+    """pdftotext's reading, made comparable: no ZWNJ or bidi marks, NFKC; commas become
+    spaces. «لا» reads back as written (the PDF fonts, docs/printing.md)."""
     out = subprocess.run(
         ["pdftotext", "-enc", "UTF-8", str(path), "-"],
         capture_output=True,
@@ -90,7 +87,7 @@ def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = re.sub("[\u200c\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", text)
     text = re.sub("[،,:]", " ", text)  # pdftotext moves commas to the other side of a space
-    return re.sub(r"\s+", " ", text.replace("لا", "ال")).strip()
+    return re.sub(r"\s+", " ", text).strip()
 
 
 # --- 1. a delivery changes the coverage matrix -------------------------------------------
