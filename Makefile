@@ -42,10 +42,15 @@ migrate: venv ## bring the database of DATABASE_URL to the newest schema
 seed: migrate ## load the 7th meeting and the sample province (safe to run twice)
 	$(PY) -m data_layer.seed $(SEED_ARGS)
 
-fonts: static/fonts/Vazirmatn-Regular.woff2
+fonts: static/fonts/Vazirmatn-Regular.woff2 static/fonts/pdf/Vazirmatn-Regular.ttf
 
 static/fonts/Vazirmatn-Regular.woff2:
 	sh scripts/fetch_fonts.sh
+
+# The PDF-only copies (one glyph a letter, so a PDF's text reads back right):
+# data_layer/documents/pdf_fonts.py, with fontTools.
+static/fonts/pdf/Vazirmatn-Regular.ttf: data_layer/documents/pdf_fonts.py | venv static/fonts/Vazirmatn-Regular.woff2
+	$(PY) scripts/build_pdf_fonts.py
 
 screenshots: venv fonts ## refresh docs/screenshots/ from a real Chromium
 	SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest tests/browser $(PYTEST_ARGS)

@@ -187,16 +187,25 @@ def _csv_cell(value: object) -> str:
     return str(value)
 
 
-def to_csv_with_hxl(df: pd.DataFrame, tags: dict[str, str]) -> bytes:
-    """UTF-8 CSV with a BOM (so Excel reads Persian): row 1 headers, row 2 HXL hashtags."""
+def _csv_bytes(head: list[list[str]], df: pd.DataFrame) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    columns = [str(c) for c in df.columns]
-    writer.writerow(columns)
-    writer.writerow([tags.get(c, "") for c in columns])
+    writer.writerows(head)
     for row in df.itertuples(index=False, name=None):
         writer.writerow([_csv_cell(v) for v in row])
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def to_csv(df: pd.DataFrame) -> bytes:
+    """UTF-8 CSV with a BOM (so Excel reads Persian): the headers, then the rows, in the
+    frame's column order; numbers stay numbers, user text cannot start a formula."""
+    return _csv_bytes([[str(c) for c in df.columns]], df)
+
+
+def to_csv_with_hxl(df: pd.DataFrame, tags: dict[str, str]) -> bytes:
+    """UTF-8 CSV with a BOM (so Excel reads Persian): row 1 headers, row 2 HXL hashtags."""
+    columns = [str(c) for c in df.columns]
+    return _csv_bytes([columns, [tags.get(c, "") for c in columns]], df)
 
 
 def to_xlsx(sheets: dict[str, Table]) -> bytes:

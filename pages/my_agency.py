@@ -26,6 +26,8 @@ from data_layer.commands.evidence import (
     withdraw_evidence,
 )
 from data_layer.db import read_session
+from data_layer.documents.names import file_name, jalali_stamp
+from data_layer.exports import to_csv
 from data_layer.input.numbers import NotANumber, parse_number
 from data_layer.jalali import format_jalali, format_jalali_datetime, format_number, local_today
 from data_layer.jalali import to_fa_digits as fa
@@ -43,7 +45,14 @@ from ui.html import Html, show
 from ui.jalali_picker import date_field
 from ui.numbers import number_field
 from ui.pickers import pick
-from ui.quick_edit import COLUMN_ORDER, TableMismatch, quick_table, row_labels, row_updates
+from ui.quick_edit import (
+    COLUMN_ORDER,
+    TableMismatch,
+    quick_export,
+    quick_table,
+    row_labels,
+    row_updates,
+)
 from ui.row_places import row_places_form
 from ui.run import Command, run_command, show_failure
 from ui.session import page_person
@@ -178,6 +187,7 @@ with quick:
     st.caption(
         "مانند اکسل: خانه‌ها را ویرایش کنید و در پایان «ذخیرهٔ همهٔ تغییرات» را بزنید. همه با هم"
         " ذخیره می‌شوند یا هیچ‌کدام. برای تغییر تاریخی که قبلاً ثبت شده، دلیل آن را بنویسید."
+        " «دریافت CSV» ردیف‌ها را همان‌طور که ذخیره شده‌اند می‌دهد."
     )
     view = st.session_state.get(f"{SNAPSHOT}_table")
     if view is None:
@@ -244,6 +254,22 @@ with quick:
                 forget=[SNAPSHOT],
                 row_label=lambda i: labels.get(i, ""),
             )
+    # The grid's own CSV download is hidden (assets/app.css): it wrote the columns right
+    # to left and progress as text. This one writes the saved rows as a reader reads them.
+    st.download_button(
+        "دریافت CSV",
+        to_csv(quick_export(rows)),
+        file_name=file_name(
+            "مصوبات",
+            st.session_state.get(f"{SNAPSHOT}_agency", ""),
+            jalali_stamp(today),
+            ext="csv",
+        ),
+        mime="text/csv",
+        key="quick_csv",
+        icon=":material/download:",
+        on_click="ignore",
+    )
 
 # --- one row in full -------------------------------------------------------------------
 

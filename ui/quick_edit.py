@@ -19,7 +19,14 @@ from data_layer.jalali import format_jalali
 from data_layer.jalali import to_fa_digits as fa
 from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS, VERIFICATION_LABELS
 
-__all__ = ["COLUMN_ORDER", "TableMismatch", "quick_table", "row_labels", "row_updates"]
+__all__ = [
+    "COLUMN_ORDER",
+    "TableMismatch",
+    "quick_export",
+    "quick_table",
+    "row_labels",
+    "row_updates",
+]
 
 # Column of the table -> the field of AssignmentChanges it edits.
 EDITABLE: dict[str, str] = {
@@ -66,6 +73,17 @@ def quick_table(rows: pd.DataFrame) -> pd.DataFrame:
         },
         index=rows["id"].astype(int).tolist(),
     )
+
+
+def quick_export(rows: pd.DataFrame) -> pd.DataFrame:
+    """The grid's columns for «دریافت CSV», as saved: in a Persian reader's order (the
+    resolution first, where the grid's own download wrote them right to left), progress
+    a number, the planned date Jalali («۱۴۰۵/۱۰/۱۵»: text no spreadsheet mistakes for a
+    Gregorian date). The reason for a new date is an input of the next save, not a
+    saved value: left out."""
+    table = quick_table(rows).drop(columns=["دلیل تغییر تاریخ"])
+    table["پیشرفت ٪"] = [int(p) for p in rows["progress"]]
+    return table.reset_index(drop=True)
 
 
 COLUMN_ORDER: tuple[str, ...] = (

@@ -254,7 +254,9 @@ def dossier_html(session: Session, *, neighborhood_id: int, today: date) -> str:
         ]
     )
     footer = f"{title} — تهیه‌شده در {format_jalali(today)}"
-    return document(title, body, footer_note=footer, extra_css=_CSS)
+    return document(
+        title, body, footer_note=footer, extra_css=_CSS, author=f"دبیرخانه {profile.group_name}"
+    )
 
 
 def dossier_pdf(session: Session, *, neighborhood_id: int, today: date) -> bytes:

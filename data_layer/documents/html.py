@@ -1,7 +1,8 @@
 """The HTML and CSS of every printed document, and their rendering to PDF.
 
 One place decides the page (A4, 18 mm x 16 mm margins, right to left), the fonts
-(Vazirmatn from static/fonts when present, else DejaVu Sans), page numbers in
+(Vazirmatn from static/fonts when present — its PDF copies of static/fonts/pdf when
+built, see pdf_fonts — else DejaVu Sans), page numbers in
 Persian digits, and tables whose header row repeats on every page.
 
 Escaping: text reaches markup only through `esc` or `el`, which html.escape
@@ -23,6 +24,7 @@ from urllib.request import url2pathname
 
 from data_layer import clock
 from data_layer.config import PROJECT_ROOT
+from data_layer.documents.pdf_fonts import PDF_FONTS_SUBDIR
 from data_layer.output import css_text, html_text
 
 __all__ = [
@@ -93,19 +95,31 @@ def void(tag: str, *, cls: str = "", attrs: dict[str, str] | None = None) -> Saf
     return Safe(f"<{tag}{_attributes(cls, attrs)}>")
 
 
+def _font_files(folder: Path) -> list[tuple[Path, int]]:
+    """(file, CSS weight) of each Vazirmatn weight in `folder`: its PDF copy (see
+    pdf_fonts: one glyph a letter, so the text layer reads back right) when built,
+    else the published file."""
+    files = []
+    for suffix, weight in _WEIGHTS:
+        name = f"Vazirmatn-{suffix}.ttf"
+        for path in (folder / PDF_FONTS_SUBDIR / name, folder / name):
+            if path.is_file():
+                files.append((path, weight))
+                break
+    return files
+
+
 def font_face_css(fonts_dir: Path | None = None) -> str:
     """@font-face rules for the Vazirmatn TTF files that exist (none: empty string)."""
     folder = FONTS_DIR if fonts_dir is None else fonts_dir
     rules = []
     # as_uri() percent-encodes every character that could end the CSS string.
-    for suffix, weight in _WEIGHTS:
-        path = folder / f"Vazirmatn-{suffix}.ttf"
-        if path.is_file():
-            rules.append(
-                "@font-face { font-family: 'Vazirmatn'; "
-                f"src: url(\"{path.resolve().as_uri()}\") format('truetype'); "
-                f"font-weight: {weight}; font-style: normal; }}"
-            )
+    for path, weight in _font_files(folder):
+        rules.append(
+            "@font-face { font-family: 'Vazirmatn'; "
+            f"src: url(\"{path.resolve().as_uri()}\") format('truetype'); "
+            f"font-weight: {weight}; font-style: normal; }}"
+        )
     return "\n".join(rules)
 
 
@@ -239,7 +253,11 @@ def document(
 
 def _allowed_files() -> frozenset[Path]:
     """The font files `font_face_css` may name (those of FONTS_DIR at this moment)."""
-    return frozenset((FONTS_DIR / f"Vazirmatn-{suffix}.ttf").resolve() for suffix, _ in _WEIGHTS)
+    return frozenset(
+        (folder / f"Vazirmatn-{suffix}.ttf").resolve()
+        for folder in (FONTS_DIR, FONTS_DIR / PDF_FONTS_SUBDIR)
+        for suffix, _ in _WEIGHTS
+    )
 
 
 def _font_path(url: str) -> Path | None:

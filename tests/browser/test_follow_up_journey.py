@@ -3,6 +3,11 @@ and the resolutions screen shows it."""
 
 from __future__ import annotations
 
+import csv
+import io
+import re
+from pathlib import Path
+
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import screenshot_path
@@ -78,3 +83,37 @@ def test_the_liaisons_grid_fits_a_1280_projector_without_cutting_its_first_colum
     width, visible = scroller.evaluate("e => [e.scrollWidth, e.clientWidth]")
     assert width <= visible + 1, (width, visible)
     page.screenshot(path=str(screenshot_path("my-agency-grid-1280x720.png")))
+
+
+def test_the_grid_has_no_download_of_its_own_and_the_pages_csv_reads_right_to_left(
+    page: Page, app_server: str
+) -> None:
+    """The grid's toolbar wrote the columns right to left and progress as text: its
+    download is gone, the rest of the toolbar stays, and «دریافت CSV» beside the grid
+    writes the resolution first and progress as a number."""
+    page.set_viewport_size({"width": 1366, "height": 900})
+    sign_in(page, app_server, "agency02")
+    act(page, page.get_by_role("link", name="به‌روزرسانی ردیف‌های دستگاه من").click)
+    grid = page.locator("[class*='st-key-quick_editor_']").first
+    grid.scroll_into_view_if_needed()
+    grid.locator("[data-testid='stDataFrame']").hover()
+    toolbar = grid.locator("[data-testid='stElementToolbar']")
+    # Named in English by Streamlit, in Persian once the screen-reader script ran.
+    expect(toolbar.get_by_role("button", name=re.compile("^(Search|جست‌وجو)"))).to_be_visible()
+    expect(
+        toolbar.get_by_role("button", name=re.compile("^(Download as CSV|دریافت CSV)"))
+    ).to_have_count(0)
+    button = page.get_by_test_id("stDownloadButton").filter(has_text="دریافت CSV")
+    button.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_path("my-agency-grid-csv-1366.png")))
+    with page.expect_download() as arrived:
+        button.get_by_role("button").click()
+    download = arrived.value
+    assert download.failure() is None
+    assert re.fullmatch(r"مصوبات-[\w-]+-\d{4}-\d{2}-\d{2}\.csv", download.suggested_filename)
+    data = Path(download.path()).read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    header, *lines = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert header[0] == "مصوبه" and header[-1] == "تاریخ برنامه", header
+    progress = header.index("پیشرفت ٪")
+    assert lines and all(line[progress].isascii() and line[progress].isdigit() for line in lines)
