@@ -3,6 +3,7 @@ a resolution and its owners, and the follow-up letters."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -19,9 +20,12 @@ from data_layer.commands.resolutions import add_resolution, update_resolution
 from data_layer.input.owners import OwnerSpec
 from data_layer.jalali import format_number, to_fa_digits
 from data_layer.labels import ALL_MEMBERS_TEXT
+from data_layer.output import inert
 from data_layer.permissions import PROVINCE
+from data_layer.queries.resolutions import OwnersOnRecord
 from ui.freshness import current_version
 from ui.jalali_picker import date_field
+from ui.matrix import owner_agencies
 from ui.pickers import Picked, as_shown, distinct, pick
 from ui.row_places import meeting_rows, row_places_form
 from ui.run import run_command
@@ -168,8 +172,12 @@ def _lead_picker(
 
 
 def _resolution_form(
-    url: str, mid: int, resolutions: pd.DataFrame, members: dict[int, str]
+    url: str,
+    mid: int,
+    on_file: tuple[pd.DataFrame, Mapping[int, OwnersOnRecord]],
+    members: dict[int, str],
 ) -> None:
+    resolutions, on_record_of = on_file
     existing = {
         int(r["id"]): (f"مصوبه {to_fa_digits(r['number'])}", int(r["version"]))
         for _, r in resolutions.iterrows()
@@ -178,6 +186,14 @@ def _resolution_form(
     picked = pick(
         "مصوبه (خالی: مصوبهٔ تازه)", existing, key=f"mr_pick_{mid}", placeholder="— مصوبهٔ تازه —"
     )
+    on_record = on_record_of.get(picked.id) if picked is not None else None
+    if on_record is not None:
+        st.caption(
+            inert(
+                f"مسوول پیگیری به نوشتهٔ صورتجلسه: «{on_record.as_written}»\n"
+                f"دستگاه‌های مسوول اکنون: {owner_agencies(on_record)}"
+            )
+        )
     with st.form(f"mt_res_{mid}", enter_to_submit=False):
         a, b = st.columns(2)
         number = a.text_input("شماره (برای مصوبهٔ تازه)", key=f"mr_no_{mid}")
@@ -226,10 +242,11 @@ def edit_meeting(
     url: str,
     meeting: dict[str, Any],
     attendance: pd.DataFrame,
-    resolutions: pd.DataFrame,
+    resolutions: tuple[pd.DataFrame, Mapping[int, OwnersOnRecord]],
     members: dict[int, str],
 ) -> None:
-    """The secretariat corrects a meeting, its attendance and its resolutions' owners."""
+    """The secretariat corrects a meeting, its attendance and its resolutions' owners
+    (`resolutions`: the meeting's resolutions and their owners on record)."""
     members = distinct(members)  # every picker below lists them
     mid, version = int(meeting["id"]), int(meeting["version"])
     key = f"mt_edit_{mid}"
