@@ -33,6 +33,7 @@ from ui.run import run_command
 __all__ = ["edit_meeting", "new_meeting"]
 
 NO_LEAD = -1  # the lead picker's "no lead" option
+_FIELDS = ("no", "date", "time", "place", "chair", "sec", "sum")  # a meeting's widgets
 
 
 def _meeting_fields(
@@ -78,6 +79,8 @@ def new_meeting(url: str, today: date, next_no: int) -> None:
             url,
             lambda s, who: create_meeting(s, actor=who, data=data),
             done=lambda m: f"جلسه {to_fa_digits(m.number)} ثبت شد؛ اکنون مصوبات آن را وارد کنید.",
+            # an empty form for the next meeting, proposing the number after this one
+            forget=[f"mn_{field}" for field in _FIELDS],
         )
 
 
