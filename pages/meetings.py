@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -28,6 +29,7 @@ from data_layer.queries import resolutions as qr
 from ui import loaders
 from ui.cache import loader
 from ui.freshness import current_version
+from ui.matrix import owner_agencies
 from ui.meeting_forms import edit_meeting, new_meeting
 from ui.meeting_record import record_section
 from ui.minutes_import import minutes_import_tab
@@ -50,6 +52,7 @@ def load_meeting(url: str, scope: Scope, mid: int, today: date, version: int) ->
         return {
             "meeting": qr.meeting_header(s, mid),
             "resolutions": qr.meeting_resolutions(s, mid),
+            "owners": qr.owners_on_record(s, mid),
             "attendance": qm.meeting_attendance(s, mid),
             "carried": qm.carry_over(s, mid, today),
         }
@@ -152,10 +155,32 @@ def documents(mid: int, number: int) -> None:
         )
 
 
+def resolutions_table(
+    resolutions: pd.DataFrame, owners: Mapping[int, qr.OwnersOnRecord]
+) -> pd.DataFrame:
+    """A meeting's resolutions as its table shows them: the owners as the minutes wrote
+    them beside the agencies they matched (`owners`: queries.resolutions.owners_on_record)."""
+    ids = [int(i) for i in resolutions["id"]]
+    return pd.DataFrame(
+        {
+            "انجام‌شده": done_of(resolutions["done"], resolutions["rows"]),
+            "سررسید": [format_jalali(d) if pd.notna(d) else "—" for d in resolutions["due_date"]],
+            "مسئول اصلی": resolutions["lead"].replace("", "—"),
+            "دستگاه‌های مسوول": [owner_agencies(owners[i]) if i in owners else "—" for i in ids],
+            "مسوول پیگیری به نوشتهٔ صورتجلسه": [
+                owners[i].as_written if i in owners else w
+                for i, w in zip(ids, resolutions["owners_as_written"], strict=True)
+            ],
+            "شرح مصوبه": resolutions["text"],
+            "شماره": resolutions["number"].map(to_fa_digits),
+        }
+    )
+
+
 def one_meeting(mid: int) -> None:
     """A meeting's facts, attendance, resolutions and the carry-over agenda."""
     got = load_meeting(url, reader.scope, mid, today, version)
-    meeting, resolutions = got["meeting"], got["resolutions"]
+    meeting, resolutions, owners = got["meeting"], got["resolutions"], got["owners"]
     attendance, carried = got["attendance"], got["carried"]
     if meeting is None:
         st.warning("این جلسه دیگر در فهرست نیست؛ صفحه را دوباره باز کنید.")
@@ -170,22 +195,7 @@ def one_meeting(mid: int) -> None:
     documents(mid, int(meeting["number"]))
     record_section(url, reader, meeting, today, version)
     st.markdown("##### مصوبات این جلسه")
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "انجام‌شده": done_of(resolutions["done"], resolutions["rows"]),
-                "سررسید": [
-                    format_jalali(d) if pd.notna(d) else "—" for d in resolutions["due_date"]
-                ],
-                "مسئول اصلی": resolutions["lead"].replace("", "—"),
-                "مسوول پیگیری": resolutions["owners_as_written"],
-                "شرح مصوبه": resolutions["text"],
-                "شماره": resolutions["number"].map(to_fa_digits),
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+    st.dataframe(resolutions_table(resolutions, owners), hide_index=True, width="stretch")
     st.markdown("##### دستور کار پیگیری: مصوبات باز جلسات پیشین")
     if carried.empty:
         st.caption("همهٔ مصوبات جلسات پیشین انجام شده‌اند.")
@@ -209,7 +219,7 @@ def one_meeting(mid: int) -> None:
             width="stretch",
         )
     if secretariat:
-        edit_meeting(url, meeting, attendance, resolutions, member_names)
+        edit_meeting(url, meeting, attendance, (resolutions, owners), member_names)
 
 
 with tab["یک جلسه"]:

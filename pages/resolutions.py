@@ -57,6 +57,7 @@ def load_meeting(
             else None,
             "summary": q.agency_status_summary(s, meeting_id, today, agencies),
             "agencies": q.agency_choices(s, meeting_id),
+            "owners": q.owners_on_record(s, meeting_id),
         }
 
 
@@ -180,7 +181,7 @@ else:
 
 st.subheader("مصوبات")
 st.caption(lead_weight_note(data["lead_weight"]))
-show(resolution_list_html(resolutions))
+show(resolution_list_html(resolutions, data["owners"]))
 if meeting["summary"]:
     with st.expander("خلاصه مذاکرات جلسه"):
         for line in meeting["summary"].splitlines():

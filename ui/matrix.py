@@ -9,6 +9,7 @@ import pandas as pd
 
 from data_layer.jalali import format_jalali, format_number, format_percent, to_fa_digits
 from data_layer.labels import OVERDUE_LABEL, STATUS_LABELS, VERIFICATION_LABELS
+from data_layer.queries.resolutions import OwnersOnRecord
 from data_layer.rules.completeness import share_done
 from ui.html import Html
 from ui.status import progress_chip
@@ -109,8 +110,13 @@ def matrix_html(
     ).format(Html("").join(head), Html("").join(body))
 
 
-def _owners_line(row: pd.Series) -> Html:
-    """«مسوول پیگیری:» the lead first, marked, then the owners as the minutes wrote them."""
+def _owners_line(row: pd.Series, on_record: OwnersOnRecord | None = None) -> Html:
+    """«مسوول پیگیری:» the lead first, marked, then the owners as the minutes wrote them;
+    with `on_record`, the owner cell exactly as written beside the agencies it matched."""
+    if on_record is not None:
+        return Html("مسوول پیگیری به نوشتهٔ صورتجلسه: «{}»<br>دستگاه‌های مسوول: {}").format(
+            on_record.as_written, owner_agencies_html(on_record)
+        )
     lead = str(row.get("lead") or "")
     written = row["owners_as_written"]
     if not lead:
@@ -118,14 +124,39 @@ def _owners_line(row: pd.Series) -> Html:
     return Html("مسوول پیگیری: <b>{} {}</b>؛ {}").format(lead, Html(LEAD_MARK), written)
 
 
-def resolution_list_html(resolutions: pd.DataFrame) -> Html:
-    """Each resolution's number, text, owners as written (its lead first), share of rows
-    done and progress (weighted towards the lead: see queries.settings.lead_weight_note)."""
+def owner_agencies(on_record: OwnersOnRecord) -> str:
+    """The agencies a resolution's owners matched, as a line of text (the lead marked)."""
+    if not on_record.agencies:
+        return "هیچ دستگاهی (ردیفی ندارد)"
+    if on_record.all_members:
+        return f"همهٔ ادارات عضو کارگروه ({format_number(len(on_record.agencies))} دستگاه)"
+    return "، ".join(
+        f"{name} {LEAD_MARK}" if name == on_record.lead and i == 0 else name
+        for i, name in enumerate(on_record.agencies)
+    )
+
+
+def owner_agencies_html(on_record: OwnersOnRecord) -> Html:
+    """`owner_agencies` with the lead in bold."""
+    if not on_record.lead or on_record.all_members or not on_record.agencies:
+        return Html("{}").format(owner_agencies(on_record))
+    rest = on_record.agencies[1:]
+    lead = Html("<b>{} {}</b>").format(on_record.lead, Html(LEAD_MARK))
+    return Html("{}{}{}").format(lead, Html("، ") if rest else "", "، ".join(rest))
+
+
+def resolution_list_html(
+    resolutions: pd.DataFrame, owners: Mapping[int, OwnersOnRecord] | None = None
+) -> Html:
+    """Each resolution's number, text, owners (as written and, given `owners`, the
+    agencies they matched), share of rows done and progress (weighted towards the
+    lead: see queries.settings.lead_weight_note)."""
     items = []
     for _, r in resolutions.iterrows():
         rows, done = int(r["rows"]), int(r["done"])
         share = share_done(done, rows)
         due = f" — سررسید {format_jalali(r['due_date'])}" if pd.notna(r["due_date"]) else ""
+        on_record = owners.get(int(r["id"])) if owners is not None else None
         items.append(
             Html(
                 '<div class="res"><div class="n">{}</div>'
@@ -136,7 +167,7 @@ def resolution_list_html(resolutions: pd.DataFrame) -> Html:
             ).format(
                 to_fa_digits(r["number"]),
                 r["text"],
-                _owners_line(r),
+                _owners_line(r, on_record),
                 due,
                 share * 100,
                 format_number(done),

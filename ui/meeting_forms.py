@@ -3,6 +3,7 @@ a resolution and its owners, and the follow-up letters."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -17,40 +18,53 @@ from data_layer.commands.meetings import (
 )
 from data_layer.commands.resolutions import add_resolution, update_resolution
 from data_layer.input.owners import OwnerSpec
-from data_layer.jalali import format_number, to_fa_digits
+from data_layer.jalali import format_jalali, format_number, to_fa_digits
 from data_layer.labels import ALL_MEMBERS_TEXT
+from data_layer.output import inert
 from data_layer.permissions import PROVINCE
+from data_layer.queries.resolutions import OwnersOnRecord
 from ui.freshness import current_version
 from ui.jalali_picker import date_field
+from ui.matrix import owner_agencies
 from ui.pickers import Picked, as_shown, distinct, pick
 from ui.row_places import meeting_rows, row_places_form
-from ui.run import run_command
+from ui.run import flash, run_command
 
 __all__ = ["edit_meeting", "new_meeting"]
 
 NO_LEAD = -1  # the lead picker's "no lead" option
+_RECORDED = "mn_recorded"  # a meeting was just recorded: the form starts empty again
+
+
+def _values(meeting: dict[str, Any] | None, today: date, next_no: int) -> dict[str, Any]:
+    """What the fields of a meeting show before anything is typed (by field)."""
+    m = meeting or {}
+    return {
+        "no": to_fa_digits(m.get("number", next_no)),
+        "date": m.get("held_on", today),
+        "time": m.get("start_time") or ("" if meeting else "۰۹:۰۰"),
+        "place": m.get("place", ""),
+        "chair": m.get("chair", ""),
+        "sec": m.get("secretary", "دبیر کارگروه"),
+        "sum": m.get("summary", ""),
+    }
 
 
 def _meeting_fields(
     prefix: str, meeting: dict[str, Any] | None, today: date, next_no: int
 ) -> MeetingInput | None:
     """The fields of a meeting (prefilled from `meeting`); the input when submitted."""
-    m = meeting or {}
+    v = _values(meeting, today, next_no)
     a, b = st.columns(2)
-    number = a.text_input("شماره جلسه", to_fa_digits(m.get("number", next_no)), key=f"{prefix}_no")
-    held = date_field(b, "تاریخ", m.get("held_on", today), key=f"{prefix}_date")
-    start = a.text_input(
-        "ساعت", m.get("start_time") or ("" if meeting else "۰۹:۰۰"), key=f"{prefix}_time"
-    )
+    number = a.text_input("شماره جلسه", v["no"], key=f"{prefix}_no")
+    held = date_field(b, "تاریخ", v["date"], key=f"{prefix}_date")
+    start = a.text_input("ساعت", v["time"], key=f"{prefix}_time")
     place = b.text_input(
-        "مکان",
-        m.get("place", ""),
-        placeholder="مثلاً سالن جلسات استانداری",
-        key=f"{prefix}_place",
+        "مکان", v["place"], placeholder="مثلاً سالن جلسات استانداری", key=f"{prefix}_place"
     )
-    chair = a.text_input("رئیس جلسه", m.get("chair", ""), key=f"{prefix}_chair")
-    secretary = b.text_input("دبیر", m.get("secretary", "دبیر کارگروه"), key=f"{prefix}_sec")
-    summary = st.text_area("خلاصهٔ مذاکرات", m.get("summary", ""), key=f"{prefix}_sum")
+    chair = a.text_input("رئیس جلسه", v["chair"], key=f"{prefix}_chair")
+    secretary = b.text_input("دبیر", v["sec"], key=f"{prefix}_sec")
+    summary = st.text_area("خلاصهٔ مذاکرات", v["sum"], key=f"{prefix}_sum")
     if not st.form_submit_button("ذخیرهٔ جلسه" if meeting else "ثبت جلسه", type="primary"):
         return None
     return MeetingInput(
@@ -60,23 +74,28 @@ def _meeting_fields(
         place=place,
         chair=chair,
         secretary=secretary,
-        guests=m.get("guests", ""),
+        guests=(meeting or {}).get("guests", ""),
         summary=summary,
     )
 
 
 def new_meeting(url: str, today: date, next_no: int) -> None:
-    """Record a meeting: the next number and today's date are filled in."""
-    # Keyed by the number it proposes: once a meeting is recorded the form is a new,
-    # empty one proposing the next number (same keys would keep the browser's values).
-    with st.form(f"mt_new_{next_no}", enter_to_submit=False):
-        data = _meeting_fields(f"mn{next_no}", None, today, next_no)
-    if data is not None:
-        run_command(
-            url,
-            lambda s, who: create_meeting(s, actor=who, data=data),
-            done=lambda m: f"جلسه {to_fa_digits(m.number)} ثبت شد؛ اکنون مصوبات آن را وارد کنید.",
-        )
+    """Record a meeting: the next number and today's date are filled in. Once one is
+    recorded the form is filled in afresh for the next (the browser would otherwise
+    send back what was typed, and the number just taken)."""
+    if st.session_state.pop(_RECORDED, False):
+        for field, value in _values(None, today, next_no).items():
+            st.session_state[f"mn_{field}"] = (
+                format_jalali(value) if isinstance(value, date) else value
+            )
+    with st.form("mt_new", enter_to_submit=False):
+        data = _meeting_fields("mn", None, today, next_no)
+    if data is None:
+        return
+    made = run_command(url, lambda s, who: create_meeting(s, actor=who, data=data))
+    if made is not None:
+        st.session_state[_RECORDED] = True
+        flash(f"جلسه {to_fa_digits(made.number)} ثبت شد؛ اکنون مصوبات آن را وارد کنید.")
 
 
 def _attendance_form(
@@ -170,8 +189,12 @@ def _lead_picker(
 
 
 def _resolution_form(
-    url: str, mid: int, resolutions: pd.DataFrame, members: dict[int, str]
+    url: str,
+    mid: int,
+    on_file: tuple[pd.DataFrame, Mapping[int, OwnersOnRecord]],
+    members: dict[int, str],
 ) -> None:
+    resolutions, on_record_of = on_file
     existing = {
         int(r["id"]): (f"مصوبه {to_fa_digits(r['number'])}", int(r["version"]))
         for _, r in resolutions.iterrows()
@@ -180,6 +203,14 @@ def _resolution_form(
     picked = pick(
         "مصوبه (خالی: مصوبهٔ تازه)", existing, key=f"mr_pick_{mid}", placeholder="— مصوبهٔ تازه —"
     )
+    on_record = on_record_of.get(picked.id) if picked is not None else None
+    if on_record is not None:
+        st.caption(
+            inert(
+                f"مسوول پیگیری به نوشتهٔ صورتجلسه: «{on_record.as_written}»\n"
+                f"دستگاه‌های مسوول اکنون: {owner_agencies(on_record)}"
+            )
+        )
     with st.form(f"mt_res_{mid}", enter_to_submit=False):
         a, b = st.columns(2)
         number = a.text_input("شماره (برای مصوبهٔ تازه)", key=f"mr_no_{mid}")
@@ -228,10 +259,11 @@ def edit_meeting(
     url: str,
     meeting: dict[str, Any],
     attendance: pd.DataFrame,
-    resolutions: pd.DataFrame,
+    resolutions: tuple[pd.DataFrame, Mapping[int, OwnersOnRecord]],
     members: dict[int, str],
 ) -> None:
-    """The secretariat corrects a meeting, its attendance and its resolutions' owners."""
+    """The secretariat corrects a meeting, its attendance and its resolutions' owners
+    (`resolutions`: the meeting's resolutions and their owners on record)."""
     members = distinct(members)  # every picker below lists them
     mid, version = int(meeting["id"]), int(meeting["version"])
     key = f"mt_edit_{mid}"

@@ -86,7 +86,8 @@ def _row(
         lead = f"«{row.lead_as_written}» ← {names.get(row.lead, '?')}"
     st.markdown(
         f"**{to_fa_digits(row.number)}.** {inert(row.text)}  \n"
-        f"مسوول پیگیری به نوشتهٔ صورتجلسه: «{inert(row.owners_as_written)}»"
+        f"مسوول پیگیری به نوشتهٔ صورتجلسه: «{inert(row.owners_raw or row.owners_as_written)}»"
+        + (f"  \nبرای تطبیق خوانده شد: «{inert(row.owners_as_written)}»" if row.owners_raw else "")
         + (f"  \nجور شد: {inert('؛ '.join(found))}" if found else "")
         + (f"  \nمسئول اصلی: {inert(lead)}" if lead else "")
         + (f"  \n{inert(_due(row))}" if row.due_as_written else "")

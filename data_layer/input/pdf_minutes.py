@@ -122,11 +122,13 @@ def pdf_tables(content: bytes, *, max_pages: int, is_header: HeaderTest) -> list
 
 
 def _read_pages(pdf: Any) -> list[_Page]:
+    from data_layer.input.pdf_actual_text import actual_text_pages
+
     out: list[_Page] = []
     offset = 0.0
     widths_all: list[Line] = []
     raw: list[tuple[Any, list[Glyph], list[Line]]] = []
-    for page in pdf.pages:
+    for page in actual_text_pages(pdf):  # a ZWNJ drawn as a zero-advance space is a ZWNJ
         glyphs = _glyphs(page, offset)
         lines = group_lines(glyphs)
         raw.append((page, glyphs, lines))

@@ -7,6 +7,8 @@ grouped into lines by their vertical position, put in visual order by x, and the
 visual order is turned back into logical order: the line is reversed, then every run
 of left-to-right characters (digits, Latin) inside it is put back as it was.
 
+A ZWNJ the PDF names (LibreOffice: the /ActualText of a zero-advance glyph, read by
+pdf_actual_text) is a glyph that takes no room, put between the letters either side.
 Two things a PDF does not keep are put back from geometry:
 - spaces, where a renderer left a gap instead of drawing a space glyph;
 - the zero-width non-joiner (نیم‌فاصله): it draws nothing, but the letter before it
@@ -91,8 +93,19 @@ def group_lines(glyphs: Iterable[Glyph]) -> list[Line]:
         else:
             lines.append(Line([glyph]))
     for line in lines:
-        line.glyphs.sort(key=lambda g: g.x0)
+        line.glyphs = _in_visual_order(line.glyphs)
     return lines
+
+
+def _in_visual_order(glyphs: list[Glyph]) -> list[Glyph]:
+    """Glyphs left to right; a glyph that takes no room (a ZWNJ a PDF names through
+    /ActualText, drawn where the letter before it ends, give or take a kerning) goes
+    between the two glyphs whose middles are either side of it."""
+    drawn = sorted((g for g in glyphs if g.x1 > g.x0), key=lambda g: g.x0)
+    for mark in sorted((g for g in glyphs if g.x1 <= g.x0), key=lambda g: g.x0):
+        at = next((i for i, g in enumerate(drawn) if g.mid_x > mark.x0), len(drawn))
+        drawn.insert(at, mark)
+    return drawn
 
 
 def _direction(text: str) -> str:

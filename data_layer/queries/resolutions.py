@@ -296,3 +296,43 @@ def stored_resolutions(session: Session, meeting_id: int) -> dict[int, StoredRes
         ).where(col(Resolution.meeting_id) == meeting_id)
     ).all()
     return {int(r[0]): StoredResolution(int(r[1]), int(r[2]), str(r[3])) for r in rows}
+
+
+@dataclass(frozen=True)
+class OwnersOnRecord:
+    """A resolution's owners as its minutes write them, beside the agencies they matched."""
+
+    as_written: str  # the owner cell exactly as the file wrote it (or as typed)
+    all_members: bool  # «ادارات عضو کارگروه»
+    agencies: tuple[str, ...]  # short names of the agencies holding a live row, lead first
+    lead: str  # the lead's short name, or ""
+
+
+def owners_on_record(session: Session, meeting_id: int) -> dict[int, OwnersOnRecord]:
+    """A meeting's resolutions by id: the owners as written and the agencies matched."""
+    resolutions = session.execute(
+        select(
+            col(Resolution.id),
+            col(Resolution.owners_raw),
+            col(Resolution.owners_as_written),
+            col(Resolution.all_members),
+            col(Resolution.lead_agency_id),
+        ).where(col(Resolution.meeting_id) == meeting_id)
+    ).all()
+    held = session.execute(
+        select(col(Assignment.resolution_id), col(Agency.id), col(Agency.short_name))
+        .join(Agency, col(Agency.id) == col(Assignment.agency_id))
+        .join(Resolution, col(Resolution.id) == col(Assignment.resolution_id))
+        .where(col(Resolution.meeting_id) == meeting_id, col(Assignment.withdrawn) == False)  # noqa: E712
+        .order_by(col(Agency.sort_order), col(Agency.short_name))
+    ).all()
+    names: dict[int, list[tuple[int, str]]] = {}
+    for resolution_id, agency_id, short in held:
+        names.setdefault(int(resolution_id), []).append((int(agency_id), str(short)))
+    out: dict[int, OwnersOnRecord] = {}
+    for rid, raw, written, everyone, lead_id in resolutions:
+        agencies = names.get(int(rid), [])
+        lead = next((n for a, n in agencies if a == lead_id), "")
+        ordered = ([lead] if lead else []) + [n for a, n in agencies if a != lead_id]
+        out[int(rid)] = OwnersOnRecord(raw or written, bool(everyone), tuple(ordered), lead)
+    return out

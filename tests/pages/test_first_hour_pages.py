@@ -20,7 +20,7 @@ def test_a_new_meeting_does_not_prefill_the_samples_hall(
     make_app: Callable[[str], AppTest], seeded_url: str
 ) -> None:
     at = sign_in(make_app(seeded_url).run(), "dabir", then="pages/meetings.py")
-    assert at.text_input(key="mn8_place").value == ""
+    assert at.text_input(key="mn_place").value == ""
 
 
 def test_a_liaison_whose_agency_has_no_rows_sees_its_name(

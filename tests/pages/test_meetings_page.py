@@ -29,8 +29,8 @@ def test_the_secretariat_records_a_meeting_and_a_resolution_for_all_members(
     make_app: Callable[[str], AppTest], seeded_url: str
 ) -> None:
     at = _secretariat(make_app, seeded_url)
-    at.text_input(key="mn8_date").input("1405/09/20")
-    at.text_input(key="mn8_chair").input("معاون سیاسی، امنیتی و اجتماعی استانداری")
+    at.text_input(key="mn_date").input("1405/09/20")
+    at.text_input(key="mn_chair").input("معاون سیاسی، امنیتی و اجتماعی استانداری")
     press(at, "ثبت جلسه").run()
     assert not at.error, [e.value for e in at.error]
     with read_session(seeded_url) as s:
@@ -52,8 +52,8 @@ def test_a_meeting_with_an_impossible_date_is_refused(
     make_app: Callable[[str], AppTest], seeded_url: str
 ) -> None:
     at = _secretariat(make_app, seeded_url)
-    at.text_input(key="mn8_date").input("1404/12/30")
-    at.text_input(key="mn8_chair").input("رئیس")
+    at.text_input(key="mn_date").input("1404/12/30")
+    at.text_input(key="mn_chair").input("رئیس")
     press(at, "ثبت جلسه").run()
     assert at.error and "وجود ندارد" in at.error[0].value
     with read_session(seeded_url) as s:
@@ -67,3 +67,22 @@ def test_the_meeting_report_is_built_on_request(
     at.button(key="mt_build").click().run()
     _, pdf, xlsx = at.session_state["meeting_docs"]
     assert pdf.startswith(b"%PDF") and xlsx.startswith(b"PK")
+
+
+def test_after_a_meeting_is_recorded_the_form_is_empty_and_proposes_the_next_number(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    at = _secretariat(make_app, seeded_url)
+    assert at.text_input(key="mn_no").value == "۸"
+    at.text_input(key="mn_chair").input("معاون سیاسی، امنیتی و اجتماعی استانداری")
+    press(at, "ثبت جلسه").run()
+    assert not at.error, [e.value for e in at.error]
+    # The form kept what was typed for meeting 8: recording the next one was refused
+    # with «جلسه شماره ۸ قبلاً ثبت شده است».
+    assert at.text_input(key="mn_no").value == "۹"
+    assert at.text_input(key="mn_chair").value == ""
+    at.text_input(key="mn_chair").input("معاون سیاسی، امنیتی و اجتماعی استانداری")
+    press(at, "ثبت جلسه").run()
+    assert not at.error, [e.value for e in at.error]
+    with read_session(seeded_url) as s:
+        assert s.exec(select(Meeting).where(Meeting.number == 9)).one()

@@ -38,10 +38,14 @@ from data_layer.models import (
 from data_layer.permissions import Actor
 from data_layer.queries.agencies import agency_refs
 from data_layer.queries.ladder import letter_rows
-from data_layer.queries.resolutions import follow_up_matrix, meeting_resolutions
+from data_layer.queries.resolutions import (
+    follow_up_matrix,
+    meeting_resolutions,
+    owners_on_record,
+)
 from data_layer.queries.settings import LEAD_WEIGHT_KEY, get_lead_weight
 from tests.data_layer.commands import add_user
-from ui.matrix import matrix_html, resolution_list_html
+from ui.matrix import matrix_html, owner_agencies, resolution_list_html
 from ui.slides import resolution_slide
 
 NOW = datetime(2026, 11, 28, 8, 30, tzinfo=UTC)
@@ -383,6 +387,24 @@ def test_letters_slides_and_matrix_show_the_lead_first(cast: Cast) -> None:
     assert "&#40;مسئول اصلی&#41;" in grid  # in the lead cell's tooltip, escaped
     listing = resolution_list_html(resolutions)
     assert f"{cast.short[kanoon]} (مسئول اصلی)" in listing
+
+
+def test_owners_on_record_put_the_lead_first_and_leave_out_a_withdrawn_owner(cast: Cast) -> None:
+    rid = new_resolution(cast, 9, owners(cast, INTERIOR, EDUCATION, KANOON, lead=KANOON))
+    kanoon, education = cast.agency[KANOON], cast.agency[EDUCATION]
+    interior = cast.agency[INTERIOR]
+    with read_session(cast.url) as session:
+        on_record = owners_on_record(session, cast.meeting_id)[rid]
+    assert on_record.agencies[0] == on_record.lead == cast.short[kanoon]
+    assert set(on_record.agencies) == {cast.short[a] for a in (kanoon, education, interior)}
+    assert owner_agencies(on_record).startswith(f"{cast.short[kanoon]} (مسئول اصلی)، ")
+    assert not on_record.all_members and on_record.as_written  # the names, as typed
+
+    edit_owners(cast, rid, owners(cast, INTERIOR, KANOON, lead=KANOON))  # education withdrawn
+    with read_session(cast.url) as session:
+        on_record = owners_on_record(session, cast.meeting_id)[rid]
+    assert on_record.agencies == (cast.short[kanoon], cast.short[interior])
+    assert owner_agencies(on_record) == f"{cast.short[kanoon]} (مسئول اصلی)، {cast.short[interior]}"
 
 
 # --- the minutes' «مسئول اصلی» column -------------------------------------------------------
