@@ -74,6 +74,7 @@ class Action(StrEnum):
     MANAGE_MESSAGES = "manage_messages"  # the outbox: send a failed message again
     MANAGE_INDICATORS = "manage_indicators"  # the catalogue, baselines and targets, any value
     REPORT_INDICATORS = "report_indicators"  # an agency's values of the indicators it reports
+    MANAGE_HUB = "manage_hub"  # the national hub: its provinces, their tokens, its settings
 
 
 # Actions that belong to an agency: an editor may do them for its own agency only.
@@ -90,6 +91,7 @@ _ALLOWED: dict[str, set[Action]] = {
         Action.MANAGE_FEEDS,
         Action.MANAGE_PROFILE,
         Action.MANAGE_MESSAGES,
+        Action.MANAGE_HUB,
     },
     Role.SECRETARIAT: {
         Action.VERIFY_ASSIGNMENT,
@@ -120,6 +122,7 @@ _REFUSALS: dict[Action, str] = {
     Action.MANAGE_MESSAGES: "فقط مدیر سامانه می‌تواند پیام‌های ناموفق را دوباره بفرستد.",
     Action.MANAGE_INDICATORS: "فقط دبیرخانه می‌تواند شاخص‌ها و مبنا و هدف آن‌ها را ثبت کند.",
     Action.REPORT_INDICATORS: "فقط کارشناس رابط دستگاه گزارش‌دهنده مقدار این شاخص را ثبت می‌کند.",
+    Action.MANAGE_HUB: "فقط مدیر سامانهٔ ملی می‌تواند استان‌ها و کلیدهای آن‌ها را مدیریت کند.",
 }
 CHANGED = "نقش یا دستگاه حساب شما تغییر کرده است؛ برای ادامه دوباره وارد شوید."
 INACTIVE = "این حساب غیرفعال شده است؛ چیزی ذخیره نشد."
@@ -196,6 +199,8 @@ class Readable(StrEnum):
     MEETING_REPORT = "meeting_report"  # a meeting's follow-up report, PDF and Excel
     FEEDS = "feeds"  # the same tables as CSV with HXL, for a feed token (/api/feeds)
     INDICATORS = "indicators"  # «شاخص‌ها»: the catalogue, targets, imports, verification
+    HUB = "hub"  # the national hub's view of every province (hub mode only)
+    HUB_PROVINCES = "hub_provinces"  # the hub's provinces, tokens and ingest log
 
 
 class ReaderKind(StrEnum):
@@ -226,7 +231,8 @@ PUBLIC: frozenset[Readable] = frozenset(
 )
 _PERSON = PUBLIC | {_R.ACCOUNT}
 _ROLE_READS: dict[str, frozenset[Readable]] = {
-    Role.ADMIN: _PERSON | {_R.AGENCIES, _R.USERS, _R.SETTINGS, _R.MESSAGES},
+    Role.ADMIN: _PERSON
+    | {_R.AGENCIES, _R.USERS, _R.SETTINGS, _R.MESSAGES, _R.HUB, _R.HUB_PROVINCES},
     Role.SECRETARIAT: _PERSON
     | {
         _R.AGENCIES,
@@ -239,7 +245,8 @@ _ROLE_READS: dict[str, frozenset[Readable]] = {
         _R.INDICATORS,
     },
     Role.AGENCY_EDITOR: _PERSON | {_R.MY_AGENCY, _R.INBOX},
-    Role.VIEWER: _PERSON,
+    # In a hub, the ministry's readers are viewer accounts.
+    Role.VIEWER: _PERSON | {_R.HUB},
 }
 # A kiosk link's page (AccessToken.scope) and what it opens.
 KIOSK_READS: dict[str, frozenset[Readable]] = {
