@@ -30,7 +30,7 @@ if not is_hub():
     st.stop()
 today = local_today()
 version = current_version(url)
-rows, days = hub_view.national(url, version)
+rows, days = hub_view.national(url, reader.scope, version)
 page_title(
     "نمای ملی کارگروه‌های استانی",
     "پیگیری مصوبات و محلات هدف استان‌ها، به روایت آخرین انتشار هر استان"
@@ -57,7 +57,7 @@ if not published:
 names = distinct(published)
 a, b = st.columns(2)
 province_id = a.selectbox("استان", list(names), format_func=names.__getitem__, key="hub_province")
-kept = hub_view.versions(url, province_id, version)
+kept = hub_view.versions(url, reader.scope, province_id, version)
 labels = distinct(
     {
         int(v["id"]): f"نسخهٔ {to_fa_digits(v['version'])} — وضعیت در {format_jalali(v['as_of'])}"
@@ -66,7 +66,9 @@ labels = distinct(
     }
 )
 snapshot_id = b.selectbox("نسخه", list(labels), format_func=labels.__getitem__, key="hub_version")
-shown = hub_view.content(url, snapshot_id, version) if snapshot_id is not None else None
+shown = (
+    hub_view.content(url, reader.scope, snapshot_id, version) if snapshot_id is not None else None
+)
 if shown is None:
     st.warning("این نسخه دیگر پیدا نشد؛ صفحه را دوباره بخوانید.")
     st.stop()

@@ -40,7 +40,7 @@ settings = attempt(hub_settings)
 if settings is not None and not settings.can_derive_tokens:
     st.warning(inert(NO_KEY))
 version = current_version(url)
-rows, days = hub_view.national(url, version)
+rows, days = hub_view.national(url, actor.scope, version)
 
 made = st.session_state.pop(_JUST_MADE, None)
 if made:
@@ -141,7 +141,7 @@ with st.form("hub_stale", enter_to_submit=False):
         )
 
 st.subheader("گزارش دریافت")
-log = hub_view.log_rows(url, version)
+log = hub_view.log_rows(url, actor.scope, version)
 if log:
     show(hub_view.log_table(log))
 else:

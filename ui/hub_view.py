@@ -17,6 +17,7 @@ from data_layer.jalali import (
     to_fa_digits,
 )
 from data_layer.labels import NEIGHBORHOOD_KIND_LABELS, STATUS_LABELS
+from data_layer.permissions import Scope
 from data_layer.queries.hub import (
     ProvinceLatest,
     ingest_log,
@@ -26,6 +27,9 @@ from data_layer.queries.hub import (
     stale_days,
 )
 from ui.cache import loader
+
+# The hub reads every province: its loaders take the reader's scope as every loader does
+# (a hub has no county readers, so it is always the whole).
 from ui.html import Html
 from ui.tables import html_table
 
@@ -40,28 +44,28 @@ VIA_LABELS = {"push": "ارسال استان", "pull": "دریافت از است
 
 
 @loader(spinner="در حال خواندن استان‌ها…")
-def national(url: str, version: int) -> tuple[list[ProvinceLatest], int]:
+def national(url: str, scope: Scope, version: int) -> tuple[list[ProvinceLatest], int]:
     """Every province with its latest figures, and the stale-days setting."""
     with read_session(url) as s:
         return provinces_latest(s), stale_days(s)
 
 
 @loader()
-def versions(url: str, province_id: int, version: int) -> list[dict[str, Any]]:
+def versions(url: str, scope: Scope, province_id: int, version: int) -> list[dict[str, Any]]:
     """A province's versions, newest first."""
     with read_session(url) as s:
         return province_versions(s, province_id)
 
 
 @loader(spinner="در حال خواندن نسخهٔ منتشرشده…", keep=8)
-def content(url: str, snapshot_id: int, version: int) -> dict[str, Any] | None:
+def content(url: str, scope: Scope, snapshot_id: int, version: int) -> dict[str, Any] | None:
     """One kept version's content (never changes once kept)."""
     with read_session(url) as s:
         return snapshot_content(s, snapshot_id)
 
 
 @loader()
-def log_rows(url: str, version: int) -> list[dict[str, Any]]:
+def log_rows(url: str, scope: Scope, version: int) -> list[dict[str, Any]]:
     """The latest ingest attempts."""
     with read_session(url) as s:
         return ingest_log(s)
