@@ -14,10 +14,9 @@ from data_layer.commands.hub import (
     set_stale_days,
 )
 from data_layer.config import hub_settings, is_hub, public_url
-from data_layer.jalali import format_jalali, format_jalali_datetime, to_fa_digits
+from data_layer.jalali import format_jalali, format_jalali_datetime, to_ascii_digits, to_fa_digits
 from data_layer.output import inert
 from data_layer.permissions import Readable
-from data_layer.queries.hub import MAX_STALE_DAYS
 from ui import hub_view
 from ui.freshness import current_version
 from ui.html import show
@@ -52,6 +51,12 @@ if made:
     )
     st.code(f"Authorization: Bearer {made[1]}", language=None, wrap_lines=True)
     st.code(f"{public_url()}/api/hub/snapshots", language=None)
+
+
+def _days(typed: str) -> int:
+    """Days as typed, in either digits (0 when not a number: the command says why)."""
+    digits = to_ascii_digits(typed).strip()
+    return int(digits) if digits.isdigit() else 0
 
 
 def _remember(name: str, token: str | None) -> None:
@@ -127,17 +132,14 @@ if rows:
 
 st.subheader("کهنگی")
 with st.form("hub_stale", enter_to_submit=False):
-    stale = st.number_input(
+    stale = st.text_input(
         "استانی که آخرین انتشارش از این چند روز قدیمی‌تر است «کهنه» نشان داده می‌شود",
-        min_value=1,
-        max_value=MAX_STALE_DAYS,
-        value=days,
-        step=1,
+        value=to_fa_digits(days),
         key="hub_stale_days",
     )
     if st.form_submit_button("ثبت"):
         run_command(
-            url, lambda s, who: set_stale_days(s, actor=who, days=int(stale)), done="ثبت شد."
+            url, lambda s, who: set_stale_days(s, actor=who, days=_days(stale)), done="ثبت شد."
         )
 
 st.subheader("گزارش دریافت")

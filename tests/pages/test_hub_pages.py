@@ -54,7 +54,7 @@ def test_the_ministry_reader_sees_the_provinces_side_by_side(
     html = page_html(at)
     for name in ("خوزستان", "فارس", "کرمان"):
         assert name in html
-    assert "کهنه" in html  # Fars published in June
+    assert "(کهنه: ۱۸۰ روز)" in html  # Fars's figures are as of June
     assert "هنوز منتشر نکرده" in html  # Kerman never did
     assert "۱۴۰۵/۰۹/۰۷" in html  # Khuzestan's figures as of 2026-11-28
     assert "استان منتشرکرده از ۳" in html
@@ -131,3 +131,20 @@ def test_nobody_signed_in_is_offered_the_sign_in(hub_app: tuple[AppTest, dict[st
     at.run()
     assert not at.exception
     assert "خوزستان" not in page_html(at)
+
+
+def test_the_stale_days_are_typed_in_persian_digits(
+    hub_app: tuple[AppTest, dict[str, str]],
+) -> None:
+    at, _ = hub_app
+    sign_in(at.run(), "hubadmin", then=PROVINCES)
+    box = at.text_input(key="hub_stale_days")
+    assert box.value == "۱۴"
+    box.input("۴۰۰")
+    next(b for b in at.button if b.label == "ثبت").click().run()
+    assert any("میان ۱ و ۳۶۵" in m for m in messages(at.error))
+    at.text_input(key="hub_stale_days").input("۳۰۰")
+    next(b for b in at.button if b.label == "ثبت").click().run()
+    assert not at.error
+    sign_in(at, "ministry", then=HUB)
+    assert "(کهنه: " not in page_html(at)  # Fars's figures are 180 days old: not stale now
