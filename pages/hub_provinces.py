@@ -102,8 +102,8 @@ if rows:
     chosen = pick("استان", options, key="hub_edit_pick")
     current = next((p for p in rows if p.province_id == chosen.id), None) if chosen else None
     if chosen is not None and current is not None:
-        expected = chosen.version or current.row_version
-        with st.form(f"hub_edit_{chosen.id}_{expected}", enter_to_submit=False):
+        province_id, expected = chosen.id, chosen.version or current.row_version
+        with st.form(f"hub_edit_{province_id}_{expected}", enter_to_submit=False):
             address = st.text_input("نشانی دریافت", value=current.pull_url, key="hub_edit_url")
             active = st.checkbox("پیگیری شود", value=current.active, key="hub_edit_active")
             if st.form_submit_button("ثبت تغییر"):
@@ -112,7 +112,7 @@ if rows:
                     lambda s, who: set_province(
                         s,
                         actor=who,
-                        province_id=chosen.id,
+                        province_id=province_id,
                         expected_version=expected,
                         pull_url=address,
                         active=active,
@@ -124,7 +124,7 @@ if rows:
             token = run_command(
                 url,
                 lambda s, who: renew_token(
-                    s, actor=who, province_id=chosen.id, expected_version=expected
+                    s, actor=who, province_id=province_id, expected_version=expected
                 ),
                 shown="hub_edit_pick",
             )

@@ -72,7 +72,7 @@ def log_rows(url: str, scope: Scope, version: int) -> list[dict[str, Any]]:
 
 
 def _n(value: object) -> str:
-    return format_number(int(value)) if isinstance(value, int | float) else "—"  # type: ignore[arg-type]
+    return format_number(int(value)) if isinstance(value, int | float) else "—"
 
 
 def _published(p: ProvinceLatest, today: date, days: int) -> Html:
@@ -134,15 +134,16 @@ def national_table(rows: list[ProvinceLatest], today: date, days: int) -> Html:
 
 def headline(rows: list[ProvinceLatest], today: date, days: int) -> Html:
     """The national figures: provinces publishing, stale ones, resolutions done and late."""
-    published = [p for p in rows if p.summary is not None]
-    sums = {
-        k: sum(int(p.summary[k]) for p in published)  # type: ignore[index]
-        for k in ("resolutions_done", "resolutions_late")
-    }
-    rows_late = sum(int(p.summary["totals"]["rows_late"]) for p in published)  # type: ignore[index]
+    published = [p.summary for p in rows if p.summary is not None]
+    sums = {k: sum(int(s[k]) for s in published) for k in ("resolutions_done", "resolutions_late")}
+    rows_late = sum(int(s["totals"]["rows_late"]) for s in published)
     cards = [
         ("", format_number(len(published)), f"استان منتشرکرده از {format_number(len(rows))}"),
-        ("late", format_number(sum(p.stale(today, days) for p in rows)), "استان کهنه یا بی‌انتشار"),
+        (
+            "late",
+            format_number(sum(1 for p in rows if p.stale(today, days))),
+            "استان کهنه یا بی‌انتشار",
+        ),
         ("done", format_number(sums["resolutions_done"]), "مصوبهٔ انجام‌شده"),
         ("late", format_number(sums["resolutions_late"]), "مصوبهٔ دارای تأخیر"),
         ("late", format_number(rows_late), "ردیف معوق دستگاه‌ها"),
@@ -212,7 +213,7 @@ def indicators_table(rows: list[dict[str, Any]]) -> Html:
     """Indicators per neighborhood against their targets."""
 
     def num(v: object) -> str:
-        return format_number(v, 1) if isinstance(v, int | float) else "—"  # type: ignore[arg-type]
+        return format_number(v, 1) if isinstance(v, int | float) else "—"
 
     body = [
         [

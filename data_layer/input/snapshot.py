@@ -217,16 +217,16 @@ def _indicator(i: Any, w: str) -> None:
 def check_content(content: Any) -> dict[str, Any]:
     """The content, every field checked; raises SnapshotRefused(400) at the first fault."""
     keys = ("group_name", "meetings", "agencies", "neighborhoods", "indicators", "totals")
-    content = _obj(content, "content", keys)
-    _str(content["group_name"], "content.group_name")
-    _each(content["meetings"], "content.meetings", _meeting)
-    _each(content["agencies"], "content.agencies", _agency)
-    _each(content["neighborhoods"], "content.neighborhoods", _neighborhood)
-    _each(content["indicators"], "content.indicators", _indicator)
-    totals = _obj(content["totals"], "content.totals", TOTALS)
+    checked = _obj(content, "content", keys)
+    _str(checked["group_name"], "content.group_name")
+    _each(checked["meetings"], "content.meetings", _meeting)
+    _each(checked["agencies"], "content.agencies", _agency)
+    _each(checked["neighborhoods"], "content.neighborhoods", _neighborhood)
+    _each(checked["indicators"], "content.indicators", _indicator)
+    totals = _obj(checked["totals"], "content.totals", TOTALS)
     for key in TOTALS:
         _int(totals[key], f"content.totals.{key}")
-    return content
+    return checked
 
 
 def _parse(body: bytes) -> Any:
@@ -278,7 +278,7 @@ def read_snapshot(body: bytes) -> Snapshot:
             "چکیدهٔ محتوا (content_sha256) با محتوای رسیده نمی‌خواند؛ پرونده در راه خراب شده"
             " یا ناقص است و نگه داشته نشد.",
         )
-    content = check_content(data["content"])
+    content: dict[str, Any] = check_content(data["content"])
     return Snapshot(code, name, version, published_at, as_of, claimed, content)
 
 

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy import select as columns
 from sqlmodel import Session, col, select
 
 from data_layer.models import AppSetting
@@ -55,21 +56,24 @@ def provinces_latest(session: Session) -> list[ProvinceLatest]:
     """Every registered province, by name, with its latest snapshot's figures (never
     its body: the national page reads one summary per province)."""
     latest = (
-        select(
-            HubSnapshot.province_id,
-            func.max(HubSnapshot.version).label("top"),
+        columns(
+            col(HubSnapshot.province_id),
+            func.max(col(HubSnapshot.version)).label("top"),
             func.count().label("n"),
         )
         .group_by(col(HubSnapshot.province_id))
         .subquery()
     )
     query = (
-        select(HubProvince, latest.c.n, HubSnapshot.id, HubSnapshot.version)
-        .add_columns(
-            HubSnapshot.published_at,
-            HubSnapshot.as_of,
-            HubSnapshot.received_at,
-            HubSnapshot.summary,
+        columns(
+            HubProvince,
+            latest.c.n,
+            col(HubSnapshot.id),
+            col(HubSnapshot.version),
+            col(HubSnapshot.published_at),
+            col(HubSnapshot.as_of),
+            col(HubSnapshot.received_at),
+            col(HubSnapshot.summary),
         )
         .outerjoin(latest, latest.c.province_id == HubProvince.id)
         .outerjoin(
@@ -80,7 +84,7 @@ def provinces_latest(session: Session) -> list[ProvinceLatest]:
         .order_by(col(HubProvince.name), col(HubProvince.id))
     )
     out = []
-    for p, n, sid, version, published, as_of, received, summary in session.exec(query).all():
+    for p, n, sid, version, published, as_of, received, summary in session.execute(query).all():
         assert p.id is not None
         out.append(
             ProvinceLatest(
@@ -104,21 +108,13 @@ def provinces_latest(session: Session) -> list[ProvinceLatest]:
 
 def province_versions(session: Session, province_id: int) -> list[dict[str, Any]]:
     """Every version a province published, newest first (without their bodies)."""
+    keys = ("id", "version", "published_at", "as_of", "received_at", "size", "via")
     query = (
-        select(
-            HubSnapshot.id,
-            HubSnapshot.version,
-            HubSnapshot.published_at,
-            HubSnapshot.as_of,
-            HubSnapshot.received_at,
-            HubSnapshot.size,
-            HubSnapshot.via,
-        )
-        .where(HubSnapshot.province_id == province_id)
+        columns(*(getattr(HubSnapshot, k) for k in keys))
+        .where(col(HubSnapshot.province_id) == province_id)
         .order_by(col(HubSnapshot.version).desc())
     )
-    keys = ("id", "version", "published_at", "as_of", "received_at", "size", "via")
-    return [dict(zip(keys, row, strict=True)) for row in session.exec(query).all()]
+    return [dict(zip(keys, row, strict=True)) for row in session.execute(query).all()]
 
 
 def snapshot_content(session: Session, snapshot_id: int) -> dict[str, Any] | None:
