@@ -20,6 +20,7 @@ from enum import StrEnum
 
 from sqlmodel import Session
 
+from data_layer.config import is_hub
 from data_layer.errors import PermissionDenied, SessionExpired
 from data_layer.labels import ROLE_LABELS
 from data_layer.models import AuthSession, Role, User, utcnow
@@ -312,9 +313,19 @@ def reads_of(reader: Reader) -> frozenset[Readable]:
     return frozenset({_R.FEEDS})
 
 
+# What the national hub (APP_MODE=hub) serves; a province serves everything else.
+HUB_SERVES: frozenset[Readable] = frozenset({_R.HUB, _R.HUB_PROVINCES, _R.ACCOUNT, _R.USERS})
+HUB_ONLY: frozenset[Readable] = frozenset({_R.HUB, _R.HUB_PROVINCES})
+
+
+def served_here(what: Readable) -> bool:
+    """True when this installation serves `what`: a hub its own pages, a province its."""
+    return what in HUB_SERVES if is_hub() else what not in HUB_ONLY
+
+
 def can_read(reader: Reader | None, what: Readable, scope: Scope) -> bool:
     """True when `reader` may be shown `what` over `scope` (None: nobody reads)."""
-    if reader is None or what not in reads_of(reader):
+    if reader is None or what not in reads_of(reader) or not served_here(what):
         return False
     if not reader.scope.covers(scope):
         return False
@@ -323,6 +334,12 @@ def can_read(reader: Reader | None, what: Readable, scope: Scope) -> bool:
 
 def read_refusal(reader: Reader | None, what: Readable, scope: Scope) -> str:
     """Why `reader` may not be shown `what` over `scope`, in Persian."""
+    if not served_here(what):
+        if what in HUB_ONLY:
+            return "این صفحه فقط در سامانهٔ ملی است."
+        return (
+            "این صفحه در سامانهٔ ملی نیست؛ سامانهٔ ملی فقط آنچه استان‌ها منتشر می‌کنند را نشان می‌دهد."
+        )
     if reader is None or reader.actor is None:
         if what in PUBLIC:
             return "برای دیدن این صفحه وارد شوید."

@@ -23,11 +23,11 @@ from ui.theme import page_title
 ALL = "__all__"
 HOODS_SHOWN = 300  # neighborhoods a table shows at once (the rest are counted, not hidden)
 
-url, reader = page_reader(Readable.HUB)
-if not is_hub():
+if not is_hub():  # a province's server: say so before asking who reads
     page_title("نمای ملی")
     st.info("این صفحه فقط در سامانهٔ ملی (کارگزاری که با APP_MODE=hub آغاز شده) کار می‌کند.")
     st.stop()
+url, reader = page_reader(Readable.HUB)
 today = local_today()
 version = current_version(url)
 rows, days = hub_view.national(url, reader.scope, version)

@@ -28,13 +28,14 @@ from ui.theme import page_title
 
 _JUST_MADE = "hub_token_just_made"
 
+if not is_hub():  # a province's server: say so before asking who reads
+    page_title("استان‌ها و دریافت")
+    st.info("این صفحه فقط در سامانهٔ ملی (کارگزاری که با APP_MODE=hub آغاز شده) کار می‌کند.")
+    st.stop()
 url, actor = page_person(Readable.HUB_PROVINCES)
 page_title(
     "استان‌ها و دریافت", "استان‌هایی که در سامانهٔ ملی منتشر می‌کنند، کلیدهای آن‌ها و گزارش دریافت."
 )
-if not is_hub():
-    st.info("این صفحه فقط در سامانهٔ ملی (کارگزاری که با APP_MODE=hub آغاز شده) کار می‌کند.")
-    st.stop()
 settings = attempt(hub_settings)
 if settings is not None and not settings.can_derive_tokens:
     st.warning(inert(NO_KEY))

@@ -48,8 +48,7 @@ EXPECTED: dict[str, tuple[Reader, set[Readable]]] = {
     "kiosk overview": (Reader.kiosk("overview"), {R.OVERVIEW}),
     "kiosk of no known page": (Reader.kiosk("settings"), set()),
     "feed": (Reader.feed(), {R.FEEDS}),
-    # A viewer account is a ministry reader in the national hub.
-    "viewer": (person(Role.VIEWER), OPEN | {R.ACCOUNT, R.HUB}),
+    "viewer": (person(Role.VIEWER), OPEN | {R.ACCOUNT}),
     "liaison": (person(Role.AGENCY_EDITOR), OPEN | {R.ACCOUNT, R.MY_AGENCY, R.INBOX}),
     "secretariat": (
         person(Role.SECRETARIAT),
@@ -66,10 +65,7 @@ EXPECTED: dict[str, tuple[Reader, set[Readable]]] = {
             R.MESSAGES,
         },
     ),
-    "admin": (
-        person(Role.ADMIN),
-        OPEN | {R.ACCOUNT, R.USERS, R.AGENCIES, R.SETTINGS, R.MESSAGES, R.HUB, R.HUB_PROVINCES},
-    ),
+    "admin": (person(Role.ADMIN), OPEN | {R.ACCOUNT, R.USERS, R.AGENCIES, R.SETTINGS, R.MESSAGES}),
 }
 
 

@@ -14,7 +14,9 @@ from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from data_layer.db import read_session
+from data_layer.models import Role
 from data_layer.models_hub import HubProvince
+from data_layer.permissions import PROVINCE, Actor, Readable, Reader, can_read
 from tests.hub_snapshots import body, content
 from tests.hub_world import HUB_KEY, hub_people, publish, register
 from tests.pages.conftest import messages, page_html, sign_in
@@ -148,3 +150,48 @@ def test_the_stale_days_are_typed_in_persian_digits(
     assert not at.error
     sign_in(at, "ministry", then=HUB)
     assert "(کهنه: " not in page_html(at)  # Fars's figures are 180 days old: not stale now
+
+
+@pytest.mark.parametrize(
+    ("page", "username"),
+    [
+        (HUB, "ministry"),
+        (HUB, "hubadmin"),
+        (PROVINCES, "hubadmin"),
+        ("pages/users.py", "hubadmin"),
+        ("pages/account.py", "ministry"),
+        ("pages/sign_in.py", None),
+    ],
+)
+def test_every_hub_page_renders_for_its_readers(
+    hub_app: tuple[AppTest, dict[str, str]], page: str, username: str | None
+) -> None:
+    at, _ = hub_app
+    at.run()
+    if username:
+        sign_in(at, username)
+    at.switch_page(page).run()
+    assert not at.exception
+    assert not at.error, messages(at.error)
+
+
+def test_a_province_page_is_not_served_by_the_hub(hub_app: tuple[AppTest, dict[str, str]]) -> None:
+    at, _ = hub_app
+    sign_in(at.run(), "hubadmin")
+    # The hub registers none of a province's pages; opened all the same (as AppTest can),
+    # a province's page refuses to read in a hub.
+    at.switch_page("pages/overview.py").run()
+    assert not at.exception
+    assert any("در سامانهٔ ملی نیست" in m for m in messages(at.error))
+    assert "کارگروه" not in " ".join(m.value for m in at.metric)
+
+
+def test_what_each_installation_serves(monkeypatch: pytest.MonkeyPatch) -> None:
+    viewer = Reader.person(Actor(1, "ministry", "وزارت", Role.VIEWER.value))
+    monkeypatch.setenv("APP_MODE", "hub")
+    assert can_read(viewer, Readable.HUB, PROVINCE)
+    assert not can_read(viewer, Readable.OVERVIEW, PROVINCE)
+    assert not can_read(Reader.feed(), Readable.FEEDS, PROVINCE)
+    monkeypatch.setenv("APP_MODE", "province")
+    assert not can_read(viewer, Readable.HUB, PROVINCE)
+    assert can_read(viewer, Readable.OVERVIEW, PROVINCE)
