@@ -82,6 +82,10 @@ def test_a_province_publishes_the_hub_shows_it_and_keeps_the_last_good_version(
     row = page.locator("table.hub-national tbody tr").filter(has_text="خوزستان")
     expect(row.locator("td").nth(2)).to_have_text("۲")
     expect(row).to_contain_text("۱۴۰۵/۰۹/۰۷")
+    # A province's page is not served by the hub: its address opens the national view.
+    visit(page, f"{base}/overview")
+    expect(page.get_by_text("در سامانهٔ ملی وجود ندارد؛ نمای ملی باز شد")).to_be_visible()
+    expect(page.locator("table.hub-national")).to_be_visible()
     page.get_by_role("tab", name="نسخه‌ها", exact=True).click()
     expect(page.locator("table.hub-versions tbody tr")).to_have_count(2)
     page.screenshot(path=str(screenshot_path("hub-national.png")), full_page=True)
