@@ -78,11 +78,11 @@ def _n(value: object) -> str:
 def _published(p: ProvinceLatest, today: date, days: int) -> Html:
     """The last publication's date, marked when stale."""
     if p.as_of is None:
-        return Html('<span class="hub-stale">▲ هنوز منتشر نکرده</span>')
+        return Html('<span class="hub-stale">▲ هنوز<br>منتشر نکرده</span>')
     when = format_jalali(p.as_of)
     if p.stale(today, days):
         age = to_fa_digits((today - p.as_of).days)
-        return Html('<span class="hub-stale">▲ {} (کهنه: {} روز)</span>').format(when, age)
+        return Html('<span class="hub-stale">▲ {}<br>کهنه: {} روز</span>').format(when, age)
     return Html("<span>{}</span>").format(when)
 
 
@@ -97,15 +97,15 @@ def national_table(rows: list[ProvinceLatest], today: date, days: int) -> Html:
     """The provinces side by side, a row each."""
     head = [
         "استان",
-        "آخرین انتشار (وضعیت در تاریخ)",
+        "وضعیت در تاریخ",
         "نسخه",
         "مصوبات",
         "انجام‌شده",
         "دارای تأخیر",
         "ردیف‌های معوق",
-        "دستگاه‌های عقب‌تر (ردیف معوق)",
+        "عقب‌ترین دستگاه‌ها (ردیف معوق)",
         "محلات هدف بی‌خدمت فعال",
-        "شاخص‌ها: در مسیر / دور از هدف",
+        "شاخص: در مسیر / دور از هدف",
     ]
     body: list[list[object]] = []
     for p in rows:
