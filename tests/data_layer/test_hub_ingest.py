@@ -4,6 +4,7 @@ version stays; two publications at once never store one version twice."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from collections.abc import Callable
@@ -21,13 +22,13 @@ from data_layer.commands.hub import (
 )
 from data_layer.db import read_session, write_session
 from data_layer.errors import PermissionDenied, ValidationError
-from data_layer.input.snapshot import signature_of
+from data_layer.input.snapshot import canonical, read_snapshot, signature_of, summary_of
 from data_layer.models import Role
 from data_layer.models_hub import HubIngestLog, HubProvince, HubSnapshot
 from data_layer.permissions import Actor
 from data_layer.queries.hub import ingest_log, provinces_latest, snapshot_content, stale_days
 from tests.data_layer.commands import add_user
-from tests.hub_snapshots import body
+from tests.hub_snapshots import body, content
 
 KEY = "a-test-key-of-the-national-hub-0123456789"
 
@@ -126,10 +127,6 @@ def test_a_content_field_of_the_wrong_type_is_refused(hub: tuple[str, Actor, str
     url, _, token = hub
     payload = json.loads(body(version=1))
     payload["content"]["meetings"][0]["resolutions"][0]["owners"][0]["progress"] = "۵۰"
-    import hashlib
-
-    from data_layer.input.snapshot import canonical
-
     payload["content_sha256"] = hashlib.sha256(canonical(payload["content"])).hexdigest()
     status, message = _send(url, token, json.dumps(payload, ensure_ascii=False).encode())
     assert status == 400
@@ -206,3 +203,19 @@ def test_the_registry_keeps_no_token(hub: tuple[str, Actor, str]) -> None:
         row = s.exec(select(HubProvince)).one()
     assert token not in (row.token_hash, row.token_salt)
     assert token not in json.dumps(row.model_dump(), default=str)
+
+
+def test_the_national_figures_come_from_the_snapshot_itself() -> None:
+    inner = content(agencies=3, meetings=1, resolutions=4, neighborhoods=4, seed=0)
+    snap = read_snapshot(body(content_=inner))
+    summary = summary_of(snap)
+    resolutions = inner["meetings"][0]["resolutions"]
+    assert summary["resolutions_done"] == sum(r["done"] for r in resolutions)
+    assert summary["resolutions_late"] == sum(r["late"] for r in resolutions)
+    assert summary["totals"] == inner["totals"]
+    assert summary["without_service"] == [
+        n["name"] for n in inner["neighborhoods"] if not n["active_services"]
+    ]
+    lates = [a["late"] for a in summary["behind"]]
+    assert lates == sorted(lates, reverse=True)
+    assert summary["behind"][0]["late"] == max(a["late"] for a in inner["agencies"])
