@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from data_layer.bootstrap import prepare_database
-from data_layer.config import get_settings
+from data_layer.config import get_settings, is_hub
 from data_layer.db import read_session
 from data_layer.jalali import to_fa_digits
 from data_layer.output import inert
@@ -47,7 +47,8 @@ with guarded():
         st.navigation([setup], position="hidden").run()
         st.stop()
     with read_session(url) as s:
-        st.set_page_config(page_title=get_profile(s).app_title)
+        title = "سامانهٔ ملی پایش کارگروه‌های استانی" if is_hub() else get_profile(s).app_title
+        st.set_page_config(page_title=title)
     reader = current_reader(url)
     keep_state_for(reader)
 if not ready:
@@ -92,6 +93,24 @@ MENU: dict[str, list[tuple[str, str, str]]] = {
         ("messages", "پیام‌ها", ":material/mail:"),
     ],
 }
+# The national hub (APP_MODE=hub) is the same code with its own pages: the provinces
+# side by side for the ministry's readers, and its provinces and ingest log for its
+# administrator; a province's pages are not served there.
+HUB_MENU: dict[str, list[tuple[str, str, str]]] = {
+    "": [
+        ("hub", "نمای ملی", ":material/public:"),
+        ("sign_in", "ورود", ":material/login:"),
+        ("setup", "راه‌اندازی", ":material/build:"),
+        ("account", "حساب من", ":material/person:"),
+    ],
+    "مدیریت": [
+        ("hub_provinces", "استان‌ها و دریافت", ":material/hub:"),
+        ("users", "کاربران", ":material/group:"),
+    ],
+}
+hub = is_hub()
+if hub:
+    MENU = HUB_MENU
 
 
 def shown_in_menu(slug: str) -> bool:
@@ -106,9 +125,9 @@ def shown_in_menu(slug: str) -> bool:
 
 # Liaisons and the secretariat land on their inbox (its title carries the count); the
 # chair, viewers and everyone else on the overview.
-home = "overview"
+home = "hub" if hub else "overview"
 titles = {}
-if reader is not None and shown_in_menu("inbox") and not must_change:
+if not hub and reader is not None and shown_in_menu("inbox") and not must_change:
     home = "inbox"
     with guarded():
         due = things_due(items_for(url, reader, current_version(url)))

@@ -22,7 +22,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from data_layer import sender
 from data_layer.bootstrap import prepare_database
-from data_layer.config import get_settings
+from data_layer.config import get_settings, is_hub
 from data_layer.setup import setup_code
 from ui import warmer
 from ui.run import on_script_error
@@ -43,8 +43,10 @@ async def prepared(_: object) -> AsyncIterator[None]:
         await run_in_threadpool(setup_code, get_settings().database_url)
     except Exception as e:
         logging.getLogger("dashboard").error("the database could not be prepared: %s", e)
-    # What the first visitors read is computed now and after every change, not by them.
-    warmer.start(get_settings().database_url)
+    # What the first visitors read is computed now and after every change, not by them
+    # (a province's shared pages; the national hub has none of them).
+    if not is_hub():
+        warmer.start(get_settings().database_url)
     # The outbox's sender (one at a time across replicas: see data_layer/sender.py).
     if sender.runs_in_server():
         sender.start(get_settings().database_url)

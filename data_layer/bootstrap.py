@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select, text
 
-from data_layer.config import get_settings
+from data_layer.config import get_settings, is_hub
 from data_layer.db import get_engine, read_session
 from data_layer.migrate import upgrade
 from data_layer.models import Meeting
@@ -24,7 +24,7 @@ def prepare_database(url: str | None = None) -> None:
     settings = get_settings()
     url = url or settings.database_url
     upgrade(url)
-    if settings.seed_on_start == "none":
+    if settings.seed_on_start == "none" or is_hub():  # a hub holds no province of its own
         return
     engine = get_engine(url)
     if engine.dialect.name != "postgresql":

@@ -165,3 +165,52 @@ def sign_in_address(typed: str, request_url: str = "") -> str:
 def public_url() -> str:
     """The address people open the dashboard at (APP_PUBLIC_URL), for links in messages."""
     return os.environ.get("APP_PUBLIC_URL", "http://localhost:8501").strip().rstrip("/")
+
+
+# --- the national hub: the same code started with APP_MODE=hub ----------------------------
+
+APP_MODES = ("province", "hub")
+MAX_SNAPSHOT_BYTES = 20 * 1024 * 1024  # the agreed format's limit on one body
+
+
+def app_mode() -> str:
+    """APP_MODE: "province" (an installation of one province, the default) or "hub" (the
+    national hub that holds what provinces publish)."""
+    mode = os.environ.get("APP_MODE", "province").strip().lower() or "province"
+    if mode not in APP_MODES:
+        raise ValueError(f"APP_MODE must be one of {APP_MODES}, not {mode!r}")
+    return mode
+
+
+def is_hub() -> bool:
+    """True when this process runs the national hub."""
+    return app_mode() == "hub"
+
+
+@dataclass(frozen=True)
+class HubSettings:
+    """The hub's pull and its tokens: the key lives in the environment only, never the
+    database (a province's token is derived from it and a salt the database keeps)."""
+
+    token_key: str  # HUB_TOKEN_KEY
+    max_body_bytes: int  # HUB_MAX_SNAPSHOT_BYTES
+    pull_timeout_s: float  # HUB_PULL_TIMEOUT: one request to a province
+    pull_attempts: int  # HUB_PULL_ATTEMPTS: tries per province per run
+    pull_backoff_s: float  # HUB_PULL_BACKOFF: the wait after the first failure, doubled after each
+
+    @property
+    def can_derive_tokens(self) -> bool:
+        """True when provinces can be registered (and pulled)."""
+        return len(self.token_key) >= 16
+
+
+def hub_settings() -> HubSettings:
+    """HUB_TOKEN_KEY, HUB_MAX_SNAPSHOT_BYTES, HUB_PULL_TIMEOUT, HUB_PULL_ATTEMPTS and
+    HUB_PULL_BACKOFF."""
+    return HubSettings(
+        token_key=os.environ.get("HUB_TOKEN_KEY", "").strip(),
+        max_body_bytes=int(os.environ.get("HUB_MAX_SNAPSHOT_BYTES", str(MAX_SNAPSHOT_BYTES))),
+        pull_timeout_s=float(os.environ.get("HUB_PULL_TIMEOUT", "30")),
+        pull_attempts=max(1, int(os.environ.get("HUB_PULL_ATTEMPTS", "3"))),
+        pull_backoff_s=float(os.environ.get("HUB_PULL_BACKOFF", "5")),
+    )

@@ -20,6 +20,7 @@ from enum import StrEnum
 
 from sqlmodel import Session
 
+from data_layer.config import is_hub
 from data_layer.errors import PermissionDenied, SessionExpired
 from data_layer.labels import ROLE_LABELS
 from data_layer.models import AuthSession, Role, User, utcnow
@@ -74,6 +75,7 @@ class Action(StrEnum):
     MANAGE_MESSAGES = "manage_messages"  # the outbox: send a failed message again
     MANAGE_INDICATORS = "manage_indicators"  # the catalogue, baselines and targets, any value
     REPORT_INDICATORS = "report_indicators"  # an agency's values of the indicators it reports
+    MANAGE_HUB = "manage_hub"  # the national hub: its provinces, their tokens, its settings
 
 
 # Actions that belong to an agency: an editor may do them for its own agency only.
@@ -90,6 +92,7 @@ _ALLOWED: dict[str, set[Action]] = {
         Action.MANAGE_FEEDS,
         Action.MANAGE_PROFILE,
         Action.MANAGE_MESSAGES,
+        Action.MANAGE_HUB,
     },
     Role.SECRETARIAT: {
         Action.VERIFY_ASSIGNMENT,
@@ -120,6 +123,7 @@ _REFUSALS: dict[Action, str] = {
     Action.MANAGE_MESSAGES: "فقط مدیر سامانه می‌تواند پیام‌های ناموفق را دوباره بفرستد.",
     Action.MANAGE_INDICATORS: "فقط دبیرخانه می‌تواند شاخص‌ها و مبنا و هدف آن‌ها را ثبت کند.",
     Action.REPORT_INDICATORS: "فقط کارشناس رابط دستگاه گزارش‌دهنده مقدار این شاخص را ثبت می‌کند.",
+    Action.MANAGE_HUB: "فقط مدیر سامانهٔ ملی می‌تواند استان‌ها و کلیدهای آن‌ها را مدیریت کند.",
 }
 CHANGED = "نقش یا دستگاه حساب شما تغییر کرده است؛ برای ادامه دوباره وارد شوید."
 INACTIVE = "این حساب غیرفعال شده است؛ چیزی ذخیره نشد."
@@ -196,6 +200,8 @@ class Readable(StrEnum):
     MEETING_REPORT = "meeting_report"  # a meeting's follow-up report, PDF and Excel
     FEEDS = "feeds"  # the same tables as CSV with HXL, for a feed token (/api/feeds)
     INDICATORS = "indicators"  # «شاخص‌ها»: the catalogue, targets, imports, verification
+    HUB = "hub"  # the national hub's view of every province (hub mode only)
+    HUB_PROVINCES = "hub_provinces"  # the hub's provinces, tokens and ingest log
 
 
 class ReaderKind(StrEnum):
@@ -226,7 +232,8 @@ PUBLIC: frozenset[Readable] = frozenset(
 )
 _PERSON = PUBLIC | {_R.ACCOUNT}
 _ROLE_READS: dict[str, frozenset[Readable]] = {
-    Role.ADMIN: _PERSON | {_R.AGENCIES, _R.USERS, _R.SETTINGS, _R.MESSAGES},
+    Role.ADMIN: _PERSON
+    | {_R.AGENCIES, _R.USERS, _R.SETTINGS, _R.MESSAGES, _R.HUB, _R.HUB_PROVINCES},
     Role.SECRETARIAT: _PERSON
     | {
         _R.AGENCIES,
@@ -239,7 +246,8 @@ _ROLE_READS: dict[str, frozenset[Readable]] = {
         _R.INDICATORS,
     },
     Role.AGENCY_EDITOR: _PERSON | {_R.MY_AGENCY, _R.INBOX},
-    Role.VIEWER: _PERSON,
+    # In a hub, the ministry's readers are viewer accounts.
+    Role.VIEWER: _PERSON | {_R.HUB},
 }
 # A kiosk link's page (AccessToken.scope) and what it opens.
 KIOSK_READS: dict[str, frozenset[Readable]] = {
@@ -305,9 +313,19 @@ def reads_of(reader: Reader) -> frozenset[Readable]:
     return frozenset({_R.FEEDS})
 
 
+# What the national hub (APP_MODE=hub) serves; a province serves everything else.
+HUB_SERVES: frozenset[Readable] = frozenset({_R.HUB, _R.HUB_PROVINCES, _R.ACCOUNT, _R.USERS})
+HUB_ONLY: frozenset[Readable] = frozenset({_R.HUB, _R.HUB_PROVINCES})
+
+
+def served_here(what: Readable) -> bool:
+    """True when this installation serves `what`: a hub its own pages, a province its."""
+    return what in HUB_SERVES if is_hub() else what not in HUB_ONLY
+
+
 def can_read(reader: Reader | None, what: Readable, scope: Scope) -> bool:
     """True when `reader` may be shown `what` over `scope` (None: nobody reads)."""
-    if reader is None or what not in reads_of(reader):
+    if reader is None or what not in reads_of(reader) or not served_here(what):
         return False
     if not reader.scope.covers(scope):
         return False
@@ -316,6 +334,12 @@ def can_read(reader: Reader | None, what: Readable, scope: Scope) -> bool:
 
 def read_refusal(reader: Reader | None, what: Readable, scope: Scope) -> str:
     """Why `reader` may not be shown `what` over `scope`, in Persian."""
+    if not served_here(what):
+        if what in HUB_ONLY:
+            return "این صفحه فقط در سامانهٔ ملی است."
+        return (
+            "این صفحه در سامانهٔ ملی نیست؛ سامانهٔ ملی فقط آنچه استان‌ها منتشر می‌کنند را نشان می‌دهد."
+        )
     if reader is None or reader.actor is None:
         if what in PUBLIC:
             return "برای دیدن این صفحه وارد شوید."

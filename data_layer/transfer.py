@@ -17,6 +17,7 @@ from sqlmodel import SQLModel
 import data_layer.models  # registers every table (with the lines below)
 import data_layer.models_aliases  # the learned names of agencies
 import data_layer.models_dossier  # (the dossiers too)
+import data_layer.models_hub  # a hub's provinces and snapshots
 import data_layer.models_indicators  # indicators, targets, values
 import data_layer.models_messages  # noqa: F401  (the channels and the outbox too)
 from data_layer.config import normalise_database_url

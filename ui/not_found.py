@@ -9,9 +9,15 @@ import streamlit as st
 from streamlit.commands import navigation as _navigation
 from streamlit.runtime.scriptrunner import ScriptRunContext
 
-__all__ = ["MISSING", "install", "notice"]
+from data_layer.config import is_hub
+
+__all__ = ["MISSING", "MISSING_IN_HUB", "install", "notice"]
 
 MISSING = "صفحه‌ای با این نشانی وجود ندارد؛ نمای کلی باز شد. صفحهٔ دیگر را از فهرست بالا برگزینید."
+MISSING_IN_HUB = (
+    "صفحه‌ای با این نشانی در سامانهٔ ملی وجود ندارد؛ نمای ملی باز شد."
+    " صفحهٔ دیگر را از فهرست بالا برگزینید."
+)
 _KEY = "_address_named_no_page"
 
 
@@ -28,4 +34,4 @@ def install() -> None:
 def notice() -> None:
     """Say in Persian that the typed address named no page, once."""
     if st.session_state.pop(_KEY, False):
-        st.warning(MISSING)
+        st.warning(MISSING_IN_HUB if is_hub() else MISSING)

@@ -19,14 +19,16 @@ from urllib.parse import urlencode, urlsplit
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from data_layer import auth
-from data_layer.config import get_settings
+from data_layer.commands.hub import IngestResult, receive_snapshot, refuse_early
+from data_layer.config import get_settings, hub_settings, is_hub
 from data_layer.db import ping
 from data_layer.errors import SignInFailed, database_trouble
+from data_layer.jalali import to_fa_digits
 from data_layer.migrate import schema_is_current
 from data_layer.models import AccessKind, Role
 from data_layer.permissions import PROVINCE, Readable, Reader, can_read
@@ -272,6 +274,72 @@ async def feed(request: Request) -> Response:
     )
 
 
+def _bearer(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    return header[7:].strip() if header.lower().startswith("bearer ") else ""
+
+
+def _answer(result: IngestResult) -> JSONResponse:
+    if result.status >= 400:
+        return JSONResponse({"error": result.message}, status_code=result.status)
+    return JSONResponse(
+        {"status": result.outcome, "version": result.version, "message": result.message},
+        status_code=result.status,
+    )
+
+
+async def _body_within(request: Request, limit: int) -> bytes | IngestResult:
+    """The whole body, or why it is refused: over `limit` bytes (413, read no further),
+    shorter than its Content-Length or cut off by the sender (400)."""
+    declared = request.headers.get("content-length", "")
+    length = int(declared) if declared.isdigit() else None
+    megabytes = to_fa_digits(limit // (1024 * 1024))
+    over = f"پرونده از سقف {megabytes} مگابایت بزرگ‌تر است و خوانده نشد."
+    if length is not None and length > limit:
+        return IngestResult(413, "refused", over)
+    chunks, size = [], 0
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                return IngestResult(413, "refused", over)
+            chunks.append(chunk)
+    except ClientDisconnect:
+        return IngestResult(
+            400, "refused", "فرستنده پیش از رسیدن همهٔ پرونده قطع شد؛ چیزی نگه داشته نشد."
+        )
+    body = b"".join(chunks)
+    if length is not None and len(body) != length:
+        return IngestResult(
+            400, "refused", "پرونده نیمه‌کاره رسید (کوتاه‌تر از طول اعلام‌شده)؛ چیزی نگه داشته نشد."
+        )
+    return body
+
+
+async def hub_snapshot(request: Request) -> Response:
+    """POST /api/hub/snapshots: a province pushes a snapshot (the hub only; see
+    data_layer/input/snapshot.py for the format and commands/hub.py for the checks)."""
+    if not is_hub():
+        return JSONResponse({"error": "این کارگزار سامانهٔ ملی نیست."}, status_code=404)
+    url, token = get_settings().database_url, _bearer(request)
+    got = await _body_within(request, hub_settings().max_body_bytes)
+    if isinstance(got, IngestResult):
+        return _answer(await run_in_threadpool(refuse_early, url, token, got))
+    signature = request.headers.get("x-snapshot-signature", "")
+    try:
+        result = await run_in_threadpool(
+            receive_snapshot, url, token=token, signature=signature, body=got
+        )
+    except Exception as e:
+        if database_trouble(e) is None:
+            log.error("a snapshot could not be received", exc_info=e)
+        return JSONResponse(
+            {"error": "سامانهٔ ملی اکنون نتوانست پرونده را نگه دارد؛ کمی بعد دوباره بفرستید."},
+            status_code=503,
+        )
+    return _answer(result)
+
+
 def routes(*, cache_ready: Callable[[str], bool]) -> list[Route]:
     """The server's routes. `cache_ready(url)` answers the health check's last question,
     whether this replica's shared pages are computed: the launcher passes the warmer's
@@ -282,6 +350,7 @@ def routes(*, cache_ready: Callable[[str], bool]) -> list[Route]:
         Route("/kiosk/{token}", kiosk, methods=["GET"]),
         Route("/api/health", _health(cache_ready), methods=["GET"]),
         Route("/api/feeds/{name}.csv", feed, methods=["GET"]),
+        Route("/api/hub/snapshots", hub_snapshot, methods=["POST"]),
     ]
 
 

@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 import data_layer.models
 import data_layer.models_aliases
 import data_layer.models_dossier
+import data_layer.models_hub
 import data_layer.models_indicators
 import data_layer.models_messages  # noqa: F401
 from data_layer.config import get_settings

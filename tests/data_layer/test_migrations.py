@@ -10,6 +10,7 @@ from sqlmodel import SQLModel
 
 import data_layer.models
 import data_layer.models_dossier
+import data_layer.models_hub
 import data_layer.models_indicators
 import data_layer.models_messages  # noqa: F401
 from data_layer.db import get_engine

@@ -49,6 +49,10 @@ PAGE_USERS = {
     "pages/messages.py": ["dabir", "admin"],
     "pages/dossier.py": [None, "chair", "agency02", "dabir", "admin"],
     "pages/indicators.py": ["dabir"],
+    # The national hub's pages say, in a province, that they belong to the hub
+    # (tests/pages/test_hub_pages.py opens them in hub mode).
+    "pages/hub.py": ["admin"],
+    "pages/hub_provinces.py": ["admin"],
 }
 
 
