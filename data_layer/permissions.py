@@ -74,6 +74,8 @@ class Action(StrEnum):
     MANAGE_MESSAGES = "manage_messages"  # the outbox: send a failed message again
     MANAGE_INDICATORS = "manage_indicators"  # the catalogue, baselines and targets, any value
     REPORT_INDICATORS = "report_indicators"  # an agency's values of the indicators it reports
+    PUBLISH_NATIONAL = "publish_national"  # approve a snapshot for the national level
+    MANAGE_NATIONAL_LINK = "manage_national_link"  # the province's code, the hub and its token
 
 
 # Actions that belong to an agency: an editor may do them for its own agency only.
@@ -90,6 +92,7 @@ _ALLOWED: dict[str, set[Action]] = {
         Action.MANAGE_FEEDS,
         Action.MANAGE_PROFILE,
         Action.MANAGE_MESSAGES,
+        Action.MANAGE_NATIONAL_LINK,
     },
     Role.SECRETARIAT: {
         Action.VERIFY_ASSIGNMENT,
@@ -99,6 +102,7 @@ _ALLOWED: dict[str, set[Action]] = {
         Action.MANAGE_SETTINGS,
         Action.MANAGE_KIOSKS,
         Action.MANAGE_INDICATORS,
+        Action.PUBLISH_NATIONAL,
     },
     Role.AGENCY_EDITOR: set(_AGENCY_ACTIONS),
     Role.VIEWER: set(),
@@ -120,6 +124,8 @@ _REFUSALS: dict[Action, str] = {
     Action.MANAGE_MESSAGES: "فقط مدیر سامانه می‌تواند پیام‌های ناموفق را دوباره بفرستد.",
     Action.MANAGE_INDICATORS: "فقط دبیرخانه می‌تواند شاخص‌ها و مبنا و هدف آن‌ها را ثبت کند.",
     Action.REPORT_INDICATORS: "فقط کارشناس رابط دستگاه گزارش‌دهنده مقدار این شاخص را ثبت می‌کند.",
+    Action.PUBLISH_NATIONAL: "فقط دبیرخانه می‌تواند گزارش استان را برای سطح ملی منتشر کند.",
+    Action.MANAGE_NATIONAL_LINK: "فقط مدیر سامانه می‌تواند پیوند استان با مرکز ملی را تنظیم کند.",
 }
 CHANGED = "نقش یا دستگاه حساب شما تغییر کرده است؛ برای ادامه دوباره وارد شوید."
 INACTIVE = "این حساب غیرفعال شده است؛ چیزی ذخیره نشد."
@@ -196,6 +202,7 @@ class Readable(StrEnum):
     MEETING_REPORT = "meeting_report"  # a meeting's follow-up report, PDF and Excel
     FEEDS = "feeds"  # the same tables as CSV with HXL, for a feed token (/api/feeds)
     INDICATORS = "indicators"  # «شاخص‌ها»: the catalogue, targets, imports, verification
+    NATIONAL = "national"  # «انتشار برای سطح ملی»: the publications to the national hub
 
 
 class ReaderKind(StrEnum):
@@ -237,6 +244,7 @@ _ROLE_READS: dict[str, frozenset[Readable]] = {
         _R.INBOX,
         _R.MESSAGES,
         _R.INDICATORS,
+        _R.NATIONAL,
     },
     Role.AGENCY_EDITOR: _PERSON | {_R.MY_AGENCY, _R.INBOX},
     Role.VIEWER: _PERSON,
