@@ -94,7 +94,7 @@ def post_snapshot(hub_url: str, token: str, body: bytes, timeout: float) -> HubA
         },
     )
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             status, raw = int(response.status), response.read()
     except urllib.error.HTTPError as e:
         status, raw = int(e.code), e.read()
