@@ -90,6 +90,7 @@ MENU: dict[str, list[tuple[str, str, str]]] = {
         ("users", "کاربران", ":material/group:"),
         ("settings", "تنظیمات", ":material/tune:"),
         ("messages", "پیام‌ها", ":material/mail:"),
+        ("national", "انتشار برای سطح ملی", ":material/public:"),
     ],
 }
 

@@ -49,6 +49,7 @@ PAGE_USERS = {
     "pages/messages.py": ["dabir", "admin"],
     "pages/dossier.py": [None, "chair", "agency02", "dabir", "admin"],
     "pages/indicators.py": ["dabir"],
+    "pages/national.py": ["dabir"],
 }
 
 
