@@ -30,7 +30,12 @@ LIMIT = 20 * 1024 * 1024  # the hub's refusal (docs/national.md)
 def _measure(url: str, repeat: int) -> dict[str, Any]:
     """In the child: build the content `repeat` + 1 times, and the body once."""
     from data_layer.db import read_session
-    from data_layer.national.snapshot import content_sha256, snapshot_body, snapshot_content
+    from data_layer.national.snapshot import (
+        canonical,
+        content_sha256,
+        snapshot_body,
+        snapshot_content,
+    )
 
     seconds: list[float] = []
     content: dict[str, Any] = {}
@@ -60,6 +65,7 @@ def _measure(url: str, repeat: int) -> dict[str, Any]:
         "agencies": len(content["agencies"]),
         "neighborhoods": len(content["neighborhoods"]),
         "indicators": len(content["indicators"]),
+        "parts": {k: len(canonical(v)) for k, v in content.items()},
     }
 
 
@@ -106,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
                 f" | {r['neighborhoods']} | {r['indicators']} |",
                 flush=True,
             )
+            parts = ", ".join(f"{k} {_mb(n)}" for k, n in sorted(r["parts"].items()))
+            print(f"<!-- {ds.label} parts: {parts} -->", flush=True)
     return 0
 
 

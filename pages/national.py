@@ -9,7 +9,12 @@ import streamlit as st
 from data_layer.db import read_session
 from data_layer.jalali import format_number
 from data_layer.national.link import get_link
-from data_layer.national.publish import approve_publication, prepare_draft, publications
+from data_layer.national.publish import (
+    Draft,
+    approve_publication,
+    prepare_draft,
+    publications,
+)
 from data_layer.permissions import Readable
 from ui.national import draft_preview, publications_table, size_text
 from ui.run import attempt, run_command
@@ -43,18 +48,19 @@ st.caption(
 st.subheader("پیش‌نویس")
 if st.button("ساختن پیش‌نویس از وضعیت کنونی", key="national_make_draft", type="secondary"):
 
-    def _build() -> object:
+    def _build() -> Draft:
         with read_session(url) as s:
             return prepare_draft(s)
 
     built = attempt(_build)
     if built is not None:
         st.session_state[DRAFT_KEY] = built
-draft = st.session_state.get(DRAFT_KEY)
+draft: Draft | None = st.session_state.get(DRAFT_KEY)
 if draft is None:
     st.caption("پیش‌نویس بسازید تا ارقامی را که منتشر می‌شود پیش از تأیید ببینید.")
 else:
     draft_preview(draft)
+    sha = draft.content_sha256
     if link.can_publish and st.button(
         "تأیید و انتشار همین پیش‌نویس",
         key="national_approve",
@@ -63,10 +69,10 @@ else:
     ):
         run_command(
             url,
-            lambda s, who: approve_publication(s, actor=who, expected_sha256=draft.content_sha256),
+            lambda s, who: approve_publication(s, actor=who, expected_sha256=sha),
             done=lambda p: (
-                f"نسخهٔ {format_number(p.version)} منتشر شد ({size_text(p.size_bytes)})؛ این نسخه دیگر تغییر"
-                " نمی‌کند."
+                f"نسخهٔ {format_number(p.version)} منتشر شد ({size_text(p.size_bytes)})؛"
+                " این نسخه دیگر تغییر نمی‌کند."
             ),
             forget=[DRAFT_KEY],
         )

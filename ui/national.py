@@ -12,7 +12,7 @@ import streamlit as st
 from data_layer.jalali import format_jalali, format_jalali_datetime, format_number, format_percent
 from data_layer.labels import NEIGHBORHOOD_KIND_LABELS
 from data_layer.national.link import LINK_LABELS, NationalLink, set_link
-from data_layer.national.publish import Draft, requeue_push
+from data_layer.national.publish import MAX_BODY_BYTES, Draft, requeue_push, too_large
 from ui.html import show
 from ui.pickers import as_shown
 from ui.run import Command, run_command
@@ -38,14 +38,14 @@ def _day(text: str | None) -> str:
     return format_jalali(date.fromisoformat(text)) if text else "—"
 
 
-def draft_preview(draft: Draft) -> None:
-    """What the draft says, as the secretariat checks it before approving."""
-    content: dict[str, Any] = draft.content
-    totals = content["totals"]
+def _totals(draft: Draft) -> None:
+    totals = draft.content["totals"]
     st.caption(
         f"وضعیت روز {format_jalali(draft.as_of)} — حجم {size_text(draft.size_bytes)} —"
         f" شناسهٔ محتوا {draft.content_sha256[:12]}"
     )
+    if draft.size_bytes > MAX_BODY_BYTES:
+        st.error(too_large(draft.size_bytes))
     figures = [
         ("جلسه", totals["meetings"]),
         ("مصوبه", totals["resolutions"]),
@@ -60,68 +60,71 @@ def draft_preview(draft: Draft) -> None:
     for row in (figures[:5], figures[5:]):
         for place, (label, value) in zip(st.columns(5), row, strict=False):
             place.metric(label, format_number(value))
+
+
+def _meetings(meetings: list[dict[str, Any]]) -> None:
     st.markdown("###### جلسات")
-    show(
-        html_table(
-            ["جلسه", "تاریخ", "مصوبات", "انجام و تأییدشده", "دارای تأخیر", "پیشرفت میانگین"],
-            [
-                (
-                    format_number(m["number"]),
-                    _day(m["held_on"]),
-                    format_number(len(m["resolutions"])),
-                    format_number(sum(r["done"] for r in m["resolutions"])),
-                    format_number(sum(r["late"] for r in m["resolutions"])),
-                    format_percent(
-                        sum(r["progress"] for r in m["resolutions"])
-                        / max(len(m["resolutions"]), 1)
-                        / 100
-                    ),
-                )
-                for m in reversed(content["meetings"])
-            ],
-            "national-meetings",
+    rows = []
+    for m in reversed(meetings):
+        passed = m["resolutions"]
+        mean = sum(r["progress"] for r in passed) / max(len(passed), 1)
+        rows.append(
+            (
+                format_number(m["number"]),
+                _day(m["held_on"]),
+                format_number(len(passed)),
+                format_number(sum(r["done"] for r in passed)),
+                format_number(sum(r["late"] for r in passed)),
+                format_percent(mean / 100),
+            )
         )
-    )
+    head = ["جلسه", "تاریخ", "مصوبات", "انجام و تأییدشده", "دارای تأخیر", "پیشرفت میانگین"]
+    show(html_table(head, rows, "national-meetings"))
+
+
+def _agencies(agencies: list[dict[str, Any]]) -> None:
     st.markdown("###### دستگاه‌ها")
-    agencies = sorted(content["agencies"], key=lambda a: (-a["late"], a["short_name"]))
-    show(
-        html_table(
-            ["دستگاه", "ردیف", "انجام‌شده", "دارای تأخیر", "پیشرفت میانگین"],
-            [
-                (
-                    a["short_name"],
-                    format_number(a["rows"]),
-                    format_number(a["done"]),
-                    format_number(a["late"]),
-                    format_percent((a["progress"] or 0) / 100),
-                )
-                for a in agencies
-            ],
-            "national-agencies",
+    worst_first = sorted(agencies, key=lambda a: (-a["late"], a["short_name"]))
+    rows = [
+        (
+            a["short_name"],
+            format_number(a["rows"]),
+            format_number(a["done"]),
+            format_number(a["late"]),
+            format_percent((a["progress"] or 0) / 100),
         )
-    )
+        for a in worst_first
+    ]
+    head = ["دستگاه", "ردیف", "انجام‌شده", "دارای تأخیر", "پیشرفت میانگین"]
+    show(html_table(head, rows, "national-agencies"))
+
+
+def _unserved(neighborhoods: list[dict[str, Any]], shown: int = 200) -> None:
     st.markdown("###### محلات هدف بدون خدمت فعال")
-    unserved = [h for h in content["neighborhoods"] if h["active_services"] == 0]
+    unserved = [h for h in neighborhoods if h["active_services"] == 0]
     if not unserved:
         st.caption("همهٔ محلات هدف دست‌کم یک خدمت فعال دارند.")
         return
-    show(
-        html_table(
-            ["شهرستان", "محله", "نوع", "جمعیت"],
-            [
-                (
-                    h["county"],
-                    h["name"],
-                    NEIGHBORHOOD_KIND_LABELS.get(h["kind"], h["kind"]),
-                    format_number(h["population"]) if h["population"] is not None else "—",
-                )
-                for h in unserved[:200]
-            ],
-            "national-unserved",
+    rows = [
+        (
+            h["county"],
+            h["name"],
+            NEIGHBORHOOD_KIND_LABELS.get(h["kind"], h["kind"]),
+            format_number(h["population"]) if h["population"] is not None else "—",
         )
-    )
-    if len(unserved) > 200:
-        st.caption(f"و {format_number(len(unserved) - 200)} محلهٔ دیگر.")
+        for h in unserved[:shown]
+    ]
+    show(html_table(["شهرستان", "محله", "نوع", "جمعیت"], rows, "national-unserved"))
+    if len(unserved) > shown:
+        st.caption(f"و {format_number(len(unserved) - shown)} محلهٔ دیگر.")
+
+
+def draft_preview(draft: Draft) -> None:
+    """What the draft says, as the secretariat checks it before approving."""
+    _totals(draft)
+    _meetings(draft.content["meetings"])
+    _agencies(draft.content["agencies"])
+    _unserved(draft.content["neighborhoods"])
 
 
 def publications_table(past: pd.DataFrame) -> None:

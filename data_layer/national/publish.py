@@ -24,6 +24,7 @@ from data_layer import clock
 from data_layer.commands.common import flush_unique, load
 from data_layer.commands.history import History
 from data_layer.errors import ConflictError, FieldError, ValidationError
+from data_layer.jalali import format_number
 from data_layer.models import User
 from data_layer.models_national import NationalPublication, NationalPush, PushState
 from data_layer.national.link import get_link
@@ -36,12 +37,14 @@ from data_layer.national.snapshot import (
 from data_layer.permissions import Action, Actor, require
 
 __all__ = [
+    "MAX_BODY_BYTES",
     "Draft",
     "approve_publication",
     "latest_publication",
     "prepare_draft",
     "publications",
     "requeue_push",
+    "too_large",
 ]
 
 NOT_LINKED = (
@@ -53,6 +56,11 @@ MOVED = (
     " آن را ببینید و دوباره تأیید کنید."
 )
 TAKEN = "انتشار دیگری هم‌زمان همین شماره را گرفت و این یکی منتشر نشد."
+TOO_LARGE = (
+    "گزارش {size} مگابایت است و مرکز ملی تا {limit} مگابایت می‌پذیرد؛ چیزی منتشر نشد."
+    " با مدیر سامانه و مرکز ملی هماهنگ کنید."
+)
+MAX_BODY_BYTES = 20 * 1024 * 1024  # the hub refuses larger bodies (413)
 PUSH_GONE = "این ارسال دیگر وجود ندارد."
 NOT_FAILED = "این ارسال ناموفق نیست و دوباره در صف گذاشته نشد."
 
@@ -73,6 +81,14 @@ def prepare_draft(session: Session, *, now: datetime | None = None) -> Draft:
     content = snapshot_content(session, today)
     sha = content_sha256(content)
     return Draft(today, content, sha, len(canonical(content)))
+
+
+def too_large(size: int) -> str:
+    """The refusal of a body over the hub's limit, sizes in Persian digits."""
+    return TOO_LARGE.format(
+        size=format_number(size / (1024 * 1024), 1),
+        limit=format_number(MAX_BODY_BYTES / (1024 * 1024)),
+    )
 
 
 def _next_version(session: Session, code: str) -> int:
@@ -109,6 +125,8 @@ def approve_publication(
         as_of=today,
         content=content,
     )
+    if len(body) > MAX_BODY_BYTES:
+        raise ValidationError([FieldError("size", too_large(len(body)))])
     publication = NationalPublication(
         province_code=link.code,
         version=version,

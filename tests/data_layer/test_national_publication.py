@@ -306,3 +306,20 @@ def test_content_sha_is_the_sha_of_canonical_content() -> None:
     content = {"b": [1, 2.5, None], "a": "مصوبه"}
     assert canonical(content) == '{"a":"مصوبه","b":[1,2.5,null]}'.encode()
     assert content_sha256(content) == hashlib.sha256(canonical(content)).hexdigest()
+
+
+def test_a_body_over_the_hubs_limit_is_refused_before_anything_is_kept(
+    seeded_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import data_layer.national.publish as publish_module
+
+    who = people(seeded_url)
+    with read_session(seeded_url) as s:
+        draft = prepare_draft(s, now=NOW)
+    monkeypatch.setattr(publish_module, "MAX_BODY_BYTES", draft.size_bytes // 2)
+    with pytest.raises(ValidationError) as refused, write_session(seeded_url) as s:
+        approve_publication(s, actor=who["dabir"], expected_sha256=draft.content_sha256, now=NOW)
+    assert "مرکز ملی تا" in refused.value.message
+    with read_session(seeded_url) as s:
+        assert s.exec(select(NationalPublication)).all() == []
+        assert s.exec(select(NationalPush)).all() == []
