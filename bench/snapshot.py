@@ -4,7 +4,8 @@ body is (the hub refuses over 20 MB), and what it holds.
 
     python -m bench.snapshot [--dbs sqlite,postgresql] [--sizes S,L] [--repeat 3]
 
-The datasets are bench/.data's (bench/datasets.py). Each (database, size) runs in a
+The datasets are bench/datasets.py's (on PostgreSQL in databases of this benchmark's
+own, see OwnDataset). Each (database, size) runs in a
 child process of its own; the first build is reported apart (cold: the database's
 pages not yet in memory), then the median of `--repeat` more. Prints a Markdown table.
 """
@@ -19,12 +20,33 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+
+from sqlalchemy.engine import make_url
 
 from bench.datasets import AS_OF, Dataset, prepare
 
 LIMIT = 20 * 1024 * 1024  # the hub's refusal (docs/national.md)
+
+
+@dataclass(frozen=True)
+class OwnDataset(Dataset):
+    """On PostgreSQL a database of this benchmark's own (bench_snapshot_<size>): the
+    shared bench_<size> is migrated by whichever branch prepares it, and a revision
+    another branch has not merged yet would stop that branch's migrations there."""
+
+    @property
+    def url(self) -> str:
+        base = super().url
+        if self.db != "postgresql":
+            return base
+        return (
+            make_url(base)
+            .set(database=f"bench_snapshot_{self.size.lower()}")
+            .render_as_string(hide_password=False)
+        )
 
 
 def _measure(url: str, repeat: int) -> dict[str, Any]:
@@ -102,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for db in args.dbs.split(","):
         for size in args.sizes.split(","):
-            ds = Dataset(db, size)
+            ds = OwnDataset(db, size)
             prepare(ds, log=lambda m: print(m, file=sys.stderr))
             r = _child(ds.url, args.repeat)
             print(

@@ -15,6 +15,7 @@ from data_layer.national.publish import (
     prepare_draft,
     publications,
 )
+from data_layer.output import inert
 from data_layer.permissions import Readable
 from ui.national import draft_preview, publications_table, size_text
 from ui.run import attempt, run_command
@@ -39,7 +40,7 @@ if not link.can_publish:
     )
 else:
     where = link.hub_url or "تنظیم نشده؛ مرکز ملی نسخهٔ آخر را خودش دریافت می‌کند"
-    st.caption(f"استان: {link.name} ({link.code}) — مرکز ملی: {where}")
+    st.caption(inert(f"استان: {link.name} ({link.code}) — مرکز ملی: {where}"))
 st.caption(
     "در گزارش ملی نام، نام کاربری، تلفن، ایمیل، یادداشت و پرونده‌ای از افراد نمی‌آید؛"
     " فقط دستگاه‌ها، محلات، متن مصوبات و ارقام پیگیری."

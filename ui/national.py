@@ -13,6 +13,7 @@ from data_layer.jalali import format_jalali, format_jalali_datetime, format_numb
 from data_layer.labels import NEIGHBORHOOD_KIND_LABELS
 from data_layer.national.link import LINK_LABELS, NationalLink, set_link
 from data_layer.national.publish import MAX_BODY_BYTES, Draft, requeue_push, too_large
+from data_layer.output import inert
 from ui.html import show
 from ui.pickers import as_shown
 from ui.run import Command, run_command
@@ -194,7 +195,7 @@ def link_form(url: str, fresh: NationalLink) -> None:
             key=f"nl_token:{k}",
             help="خالی بگذارید تا کلید کنونی بماند.",
         )
-        st.caption(f"کلید کنونی: {shown.token_shown}")
+        st.caption(inert(f"کلید کنونی: {shown.token_shown}"))
         if st.form_submit_button("ذخیرهٔ پیوند مرکز ملی", type="primary"):
             run_command(
                 url,
