@@ -86,7 +86,7 @@ def test_the_administrator_sets_the_link_and_sends_a_refused_push_again(
     )
     captions = " ".join(c.value for c in at.caption)
     assert TOKEN not in captions and TOKEN[-4:] in captions
-    assert all(TOKEN != t.value for t in at.text_input)
+    assert all(t.value != TOKEN for t in at.text_input)
 
     at = sign_in(make_app(seeded_url).run(), "dabir", then=PAGE)
     at.button(key="national_make_draft").click().run()
