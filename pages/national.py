@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from data_layer import sender
 from data_layer.db import read_session
 from data_layer.jalali import format_number
+from data_layer.models_national import NationalPublication
 from data_layer.national.link import get_link
 from data_layer.national.publish import (
     Draft,
@@ -25,6 +27,17 @@ from ui.theme import page_title
 DRAFT_KEY = "national_draft"
 
 url, actor = page_person(Readable.NATIONAL)
+
+
+def _published(publication: NationalPublication) -> str:
+    """The message after approval; the sender's next pass starts now, to push it."""
+    sender.wake(url)
+    return (
+        f"نسخهٔ {format_number(publication.version)} منتشر شد"
+        f" ({size_text(publication.size_bytes)})؛ این نسخه دیگر تغییر نمی‌کند."
+    )
+
+
 page_title(
     "انتشار برای سطح ملی",
     "گزارش پیگیری استان برای سازمان امور اجتماعی کشور: پیش‌نویس، تأیید، و نسخه‌های منتشرشده",
@@ -71,10 +84,7 @@ else:
         run_command(
             url,
             lambda s, who: approve_publication(s, actor=who, expected_sha256=sha),
-            done=lambda p: (
-                f"نسخهٔ {format_number(p.version)} منتشر شد ({size_text(p.size_bytes)})؛"
-                " این نسخه دیگر تغییر نمی‌کند."
-            ),
+            done=_published,
             forget=[DRAFT_KEY],
         )
 
