@@ -63,7 +63,7 @@ st.subheader("پیش‌نویس")
 if st.button("ساختن پیش‌نویس از وضعیت کنونی", key="national_make_draft", type="secondary"):
 
     def _build() -> Draft:
-        with read_session(url) as s:
+        with st.spinner("در حال ساختن پیش‌نویس…", show_time=True), read_session(url) as s:
             return prepare_draft(s)
 
     built = attempt(_build)
