@@ -11,7 +11,7 @@ from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from data_layer.db import read_session, write_session
-from data_layer.models import User
+from data_layer.models import Agency, Neighborhood, ServiceDelivery, User
 from data_layer.models_national import NationalPublication, NationalPush
 from data_layer.national.link import get_link, set_link
 from tests.data_layer.commands import add_user
@@ -117,3 +117,24 @@ def test_other_roles_do_not_open_the_page(
         assert not at.exception
         assert not [b for b in at.button if b.key == "national_make_draft"]
         assert at.error or at.warning or at.info
+
+
+def test_names_with_markup_are_shown_as_text_in_the_preview(
+    make_app: Callable[[str], AppTest], seeded_url: str
+) -> None:
+    with write_session(seeded_url) as s:
+        served = {d.neighborhood_id for d in s.exec(select(ServiceDelivery)).all()}
+        hood = next(h for h in s.exec(select(Neighborhood)).all() if h.id not in served)
+        hood.name = "<img src=x onerror=alert(1)> محله"
+        agency = s.exec(select(Agency).order_by(Agency.id)).first()
+        assert agency is not None
+        agency.short_name = "**دستگاه** <b>پررنگ</b>"
+        s.add_all([hood, agency])
+    at = sign_in(make_app(seeded_url).run(), "dabir", then=PAGE)
+    at.button(key="national_make_draft").click().run()
+    assert not at.exception and not at.error
+    raw = "".join(m.value for m in at.markdown)
+    assert "<img" not in raw and "<b>" not in raw
+    body = page_html(at)
+    assert "<img src=x onerror=alert(1)> محله" in body
+    assert "**دستگاه** <b>پررنگ</b>" in body
