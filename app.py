@@ -91,6 +91,7 @@ MENU: dict[str, list[tuple[str, str, str]]] = {
         ("users", "کاربران", ":material/group:"),
         ("settings", "تنظیمات", ":material/tune:"),
         ("messages", "پیام‌ها", ":material/mail:"),
+        ("national", "انتشار برای سطح ملی", ":material/public:"),
     ],
 }
 # The national hub (APP_MODE=hub) is the same code with its own pages: the provinces

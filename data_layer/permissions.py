@@ -76,6 +76,8 @@ class Action(StrEnum):
     MANAGE_INDICATORS = "manage_indicators"  # the catalogue, baselines and targets, any value
     REPORT_INDICATORS = "report_indicators"  # an agency's values of the indicators it reports
     MANAGE_HUB = "manage_hub"  # the national hub: its provinces, their tokens, its settings
+    PUBLISH_NATIONAL = "publish_national"  # approve a snapshot for the national level
+    MANAGE_NATIONAL_LINK = "manage_national_link"  # the province's code, the hub and its token
 
 
 # Actions that belong to an agency: an editor may do them for its own agency only.
@@ -93,6 +95,7 @@ _ALLOWED: dict[str, set[Action]] = {
         Action.MANAGE_PROFILE,
         Action.MANAGE_MESSAGES,
         Action.MANAGE_HUB,
+        Action.MANAGE_NATIONAL_LINK,
     },
     Role.SECRETARIAT: {
         Action.VERIFY_ASSIGNMENT,
@@ -102,6 +105,7 @@ _ALLOWED: dict[str, set[Action]] = {
         Action.MANAGE_SETTINGS,
         Action.MANAGE_KIOSKS,
         Action.MANAGE_INDICATORS,
+        Action.PUBLISH_NATIONAL,
     },
     Role.AGENCY_EDITOR: set(_AGENCY_ACTIONS),
     Role.VIEWER: set(),
@@ -124,6 +128,8 @@ _REFUSALS: dict[Action, str] = {
     Action.MANAGE_INDICATORS: "فقط دبیرخانه می‌تواند شاخص‌ها و مبنا و هدف آن‌ها را ثبت کند.",
     Action.REPORT_INDICATORS: "فقط کارشناس رابط دستگاه گزارش‌دهنده مقدار این شاخص را ثبت می‌کند.",
     Action.MANAGE_HUB: "فقط مدیر سامانهٔ ملی می‌تواند استان‌ها و کلیدهای آن‌ها را مدیریت کند.",
+    Action.PUBLISH_NATIONAL: "فقط دبیرخانه می‌تواند گزارش استان را برای سطح ملی منتشر کند.",
+    Action.MANAGE_NATIONAL_LINK: "فقط مدیر سامانه می‌تواند پیوند استان با مرکز ملی را تنظیم کند.",
 }
 CHANGED = "نقش یا دستگاه حساب شما تغییر کرده است؛ برای ادامه دوباره وارد شوید."
 INACTIVE = "این حساب غیرفعال شده است؛ چیزی ذخیره نشد."
@@ -202,6 +208,7 @@ class Readable(StrEnum):
     INDICATORS = "indicators"  # «شاخص‌ها»: the catalogue, targets, imports, verification
     HUB = "hub"  # the national hub's view of every province (hub mode only)
     HUB_PROVINCES = "hub_provinces"  # the hub's provinces, tokens and ingest log
+    NATIONAL = "national"  # «انتشار برای سطح ملی»: the publications to the national hub
 
 
 class ReaderKind(StrEnum):
@@ -244,6 +251,7 @@ _ROLE_READS: dict[str, frozenset[Readable]] = {
         _R.INBOX,
         _R.MESSAGES,
         _R.INDICATORS,
+        _R.NATIONAL,
     },
     Role.AGENCY_EDITOR: _PERSON | {_R.MY_AGENCY, _R.INBOX},
     # In a hub, the ministry's readers are viewer accounts.

@@ -8,6 +8,8 @@
   kills a sender there and counts).
 - Each pass first queues the day's digests when it is their hour
   (data_layer/commands/digests.py), so they are decided by the one sender too.
+- Each pass also pushes the province's approved publications to the national hub
+  (data_layer/national/push.py), in the same turn.
 - A failure is kept with its Persian reason and tried again after a growing wait
   (1, 2, 4, 8 minutes…); after MAX_ATTEMPTS, or at once when retrying cannot help (a
   refused address), the message is `failed` and the administrator's «پیام‌ها» shows it.
@@ -36,6 +38,7 @@ from data_layer.commands.digests import plan_digests, queue_digests
 from data_layer.config import get_settings, mail_settings, sms_settings
 from data_layer.db import get_engine, read_session, write_session
 from data_layer.models_messages import ChannelKind, MessageState, OutboxMessage
+from data_layer.national.push import PushPass, push_due
 from data_layer.transport import Outgoing, SendFailure
 from data_layer.transport.email import send_email
 from data_layer.transport.sms import send_sms
@@ -84,6 +87,7 @@ class Pass:
     failed: int = 0
     skipped: bool = False  # another sender holds the turn
     digests: int = 0  # digests queued by this pass
+    pushes: PushPass = field(default_factory=PushPass)  # publications pushed to the hub
     reasons: list[str] = field(default_factory=list)
 
 
@@ -198,9 +202,10 @@ def send_due(
     now: Callable[[], datetime] = clock.now,
     limit: int = 200,
     digests: bool = True,
+    national: bool = True,
 ) -> Pass:
-    """One pass, if this process has the turn: queue today's digests when due, then send
-    every due message (at most `limit`)."""
+    """One pass, if this process has the turn: queue today's digests when due, send
+    every due message (at most `limit`), then push the due publications to the hub."""
     transports = transports or Transports.from_environment()
     done = Pass()
     with sender_turn(url) as mine:
@@ -238,6 +243,8 @@ def send_due(
                 **forget,
             )
             done.sent += 1
+        if national:
+            done.pushes = push_due(url, now=now)
     return done
 
 
@@ -300,7 +307,8 @@ def main(argv: list[str] | None = None) -> int:
     done = send_due(url)
     print(
         f"sent {done.sent}, retry later {done.retried}, failed {done.failed},"
-        f" skipped {done.skipped}"
+        f" skipped {done.skipped}; national pushes: sent {done.pushes.sent},"
+        f" retry later {done.pushes.retried}, failed {done.pushes.failed}"
     )
     return 0
 

@@ -1,6 +1,6 @@
 """تنظیمات: scorecard thresholds, the lead owner's weight in a resolution's progress, who
 may read without signing in and kiosk links (the secretariat); data-feed tokens (the
-administrator)."""
+administrator), and the province's link to the national hub (the administrator)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from data_layer.commands.settings import set_lead_weight, set_thresholds
 from data_layer.db import read_session
 from data_layer.jalali import to_fa_digits
 from data_layer.models import AccessKind
+from data_layer.national.link import get_link
+from data_layer.national.publish import publications
 from data_layer.permissions import Action, Readable, can
 from data_layer.queries.ladder import STEP_TITLES, Ladder, get_ladder
 from data_layer.queries.profile import Profile, get_profile
@@ -27,6 +29,7 @@ from data_layer.rules.scorecard import Thresholds
 from ui.access import anonymous_read_form, tokens_section
 from ui.digest_settings import digest_settings_section
 from ui.html import show
+from ui.national import failed_pushes, link_form, publications_table
 from ui.numbers import number_field
 from ui.pickers import as_shown
 from ui.profile_form import logo_html, profile_fields
@@ -179,7 +182,7 @@ if can(actor, Action.MANAGE_SETTINGS):
     )
     tokens_section(url, AccessKind.KIOSK.value)
 else:
-    page_title("تنظیمات", "مشخصات استان و سربرگ، و کلیدهای خوراک داده برای ابزارهای بیرونی")
+    page_title("تنظیمات", "مشخصات استان و سربرگ، کلیدهای خوراک داده، و پیوند با مرکز ملی")
     st.subheader("مشخصات استان و سربرگ")
     st.caption("در عنوان صفحه‌ها، نامه‌ها، گزارش جلسه، جلد حالت ارائه و خروجی‌ها می‌آید.")
     with read_session(url) as s:
@@ -191,3 +194,15 @@ else:
         " با باطل کردن، همان لحظه دسترسی‌اش قطع می‌شود."
     )
     tokens_section(url, AccessKind.FEED.value)
+    st.subheader("پیوند با مرکز ملی")
+    st.caption(
+        "کد و نام استان در هر گزارش ملی می‌آید؛ گزارشی که دبیرخانه تأیید کند با این کلید امضا"
+        " و به این نشانی فرستاده می‌شود، و مرکز ملی نسخهٔ آخر را با همین کلید دریافت می‌کند."
+    )
+    with read_session(url) as s:
+        link = get_link(s)
+        past = publications(s)
+    link_form(url, link)
+    st.markdown("###### نسخه‌های منتشرشده و ارسال آن‌ها")
+    publications_table(past)
+    failed_pushes(url, past)

@@ -15,17 +15,20 @@ and ui) never import each other.
  3. rules       data_layer.rules: each domain rule once (gap, lateness, completeness,
                 progress, the scorecard colour), as SQL expressions and plain functions
  4. store       data_layer.db, migrate, migrations: engines, sessions, the schema
- 5. queries     data_layer.queries: reads
+ 5. queries     data_layer.queries: reads (and national.snapshot, the national snapshot's
+                content, read from them)
  6. accounts    data_layer.auth, sign_in_limits: passwords, sign-in and its limits,
                 access tokens (reads membership)
  7. input       data_layer.input: parsing and checking what people and files give,
                 reading what exists to check against it
  8. documents   data_layer.documents, exports: what is printed or downloaded, from
                 queries (and the input layer's columns, for templates)
- 9. commands    data_layer.commands: writes (a letter's command renders the letter)
+ 9. commands    data_layer.commands: writes (a letter's command renders the letter);
+                data_layer.national: the link to the hub and the publications
 10. setup       data_layer.setup, seed, seed_data, seed_sample, bootstrap, transfer:
                 whole-database chores that run commands and seed; sender (the outbox's
-                one sender); hub_pull (the national hub's pull of the provinces)
+                one sender; national.push, its push to the national hub); hub_pull
+                (the national hub's pull of the provinces)
 11. faces       web (the server's routes) | ui (pieces of screen): never each other
 12. entry       pages, app.py, launcher.py: screens and the two entry points
 13. bench       benchmarks
@@ -65,6 +68,7 @@ LAYERS: list[tuple[str, dict[str, tuple[str, ...]]]] = [
                 "models_dossier",
                 "models_indicators",
                 "models_hub",
+                "models_national",
                 "jalali",
                 "text",
                 "labels",
@@ -75,11 +79,11 @@ LAYERS: list[tuple[str, dict[str, tuple[str, ...]]]] = [
     ),
     ("rules", {"rules": _dl("rules")}),
     ("store", {"store": _dl("db", "migrate", "migrations")}),
-    ("queries", {"queries": _dl("queries")}),
+    ("queries", {"queries": _dl("queries", "national.snapshot")}),
     ("accounts", {"accounts": _dl("auth", "sign_in_limits")}),
     ("input", {"input": _dl("input")}),
     ("documents", {"documents": _dl("documents", "exports")}),
-    ("commands", {"commands": _dl("commands")}),
+    ("commands", {"commands": _dl("commands", "national")}),
     (
         "setup",
         {
@@ -93,6 +97,7 @@ LAYERS: list[tuple[str, dict[str, tuple[str, ...]]]] = [
                 "transfer",
                 "sender",
                 "hub_pull",
+                "national.push",
             )
         },
     ),

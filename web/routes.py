@@ -1,5 +1,6 @@
 """The server's own routes beside Streamlit's: sign-in and sign-out (cookies Streamlit
-cannot set), kiosk links, the health check, and the data feeds.
+cannot set), kiosk links, the health check, the data feeds, and the national hub's
+pull of the province's latest publication (web/national.py).
 
 Every form that posts here carries the token of the CSRF cookie (double submit) and
 must come from this site (its Origin, when the browser sends one). Cookies are
@@ -33,6 +34,7 @@ from data_layer.migrate import schema_is_current
 from data_layer.models import AccessKind, Role
 from data_layer.permissions import PROVINCE, Readable, Reader, can_read
 from web.feeds import FEEDS, feed_csv
+from web.national import national_snapshot
 from web.page_html import BaseUrlMiddleware
 
 __all__ = [
@@ -351,6 +353,7 @@ def routes(*, cache_ready: Callable[[str], bool]) -> list[Route]:
         Route("/api/health", _health(cache_ready), methods=["GET"]),
         Route("/api/feeds/{name}.csv", feed, methods=["GET"]),
         Route("/api/hub/snapshots", hub_snapshot, methods=["POST"]),
+        Route("/api/national/snapshot", national_snapshot, methods=["GET"]),
     ]
 
 

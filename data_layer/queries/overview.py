@@ -59,6 +59,15 @@ def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
 # --- headline ----------------------------------------------------------------------
 
 
+def done_and_verified() -> ColumnElement[bool]:
+    """A row reported done whose claim the secretariat has seen or verified in the field."""
+    verified = (Verification.DOCUMENT_SEEN.value, Verification.FIELD_VERIFIED.value)
+    return and_(
+        col(Assignment.status) == AssignmentStatus.DONE.value,
+        col(Assignment.verification).in_(verified),
+    )
+
+
 def headline(
     session: Session,
     today: date,
@@ -69,13 +78,10 @@ def headline(
     """The overview's top figures over live rows (of one meeting, if given), plus the
     number of meetings."""
     status = col(Assignment.status)
-    verified = (Verification.DOCUMENT_SEEN.value, Verification.FIELD_VERIFIED.value)
     figures: dict[str, ColumnElement[Any]] = {
         "resolutions": func.count(func.distinct(col(Assignment.resolution_id))),
         "rows": func.count(col(Assignment.id)),
-        "done_verified": _count_if(
-            and_(status == AssignmentStatus.DONE.value, col(Assignment.verification).in_(verified))
-        ),
+        "done_verified": _count_if(done_and_verified()),
         **{s.value: _count_if(status == s.value) for s in AssignmentStatus},
         "overdue": _count_if(is_overdue(today)),
         "stale": _count_if(is_stale(today, stale_days)),

@@ -63,6 +63,7 @@ EXPECTED: dict[str, tuple[Reader, set[Readable]]] = {
             R.SETTINGS,
             R.INBOX,
             R.MESSAGES,
+            R.NATIONAL,
         },
     ),
     "admin": (person(Role.ADMIN), OPEN | {R.ACCOUNT, R.USERS, R.AGENCIES, R.SETTINGS, R.MESSAGES}),

@@ -53,6 +53,7 @@ PAGE_USERS = {
     # (tests/pages/test_hub_pages.py opens them in hub mode).
     "pages/hub.py": ["admin"],
     "pages/hub_provinces.py": ["admin"],
+    "pages/national.py": ["dabir"],
 }
 
 
