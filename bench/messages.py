@@ -37,7 +37,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import select
 
-from bench.datasets import AS_OF, Dataset, prepare
+from bench.datasets import AS_OF, PG_PREFIX, Dataset, prepare
 from data_layer import clock
 from data_layer.auth import SAMPLE_PASSWORD, hash_password
 from data_layer.commands.digests import plan_digests, queue_digests
@@ -76,7 +76,7 @@ def _copy(ds: Dataset, folder: Path) -> str:
         dispose_engine(ds.url)
         shutil.copyfile(source, target)
         return f"sqlite:///{target}"
-    name = f"bench_{ds.size.lower()}_messages"
+    name = f"{PG_PREFIX}_{ds.size.lower()}_messages"
     dispose_engine(ds.url)
     admin = get_engine(ds.url).execution_options(isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

@@ -254,6 +254,18 @@ class Assignment(SQLModel, table=True):
     is_sample: bool = False
 
 
+class ClaimTally(SQLModel, table=True):
+    """How many of an agency's rows are claims waiting for the secretariat (reported,
+    not ruled on, not withdrawn): kept by triggers on assignment in the writing
+    transaction (migration 0018), one row per agency so no row every save locks;
+    `data_layer.tallies` recounts and repairs it."""
+
+    __tablename__ = "claim_tally"
+
+    agency_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    waiting: int = 0
+
+
 class MeetingSnapshot(SQLModel, table=True):
     """A meeting's record: what the agencies had reported when it was held, taken
     live at its start or replayed from history afterwards; one per meeting, never

@@ -25,7 +25,7 @@ and ui) never import each other.
  9. commands    data_layer.commands: writes (a letter's command renders the letter)
 10. setup       data_layer.setup, seed, seed_data, seed_sample, bootstrap, transfer:
                 whole-database chores that run commands and seed; sender (the outbox's
-                one sender)
+                one sender); tallies (recount and repair the counts the writes keep)
 11. faces       web (the server's routes) | ui (pieces of screen): never each other
 12. entry       pages, app.py, launcher.py: screens and the two entry points
 13. bench       benchmarks
@@ -91,6 +91,7 @@ LAYERS: list[tuple[str, dict[str, tuple[str, ...]]]] = [
                 "bootstrap",
                 "transfer",
                 "sender",
+                "tallies",
             )
         },
     ),
