@@ -57,9 +57,9 @@ SECRETARIAT_PARTS: dict[str, Any] = {
     "failed": inbox.failed_messages,
 }
 PART_LABELS = {
-    "claims": "claims waiting (count over an index, oldest 5, newest)",
+    "claims": "claims waiting (the per-agency tally's sum, oldest 5, newest)",
     "replies": "replies received, not reviewed",
-    "ladder": "agencies due a step (index walks per agency)",
+    "ladder": "agencies due a step (index probes per agency, the unplanned rows' tally)",
     "records": "meetings without their record",
     "failed": "messages that failed (read live)",
 }
