@@ -13,12 +13,15 @@
 Both are moved by triggers inside the transaction that changes a row (on assignment,
 and on a resolution's due date), whatever the command or import that writes it. Their
 rows are per agency (and day): a save locks its own agency's rows, never one row every
-save shares. Both are filled here by a recount; `data_layer.tallies` recounts and
-repairs them.
+save shares. (On PostgreSQL a transaction changing several agencies' rows takes their
+tally rows in the order it writes; two such at once in opposite orders may deadlock:
+PostgreSQL stops one, which is refused whole with the "busy, try again" message of
+data_layer.errors.) Both are filled here by a recount; `data_layer.tallies` recounts
+and repairs them.
 
 A later migration that rebuilds `assignment` or `resolution` on SQLite (batch mode
 copies the table and drops the old one, with its triggers) must create the triggers
-again: `tests/data_layer/test_claim_tally.py` checks they exist at the head.
+again: `tests/data_layer/test_inbox_tallies.py` checks they exist at the head.
 
 Revision ID: 0018
 Revises: 0013
