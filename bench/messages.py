@@ -37,7 +37,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import select
 
-from bench.datasets import AS_OF, Dataset, prepare
+from bench.datasets import AS_OF, PG_PREFIX, Dataset, prepare
 from data_layer import clock
 from data_layer.auth import SAMPLE_PASSWORD, hash_password
 from data_layer.commands.digests import plan_digests, queue_digests
@@ -57,9 +57,9 @@ SECRETARIAT_PARTS: dict[str, Any] = {
     "failed": inbox.failed_messages,
 }
 PART_LABELS = {
-    "claims": "claims waiting (count over an index, oldest 5, newest)",
+    "claims": "claims waiting (the per-agency tally's sum, oldest 5, newest)",
     "replies": "replies received, not reviewed",
-    "ladder": "agencies due a step (index walks per agency)",
+    "ladder": "agencies due a step (index probes per agency, the unplanned rows' tally)",
     "records": "meetings without their record",
     "failed": "messages that failed (read live)",
 }
@@ -76,7 +76,7 @@ def _copy(ds: Dataset, folder: Path) -> str:
         dispose_engine(ds.url)
         shutil.copyfile(source, target)
         return f"sqlite:///{target}"
-    name = f"bench_{ds.size.lower()}_messages"
+    name = f"{PG_PREFIX}_{ds.size.lower()}_messages"
     dispose_engine(ds.url)
     admin = get_engine(ds.url).execution_options(isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

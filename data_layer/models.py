@@ -254,6 +254,31 @@ class Assignment(SQLModel, table=True):
     is_sample: bool = False
 
 
+class ClaimTally(SQLModel, table=True):
+    """How many of an agency's rows are claims waiting for the secretariat (reported,
+    not ruled on, not withdrawn): kept by triggers on assignment in the writing
+    transaction (migration 0018), one row per agency so no row every save locks;
+    `data_layer.tallies` recounts and repairs it."""
+
+    __tablename__ = "claim_tally"
+
+    agency_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    waiting: int = 0
+
+
+class UnplannedDueTally(SQLModel, table=True):
+    """How many of an agency's open rows without a planned date fall due on a day (their
+    resolution's due date): the ladder finds an agency's oldest such row from its first
+    entry instead of walking the resolutions. Kept by triggers on assignment and on
+    resolution's due date (migration 0018); a day at zero is deleted."""
+
+    __tablename__ = "unplanned_due_tally"
+
+    agency_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    due_on: date = Field(primary_key=True)
+    open_rows: int = 0
+
+
 class MeetingSnapshot(SQLModel, table=True):
     """A meeting's record: what the agencies had reported when it was held, taken
     live at its start or replayed from history afterwards; one per meeting, never

@@ -29,6 +29,7 @@ and ui) never import each other.
                 whole-database chores that run commands and seed; sender (the outbox's
                 one sender; national.push, its push to the national hub); hub_pull
                 (the national hub's pull of the provinces)
+                one sender); tallies (recount and repair the counts the writes keep)
 11. faces       web (the server's routes) | ui (pieces of screen): never each other
 12. entry       pages, app.py, launcher.py: screens and the two entry points
 13. bench       benchmarks
@@ -98,6 +99,7 @@ LAYERS: list[tuple[str, dict[str, tuple[str, ...]]]] = [
                 "sender",
                 "hub_pull",
                 "national.push",
+                "tallies",
             )
         },
     ),

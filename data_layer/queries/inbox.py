@@ -38,10 +38,10 @@ from data_layer.models import (
     Verification,
 )
 from data_layer.models_messages import MessageState, OutboxMessage
-from data_layer.queries.assignments import claims_count
 from data_layer.queries.ladder import STEP_TITLES, agencies_due_a_step, letter_number
 from data_layer.queries.periods import recent_periods, report_completeness
 from data_layer.queries.settings import get_report_rule
+from data_layer.queries.tallies import claims_waiting
 from data_layer.rules.lateness import effective_due, is_overdue, not_done
 
 DUE_DAYS_KEY = "inbox.due_days"
@@ -249,7 +249,7 @@ def secretariat_items(session: Session, today: date) -> list[InboxItem]:
     """The secretariat's items: each kind one item with its full count, the first
     LISTED things it stands for (the most urgent first) and the screen where all of
     them are handled (the failed messages apart: `failed_messages`). Every count is
-    read in SQL from an index; nothing is loaded to be counted."""
+    read in SQL, from an index or the claims' tally; nothing is loaded to be counted."""
     return (
         _claims_item(session)
         + _replies_item(session)
@@ -259,8 +259,9 @@ def secretariat_items(session: Session, today: date) -> list[InboxItem]:
 
 
 def _claims_item(session: Session) -> list[InboxItem]:
-    """Claims not ruled on: how many, the oldest waiting first, and the newest."""
-    pending, _ = claims_count(session, None)
+    """Claims not ruled on: how many (the per-agency tally the writes keep, not a count
+    of every claim), the oldest waiting first, and the newest."""
+    pending = claims_waiting(session)
     if not pending:
         return []
     oldest = session.execute(

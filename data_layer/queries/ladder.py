@@ -25,7 +25,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import and_, case, exists, func, literal, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
@@ -40,6 +40,7 @@ from data_layer.models import (
     LetterRow,
     Meeting,
     Resolution,
+    UnplannedDueTally,
 )
 from data_layer.queries.assignments import agencies_assignments
 from data_layer.rules.lateness import (
@@ -468,10 +469,10 @@ def _open_row(row: Any) -> list[ColumnElement[bool]]:
 
 def _lateness_stmt(today: date) -> Any:
     """Per active agency: its oldest planned date and oldest resolution due date among its
-    overdue rows, and whether it has an unreported row (each a walk down an index)."""
+    overdue rows, and whether it has an unreported row (each a walk down an index; the
+    resolution due date the first entry of the tally the writes keep)."""
     # Aliases (typed Any: their columns are expressions, not the model's Python types).
     planned: Any = aliased(Assignment)
-    unplanned: Any = aliased(Assignment)
     never: Any = aliased(Assignment)
     held: Any = aliased(Resolution)
     passed: Any = aliased(Meeting)
@@ -482,23 +483,16 @@ def _lateness_stmt(today: date) -> Any:
         .limit(1)
         .scalar_subquery()
     )
-    # Rows without a planned date are due when their resolution is: walk the
-    # resolutions by due date and stop at the first one this agency still owes (a
-    # scalar lookup by the unique (resolution, agency) key, never a join to plan).
-    owed = (
-        select(literal(1))
-        .where(
-            unplanned.resolution_id == col(Resolution.id),
-            *_open_row(unplanned),
-            unplanned.planned_date.is_(None),
-        )
-        .correlate(Resolution, Agency)
-        .scalar_subquery()
-    )
+    # Rows without a planned date are due when their resolution is: the agency's
+    # first day in the tally the writes keep of them (migration 0018), one index probe
+    # whatever the number of resolutions.
     oldest_resolution = (
-        select(col(Resolution.due_date))
-        .where(col(Resolution.due_date) < today, owed.is_not(None))
-        .order_by(col(Resolution.due_date))
+        select(col(UnplannedDueTally.due_on))
+        .where(
+            col(UnplannedDueTally.agency_id) == col(Agency.id),
+            col(UnplannedDueTally.due_on) < today,
+        )
+        .order_by(col(UnplannedDueTally.due_on))
         .limit(1)
         .correlate(Agency)
         .scalar_subquery()
