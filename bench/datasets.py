@@ -1,7 +1,8 @@
 """The benchmark datasets: S, M and L on SQLite and PostgreSQL, seeded once and reused.
 
 SQLite files live in bench/.data/ (git-ignored); PostgreSQL databases bench_s,
-bench_m and bench_l are created on the server of TEST_DATABASE_URL. A dataset is
+bench_m and bench_l (another prefix with BENCH_PG_PREFIX) are created on the server
+of TEST_DATABASE_URL. A dataset is
 reused when its seed markers (AppSetting 'seed.sample' / 'seed.scale') and its
 meeting count say it already holds the seed asked for; `--fresh` drops it first.
 Every dataset is generated relative to the fixed day AS_OF, so it is deterministic.
@@ -34,6 +35,9 @@ DATA_DIR = ROOT / "bench" / ".data"
 AS_OF = date(2026, 11, 28)
 SIZES: dict[str, int] = {"S": 1, "M": 10, "L": 100}
 DBS = ("sqlite", "postgresql")
+# The PostgreSQL databases' names start with this (BENCH_PG_PREFIX): a branch whose
+# schema differs can keep datasets of its own beside the shared bench_s/m/l.
+PG_PREFIX = os.environ.get("BENCH_PG_PREFIX", "bench")
 SERVER_URL = normalise_database_url(
     os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 )
@@ -58,7 +62,7 @@ class Dataset:
     def url(self) -> str:
         if self.db == "sqlite":
             return f"sqlite:///{DATA_DIR / f'{self.size.lower()}.db'}"
-        name = f"bench_{self.size.lower()}"
+        name = f"{PG_PREFIX}_{self.size.lower()}"
         return make_url(SERVER_URL).set(database=name).render_as_string(hide_password=False)
 
 
