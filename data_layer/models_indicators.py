@@ -107,6 +107,8 @@ class IndicatorValue(SQLModel, table=True):
         CheckConstraint(_in("verification", Verification), name="ck_indicator_value_verification"),
         CheckConstraint("denominator IS NULL OR denominator > 0", name="ck_indicator_value_den"),
         Index("ix_indicator_value_indicator_period", "indicator_id", "period_year", "period_no"),
+        # The values awaiting verification, the longest waiting first (inbox, verify tab).
+        Index("ix_indicator_value_awaiting", "verification", "reported_at", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
