@@ -142,7 +142,8 @@ class IndicatorStanding(SQLModel, table=True):
     __tablename__ = "indicator_standing"
     __table_args__ = (
         Index("ix_indicator_standing_status", "status"),
-        Index("ix_indicator_standing_indicator_latest", "indicator_id", "latest_end"),
+        # An indicator's newest period, and its wrong-way moves there, from the index alone.
+        Index("ix_indicator_standing_newest", "indicator_id", "latest_end", "wrong_way"),
     )
 
     neighborhood_id: int = Field(foreign_key="neighborhood.id", primary_key=True)
