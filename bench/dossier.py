@@ -3,9 +3,12 @@ S and at L, server-side with AppTest as bench/pages.py times pages: cold (empty 
 a new session) and warm (the same session again), medians over `--repeat` rounds after
 a warm-up round, round-robin with the one-line floor script.
 
-    python -m bench.dossier [--dbs sqlite,postgresql] [--sizes S,L] [--repeat 5]
+    python -m bench.dossier [--dbs sqlite,postgresql] [--sizes S,L] [--repeat 5] [--turns 1]
 
-Each (database, size) runs in a child process of its own. The datasets are bench/.data's
+Each (database, size) runs in a child process of its own. With `--turns N` the sizes
+take N turns each, alternating (S, L, S, L, ...), and the medians are over every turn's
+rounds: on a shared machine whose load comes and goes, load then falls on both sizes
+alike instead of on whichever ran while it peaked. The datasets are bench/.data's
 (bench/datasets.py: at L every neighborhood holds the sample indicators over eight
 seasons); the dossier opened is neighborhood 1's. Prints a Markdown table.
 """
@@ -63,6 +66,20 @@ def _child(ds: Dataset, repeat: int) -> dict[str, Any]:
     return result
 
 
+def _pooled(turns: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each page's medians over the rounds of every turn."""
+    import statistics
+
+    pooled: dict[str, Any] = {}
+    for page in PAGES:
+        samples = {
+            kind: [x for turn in turns for x in turn[page.name]["samples"][kind]]
+            for kind in ("cold", "warm")
+        }
+        pooled[page.name] = {k: statistics.median(v) for k, v in samples.items()}
+    return pooled
+
+
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
 
@@ -89,6 +106,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--dbs", default="sqlite")
     parser.add_argument("--sizes", default="S,L")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--turns", type=int, default=1)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
@@ -96,12 +114,15 @@ def main(argv: list[str] | None = None) -> None:
         return
     sizes = args.sizes.split(",")
     for db in args.dbs.split(","):
-        found = {}
         for size in sizes:
-            ds = Dataset(db, size)
-            prepare(ds, log=lambda m: print(m, file=sys.stderr))
-            found[size] = _child(ds, args.repeat)
-            print(f"{ds.label}: {json.dumps(found[size])}", file=sys.stderr)
+            prepare(Dataset(db, size), log=lambda m: print(m, file=sys.stderr))
+        turns: dict[str, list[dict[str, Any]]] = {size: [] for size in sizes}
+        for _ in range(args.turns):
+            for size in sizes:
+                ds = Dataset(db, size)
+                turns[size].append(_child(ds, args.repeat))
+                print(f"{ds.label}: {json.dumps(turns[size][-1])}", file=sys.stderr)
+        found = {size: _pooled(results) for size, results in turns.items()}
         print(table(db, found[sizes[0]], found[sizes[-1]]))
 
 
