@@ -167,7 +167,9 @@ def test_secretariat_creates_meeting_8_and_imports_its_minutes(
     expect(panel.get_by_label("تاریخ")).to_have_value(today)
     panel.get_by_label("رئیس جلسه").fill("معاون سیاسی، امنیتی و اجتماعی استانداری")
     act(page, panel.get_by_role("button", name="ثبت جلسه").click)
-    expect(page.get_by_text(f"جلسه {to_fa_digits(n)} ثبت شد؛ اکنون مصوبات آن را وارد کنید.")).to_be_visible()
+    expect(
+        page.get_by_text(f"جلسه {to_fa_digits(n)} ثبت شد؛ اکنون مصوبات آن را وارد کنید.")
+    ).to_be_visible()
     expect_on_tab(page, "جلسهٔ تازه")
 
     # A file with one owner no agency answers to: flagged, and nothing is written.
