@@ -46,6 +46,7 @@ def _one_round(page: Any) -> dict[str, float]:
     time is this process's (the script's thread; SQLite's queries run in it, PostgreSQL's
     in the server, so on PostgreSQL it leaves the queries out): unlike the wall time, it
     does not count waiting for a core the machine's other work holds."""
+    import gc
     import time
 
     from bench import pages as bp
@@ -53,6 +54,9 @@ def _one_round(page: Any) -> dict[str, float]:
     at = bp._open(page)
     found: dict[str, float] = {}
     for kind in ("cold", "warm"):
+        # The earlier rounds' garbage, collected now rather than inside a timed run (one
+        # such pass made every second warm dossier at PostgreSQL L five times slower).
+        gc.collect()
         wall, cpu = time.perf_counter(), time.process_time()
         at.run()
         found[f"{kind}_cpu"] = time.process_time() - cpu
