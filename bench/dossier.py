@@ -3,11 +3,19 @@ S and at L, server-side with AppTest as bench/pages.py times pages: cold (empty 
 a new session) and warm (the same session again), medians over `--repeat` rounds after
 a warm-up round, round-robin with the one-line floor script.
 
-    python -m bench.dossier [--dbs sqlite,postgresql] [--sizes S,L] [--repeat 5]
+    python -m bench.dossier [--dbs sqlite,postgresql] [--sizes S,L] [--repeat 5] [--turns 1]
 
-Each (database, size) runs in a child process of its own. The datasets are bench/.data's
-(bench/datasets.py: at L every neighborhood holds the sample indicators over eight
-seasons); the dossier opened is neighborhood 1's. Prints a Markdown table.
+Each (database, size) runs in a child process of its own. With `--turns N` the sizes
+take N turns each, alternating (S, L, S, L, ...), and the medians are over every turn's
+rounds: on a shared machine whose load comes and goes, load then falls on both sizes
+alike instead of on whichever ran while it peaked. `--base DIR` measures another
+checkout of the project too (its pages, on the same datasets), alternating with this
+one in every turn: before and after a change under the same load. DIR needs this
+file's worker (copy bench/dossier.py into it), `.venv` and `static/fonts`.
+
+The datasets are bench/.data's (bench/datasets.py: at L every neighborhood holds the
+sample indicators over eight seasons); the dossier opened is neighborhood 1's. Prints
+Markdown tables of wall and CPU time.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 from bench.datasets import Dataset, prepare
@@ -29,32 +38,62 @@ PAGES = (
 )
 
 
-def _measure(repeat: int) -> dict[str, Any]:
-    """In the child: median cold and warm seconds of each page."""
-    import statistics
+KINDS = ("cold", "warm", "cold_cpu", "warm_cpu")
+
+
+def _one_round(page: Any) -> dict[str, float]:
+    """Wall and CPU seconds of a cold and a warm run (bench.pages's one round). The CPU
+    time is this process's (the script's thread; SQLite's queries run in it, PostgreSQL's
+    in the server, so on PostgreSQL it leaves the queries out): unlike the wall time, it
+    does not count waiting for a core the machine's other work holds."""
+    import gc
+    import time
 
     from bench import pages as bp
+
+    at = bp._open(page)
+    found: dict[str, float] = {}
+    for kind in ("cold", "warm"):
+        # The earlier rounds' garbage, collected now rather than inside a timed run (one
+        # such pass made every second warm dossier at PostgreSQL L five times slower).
+        gc.collect()
+        wall, cpu = time.perf_counter(), time.process_time()
+        at.run()
+        found[f"{kind}_cpu"] = time.process_time() - cpu
+        found[kind] = time.perf_counter() - wall
+        bp._check(at, f"{page.name} ({kind})")
+    return found
+
+
+def _measure(repeat: int) -> dict[str, Any]:
+    """In the child: median cold and warm seconds (wall and CPU) of each page."""
+    import statistics
+
     from bench.run import _quiet_streamlit
 
     _quiet_streamlit()
-    samples: dict[str, dict[str, list[float]]] = {p.name: {"cold": [], "warm": []} for p in PAGES}
+    samples: dict[str, dict[str, list[float]]] = {p.name: {k: [] for k in KINDS} for p in PAGES}
     for round_no in range(repeat + 1):
         for page in PAGES:
-            cold, warm = bp.one_round(page)
+            found = _one_round(page)
             if round_no:
-                samples[page.name]["cold"].append(cold)
-                samples[page.name]["warm"].append(warm)
+                for kind in KINDS:
+                    samples[page.name][kind].append(found[kind])
     return {
         n: {k: statistics.median(v) for k, v in s.items()} | {"samples": s}
         for n, s in samples.items()
     }
 
 
-def _child(ds: Dataset, repeat: int) -> dict[str, Any]:
+def _child(ds: Dataset, repeat: int, base: Path | None = None) -> dict[str, Any]:
+    """One child's medians; with `base`, the child runs that checkout's pages."""
     env = {**os.environ, "DATABASE_URL": ds.url, "SEED_ON_START": "none"}
+    if base is not None:
+        env["PYTHONPATH"] = str(base)
     done = subprocess.run(
         [sys.executable, "-m", "bench.dossier", "--worker", "--repeat", str(repeat)],
         env=env,
+        cwd=base,
         capture_output=True,
         text=True,
         check=True,
@@ -63,22 +102,37 @@ def _child(ds: Dataset, repeat: int) -> dict[str, Any]:
     return result
 
 
+def _pooled(turns: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each page's medians over the rounds of every turn."""
+    import statistics
+
+    pooled: dict[str, Any] = {}
+    for page in PAGES:
+        samples = {
+            kind: [x for turn in turns for x in turn[page.name]["samples"][kind]] for kind in KINDS
+        }
+        pooled[page.name] = {k: statistics.median(v) for k, v in samples.items()}
+    return pooled
+
+
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
 
 
-def table(db: str, small: dict[str, Any], large: dict[str, Any]) -> str:
-    """One Markdown table: S and L, cold and warm, and L/S."""
+def table(db: str, small: dict[str, Any], large: dict[str, Any], cpu: bool = False) -> str:
+    """One Markdown table: S and L, cold and warm, and L/S (wall time, or CPU time)."""
+    cold, warm = ("cold_cpu", "warm_cpu") if cpu else ("cold", "warm")
+    what = "CPU" if cpu else "wall"
     lines = [
-        f"| page ({db}) | S cold | S warm | L cold | L warm | cold L/S | warm L/S |",
+        f"| page ({db}, {what}) | S cold | S warm | L cold | L warm | cold L/S | warm L/S |",
         "|---|---|---|---|---|---|---|",
     ]
     for page in PAGES:
         s, big = small[page.name], large[page.name]
         lines.append(
-            f"| {page.name} | {_ms(s['cold'])} | {_ms(s['warm'])} | {_ms(big['cold'])}"
-            f" | {_ms(big['warm'])} | {big['cold'] / s['cold']:.2f}×"
-            f" | {big['warm'] / s['warm']:.2f}× |"
+            f"| {page.name} | {_ms(s[cold])} | {_ms(s[warm])} | {_ms(big[cold])}"
+            f" | {_ms(big[warm])} | {big[cold] / s[cold]:.2f}×"
+            f" | {big[warm] / s[warm]:.2f}× |"
         )
     return "\n".join(lines)
 
@@ -89,20 +143,38 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--dbs", default="sqlite")
     parser.add_argument("--sizes", default="S,L")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--turns", type=int, default=1)
+    parser.add_argument("--base", default="", help="another checkout, measured alternately")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         print(json.dumps(_measure(args.repeat)))
         return
     sizes = args.sizes.split(",")
+    codes: dict[str, Path | None] = {"": None}
+    if args.base:
+        codes = {"base": Path(args.base).resolve(), "": None}
     for db in args.dbs.split(","):
-        found = {}
         for size in sizes:
-            ds = Dataset(db, size)
-            prepare(ds, log=lambda m: print(m, file=sys.stderr))
-            found[size] = _child(ds, args.repeat)
-            print(f"{ds.label}: {json.dumps(found[size])}", file=sys.stderr)
-        print(table(db, found[sizes[0]], found[sizes[-1]]))
+            prepare(Dataset(db, size), log=lambda m: print(m, file=sys.stderr))
+        turns: dict[tuple[str, str], list[dict[str, Any]]] = {
+            (code, size): [] for code in codes for size in sizes
+        }
+        for _ in range(args.turns):
+            for size in sizes:
+                for code, where in codes.items():
+                    ds = Dataset(db, size)
+                    turns[(code, size)].append(_child(ds, args.repeat, where))
+                    print(
+                        f"{code} {ds.label}: {json.dumps(turns[(code, size)][-1])}", file=sys.stderr
+                    )
+        for code in codes:
+            found = {size: _pooled(turns[(code, size)]) for size in sizes}
+            label = f"{db}, {code}" if code else db
+            print(table(label, found[sizes[0]], found[sizes[-1]]))
+            print()
+            print(table(label, found[sizes[0]], found[sizes[-1]], cpu=True))
+            print()
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """The indicator reads at S against L: the province's target counts, the wrong-way moves
-and one neighborhood's indicators (what the overview and the dossier call).
+(all, the 8 worst, their count), one neighborhood's indicators and the values awaiting
+verification (what the overview, the dossier and the secretariat's inbox call).
 
     python -m bench.indicators [--dbs sqlite,postgresql] [--repeat 7]
 
@@ -21,10 +22,22 @@ from bench.datasets import Dataset, prepare
 from data_layer.db import read_session
 from data_layer.models import Neighborhood
 from data_layer.models_indicators import IndicatorValue
+from data_layer.queries.indicator_forms import values_to_verify
 from data_layer.queries.indicators import (
     neighborhood_indicators,
     target_status_counts,
+    wrong_way_count,
     wrong_way_moves,
+)
+
+# What the overview, the projector, the dossier and the secretariat's inbox call.
+READS = (
+    "target_status_counts",
+    "wrong_way_moves",
+    "wrong_way_moves(limit=8)",
+    "wrong_way_count",
+    "neighborhood_indicators",
+    "values_to_verify(limit=5)",
 )
 
 
@@ -51,6 +64,13 @@ def measure(ds: Dataset, repeat: int) -> dict[str, float]:
         "values": values,
         "target_status_counts": _median_ms(ds.url, target_status_counts, repeat),
         "wrong_way_moves": _median_ms(ds.url, wrong_way_moves, repeat),
+        "wrong_way_moves(limit=8)": _median_ms(
+            ds.url, lambda s: wrong_way_moves(s, limit=8), repeat
+        ),
+        "wrong_way_count": _median_ms(ds.url, wrong_way_count, repeat),
+        "values_to_verify(limit=5)": _median_ms(
+            ds.url, lambda s: values_to_verify(s, limit=5), repeat
+        ),
         "neighborhood_indicators": _median_ms(
             ds.url, lambda s: neighborhood_indicators(s, hood), repeat
         ),
@@ -69,7 +89,7 @@ def main() -> None:
             f" L {large['neighborhoods']:.0f} neighborhoods, {large['values']:.0f} values"
         )
         print(f"{'read':28} {'S ms':>9} {'L ms':>9} {'L/S':>6}")
-        for name in ("target_status_counts", "wrong_way_moves", "neighborhood_indicators"):
+        for name in READS:
             s_ms, l_ms = small[name], large[name]
             print(f"{name:28} {s_ms:9.2f} {l_ms:9.2f} {l_ms / s_ms:6.2f}")
 

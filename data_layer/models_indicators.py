@@ -107,6 +107,8 @@ class IndicatorValue(SQLModel, table=True):
         CheckConstraint(_in("verification", Verification), name="ck_indicator_value_verification"),
         CheckConstraint("denominator IS NULL OR denominator > 0", name="ck_indicator_value_den"),
         Index("ix_indicator_value_indicator_period", "indicator_id", "period_year", "period_no"),
+        # The values awaiting verification, the longest waiting first (inbox, verify tab).
+        Index("ix_indicator_value_awaiting", "verification", "reported_at", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -140,7 +142,8 @@ class IndicatorStanding(SQLModel, table=True):
     __tablename__ = "indicator_standing"
     __table_args__ = (
         Index("ix_indicator_standing_status", "status"),
-        Index("ix_indicator_standing_indicator_latest", "indicator_id", "latest_end"),
+        # An indicator's newest period, and its wrong-way moves there, from the index alone.
+        Index("ix_indicator_standing_newest", "indicator_id", "latest_end", "wrong_way"),
     )
 
     neighborhood_id: int = Field(foreign_key="neighborhood.id", primary_key=True)

@@ -18,7 +18,7 @@ from data_layer.models_dossier import DOCUMENT_KIND_LABELS
 from data_layer.permissions import Action, Readable
 from data_layer.queries.dossier import Dossier
 from ui import dossier_view as dv
-from ui.dossier_indicators import indicators_section
+from ui.dossier_indicators import indicators_section, trend_specs
 from ui.freshness import current_version, keep_fresh
 from ui.html import show
 from ui.jalali_picker import date_field
@@ -91,7 +91,7 @@ st.download_button(
 )
 
 st.markdown("#### شاخص‌ها در برابر مبنا و هدف")
-indicators_section(d)
+indicators_section(d, trend_specs(url, reader.scope, hid, today, version))
 
 st.markdown("#### خدمات و کمبودها")
 show(dv.services_html(d))

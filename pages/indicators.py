@@ -46,7 +46,11 @@ page_title(
     "بخشی از شاخص‌ها دادهٔ نمونه است." if bool(catalogue["is_sample"].any()) else None,
 )
 TABS = ["فهرست شاخص‌ها", "مبنا و هدف", "ورود از اکسل", "بررسی مقادیر"]
-listing, targets, importing, verifying = st.tabs(TABS)
+# The inbox opens the verification tab (?tab=verify), on one value (&value=id).
+opened = st.query_params.get("value", "")
+OPENED = int(opened) if opened.isdigit() else None
+verify_first = OPENED is not None or st.query_params.get("tab") == "verify"
+listing, targets, importing, verifying = st.tabs(TABS, default=TABS[3] if verify_first else None)
 
 
 def indicator_form(key: str, row: dict[str, object] | None) -> IndicatorInput | None:
@@ -253,8 +257,13 @@ with importing:
 
 with verifying:
     with read_session(url) as s:
-        pending, total = values_to_verify(s)
+        pending, total = values_to_verify(s, opened=OPENED)
     st.metric("مقادیر بررسی‌نشده", format_number(total))
+    awaits = OPENED in set(pending["value_id"])
+    if OPENED is not None and not awaits and st.session_state.get("iv_opened") != OPENED:
+        st.info("مقداری که باز کردید دیگر در انتظار بررسی نیست.")
+    elif awaits and st.session_state.get("iv_opened") != OPENED:
+        st.session_state["iv_opened"] = st.session_state["iv_verify_pick"] = OPENED
     if pending.empty:
         st.info("مقدار بررسی‌نشده‌ای نیست.")
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -32,15 +33,40 @@ from ui.tables import (
 )
 from ui.theme import page_title
 
-LATE_SHOWN = loaders.LATE_SHOWN
-LATE_PAGE = 50  # late rows a page of «همه» shows
+LATE_SHOWN, LATE_PAGE = loaders.LATE_SHOWN, loaders.LATE_PAGE
 
 
 @loader()
 def late_page(url: str, scope: Scope, today: date, page: int, version: int) -> pd.DataFrame:
-    """One page of every late row (page 1 = the latest)."""
+    """One page of every late row after the first (the overview's loader reads page 1)."""
     with read_session(url) as s:
         return qo.overdue_rows(s, today, limit=LATE_PAGE, offset=(page - 1) * LATE_PAGE)
+
+
+def _page_labels(pages: int) -> dict[int, str]:
+    return {n: f"صفحهٔ {format_number(n)} از {format_number(pages)}" for n in range(1, pages + 1)}
+
+
+@loader()
+def drawn(url: str, scope: Scope, today: date, version: int) -> dict[str, Any]:
+    """The overview's tables as HTML and its charts, built once per data version for
+    every session (at L, formatting 125 agencies' scorecards and building the charts
+    took most of a warm visit)."""
+    data = loaders.overview(url, scope, today, version)
+    first_late = data["late"]
+    return {
+        "cards_top": scorecards_html(data["cards"], limit=8),
+        "cards_all": scorecards_html(data["cards"]),
+        "late": overdue_html(first_late.head(LATE_SHOWN)),
+        "late_page": overdue_html(first_late),
+        # «صفحهٔ ۳ از ۱٬۲۷۶»: a label for each page of every late row (page -> label).
+        "page_labels": _page_labels(-(-data["headline"]["overdue"] // LATE_PAGE)),
+        "no_service": neighborhoods_html(data["no_service"].head(10)),
+        "gaps": gaps_html(data["gaps"]),
+        "wrong_way": wrong_way_html(data["wrong_way"], links=True),
+        "by_agency": status_by_agency(data["by_agency"]),
+        "monthly": completions_by_month(data["monthly"]),
+    }
 
 
 def kpi(label: str, value: str, cls: str = "", note: str = "") -> Html:
@@ -55,8 +81,10 @@ url, reader = page_reader(Readable.OVERVIEW)
 today = local_today()
 version = current_version(url)
 data = loaders.overview(url, reader.scope, today, version)
+screen = drawn(url, reader.scope, today, version)
 h = data["headline"]
-cards, late = data["cards"], data["late"]
+cards, first_late = data["cards"], data["late"]
+late = first_late.head(LATE_SHOWN)
 last = data["last"]
 page_title(
     "نمای کلی پیگیری مصوبات",
@@ -128,9 +156,9 @@ show(
 right, left = st.columns([1.3, 1])
 with right:
     st.markdown("##### دستگاه‌ها، از عقب‌مانده‌ترین")
-    show(scorecards_html(cards, limit=8))
+    show(screen["cards_top"])
     with st.expander(f"همهٔ {format_number(len(cards))} دستگاه"):
-        show(scorecards_html(cards))
+        show(screen["cards_all"])
 with left:
     total_late = h["overdue"]
     counted = format_number(total_late)
@@ -140,7 +168,7 @@ with left:
     if late.empty:
         st.success("هیچ ردیفی از سررسید خود عقب نیست.")
     else:
-        show(overdue_html(late))
+        show(screen["late"])
         if total_late > len(late):
             with st.expander(f"همهٔ {format_number(total_late)} ردیف دارای تأخیر"):
                 pages = -(-total_late // LATE_PAGE)
@@ -149,16 +177,18 @@ with left:
                     page = st.selectbox(
                         "صفحه",
                         range(1, pages + 1),
-                        format_func=lambda n: f"صفحهٔ {format_number(n)} از {format_number(pages)}",
+                        format_func=screen["page_labels"].__getitem__,
                         key="late_page",
                     )
-                rows = late_page(url, reader.scope, today, page, version)
+                rows = (
+                    first_late if page == 1 else late_page(url, reader.scope, today, page, version)
+                )
                 first = (page - 1) * LATE_PAGE + 1
                 st.caption(
                     f"ردیف‌های {format_number(first)} تا {format_number(first + len(rows) - 1)}"
                     f" از {format_number(total_late)}، از بیشترین تأخیر"
                 )
-                show(overdue_html(rows))
+                show(screen["late_page"] if page == 1 else overdue_html(rows))
 
 t = data["thresholds"]
 show(
@@ -201,16 +231,16 @@ with a:
         f"**{format_number(len(data['no_service']))}** محله از {format_number(data['hoods'])}"
         " هیچ خدمت فعالی ندارند:"
     )
-    show(neighborhoods_html(data["no_service"].head(10)))
+    show(screen["no_service"])
 with b:
     st.markdown("بیشترین کمبود نسبت به نیاز (هنجار × جمعیت):")
     if data["gaps"].empty:
         st.caption("برای هیچ خدمتی کمبودی محاسبه نشد.")
     else:
-        show(gaps_html(data["gaps"]))
+        show(screen["gaps"])
 
 st.markdown("##### شاخص‌های محلات: اهداف در مسیر")
-targets, wrong = data["targets"], data["wrong_way"]
+targets, wrong, worse = data["targets"], data["wrong_way"], data["wrong_way_count"]
 show(
     Html('<div class="kpis">')
     + Html("").join(
@@ -223,18 +253,18 @@ if wrong.empty:
     st.caption("در آخرین دورهٔ گزارش‌شده هیچ شاخصی در هیچ محله‌ای بدتر نشده است.")
 else:
     st.markdown(
-        f"محلاتی که شاخصشان در آخرین دوره بدتر شد ({format_number(len(wrong))}؛"
+        f"محلاتی که شاخصشان در آخرین دوره بدتر شد ({format_number(worse)}؛"
         " برای پرونده روی نام محله بزنید):"
     )
-    show(wrong_way_html(wrong.head(8), links=True))
+    show(screen["wrong_way"])
 
 st.markdown("##### نمودارها")
 a, b = st.columns([1.2, 1])
 with a:
     st.caption("ردیف‌های هر دستگاه به تفکیک وضعیت")
-    st.altair_chart(status_by_agency(data["by_agency"]), width="stretch")
+    st.altair_chart(screen["by_agency"], width="stretch")
 with b:
     st.caption("ردیف‌های تکمیل‌شده در هر ماه (شمسی)")
-    st.altair_chart(completions_by_month(data["monthly"]), width="stretch")
+    st.altair_chart(screen["monthly"], width="stretch")
 
 keep_fresh(url, version)

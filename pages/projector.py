@@ -50,7 +50,7 @@ def build_slides(data: dict[str, Any], today: date, by: str) -> list[sl.Slide]:
     deck.append(sl.scorecards_slide(data["cards"], now_note=bool(stamp)))
     deck.append(sl.coverage_slide(data["no_service"], data["hoods"]))
     deck.append(sl.gaps_slide(data["gaps"]))
-    deck.append(sl.indicators_slide(data["targets"], data["wrong_way"]))
+    deck.append(sl.indicators_slide(data["targets"], data["wrong_way"], data["wrong_way_count"]))
     return deck
 
 

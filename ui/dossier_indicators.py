@@ -4,6 +4,9 @@ and word (colour never alone)."""
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -11,13 +14,16 @@ import streamlit as st
 from data_layer.jalali import format_amount, format_jalali
 from data_layer.labels import VERIFICATION_LABELS
 from data_layer.output import inert
+from data_layer.permissions import Scope
 from data_layer.queries.dossier import Dossier
 from data_layer.queries.indicators import NeighborhoodIndicator
 from data_layer.rules.indicators import STATUS_LABELS, STATUS_MARKS
+from ui.cache import loader
 from ui.charts import FA_DIGITS_EXPR, FONT
+from ui.dossier_view import dossier
 from ui.html import Html, show
 
-__all__ = ["indicator_points", "indicators_section", "status_html", "trend_chart"]
+__all__ = ["indicator_points", "indicators_section", "status_html", "trend_chart", "trend_specs"]
 
 COLUMNS = 3
 TARGET_COLOR = "#1b7f3b"
@@ -138,8 +144,21 @@ def values_caption(ind: NeighborhoodIndicator) -> str:
     )
 
 
-def indicators_section(d: Dossier) -> None:
-    """The neighborhood's indicators, three to a row."""
+@loader()
+def trend_specs(
+    url: str, scope: Scope, neighborhood_id: int, today: date, version: int
+) -> dict[int, dict[str, Any]]:
+    """Each indicator's chart of the neighborhood as a Vega-Lite spec, built once per data
+    version for every visitor: building eight charts with Altair took most of a visit."""
+    d = dossier(url, scope, neighborhood_id, today, version)
+    if d is None:
+        return {}
+    # Without Altair's schema check: the spec is built here, so known good.
+    return {ind.indicator_id: trend_chart(ind).to_dict(validate=False) for ind in d.indicators}
+
+
+def indicators_section(d: Dossier, specs: dict[int, dict[str, Any]]) -> None:
+    """The neighborhood's indicators, three to a row, each with its chart in `specs`."""
     if not d.indicators:
         st.caption("برای این محله هنوز شاخصی با مبنا و هدف یا مقداری ثبت نشده است.")
         return
@@ -148,9 +167,9 @@ def indicators_section(d: Dossier) -> None:
         for col, ind in zip(cols, d.indicators[start : start + COLUMNS], strict=False):
             with col.container(border=True, key=f"ind_{ind.indicator_id}"):
                 show(status_html(ind))
-                # The spec without Altair's schema check (built here, so known good):
-                # checking it took most of a visit's time with eight indicators.
-                spec = trend_chart(ind).to_dict(validate=False)
+                spec = specs.get(ind.indicator_id)
+                if spec is None:  # the dossier and the specs of two versions: build it here
+                    spec = trend_chart(ind).to_dict(validate=False)
                 st.vega_lite_chart(spec=spec, width="stretch")
                 if ind.values:
                     st.caption(inert(values_caption(ind)))

@@ -37,6 +37,8 @@ from ui.charts import monthly_completions
 from ui.meeting_record import record_label
 
 LATE_SHOWN = 8  # late rows on the overview's first screen
+LATE_PAGE = 50  # late rows a page of the overview's «همه» shows; page 1 comes with the rest
+WRONG_WAY_SHOWN = 8  # wrong-way moves listed on the overview (the projector shows fewer)
 
 
 @loader(spinner="در حال خواندن…")
@@ -61,7 +63,8 @@ def overview(url: str, scope: Scope, today: date, version: int) -> dict[str, Any
             "moved": moved,
             "headline": qo.headline(s, today),
             "cards": qo.agency_scorecards(s, today, thresholds),
-            "late": qo.overdue_rows(s, today, limit=LATE_SHOWN),
+            # The first page of every late row: the first screen shows its head.
+            "late": qo.overdue_rows(s, today, limit=LATE_PAGE),
             "last": last,
             "changes": qo.changes_since(s, since) if since else None,
             "no_service": qo.neighborhoods_without_active_service(s),
@@ -70,7 +73,8 @@ def overview(url: str, scope: Scope, today: date, version: int) -> dict[str, Any
             "by_agency": agency_status_summary(s, None, today),
             "monthly": monthly_completions(qo.completion_by_month(s)),
             "targets": qi.target_status_counts(s),
-            "wrong_way": qi.wrong_way_moves(s),
+            "wrong_way": qi.wrong_way_moves(s, limit=WRONG_WAY_SHOWN),
+            "wrong_way_count": qi.wrong_way_count(s),
             "thresholds": thresholds,
             "sample": shows_sample_data(s),
             "steps": remaining_setup_steps(s),
@@ -127,7 +131,8 @@ def projector(
             "hoods": qo.neighborhood_count(s),
             "gaps": qo.largest_gaps(s, limit=6),
             "targets": qi.target_status_counts(s),
-            "wrong_way": qi.wrong_way_moves(s),
+            "wrong_way": qi.wrong_way_moves(s, limit=WRONG_WAY_SHOWN),
+            "wrong_way_count": qi.wrong_way_count(s),
             "hood_names": _hood_names(s),
             "profile": get_profile(s),
         }

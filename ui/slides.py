@@ -244,8 +244,9 @@ def _indicator_counts(counts: Mapping[str, int]) -> Html:
     )
 
 
-def indicators_slide(counts: Mapping[str, int], wrong: pd.DataFrame) -> Slide:
-    """How many targets are on track, and the neighborhoods whose indicator got worse."""
+def indicators_slide(counts: Mapping[str, int], wrong: pd.DataFrame, worse: int) -> Slide:
+    """How many targets are on track, and the neighborhoods whose indicator got worse
+    (`worse` of them; `wrong`, the worst first, lists the first few)."""
     body = (
         wrong_way_html(wrong.head(5))
         if not wrong.empty
@@ -255,7 +256,7 @@ def indicators_slide(counts: Mapping[str, int], wrong: pd.DataFrame) -> Slide:
         '<div class="ptitle">شاخص‌های محلات: اهداف در مسیر</div>'
         '<div class="pkpis three">{}</div>'
         '<div class="psum">بدتر از دورهٔ پیش ({}):</div><div class="ptable">{}</div>'
-    ).format(_indicator_counts(counts), format_number(len(wrong)), body)
+    ).format(_indicator_counts(counts), format_number(worse), body)
     return Slide("شاخص‌های محلات", html)
 
 

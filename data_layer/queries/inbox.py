@@ -6,10 +6,11 @@ at it, so it leaves the inbox when the work is done:
 - a liaison: the agency's rows returned by the secretariat (until reported again),
   late rows, rows due within the secretariat's N days, letters to the agency with no
   reply recorded, and the performance report of a period whose deadline is near or past;
-- the secretariat: claims not yet ruled on, replies to letters not yet read and acted
-  on, agencies due a step of the ladder today, meetings held without their record
-  taken, and messages the sender gave up on; each kind one item with its full count
-  and its first few things, so the inbox costs the same whatever the history's size.
+- the secretariat: claims not yet ruled on, indicator values not yet verified, replies
+  to letters not yet read and acted on, agencies due a step of the ladder today,
+  meetings held without their record taken, and messages the sender gave up on; each
+  kind one item with its full count and its first few things, so the inbox costs the
+  same whatever the history's size.
 """
 
 from __future__ import annotations
@@ -38,10 +39,12 @@ from data_layer.models import (
     Verification,
 )
 from data_layer.models_messages import MessageState, OutboxMessage
+from data_layer.queries.indicator_forms import values_to_verify
 from data_layer.queries.ladder import STEP_TITLES, agencies_due_a_step, letter_number
 from data_layer.queries.periods import recent_periods, report_completeness
 from data_layer.queries.settings import get_report_rule
 from data_layer.queries.tallies import claims_waiting
+from data_layer.rules.indicators import period_label
 from data_layer.rules.lateness import effective_due, is_overdue, not_done
 
 DUE_DAYS_KEY = "inbox.due_days"
@@ -65,7 +68,7 @@ class InboxEntry:
 class InboxItem:
     """One thing due from the person: its kind, what it says, and where it is done."""
 
-    kind: str  # returned, late, due, letter, report | claims, ladder, record, failed
+    kind: str  # returned, late, due, letter, report | claims, values, reply, ladder, record, failed
     title: str
     detail: str
     link: str  # a path of the app, e.g. /my_agency?row=12
@@ -252,6 +255,7 @@ def secretariat_items(session: Session, today: date) -> list[InboxItem]:
     read in SQL, from an index or the claims' tally; nothing is loaded to be counted."""
     return (
         _claims_item(session)
+        + _values_item(session)
         + _replies_item(session)
         + _ladder_item(session, today)
         + _meetings_without_record(session, today)
@@ -283,6 +287,37 @@ def _claims_item(session: Session) -> list[InboxItem]:
                     int(row_id),
                 )
                 for agency, meeting, number, row_id, reported in oldest
+            ),
+        )
+    ]
+
+
+VALUES_LINK = "/indicators?tab=verify"
+
+
+def _values_item(session: Session) -> list[InboxItem]:
+    """Indicator values not yet verified: how many, the longest waiting first, each
+    opening its own form on the verification tab of «شاخص‌ها»."""
+    first, waiting = values_to_verify(session, limit=LISTED)
+    if not waiting:
+        return []
+    return [
+        InboxItem(
+            "values",
+            f"{format_number(waiting)} مقدار شاخص در انتظار بررسی",
+            "مقادیری که دستگاه‌ها برای شاخص‌های محلات گزارش کرده‌اند و هنوز تأیید یا رد"
+            " نشده‌اند؛ مقدار ردشده در وضعیت محله به حساب نمی‌آید.",
+            VALUES_LINK,
+            count=waiting,
+            entries=tuple(
+                InboxEntry(
+                    f"{r['indicator']}، {r['neighborhood']} ({r['county']})،"
+                    f" {period_label(r['period_kind'], r['period_year'], r['period_no'])}"
+                    f" — {r['agency']}",
+                    f"{VALUES_LINK}&value={int(r['value_id'])}",
+                    int(r["value_id"]),
+                )
+                for r in first.to_dict("records")
             ),
         )
     ]

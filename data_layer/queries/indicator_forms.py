@@ -31,9 +31,9 @@ VERIFY_COLUMNS = [
 ]
 
 
-def values_to_verify(session: Session, limit: int = 200) -> tuple[pd.DataFrame, int]:
-    """Unverified values, the latest reported first (at most `limit`), and how many there are."""
-    base = (
+def _to_verify() -> Any:
+    """The columns of a value awaiting verification, with its place, indicator and agency."""
+    return (
         select(
             col(IndicatorValue.id),
             col(IndicatorValue.version),
@@ -55,13 +55,39 @@ def values_to_verify(session: Session, limit: int = 200) -> tuple[pd.DataFrame, 
         .join(County, col(County.id) == col(Neighborhood.county_id))
         .join(Indicator, col(Indicator.id) == col(IndicatorValue.indicator_id))
         .join(Agency, col(Agency.id) == col(Indicator.agency_id))
-        .where(col(IndicatorValue.verification) == Verification.UNVERIFIED.value)
+        .where(_AWAITING)
     )
-    total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
-    rows = session.execute(
-        base.order_by(col(IndicatorValue.reported_at).desc(), col(IndicatorValue.id)).limit(limit)
-    ).all()
-    return pd.DataFrame([tuple(r) for r in rows], columns=VERIFY_COLUMNS), int(total)
+
+
+# A value nobody has ruled on yet: what the verification tab and the inbox hold.
+_AWAITING = col(IndicatorValue.verification) == Verification.UNVERIFIED.value
+
+
+def values_awaiting_count(session: Session) -> int:
+    """How many values await the secretariat's verification (read from an index)."""
+    return int(
+        session.execute(
+            select(func.count()).select_from(IndicatorValue).where(_AWAITING)
+        ).scalar_one()
+    )
+
+
+def values_to_verify(
+    session: Session, limit: int = 200, opened: int | None = None
+) -> tuple[pd.DataFrame, int]:
+    """Values awaiting verification, the longest waiting first (at most `limit`, plus the
+    value `opened` when it still awaits and lies beyond them), and how many there are."""
+    rows = list(
+        session.execute(
+            _to_verify()
+            .order_by(col(IndicatorValue.reported_at), col(IndicatorValue.id))
+            .limit(limit)
+        ).all()
+    )
+    if opened is not None and opened not in {r[0] for r in rows}:
+        rows += session.execute(_to_verify().where(col(IndicatorValue.id) == opened)).all()
+    frame = pd.DataFrame([tuple(r) for r in rows], columns=VERIFY_COLUMNS)
+    return frame, values_awaiting_count(session)
 
 
 def target_of(session: Session, neighborhood_id: int, indicator_id: int) -> dict[str, Any] | None:

@@ -16,6 +16,7 @@ API (kept stable; later additions only):
 - `wrong_way_moves(session, limit=None) -> DataFrame`: (neighborhood, indicator) pairs whose value
   in the indicator's latest reported period is worse than the neighborhood's value
   before it; worst share first.
+- `wrong_way_count(session) -> int`: how many pairs `wrong_way_moves` would list.
 - `indicator_catalogue(session, include_inactive=False) -> DataFrame`.
 - `agency_value_grid(session, agency_id, kind, year, number) -> DataFrame`: one row per
   (active neighborhood, active indicator of the agency of that period kind).
@@ -284,14 +285,32 @@ WRONG_WAY_COLUMNS = [
 ]
 
 
-def _wrong_way_query(limit: int | None) -> Any:
-    """The wrong-way pairs in their indicator's newest period, worst relative change first."""
+def _in_newest_period(query: Any) -> Any:
+    """The wrong-way pairs of `query`, in their indicator's newest reported period."""
     newest = (
         select(col(_S.indicator_id).label("indicator_id"), func.max(_S.latest_end).label("end"))
         .group_by(col(_S.indicator_id))
         .subquery()
     )
-    query = _live(
+    return _live(
+        query.join(
+            newest,
+            and_(newest.c.indicator_id == col(_S.indicator_id), newest.c.end == col(_S.latest_end)),
+        ).where(col(_S.wrong_way).is_(True))
+    )
+
+
+def wrong_way_count(session: Session) -> int:
+    """How many pairs moved the wrong way in their indicator's newest period (the rows
+    `wrong_way_moves` lists), counted in SQL."""
+    return int(
+        session.execute(_in_newest_period(select(func.count()).select_from(_S))).scalar_one()
+    )
+
+
+def _wrong_way_query(limit: int | None) -> Any:
+    """The wrong-way pairs in their indicator's newest period, worst relative change first."""
+    query = _in_newest_period(
         select(
             *_PAIR_COLUMNS,
             col(Indicator.period_kind),
@@ -302,11 +321,6 @@ def _wrong_way_query(limit: int | None) -> Any:
             col(_S.latest_no),
             col(_S.latest_value),
         )
-        .join(
-            newest,
-            and_(newest.c.indicator_id == col(_S.indicator_id), newest.c.end == col(_S.latest_end)),
-        )
-        .where(col(_S.wrong_way).is_(True))
     )
     change = func.abs(col(_S.latest_value) - col(_S.previous_value))
     worst = case(

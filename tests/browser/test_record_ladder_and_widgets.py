@@ -27,6 +27,12 @@ from data_layer.permissions import Actor
 from data_layer.queries.ladder import due_today
 from tests.browser.conftest import running_app, screenshot_path
 from tests.browser.steps import act, choose, open_from_menu, open_tab, sign_in, visit
+from tests.browser.test_projector_and_overview import (
+    MEASURE_JS,
+    MIN_FONT_PX,
+    PROJECTOR_VIEWPORTS,
+)
+from tests.browser.test_projector_and_overview import _problems as slide_problems
 from tests.conftest import Templates
 
 SIZES = {"1366": {"width": 1366, "height": 768}, "1280": {"width": 1280, "height": 720}}
@@ -203,8 +209,16 @@ def test_the_record_drives_a_then_to_now_slide_and_the_ladder_sends_its_letters(
     expect(deck).to_contain_text("آن روز ← اکنون: از جلسه ۷")
     expect(deck.locator("table.movement")).to_be_visible()
     page.screenshot(path=str(screenshot_path("projector-then-now-1280x720.png")))
-    visit(page, f"{base}/projector?slide=1")
-    expect(deck).to_contain_text("وضعیت ثبت‌شده در")
+    # The cover names the record's moment (.pstamp); read from the back of the room like
+    # every slide: at both projector sizes, no text under 24 px, nothing clipped.
+    for width, height in PROJECTOR_VIEWPORTS:
+        page.set_viewport_size({"width": width, "height": height})
+        visit(page, f"{base}/projector?slide=1")
+        expect(deck.locator(".pstamp")).to_contain_text("وضعیت ثبت‌شده در")
+        stamp_px = float(deck.locator(".pstamp").evaluate("e => getComputedStyle(e).fontSize")[:-2])
+        assert stamp_px >= MIN_FONT_PX, (width, stamp_px)
+        problems = slide_problems(page.evaluate(MEASURE_JS))
+        assert not problems, f"{width}x{height}: " + "\n".join(problems)
 
     # The ladder screen: every due agency's letter in one click, registered, in one zip.
     with read_session(url) as s:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 from sqlmodel import Session
 
@@ -32,6 +33,7 @@ from data_layer.queries.indicators import (
     neighborhood_indicators,
     target_status_counts,
     target_statuses,
+    wrong_way_count,
     wrong_way_moves,
 )
 from data_layer.rules.indicators import period_bounds
@@ -147,6 +149,20 @@ def test_wrong_way_moves_name_the_neighborhood_and_both_periods(
     row = moves.iloc[0]
     assert (row["previous_label"], row["previous_value"]) == ("بهار ۱۴۰۴", 9)
     assert (row["latest_label"], row["latest_value"]) == ("زمستان ۱۴۰۴", 11)
+    with read_session(db_url) as s:
+        assert wrong_way_count(s) == 1
+
+
+def test_the_count_of_wrong_way_moves_is_the_full_list_and_a_limit_its_worst(
+    seeded_url: str,
+) -> None:
+    """The overview and the projector list the worst few and count them all."""
+    with read_session(seeded_url) as s:
+        every = wrong_way_moves(s)
+        worst = wrong_way_moves(s, limit=3)
+        counted = wrong_way_count(s)
+    assert counted == len(every) > 3
+    pd.testing.assert_frame_equal(worst, every.head(3))
 
 
 def test_catalogue_grid_and_rows(db_url: str, world: dict[str, int]) -> None:

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import col, func, select
 
+from data_layer.commands.indicators import verify_indicator_value
 from data_layer.commands.letters import (
     issue_letters,
     mark_reply_reviewed,
@@ -24,12 +25,15 @@ from data_layer.models import (
     Letter,
     Meeting,
     MeetingSnapshot,
+    Neighborhood,
     Role,
     Verification,
 )
+from data_layer.models_indicators import Indicator, IndicatorValue
 from data_layer.permissions import Actor
 from data_layer.queries.assignments import claims_count
 from data_layer.queries.inbox import LISTED, InboxItem, secretariat_items, things_due
+from data_layer.queries.indicator_forms import values_to_verify
 from data_layer.queries.ladder import agencies_due_a_step, due_today, get_ladder
 from tests.conftest import AS_OF
 from tests.data_layer.commands import add_user
@@ -201,3 +205,79 @@ def test_marking_a_reply_reviewed_is_refused_when_it_cannot_apply(seeded_url: st
         mark_reply_reviewed(s, actor=dabir, letter_id=letter_id, expected_version=version)
     with pytest.raises(ConflictError), write_session(seeded_url) as s:  # twice: refused
         mark_reply_reviewed(s, actor=dabir, letter_id=letter_id, expected_version=version + 1)
+
+
+def _awaiting(url: str) -> list[int]:
+    """Every value no one has ruled on, the longest waiting first."""
+    with read_session(url) as s:
+        return list(
+            s.exec(
+                select(IndicatorValue.id)
+                .where(IndicatorValue.verification == Verification.UNVERIFIED.value)
+                .order_by(col(IndicatorValue.reported_at), col(IndicatorValue.id))
+            ).all()
+        )
+
+
+def test_indicator_values_awaiting_verification_are_one_item_the_longest_waiting_first(
+    seeded_url: str,
+) -> None:
+    waiting = _awaiting(seeded_url)
+    values = _items(seeded_url)["values"]
+    assert values.count == len(waiting) > LISTED
+    assert [e.ref for e in values.entries] == waiting[:LISTED]
+    assert values.link == "/indicators?tab=verify"
+    assert [e.link for e in values.entries] == [
+        f"/indicators?tab=verify&value={v}" for v in waiting[:LISTED]
+    ]
+    with read_session(seeded_url) as s:
+        first = s.get(IndicatorValue, waiting[0])
+        assert first is not None
+        place = s.get(Neighborhood, first.neighborhood_id)
+        indicator = s.get(Indicator, first.indicator_id)
+    assert place is not None and indicator is not None
+    assert place.name in values.entries[0].text and indicator.name in values.entries[0].text
+    assert things_due([values]) == len(waiting)
+
+
+def test_a_value_leaves_the_inbox_when_verified_not_when_looked_at(seeded_url: str) -> None:
+    dabir, _ = _people(seeded_url)
+    first, second = _awaiting(seeded_url)[:2]
+    before = _items(seeded_url)["values"].count
+    with read_session(seeded_url) as s:  # the verification tab reads it: nothing moves
+        listed, total = values_to_verify(s, opened=first)
+    assert first in set(listed["value_id"]) and total == before
+    assert _items(seeded_url)["values"].entries[0].ref == first
+    for value_id, verdict, note in ((first, "document_seen", ""), (second, "rejected", "نادرست")):
+        with read_session(seeded_url) as s:
+            row = s.get(IndicatorValue, value_id)
+            assert row is not None
+            version = row.version
+        with write_session(seeded_url) as s:
+            verify_indicator_value(
+                s,
+                actor=dabir,
+                value_id=value_id,
+                expected_version=version,
+                verdict=verdict,
+                note=note,
+            )
+    values = _items(seeded_url)["values"]
+    assert values.count == before - 2
+    assert {first, second}.isdisjoint(e.ref for e in values.entries)
+    assert [e.ref for e in values.entries] == _awaiting(seeded_url)[:LISTED]
+
+
+def test_no_values_item_once_every_value_is_ruled_on(seeded_url: str) -> None:
+    with write_session(seeded_url) as s:
+        for row in s.exec(
+            select(IndicatorValue).where(
+                IndicatorValue.verification == Verification.UNVERIFIED.value
+            )
+        ).all():
+            row.verification = Verification.FIELD_VERIFIED.value
+            s.add(row)
+    assert "values" not in _items(seeded_url)
+    with read_session(seeded_url) as s:
+        listed, total = values_to_verify(s)
+    assert listed.empty and total == 0

@@ -178,7 +178,14 @@ def test_hostile_indicator_text_stays_text_on_both_screens(
     make_app: Callable[[str], AppTest], seeded_url: str
 ) -> None:
     p = plant_indicators(seeded_url)
+    with read_session(seeded_url) as s:
+        value_id = s.execute(
+            select(IndicatorValue.id).where(col(IndicatorValue.indicator_id) == p.indicator_id)
+        ).scalar_one()
     at = _secretariat(make_app, seeded_url)
+    at.query_params["value"] = str(value_id)  # opened as the inbox opens it
+    at.switch_page(PAGE).run()
+    assert at.selectbox(key="iv_verify_pick").value == value_id
     at.selectbox(key="tg_ind").set_value(p.indicator_id).run()
     at.selectbox(key="tg_hood").set_value(p.neighborhood_id).run()
     assert not at.exception
