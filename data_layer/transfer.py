@@ -18,7 +18,8 @@ import data_layer.models  # registers every table (with the lines below)
 import data_layer.models_aliases  # the learned names of agencies
 import data_layer.models_dossier  # (the dossiers too)
 import data_layer.models_indicators  # indicators, targets, values
-import data_layer.models_messages  # noqa: F401  (the channels and the outbox too)
+import data_layer.models_messages  # (the channels and the outbox too)
+import data_layer.models_priority  # noqa: F401  (the counties' priority proposals too)
 from data_layer.config import normalise_database_url
 from data_layer.db import get_engine
 from data_layer.migrate import upgrade

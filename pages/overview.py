@@ -19,6 +19,7 @@ from data_layer.rules.indicators import STATUS_MARKS as IND_MARKS
 from ui import loaders
 from ui.cache import loader
 from ui.charts import completions_by_month, status_by_agency
+from ui.county import county_note
 from ui.freshness import current_version, keep_fresh
 from ui.html import Html, show
 from ui.session import page_reader
@@ -40,7 +41,13 @@ LATE_PAGE = 50  # late rows a page of «همه» shows
 def late_page(url: str, scope: Scope, today: date, page: int, version: int) -> pd.DataFrame:
     """One page of every late row (page 1 = the latest)."""
     with read_session(url) as s:
-        return qo.overdue_rows(s, today, limit=LATE_PAGE, offset=(page - 1) * LATE_PAGE)
+        return qo.overdue_rows(
+            s,
+            today,
+            limit=LATE_PAGE,
+            offset=(page - 1) * LATE_PAGE,
+            county_id=scope.county_id,
+        )
 
 
 def kpi(label: str, value: str, cls: str = "", note: str = "") -> Html:
@@ -68,6 +75,7 @@ page_title(
     ),
     "بخشی از پیگیری‌ها، دستگاه‌ها یا محلات نمونه است." if data["sample"] else None,
 )
+county_note(url, reader)
 
 actor = reader.actor
 if actor is not None and actor.role in (Role.ADMIN.value, Role.SECRETARIAT.value):
