@@ -22,6 +22,7 @@ from data_layer.errors import (
 from data_layer.models import County, HistoryEntry, Neighborhood, Role, User
 from data_layer.models_priority import PriorityProposal, ProposalState
 from data_layer.permissions import Actor, Scope
+from data_layer.queries.inbox import secretariat_items
 from data_layer.queries.priorities import (
     accepted_orders,
     county_proposals,
@@ -78,6 +79,8 @@ def test_a_proposal_is_accepted_and_shows_as_the_countys_order(seeded_url: str) 
         pid = int(sent.id or 0)
     with read_session(seeded_url) as s:
         assert waiting_count(s) == 1
+        (item,) = [i for i in secretariat_items(s, NOW.date()) if i.kind == "priority"]
+        assert (item.count, item.ref, item.link) == (1, pid, "/neighborhoods")
         (waiting,) = waiting_proposals(s)
         assert [p.neighborhood_id for p in waiting.places] == list(reversed(hoods))
         assert waiting.sent_by == "فرمانداری نمونه" and waiting.version == 1
@@ -86,6 +89,7 @@ def test_a_proposal_is_accepted_and_shows_as_the_countys_order(seeded_url: str) 
             s, actor=dabir, proposal_id=pid, expected_version=1, accept=True, now=NOW
         )
     with read_session(seeded_url) as s:
+        assert not [i for i in secretariat_items(s, NOW.date()) if i.kind == "priority"]
         (order,) = accepted_orders(s, reader.scope.county_id)
         assert order.id == pid and order.decided_by == "دبیرخانه"
         assert [p.rank for p in order.places] == list(range(1, len(hoods) + 1))
