@@ -76,6 +76,12 @@ page_title(
     "بخشی از پیگیری‌ها، دستگاه‌ها یا محلات نمونه است." if data["sample"] else None,
 )
 county_note(url, reader)
+if reader.scope.county_id is not None and h["rows"] == 0:
+    st.caption(
+        "هنوز هیچ ردیف مصوبه‌ای محله‌ای از این شهرستان را محل اجرای خود نام نبرده است؛"
+        " ردیفی برای شهرستان شمرده می‌شود که دستگاه یا دبیرخانه یکی از محلات آن را"
+        " محل اجرایش ثبت کند."
+    )
 
 actor = reader.actor
 if actor is not None and actor.role in (Role.ADMIN.value, Role.SECRETARIAT.value):

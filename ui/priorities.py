@@ -88,7 +88,9 @@ def accepted_order(url: str, county_id: int | None) -> None:
     if not orders:
         st.caption("هنوز اولویت‌بندی پذیرفته‌شده‌ای نیست.")
     for p in orders:
-        st.markdown(inert(f"**{p.county}** — پذیرفته در {format_jalali_datetime(p.decided_at)}"))
+        st.markdown(
+            f"**{inert(p.county)}** — پذیرفته در {inert(format_jalali_datetime(p.decided_at))}"
+        )
         st.dataframe(order_frame(p), hide_index=True, width="stretch")
 
 
@@ -154,7 +156,7 @@ def county_tab(url: str, reader: Reader, hoods: pd.DataFrame) -> None:
 
 def _decision(url: str, p: Proposal) -> None:
     """One waiting proposal, as first shown, with its accept and return buttons."""
-    st.markdown(inert(f"**فرمانداری {p.county}** — {_about(p)}"))
+    st.markdown(f"**فرمانداری {inert(p.county)}** — {inert(_about(p))}")
     st.dataframe(order_frame(p), hide_index=True, width="stretch")
     why = st.text_area("دلیل (برای برگرداندن لازم است)", key=f"prio_why_{p.id}")
     a, b = st.columns(2)
