@@ -43,6 +43,12 @@ def _waiting(url: str, version: int) -> list[Proposal]:
 
 
 @loader()
+def _every(url: str, version: int) -> list[Proposal]:
+    with read_session(url) as s:
+        return qp.every_proposal(s)
+
+
+@loader()
 def _accepted(url: str, county_id: int | None, version: int) -> list[Proposal]:
     with read_session(url) as s:
         return qp.accepted_orders(s, county_id)
@@ -78,7 +84,8 @@ def history(proposals: list[Proposal]) -> None:
         st.caption("هنوز پیشنهادی فرستاده نشده است.")
         return
     for p in proposals:
-        with st.expander(inert(f"پیشنهاد {to_fa_digits(p.id)} — {_about(p)}")):
+        title = f"پیشنهاد {to_fa_digits(p.id)} فرمانداری {p.county} — {_about(p)}"
+        with st.expander(inert(title)):
             st.dataframe(order_frame(p), hide_index=True, width="stretch")
 
 
@@ -193,3 +200,6 @@ def secretariat_tab(url: str, reader: Reader) -> None:
             _decision(url, as_shown(f"prio_dec_{now.id}", now))
     st.markdown("##### اولویت‌بندی پذیرفته‌شدهٔ شهرستان‌ها")
     accepted_order(url, None)
+    if reader.may(Action.DECIDE_PRIORITY):  # names of who sent and decided: not for anyone
+        st.markdown("##### همهٔ پیشنهادها و تصمیم‌ها")
+        history(_every(url, version))

@@ -267,6 +267,8 @@ async def _feed_reader(request: Request, url: str) -> Reader | None:
         actor = await run_in_threadpool(auth.resolve_session_url, url, token=signed)
     except SessionExpired:
         return None
+    if await run_in_threadpool(_must_change, url, actor.user_id):
+        return None  # a one-time password opens «حساب من» only, as on the screens
     return Reader.person(actor)
 
 

@@ -106,6 +106,11 @@ def county_proposals(session: Session, county_id: int) -> list[Proposal]:
     return _proposals(session, col(PriorityProposal.county_id) == county_id)
 
 
+def every_proposal(session: Session) -> list[Proposal]:
+    """Every county's proposals, newest first (the secretariat's history)."""
+    return _proposals(session)
+
+
 def waiting_proposals(session: Session) -> list[Proposal]:
     """Proposals waiting for the secretariat's decision, newest first."""
     return _proposals(session, col(PriorityProposal.state) == ProposalState.PENDING.value)

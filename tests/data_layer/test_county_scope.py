@@ -24,7 +24,7 @@ from data_layer.db import read_session, write_session
 from data_layer.documents.dossier import dossier_pdf
 from data_layer.errors import PermissionDenied
 from data_layer.exports import SHEET_NAMES, all_tables
-from data_layer.models import Assignment, County, Neighborhood
+from data_layer.models import Assignment, County, Neighborhood, User
 from data_layer.models_dossier import AssignmentNeighborhood
 from data_layer.permissions import OTHER_COUNTY, Readable, Reader, Scope, can_read
 from data_layer.queries import coverage as qc
@@ -195,6 +195,9 @@ def test_a_county_readers_feed_is_its_countys_and_another_county_is_refused(
     assert _feed("capacity", token).status_code == 403
     assert _feed("coverage", token, "county=x").status_code == 400
     assert _feed("coverage").status_code == 401  # nobody signed in, no token
+    with write_session(world.url) as s:  # a one-time password opens «حساب من» only
+        s.exec(select(User).where(User.username == "farmandari")).one().must_change_password = True
+    assert _feed("coverage", token).status_code == 401
 
 
 def test_a_province_persons_sign_in_is_no_feed_key(
