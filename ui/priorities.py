@@ -21,7 +21,7 @@ from data_layer.db import read_session
 from data_layer.jalali import format_jalali_datetime, to_fa_digits
 from data_layer.models_priority import PROPOSAL_STATE_LABELS, ProposalState
 from data_layer.output import inert
-from data_layer.permissions import Action, Reader
+from data_layer.permissions import Action, Reader, Scope
 from data_layer.queries import priorities as qp
 from data_layer.queries.priorities import Proposal
 from ui.cache import loader
@@ -31,27 +31,31 @@ from ui.run import run_command
 
 
 @loader()
-def _county(url: str, county_id: int, version: int) -> list[Proposal]:
+def _county(url: str, scope: Scope, version: int) -> list[Proposal]:
+    """The reader's county's proposals (none for the province's readers)."""
+    if scope.county_id is None:
+        return []
     with read_session(url) as s:
-        return qp.county_proposals(s, county_id)
+        return qp.county_proposals(s, scope.county_id)
 
 
 @loader()
-def _waiting(url: str, version: int) -> list[Proposal]:
+def _waiting(url: str, scope: Scope, version: int) -> list[Proposal]:
     with read_session(url) as s:
-        return qp.waiting_proposals(s)
+        return qp.waiting_proposals(s) if scope.county_id is None else []
 
 
 @loader()
-def _every(url: str, version: int) -> list[Proposal]:
+def _every(url: str, scope: Scope, version: int) -> list[Proposal]:
     with read_session(url) as s:
-        return qp.every_proposal(s)
+        return qp.every_proposal(s) if scope.county_id is None else []
 
 
 @loader()
-def _accepted(url: str, county_id: int | None, version: int) -> list[Proposal]:
+def _accepted(url: str, scope: Scope, version: int) -> list[Proposal]:
+    """Each county's accepted order (the reader's own county's only, for a county)."""
     with read_session(url) as s:
-        return qp.accepted_orders(s, county_id)
+        return qp.accepted_orders(s, scope.county_id)
 
 
 def order_frame(p: Proposal) -> pd.DataFrame:
@@ -89,9 +93,9 @@ def history(proposals: list[Proposal]) -> None:
             st.dataframe(order_frame(p), hide_index=True, width="stretch")
 
 
-def accepted_order(url: str, county_id: int | None) -> None:
-    """The accepted order of each county (of one, if given)."""
-    orders = _accepted(url, county_id, current_version(url))
+def accepted_order(url: str, scope: Scope) -> None:
+    """The accepted order of each county the reader covers."""
+    orders = _accepted(url, scope, current_version(url))
     if not orders:
         st.caption("هنوز اولویت‌بندی پذیرفته‌شده‌ای نیست.")
     for p in orders:
@@ -138,11 +142,9 @@ def _proposal_form(url: str, hoods: pd.DataFrame, revises: Proposal | None) -> N
 
 def county_tab(url: str, reader: Reader, hoods: pd.DataFrame) -> None:
     """A county governorate's side: its accepted order, its proposal and its history."""
-    county_id = reader.scope.county_id
-    assert county_id is not None
-    proposals = _county(url, county_id, current_version(url))
+    proposals = _county(url, reader.scope, current_version(url))
     st.markdown("##### اولویت‌بندی پذیرفته‌شده")
-    accepted_order(url, county_id)
+    accepted_order(url, reader.scope)
     latest = proposals[0] if proposals else None
     st.markdown("##### پیشنهاد اولویت‌بندی (مصوبه ۲)")
     if latest is not None and latest.state == ProposalState.PENDING.value:
@@ -192,14 +194,14 @@ def secretariat_tab(url: str, reader: Reader) -> None:
     """The secretariat's side: waiting proposals to accept or return, accepted orders."""
     version = current_version(url)
     if reader.may(Action.DECIDE_PRIORITY):
-        waiting = _waiting(url, version)
+        waiting = _waiting(url, reader.scope, version)
         st.markdown("##### در انتظار بررسی")
         if not waiting:
             st.caption("پیشنهادی در انتظار بررسی نیست.")
         for now in waiting:
             _decision(url, as_shown(f"prio_dec_{now.id}", now))
     st.markdown("##### اولویت‌بندی پذیرفته‌شدهٔ شهرستان‌ها")
-    accepted_order(url, None)
+    accepted_order(url, reader.scope)
     if reader.may(Action.DECIDE_PRIORITY):  # names of who sent and decided: not for anyone
         st.markdown("##### همهٔ پیشنهادها و تصمیم‌ها")
-        history(_every(url, version))
+        history(_every(url, reader.scope, version))
