@@ -112,6 +112,11 @@ def test_the_county_places_gaps_and_indicators_are_its_own(world: World) -> None
         targets = sum(qi.target_status_counts(s, county_id=c).values())
         assert targets <= sum(qi.target_status_counts(s).values())
         moves = qi.wrong_way_moves(s, county_id=c)
+        # Another county picked on top of the reader's scope finds nothing of it.
+        picked = qc.coverage_matrix(s, county_ids=[world.other], county_id=c)
+        hood = qc.coverage_matrix(s, neighborhood_id=world.foreign[0], county_id=c)
+        assert picked.empty and hood.empty
+        assert qc.delivery_rows(s, neighborhood_id=world.foreign[0], county_id=c).empty
     assert sorted(hoods["id"]) == world.hoods
     assert set(matrix["neighborhood_id"]) == set(world.hoods)
     assert set(without["id"]) <= set(world.hoods)
