@@ -41,8 +41,8 @@ from data_layer.errors import (
 )
 from data_layer.jalali import format_jalali, to_ascii_digits, to_fa_digits
 from data_layer.migrate import upgrade
-from data_layer.models import AccessToken, Agency, AuthSession, Role, User, utcnow
-from data_layer.permissions import Actor
+from data_layer.models import AccessToken, Agency, AuthSession, County, Role, User, utcnow
+from data_layer.permissions import PROVINCE, Actor, Scope
 from data_layer.queries.membership import member_on
 
 SESSION_COOKIE = "wg_session"  # HttpOnly, SameSite=Strict: the sign-in
@@ -351,6 +351,7 @@ def actor_of(user: User, session_id: int | None = None) -> Actor:
         role=user.role,
         agency_id=user.agency_id,
         session_id=session_id,
+        scope=Scope(county_id=user.county_id) if user.county_id is not None else PROVINCE,
     )
 
 
@@ -391,7 +392,11 @@ class _SampleAccount(NamedTuple):
     full_name: str
     agency_id: int | None = None
     agency: str = ""
+    county_id: int | None = None
 
+
+# The sample county governorate's reader reads this sample county (resolution 2).
+SAMPLE_COUNTY = "بهاران"
 
 _SAMPLE_STAFF = (
     _SampleAccount("admin", Role.ADMIN.value, "مدیر سامانه"),
@@ -406,7 +411,8 @@ def seed_sample_accounts(session: Session) -> list[tuple[str, str, str]]:
     Returns (username, role, agency short name) of the accounts added.
     """
     taken = set(session.exec(select(User.username)).all())
-    wanted = [a for a in (*_SAMPLE_STAFF, *_sample_editors(session)) if a.username not in taken]
+    everyone = (*_SAMPLE_STAFF, *_sample_county_readers(session), *_sample_editors(session))
+    wanted = [a for a in everyone if a.username not in taken]
     if not wanted:
         return []
     shared_hash = hash_password(SAMPLE_PASSWORD)  # one hash for all: 27 would slow every seed
@@ -418,11 +424,21 @@ def seed_sample_accounts(session: Session) -> list[tuple[str, str, str]]:
                 password_hash=shared_hash,
                 role=a.role,
                 agency_id=a.agency_id,
+                county_id=a.county_id,
                 is_sample=True,
             )
         )
     session.flush()
     return [(a.username, a.role, a.agency) for a in wanted]
+
+
+def _sample_county_readers(session: Session) -> list[_SampleAccount]:
+    """farmandari: the reader of the sample county SAMPLE_COUNTY, when it exists."""
+    county = session.exec(select(County).where(col(County.name) == SAMPLE_COUNTY)).first()
+    if county is None:
+        return []
+    role = Role.COUNTY_READER.value
+    return [_SampleAccount("farmandari", role, f"فرمانداری {county.name}", county_id=county.id)]
 
 
 def _sample_editors(session: Session) -> list[_SampleAccount]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from datetime import date, datetime
 
 import pandas as pd
@@ -100,9 +101,9 @@ def _pct(series: pd.Series) -> pd.Series:
 # --- tables -------------------------------------------------------------------------------------
 
 
-def coverage_table(session: Session) -> Table:
+def coverage_table(session: Session, county_id: int | None = None) -> Table:
     """Every active neighbourhood x active service: need, delivered, coverage level."""
-    df = coverage_matrix(session)
+    df = coverage_matrix(session, county_id=county_id)
     df["kind"] = df["kind"].map(lambda k: NEIGHBORHOOD_KIND_LABELS.get(k, k))
     df["level"] = df["level"].map(lambda v: COVERAGE_LEVEL_LABELS.get(v, v))
     df["need"] = df["need"].round(2)
@@ -111,9 +112,9 @@ def coverage_table(session: Session) -> Table:
     return _table(df, columns)
 
 
-def gaps_table(session: Session) -> Table:
+def gaps_table(session: Session, county_id: int | None = None) -> Table:
     """Neighbourhood x service pairs below their norm, largest gap first, with the owner."""
-    df = gaps(session, by="neighborhood")
+    df = gaps(session, by="neighborhood", county_id=county_id)
     df["need"], df["gap"] = df["need"].round(2), df["gap"].round(2)
     df["unmet_share"] = _pct(df["unmet_share"])
     columns = ["county", "neighborhood_id", "neighborhood", "service", "unit", "owner_agency"]
@@ -121,9 +122,9 @@ def gaps_table(session: Session) -> Table:
     return _table(df, columns)
 
 
-def deliveries_table(session: Session) -> Table:
+def deliveries_table(session: Session, county_id: int | None = None) -> Table:
     """Who does what where (3W): every live delivery, in any status."""
-    df = delivery_rows(session)
+    df = delivery_rows(session, county_id=county_id)
     df["period"] = [
         delivery_period_label(s, e)
         for s, e in zip(df["period_start"], df["period_end"], strict=True)
@@ -142,9 +143,9 @@ def capacity_table(session: Session) -> Table:
     return _table(df, [*columns, "delivered_in_targets"])
 
 
-def indicators_table(session: Session) -> Table:
+def indicators_table(session: Session, county_id: int | None = None) -> Table:
     """Every value of an indicator per neighborhood and period (the period's end as the date)."""
-    df = indicator_value_rows(session)
+    df = indicator_value_rows(session, county_id=county_id)
     df["indicator_period"] = [
         indicator_period_label(k, y, n)
         for k, y, n in zip(df["period_kind"], df["period_year"], df["period_no"], strict=True)
@@ -159,14 +160,24 @@ def indicators_table(session: Session) -> Table:
     return _table(df, [*columns, "is_sample"])
 
 
-def all_tables(session: Session) -> dict[str, Table]:
-    """Every export table under its Persian sheet name (for one workbook)."""
+# Tables of the whole province only: an agency's capacity is not a county's figure.
+PROVINCE_ONLY = frozenset({"capacity"})
+
+
+def all_tables(session: Session, county_id: int | None = None) -> dict[str, Table]:
+    """Every export table under its Persian sheet name (for one workbook); of one
+    county's neighbourhoods with `county_id` (without the province-only tables)."""
+    tables: dict[str, Callable[[], Table]] = {
+        "coverage": lambda: coverage_table(session, county_id),
+        "gaps": lambda: gaps_table(session, county_id),
+        "deliveries": lambda: deliveries_table(session, county_id),
+        "capacity": lambda: capacity_table(session),
+        "indicators": lambda: indicators_table(session, county_id),
+    }
     return {
-        SHEET_NAMES["coverage"]: coverage_table(session),
-        SHEET_NAMES["gaps"]: gaps_table(session),
-        SHEET_NAMES["deliveries"]: deliveries_table(session),
-        SHEET_NAMES["capacity"]: capacity_table(session),
-        SHEET_NAMES["indicators"]: indicators_table(session),
+        SHEET_NAMES[name]: build()
+        for name, build in tables.items()
+        if county_id is None or name not in PROVINCE_ONLY
     }
 
 

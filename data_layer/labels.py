@@ -57,6 +57,7 @@ ROLE_LABELS: dict[str, str] = {
     Role.SECRETARIAT: "دبیرخانه",
     Role.AGENCY_EDITOR: "کارشناس رابط دستگاه",
     Role.VIEWER: "بیننده",
+    Role.COUNTY_READER: "فرمانداری",
 }
 
 OVERDUE_LABEL = "دارای تأخیر"

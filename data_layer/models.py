@@ -106,13 +106,17 @@ class ProvinceProfile(SQLModel, table=True):
 
 
 class User(SQLModel, table=True):
-    """A person who signs in; an agency editor is bound to one agency."""
+    """A person who signs in; an agency editor is bound to one agency, a county
+    governorate's reader to one county."""
 
     __tablename__ = "app_user"
     __table_args__ = (
         CheckConstraint(_in("role", Role), name="ck_user_role"),
         CheckConstraint(
             "(role = 'agency_editor') = (agency_id IS NOT NULL)", name="ck_user_agency_role"
+        ),
+        CheckConstraint(
+            "(role = 'county_reader') = (county_id IS NOT NULL)", name="ck_user_county_role"
         ),
     )
 
@@ -122,6 +126,7 @@ class User(SQLModel, table=True):
     password_hash: str = Field(max_length=255)
     role: str = Field(max_length=20)
     agency_id: int | None = Field(default=None, foreign_key="agency.id", index=True)
+    county_id: int | None = Field(default=None, foreign_key="county.id", index=True)
     phone: str = Field(default="", max_length=20)
     active: bool = True
     failed_logins: int = 0

@@ -68,3 +68,4 @@ class Role(StrEnum):
     SECRETARIAT = "secretariat"
     AGENCY_EDITOR = "agency_editor"
     VIEWER = "viewer"
+    COUNTY_READER = "county_reader"  # a county governorate (فرمانداری): reads its county

@@ -78,6 +78,8 @@ class Action(StrEnum):
     MANAGE_HUB = "manage_hub"  # the national hub: its provinces, their tokens, its settings
     PUBLISH_NATIONAL = "publish_national"  # approve a snapshot for the national level
     MANAGE_NATIONAL_LINK = "manage_national_link"  # the province's code, the hub and its token
+    PROPOSE_PRIORITY = "propose_priority"  # a county governorate's order of its neighborhoods
+    DECIDE_PRIORITY = "decide_priority"  # the secretariat accepts or returns that order
 
 
 # Actions that belong to an agency: an editor may do them for its own agency only.
@@ -106,9 +108,11 @@ _ALLOWED: dict[str, set[Action]] = {
         Action.MANAGE_KIOSKS,
         Action.MANAGE_INDICATORS,
         Action.PUBLISH_NATIONAL,
+        Action.DECIDE_PRIORITY,
     },
     Role.AGENCY_EDITOR: set(_AGENCY_ACTIONS),
     Role.VIEWER: set(),
+    Role.COUNTY_READER: {Action.PROPOSE_PRIORITY},
 }
 
 _REFUSALS: dict[Action, str] = {
@@ -130,6 +134,8 @@ _REFUSALS: dict[Action, str] = {
     Action.MANAGE_HUB: "فقط مدیر سامانهٔ ملی می‌تواند استان‌ها و کلیدهای آن‌ها را مدیریت کند.",
     Action.PUBLISH_NATIONAL: "فقط دبیرخانه می‌تواند گزارش استان را برای سطح ملی منتشر کند.",
     Action.MANAGE_NATIONAL_LINK: "فقط مدیر سامانه می‌تواند پیوند استان با مرکز ملی را تنظیم کند.",
+    Action.PROPOSE_PRIORITY: "فقط فرمانداری شهرستان اولویت محلات آن را پیشنهاد می‌کند.",
+    Action.DECIDE_PRIORITY: "فقط دبیرخانه پیشنهاد اولویت فرمانداری را می‌پذیرد یا برمی‌گرداند.",
 }
 CHANGED = "نقش یا دستگاه حساب شما تغییر کرده است؛ برای ادامه دوباره وارد شوید."
 INACTIVE = "این حساب غیرفعال شده است؛ چیزی ذخیره نشد."
@@ -155,7 +161,11 @@ def check_person(session: Session, actor: Actor, now: datetime) -> None:
     user = session.get(User, actor.user_id)
     if user is None or not user.active:
         raise PermissionDenied(INACTIVE)
-    if (user.role, user.agency_id) != (actor.role, actor.agency_id):
+    if (user.role, user.agency_id, user.county_id) != (
+        actor.role,
+        actor.agency_id,
+        actor.scope.county_id,
+    ):
         raise SessionExpired(CHANGED)
     if actor.session_id is not None:
         signed = session.get(AuthSession, actor.session_id)
@@ -256,17 +266,42 @@ _ROLE_READS: dict[str, frozenset[Readable]] = {
     Role.AGENCY_EDITOR: _PERSON | {_R.MY_AGENCY, _R.INBOX},
     # In a hub, the ministry's readers are viewer accounts.
     Role.VIEWER: _PERSON | {_R.HUB},
+    # A county governorate's reader: its county's overview, coverage, gaps, neighborhoods
+    # and dossiers, their downloads, and the feeds through its own sign-in.
+    Role.COUNTY_READER: frozenset(
+        {
+            _R.OVERVIEW,
+            _R.COVERAGE,
+            _R.GAPS,
+            _R.NEIGHBORHOODS,
+            _R.DOSSIER,
+            _R.EXPORTS,
+            _R.FEEDS,
+            _R.ACCOUNT,
+        }
+    ),
 }
 # A kiosk link's page (AccessToken.scope) and what it opens.
 KIOSK_READS: dict[str, frozenset[Readable]] = {
     "projector": frozenset({_R.PROJECTOR}),
     "overview": frozenset({_R.OVERVIEW}),
 }
-# What keeps to one county when read for it: a county's reader reads only these. None
-# yet — each view joins when its queries filter by county (the county governorate's
-# reader, a later issue); until then a county scope is refused rather than shown the
-# whole province.
-COUNTY_READY: frozenset[Readable] = frozenset()
+# What keeps to one county when read for it: a county's reader reads only these (their
+# queries take the county from the reader's scope). Everything else is of the whole
+# province, and a county scope is refused rather than shown the whole province.
+COUNTY_READY: frozenset[Readable] = frozenset(
+    {
+        _R.OVERVIEW,
+        _R.COVERAGE,
+        _R.GAPS,
+        _R.NEIGHBORHOODS,
+        _R.DOSSIER,
+        _R.EXPORTS,
+        _R.FEEDS,
+        _R.ACCOUNT,
+    }
+)
+OTHER_COUNTY = "این داده از شهرستان دیگری است؛ حساب شما فقط دادهٔ شهرستان خود را می‌بیند."
 
 
 @dataclass(frozen=True)
@@ -353,6 +388,8 @@ def read_refusal(reader: Reader | None, what: Readable, scope: Scope) -> str:
             return "برای دیدن این صفحه وارد شوید."
         return "برای این صفحه ابتدا وارد شوید."
     if what in reads_of(reader):
+        if scope != PROVINCE and not reader.scope.covers(scope):
+            return OTHER_COUNTY
         return "این صفحه دادهٔ همهٔ استان را نشان می‌دهد و حساب شما فقط دادهٔ یک شهرستان را می‌بیند."
     roles = sorted(role for role, reads in _ROLE_READS.items() if what in reads)
     if not roles:

@@ -20,7 +20,8 @@ import data_layer.models_dossier  # (the dossiers too)
 import data_layer.models_hub  # a hub's provinces and snapshots
 import data_layer.models_indicators  # indicators, targets, values
 import data_layer.models_messages  # (the channels and the outbox too)
-import data_layer.models_national  # noqa: F401  (publications to the national level)
+import data_layer.models_national  # publications to the national level
+import data_layer.models_priority  # noqa: F401  (the counties' priority proposals too)
 from data_layer.config import normalise_database_url
 from data_layer.db import get_engine
 from data_layer.migrate import upgrade

@@ -14,6 +14,7 @@ from data_layer.permissions import Readable
 from data_layer.queries import coverage as qc
 from data_layer.queries.periods import delivery_period_label
 from ui.charts import FONT
+from ui.county import county_note
 from ui.coverage_view import LEVELS, MAX_ROWS, NAME_LIFT, load, view
 from ui.exports import export_buttons
 from ui.freshness import current_version, keep_fresh
@@ -107,6 +108,7 @@ with top:
         "هر خانه: آنچه ارائه می‌شود در برابر نیاز (هنجار هر هزار نفر × جمعیت)",
         "محلات، خدمات و ارائه‌ها نمونه است." if data["sample"] else None,
     )
+    county_note(url, reader)
 
 if seen["empty"]:
     st.info("هیچ محله‌ای با این پالایه‌ها پیدا نشد.")

@@ -15,7 +15,7 @@ from data_layer.commands.problems import add_problem, edit_problem, move_problem
 from data_layer.documents.dossier import rows_of
 from data_layer.jalali import format_jalali, format_number, local_today
 from data_layer.models_dossier import DOCUMENT_KIND_LABELS
-from data_layer.permissions import Action, Readable
+from data_layer.permissions import OTHER_COUNTY, Action, Readable
 from data_layer.queries.dossier import Dossier
 from ui import dossier_view as dv
 from ui.dossier_indicators import indicators_section, trend_specs
@@ -40,6 +40,9 @@ hoods = distinct(options["hoods"])
 asked = str(st.query_params.get("id", ""))
 hood_id = int(asked) if asked.isdigit() and int(asked) in hoods else None
 if asked and hood_id is None:
+    if asked.isdigit() and dv.outside_scope(url, reader.scope, int(asked), version):
+        st.error(OTHER_COUNTY)  # another county's neighborhood, to a county's reader
+        st.stop()
     st.warning(NOT_FOUND)
 if not asked and hoods:
     hood_id = next(iter(hoods))  # no id given: the first neighborhood by priority
@@ -82,7 +85,7 @@ show(dv.facts_html(d))
 st.download_button(
     "دریافت پرونده (PDF)",
     # Built when pressed (WeasyPrint takes a second or two), not on every visit.
-    lambda: dv.pdf_bytes(url, hid, today),
+    lambda: dv.pdf_bytes(url, reader.scope, hid, today),
     file_name=f"dossier-{hid}.pdf",
     mime="application/pdf",
     key="dossier_pdf",

@@ -9,6 +9,7 @@ from data_layer.jalali import format_amount, format_number, format_percent
 from data_layer.output import inert
 from data_layer.permissions import Readable
 from ui import loaders
+from ui.county import county_note
 from ui.exports import export_buttons
 from ui.freshness import current_version, keep_fresh
 from ui.session import page_reader
@@ -37,6 +38,7 @@ page_title(
     "نیاز = هنجار هر هزار نفر × جمعیت محله؛ کمبود = نیاز − آنچه دستگاه‌ها در محله ارائه می‌کنند",
     "محلات، خدمات و ظرفیت‌ها نمونه است." if data["sample"] else None,
 )
+county_note(url, reader)
 svc = data["service"]
 if not svc.empty:
     k = st.columns(3)
@@ -74,13 +76,18 @@ with by_hood:
     )
 with ratios:
     r = data["ratios"]
-    st.caption(
-        "ظرفیت هر دستگاه در کل استان در برابر سهمی که به محلات هدف اختصاص داده است؛"
-        " کمترین نسبت بالاتر."
-    )
-    if r.empty:
+    if r is None:
+        st.info(
+            "ظرفیت دستگاه‌ها در کل استان سنجیده می‌شود و رقمی از یک شهرستان نیست؛"
+            " دبیرخانه آن را در نمای استان می‌بیند."
+        )
+    elif r.empty:
         st.info("هنوز دستگاهی ظرفیت خود را ثبت نکرده است.")
     else:
+        st.caption(
+            "ظرفیت هر دستگاه در کل استان در برابر سهمی که به محلات هدف اختصاص داده است؛"
+            " کمترین نسبت بالاتر."
+        )
         st.dataframe(
             pd.DataFrame(
                 {

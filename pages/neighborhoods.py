@@ -35,6 +35,8 @@ from data_layer.labels import NEIGHBORHOOD_KIND_LABELS
 from data_layer.permissions import Action, Readable
 from data_layer.queries.agencies import list_agencies
 from data_layer.queries.places import list_neighborhoods, list_service_types
+from ui import priorities as priority_views
+from ui.county import county_note
 from ui.imports import ImportScreen, import_tab
 from ui.pickers import as_shown, distinct, pick
 from ui.run import run_command
@@ -43,8 +45,9 @@ from ui.theme import page_title
 
 url, reader = page_reader(Readable.NEIGHBORHOODS)
 can_edit = reader.may(Action.MANAGE_NEIGHBORHOODS)
+county = reader.scope.county_id  # a county governorate's reader: its county only
 with read_session(url) as s:
-    hoods = list_neighborhoods(s)
+    hoods = list_neighborhoods(s, county_id=county)
     services = list_service_types(s)
     agencies = list_agencies(s)
 agency_names = distinct(dict(zip(agencies["id"].astype(int), agencies["short_name"], strict=True)))
@@ -54,12 +57,22 @@ page_title(
     "یک فهرست یکپارچه از محلات هدف استان (مصوبات ۲ و ۶) و هنجار نیاز هر خدمت",
     "محلات و خدمات نمونه است." if bool(hoods["is_sample"].any()) else None,
 )
+county_note(url, reader)
 if not can_edit:
     st.caption("ویرایش این فهرست با دبیرخانه است.")
 
-registry, add, bulk, catalogue = st.tabs(
-    ["فهرست محلات", "افزودن / ویرایش محله", "ورود از اکسل یا CSV", "خدمات و هنجارها"]
-)
+if county is None:
+    registry, priorities, add, bulk, catalogue = st.tabs(
+        [
+            "فهرست محلات",
+            "اولویت‌بندی فرمانداری‌ها",
+            "افزودن / ویرایش محله",
+            "ورود از اکسل یا CSV",
+            "خدمات و هنجارها",
+        ]
+    )
+else:
+    registry, priorities = st.tabs(["فهرست محلات", "اولویت‌بندی محلات (مصوبه ۲)"])
 
 with registry:
     k = st.columns(4)
@@ -92,6 +105,14 @@ with registry:
         height=420,
         column_config={"پرونده": st.column_config.LinkColumn(display_text="پرونده محله")},
     )
+
+with priorities:
+    if county is None:
+        priority_views.secretariat_tab(url, reader)
+    else:
+        priority_views.county_tab(url, reader, hoods)
+if county is not None:
+    st.stop()  # the registry's editing and the catalogue are the province's
 
 
 def hood_form(prefix: str, row: Mapping[Hashable, Any] | None) -> NeighborhoodInput | None:

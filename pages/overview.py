@@ -20,6 +20,7 @@ from data_layer.rules.indicators import STATUS_MARKS as IND_MARKS
 from ui import loaders
 from ui.cache import loader
 from ui.charts import completions_by_month, status_by_agency
+from ui.county import county_note
 from ui.freshness import current_version, keep_fresh
 from ui.html import Html, show
 from ui.session import page_reader
@@ -40,7 +41,13 @@ LATE_SHOWN, LATE_PAGE = loaders.LATE_SHOWN, loaders.LATE_PAGE
 def late_page(url: str, scope: Scope, today: date, page: int, version: int) -> pd.DataFrame:
     """One page of every late row after the first (the overview's loader reads page 1)."""
     with read_session(url) as s:
-        return qo.overdue_rows(s, today, limit=LATE_PAGE, offset=(page - 1) * LATE_PAGE)
+        return qo.overdue_rows(
+            s,
+            today,
+            limit=LATE_PAGE,
+            offset=(page - 1) * LATE_PAGE,
+            county_id=scope.county_id,
+        )
 
 
 def _page_labels(pages: int) -> dict[int, str]:
@@ -96,6 +103,13 @@ page_title(
     ),
     "بخشی از پیگیری‌ها، دستگاه‌ها یا محلات نمونه است." if data["sample"] else None,
 )
+county_note(url, reader)
+if reader.scope.county_id is not None and h["rows"] == 0:
+    st.caption(
+        "هنوز هیچ ردیف مصوبه‌ای محله‌ای از این شهرستان را محل اجرای خود نام نبرده است؛"
+        " ردیفی برای شهرستان شمرده می‌شود که دستگاه یا دبیرخانه یکی از محلات آن را"
+        " محل اجرایش ثبت کند."
+    )
 
 actor = reader.actor
 if actor is not None and actor.role in (Role.ADMIN.value, Role.SECRETARIAT.value):

@@ -19,6 +19,7 @@ from data_layer.labels import ROLE_LABELS
 from data_layer.output import inert
 from data_layer.permissions import Readable
 from data_layer.queries.agencies import list_agencies
+from data_layer.queries.places import list_counties
 from data_layer.queries.users import list_users
 from ui.people_import import people_import_tab
 from ui.pickers import distinct, pick
@@ -28,12 +29,14 @@ from ui.session import page_person
 from ui.theme import page_title
 
 url, actor = page_person(Readable.USERS)
-page_title("کاربران", "حساب‌های کاربری، نقش‌ها و دستگاه هر کارشناس رابط")
+page_title("کاربران", "حساب‌های کاربری، نقش‌ها، دستگاه هر کارشناس رابط و شهرستان هر فرمانداری")
 
 with read_session(url) as s:
     users = pd.DataFrame(list_users(s))
     agencies = list_agencies(s)
+    counties = list_counties(s)
 agency_names = distinct(dict(zip(agencies["id"].astype(int), agencies["short_name"], strict=True)))
+county_names = distinct(dict(zip(counties["id"].astype(int), counties["name"], strict=True)))
 
 shown = pd.DataFrame(
     {
@@ -42,7 +45,7 @@ shown = pd.DataFrame(
             ("فعال" if a else "غیرفعال") + (" — قفل" if pd.notna(lock) and lock is not None else "")
             for a, lock in zip(users["active"], users["locked_until"], strict=True)
         ],
-        "دستگاه": users["agency"].fillna("—"),
+        "دستگاه / شهرستان": users["agency"].fillna(users["county"]).fillna("—"),
         "نقش": [ROLE_LABELS.get(r, r) for r in users["role"]],
         "نام": users["full_name"],
         "نام کاربری": users["username"],
@@ -77,6 +80,12 @@ with new_tab, st.form("new_user", enter_to_submit=False):
         format_func=lambda i: "—" if i is None else agency_names[i],
         key="nu_agency",
     )
+    county = b.selectbox(
+        "شهرستان (فقط برای فرمانداری)",
+        [None, *county_names],
+        format_func=lambda i: "—" if i is None else county_names[i],
+        key="nu_county",
+    )
     password = st.text_input(
         "گذرواژه (خالی بگذارید تا ساخته شود)", type="password", key="nu_password"
     )
@@ -90,6 +99,7 @@ with new_tab, st.form("new_user", enter_to_submit=False):
                 full_name=full_name,
                 role=role,
                 agency_id=agency,
+                county_id=county,
                 password=password or None,
             ),
         )
@@ -166,6 +176,16 @@ with role_tab:
                 format_func=lambda i: "—" if i is None else agency_names[i],
                 key=f"role_agency_{target.id}_{target.version}",
             )
+            county_ids = [None, *county_names]
+            now_county = None if pd.isna(row["county_id"]) else int(row["county_id"])
+            now_county = now_county if now_county in county_names else None
+            new_county = b.selectbox(
+                "شهرستان (فقط برای فرمانداری)",
+                county_ids,
+                index=county_ids.index(now_county),
+                format_func=lambda i: "—" if i is None else county_names[i],
+                key=f"role_county_{target.id}_{target.version}",
+            )
             if st.form_submit_button("تغییر نقش", type="primary"):
                 uid, uversion = target.id, target.version
                 run_command(
@@ -176,6 +196,7 @@ with role_tab:
                         user_id=uid,
                         role=new_role,
                         agency_id=new_agency,
+                        county_id=new_county,
                         expected_version=uversion,
                     ),
                     done=lambda changed: (

@@ -9,7 +9,8 @@ and ui) never import each other.
 
  1. foundation  data_layer.clock, config, errors, characters, transport (SMTP and the
                 SMS gateways): import nothing of ours
- 2. words       data_layer.models (with throttle, models_messages and models_aliases, its tables),
+ 2. words       data_layer.models (with throttle, models_messages, models_aliases and
+                models_priority, its tables),
                 jalali, text, labels, output, permissions: the tables, dates and digits,
                 typed text, labels, the output rule, roles
  3. rules       data_layer.rules: each domain rule once (gap, lateness, completeness,
@@ -70,6 +71,7 @@ LAYERS: list[tuple[str, dict[str, tuple[str, ...]]]] = [
                 "models_indicators",
                 "models_hub",
                 "models_national",
+                "models_priority",
                 "jalali",
                 "text",
                 "labels",

@@ -37,9 +37,10 @@ def load(
     agency_id: int | None,
     version: int,
 ) -> dict[str, Any]:
-    """The filtered coverage matrix and the pickers' options."""
+    """The filtered coverage matrix and the pickers' options (of the reader's county
+    only, for a county's reader: its scope, under whatever counties a person picks)."""
     with read_session(url) as s:
-        counties = list_counties(s)
+        counties = list_counties(s, county_id=scope.county_id)
         return {
             "cells": qc.coverage_matrix(
                 s,
@@ -47,6 +48,7 @@ def load(
                 kinds=list(kinds) or None,
                 max_priority=max_priority,
                 agency_id=agency_id,
+                county_id=scope.county_id,
             ),
             "counties": counties["name"].tolist(),
             "county_ids": dict(zip(counties["name"], counties["id"].astype(int), strict=True)),

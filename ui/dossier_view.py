@@ -15,6 +15,7 @@ from data_layer.labels import DELIVERY_STATUS_LABELS
 from data_layer.models_dossier import DOCUMENT_KIND_LABELS
 from data_layer.permissions import Scope
 from data_layer.queries.agencies import list_agencies
+from data_layer.queries.county import outside_county, require_in_county
 from data_layer.queries.dossier import (
     DocumentFile,
     Dossier,
@@ -35,16 +36,24 @@ from ui.tables import html_table
 def dossier(
     url: str, scope: Scope, neighborhood_id: int, today: date, version: int
 ) -> Dossier | None:
-    """One neighborhood's dossier (None: no such neighborhood)."""
+    """One neighborhood's dossier (None: no such neighborhood; another county's is
+    refused to a county's reader)."""
     with read_session(url) as s:
-        return neighborhood_dossier(s, neighborhood_id, today)
+        return neighborhood_dossier(s, neighborhood_id, today, county_id=scope.county_id)
+
+
+@loader()
+def outside_scope(url: str, scope: Scope, neighborhood_id: int, version: int) -> bool:
+    """True when the neighborhood exists but lies outside the reader's county."""
+    with read_session(url) as s:
+        return outside_county(s, neighborhood_id, scope.county_id)
 
 
 @loader()
 def choices(url: str, scope: Scope, version: int) -> dict[str, Any]:
     """The neighborhoods to open, and the agencies a plan may name (id -> name)."""
     with read_session(url) as s:
-        hoods = list_neighborhoods(s)
+        hoods = list_neighborhoods(s, county_id=scope.county_id)
         agencies = list_agencies(s)
     return {
         "hoods": {
@@ -57,10 +66,12 @@ def choices(url: str, scope: Scope, version: int) -> dict[str, Any]:
     }
 
 
-def pdf_bytes(url: str, neighborhood_id: int, today: date) -> bytes:
+def pdf_bytes(url: str, scope: Scope, neighborhood_id: int, today: date) -> bytes:
     """The dossier as an A4 PDF, built when the download is asked for."""
     with read_session(url) as s:
-        return dossier_pdf(s, neighborhood_id=neighborhood_id, today=today)
+        return dossier_pdf(
+            s, neighborhood_id=neighborhood_id, today=today, county_id=scope.county_id
+        )
 
 
 def facts_html(d: Dossier) -> Html:
@@ -153,6 +164,7 @@ def document_files(
 ) -> dict[int, DocumentFile]:
     """The bytes of the neighborhood's live documents, for their download buttons."""
     with read_session(url) as s:
+        require_in_county(s, neighborhood_id, scope.county_id)
         listed = neighborhood_documents(s, neighborhood_id)
         found = {int(i): document_file(s, int(i)) for i in listed["id"]}
     return {i: f for i, f in found.items() if f is not None}

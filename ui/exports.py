@@ -19,7 +19,7 @@ from ui.freshness import current_version
 def _files(url: str, scope: Scope, day: str, version: int) -> dict[str, Any]:
     """The workbook and one CSV per table (a few entries kept: they are large)."""
     with read_session(url) as s:
-        tables = all_tables(s)
+        tables = all_tables(s, scope.county_id)
     return {
         "xlsx": to_xlsx(tables),
         "csv": {name: to_csv_with_hxl(df, tags) for name, (df, tags) in tables.items()},

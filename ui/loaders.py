@@ -27,7 +27,7 @@ from data_layer.queries import resolutions as qr
 from data_layer.queries import snapshots as qs
 from data_layer.queries.agencies import list_agencies
 from data_layer.queries.meta import shows_sample_data
-from data_layer.queries.places import list_neighborhoods
+from data_layer.queries.places import county_name, list_neighborhoods
 from data_layer.queries.profile import get_profile
 from data_layer.queries.resolutions import agency_status_summary
 from data_layer.queries.settings import get_thresholds
@@ -43,12 +43,15 @@ WRONG_WAY_SHOWN = 8  # wrong-way moves listed on the overview (the projector sho
 
 @loader(spinner="در حال خواندن…")
 def overview(url: str, scope: Scope, today: date, version: int) -> dict[str, Any]:
-    """Every figure of the overview for one day (small frames only)."""
+    """Every figure of the overview for one day (small frames only); a county's reader
+    gets its county's figures, over its neighbourhoods and the rows that work in them."""
+    c = scope.county_id
     with read_session(url) as s:
         thresholds = get_thresholds(s)
         last = qo.last_meeting(s, today)
         since = datetime.combine(last["held_on"], time(0), tzinfo=UTC) if last else None
-        record = qs.record_of(s, int(last["id"])) if last else None
+        # The meeting's record is the province's follow-up; a county counts its own changes.
+        record = qs.record_of(s, int(last["id"])) if last and c is None else None
         moved = None
         if record is not None:
             rows = qs.movement(s, record, None)
@@ -61,23 +64,24 @@ def overview(url: str, scope: Scope, today: date, version: int) -> dict[str, Any
             }
         return {
             "moved": moved,
-            "headline": qo.headline(s, today),
-            "cards": qo.agency_scorecards(s, today, thresholds),
+            "headline": qo.headline(s, today, county_id=c),
+            "cards": qo.agency_scorecards(s, today, thresholds, county_id=c),
             # The first page of every late row: the first screen shows its head.
-            "late": qo.overdue_rows(s, today, limit=LATE_PAGE),
+            "late": qo.overdue_rows(s, today, limit=LATE_PAGE, county_id=c),
             "last": last,
-            "changes": qo.changes_since(s, since) if since else None,
-            "no_service": qo.neighborhoods_without_active_service(s),
-            "hoods": qo.neighborhood_count(s),
-            "gaps": qo.largest_gaps(s, limit=8),
-            "by_agency": agency_status_summary(s, None, today),
-            "monthly": monthly_completions(qo.completion_by_month(s)),
-            "targets": qi.target_status_counts(s),
-            "wrong_way": qi.wrong_way_moves(s, limit=WRONG_WAY_SHOWN),
-            "wrong_way_count": qi.wrong_way_count(s),
+            "changes": qo.changes_since(s, since, county_id=c) if since else None,
+            "no_service": qo.neighborhoods_without_active_service(s, county_id=c),
+            "hoods": qo.neighborhood_count(s, county_id=c),
+            "gaps": qo.largest_gaps(s, limit=8, county_id=c),
+            "by_agency": agency_status_summary(s, None, today, county_id=c),
+            "monthly": monthly_completions(qo.completion_by_month(s, county_id=c)),
+            "targets": qi.target_status_counts(s, county_id=c),
+            "wrong_way": qi.wrong_way_moves(s, limit=WRONG_WAY_SHOWN, county_id=c),
+            "wrong_way_count": qi.wrong_way_count(s, county_id=c),
             "thresholds": thresholds,
             "sample": shows_sample_data(s),
-            "steps": remaining_setup_steps(s),
+            "steps": remaining_setup_steps(s) if c is None else [],
+            "county": county_name(s, c) if c is not None else None,
         }
 
 
@@ -140,13 +144,15 @@ def projector(
 
 @loader(spinner="در حال محاسبه…")
 def gaps(url: str, scope: Scope, version: int) -> dict[str, Any]:
-    """Gaps rolled up three ways, and the service ratios (small frames)."""
+    """Gaps rolled up three ways, and the service ratios (small frames); a county's
+    reader gets its county's gaps, and no ratios (an agency's capacity is the province's)."""
+    c = scope.county_id
     with read_session(url) as s:
         return {
-            "neighborhood": qc.gaps(s, by="neighborhood", limit=200),
-            "county": qc.gaps(s, by="county"),
-            "service": qc.gaps(s, by="service"),
-            "ratios": qc.service_ratios(s),
+            "neighborhood": qc.gaps(s, by="neighborhood", limit=200, county_id=c),
+            "county": qc.gaps(s, by="county", county_id=c),
+            "service": qc.gaps(s, by="service", county_id=c),
+            "ratios": qc.service_ratios(s) if c is None else None,
             "sample": shows_sample_data(s),
         }
 

@@ -28,11 +28,20 @@ from data_layer import auth
 from data_layer.commands.hub import IngestResult, receive_snapshot, refuse_early
 from data_layer.config import get_settings, hub_settings, is_hub
 from data_layer.db import ping
-from data_layer.errors import SignInFailed, database_trouble
+from data_layer.errors import SessionExpired, SignInFailed, database_trouble
+from data_layer.exports import PROVINCE_ONLY
 from data_layer.jalali import to_fa_digits
 from data_layer.migrate import schema_is_current
 from data_layer.models import AccessKind, Role
-from data_layer.permissions import PROVINCE, Readable, Reader, can_read
+from data_layer.permissions import (
+    PROVINCE,
+    Readable,
+    Reader,
+    can_read,
+    read_refusal,
+    reads_of,
+)
+from data_layer.permissions import Scope as ReadScope  # starlette's Scope is the ASGI one
 from web.feeds import FEEDS, feed_csv
 from web.national import national_snapshot
 from web.page_html import BaseUrlMiddleware
@@ -244,28 +253,59 @@ async def _health_of(url: str, cache_ready: Callable[[str], bool]) -> Response:
     return JSONResponse({"status": "ok", "database": "ok", "schema": "current"})
 
 
-async def feed(request: Request) -> Response:
-    """GET /api/feeds/{name}.csv with a feed token (Bearer header or ?token=)."""
+async def _feed_reader(request: Request, url: str) -> Reader | None:
+    """A feed token's consumer (Bearer header or ?token=), else the person of the
+    sign-in cookie (a county governorate's reader takes its county's feeds so)."""
     header = request.headers.get("authorization", "")
     token = header[7:].strip() if header.lower().startswith("bearer ") else ""
     token = token or request.query_params.get("token", "")
-    name = request.path_params["name"]
-    url = get_settings().database_url
-    reader = None
     if token:
         row = await run_in_threadpool(
             auth.resolve_access_token, url, kind=AccessKind.FEED.value, token=token
         )
-        reader = Reader.feed() if row is not None else None
-    if not can_read(reader, Readable.FEEDS, PROVINCE):
-        return PlainTextResponse(
-            "کلید خوراک داده معتبر نیست یا باطل شده است.\n",
-            status_code=401,
-            headers={"WWW-Authenticate": 'Bearer realm="feeds"'},
-        )
+        return Reader.feed() if row is not None else None
+    signed = request.cookies.get(auth.SESSION_COOKIE)
+    if not signed:
+        return None
+    try:
+        actor = await run_in_threadpool(auth.resolve_session_url, url, token=signed)
+    except SessionExpired:
+        return None
+    if await run_in_threadpool(_must_change, url, actor.user_id):
+        return None  # a one-time password opens «حساب من» only, as on the screens
+    return Reader.person(actor)
+
+
+def _feed_refusal(text: str, status: int) -> Response:
+    headers = {"Cache-Control": "no-store"}
+    if status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="feeds"'
+    return PlainTextResponse(text + "\n", status_code=status, headers=headers)
+
+
+async def feed(request: Request) -> Response:
+    """GET /api/feeds/{name}.csv with a feed token (Bearer header or ?token=) or the
+    sign-in of a person who reads feeds; ?county=ID narrows it to one county, and a
+    county governorate's reader is given its own county's and refused any other."""
+    name = request.path_params["name"]
+    url = get_settings().database_url
+    reader = await _feed_reader(request, url)
+    if reader is None or Readable.FEEDS not in reads_of(reader):
+        return _feed_refusal("کلید خوراک داده معتبر نیست یا باطل شده است.", 401)
+    asked = request.query_params.get("county", "").strip()
+    if asked and not asked.isdigit():
+        return _feed_refusal("شناسهٔ شهرستان باید عدد باشد.", 400)
+    scope = ReadScope(county_id=int(asked)) if asked else reader.scope
+    if not can_read(reader, Readable.FEEDS, scope):
+        return _feed_refusal(read_refusal(reader, Readable.FEEDS, scope), 403)
     if name not in FEEDS:
-        return PlainTextResponse("این خوراک داده وجود ندارد.\n", status_code=404)
-    body = await run_in_threadpool(feed_csv, url, name)
+        return _feed_refusal("این خوراک داده وجود ندارد.", 404)
+    if scope.county_id is not None and name in PROVINCE_ONLY:
+        return _feed_refusal(
+            "این خوراک داده (ظرفیت دستگاه‌ها) از همهٔ استان است و برای یک شهرستان ساخته نمی‌شود.",
+            403,
+        )
+    body = await run_in_threadpool(feed_csv, url, name, scope.county_id)
     return Response(
         body,
         media_type="text/csv; charset=utf-8",

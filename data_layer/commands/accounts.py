@@ -32,7 +32,7 @@ from data_layer.errors import (
     PermissionDenied,
     ValidationError,
 )
-from data_layer.models import Agency, Role, User, utcnow
+from data_layer.models import Agency, County, Role, User, utcnow
 from data_layer.permissions import Action, Actor, check_person, require
 from data_layer.sign_in_limits import forget_name
 from data_layer.text import tidy
@@ -51,19 +51,31 @@ _BAD_ROLE = "نقش انتخاب‌شده معتبر نیست."
 _AGENCY_NEEDED = "برای کارشناس رابط، دستگاه او را انتخاب کنید."
 _AGENCY_NOT_ALLOWED = "فقط کارشناس رابط به یک دستگاه وابسته است؛ دستگاه را خالی بگذارید."
 _BAD_AGENCY = "دستگاه انتخاب‌شده وجود ندارد یا غیرفعال است."
+_COUNTY_NEEDED = "برای حساب فرمانداری، شهرستان آن را انتخاب کنید."
+_COUNTY_NOT_ALLOWED = "فقط حساب فرمانداری به یک شهرستان وابسته است؛ شهرستان را خالی بگذارید."
+_BAD_COUNTY = "شهرستان انتخاب‌شده وجود ندارد."
 _WRONG_OLD_PASSWORD = "گذرواژهٔ فعلی درست نیست."
 _SAME_PASSWORD = "گذرواژهٔ تازه باید با گذرواژهٔ فعلی فرق داشته باشد."
 _SELF_DEACTIVATION = "نمی‌توانید حساب کاربری خودتان را غیرفعال کنید."
 
 
-def _role_problems(session: Session, role: str, agency_id: int | None) -> list[FieldError]:
-    """Objections to a role and agency: only an agency editor has an (active) agency."""
+def _role_problems(
+    session: Session, role: str, agency_id: int | None, county_id: int | None = None
+) -> list[FieldError]:
+    """Objections to a role, agency and county: only an agency editor has an (active)
+    agency, only a county governorate's reader a county."""
     if role not in {r.value for r in Role}:
         return [FieldError("role", _BAD_ROLE)]
     if role == Role.AGENCY_EDITOR and agency_id is None:
         return [FieldError("agency_id", _AGENCY_NEEDED)]
     if role != Role.AGENCY_EDITOR and agency_id is not None:
         return [FieldError("agency_id", _AGENCY_NOT_ALLOWED)]
+    if role == Role.COUNTY_READER and county_id is None:
+        return [FieldError("county_id", _COUNTY_NEEDED)]
+    if role != Role.COUNTY_READER and county_id is not None:
+        return [FieldError("county_id", _COUNTY_NOT_ALLOWED)]
+    if county_id is not None and session.get(County, county_id) is None:
+        return [FieldError("county_id", _BAD_COUNTY)]
     agency = session.get(Agency, agency_id) if agency_id is not None else None
     if agency_id is not None and (agency is None or not agency.active):
         return [FieldError("agency_id", _BAD_AGENCY)]
@@ -90,6 +102,7 @@ def create_user(
     full_name: str,
     role: str,
     agency_id: int | None = None,
+    county_id: int | None = None,
     password: str | None = None,
     now: datetime | None = None,
 ) -> tuple[User, str]:
@@ -102,7 +115,7 @@ def create_user(
     errors = username_problems(session, username)
     if not 2 <= len(full_name) <= 120:
         errors.append(FieldError("full_name", _BAD_FULL_NAME))
-    errors += _role_problems(session, role, agency_id)
+    errors += _role_problems(session, role, agency_id, county_id)
     errors += password_problems(password) if password else []
     if errors:
         raise ValidationError(errors)
@@ -113,6 +126,7 @@ def create_user(
         password_hash=hash_password(plain),
         role=role,
         agency_id=agency_id,
+        county_id=county_id,
         must_change_password=True,
     )
     add_new_user(session, user)
@@ -269,23 +283,26 @@ def set_user_role(
     user_id: int,
     role: str,
     agency_id: int | None,
+    county_id: int | None = None,
     expected_version: int | None = None,
     now: datetime | None = None,
 ) -> bool:
-    """Give an account another role (or agency); every sign-in of it ends. False if unchanged."""
+    """Give an account another role (or agency, or county); every sign-in of it ends.
+    False if unchanged."""
     require(session, actor, Action.MANAGE_USERS)
     if user_id == actor.user_id:
         raise PermissionDenied("نقش حساب خودتان را نمی‌توانید تغییر دهید.")
-    errors = _role_problems(session, role, agency_id)
+    errors = _role_problems(session, role, agency_id, county_id)
     if errors:
         raise ValidationError(errors)
     now = now or utcnow()
     user = _target(session, user_id, expected_version)
-    if (user.role, user.agency_id) == (role, agency_id):
+    if (user.role, user.agency_id, user.county_id) == (role, agency_id, county_id):
         return False
-    old = f"{user.role} ({user.agency_id or '-'})"
-    user.role, user.agency_id, user.version = role, agency_id, user.version + 1
+    old = f"{user.role} ({user.agency_id or user.county_id or '-'})"
+    user.role, user.agency_id, user.county_id = role, agency_id, county_id
+    user.version += 1
     revoke_sessions(session, user_id, now)
-    _history(session, actor, user_id, "role", old, f"{role} ({agency_id or '-'})", now)
+    _history(session, actor, user_id, "role", old, f"{role} ({agency_id or county_id or '-'})", now)
     session.flush()
     return True

@@ -31,6 +31,7 @@ from data_layer.labels import (
     STATUS_LABELS,
 )
 from data_layer.models_dossier import DOCUMENT_KIND_LABELS
+from data_layer.queries.county import require_in_county
 from data_layer.queries.dossier import Dossier, neighborhood_dossier
 from data_layer.queries.profile import get_profile
 from data_layer.rules.coverage import COVERAGE_LEVEL_LABELS
@@ -259,6 +260,10 @@ def dossier_html(session: Session, *, neighborhood_id: int, today: date) -> str:
     )
 
 
-def dossier_pdf(session: Session, *, neighborhood_id: int, today: date) -> bytes:
-    """A neighborhood's dossier as an A4 PDF to print."""
+def dossier_pdf(
+    session: Session, *, neighborhood_id: int, today: date, county_id: int | None = None
+) -> bytes:
+    """A neighborhood's dossier as an A4 PDF to print (for a county's reader, of its
+    county only)."""
+    require_in_county(session, neighborhood_id, county_id)
     return render_pdf(dossier_html(session, neighborhood_id=neighborhood_id, today=today))

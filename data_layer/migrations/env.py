@@ -11,7 +11,8 @@ import data_layer.models_dossier
 import data_layer.models_hub
 import data_layer.models_indicators
 import data_layer.models_messages
-import data_layer.models_national  # noqa: F401
+import data_layer.models_national
+import data_layer.models_priority  # noqa: F401
 from data_layer.config import get_settings
 from data_layer.db import get_engine
 

@@ -25,6 +25,7 @@ from data_layer.models import (
     ServiceDelivery,
     ServiceType,
 )
+from data_layer.queries.county import hood_in_county
 from data_layer.rules import coverage as rule
 
 # --- shared pieces -----------------------------------------------------------------------
@@ -85,8 +86,11 @@ def coverage_matrix(
     max_priority: int | None = None,
     agency_id: int | None = None,
     neighborhood_id: int | None = None,
+    county_id: int | None = None,
 ) -> pd.DataFrame:
-    """One row per active neighbourhood x active service type, with its coverage level.
+    """One row per active neighbourhood x active service type, with its coverage level
+    (of one county's neighbourhoods with `county_id`: a reader's scope, on top of the
+    counties a person picked).
 
     level: 'no_norm' / 'served' when the service has no norm (served: something is
     delivered); otherwise 'met' (delivered >= need, so a need of 0 is met), 'none'
@@ -127,6 +131,7 @@ def coverage_matrix(
     )
     if neighborhood_id is not None:  # one neighbourhood's dossier
         stmt = stmt.where(col(Neighborhood.id) == neighborhood_id)  # type: ignore[assignment]
+    stmt = stmt.where(hood_in_county(col(Neighborhood.county_id), county_id))  # type: ignore[assignment]
     df = _frame(session.execute(stmt).all(), COVERAGE_COLUMNS)
     _floats(df, "norm_per_1000", "need", "delivered")
     df["priority_rank"] = df["priority_rank"].astype("Int64")  # unranked: <NA>
@@ -175,9 +180,14 @@ DELIVERY_COLUMNS = [
 
 
 def delivery_rows(
-    session: Session, *, neighborhood_id: int | None = None, agency_id: int | None = None
+    session: Session,
+    *,
+    neighborhood_id: int | None = None,
+    agency_id: int | None = None,
+    county_id: int | None = None,
 ) -> pd.DataFrame:
-    """Live (not withdrawn) deliveries, newest period first, in any status."""
+    """Live (not withdrawn) deliveries, newest period first, in any status (in one
+    county's neighbourhoods with `county_id`)."""
     d = ServiceDelivery
     stmt = (
         select(
@@ -202,7 +212,7 @@ def delivery_rows(
         .join(Neighborhood, col(Neighborhood.id) == col(d.neighborhood_id))
         .join(County, col(County.id) == col(Neighborhood.county_id))
         .join(ServiceType, col(ServiceType.id) == col(d.service_type_id))
-        .where(col(d.withdrawn).is_(False))
+        .where(col(d.withdrawn).is_(False), hood_in_county(col(Neighborhood.county_id), county_id))
         .order_by(col(d.period_start).desc(), col(d.id))
     )
     if neighborhood_id is not None:
@@ -282,6 +292,7 @@ def gaps(
     by: Literal["neighborhood", "county", "service"],
     limit: int | None = None,
     worst: Literal["gap", "share"] = "gap",
+    county_id: int | None = None,
 ) -> pd.DataFrame:
     """need, delivered, gap and unmet share (gap / need), largest gap first (with
     worst='share', by='neighborhood': largest unmet share first, as the overview lists them).
@@ -291,6 +302,7 @@ def gaps(
     group's neighbourhood x service pairs (services with a norm only), then
     gap = max(need - delivered, 0): a surplus in one neighbourhood offsets a shortfall in
     another. Every county with an active neighbourhood, or every service with a norm, has a row.
+    With `county_id`, over that county's neighbourhoods only.
     """
     p = rule.pairs()
     owner = aliased(Agency)
@@ -311,6 +323,7 @@ def gaps(
         .join(County, col(County.id) == p.c.county_id)
         .join(ServiceType, col(ServiceType.id) == p.c.service_type_id)
         .outerjoin(owner, col(owner.id) == col(ServiceType.owner_agency_id))
+        .where(hood_in_county(p.c.county_id, county_id))
         .order_by(*order)
         .limit(limit)
     )

@@ -21,6 +21,7 @@ from data_layer.models_dossier import (
 )
 from data_layer.models_indicators import Indicator
 from data_layer.queries.assignments import neighborhood_assignments
+from data_layer.queries.county import require_in_county
 from data_layer.queries.coverage import (
     coverage_matrix,
     neighborhood_deliveries,
@@ -173,8 +174,12 @@ class Dossier:
         return short.sort_values("need", ascending=False)
 
 
-def neighborhood_dossier(session: Session, neighborhood_id: int, today: date) -> Dossier | None:
-    """The neighborhood's dossier, or None when no neighborhood has that id."""
+def neighborhood_dossier(
+    session: Session, neighborhood_id: int, today: date, *, county_id: int | None = None
+) -> Dossier | None:
+    """The neighborhood's dossier, or None when no neighborhood has that id; for a
+    county's reader (`county_id`), another county's neighborhood is refused."""
+    require_in_county(session, neighborhood_id, county_id)
     facts = neighborhood_profile(session, neighborhood_id)
     if facts is None:
         return None

@@ -31,6 +31,7 @@ from data_layer.models import (
     Agency,
     AppSetting,
     Assignment,
+    County,
     Letter,
     Meeting,
     MeetingSnapshot,
@@ -39,6 +40,7 @@ from data_layer.models import (
     Verification,
 )
 from data_layer.models_messages import MessageState, OutboxMessage
+from data_layer.models_priority import PriorityProposal, ProposalState
 from data_layer.queries.indicator_forms import values_to_verify
 from data_layer.queries.ladder import STEP_TITLES, agencies_due_a_step, letter_number
 from data_layer.queries.periods import recent_periods, report_completeness
@@ -68,7 +70,8 @@ class InboxEntry:
 class InboxItem:
     """One thing due from the person: its kind, what it says, and where it is done."""
 
-    kind: str  # returned, late, due, letter, report | claims, values, reply, ladder, record, failed
+    # returned, late, due, letter, report | claims, values, reply, ladder, record, priority, failed
+    kind: str
     title: str
     detail: str
     link: str  # a path of the app, e.g. /my_agency?row=12
@@ -259,6 +262,7 @@ def secretariat_items(session: Session, today: date) -> list[InboxItem]:
         + _replies_item(session)
         + _ladder_item(session, today)
         + _meetings_without_record(session, today)
+        + _priority_item(session)
     )
 
 
@@ -484,6 +488,42 @@ def _meetings_without_record(session: Session, today: date) -> list[InboxItem]:
                     int(m),
                 )
                 for m, n, d in first
+            ),
+        )
+    ]
+
+
+def _priority_item(session: Session) -> list[InboxItem]:
+    """The counties' priority orders waiting for a decision (resolution 2), oldest first."""
+    pending = col(PriorityProposal.state) == ProposalState.PENDING.value
+    total = session.execute(
+        select(func.count(col(PriorityProposal.id))).where(pending)
+    ).scalar_one()
+    if not total:
+        return []
+    first = session.execute(
+        select(col(PriorityProposal.id), col(County.name), col(PriorityProposal.sent_at))
+        .join(County, col(County.id) == col(PriorityProposal.county_id))
+        .where(pending)
+        .order_by(col(PriorityProposal.sent_at), col(PriorityProposal.id))
+        .limit(LISTED)
+    ).all()
+    return [
+        InboxItem(
+            "priority",
+            f"{format_number(total)} پیشنهاد اولویت محلات از فرمانداری‌ها",
+            "فرمانداری‌ها ترتیب اولویت محلات شهرستان خود را فرستاده‌اند (مصوبه ۲)؛"
+            " آن را بپذیرید یا با دلیل برگردانید.",
+            "/neighborhoods",
+            int(first[0][0]) if total == 1 else 0,
+            count=total,
+            entries=tuple(
+                InboxEntry(
+                    f"فرمانداری {name}، فرستاده در {format_jalali(sent.date())}",
+                    "/neighborhoods",
+                    int(pid),
+                )
+                for pid, name, sent in first
             ),
         )
     ]

@@ -46,6 +46,7 @@ from data_layer.models_indicators import (
     IndicatorTarget,
     IndicatorValue,
 )
+from data_layer.queries.county import hood_in_county
 from data_layer.rules import indicators as rule
 
 
@@ -198,13 +199,18 @@ _PAIR_COLUMNS = (
 )
 
 
-def _live(query: Any) -> Any:
-    """Only active neighborhoods and indicators, with the county's and the names."""
+def _live(query: Any, county_id: int | None = None) -> Any:
+    """Only active neighborhoods (of one county, if given) and indicators, with the
+    county's and the names."""
     return (
         query.join(Neighborhood, col(Neighborhood.id) == col(_S.neighborhood_id))
         .join(County, col(County.id) == col(Neighborhood.county_id))
         .join(Indicator, col(Indicator.id) == col(_S.indicator_id))
-        .where(col(Neighborhood.active).is_(True), col(Indicator.active).is_(True))
+        .where(
+            col(Neighborhood.active).is_(True),
+            col(Indicator.active).is_(True),
+            hood_in_county(col(Neighborhood.county_id), county_id),
+        )
     )
 
 
@@ -258,11 +264,12 @@ def target_statuses(session: Session) -> pd.DataFrame:
     return pd.DataFrame(records, columns=TARGET_STATUS_COLUMNS)
 
 
-def target_status_counts(session: Session) -> dict[str, int]:
-    """How many (neighborhood, indicator) targets are on track, off track, without data."""
+def target_status_counts(session: Session, *, county_id: int | None = None) -> dict[str, int]:
+    """How many (neighborhood, indicator) targets are on track, off track, without data
+    (of one county's neighborhoods, if given)."""
     counts = {s.value: 0 for s in rule.IndicatorStatus}
     query = _live(
-        select(col(_S.status), func.count()).where(col(_S.has_target).is_(True))
+        select(col(_S.status), func.count()).where(col(_S.has_target).is_(True)), county_id
     ).group_by(col(_S.status))
     for state, n in session.execute(query).all():
         counts[state] = int(n)
@@ -285,8 +292,9 @@ WRONG_WAY_COLUMNS = [
 ]
 
 
-def _in_newest_period(query: Any) -> Any:
-    """The wrong-way pairs of `query`, in their indicator's newest reported period."""
+def _in_newest_period(query: Any, county_id: int | None = None) -> Any:
+    """The wrong-way pairs of `query` (of one county's neighborhoods, if given), in their
+    indicator's newest reported period."""
     newest = (
         select(col(_S.indicator_id).label("indicator_id"), func.max(_S.latest_end).label("end"))
         .group_by(col(_S.indicator_id))
@@ -296,19 +304,22 @@ def _in_newest_period(query: Any) -> Any:
         query.join(
             newest,
             and_(newest.c.indicator_id == col(_S.indicator_id), newest.c.end == col(_S.latest_end)),
-        ).where(col(_S.wrong_way).is_(True))
+        ).where(col(_S.wrong_way).is_(True)),
+        county_id,
     )
 
 
-def wrong_way_count(session: Session) -> int:
+def wrong_way_count(session: Session, *, county_id: int | None = None) -> int:
     """How many pairs moved the wrong way in their indicator's newest period (the rows
     `wrong_way_moves` lists), counted in SQL."""
     return int(
-        session.execute(_in_newest_period(select(func.count()).select_from(_S))).scalar_one()
+        session.execute(
+            _in_newest_period(select(func.count()).select_from(_S), county_id)
+        ).scalar_one()
     )
 
 
-def _wrong_way_query(limit: int | None) -> Any:
+def _wrong_way_query(limit: int | None, county_id: int | None = None) -> Any:
     """The wrong-way pairs in their indicator's newest period, worst relative change first."""
     query = _in_newest_period(
         select(
@@ -320,7 +331,8 @@ def _wrong_way_query(limit: int | None) -> Any:
             col(_S.latest_year),
             col(_S.latest_no),
             col(_S.latest_value),
-        )
+        ),
+        county_id,
     )
     change = func.abs(col(_S.latest_value) - col(_S.previous_value))
     worst = case(
@@ -333,11 +345,13 @@ def _wrong_way_query(limit: int | None) -> Any:
     return query
 
 
-def wrong_way_moves(session: Session, limit: int | None = None) -> pd.DataFrame:
+def wrong_way_moves(
+    session: Session, limit: int | None = None, *, county_id: int | None = None
+) -> pd.DataFrame:
     """Pairs whose value in the indicator's latest reported period got worse than the
     neighborhood's value before it; largest relative worsening first (the first `limit`;
     None: all). The order and the limit are SQL's, so a screen that shows a few reads a few."""
-    query = _wrong_way_query(limit)
+    query = _wrong_way_query(limit, county_id)
     records = []
     for (
         n,
@@ -518,8 +532,9 @@ VALUE_ROW_COLUMNS = [
 ]
 
 
-def indicator_value_rows(session: Session) -> pd.DataFrame:
-    """Every value of an active indicator in an active neighborhood, by place and period."""
+def indicator_value_rows(session: Session, *, county_id: int | None = None) -> pd.DataFrame:
+    """Every value of an active indicator in an active neighborhood (of one county, if
+    given), by place and period."""
     rows = session.execute(
         select(
             col(County.name),
@@ -547,7 +562,11 @@ def indicator_value_rows(session: Session) -> pd.DataFrame:
         .join(County, col(County.id) == col(Neighborhood.county_id))
         .join(Indicator, col(Indicator.id) == col(IndicatorValue.indicator_id))
         .join(Agency, col(Agency.id) == col(Indicator.agency_id))
-        .where(col(Neighborhood.active).is_(True), col(Indicator.active).is_(True))
+        .where(
+            col(Neighborhood.active).is_(True),
+            col(Indicator.active).is_(True),
+            hood_in_county(col(Neighborhood.county_id), county_id),
+        )
         .order_by(
             col(County.name),
             col(Neighborhood.name),

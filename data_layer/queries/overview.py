@@ -29,6 +29,7 @@ from data_layer.models import (
     ServiceDelivery,
     Verification,
 )
+from data_layer.queries.county import hood_in_county, row_in_county
 from data_layer.queries.coverage import gaps
 from data_layer.rules import coverage
 from data_layer.rules.completeness import share_done_of
@@ -74,9 +75,10 @@ def headline(
     stale_days: int = STALE_DAYS,
     *,
     meeting_id: int | None = None,
+    county_id: int | None = None,
 ) -> dict[str, int]:
-    """The overview's top figures over live rows (of one meeting, if given), plus the
-    number of meetings."""
+    """The overview's top figures over live rows (of one meeting, of one county's
+    neighbourhoods, if given), plus the number of meetings."""
     status = col(Assignment.status)
     figures: dict[str, ColumnElement[Any]] = {
         "resolutions": func.count(func.distinct(col(Assignment.resolution_id))),
@@ -91,7 +93,7 @@ def headline(
         select(*(v.label(k) for k, v in figures.items()))
         .select_from(Assignment)
         .join(Resolution, col(Resolution.id) == col(Assignment.resolution_id))
-        .where(_live())
+        .where(_live(), row_in_county(col(Assignment.id), county_id))
     )
     if meeting_id is not None:
         stmt = stmt.where(col(Resolution.meeting_id) == meeting_id)
@@ -112,7 +114,7 @@ def _with_evidence_ids() -> Any:
     )
 
 
-def _scorecard_counts(session: Session, today: date) -> pd.DataFrame:
+def _scorecard_counts(session: Session, today: date, county_id: int | None) -> pd.DataFrame:
     """Per agency owning live rows: rows, done, overdue, with evidence, last report."""
     docs = _with_evidence_ids()
     has_evidence = (col(Assignment.evidence_url) != "") | docs.c.assignment_id.is_not(None)
@@ -130,7 +132,7 @@ def _scorecard_counts(session: Session, today: date) -> pd.DataFrame:
         .join(Resolution, col(Resolution.id) == col(Assignment.resolution_id))
         .join(Agency, col(Agency.id) == col(Assignment.agency_id))
         .outerjoin(docs, docs.c.assignment_id == col(Assignment.id))
-        .where(_live())
+        .where(_live(), row_in_county(col(Assignment.id), county_id))
         .group_by(col(Agency.id), col(Agency.short_name))
     )
     cols = ["agency_id", "agency", "rows", "done", "overdue", "with_evidence", "last_update"]
@@ -149,11 +151,13 @@ def letters_by_agency(session: Session) -> dict[int, tuple[int, int]]:
     return {int(a): (int(n), int(u)) for a, n, u in session.execute(stmt).all()}
 
 
-def agency_scorecards(session: Session, today: date, thresholds: Thresholds) -> pd.DataFrame:
+def agency_scorecards(
+    session: Session, today: date, thresholds: Thresholds, *, county_id: int | None = None
+) -> pd.DataFrame:
     """One row per agency with live rows, worst first, coloured by `thresholds` (the rule
     of data_layer/rules/scorecard.py); also `letters` (follow-up letters received) and
-    `unanswered` (of those)."""
-    df = _scorecard_counts(session, today)
+    `unanswered` (of those). With `county_id`, over the rows of that county only."""
+    df = _scorecard_counts(session, today, county_id)
     days = [days_since(d, today) for d in df["last_update"]]
     df["days_since_update"] = pd.Series(days, index=df.index, dtype=object)
     df["share_done"] = share_done_of(df["done"], df["rows"])
@@ -176,7 +180,14 @@ def agency_scorecards(session: Session, today: date, thresholds: Thresholds) -> 
 # --- overdue rows and recent change ----------------------------------------------------
 
 
-def overdue_rows(session: Session, today: date, limit: int = 50, offset: int = 0) -> pd.DataFrame:
+def overdue_rows(
+    session: Session,
+    today: date,
+    limit: int = 50,
+    offset: int = 0,
+    *,
+    county_id: int | None = None,
+) -> pd.DataFrame:
     """Live rows past their date and not done: most days late first, then agency; `limit`
     of them from `offset` (a page of the list; headline()["overdue"] counts them all)."""
     due = effective_due()
@@ -194,7 +205,7 @@ def overdue_rows(session: Session, today: date, limit: int = 50, offset: int = 0
         .join(Resolution, col(Resolution.id) == col(Assignment.resolution_id))
         .join(Meeting, col(Meeting.id) == col(Resolution.meeting_id))
         .join(Agency, col(Agency.id) == col(Assignment.agency_id))
-        .where(_live(), is_overdue(today))
+        .where(_live(), is_overdue(today), row_in_county(col(Assignment.id), county_id))
         .order_by(due, col(Agency.short_name), col(Assignment.id))
         .limit(limit)
         .offset(offset)
@@ -205,7 +216,9 @@ def overdue_rows(session: Session, today: date, limit: int = 50, offset: int = 0
     return df
 
 
-def changes_since(session: Session, since: datetime) -> dict[str, int]:
+def changes_since(
+    session: Session, since: datetime, *, county_id: int | None = None
+) -> dict[str, int]:
     """How many rows were completed, started, rescheduled or changed at all since then."""
     h = HistoryEntry
     is_status = col(h.field) == "status"
@@ -223,7 +236,9 @@ def changes_since(session: Session, since: datetime) -> dict[str, int]:
         "since_meeting_rows_changed": func.count(func.distinct(col(h.entity_id))),
     }
     stmt = select(*figures.values()).where(
-        col(h.entity) == "assignment", col(h.changed_at) >= since
+        col(h.entity) == "assignment",
+        col(h.changed_at) >= since,
+        row_in_county(col(h.entity_id), county_id),
     )
     row = session.execute(stmt).one()
     return {k: int(v or 0) for k, v in zip(figures, row, strict=True)}
@@ -250,13 +265,17 @@ def last_meeting(
 # --- neighbourhoods and service gaps ---------------------------------------------------
 
 
-def neighborhood_count(session: Session) -> int:
-    """How many target neighbourhoods are active."""
-    stmt = select(func.count(col(Neighborhood.id))).where(col(Neighborhood.active).is_(True))
+def neighborhood_count(session: Session, *, county_id: int | None = None) -> int:
+    """How many target neighbourhoods are active (of one county, if given)."""
+    stmt = select(func.count(col(Neighborhood.id))).where(
+        col(Neighborhood.active).is_(True), hood_in_county(col(Neighborhood.county_id), county_id)
+    )
     return int(session.execute(stmt).scalar_one())
 
 
-def neighborhoods_without_active_service(session: Session) -> pd.DataFrame:
+def neighborhoods_without_active_service(
+    session: Session, *, county_id: int | None = None
+) -> pd.DataFrame:
     """Active neighbourhoods with no active or completed delivery, by priority then size."""
     served = (
         select(col(ServiceDelivery.id))
@@ -274,7 +293,11 @@ def neighborhoods_without_active_service(session: Session) -> pd.DataFrame:
             rank,
         )
         .join(County, col(County.id) == col(Neighborhood.county_id))
-        .where(col(Neighborhood.active).is_(True), ~served)
+        .where(
+            col(Neighborhood.active).is_(True),
+            ~served,
+            hood_in_county(col(Neighborhood.county_id), county_id),
+        )
         .order_by(
             case((rank.is_(None), 1), else_=0),
             rank,
@@ -292,9 +315,11 @@ LARGEST_GAP_COLUMNS = ["neighborhood_id", "county", "neighborhood", "service", "
 LARGEST_GAP_COLUMNS += ["owner_agency", "need", "delivered", "gap", "unmet_share"]
 
 
-def largest_gaps(session: Session, limit: int = 10) -> pd.DataFrame:
+def largest_gaps(
+    session: Session, limit: int = 10, *, county_id: int | None = None
+) -> pd.DataFrame:
     """Neighbourhood x service pairs furthest below their norm, by unmet share then gap."""
-    found = gaps(session, by="neighborhood", limit=limit, worst="share")
+    found = gaps(session, by="neighborhood", limit=limit, worst="share", county_id=county_id)
     return found[LARGEST_GAP_COLUMNS].reset_index(drop=True)
 
 
@@ -310,7 +335,7 @@ def utc_day(session: Session, column: Any) -> ColumnElement[Any]:
     return func.date(column, type_=Date)
 
 
-def completion_by_month(session: Session) -> pd.DataFrame:
+def completion_by_month(session: Session, *, county_id: int | None = None) -> pd.DataFrame:
     """Rows whose status became done, per UTC day (the page buckets them by Jalali month)."""
     day = utc_day(session, col(HistoryEntry.changed_at)).label("changed_on")
     stmt = (
@@ -319,6 +344,7 @@ def completion_by_month(session: Session) -> pd.DataFrame:
             col(HistoryEntry.entity) == "assignment",
             col(HistoryEntry.field) == "status",
             col(HistoryEntry.new_value) == AssignmentStatus.DONE.value,
+            row_in_county(col(HistoryEntry.entity_id), county_id),
         )
         .group_by(day)
         .order_by(day)

@@ -7,22 +7,30 @@ from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from data_layer.models import County, Neighborhood, ServiceType
+from data_layer.queries.county import hood_in_county
 from data_layer.text import match_key
 
 
-def list_counties(session: Session) -> pd.DataFrame:
-    """Counties with how many active target neighborhoods each has."""
+def list_counties(session: Session, *, county_id: int | None = None) -> pd.DataFrame:
+    """Counties (one, if given) with how many active target neighborhoods each has."""
     stmt = (
         select(col(County.id), col(County.name), func.count(col(Neighborhood.id)))
         .outerjoin(
             Neighborhood,
             (col(Neighborhood.county_id) == col(County.id)) & col(Neighborhood.active).is_(True),
         )
+        .where(hood_in_county(col(County.id), county_id))
         .group_by(col(County.id), col(County.name))
         .order_by(col(County.name))
     )
     rows = [tuple(r) for r in session.execute(stmt).all()]
     return pd.DataFrame(rows, columns=["id", "name", "neighborhoods"])
+
+
+def county_name(session: Session, county_id: int) -> str:
+    """The county's name ("" when there is no such county)."""
+    county = session.get(County, county_id)
+    return county.name if county is not None else ""
 
 
 NEIGHBORHOOD_COLUMNS = [
@@ -44,8 +52,11 @@ NEIGHBORHOOD_COLUMNS = [
 ]
 
 
-def list_neighborhoods(session: Session, *, include_inactive: bool = False) -> pd.DataFrame:
-    """The registry: every target neighborhood with its county, by priority."""
+def list_neighborhoods(
+    session: Session, *, include_inactive: bool = False, county_id: int | None = None
+) -> pd.DataFrame:
+    """The registry: every target neighborhood with its county (of one county, if
+    given), by priority."""
     stmt = select(
         col(Neighborhood.id),
         col(County.name),
@@ -63,6 +74,7 @@ def list_neighborhoods(session: Session, *, include_inactive: bool = False) -> p
         col(Neighborhood.is_sample),
         col(Neighborhood.version),
     ).join(County, col(County.id) == col(Neighborhood.county_id))
+    stmt = stmt.where(hood_in_county(col(Neighborhood.county_id), county_id))
     if not include_inactive:
         stmt = stmt.where(col(Neighborhood.active).is_(True))
     stmt = stmt.order_by(

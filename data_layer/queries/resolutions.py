@@ -14,6 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
 from data_layer.models import Agency, Assignment, AssignmentStatus, Meeting, Resolution
+from data_layer.queries.county import row_in_county
 from data_layer.queries.settings import get_lead_weight
 from data_layer.rules.completeness import share_done_of
 from data_layer.rules.lateness import effective_due, is_overdue
@@ -216,9 +217,11 @@ def agency_status_summary(
     meeting_id: int | None,
     today: date,
     agency_ids: Sequence[int] | None = None,
+    *,
+    county_id: int | None = None,
 ) -> pd.DataFrame:
-    """Per agency, its rows (of one meeting, or all) counted by status, plus overdue;
-    worst first."""
+    """Per agency, its rows (of one meeting, or all; of one county, if given) counted
+    by status, plus overdue; worst first."""
 
     def count_status(status: AssignmentStatus) -> ColumnElement[Any]:
         return func.sum(case((col(Assignment.status) == status.value, 1), else_=0))
@@ -238,7 +241,10 @@ def agency_status_summary(
         )
         .join(Resolution, col(Resolution.id) == col(Assignment.resolution_id))
         .join(Agency, col(Agency.id) == col(Assignment.agency_id))
-        .where(*_row_filters(meeting_id, today, agency_ids, None))
+        .where(
+            *_row_filters(meeting_id, today, agency_ids, None),
+            row_in_county(col(Assignment.id), county_id),
+        )
         .group_by(col(Agency.id), col(Agency.short_name))
     )
     cols = [

@@ -7,14 +7,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from data_layer.models import Agency, User
+from data_layer.models import Agency, County, User
 
 
 def list_users(session: Session) -> list[dict[str, Any]]:
-    """Every account for the admin page, by username; `agency` is the short name or None."""
+    """Every account for the admin page, by username; `agency` is the short name or None,
+    `county` the county's name (a county governorate's reader) or None."""
     stmt = (
-        select(User, col(Agency.short_name))
+        select(User, col(Agency.short_name), col(County.name))
         .outerjoin(Agency, col(Agency.id) == col(User.agency_id))
+        .outerjoin(County, col(County.id) == col(User.county_id))
         .order_by(col(User.username))
     )
     return [
@@ -25,6 +27,8 @@ def list_users(session: Session) -> list[dict[str, Any]]:
             "role": u.role,
             "agency": short_name,
             "agency_id": u.agency_id,
+            "county": county,
+            "county_id": u.county_id,
             "active": u.active,
             "locked_until": u.locked_until,
             "last_login_at": u.last_login_at,
@@ -32,7 +36,7 @@ def list_users(session: Session) -> list[dict[str, Any]]:
             "is_sample": u.is_sample,
             "version": u.version,
         }
-        for u, short_name in session.execute(stmt).all()
+        for u, short_name, county in session.execute(stmt).all()
     ]
 
 

@@ -17,6 +17,7 @@ from sqlmodel import col, select
 
 from data_layer import auth, clock
 from data_layer.auth import (
+    SAMPLE_COUNTY,
     SAMPLE_PASSWORD,
     SESSION_IDLE,
     SESSION_MAX,
@@ -47,8 +48,8 @@ from data_layer.errors import (
     SignInFailed,
     ValidationError,
 )
-from data_layer.models import Agency, AuthSession, Role, SignInThrottle, User
-from data_layer.permissions import Actor
+from data_layer.models import Agency, AuthSession, County, Role, SignInThrottle, User
+from data_layer.permissions import Actor, Scope
 from data_layer.queries.membership import member_on
 from data_layer.queries.settings import get_thresholds
 from data_layer.queries.users import list_users, must_change_password
@@ -771,8 +772,12 @@ def test_a_sample_database_has_sample_accounts_for_every_role(seeded_url: str) -
     with read_session(seeded_url) as s:
         users = {u.username: u for u in s.exec(select(User))}
     editors = [f"agency{n:02d}" for n in range(1, len(members) + 1)]
-    assert sorted(users) == sorted(["admin", "dabir", "chair", *editors])
+    assert sorted(users) == sorted(["admin", "dabir", "chair", "farmandari", *editors])
     assert all(u.is_sample for u in users.values())
+    with read_session(seeded_url) as s:
+        county = s.get(County, users["farmandari"].county_id)
+    assert users["farmandari"].role == Role.COUNTY_READER.value
+    assert county is not None and county.name == SAMPLE_COUNTY
     assert users["admin"].role == Role.ADMIN.value
     assert users["dabir"].role == Role.SECRETARIAT.value
     assert (users["chair"].role, users["chair"].full_name) == (
@@ -783,6 +788,15 @@ def test_a_sample_database_has_sample_accounts_for_every_role(seeded_url: str) -
         assert (users[username].role, users[username].agency_id) == ("agency_editor", agency.id)
         assert users[username].full_name == f"کارشناس رابط {agency.short_name}"
     assert verify_password(users["dabir"].password_hash, SAMPLE_PASSWORD)
+
+
+def test_signing_in_as_a_county_reader_reads_with_the_scope_of_its_county(
+    seeded_url: str,
+) -> None:
+    actor, _ = sign_in_url(seeded_url, username="farmandari", password=SAMPLE_PASSWORD, now=NOW)
+    county = stored_user(seeded_url, "farmandari").county_id
+    assert county is not None and actor.scope == Scope(county_id=county)
+    assert (actor.role, actor.agency_id) == (Role.COUNTY_READER.value, None)
 
 
 def test_signing_in_as_agency02_acts_for_the_second_member_agency(seeded_url: str) -> None:

@@ -12,7 +12,8 @@ import data_layer.models
 import data_layer.models_dossier
 import data_layer.models_hub
 import data_layer.models_indicators
-import data_layer.models_messages  # noqa: F401
+import data_layer.models_messages
+import data_layer.models_priority  # noqa: F401
 from data_layer.db import get_engine
 from data_layer.migrate import alembic_config, upgrade
 

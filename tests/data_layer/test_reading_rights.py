@@ -81,14 +81,37 @@ def test_nobody_reads_anything() -> None:
     assert not any(can_read(None, w, PROVINCE) for w in Readable)
 
 
-@pytest.mark.parametrize("what", list(Readable))
-def test_a_county_reader_is_refused_what_does_not_keep_to_its_county(what: Readable) -> None:
-    # No view filters by county yet: a county's reader is refused rather than shown the
-    # whole province, and a province reader is not shown a county's cut either.
-    county = person(Role.VIEWER, Scope(county_id=3))
-    assert not can_read(county, what, county.scope)
-    assert not can_read(county, what, PROVINCE)
-    assert not can_read(person(Role.SECRETARIAT), what, Scope(county_id=3))
+COUNTY = Scope(county_id=3)
+# A county governorate's reader, over its own county: every view that keeps to it.
+COUNTY_READS = {
+    R.OVERVIEW,
+    R.COVERAGE,
+    R.GAPS,
+    R.NEIGHBORHOODS,
+    R.DOSSIER,
+    R.EXPORTS,
+    R.FEEDS,
+    R.ACCOUNT,
+}
+
+
+def test_a_county_reader_reads_its_county_views_and_nothing_of_the_province() -> None:
+    county = person(Role.COUNTY_READER, COUNTY)
+    assert {w for w in Readable if can_read(county, w, COUNTY)} == COUNTY_READS
+    assert not any(can_read(county, w, PROVINCE) for w in Readable)
+    assert not any(can_read(county, w, Scope(county_id=4)) for w in Readable)
+
+
+@pytest.mark.parametrize("what", sorted(set(Readable) - COUNTY_READS))
+def test_what_does_not_keep_to_a_county_is_refused_for_one(what: Readable) -> None:
+    # Resolutions, meetings, the projector, letters...: the province's, never a county's cut.
+    assert not can_read(person(Role.COUNTY_READER, COUNTY), what, COUNTY)
+    assert not can_read(person(Role.SECRETARIAT), what, COUNTY)
+
+
+def test_a_province_reader_may_read_a_county_cut_of_what_keeps_to_it() -> None:
+    assert can_read(person(Role.VIEWER), R.COVERAGE, COUNTY)
+    assert can_read(Reader.feed(), R.FEEDS, COUNTY)
 
 
 def test_a_scope_covers_itself_and_the_province_covers_every_county() -> None:
@@ -128,10 +151,22 @@ def test_a_person_reads_with_the_scope_of_the_account() -> None:
             "این صفحه برای مدیر سامانه، دبیرخانه است؛ حساب شما «بیننده» است.",
         ),
         (
-            person(Role.VIEWER, Scope(county_id=3)),
+            person(Role.COUNTY_READER, COUNTY),
             R.OVERVIEW,
-            Scope(county_id=3),
+            PROVINCE,
             "این صفحه دادهٔ همهٔ استان را نشان می‌دهد و حساب شما فقط دادهٔ یک شهرستان را می‌بیند.",
+        ),
+        (
+            person(Role.COUNTY_READER, COUNTY),
+            R.DOSSIER,
+            Scope(county_id=4),
+            "این داده از شهرستان دیگری است؛ حساب شما فقط دادهٔ شهرستان خود را می‌بیند.",
+        ),
+        (
+            person(Role.COUNTY_READER, COUNTY),
+            R.SETTINGS,
+            COUNTY,
+            "این صفحه برای مدیر سامانه، دبیرخانه است؛ حساب شما «فرمانداری» است.",
         ),
     ],
 )

@@ -17,13 +17,12 @@ import streamlit as st
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-import ui.session
 from data_layer import auth
 from data_layer.commands.access import create_access_token
 from data_layer.db import read_data_version, read_session, write_session
 from data_layer.jalali import local_today
 from data_layer.models import AppSetting, County, User
-from data_layer.permissions import PROVINCE, Actor, Reader, Scope
+from data_layer.permissions import PROVINCE, Actor, Readable, Reader, Scope, read_refusal
 from data_layer.queries.access import ANONYMOUS_READ_KEY
 from tests.pages.conftest import COOKIES, messages, page_html, sign_in, sign_out
 from ui import coverage_view, loaders
@@ -170,17 +169,23 @@ def _county_of(url: str) -> int:
         return county.id
 
 
-def test_a_county_reader_is_refused_every_page_until_it_keeps_to_the_county(
-    make_app: Callable[[str], AppTest], seeded_url: str, monkeypatch: pytest.MonkeyPatch
+COUNTY_PAGES = {"overview", "coverage", "gaps", "neighborhoods", "dossier", "account"}
+
+
+def test_a_county_reader_reads_its_county_views_and_is_refused_the_provinces(
+    make_app: Callable[[str], AppTest], seeded_url: str
 ) -> None:
-    # No such role yet: the reader is built directly, as a county governorate's would be.
-    chair, _ = auth.sign_in_url(seeded_url, username="chair", password=auth.SAMPLE_PASSWORD)
-    county = dataclasses.replace(chair, scope=Scope(county_id=_county_of(seeded_url)))
-    monkeypatch.setattr(ui.session, "current_actor", lambda url: county)
-    at = make_app(seeded_url).run()
-    said = "این صفحه دادهٔ همهٔ استان را نشان می‌دهد و حساب شما فقط دادهٔ یک شهرستان را می‌بیند."
-    for page in [*OPEN_PAGES, "account"]:
+    at = sign_in(make_app(seeded_url).run(), "farmandari")
+    with read_session(seeded_url) as s:
+        user = s.exec(select(User).where(User.username == "farmandari")).one()
+        reader = Reader.person(auth.actor_of(user))
+    for page in [*OPEN_PAGES, *PERSON_PAGES]:
         _open(at, page)
+        if page in COUNTY_PAGES:
+            assert not at.error, (page, messages(at.error))
+            continue
+        said = read_refusal(reader, Readable(page), reader.scope)
+        assert said.endswith("حساب شما «فرمانداری» است."), page
         assert messages(at.error) == [said], page
         _nothing_of_the_page(at, page)
 

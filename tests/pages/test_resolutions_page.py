@@ -27,12 +27,12 @@ def _matrix_rows(at: AppTest) -> list[str]:
 
 # Who opens each page (None: nobody signed in). A new page must be added here.
 PAGE_USERS = {
-    "pages/overview.py": [None, "chair", "agency02", "dabir", "admin"],
+    "pages/overview.py": [None, "chair", "agency02", "dabir", "admin", "farmandari"],
     "pages/projector.py": [None, "chair", "agency02", "dabir", "admin"],
     "pages/settings.py": ["dabir", "admin"],
-    "pages/coverage.py": [None, "agency02", "dabir"],
-    "pages/gaps.py": [None, "dabir"],
-    "pages/neighborhoods.py": [None, "dabir", "agency02"],
+    "pages/coverage.py": [None, "agency02", "dabir", "farmandari"],
+    "pages/gaps.py": [None, "dabir", "farmandari"],
+    "pages/neighborhoods.py": [None, "dabir", "agency02", "farmandari"],
     "pages/reports.py": [None, "dabir", "agency02"],
     "pages/meetings.py": [None, "dabir", "agency02"],
     "pages/resolutions.py": [None, "chair", "agency02", "dabir", "admin"],
@@ -44,10 +44,10 @@ PAGE_USERS = {
     "pages/users.py": ["admin"],
     "pages/agencies.py": ["dabir", "admin"],
     "pages/setup.py": [None, "admin"],
-    "pages/account.py": ["chair", "agency02", "dabir", "admin"],
+    "pages/account.py": ["chair", "agency02", "dabir", "admin", "farmandari"],
     "pages/inbox.py": ["agency02", "dabir"],
     "pages/messages.py": ["dabir", "admin"],
-    "pages/dossier.py": [None, "chair", "agency02", "dabir", "admin"],
+    "pages/dossier.py": [None, "chair", "agency02", "dabir", "admin", "farmandari"],
     "pages/indicators.py": ["dabir"],
     # The national hub's pages say, in a province, that they belong to the hub
     # (tests/pages/test_hub_pages.py opens them in hub mode).
