@@ -23,6 +23,7 @@ from ui.charts import completions_by_month, status_by_agency
 from ui.county import county_note
 from ui.freshness import current_version, keep_fresh
 from ui.html import Html, show
+from ui.pickers import distinct
 from ui.session import page_reader
 from ui.setup_steps import setup_steps
 from ui.tables import (
@@ -188,10 +189,11 @@ with left:
                 pages = -(-total_late // LATE_PAGE)
                 page = 1
                 if pages > 1:
+                    page_labels = distinct(screen["page_labels"])
                     page = st.selectbox(
                         "صفحه",
                         range(1, pages + 1),
-                        format_func=screen["page_labels"].__getitem__,
+                        format_func=page_labels.__getitem__,
                         key="late_page",
                     )
                 rows = (
