@@ -21,26 +21,31 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, func, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
+from sqlmodel import col, select
 
+from bench import app_server
 from bench.hub_snapshots import L_SIZES, body
 
 KEY = "the-national-hub-bench-key-0123456789abcdef"
+# The hub's address the province servers are given (their sender is off in the bench: the
+# hub pulls).
+HUB_ADDRESS = "http://127.0.0.1:8601"
 SERVER = os.environ.get(
     "BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
@@ -130,33 +135,74 @@ def push_all(url: str, tokens: dict[str, str], payloads: dict[str, bytes]) -> li
     return times
 
 
+def write_files(folder: Path, codes: list[str], version: int) -> dict[str, Path]:
+    """An L snapshot file for each of these provinces (the ones with no server)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {}
+    for code in codes:
+        path = folder / f"{code}-v{version}.json"
+        path.write_bytes(body(code, f"استان {code}", version, as_of=date(2026, 11, 28), **L_SIZES))
+        files[code] = path
+    return files
+
+
+def _province_database(template: str, folder: Path, code: str, token: str) -> str:
+    """A copy of the seeded sample province, its national link set (its code, the hub's
+    address, the token the hub registered) and one publication approved."""
+    from data_layer.auth import actor_of
+    from data_layer.db import dispose_engine, read_session, write_session
+    from data_layer.models import User
+    from data_layer.national.link import set_link
+    from data_layer.national.publish import approve_publication, prepare_draft
+
+    path = folder / f"{code}.db"
+    shutil.copyfile(template, path)
+    url = f"sqlite:///{path}"
+    with write_session(url) as s:
+        admin, dabir = (
+            actor_of(s.exec(select(User).where(User.username == name)).one())
+            for name in ("admin", "dabir")
+        )
+        set_link(s, actor=admin, code=code, name=f"استان {code}", hub_url=HUB_ADDRESS, token=token)
+    with read_session(url) as s:
+        draft = prepare_draft(s)
+    with write_session(url) as s:
+        approve_publication(s, actor=dabir, expected_sha256=draft.content_sha256)
+    dispose_engine(url)
+    return url
+
+
 @contextmanager
-def provinces_server(tokens: dict[str, str], payloads: dict[str, bytes]) -> Iterator[str]:
-    """One local server in the place of every province's: /<code>/api/national/snapshot."""
-    from data_layer.input.snapshot import signature_of
+def province_servers(tokens: dict[str, str], folder: Path) -> Iterator[dict[str, str]]:
+    """A real province server (`streamlit run launcher.py`, bench/app_server.py) for each
+    of these provinces, on its own SQLite database holding the sample province and one
+    approved publication; their addresses by code. Every server started is stopped on
+    the way out, whatever happens (each in a process group of its own)."""
+    from data_layer.seed import seed
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            code = self.path.strip("/").split("/")[0]
-            payload = payloads[code]
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.send_header("X-Snapshot-Signature", signature_of(tokens[code], payload))
-            self.end_headers()
-            self.wfile.write(payload)
+    folder.mkdir(parents=True, exist_ok=True)
+    template = folder / "sample.db"
+    seed(f"sqlite:///{template}", sample=True)
+    from data_layer.db import dispose_engine
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    dispose_engine(f"sqlite:///{template}")
+    urls = {code: _province_database(str(template), folder, code, t) for code, t in tokens.items()}
+    # A province server: not the hub, no seeding on start (its database is ready), and its
+    # sender off (the publication's push stays queued; the hub pulls instead).
+    env = {"APP_MODE": "province", "SEED_ON_START": "none", "SENDER_IN_SERVER": "0"}
+    started: dict[str, tuple[str, subprocess.Popen[bytes]]] = {}
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        for code, url in urls.items():
+            started[code] = app_server.start(url, folder / f"{code}.log", seed="none", env=env)
+        for address, proc in started.values():
+            app_server.wait_healthy(address, proc, timeout=300)
+        yield {code: address for code, (address, _) in started.items()}
     finally:
-        server.shutdown()
-        server.server_close()
+        for _, proc in started.values():
+            try:
+                app_server.stop(proc)
+            except Exception as e:
+                log(f"  could not stop server {proc.pid}: {e}")
 
 
 def data_and_html(url: str) -> float:
@@ -194,10 +240,11 @@ def national_page(url: str, repeat: int) -> dict[str, float]:
     return {k: statistics.median(v) for k, v in samples.items()}
 
 
-def measure(kind: str, repeat: int) -> dict[str, Any]:
+def measure(kind: str, repeat: int, servers: int) -> dict[str, Any]:
     """Every figure for one kind of database."""
-    out: dict[str, Any] = {}
-    with database(kind) as url:
+    out: dict[str, Any] = {"servers": servers}
+    with database(kind) as url, tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
         builds, size = [], 0
         for _ in range(3):
             start = time.perf_counter()
@@ -205,20 +252,23 @@ def measure(kind: str, repeat: int) -> dict[str, Any]:
             builds.append(time.perf_counter() - start)
         out["build_s"], out["size_mb"] = statistics.median(builds), size / 1e6
         tokens = hub_with(url, 31)
-        log(f"  {kind}: building 31 L bodies")
-        first = bodies(tokens, 1)
+        codes = sorted(tokens)
+        real, rest = codes[:servers], codes[servers:]
+        log(f"  {kind}: {len(rest)} L snapshot files, {servers} province servers")
+        files = write_files(folder / "files", rest, 1)
+        with province_servers({c: tokens[c] for c in real}, folder / "servers") as addresses:
+            _follow(url, addresses)
+            start = time.perf_counter()
+            out["pulled"], out["pulled_bytes"] = _pull(url)
+            out["pull_total_s"] = time.perf_counter() - start
         start = time.perf_counter()
-        each = push_all(url, tokens, first)
-        out["push_total_s"], out["push_median_s"] = (
+        each = push_all(url, tokens, {c: files[c].read_bytes() for c in rest})
+        out["files_total_s"], out["files_median_s"] = (
             time.perf_counter() - start,
             statistics.median(each),
         )
-        second = bodies(tokens, 2)
-        with provinces_server(tokens, second) as base:
-            _follow_all(url, base)
-            start = time.perf_counter()
-            out["pulled"] = _pull(url)
-            out["pull_total_s"] = time.perf_counter() - start
+        out["ingest_total_s"] = out["pull_total_s"] + out["files_total_s"]
+        out["held"] = _held(url)
         log(f"  {kind}: the national page at 31")
         out["at_31"] = national_page(url, repeat)
     with database(kind) as url:
@@ -229,37 +279,54 @@ def measure(kind: str, repeat: int) -> dict[str, Any]:
     return out
 
 
-def _follow_all(url: str, base: str) -> None:
-    from sqlmodel import select
-
+def _follow(url: str, addresses: dict[str, str]) -> None:
+    """The hub follows each real province server at its address."""
     from data_layer.db import write_session
     from data_layer.models_hub import HubProvince
 
     with write_session(url) as s:
-        for p in s.exec(select(HubProvince)).all():
-            p.pull_url = f"{base}/{p.code}"
+        for p in s.exec(select(HubProvince).where(col(HubProvince.code).in_(addresses))).all():
+            p.pull_url = addresses[p.code]
             s.add(p)
 
 
-def _pull(url: str) -> int:
+def _held(url: str) -> int:
+    """Provinces whose snapshot the hub holds."""
+    from data_layer.db import read_session
+    from data_layer.models_hub import HubSnapshot
+
+    with read_session(url) as s:
+        stmt = select(func.count(func.distinct(col(HubSnapshot.province_id))))
+        return int(s.execute(stmt).scalar_one())
+
+
+def _pull(url: str) -> tuple[int, int]:
+    """The hub's pull job over every province it follows: how many, and their bytes."""
+    from data_layer.db import read_session
     from data_layer.hub_pull import pull_all
+    from data_layer.models_hub import HubSnapshot
 
     results = pull_all(url)
-    assert all(r.status == 201 for r in results), [r.message for r in results]
-    return len(results)
+    assert results and all(r.status == 201 for r in results), [r.message for r in results]
+    with read_session(url) as s:
+        size = s.execute(select(func.sum(col(HubSnapshot.size)))).scalar_one()
+    return len(results), int(size or 0)
 
 
 def table(figures: dict[str, dict[str, Any]]) -> str:
     """The Markdown the benchmark prints."""
     fmt: Callable[[float], str] = lambda s: f"{s * 1000:.0f} ms" if s < 10 else f"{s:.1f} s"  # noqa: E731
     lines = [
-        "| database | snapshot at L | build | 31 pushed (each, median) | 31 pulled, 6 at a time |",
-        "|---|---|---|---|---|",
+        "| database | snapshot at L (file) | build | province servers pulled (bytes)"
+        " | L files ingested (each, median) | all 31 ingested | provinces held |",
+        "|---|---|---|---|---|---|---|",
     ]
     for kind, f in figures.items():
         lines.append(
             f"| {kind} | {f['size_mb']:.2f} MB | {fmt(f['build_s'])} |"
-            f" {fmt(f['push_total_s'])} ({fmt(f['push_median_s'])}) | {fmt(f['pull_total_s'])} |"
+            f" {f['pulled']} in {fmt(f['pull_total_s'])} ({f['pulled_bytes'] / 1e6:.2f} MB) |"
+            f" {31 - f['pulled']} in {fmt(f['files_total_s'])} ({fmt(f['files_median_s'])}) |"
+            f" {fmt(f['ingest_total_s'])} | {f['held']} |"
         )
     lines += [
         "",
@@ -282,12 +349,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dbs", default="postgresql")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--servers", type=int, default=3, help="real province servers (the rest: files)"
+    )
     args = parser.parse_args(argv)
+    if not 1 <= args.servers <= 31:
+        parser.error("--servers is 1 to 31")
     os.environ.update({"APP_MODE": "hub", "HUB_TOKEN_KEY": KEY, "SEED_ON_START": "none"})
     figures = {}
     for kind in args.dbs.split(","):
         log(f"{kind}:")
-        figures[kind] = measure(kind, args.repeat)
+        figures[kind] = measure(kind, args.repeat, args.servers)
     print(table(figures))
     return 0
 
