@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -30,7 +30,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -135,15 +135,65 @@ def push_all(url: str, tokens: dict[str, str], payloads: dict[str, bytes]) -> li
     return times
 
 
-def write_files(folder: Path, codes: list[str], version: int) -> dict[str, Path]:
-    """An L snapshot file for each of these provinces (the ones with no server)."""
+def write_files(
+    folder: Path, codes: list[str], version: int, province: str | None = None
+) -> dict[str, Path]:
+    """A snapshot file for each of these provinces (the ones with no server): an L body of
+    bench/hub_snapshots.py, or with `province` (a SQLite file) the province side's own
+    builder's body of that province's figures under each code."""
+    from data_layer.db import dispose_engine, read_session
+    from data_layer.national.snapshot import snapshot_body, snapshot_content
+
     folder.mkdir(parents=True, exist_ok=True)
+    content = None
+    if province:
+        with read_session(f"sqlite:///{province}") as s:
+            content = snapshot_content(s, date(2026, 11, 28))
+        dispose_engine(f"sqlite:///{province}")
     files = {}
     for code in codes:
         path = folder / f"{code}-v{version}.json"
-        path.write_bytes(body(code, f"استان {code}", version, as_of=date(2026, 11, 28), **L_SIZES))
+        name = f"استان {code}"
+        if content is None:
+            payload = body(code, name, version, as_of=date(2026, 11, 28), **L_SIZES)
+        else:
+            payload = snapshot_body(
+                code=code,
+                name=name,
+                version=version,
+                published_at=datetime.now(UTC),
+                as_of=date(2026, 11, 28),
+                content=content,
+            )
+        path.write_bytes(payload)
         files[code] = path
     return files
+
+
+def province_template(shape: str, folder: Path) -> Path:
+    """The SQLite file each province server starts from: the sample province, seeded here,
+    or the issue's L (bench/province_l.py), prepared once and copied."""
+    from data_layer.db import dispose_engine
+    from data_layer.seed import seed
+
+    folder.mkdir(parents=True, exist_ok=True)
+    template = folder / "template.db"
+    if shape == "sample":
+        seed(f"sqlite:///{template}", sample=True)
+        dispose_engine(f"sqlite:///{template}")
+        return template
+    from bench.province_l import IssueL, prepare
+
+    ds = IssueL("sqlite")
+    prepare(ds, log=log)
+    _copy_sqlite(ds.url.removeprefix("sqlite:///"), template)
+    return template
+
+
+def _copy_sqlite(source: str | Path, target: Path) -> None:
+    """A consistent copy of a SQLite database (its write-ahead log included)."""
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
 
 
 def _province_database(template: str, folder: Path, code: str, token: str) -> str:
@@ -156,7 +206,7 @@ def _province_database(template: str, folder: Path, code: str, token: str) -> st
     from data_layer.national.publish import approve_publication, prepare_draft
 
     path = folder / f"{code}.db"
-    shutil.copyfile(template, path)
+    _copy_sqlite(template, path)
     url = f"sqlite:///{path}"
     with write_session(url) as s:
         admin, dabir = (
@@ -173,19 +223,14 @@ def _province_database(template: str, folder: Path, code: str, token: str) -> st
 
 
 @contextmanager
-def province_servers(tokens: dict[str, str], folder: Path) -> Iterator[dict[str, str]]:
+def province_servers(
+    tokens: dict[str, str], folder: Path, template: Path
+) -> Iterator[dict[str, str]]:
     """A real province server (`streamlit run launcher.py`, bench/app_server.py) for each
-    of these provinces, on its own SQLite database holding the sample province and one
-    approved publication; their addresses by code. Every server started is stopped on
-    the way out, whatever happens (each in a process group of its own)."""
-    from data_layer.seed import seed
-
+    of these provinces, on its own copy of `template` (a SQLite province) with its link
+    set and one approved publication; their addresses by code. Every server started is
+    stopped on the way out, whatever happens (each in a process group of its own)."""
     folder.mkdir(parents=True, exist_ok=True)
-    template = folder / "sample.db"
-    seed(f"sqlite:///{template}", sample=True)
-    from data_layer.db import dispose_engine
-
-    dispose_engine(f"sqlite:///{template}")
     urls = {code: _province_database(str(template), folder, code, t) for code, t in tokens.items()}
     # A province server: not the hub, no seeding on start (its database is ready), and its
     # sender off (the publication's push stays queued; the hub pulls instead).
@@ -240,9 +285,9 @@ def national_page(url: str, repeat: int) -> dict[str, float]:
     return {k: statistics.median(v) for k, v in samples.items()}
 
 
-def measure(kind: str, repeat: int, servers: int) -> dict[str, Any]:
+def measure(kind: str, repeat: int, servers: int, shape: str) -> dict[str, Any]:
     """Every figure for one kind of database."""
-    out: dict[str, Any] = {"servers": servers}
+    out: dict[str, Any] = {"servers": servers, "shape": shape}
     with database(kind) as url, tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         builds, size = [], 0
@@ -255,8 +300,14 @@ def measure(kind: str, repeat: int, servers: int) -> dict[str, Any]:
         codes = sorted(tokens)
         real, rest = codes[:servers], codes[servers:]
         log(f"  {kind}: {len(rest)} L snapshot files, {servers} province servers")
-        files = write_files(folder / "files", rest, 1)
-        with province_servers({c: tokens[c] for c in real}, folder / "servers") as addresses:
+        template = province_template(shape, folder / "servers")
+        files = write_files(
+            folder / "files", rest, 1, str(template) if shape == "issue-l" else None
+        )
+        out["file_mb"] = statistics.median(p.stat().st_size for p in files.values()) / 1e6
+        with province_servers(
+            {c: tokens[c] for c in real}, folder / "servers", template
+        ) as addresses:
             _follow(url, addresses)
             start = time.perf_counter()
             out["pulled"], out["pulled_bytes"] = _pull(url)
@@ -271,11 +322,14 @@ def measure(kind: str, repeat: int, servers: int) -> dict[str, Any]:
         out["held"] = _held(url)
         log(f"  {kind}: the national page at 31")
         out["at_31"] = national_page(url, repeat)
-    with database(kind) as url:
-        tokens = hub_with(url, 3)
-        push_all(url, tokens, bodies(tokens, 1))
-        log(f"  {kind}: the national page at 3")
-        out["at_3"] = national_page(url, repeat)
+        with database(kind) as url:
+            tokens = hub_with(url, 3)
+            three = write_files(
+                folder / "files3", sorted(tokens), 1, str(template) if shape == "issue-l" else None
+            )
+            push_all(url, tokens, {c: p.read_bytes() for c, p in three.items()})
+            log(f"  {kind}: the national page at 3")
+            out["at_3"] = national_page(url, repeat)
     return out
 
 
@@ -317,15 +371,17 @@ def table(figures: dict[str, dict[str, Any]]) -> str:
     """The Markdown the benchmark prints."""
     fmt: Callable[[float], str] = lambda s: f"{s * 1000:.0f} ms" if s < 10 else f"{s:.1f} s"  # noqa: E731
     lines = [
-        "| database | snapshot at L (file) | build | province servers pulled (bytes)"
-        " | L files ingested (each, median) | all 31 ingested | provinces held |",
-        "|---|---|---|---|---|---|---|",
+        "| database | province servers hold | bench/hub_snapshots.py L body | its build"
+        " | province servers pulled (bytes) | snapshot files | files ingested (each, median)"
+        " | all 31 ingested | provinces held |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for kind, f in figures.items():
         lines.append(
-            f"| {kind} | {f['size_mb']:.2f} MB | {fmt(f['build_s'])} |"
+            f"| {kind} | {f['shape']} | {f['size_mb']:.2f} MB | {fmt(f['build_s'])} |"
             f" {f['pulled']} in {fmt(f['pull_total_s'])} ({f['pulled_bytes'] / 1e6:.2f} MB) |"
-            f" {31 - f['pulled']} in {fmt(f['files_total_s'])} ({fmt(f['files_median_s'])}) |"
+            f" {31 - f['pulled']} × {f['file_mb']:.2f} MB |"
+            f" {fmt(f['files_total_s'])} ({fmt(f['files_median_s'])}) |"
             f" {fmt(f['ingest_total_s'])} | {f['held']} |"
         )
     lines += [
@@ -352,6 +408,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--servers", type=int, default=3, help="real province servers (the rest: files)"
     )
+    parser.add_argument(
+        "--shape",
+        choices=("sample", "issue-l"),
+        default="sample",
+        help="what the province servers hold: the sample province, or the issue's L"
+        " (then the files are that province's own snapshot under each code)",
+    )
     args = parser.parse_args(argv)
     if not 1 <= args.servers <= 31:
         parser.error("--servers is 1 to 31")
@@ -359,7 +422,7 @@ def main(argv: list[str] | None = None) -> int:
     figures = {}
     for kind in args.dbs.split(","):
         log(f"{kind}:")
-        figures[kind] = measure(kind, args.repeat, args.servers)
+        figures[kind] = measure(kind, args.repeat, args.servers, args.shape)
     print(table(figures))
     return 0
 
