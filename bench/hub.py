@@ -1,17 +1,27 @@
-"""The national hub at the ministry's scale: 31 provinces, each snapshot at L (30 agencies
-× 20 meetings × 15 resolutions, 2,500 neighborhoods, about 1.6 MB).
+"""The national hub at the ministry's scale: 31 provinces, some of them real province
+servers on this machine, the rest snapshot files.
 
-    python -m bench.hub [--dbs postgresql,sqlite] [--repeat 5]
+    python -m bench.hub [--dbs postgresql,sqlite] [--repeat 5] [--servers 3]
+                        [--shape sample|issue-l]
 
 Measures, per database:
-- a snapshot's size and the time to build its body (bench/hub_snapshots.py);
-- the ingest of 31 snapshots pushed one after the other (receive_snapshot: token,
-  signature, every field checked, checksum, the province locked, kept), and of 31 more
-  pulled by the hub's job (data_layer.hub_pull) from one local HTTP server standing in
-  for the provinces' servers, six at a time;
-- «نمای ملی» at 31 provinces against 3 (target ≤ 1.2×): the page's script run with
-  AppTest as bench/pages.py times pages (cold: empty cache, a new session; warm: the
-  same session again), and its data and HTML alone (provinces_latest + the table).
+- the size and build time of bench/hub_snapshots.py's L body (30 agencies × 20
+  meetings × 15 resolutions, 2,500 neighborhoods, about 1.6 MB);
+- `--servers` real province servers (bench/app_server.py: `streamlit run launcher.py`
+  on free ports, each on its own SQLite copy of the sample province, or with `--shape
+  issue-l` of bench/province_l.py's province, its national link set to the code and
+  token the hub registered, one publication approved through
+  data_layer.national.publish), pulled by the hub's job (data_layer.hub_pull, six at a
+  time) from their `GET /api/national/snapshot`; every server is stopped afterwards,
+  whatever happens;
+- the other provinces' snapshots ingested from files (receive_snapshot one after the
+  other: token, signature, every field checked, checksum, the province locked, kept):
+  bench/hub_snapshots.py's L bodies, or with `--shape issue-l` that province's own
+  snapshot (the province side's builder) under each code;
+- «نمای ملی» at 31 provinces against 3 (target ≤ 1.2×), the two hubs in turn each
+  round: the page's script run with AppTest as bench/pages.py times pages (cold: empty
+  cache, a new session; warm: the same session again), and its data and HTML alone
+  (provinces_latest + the table).
 
 PostgreSQL databases are made on BENCH_DATABASE_URL's server (default: the tests'
 server) and dropped afterwards; SQLite ones in a temporary folder. Prints Markdown.
@@ -266,23 +276,28 @@ def data_and_html(url: str) -> float:
     return time.perf_counter() - start
 
 
-def national_page(url: str, repeat: int) -> dict[str, float]:
-    """Medians of the national page: AppTest cold and warm, and its data and HTML."""
+def national_pages(urls: dict[str, str], repeat: int) -> dict[str, dict[str, float]]:
+    """Medians of the national page on each hub (AppTest cold and warm, and its data and
+    HTML), the hubs taken in turn within each round, so a change in the shared machine's
+    load falls on all of them alike."""
     from bench import pages as bp
     from bench.run import _quiet_streamlit
 
     _quiet_streamlit()
-    os.environ["DATABASE_URL"] = url
     page = bp.Page("hub", "pages/hub.py", user="ministry")
-    samples: dict[str, list[float]] = {"cold": [], "warm": [], "data": []}
+    samples: dict[str, dict[str, list[float]]] = {
+        k: {"cold": [], "warm": [], "data": []} for k in urls
+    }
     for round_no in range(repeat + 1):
-        cold, warm = bp.one_round(page)
-        data = data_and_html(url)
-        if round_no:
-            samples["cold"].append(cold)
-            samples["warm"].append(warm)
-            samples["data"].append(data)
-    return {k: statistics.median(v) for k, v in samples.items()}
+        for key, url in urls.items():
+            os.environ["DATABASE_URL"] = url
+            cold, warm = bp.one_round(page)
+            data = data_and_html(url)
+            if round_no:
+                samples[key]["cold"].append(cold)
+                samples[key]["warm"].append(warm)
+                samples[key]["data"].append(data)
+    return {key: {k: statistics.median(v) for k, v in got.items()} for key, got in samples.items()}
 
 
 def measure(kind: str, repeat: int, servers: int, shape: str) -> dict[str, Any]:
@@ -320,16 +335,15 @@ def measure(kind: str, repeat: int, servers: int, shape: str) -> dict[str, Any]:
         )
         out["ingest_total_s"] = out["pull_total_s"] + out["files_total_s"]
         out["held"] = _held(url)
-        log(f"  {kind}: the national page at 31")
-        out["at_31"] = national_page(url, repeat)
-        with database(kind) as url:
-            tokens = hub_with(url, 3)
+        with database(kind) as url3:
+            tokens = hub_with(url3, 3)
             three = write_files(
                 folder / "files3", sorted(tokens), 1, str(template) if shape == "issue-l" else None
             )
-            push_all(url, tokens, {c: p.read_bytes() for c, p in three.items()})
-            log(f"  {kind}: the national page at 3")
-            out["at_3"] = national_page(url, repeat)
+            push_all(url3, tokens, {c: p.read_bytes() for c, p in three.items()})
+            log(f"  {kind}: the national page at 31 and at 3, in turn")
+            pages = national_pages({"at_31": url, "at_3": url3}, repeat)
+            out["at_31"], out["at_3"] = pages["at_31"], pages["at_3"]
     return out
 
 
