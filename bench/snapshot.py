@@ -2,10 +2,11 @@
 content takes (the reads the approval repeats in its transaction), how large the
 body is (the hub refuses over 20 MB), and what it holds.
 
-    python -m bench.snapshot [--dbs sqlite,postgresql] [--sizes S,L] [--repeat 3]
+    python -m bench.snapshot [--dbs sqlite,postgresql] [--sizes S,L,IL] [--repeat 3]
 
-The datasets are bench/datasets.py's (on PostgreSQL in databases of this benchmark's
-own, see OwnDataset). Each (database, size) runs in a
+IL is the issue's L (bench/province_l.py: 30 agencies, 20 meetings, 300 resolutions,
+2,500 neighborhoods). The other datasets are bench/datasets.py's (on PostgreSQL in
+databases of this benchmark's own, see OwnDataset). Each (database, size) runs in a
 child process of its own; the first build is reported apart (cold: the database's
 pages not yet in memory), then the median of `--repeat` more. Prints a Markdown table.
 """
@@ -27,6 +28,8 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from bench.datasets import AS_OF, Dataset, prepare
+from bench.province_l import IssueL
+from bench.province_l import prepare as prepare_issue_l
 
 LIMIT = 20 * 1024 * 1024  # the hub's refusal (docs/national.md)
 
@@ -124,8 +127,13 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for db in args.dbs.split(","):
         for size in args.sizes.split(","):
-            ds = OwnDataset(db, size)
-            prepare(ds, log=lambda m: print(m, file=sys.stderr))
+            ds: Dataset
+            if size == "IL":
+                ds = IssueL(db)
+                prepare_issue_l(ds, log=lambda m: print(m, file=sys.stderr))
+            else:
+                ds = OwnDataset(db, size)
+                prepare(ds, log=lambda m: print(m, file=sys.stderr))
             r = _child(ds.url, args.repeat)
             print(
                 f"| {ds.label} | {r['cold']:.2f} | {r['warm']:.2f} | {_mb(r['bytes'])}"
