@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -69,7 +70,10 @@ def _post(
         "query_string": b"",
         "client": ("127.0.0.1", 5000),
     }
-    asyncio.run(app(scope, receive, send))
+    # On a thread of its own: a browser test earlier in this process may have left its
+    # event loop running on the main thread.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
     return answer["status"], json.loads(answer["body"])
 
 

@@ -62,9 +62,7 @@ def upgrade() -> None:
         sqlite_where=sa.text("state = 'pending'"),
         postgresql_where=sa.text("state = 'pending'"),
     )
-    op.create_index(
-        "ix_priority_proposal_county", "priority_proposal", ["county_id", "sent_at"]
-    )
+    op.create_index("ix_priority_proposal_county", "priority_proposal", ["county_id", "sent_at"])
     op.create_table(
         "priority_proposal_item",
         sa.Column("proposal_id", sa.Integer(), nullable=False),
@@ -81,7 +79,15 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Drop them (county readers must have been removed first)."""
+    """Drop them. A county reader has no role before this revision: its account is kept,
+    deactivated, as a viewer (which would read the whole province), so nobody reads more
+    than before."""
+    op.execute(
+        sa.text(
+            "UPDATE app_user SET role = 'viewer', county_id = NULL, active = :off"
+            " WHERE role = 'county_reader'"
+        ).bindparams(off=False)
+    )
     op.drop_table("priority_proposal_item")
     op.drop_index("ix_priority_proposal_county", table_name="priority_proposal")
     op.drop_index("uq_priority_proposal_pending", table_name="priority_proposal")
