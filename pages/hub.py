@@ -30,27 +30,28 @@ if not is_hub():  # a province's server: say so before asking who reads
 url, reader = page_reader(Readable.HUB)
 today = local_today()
 version = current_version(url)
-rows, days = hub_view.national(url, reader.scope, version)
+screen = hub_view.drawn(url, reader.scope, today, version)
+days = screen["days"]
 page_title(
     "نمای ملی کارگروه‌های استانی",
     "پیگیری مصوبات و محلات هدف استان‌ها، به روایت آخرین انتشار هر استان"
     f" — {format_jalali_long(today)}",
 )
-if not rows:
+if not screen["provinces"]:
     st.info(
         "هنوز استانی در سامانهٔ ملی ثبت نشده است؛ مدیر سامانه استان‌ها را در"
         " «استان‌ها و دریافت» ثبت می‌کند."
     )
     st.stop()
-show(hub_view.headline(rows, today, days))
-show(hub_view.national_table(rows, today, days))
+show(screen["headline"])
+show(screen["table"])
 st.caption(
     f"▲ کهنه: آخرین انتشار استان قدیمی‌تر از {to_fa_digits(days)} روز است؛ ارقام آن همان"
     " آخرین نسخهٔ منتشرشده است با تاریخ خودش."
 )
 
 st.subheader("صفحه‌های منتشرشدهٔ یک استان")
-published = {p.province_id: p.name for p in rows if p.snapshot_id is not None}
+published: dict[int, str] = screen["published"]
 if not published:
     st.info("هنوز هیچ استانی چیزی منتشر نکرده است.")
     st.stop()

@@ -51,6 +51,22 @@ def national(url: str, scope: Scope, version: int) -> tuple[list[ProvinceLatest]
 
 
 @loader()
+def drawn(url: str, scope: Scope, today: date, version: int) -> dict[str, Any]:
+    """The provinces side by side as screen HTML (the headline and the national table)
+    and the provinces that published, by id, built once per data version and day for
+    every session: a warm run takes these few strings from the cache instead of the
+    provinces' figures, so it does not grow with the number of provinces."""
+    rows, days = national(url, scope, version)
+    return {
+        "provinces": len(rows),
+        "headline": headline(rows, today, days),
+        "table": national_table(rows, today, days),
+        "days": days,
+        "published": {p.province_id: p.name for p in rows if p.snapshot_id is not None},
+    }
+
+
+@loader()
 def versions(url: str, scope: Scope, province_id: int, version: int) -> list[dict[str, Any]]:
     """A province's versions, newest first."""
     with read_session(url) as s:
