@@ -193,7 +193,6 @@ def province_template(shape: str, folder: Path) -> Path:
         dispose_engine(f"sqlite:///{template}")
         return template
     from bench.province_l import IssueL, prepare
-
     from data_layer.migrate import upgrade
 
     ds = IssueL("sqlite")
