@@ -193,10 +193,14 @@ def province_template(shape: str, folder: Path) -> Path:
         dispose_engine(f"sqlite:///{template}")
         return template
     from bench.province_l import IssueL, prepare
+    from data_layer.migrate import upgrade
 
     ds = IssueL("sqlite")
     prepare(ds, log=log)
     _copy_sqlite(ds.url.removeprefix("sqlite:///"), template)
+    # A dataset seeded by an older schema is brought to this code's, as its server would be.
+    upgrade(f"sqlite:///{template}")
+    dispose_engine(f"sqlite:///{template}")
     return template
 
 

@@ -53,8 +53,10 @@ class HubProvince(SQLModel, table=True):
 
 
 class HubSnapshot(SQLModel, table=True):
-    """One published version of a province's snapshot, kept as its exact body; never
-    changed or deleted. `summary` holds the figures the national page reads."""
+    """One published version of a province's snapshot; never changed or deleted.
+    `summary` holds the figures the national page reads; the exact body is kept apart in
+    hub_snapshot_body, so reading the summaries never walks a body (SQLite keeps a long
+    value in a chain of pages that reading a later column of its row would walk)."""
 
     __tablename__ = "hub_snapshot"
     __table_args__ = (
@@ -72,8 +74,17 @@ class HubSnapshot(SQLModel, table=True):
     via: str = Field(max_length=10)
     content_sha256: str = Field(max_length=64)
     size: int
-    body: str = Field(sa_column=Column(Text, nullable=False))
     summary: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class HubSnapshotBody(SQLModel, table=True):
+    """A kept version's exact body as the province sent it (read only to open that
+    version), one row per hub_snapshot row, written in the same transaction."""
+
+    __tablename__ = "hub_snapshot_body"
+
+    snapshot_id: int = Field(foreign_key="hub_snapshot.id", primary_key=True)
+    body: str = Field(sa_column=Column(Text, nullable=False))
 
 
 class HubIngestLog(SQLModel, table=True):

@@ -5,8 +5,6 @@ province's published pages, any version it published."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 
 from data_layer.config import is_hub
@@ -20,8 +18,7 @@ from ui.pickers import distinct
 from ui.session import page_reader
 from ui.theme import page_title
 
-ALL = "__all__"
-HOODS_SHOWN = 300  # neighborhoods a table shows at once (the rest are counted, not hidden)
+ALL, HOODS_SHOWN = hub_view.ALL, hub_view.HOODS_SHOWN
 
 if not is_hub():  # a province's server: say so before asking who reads
     page_title("نمای ملی")
@@ -30,27 +27,28 @@ if not is_hub():  # a province's server: say so before asking who reads
 url, reader = page_reader(Readable.HUB)
 today = local_today()
 version = current_version(url)
-rows, days = hub_view.national(url, reader.scope, version)
+screen = hub_view.drawn(url, reader.scope, today, version)
+days = screen["days"]
 page_title(
     "نمای ملی کارگروه‌های استانی",
     "پیگیری مصوبات و محلات هدف استان‌ها، به روایت آخرین انتشار هر استان"
     f" — {format_jalali_long(today)}",
 )
-if not rows:
+if not screen["provinces"]:
     st.info(
         "هنوز استانی در سامانهٔ ملی ثبت نشده است؛ مدیر سامانه استان‌ها را در"
         " «استان‌ها و دریافت» ثبت می‌کند."
     )
     st.stop()
-show(hub_view.headline(rows, today, days))
-show(hub_view.national_table(rows, today, days))
+show(screen["headline"])
+show(screen["table"])
 st.caption(
     f"▲ کهنه: آخرین انتشار استان قدیمی‌تر از {to_fa_digits(days)} روز است؛ ارقام آن همان"
     " آخرین نسخهٔ منتشرشده است با تاریخ خودش."
 )
 
 st.subheader("صفحه‌های منتشرشدهٔ یک استان")
-published = {p.province_id: p.name for p in rows if p.snapshot_id is not None}
+published: dict[int, str] = screen["published"]
 if not published:
     st.info("هنوز هیچ استانی چیزی منتشر نکرده است.")
     st.stop()
@@ -67,66 +65,57 @@ labels = distinct(
 )
 snapshot_id = b.selectbox("نسخه", list(labels), format_func=labels.__getitem__, key="hub_version")
 shown = (
-    hub_view.content(url, reader.scope, snapshot_id, version) if snapshot_id is not None else None
+    hub_view.published(url, reader.scope, snapshot_id, version) if snapshot_id is not None else None
 )
 if shown is None:
     st.warning("این نسخه دیگر پیدا نشد؛ صفحه را دوباره بخوانید.")
     st.stop()
-data = shown["content"]
+assert snapshot_id is not None
 stale_note = " — کهنه" if (today - shown["as_of"]).days > days else ""
 st.caption(
     inert(
-        f"{data['group_name']} — استان {shown['province_name']}"
+        f"{shown['group_name']} — استان {shown['province_name']}"
         f" — نسخهٔ {to_fa_digits(shown['version'])}"
         f"، وضعیت در تاریخ {format_jalali(shown['as_of'])}{stale_note}"
     )
 )
 tabs = st.tabs(["مصوبات", "دستگاه‌ها", "محلات هدف", "شاخص‌ها", "نسخه‌ها"])
 with tabs[0]:
-    meetings = data["meetings"]
-    if not meetings:
+    if not shown["meetings"]:
         st.info("این نسخه جلسه‌ای ندارد.")
     else:
-        meeting_labels = distinct(
-            {
-                i: f"جلسهٔ {to_fa_digits(m['number'])}"
-                f" — {format_jalali(date.fromisoformat(m['held_on']))}"
-                for i, m in enumerate(meetings)
-            }
-        )
+        meeting_labels = distinct(shown["meetings"])
         chosen = st.selectbox(
             "جلسه",
             list(meeting_labels)[::-1],
             format_func=meeting_labels.__getitem__,
             key="hub_meeting",
         )
-        show(hub_view.resolutions_table(meetings[chosen if chosen is not None else -1]))
+        index = chosen if chosen is not None else len(meeting_labels) - 1
+        show(hub_view.meeting_html(url, reader.scope, snapshot_id, index, version))
 with tabs[1]:
-    show(hub_view.agencies_table(data["agencies"]))
-counties = sorted(
-    {n["county"] for n in data["neighborhoods"]} | {i["county"] for i in data["indicators"]}
-)
-county_labels = distinct({ALL: "همهٔ شهرستان‌ها", **{c: c for c in counties}})
+    show(shown["agencies"])
+county_labels = distinct({ALL: "همهٔ شهرستان‌ها", **{c: c for c in shown["counties"]}})
 with tabs[2]:
     county = st.selectbox(
         "شهرستان", list(county_labels), format_func=county_labels.__getitem__, key="hub_county"
     )
-    hoods = [n for n in data["neighborhoods"] if county in (ALL, n["county"])]
-    show(hub_view.neighborhoods_table(hoods[:HOODS_SHOWN] if county == ALL else hoods))
-    if county == ALL and len(hoods) > HOODS_SHOWN:
+    table, count = hub_view.hoods_html(url, reader.scope, snapshot_id, county, version)
+    show(table)
+    if county == ALL and count > HOODS_SHOWN:
         st.caption(
-            f"{to_fa_digits(HOODS_SHOWN)} محله از {to_fa_digits(len(hoods))} نشان داده شد"
+            f"{to_fa_digits(HOODS_SHOWN)} محله از {to_fa_digits(count)} نشان داده شد"
             " (نخست آن‌ها که خدمت فعالی ندارند)؛ برای دیدن بقیه شهرستان را برگزینید."
         )
 with tabs[3]:
     county_i = st.selectbox(
         "شهرستان", list(county_labels), format_func=county_labels.__getitem__, key="hub_county_ind"
     )
-    measured = [i for i in data["indicators"] if county_i in (ALL, i["county"])]
-    show(hub_view.indicators_table(measured[:HOODS_SHOWN] if county_i == ALL else measured))
-    if county_i == ALL and len(measured) > HOODS_SHOWN:
+    table, count = hub_view.indicators_html(url, reader.scope, snapshot_id, county_i, version)
+    show(table)
+    if county_i == ALL and count > HOODS_SHOWN:
         st.caption(
-            f"{to_fa_digits(HOODS_SHOWN)} ردیف از {to_fa_digits(len(measured))} نشان داده شد؛"
+            f"{to_fa_digits(HOODS_SHOWN)} ردیف از {to_fa_digits(count)} نشان داده شد؛"
             " برای دیدن بقیه شهرستان را برگزینید."
         )
 with tabs[4]:

@@ -51,6 +51,22 @@ def national(url: str, scope: Scope, version: int) -> tuple[list[ProvinceLatest]
 
 
 @loader()
+def drawn(url: str, scope: Scope, today: date, version: int) -> dict[str, Any]:
+    """The provinces side by side as screen HTML (the headline and the national table)
+    and the provinces that published, by id, built once per data version and day for
+    every session: a warm run takes these few strings from the cache instead of the
+    provinces' figures, so it does not grow with the number of provinces."""
+    rows, days = national(url, scope, version)
+    return {
+        "provinces": len(rows),
+        "headline": headline(rows, today, days),
+        "table": national_table(rows, today, days),
+        "days": days,
+        "published": {p.province_id: p.name for p in rows if p.snapshot_id is not None},
+    }
+
+
+@loader()
 def versions(url: str, scope: Scope, province_id: int, version: int) -> list[dict[str, Any]]:
     """A province's versions, newest first."""
     with read_session(url) as s:
@@ -62,6 +78,72 @@ def content(url: str, scope: Scope, snapshot_id: int, version: int) -> dict[str,
     """One kept version's content (never changes once kept)."""
     with read_session(url) as s:
         return snapshot_content(s, snapshot_id)
+
+
+# A province's published pages, drawn once per kept version (and per meeting or county
+# chosen) for every session: a warm run takes the drawn HTML from the cache and never
+# unpickles the version's whole content (millions of bytes at the issue's L).
+HOODS_SHOWN = 300  # neighborhoods a table shows at once (the rest are counted, not hidden)
+ALL = "__all__"
+
+
+@loader(keep=8)
+def published(url: str, scope: Scope, snapshot_id: int, version: int) -> dict[str, Any] | None:
+    """A kept version's heading, its meetings' labels (index -> label, oldest first),
+    its counties and its agencies' table (None: the version is not there)."""
+    shown = content(url, scope, snapshot_id, version)
+    if shown is None:
+        return None
+    data = shown["content"]
+    return {
+        "province_name": shown["province_name"],
+        "group_name": data["group_name"],
+        "version": shown["version"],
+        "as_of": shown["as_of"],
+        "meetings": {
+            i: f"جلسهٔ {to_fa_digits(m['number'])}"
+            f" — {format_jalali(date.fromisoformat(m['held_on']))}"
+            for i, m in enumerate(data["meetings"])
+        },
+        "counties": sorted(
+            {n["county"] for n in data["neighborhoods"]} | {i["county"] for i in data["indicators"]}
+        ),
+        "agencies": agencies_table(data["agencies"]),
+    }
+
+
+@loader()
+def meeting_html(url: str, scope: Scope, snapshot_id: int, index: int, version: int) -> Html:
+    """One meeting's resolutions of a kept version, drawn."""
+    shown = content(url, scope, snapshot_id, version)
+    meetings = shown["content"]["meetings"] if shown is not None else []
+    return resolutions_table(meetings[index]) if 0 <= index < len(meetings) else Html("")
+
+
+def _in_county(rows: list[dict[str, Any]], county: str) -> tuple[list[dict[str, Any]], int]:
+    """The rows of a county (ALL: the first HOODS_SHOWN of all) and how many there were."""
+    chosen = [r for r in rows if county in (ALL, r["county"])]
+    return (chosen[:HOODS_SHOWN] if county == ALL else chosen), len(chosen)
+
+
+@loader()
+def hoods_html(
+    url: str, scope: Scope, snapshot_id: int, county: str, version: int
+) -> tuple[Html, int]:
+    """A kept version's neighborhoods of a county, drawn, and how many the county has."""
+    shown = content(url, scope, snapshot_id, version)
+    rows, n = _in_county(shown["content"]["neighborhoods"] if shown else [], county)
+    return neighborhoods_table(rows), n
+
+
+@loader()
+def indicators_html(
+    url: str, scope: Scope, snapshot_id: int, county: str, version: int
+) -> tuple[Html, int]:
+    """A kept version's indicator rows of a county, drawn, and how many the county has."""
+    shown = content(url, scope, snapshot_id, version)
+    rows, n = _in_county(shown["content"]["indicators"] if shown else [], county)
+    return indicators_table(rows), n
 
 
 @loader()

@@ -36,7 +36,14 @@ from data_layer.input.snapshot import (
 )
 from data_layer.jalali import to_fa_digits
 from data_layer.models import utcnow
-from data_layer.models_hub import HubIngestLog, HubProvince, HubSnapshot, IngestOutcome, IngestVia
+from data_layer.models_hub import (
+    HubIngestLog,
+    HubProvince,
+    HubSnapshot,
+    HubSnapshotBody,
+    IngestOutcome,
+    IngestVia,
+)
 from data_layer.permissions import Action, Actor, require
 from data_layer.queries.hub import MAX_STALE_DAYS, STALE_DAYS_KEY
 from data_layer.text import tidy
@@ -222,20 +229,21 @@ def _store(
             f"{version} از نسخهٔ {to_fa_digits(held)} که سامانهٔ ملی دارد تازه‌تر نیست؛"
             " نسخهٔ پیشین بر جا ماند.",
         )
-    session.add(
-        HubSnapshot(
-            province_id=province.id,
-            version=snap.version,
-            published_at=snap.published_at,
-            as_of=snap.as_of,
-            received_at=now,
-            via=via,
-            content_sha256=snap.content_sha256,
-            size=len(body),
-            body=body.decode("utf-8"),
-            summary=json.dumps(summary_of(snap), ensure_ascii=False),
-        )
+    kept_row = HubSnapshot(
+        province_id=province.id,
+        version=snap.version,
+        published_at=snap.published_at,
+        as_of=snap.as_of,
+        received_at=now,
+        via=via,
+        content_sha256=snap.content_sha256,
+        size=len(body),
+        summary=json.dumps(summary_of(snap), ensure_ascii=False),
     )
+    session.add(kept_row)
+    session.flush()
+    assert kept_row.id is not None
+    session.add(HubSnapshotBody(snapshot_id=kept_row.id, body=body.decode("utf-8")))
     session.flush()
     return IngestResult(
         201, IngestOutcome.STORED, f"{version} دریافت شد.", province.id, snap.version

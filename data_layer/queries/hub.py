@@ -13,7 +13,7 @@ from sqlalchemy import select as columns
 from sqlmodel import Session, col, select
 
 from data_layer.models import AppSetting
-from data_layer.models_hub import HubIngestLog, HubProvince, HubSnapshot
+from data_layer.models_hub import HubIngestLog, HubProvince, HubSnapshot, HubSnapshotBody
 
 STALE_DAYS_KEY = "hub_stale_days"
 DEFAULT_STALE_DAYS = 14
@@ -120,9 +120,10 @@ def province_versions(session: Session, province_id: int) -> list[dict[str, Any]
 def snapshot_content(session: Session, snapshot_id: int) -> dict[str, Any] | None:
     """One kept version: its envelope and content as the province published them."""
     row = session.get(HubSnapshot, snapshot_id)
-    if row is None:
+    kept = session.get(HubSnapshotBody, snapshot_id)
+    if row is None or kept is None:
         return None
-    body = json.loads(row.body)
+    body = json.loads(kept.body)
     return {
         "province_id": row.province_id,
         "version": row.version,

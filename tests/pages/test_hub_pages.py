@@ -85,6 +85,37 @@ def test_a_province_drills_down_to_any_version_it_published(
     assert "تجهیز کتابخانهٔ سیار محلات هدف" in html
 
 
+def _table(at: AppTest, css: str) -> str:
+    """The one drawn table of this class on the page (its hyphen escaped as every
+    attribute's)."""
+    css = css.replace("-", "&#45;")
+    found = [m.value for m in at.markdown if f'class="grid {css}"' in m.value]
+    assert len(found) == 1, [m.value[:90] for m in at.markdown]
+    return found[0]
+
+
+def test_each_meeting_and_county_shows_its_own_rows_drawn_once_for_all(
+    hub_app: tuple[AppTest, dict[str, str]],
+) -> None:
+    at, _ = hub_app
+    sign_in(at.run(), "ministry", then=HUB)
+    at.selectbox(key="hub_province").select("خوزستان").run()
+    assert "مصوبهٔ 2 جلسهٔ 2" in _table(at, "hub-res")  # the latest meeting first
+    at.selectbox(key="hub_meeting").select_index(1).run()
+    first = _table(at, "hub-res")
+    assert "مصوبهٔ 2 جلسهٔ 1" in first and "جلسهٔ 2:" not in first
+    assert all(f"محلهٔ {i}" in _table(at, "hub-hoods") for i in range(1, 6))
+    at.selectbox(key="hub_county").select("شهرستان 2").run()
+    hoods = _table(at, "hub-hoods")
+    assert "محلهٔ 2" in hoods and "محلهٔ 1" not in hoods and "محلهٔ 3" not in hoods
+    assert "محلهٔ 1" in _table(at, "hub-indicators")  # the other tab keeps its own county
+    at.selectbox(key="hub_county").select("همهٔ شهرستان‌ها").run()
+    at.selectbox(key="hub_meeting").select_index(0).run()
+    assert not at.exception
+    assert "محلهٔ 1" in _table(at, "hub-hoods")
+    assert "مصوبهٔ 2 جلسهٔ 2" in _table(at, "hub-res")
+
+
 def test_the_administrator_registers_a_province_and_sees_its_token_once(
     hub_app: tuple[AppTest, dict[str, str]],
 ) -> None:
