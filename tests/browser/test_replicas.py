@@ -94,7 +94,8 @@ def behind_nginx(
     import subprocess
     from string import Template
 
-    from tests.browser.conftest import IN_CI, _free_port, _wait_healthy
+    from bench.app_server import free_port, wait_healthy
+    from tests.browser.conftest import IN_CI
 
     binary = shutil.which("nginx") or (str(NGINX) if NGINX.exists() else None)
     if binary is None:
@@ -103,7 +104,7 @@ def behind_nginx(
         pytest.skip("nginx is not installed (apt-get install -y nginx-light)")
     root = tmp_path_factory.mktemp("nginx")
     (root / "temp").mkdir()
-    port = _free_port()
+    port = free_port()
     ports = [r.rsplit(":", 1)[1] for r in replicas]
     conf = root / "nginx.conf"
     conf.write_text(
@@ -123,7 +124,7 @@ def behind_nginx(
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(url, proc, timeout=30)
+        wait_healthy(url, proc, timeout=30)
         yield url
     finally:
         proc.terminate()
@@ -152,10 +153,10 @@ def test_the_repos_nginx_config_serves_the_app_with_its_websocket(
 def test_the_health_script_tells_up_from_down(replicas: tuple[str, str]) -> None:
     import subprocess
 
-    from tests.browser.conftest import _free_port
+    from bench.app_server import free_port
 
     script = Path(__file__).resolve().parents[2] / "deploy" / "health.sh"
     port = replicas[0].rsplit(":", 1)[1]
     assert subprocess.run(["sh", str(script), port], check=False).returncode == 0
-    closed = str(_free_port())
+    closed = str(free_port())
     assert subprocess.run(["sh", str(script), closed], check=False).returncode == 2
