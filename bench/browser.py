@@ -15,16 +15,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from bench.app_server import free_port, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -45,16 +45,10 @@ TIMEOUT_MS = 300_000
 VIEWPORT = {"width": 1366, "height": 768}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def server(script: str, env: dict[str, str], log_path: Path) -> Iterator[tuple[str, int]]:
     """`streamlit run script` on a free port; yields (base URL, pid) once healthy."""
-    port = _free_port()
+    port = free_port()
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
@@ -83,7 +77,7 @@ def server(script: str, env: dict[str, str], log_path: Path) -> Iterator[tuple[s
         )
         url = f"http://127.0.0.1:{port}"
         try:
-            _wait_healthy(url, proc)
+            wait_healthy(url, proc, timeout=180)
             yield url, proc.pid
         finally:
             proc.terminate()
@@ -92,21 +86,6 @@ def server(script: str, env: dict[str, str], log_path: Path) -> Iterator[tuple[s
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 180) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the server exited with code {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/api/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise TimeoutError(f"the server at {url} did not become healthy")
 
 
 def _children(pid: int) -> list[int]:
