@@ -48,16 +48,27 @@ def open_from_menu(page: Page, section: str, item: str) -> None:
 
 def choose(page: Page, label: str, option: str, scope: Locator | None = None) -> None:
     """Pick an option of a select by typing it, and wait for the run it asks for (none
-    inside a form)."""
+    inside a form). Enter is pressed once the filtered list shows the option: pressed
+    earlier it picks nothing while the typed text still shows, and a form then sends the
+    old choice. Leaving the box puts back what is really chosen, so the last check sees
+    the choice, not the typing."""
     box = (scope or page).get_by_role("combobox", name=label, exact=True)
     if box.input_value() == option:
         return  # already chosen: no run is asked for
+    # An expander just opened still grows for a moment; a list opened while the box
+    # moves shuts again, or is drawn anew on every frame: wait for the page to be still.
+    page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")
     box.click()
-    box.fill(option)  # the select filters its options as one types
+    # The select filters its options as one types: the last letter is typed as a key,
+    # which opens the filtered list even where the whole text set at once left it shut.
+    box.fill(option[:-1])
+    box.press_sequentially(option[-1])
+    expect(page.get_by_role("option", name=option, exact=True)).to_be_visible()
     if box.locator("xpath=ancestor::*[@data-testid='stForm']").count():
         page.keyboard.press("Enter")  # inside a form: nothing runs until it is submitted
     else:
         act(page, lambda: page.keyboard.press("Enter"))
+    box.blur()
     expect(box).to_have_value(option)
 
 
