@@ -127,10 +127,13 @@ def agencies_items(
 def _row_items(
     session: Session, agency_ids: Sequence[int], today: date, days: int
 ) -> dict[int, list[InboxItem]]:
-    """Each agency's returned, late and soon-due rows, read in one query."""
+    """Each agency's returned and soon-due rows, and its oldest LATE_LISTED late rows
+    with how many are late in all: the late rows beyond those listed are counted in
+    SQL, never read (an agency at L has hundreds)."""
     returned = col(Assignment.verification) == Verification.REJECTED.value
     due = effective_due()
     soon = and_(not_done(), due >= today, due <= today + timedelta(days=days))
+    ids = list(agency_ids)
     stmt = (
         select(
             col(Assignment.agency_id),
@@ -140,32 +143,80 @@ def _row_items(
             col(Resolution.text),
             col(Assignment.verification_note),
             returned,
-            is_overdue(today),
             due,
         )
         .join(Resolution, col(Resolution.id) == col(Assignment.resolution_id))
         .join(Meeting, col(Meeting.id) == col(Resolution.meeting_id))
         .where(
-            col(Assignment.agency_id).in_(list(agency_ids)),
+            col(Assignment.agency_id).in_(ids),
             col(Assignment.withdrawn).is_(False),
-            or_(returned, is_overdue(today), soon),
+            or_(returned, soon),
         )
         .order_by(due, col(Meeting.number), col(Resolution.number))
     )
     found: dict[int, dict[str, list[InboxItem]]] = {
         a: {"returned": [], "late": [], "due": []} for a in agency_ids
     }
+    for agency_id, row_id, meeting, number, text, note, back, on in session.execute(stmt).all():
+        kind = "returned" if back else "due"
+        found[int(agency_id)][kind].append(
+            _row_item(kind, int(row_id), meeting, number, text, note, on, today)
+        )
     more: dict[int, int] = dict.fromkeys(agency_ids, 0)  # late rows beyond LATE_LISTED
-    for agency_id, row_id, meeting, number, text, note, back, late, on in session.execute(
-        stmt
+    for agency_id, row_id, meeting, number, text, on, late in session.execute(
+        _late_stmt(ids, today, returned)
     ).all():
-        kind = "returned" if back else "late" if late else "due"
-        shown = found[int(agency_id)][kind]
-        if kind == "late" and len(shown) >= LATE_LISTED:
-            more[int(agency_id)] += 1  # one summary item, not one each
-            continue
-        shown.append(_row_item(kind, int(row_id), meeting, number, text, note, on, today))
+        found[int(agency_id)]["late"].append(
+            _row_item("late", int(row_id), meeting, number, text, "", on, today)
+        )
+        more[int(agency_id)] = max(int(late) - LATE_LISTED, 0)
     return {a: _with_summary(kinds, more[a]) for a, kinds in found.items()}
+
+
+def _late_stmt(agency_ids: list[int], today: date, returned: ColumnElement[bool]) -> Any:
+    """Each agency's oldest LATE_LISTED late rows not returned (by due date, meeting,
+    resolution), each with the agency's count of such rows: a window ranks and counts
+    them per agency, and only the listed ones are joined to their text."""
+    due = effective_due()
+    ranked = (
+        select(
+            col(Assignment.id).label("row_id"),
+            col(Assignment.agency_id).label("agency_id"),
+            func.row_number()
+            .over(
+                partition_by=col(Assignment.agency_id),
+                order_by=(due, col(Meeting.number), col(Resolution.number)),
+            )
+            .label("place"),
+            func.count().over(partition_by=col(Assignment.agency_id)).label("late"),
+        )
+        .join(Resolution, col(Resolution.id) == col(Assignment.resolution_id))
+        .join(Meeting, col(Meeting.id) == col(Resolution.meeting_id))
+        .where(
+            col(Assignment.agency_id).in_(agency_ids),
+            col(Assignment.withdrawn).is_(False),
+            ~returned,
+            is_overdue(today),
+        )
+        .subquery()
+    )
+    return (
+        select(
+            ranked.c.agency_id,
+            ranked.c.row_id,
+            col(Meeting.number),
+            col(Resolution.number),
+            col(Resolution.text),
+            due,
+            ranked.c.late,
+        )
+        .select_from(ranked)
+        .join(Assignment, col(Assignment.id) == ranked.c.row_id)
+        .join(Resolution, col(Resolution.id) == col(Assignment.resolution_id))
+        .join(Meeting, col(Meeting.id) == col(Resolution.meeting_id))
+        .where(ranked.c.place <= LATE_LISTED)
+        .order_by(ranked.c.agency_id, ranked.c.place)
+    )
 
 
 def _row_item(
