@@ -228,6 +228,18 @@ class Assignment(SQLModel, table=True):
         # ladder), and the claims waiting, counted and listed oldest first, from an index.
         Index("ix_assignment_agency_planned", "agency_id", "planned_date", "status", "withdrawn"),
         Index("ix_assignment_claims", "verification", "withdrawn", "reported_at"),
+        # A liaison's inbox: an agency's rows filtered, ranked and counted from the index
+        # alone (migration 0021), the table read only for the rows listed.
+        Index(
+            "ix_assignment_agency_inbox",
+            "agency_id",
+            "withdrawn",
+            "status",
+            "verification",
+            "planned_date",
+            "resolution_id",
+            "id",
+        ),
         Index(  # rows never reported, per agency (the ladder's unreported rows)
             "ix_assignment_never_reported",
             "agency_id",

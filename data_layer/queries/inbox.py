@@ -128,12 +128,32 @@ def _row_items(
     session: Session, agency_ids: Sequence[int], today: date, days: int
 ) -> dict[int, list[InboxItem]]:
     """Each agency's returned and soon-due rows, and its oldest LATE_LISTED late rows
-    with how many are late in all: the late rows beyond those listed are counted in
-    SQL, never read (an agency at L has hundreds)."""
+    with how many are late in all, in one query: a window ranks and counts each
+    agency's late rows, and only the rows listed are read (an agency at L has hundreds
+    late; the rest are counted in SQL, never read)."""
     returned = col(Assignment.verification) == Verification.REJECTED.value
     due = effective_due()
     soon = and_(not_done(), due >= today, due <= today + timedelta(days=days))
-    ids = list(agency_ids)
+    late = and_(~returned, is_overdue(today))  # a returned row is listed as returned
+    order = (due, col(Meeting.number), col(Resolution.number))
+    ranked = (
+        select(
+            col(Assignment.id).label("row_id"),
+            late.label("late"),
+            func.row_number()
+            .over(partition_by=(col(Assignment.agency_id), late), order_by=order)
+            .label("place"),
+            func.count().over(partition_by=(col(Assignment.agency_id), late)).label("many"),
+        )
+        .join(Resolution, col(Resolution.id) == col(Assignment.resolution_id))
+        .join(Meeting, col(Meeting.id) == col(Resolution.meeting_id))
+        .where(
+            col(Assignment.agency_id).in_(list(agency_ids)),
+            col(Assignment.withdrawn).is_(False),
+            or_(returned, is_overdue(today), soon),
+        )
+        .subquery()
+    )
     stmt = (
         select(
             col(Assignment.agency_id),
@@ -143,80 +163,31 @@ def _row_items(
             col(Resolution.text),
             col(Assignment.verification_note),
             returned,
-            due,
-        )
-        .join(Resolution, col(Resolution.id) == col(Assignment.resolution_id))
-        .join(Meeting, col(Meeting.id) == col(Resolution.meeting_id))
-        .where(
-            col(Assignment.agency_id).in_(ids),
-            col(Assignment.withdrawn).is_(False),
-            or_(returned, soon),
-        )
-        .order_by(due, col(Meeting.number), col(Resolution.number))
-    )
-    found: dict[int, dict[str, list[InboxItem]]] = {
-        a: {"returned": [], "late": [], "due": []} for a in agency_ids
-    }
-    for agency_id, row_id, meeting, number, text, note, back, on in session.execute(stmt).all():
-        kind = "returned" if back else "due"
-        found[int(agency_id)][kind].append(
-            _row_item(kind, int(row_id), meeting, number, text, note, on, today)
-        )
-    more: dict[int, int] = dict.fromkeys(agency_ids, 0)  # late rows beyond LATE_LISTED
-    for agency_id, row_id, meeting, number, text, on, late in session.execute(
-        _late_stmt(ids, today, returned)
-    ).all():
-        found[int(agency_id)]["late"].append(
-            _row_item("late", int(row_id), meeting, number, text, "", on, today)
-        )
-        more[int(agency_id)] = max(int(late) - LATE_LISTED, 0)
-    return {a: _with_summary(kinds, more[a]) for a, kinds in found.items()}
-
-
-def _late_stmt(agency_ids: list[int], today: date, returned: ColumnElement[bool]) -> Any:
-    """Each agency's oldest LATE_LISTED late rows not returned (by due date, meeting,
-    resolution), each with the agency's count of such rows: a window ranks and counts
-    them per agency, and only the listed ones are joined to their text."""
-    due = effective_due()
-    ranked = (
-        select(
-            col(Assignment.id).label("row_id"),
-            col(Assignment.agency_id).label("agency_id"),
-            func.row_number()
-            .over(
-                partition_by=col(Assignment.agency_id),
-                order_by=(due, col(Meeting.number), col(Resolution.number)),
-            )
-            .label("place"),
-            func.count().over(partition_by=col(Assignment.agency_id)).label("late"),
-        )
-        .join(Resolution, col(Resolution.id) == col(Assignment.resolution_id))
-        .join(Meeting, col(Meeting.id) == col(Resolution.meeting_id))
-        .where(
-            col(Assignment.agency_id).in_(agency_ids),
-            col(Assignment.withdrawn).is_(False),
-            ~returned,
-            is_overdue(today),
-        )
-        .subquery()
-    )
-    return (
-        select(
-            ranked.c.agency_id,
-            ranked.c.row_id,
-            col(Meeting.number),
-            col(Resolution.number),
-            col(Resolution.text),
-            due,
             ranked.c.late,
+            due,
+            ranked.c.many,
         )
         .select_from(ranked)
         .join(Assignment, col(Assignment.id) == ranked.c.row_id)
         .join(Resolution, col(Resolution.id) == col(Assignment.resolution_id))
         .join(Meeting, col(Meeting.id) == col(Resolution.meeting_id))
-        .where(ranked.c.place <= LATE_LISTED)
-        .order_by(ranked.c.agency_id, ranked.c.place)
+        .where(or_(ranked.c.late.is_not(True), ranked.c.place <= LATE_LISTED))
+        .order_by(*order)
     )
+    found: dict[int, dict[str, list[InboxItem]]] = {
+        a: {"returned": [], "late": [], "due": []} for a in agency_ids
+    }
+    more: dict[int, int] = dict.fromkeys(agency_ids, 0)  # late rows beyond LATE_LISTED
+    for agency_id, row_id, meeting, number, text, note, back, is_late, on, many in session.execute(
+        stmt
+    ).all():
+        kind = "returned" if back else "late" if is_late else "due"
+        if kind == "late":
+            more[int(agency_id)] = max(int(many) - LATE_LISTED, 0)
+        found[int(agency_id)][kind].append(
+            _row_item(kind, int(row_id), meeting, number, text, note, on, today)
+        )
+    return {a: _with_summary(kinds, more[a]) for a, kinds in found.items()}
 
 
 def _row_item(
