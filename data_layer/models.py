@@ -226,20 +226,19 @@ class Assignment(SQLModel, table=True):
         Index("ix_assignment_agency_status", "agency_id", "status"),
         # The secretariat's inbox: an agency's oldest planned date still open (the
         # ladder), and the claims waiting, counted and listed oldest first, from an index.
-        Index("ix_assignment_agency_planned", "agency_id", "planned_date", "status", "withdrawn"),
-        Index("ix_assignment_claims", "verification", "withdrawn", "reported_at"),
-        # A liaison's inbox: an agency's rows filtered, ranked and counted from the index
-        # alone (migration 0021), the table read only for the rows listed.
+        # A liaison's inbox filters, ranks and counts an agency's rows from the first
+        # index alone (widened by migration 0021), the table read only for those listed.
         Index(
-            "ix_assignment_agency_inbox",
+            "ix_assignment_agency_planned",
             "agency_id",
-            "withdrawn",
-            "status",
-            "verification",
             "planned_date",
+            "status",
+            "withdrawn",
+            "verification",
             "resolution_id",
             "id",
         ),
+        Index("ix_assignment_claims", "verification", "withdrawn", "reported_at"),
         Index(  # rows never reported, per agency (the ladder's unreported rows)
             "ix_assignment_never_reported",
             "agency_id",

@@ -1,7 +1,9 @@
 """A liaison's «کارتابل» chooses an agency's oldest late rows and counts the rest from
-one index: every column the inbox's row filter and window read of an agency's rows
-(withdrawn, status, verification, planned date, resolution, id) sits in an index that
-starts with the agency, so the rows' table is read only for the rows listed.
+one index: the agency's index by planned date (the ladder's walk to its oldest planned
+date) is widened to hold every column the inbox's row filter and window read
+(verification, resolution, id), so the rows' table is read only for the rows listed.
+Widened rather than added beside it: a second index on (agency, …) led SQLite's planner
+away from the ladder's walk by planned date, and every save would pay for both.
 
 Revision ID: 0021
 Revises: 0020
@@ -16,16 +18,20 @@ down_revision: str | Sequence[str] | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+NARROW = ["agency_id", "planned_date", "status", "withdrawn"]
+
 
 def upgrade() -> None:
-    """One index added."""
+    """The agency's index by planned date widened."""
+    op.drop_index("ix_assignment_agency_planned", table_name="assignment")
     op.create_index(
-        "ix_assignment_agency_inbox",
+        "ix_assignment_agency_planned",
         "assignment",
-        ["agency_id", "withdrawn", "status", "verification", "planned_date", "resolution_id", "id"],
+        [*NARROW, "verification", "resolution_id", "id"],
     )
 
 
 def downgrade() -> None:
-    """The index dropped."""
-    op.drop_index("ix_assignment_agency_inbox", table_name="assignment")
+    """Back as it was."""
+    op.drop_index("ix_assignment_agency_planned", table_name="assignment")
+    op.create_index("ix_assignment_agency_planned", "assignment", NARROW)
