@@ -128,9 +128,29 @@ def _row_items(
     session: Session, agency_ids: Sequence[int], today: date, days: int
 ) -> dict[int, list[InboxItem]]:
     """Each agency's returned and soon-due rows, and its oldest LATE_LISTED late rows
-    with how many are late in all, in one query: a window ranks and counts each
-    agency's late rows, and only the rows listed are read (an agency at L has hundreds
-    late; the rest are counted in SQL, never read)."""
+    with how many are late in all, in one query (`_rows_stmt`): only the rows listed
+    are read (an agency at L has hundreds late; the rest are counted in SQL)."""
+    found: dict[int, dict[str, list[InboxItem]]] = {
+        a: {"returned": [], "late": [], "due": []} for a in agency_ids
+    }
+    more: dict[int, int] = dict.fromkeys(agency_ids, 0)  # late rows beyond LATE_LISTED
+    for agency_id, row_id, meeting, number, text, note, back, is_late, on, many in session.execute(
+        _rows_stmt(agency_ids, today, days)
+    ).all():
+        kind = "returned" if back else "late" if is_late else "due"
+        if kind == "late":
+            more[int(agency_id)] = max(int(many) - LATE_LISTED, 0)
+        found[int(agency_id)][kind].append(
+            _row_item(kind, int(row_id), meeting, number, text, note, on, today)
+        )
+    return {a: _with_summary(kinds, more[a]) for a, kinds in found.items()}
+
+
+def _rows_stmt(agency_ids: Sequence[int], today: date, days: int) -> Any:
+    """The agencies' returned, late and soon-due rows by due date, meeting and number,
+    each late one with its agency's count of late rows; a window ranks and counts each
+    agency's late rows and those beyond the first LATE_LISTED are left out before any
+    row is joined to its text."""
     returned = col(Assignment.verification) == Verification.REJECTED.value
     due = effective_due()
     soon = and_(not_done(), due >= today, due <= today + timedelta(days=days))
@@ -154,7 +174,7 @@ def _row_items(
         )
         .subquery()
     )
-    stmt = (
+    return (
         select(
             col(Assignment.agency_id),
             col(Assignment.id),
@@ -174,20 +194,6 @@ def _row_items(
         .where(or_(ranked.c.late.is_not(True), ranked.c.place <= LATE_LISTED))
         .order_by(*order)
     )
-    found: dict[int, dict[str, list[InboxItem]]] = {
-        a: {"returned": [], "late": [], "due": []} for a in agency_ids
-    }
-    more: dict[int, int] = dict.fromkeys(agency_ids, 0)  # late rows beyond LATE_LISTED
-    for agency_id, row_id, meeting, number, text, note, back, is_late, on, many in session.execute(
-        stmt
-    ).all():
-        kind = "returned" if back else "late" if is_late else "due"
-        if kind == "late":
-            more[int(agency_id)] = max(int(many) - LATE_LISTED, 0)
-        found[int(agency_id)][kind].append(
-            _row_item(kind, int(row_id), meeting, number, text, note, on, today)
-        )
-    return {a: _with_summary(kinds, more[a]) for a, kinds in found.items()}
 
 
 def _row_item(
