@@ -2,7 +2,7 @@
 rows of each agency are chosen and the rest counted in SQL, and the items are exactly
 the ones the former code made by reading every late row (kept here as the reference).
 
-The sample is reshaped at random (seeded) so that several agencies hold far more late
+The sample is reshaped at random (seeded) so that two agencies hold more late
 rows than are listed, beside returned rows (late and not), rows due soon and today,
 done and withdrawn rows, and rows with no date at all; `agencies_items` and
 `agency_items` are compared with the reference for several days and due-day settings.
@@ -96,10 +96,12 @@ def _reshape(url: str) -> None:
     AS_OF (many on the same day, so meeting and number order them) or none, returned
     with a reason or not, withdrawn or not; a few resolutions lose their due date so
     that some rows have no date at all. Agencies 2 and 3 are given a row on every
-    resolution, mostly late."""
+    resolution (made in the resolutions' reverse order), late mostly on one day, so
+    that the meeting and the number decide which are listed; each meeting's
+    resolutions are numbered in reverse of their ids."""
     rng = random.Random(22)
     with write_session(url) as s:
-        resolutions = s.exec(select(Resolution)).scalars().all()  # type: ignore[call-overload]
+        resolutions = s.exec(select(Resolution).order_by(col(Resolution.id))).scalars().all()  # type: ignore[call-overload]
         for heavy in (2, 3):
             has = set(
                 s.exec(  # type: ignore[call-overload]
@@ -110,20 +112,37 @@ def _reshape(url: str) -> None:
             )
             s.add_all(
                 Assignment(resolution_id=int(r.id or 0), agency_id=heavy)
-                for r in resolutions
+                for r in reversed(resolutions)  # ids against the resolutions' order
                 if r.id not in has
             )
         s.flush()
+        # each meeting's resolutions numbered in reverse, so that no order of the rows'
+        # or resolutions' ids stands in for the order by number
+        ends: dict[int, list[int]] = {}
+        for r in resolutions:
+            ends.setdefault(r.meeting_id, []).append(r.number)
+        for stage in ("aside", "reversed"):
+            for r in resolutions:
+                low, high = min(ends[r.meeting_id]), max(ends[r.meeting_id])
+                first = r.number if stage == "aside" else r.number - 100_000
+                number = first + 100_000 if stage == "aside" else low + high - first
+                s.execute(
+                    update(Resolution).where(col(Resolution.id) == r.id).values(number=number)
+                )
+                r.number = number
         for r in rng.sample(list(resolutions), k=max(len(resolutions) // 8, 1)):
             s.execute(update(Resolution).where(col(Resolution.id) == r.id).values(due_date=None))
-        for row in s.exec(select(Assignment)).scalars().all():  # type: ignore[call-overload]
+        for row in s.exec(select(Assignment).order_by(col(Assignment.id))).scalars().all():  # type: ignore[call-overload]
             heavy = row.agency_id in (2, 3)
             done = rng.random() < (0.05 if heavy else 0.2)
             row.status = "done" if done else rng.choice(["in_progress", "blocked"])
             row.planned_date = (
                 None
                 if rng.random() < 0.15
-                else AS_OF + timedelta(days=rng.randint(-40, -1) if heavy else rng.randint(-30, 50))
+                else AS_OF
+                + timedelta(
+                    days=rng.choice([-9, -5, -5, -5, -2]) if heavy else rng.randint(-30, 50)
+                )
             )
             if rng.random() < 0.1:
                 row.verification, row.verification_note = "rejected", f"سند ناقص <b>{row.id}</b>"
