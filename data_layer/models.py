@@ -226,7 +226,18 @@ class Assignment(SQLModel, table=True):
         Index("ix_assignment_agency_status", "agency_id", "status"),
         # The secretariat's inbox: an agency's oldest planned date still open (the
         # ladder), and the claims waiting, counted and listed oldest first, from an index.
-        Index("ix_assignment_agency_planned", "agency_id", "planned_date", "status", "withdrawn"),
+        # A liaison's inbox filters, ranks and counts an agency's rows from the first
+        # index alone (widened by migration 0021), the table read only for those listed.
+        Index(
+            "ix_assignment_agency_planned",
+            "agency_id",
+            "planned_date",
+            "status",
+            "withdrawn",
+            "verification",
+            "resolution_id",
+            "id",
+        ),
         Index("ix_assignment_claims", "verification", "withdrawn", "reported_at"),
         Index(  # rows never reported, per agency (the ladder's unreported rows)
             "ix_assignment_never_reported",

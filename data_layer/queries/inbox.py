@@ -127,21 +127,43 @@ def agencies_items(
 def _row_items(
     session: Session, agency_ids: Sequence[int], today: date, days: int
 ) -> dict[int, list[InboxItem]]:
-    """Each agency's returned, late and soon-due rows, read in one query."""
+    """Each agency's returned and soon-due rows, and its oldest LATE_LISTED late rows
+    with how many are late in all, in one query (`_rows_stmt`): only the rows listed
+    are read (an agency at L has hundreds late; the rest are counted in SQL)."""
+    found: dict[int, dict[str, list[InboxItem]]] = {
+        a: {"returned": [], "late": [], "due": []} for a in agency_ids
+    }
+    more: dict[int, int] = dict.fromkeys(agency_ids, 0)  # late rows beyond LATE_LISTED
+    for agency_id, row_id, meeting, number, text, note, back, is_late, on, many in session.execute(
+        _rows_stmt(agency_ids, today, days)
+    ).all():
+        kind = "returned" if back else "late" if is_late else "due"
+        if kind == "late":
+            more[int(agency_id)] = max(int(many) - LATE_LISTED, 0)
+        found[int(agency_id)][kind].append(
+            _row_item(kind, int(row_id), meeting, number, text, note, on, today)
+        )
+    return {a: _with_summary(kinds, more[a]) for a, kinds in found.items()}
+
+
+def _rows_stmt(agency_ids: Sequence[int], today: date, days: int) -> Any:
+    """The agencies' returned, late and soon-due rows by due date, meeting and number,
+    each late one with its agency's count of late rows; a window ranks and counts each
+    agency's late rows and those beyond the first LATE_LISTED are left out before any
+    row is joined to its text."""
     returned = col(Assignment.verification) == Verification.REJECTED.value
     due = effective_due()
     soon = and_(not_done(), due >= today, due <= today + timedelta(days=days))
-    stmt = (
+    late = and_(~returned, is_overdue(today))  # a returned row is listed as returned
+    order = (due, col(Meeting.number), col(Resolution.number))
+    ranked = (
         select(
-            col(Assignment.agency_id),
-            col(Assignment.id),
-            col(Meeting.number),
-            col(Resolution.number),
-            col(Resolution.text),
-            col(Assignment.verification_note),
-            returned,
-            is_overdue(today),
-            due,
+            col(Assignment.id).label("row_id"),
+            late.label("late"),
+            func.row_number()
+            .over(partition_by=(col(Assignment.agency_id), late), order_by=order)
+            .label("place"),
+            func.count().over(partition_by=(col(Assignment.agency_id), late)).label("many"),
         )
         .join(Resolution, col(Resolution.id) == col(Assignment.resolution_id))
         .join(Meeting, col(Meeting.id) == col(Resolution.meeting_id))
@@ -150,22 +172,28 @@ def _row_items(
             col(Assignment.withdrawn).is_(False),
             or_(returned, is_overdue(today), soon),
         )
-        .order_by(due, col(Meeting.number), col(Resolution.number))
+        .subquery()
     )
-    found: dict[int, dict[str, list[InboxItem]]] = {
-        a: {"returned": [], "late": [], "due": []} for a in agency_ids
-    }
-    more: dict[int, int] = dict.fromkeys(agency_ids, 0)  # late rows beyond LATE_LISTED
-    for agency_id, row_id, meeting, number, text, note, back, late, on in session.execute(
-        stmt
-    ).all():
-        kind = "returned" if back else "late" if late else "due"
-        shown = found[int(agency_id)][kind]
-        if kind == "late" and len(shown) >= LATE_LISTED:
-            more[int(agency_id)] += 1  # one summary item, not one each
-            continue
-        shown.append(_row_item(kind, int(row_id), meeting, number, text, note, on, today))
-    return {a: _with_summary(kinds, more[a]) for a, kinds in found.items()}
+    return (
+        select(
+            col(Assignment.agency_id),
+            col(Assignment.id),
+            col(Meeting.number),
+            col(Resolution.number),
+            col(Resolution.text),
+            col(Assignment.verification_note),
+            returned,
+            ranked.c.late,
+            due,
+            ranked.c.many,
+        )
+        .select_from(ranked)
+        .join(Assignment, col(Assignment.id) == ranked.c.row_id)
+        .join(Resolution, col(Resolution.id) == col(Assignment.resolution_id))
+        .join(Meeting, col(Meeting.id) == col(Resolution.meeting_id))
+        .where(or_(ranked.c.late.is_not(True), ranked.c.place <= LATE_LISTED))
+        .order_by(*order)
+    )
 
 
 def _row_item(
