@@ -114,6 +114,10 @@ def _with_evidence_ids() -> Any:
     )
 
 
+SCORECARD_COUNT_COLUMNS = ["agency_id", "agency", "rows", "done", "overdue", "with_evidence"]
+SCORECARD_COUNT_COLUMNS += ["last_update"]
+
+
 def _scorecard_counts(session: Session, today: date, county_id: int | None) -> pd.DataFrame:
     """Per agency owning live rows: rows, done, overdue, with evidence, last report."""
     docs = _with_evidence_ids()
@@ -135,8 +139,8 @@ def _scorecard_counts(session: Session, today: date, county_id: int | None) -> p
         .where(_live(), row_in_county(col(Assignment.id), county_id))
         .group_by(col(Agency.id), col(Agency.short_name))
     )
-    cols = ["agency_id", "agency", "rows", "done", "overdue", "with_evidence", "last_update"]
-    df = _frame(session.execute(stmt).all(), cols)
+    df = _frame(session.execute(stmt).all(), SCORECARD_COUNT_COLUMNS)
+    cols = SCORECARD_COUNT_COLUMNS
     for name in cols[2:6]:
         df[name] = df[name].astype(int)
     return df
@@ -152,12 +156,22 @@ def letters_by_agency(session: Session) -> dict[int, tuple[int, int]]:
 
 
 def agency_scorecards(
-    session: Session, today: date, thresholds: Thresholds, *, county_id: int | None = None
+    session: Session,
+    today: date,
+    thresholds: Thresholds,
+    *,
+    county_id: int | None = None,
+    figures: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per agency with live rows, worst first, coloured by `thresholds` (the rule
     of data_layer/rules/scorecard.py); also `letters` (follow-up letters received) and
-    `unanswered` (of those). With `county_id`, over the rows of that county only."""
-    df = _scorecard_counts(session, today, county_id)
+    `unanswered` (of those). With `county_id`, over the rows of that county only. Given
+    `figures` (`agency_figures` of the same day and county), its counts are taken
+    instead of counting the rows again."""
+    if figures is None:
+        df = _scorecard_counts(session, today, county_id)
+    else:
+        df = figures[SCORECARD_COUNT_COLUMNS].copy()
     days = [days_since(d, today) for d in df["last_update"]]
     df["days_since_update"] = pd.Series(days, index=df.index, dtype=object)
     df["share_done"] = share_done_of(df["done"], df["rows"])
@@ -175,6 +189,71 @@ def agency_scorecards(
         ["_rank", "share_done", "overdue", "agency"], ascending=[True, True, False, True]
     )
     return df.drop(columns="_rank").reset_index(drop=True)
+
+
+# --- the overview's per-agency figures, read once ------------------------------------
+
+STATUS_COLUMNS = [s.value for s in AssignmentStatus]
+AGENCY_FIGURE_COLUMNS = ["agency_id", "agency", "rows", *STATUS_COLUMNS, "overdue", "stale"]
+AGENCY_FIGURE_COLUMNS += ["done_verified", "with_evidence", "last_update", "mean_progress"]
+
+
+def agency_figures(
+    session: Session, today: date, stale_days: int = STALE_DAYS, *, county_id: int | None = None
+) -> pd.DataFrame:
+    """One pass over the live rows (of one county's neighbourhoods, if given), grouped by
+    agency: what `headline`, `agency_scorecards` and `agency_status_summary` each count
+    over those rows in a scan of their own. The overview derives all three from this
+    frame (`headline_of`, `scorecards_of`, `status_summary_of`), so it reads the rows
+    once instead of three times."""
+    docs = _with_evidence_ids()
+    has_evidence = (col(Assignment.evidence_url) != "") | docs.c.assignment_id.is_not(None)
+    status = col(Assignment.status)
+    stmt = (
+        select(
+            col(Agency.id),
+            col(Agency.short_name),
+            func.count(col(Assignment.id)),
+            *(_count_if(status == s) for s in STATUS_COLUMNS),
+            _count_if(is_overdue(today)),
+            _count_if(is_stale(today, stale_days)),
+            _count_if(done_and_verified()),
+            _count_if(has_evidence),
+            func.max(col(Assignment.reported_at)),
+            func.avg(col(Assignment.progress)),
+        )
+        .select_from(Assignment)
+        .join(Resolution, col(Resolution.id) == col(Assignment.resolution_id))
+        .join(Agency, col(Agency.id) == col(Assignment.agency_id))
+        .outerjoin(docs, docs.c.assignment_id == col(Assignment.id))
+        .where(_live(), row_in_county(col(Assignment.id), county_id))
+        .group_by(col(Agency.id), col(Agency.short_name))
+    )
+    df = _frame(session.execute(stmt).all(), AGENCY_FIGURE_COLUMNS)
+    for name in AGENCY_FIGURE_COLUMNS[2:-2]:
+        df[name] = df[name].astype(int)
+    df["mean_progress"] = df["mean_progress"].astype(float)
+    return df
+
+
+def headline_of(
+    session: Session, figures: pd.DataFrame, *, county_id: int | None = None
+) -> dict[str, int]:
+    """`headline` (over every live row, of one county if given) from `agency_figures`:
+    the sums of its per-agency counts, the resolutions with a live row, the meetings."""
+    resolutions = select(func.count(func.distinct(col(Assignment.resolution_id)))).where(
+        _live(), row_in_county(col(Assignment.id), county_id)
+    )
+    found: dict[str, int] = {
+        "resolutions": int(session.execute(resolutions).scalar_one() or 0),
+        "rows": int(figures["rows"].sum()),
+        "done_verified": int(figures["done_verified"].sum()),
+        **{s: int(figures[s].sum()) for s in STATUS_COLUMNS},
+        "overdue": int(figures["overdue"].sum()),
+        "stale": int(figures["stale"].sum()),
+        "meetings": int(session.execute(select(func.count(col(Meeting.id)))).scalar_one()),
+    }
+    return found
 
 
 # --- overdue rows and recent change ----------------------------------------------------
