@@ -241,9 +241,18 @@ def headline_of(
 ) -> dict[str, int]:
     """`headline` (over every live row, of one county if given) from `agency_figures`:
     the sums of its per-agency counts, the resolutions with a live row, the meetings."""
-    resolutions = select(func.count(func.distinct(col(Assignment.resolution_id)))).where(
-        _live(), row_in_county(col(Assignment.id), county_id)
+    # The resolutions with a live row: one probe of the rows' resolution index per
+    # resolution, where a COUNT(DISTINCT) would walk every row again.
+    live_row = (
+        select(col(Assignment.id))
+        .where(
+            col(Assignment.resolution_id) == col(Resolution.id),
+            _live(),
+            row_in_county(col(Assignment.id), county_id),
+        )
+        .exists()
     )
+    resolutions = select(func.count(col(Resolution.id))).where(live_row)
     found: dict[str, int] = {
         "resolutions": int(session.execute(resolutions).scalar_one() or 0),
         "rows": int(figures["rows"].sum()),
@@ -298,29 +307,39 @@ def overdue_rows(
 def changes_since(
     session: Session, since: datetime, *, county_id: int | None = None
 ) -> dict[str, int]:
-    """How many rows were completed, started, rescheduled or changed at all since then."""
+    """How many rows were completed, started, rescheduled or changed at all since then.
+
+    Grouped by row first (the history's (entity, entity_id, ...) index hands the entries
+    over in that order, so each row is one group) and the rows' flags summed after: the
+    same figures as four COUNT(DISTINCT)s, without sorting every entry four times."""
     h = HistoryEntry
     is_status = col(h.field) == "status"
     not_started = AssignmentStatus.NOT_STARTED.value
 
-    def rows_where(condition: ColumnElement[bool]) -> ColumnElement[Any]:
-        return func.count(func.distinct(case((condition, col(h.entity_id)))))
+    def flag(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+        return func.max(case((condition, 1), else_=0))
 
-    figures = {
-        "completed": rows_where(and_(is_status, col(h.new_value) == AssignmentStatus.DONE.value)),
-        "started": rows_where(
-            and_(is_status, col(h.old_value) == not_started, col(h.new_value) != not_started)
+    conditions = {
+        "completed": and_(is_status, col(h.new_value) == AssignmentStatus.DONE.value),
+        "started": and_(
+            is_status, col(h.old_value) == not_started, col(h.new_value) != not_started
         ),
-        "moved": rows_where(and_(col(h.field) == "planned_date", col(h.old_value).is_not(None))),
-        "since_meeting_rows_changed": func.count(func.distinct(col(h.entity_id))),
+        "moved": and_(col(h.field) == "planned_date", col(h.old_value).is_not(None)),
     }
-    stmt = select(*figures.values()).where(
-        col(h.entity) == "assignment",
-        col(h.changed_at) >= since,
-        row_in_county(col(h.entity_id), county_id),
+    per_row = (
+        select(col(h.entity_id), *(flag(c).label(k) for k, c in conditions.items()))
+        .where(
+            col(h.entity) == "assignment",
+            col(h.changed_at) >= since,
+            row_in_county(col(h.entity_id), county_id),
+        )
+        .group_by(col(h.entity_id))
+        .subquery()
     )
-    row = session.execute(stmt).one()
-    return {k: int(v or 0) for k, v in zip(figures, row, strict=True)}
+    figures = [func.sum(per_row.c[k]) for k in conditions] + [func.count()]
+    row = session.execute(select(*figures).select_from(per_row)).one()
+    names = [*conditions, "since_meeting_rows_changed"]
+    return {k: int(v or 0) for k, v in zip(names, row, strict=True)}
 
 
 def last_meeting(

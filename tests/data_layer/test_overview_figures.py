@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from sqlalchemy import case, func, select, update
+from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
@@ -23,6 +23,7 @@ from data_layer.models import (
     Assignment,
     AssignmentStatus,
     Evidence,
+    HistoryEntry,
     Meeting,
     Neighborhood,
     Resolution,
@@ -164,6 +165,33 @@ def old_agency_status_summary(
     ).reset_index(drop=True)
 
 
+def old_changes_since(
+    session: Session, since: datetime, *, county_id: int | None = None
+) -> dict[str, int]:
+    h = HistoryEntry
+    is_status = col(h.field) == "status"
+    not_started = AssignmentStatus.NOT_STARTED.value
+
+    def rows_where(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+        return func.count(func.distinct(case((condition, col(h.entity_id)))))
+
+    figures = {
+        "completed": rows_where(and_(is_status, col(h.new_value) == AssignmentStatus.DONE.value)),
+        "started": rows_where(
+            and_(is_status, col(h.old_value) == not_started, col(h.new_value) != not_started)
+        ),
+        "moved": rows_where(and_(col(h.field) == "planned_date", col(h.old_value).is_not(None))),
+        "since_meeting_rows_changed": func.count(func.distinct(col(h.entity_id))),
+    }
+    stmt = select(*figures.values()).where(
+        col(h.entity) == "assignment",
+        col(h.changed_at) >= since,
+        row_in_county(col(h.entity_id), county_id),
+    )
+    row = session.execute(stmt).one()
+    return {k: int(v or 0) for k, v in zip(figures, row, strict=True)}
+
+
 # --- the dataset ---------------------------------------------------------------------------
 
 
@@ -241,3 +269,30 @@ def test_a_county_with_no_rows_counts_nothing(spread: tuple[str, int]) -> None:
         figures = qo.agency_figures(s, today, county_id=-1)
         assert figures.empty
         assert qo.headline_of(s, figures, county_id=-1) == old_headline(s, today, county_id=-1)
+
+
+@pytest.mark.parametrize("in_county", [False, True], ids=["province", "county"])
+def test_changes_since_each_meeting_as_before(spread: tuple[str, int], in_county: bool) -> None:
+    url, county = spread
+    c = county if in_county else None
+    with write_session(url) as s:  # a rescheduled row, so «moved» is not always zero
+        first = s.execute(select(col(Assignment.id)).order_by("id")).scalars().first()
+        s.add(
+            HistoryEntry(
+                entity="assignment", entity_id=first, field="planned_date",
+                old_value="2026-10-01", new_value="2026-12-01",
+                changed_at=datetime(2026, 11, 20, tzinfo=UTC),
+            )
+        )  # fmt: skip
+    with read_session(url) as s:
+        held = [d for d in s.execute(select(col(Meeting.held_on))).scalars()]
+        moments = [datetime.combine(d, datetime.min.time(), tzinfo=UTC) for d in held]
+        moments += [datetime(2020, 1, 1, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC)]
+        moments += [datetime(2030, 1, 1, tzinfo=UTC)]
+        seen = []
+        for since in moments:
+            found = qo.changes_since(s, since, county_id=c)
+            assert found == old_changes_since(s, since, county_id=c)
+            seen.append(found)
+    assert any(f["moved"] for f in seen) and any(f["completed"] for f in seen)
+    assert seen[-1] == dict.fromkeys(seen[-1], 0)
