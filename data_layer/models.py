@@ -228,6 +228,8 @@ class Assignment(SQLModel, table=True):
         # ladder), and the claims waiting, counted and listed oldest first, from an index.
         Index("ix_assignment_agency_planned", "agency_id", "planned_date", "status", "withdrawn"),
         Index("ix_assignment_claims", "verification", "withdrawn", "reported_at"),
+        # The overview's late rows, earliest planned date first (queries/overview.py).
+        Index("ix_assignment_planned", "planned_date", "status", "withdrawn"),
         Index(  # rows never reported, per agency (the ladder's unreported rows)
             "ix_assignment_never_reported",
             "agency_id",

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Date, and_, case, cast, func, literal_column, select
+from sqlalchemy import Date, and_, case, cast, func, literal_column, select, true, union_all
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
@@ -40,6 +40,7 @@ from data_layer.rules.lateness import (
     effective_due,
     is_overdue,
     is_stale,
+    not_done,
 )
 from data_layer.rules.scorecard import RAG_ORDER, Thresholds, rag_for
 
@@ -268,6 +269,45 @@ def headline_of(
 # --- overdue rows and recent change ----------------------------------------------------
 
 
+def is_overdue_planned(today: date) -> ColumnElement[bool]:
+    """`is_overdue` of a row with a planned date (no Resolution needed)."""
+    return and_(not_done(), col(Assignment.planned_date) < today)
+
+
+def _late_cutoff(session: Session, today: date, count: int, county_id: int | None) -> date | None:
+    """The day the `count`-th late row (earliest due first) is due, or None when fewer
+    rows are late. Read from two walks that stop after `count` rows each: the rows with
+    a planned date in its order (ix_assignment_planned), and the rows without one in
+    their resolution's due order (ix_resolution_due)."""
+    in_county = row_in_county(col(Assignment.id), county_id)
+    planned = (
+        select(col(Assignment.planned_date))
+        .where(
+            col(Assignment.planned_date).is_not(None),
+            _live(),
+            is_overdue_planned(today),
+            in_county,
+        )
+        .order_by(col(Assignment.planned_date))
+        .limit(count)
+    )
+    unplanned = (
+        select(col(Resolution.due_date))
+        .join(Assignment, col(Assignment.resolution_id) == col(Resolution.id))
+        .where(
+            col(Assignment.planned_date).is_(None),
+            col(Resolution.due_date) < today,
+            _live(),
+            not_done(),
+            in_county,
+        )
+        .order_by(col(Resolution.due_date))
+        .limit(count)
+    )
+    days = sorted([*session.execute(planned).scalars(), *session.execute(unplanned).scalars()])
+    return days[count - 1] if count > 0 and len(days) >= count else None
+
+
 def overdue_rows(
     session: Session,
     today: date,
@@ -279,6 +319,26 @@ def overdue_rows(
     """Live rows past their date and not done: most days late first, then agency; `limit`
     of them from `offset` (a page of the list; headline()["overdue"] counts them all)."""
     due = effective_due()
+    last_day = _late_cutoff(session, today, offset + limit, county_id)
+    within: ColumnElement[bool] = true()
+    if last_day is not None:
+        # Every row of the page is due on or before the page's last day: read only those
+        # (the rows by planned date from its index, the unplanned ones by their
+        # resolution's due date), not every late row, then order them as before.
+        early = select(col(Assignment.id)).where(
+            col(Assignment.planned_date) <= last_day, _live(), is_overdue_planned(today)
+        )
+        early_unplanned = (
+            select(col(Assignment.id))
+            .join(Resolution, col(Resolution.id) == col(Assignment.resolution_id))
+            .where(
+                col(Assignment.planned_date).is_(None),
+                col(Resolution.due_date) <= last_day,
+                _live(),
+                is_overdue(today),
+            )
+        )
+        within = col(Assignment.id).in_(union_all(early, early_unplanned))
     stmt = (
         select(
             col(Assignment.id),
@@ -293,7 +353,7 @@ def overdue_rows(
         .join(Resolution, col(Resolution.id) == col(Assignment.resolution_id))
         .join(Meeting, col(Meeting.id) == col(Resolution.meeting_id))
         .join(Agency, col(Agency.id) == col(Assignment.agency_id))
-        .where(_live(), is_overdue(today), row_in_county(col(Assignment.id), county_id))
+        .where(_live(), is_overdue(today), row_in_county(col(Assignment.id), county_id), within)
         .order_by(due, col(Agency.short_name), col(Assignment.id))
         .limit(limit)
         .offset(offset)

@@ -34,7 +34,14 @@ from data_layer.queries.county import row_in_county
 from data_layer.queries.resolutions import status_summary_of
 from data_layer.queries.settings import get_thresholds
 from data_layer.rules.completeness import share_done_of
-from data_layer.rules.lateness import STALE_DAYS, days_since, is_overdue, is_stale
+from data_layer.rules.lateness import (
+    STALE_DAYS,
+    days_late,
+    days_since,
+    effective_due,
+    is_overdue,
+    is_stale,
+)
 from data_layer.rules.scorecard import RAG_ORDER, Thresholds, rag_for
 
 DAYS = (date(2026, 3, 1), date(2026, 9, 15), date(2026, 11, 28), date(2027, 2, 1))
@@ -192,6 +199,39 @@ def old_changes_since(
     return {k: int(v or 0) for k, v in zip(figures, row, strict=True)}
 
 
+def old_overdue_rows(
+    session: Session, today: date, limit: int = 50, offset: int = 0, *, county_id: int | None = None
+) -> pd.DataFrame:
+    due = effective_due()
+    stmt = (
+        select(
+            col(Assignment.id),
+            col(Meeting.number),
+            col(Resolution.number),
+            col(Resolution.text),
+            col(Agency.short_name),
+            due,
+            col(Assignment.reschedule_count),
+            col(Assignment.status),
+        )
+        .join(Resolution, col(Resolution.id) == col(Assignment.resolution_id))
+        .join(Meeting, col(Meeting.id) == col(Resolution.meeting_id))
+        .join(Agency, col(Agency.id) == col(Assignment.agency_id))
+        .where(
+            col(Assignment.withdrawn).is_(False),
+            is_overdue(today),
+            row_in_county(col(Assignment.id), county_id),
+        )
+        .order_by(due, col(Agency.short_name), col(Assignment.id))
+        .limit(limit)
+        .offset(offset)
+    )
+    cols = ["id", "meeting_number", "resolution_number", "resolution_text", "agency", "due"]
+    df = _frame(session.execute(stmt).all(), [*cols, "reschedule_count", "status"])
+    df.insert(6, "days_late", pd.Series([days_late(d, today) for d in df["due"]], dtype=int))
+    return df
+
+
 # --- the dataset ---------------------------------------------------------------------------
 
 
@@ -296,3 +336,28 @@ def test_changes_since_each_meeting_as_before(spread: tuple[str, int], in_county
             seen.append(found)
     assert any(f["moved"] for f in seen) and any(f["completed"] for f in seen)
     assert seen[-1] == dict.fromkeys(seen[-1], 0)
+
+
+@pytest.mark.parametrize("in_county", [False, True], ids=["province", "county"])
+def test_late_rows_pages_as_before(spread: tuple[str, int], in_county: bool) -> None:
+    url, county = spread
+    c = county if in_county else None
+    with write_session(url) as s:  # planned dates, some tied with resolutions' due dates
+        rows = s.execute(
+            select(col(Assignment.id), col(Resolution.due_date))
+            .join(Resolution, col(Resolution.id) == col(Assignment.resolution_id))
+            .order_by(col(Assignment.id))
+        ).all()
+        for n, (row_id, due) in enumerate(rows[::5]):
+            planned = due if n % 2 and due is not None else date(2026, 1, 1 + n % 28)
+            s.execute(
+                update(Assignment).where(col(Assignment.id) == row_id).values(planned_date=planned)
+            )
+    with read_session(url) as s:
+        for today in DAYS:
+            total = qo.headline(s, today, county_id=c)["overdue"]
+            for limit, offset in ((8, 0), (50, 0), (50, 50), (7, 13), (50, total - 3), (5, total)):
+                new = qo.overdue_rows(s, today, limit=limit, offset=offset, county_id=c)
+                old = old_overdue_rows(s, today, limit=limit, offset=offset, county_id=c)
+                pd.testing.assert_frame_equal(new, old)
+            assert total == 0 or len(qo.overdue_rows(s, today, limit=1, county_id=c)) == 1
