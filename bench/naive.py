@@ -27,7 +27,7 @@ from data_layer.models import AssignmentStatus, Verification
 from data_layer.queries import overview as qo
 from data_layer.queries import snapshots as qs
 from data_layer.queries.meta import shows_sample_data
-from data_layer.queries.resolutions import agency_status_summary
+from data_layer.queries.resolutions import status_summary_of
 from data_layer.queries.settings import get_thresholds
 from data_layer.rules.lateness import STALE_DAYS
 from data_layer.rules.scorecard import rag_for
@@ -38,14 +38,15 @@ TABLES = ("assignment", "resolution", "meeting", "agency", "evidence", "history_
 OUR_CALLS = {
     "get_thresholds",
     "last_meeting",
-    "headline",
+    "agency_figures",
+    "headline_of",
     "agency_scorecards",
     "overdue_rows",
     "changes_since",
     "neighborhoods_without_active_service",
     "neighborhood_count",
     "largest_gaps",
-    "agency_status_summary",
+    "status_summary_of",
     "completion_by_month",
     "shows_sample_data",
     "record_of",
@@ -87,9 +88,13 @@ def ours(url: str, today: date) -> tuple[dict[str, Any], dict[str, float]]:
         record = timed("record_of", lambda: qs.record_of(s, int(last["id"]))) if last else None
         if record is not None:
             timed("movement", lambda: qs.movement(s, record, None))
+        figures = timed("agency_figures", lambda: qo.agency_figures(s, today))
         data = {
-            "headline": timed("headline", lambda: qo.headline(s, today)),
-            "cards": timed("agency_scorecards", lambda: qo.agency_scorecards(s, today, thresholds)),
+            "headline": timed("headline_of", lambda: qo.headline_of(s, figures)),
+            "cards": timed(
+                "agency_scorecards",
+                lambda: qo.agency_scorecards(s, today, thresholds, figures=figures),
+            ),
             "late": timed("overdue_rows", lambda: qo.overdue_rows(s, today, limit=50)),
             "last": last,
             "changes": timed("changes_since", lambda: qo.changes_since(s, since))
@@ -101,9 +106,7 @@ def ours(url: str, today: date) -> tuple[dict[str, Any], dict[str, float]]:
             ),
             "hoods": timed("neighborhood_count", lambda: qo.neighborhood_count(s)),
             "gaps": timed("largest_gaps", lambda: qo.largest_gaps(s, limit=8)),
-            "by_agency": timed(
-                "agency_status_summary", lambda: agency_status_summary(s, None, today)
-            ),
+            "by_agency": timed("status_summary_of", lambda: status_summary_of(figures)),
             "daily": timed("completion_by_month", lambda: qo.completion_by_month(s)),
             "thresholds": thresholds,
             "sample": timed("shows_sample_data", lambda: shows_sample_data(s)),

@@ -24,6 +24,7 @@ from data_layer.config import get_settings
 from data_layer.models import utcnow
 
 _log = logging.getLogger(__name__)
+SQLITE_MMAP_BYTES = 1 << 30  # SQLite's own ceiling is just under 2 GiB
 _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
 
@@ -44,6 +45,11 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
+        # Read the file through a memory map: a scan of a large table (the overview's
+        # counts over every row) then reads the OS's cached pages in place instead of
+        # copying each through a read() call into a 2 MB page cache (at L: about half
+        # the scan's time). Address space only; the pages are the OS's page cache.
+        cur.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
         cur.close()
 
     @event.listens_for(engine, "begin")

@@ -239,6 +239,8 @@ class Assignment(SQLModel, table=True):
             "id",
         ),
         Index("ix_assignment_claims", "verification", "withdrawn", "reported_at"),
+        # The overview's late rows, earliest planned date first (queries/overview.py).
+        Index("ix_assignment_planned", "planned_date", "status", "withdrawn"),
         Index(  # rows never reported, per agency (the ladder's unreported rows)
             "ix_assignment_never_reported",
             "agency_id",

@@ -29,7 +29,7 @@ from data_layer.queries.agencies import list_agencies
 from data_layer.queries.meta import shows_sample_data
 from data_layer.queries.places import county_name, list_neighborhoods
 from data_layer.queries.profile import get_profile
-from data_layer.queries.resolutions import agency_status_summary
+from data_layer.queries.resolutions import status_summary_of
 from data_layer.queries.settings import get_thresholds
 from data_layer.queries.setup_steps import remaining_setup_steps
 from ui.cache import loader
@@ -62,10 +62,13 @@ def overview(url: str, scope: Scope, today: date, version: int) -> dict[str, Any
                 ),
                 "label": record_label(record),
             }
+        # Every live row counted once, by agency: the headline, the scorecards and the
+        # status per agency are all taken from it.
+        figures = qo.agency_figures(s, today, county_id=c)
         return {
             "moved": moved,
-            "headline": qo.headline(s, today, county_id=c),
-            "cards": qo.agency_scorecards(s, today, thresholds, county_id=c),
+            "headline": qo.headline_of(s, figures, county_id=c),
+            "cards": qo.agency_scorecards(s, today, thresholds, county_id=c, figures=figures),
             # The first page of every late row: the first screen shows its head.
             "late": qo.overdue_rows(s, today, limit=LATE_PAGE, county_id=c),
             "last": last,
@@ -73,7 +76,7 @@ def overview(url: str, scope: Scope, today: date, version: int) -> dict[str, Any
             "no_service": qo.neighborhoods_without_active_service(s, county_id=c),
             "hoods": qo.neighborhood_count(s, county_id=c),
             "gaps": qo.largest_gaps(s, limit=8, county_id=c),
-            "by_agency": agency_status_summary(s, None, today, county_id=c),
+            "by_agency": status_summary_of(figures),
             "monthly": monthly_completions(qo.completion_by_month(s, county_id=c)),
             "targets": qi.target_status_counts(s, county_id=c),
             "wrong_way": qi.wrong_way_moves(s, limit=WRONG_WAY_SHOWN, county_id=c),

@@ -247,26 +247,29 @@ def agency_status_summary(
         )
         .group_by(col(Agency.id), col(Agency.short_name))
     )
-    cols = [
-        "agency_id",
-        "agency",
-        "rows",
-        "done",
-        "in_progress",
-        "not_started",
-        "blocked",
-        "needs_follow_up",
-        "overdue",
-        "mean_progress",
-    ]
+    cols = STATUS_SUMMARY_COLUMNS
     df = _frame(session.execute(stmt).all(), cols)
     for name in cols[2:-1]:
         df[name] = df[name].astype(int)
     df["mean_progress"] = df["mean_progress"].astype(float)
+    return _worst_first(df)
+
+
+STATUS_SUMMARY_COLUMNS = ["agency_id", "agency", "rows", "done", "in_progress", "not_started"]
+STATUS_SUMMARY_COLUMNS += ["blocked", "needs_follow_up", "overdue", "mean_progress"]
+
+
+def _worst_first(df: pd.DataFrame) -> pd.DataFrame:
     df["done_share"] = share_done_of(df["done"], df["rows"])
     return df.sort_values(
         ["overdue", "done_share", "agency"], ascending=[False, True, True]
     ).reset_index(drop=True)
+
+
+def status_summary_of(figures: pd.DataFrame) -> pd.DataFrame:
+    """`agency_status_summary` over every meeting's rows, from the overview's
+    `agency_figures` (of the same day and county) instead of counting the rows again."""
+    return _worst_first(figures[STATUS_SUMMARY_COLUMNS].copy())
 
 
 def agency_choices(session: Session, meeting_id: int) -> pd.DataFrame:
