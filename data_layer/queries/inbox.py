@@ -116,7 +116,7 @@ def agencies_items(
 ) -> dict[int, list[InboxItem]]:
     """`agency_items` of several agencies (rows and the reports' grid read once for all)."""
     days = get_due_days(session)
-    reports = _reports_due(session, today, days)
+    reports = _reports_due(session, today, days, agency_ids)
     rows = _row_items(session, agency_ids, today, days)
     return {
         agency_id: rows[agency_id] + _letter_items(session, agency_id) + reports.get(agency_id, [])
@@ -256,11 +256,15 @@ def _letter_items(session: Session, agency_id: int) -> list[InboxItem]:
     ]
 
 
-def _reports_due(session: Session, today: date, days: int) -> dict[int, list[InboxItem]]:
-    """Each agency's performance reports not sent whose deadline is near or past."""
+def _reports_due(
+    session: Session, today: date, days: int, agency_ids: Sequence[int] | None = None
+) -> dict[int, list[InboxItem]]:
+    """Each agency's (of `agency_ids`, when given) performance reports not sent whose
+    deadline is near or past."""
     rule = get_report_rule(session)
+    periods = recent_periods(rule, today, 2)
     grid = report_completeness(
-        session, rule=rule, periods=recent_periods(rule, today, 2), today=today
+        session, rule=rule, periods=periods, today=today, agency_ids=agency_ids
     )
     near = today + timedelta(days=days)
     found: dict[int, list[InboxItem]] = {}

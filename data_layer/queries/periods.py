@@ -96,15 +96,16 @@ def _frame(rows: Sequence[Any], columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame([tuple(r) for r in rows], columns=columns)
 
 
-def _member_agencies(session: Session, start: date, end: date) -> pd.DataFrame:
+def _member_agencies(
+    session: Session, start: date, end: date, agency_ids: Sequence[int] | None
+) -> pd.DataFrame:
     """Agencies that were members at some time in [start, end] (agency_id, agency), in the
-    group's order."""
+    group's order; only those of `agency_ids` when given."""
+    stmt = select(col(Agency.id), col(Agency.short_name)).where(member_between(start, end))
+    if agency_ids is not None:
+        stmt = stmt.where(col(Agency.id).in_(list(agency_ids)))
     return _frame(
-        session.execute(
-            select(col(Agency.id), col(Agency.short_name))
-            .where(member_between(start, end))
-            .order_by(col(Agency.sort_order), col(Agency.id))
-        ).all(),
+        session.execute(stmt.order_by(col(Agency.sort_order), col(Agency.id))).all(),
         ["agency_id", "agency"],
     )
 
@@ -135,15 +136,23 @@ def _was_member(session: Session, df: pd.DataFrame, rule: ReportRule) -> pd.Seri
 
 
 def _submitted_reports(
-    session: Session, *, rule: ReportRule, periods: list[tuple[int, int]]
+    session: Session,
+    *,
+    rule: ReportRule,
+    periods: list[tuple[int, int]],
+    agency_ids: Sequence[int] | None,
 ) -> pd.DataFrame:
-    """Submitted reports of member agencies for the rule's kind of period, in `periods`."""
+    """Submitted reports of member agencies for the rule's kind of period, in `periods`
+    (of `agency_ids` only, when given)."""
     r = PerformanceReport
+    stmt = select(col(r.agency_id), col(r.period_year), col(r.period_no), col(r.submitted_at)).join(
+        Agency, col(Agency.id) == col(r.agency_id)
+    )
+    if agency_ids is not None:
+        stmt = stmt.where(col(r.agency_id).in_(list(agency_ids)))
     reports = _frame(
         session.execute(
-            select(col(r.agency_id), col(r.period_year), col(r.period_no), col(r.submitted_at))
-            .join(Agency, col(Agency.id) == col(r.agency_id))
-            .where(
+            stmt.where(
                 col(r.period_kind) == rule.period_kind,
                 col(r.submitted_at).is_not(None),
                 or_(
@@ -175,9 +184,15 @@ def _period_grid(rule: ReportRule, periods: list[tuple[int, int]]) -> pd.DataFra
 
 
 def report_completeness(
-    session: Session, *, rule: ReportRule, periods: list[tuple[int, int]], today: date
+    session: Session,
+    *,
+    rule: ReportRule,
+    periods: list[tuple[int, int]],
+    today: date,
+    agency_ids: Sequence[int] | None = None,
 ) -> pd.DataFrame:
-    """Member agency x period: when each report came and whether by the deadline.
+    """Member agency x period: when each report came and whether by the deadline (of the
+    agencies of `agency_ids` only, when given: a liaison's inbox reads its own row).
 
     deadline and state as data_layer/rules/completeness.py defines them: 'on_time', 'late',
     'missing' (deadline passed, nothing submitted) or 'pending' (nothing yet).
@@ -185,10 +200,12 @@ def report_completeness(
     if not periods:
         return pd.DataFrame(columns=COMPLETENESS_COLUMNS)
     spans = [period_bounds(rule.period_kind, y, n) for y, n in periods]
-    agencies = _member_agencies(session, min(s for s, _ in spans), max(e for _, e in spans))
+    agencies = _member_agencies(
+        session, min(s for s, _ in spans), max(e for _, e in spans), agency_ids
+    )
     if agencies.empty:
         return pd.DataFrame(columns=COMPLETENESS_COLUMNS)
-    reports = _submitted_reports(session, rule=rule, periods=periods)
+    reports = _submitted_reports(session, rule=rule, periods=periods, agency_ids=agency_ids)
     df = agencies.merge(_period_grid(rule, periods), how="cross").merge(
         reports, how="left", on=_REPORT_KEYS
     )

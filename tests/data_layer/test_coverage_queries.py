@@ -431,6 +431,21 @@ def test_report_completeness_states(data: Data) -> None:
     assert df[df["state"].isin(["missing", "pending"])]["submitted_at"].isna().all()
 
 
+def test_report_completeness_of_some_agencies_is_their_rows_of_the_whole(data: Data) -> None:
+    """A liaison's inbox asks for its own agency's row: the same rows as the whole grid's."""
+    _reports(data)
+    periods = [SPRING, SUMMER, AUTUMN]
+    with read_session(data.url) as s:
+        whole = report_completeness(s, rule=RULE, periods=periods, today=TODAY)
+        for names in ([WEL], [EDU, MUN], [GUEST], []):
+            ids = [data.agency[n] for n in names]
+            some = report_completeness(s, rule=RULE, periods=periods, today=TODAY, agency_ids=ids)
+            expected = whole[whole["agency_id"].isin(ids)].reset_index(drop=True)
+            assert records(some, list(some.columns)) == records(expected, list(expected.columns))
+            assert set(some["agency_id"]) <= set(ids)
+    assert len(whole[whole["agency"] == WEL]) == 3
+
+
 def test_the_deadline_day_itself_is_not_yet_missing(data: Data) -> None:
     _reports(data)
     deadline = date(2026, 10, 2)
