@@ -49,7 +49,7 @@ def _wrap_queries(spent: dict[str, list[float]]) -> None:
     for attr, value in list(vars(loaders).items()):
         if isinstance(value, types.ModuleType) and value.__name__.startswith("data_layer.queries"):
             for name, fn in list(vars(value).items()):
-                shown = not name.startswith("_") or name == "_scorecard_counts"
+                shown = not name.startswith("_")
                 if isinstance(fn, types.FunctionType) and fn.__module__ == value.__name__ and shown:
                     setattr(value, name, timed(name, fn))
         elif (

@@ -119,34 +119,6 @@ SCORECARD_COUNT_COLUMNS = ["agency_id", "agency", "rows", "done", "overdue", "wi
 SCORECARD_COUNT_COLUMNS += ["last_update"]
 
 
-def _scorecard_counts(session: Session, today: date, county_id: int | None) -> pd.DataFrame:
-    """Per agency owning live rows: rows, done, overdue, with evidence, last report."""
-    docs = _with_evidence_ids()
-    has_evidence = (col(Assignment.evidence_url) != "") | docs.c.assignment_id.is_not(None)
-    stmt = (
-        select(
-            col(Agency.id),
-            col(Agency.short_name),
-            func.count(col(Assignment.id)),
-            _count_if(col(Assignment.status) == AssignmentStatus.DONE.value),
-            _count_if(is_overdue(today)),
-            _count_if(has_evidence),
-            func.max(col(Assignment.reported_at)),
-        )
-        .select_from(Assignment)
-        .join(Resolution, col(Resolution.id) == col(Assignment.resolution_id))
-        .join(Agency, col(Agency.id) == col(Assignment.agency_id))
-        .outerjoin(docs, docs.c.assignment_id == col(Assignment.id))
-        .where(_live(), row_in_county(col(Assignment.id), county_id))
-        .group_by(col(Agency.id), col(Agency.short_name))
-    )
-    df = _frame(session.execute(stmt).all(), SCORECARD_COUNT_COLUMNS)
-    cols = SCORECARD_COUNT_COLUMNS
-    for name in cols[2:6]:
-        df[name] = df[name].astype(int)
-    return df
-
-
 def letters_by_agency(session: Session) -> dict[int, tuple[int, int]]:
     """Per agency: follow-up letters it received, and how many it has not answered."""
     unanswered = col(Letter.replied_on).is_(None)
@@ -170,9 +142,8 @@ def agency_scorecards(
     `figures` (`agency_figures` of the same day and county), its counts are taken
     instead of counting the rows again."""
     if figures is None:
-        df = _scorecard_counts(session, today, county_id)
-    else:
-        df = figures[SCORECARD_COUNT_COLUMNS].copy()
+        figures = agency_figures(session, today, county_id=county_id)
+    df = figures[SCORECARD_COUNT_COLUMNS].copy()
     days = [days_since(d, today) for d in df["last_update"]]
     df["days_since_update"] = pd.Series(days, index=df.index, dtype=object)
     df["share_done"] = share_done_of(df["done"], df["rows"])
