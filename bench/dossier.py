@@ -22,13 +22,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
-from bench.datasets import Dataset, prepare
+from bench.alternate import add_turn_args, alternate, checkouts, child_json
+from bench.datasets import Dataset
 from bench.pages import Page
 
 PAGES = (
@@ -87,19 +85,8 @@ def _measure(repeat: int) -> dict[str, Any]:
 
 def _child(ds: Dataset, repeat: int, base: Path | None = None) -> dict[str, Any]:
     """One child's medians; with `base`, the child runs that checkout's pages."""
-    env = {**os.environ, "DATABASE_URL": ds.url, "SEED_ON_START": "none"}
-    if base is not None:
-        env["PYTHONPATH"] = str(base)
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.dossier", "--worker", "--repeat", str(repeat)],
-        env=env,
-        cwd=base,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    args = ["--worker", "--repeat", str(repeat)]
+    return child_json("bench.dossier", args, base, {"DATABASE_URL": ds.url})
 
 
 def _pooled(turns: list[dict[str, Any]]) -> dict[str, Any]:
@@ -140,34 +127,18 @@ def table(db: str, small: dict[str, Any], large: dict[str, Any], cpu: bool = Fal
 def main(argv: list[str] | None = None) -> None:
     """Command line (see the module's docstring)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--dbs", default="sqlite")
-    parser.add_argument("--sizes", default="S,L")
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--turns", type=int, default=1)
-    parser.add_argument("--base", default="", help="another checkout, measured alternately")
+    add_turn_args(parser)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         print(json.dumps(_measure(args.repeat)))
         return
     sizes = args.sizes.split(",")
-    codes: dict[str, Path | None] = {"": None}
-    if args.base:
-        codes = {"base": Path(args.base).resolve(), "": None}
+    codes = checkouts(args.base, "base", "")
     for db in args.dbs.split(","):
-        for size in sizes:
-            prepare(Dataset(db, size), log=lambda m: print(m, file=sys.stderr))
-        turns: dict[tuple[str, str], list[dict[str, Any]]] = {
-            (code, size): [] for code in codes for size in sizes
-        }
-        for _ in range(args.turns):
-            for size in sizes:
-                for code, where in codes.items():
-                    ds = Dataset(db, size)
-                    turns[(code, size)].append(_child(ds, args.repeat, where))
-                    print(
-                        f"{code} {ds.label}: {json.dumps(turns[(code, size)][-1])}", file=sys.stderr
-                    )
+        turns = alternate(
+            db, sizes, codes, args.turns, lambda ds, where: _child(ds, args.repeat, where)
+        )
         for code in codes:
             found = {size: _pooled(turns[(code, size)]) for size in sizes}
             label = f"{db}, {code}" if code else db

@@ -18,13 +18,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
-from bench.datasets import AS_OF, Dataset, prepare
+from bench.alternate import add_turn_args, alternate, checkouts, child_json
+from bench.datasets import AS_OF, Dataset
 
 
 def _wrap_queries(spent: dict[str, list[float]]) -> None:
@@ -96,19 +94,7 @@ def _measure(url: str, repeat: int) -> dict[str, Any]:
 
 
 def _child(ds: Dataset, repeat: int, base: Path | None) -> dict[str, Any]:
-    env = {**os.environ, "SEED_ON_START": "none"}
-    if base is not None:
-        env["PYTHONPATH"] = str(base)
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.overview_data", "--worker", ds.url, "--repeat", str(repeat)],
-        env=env,
-        cwd=base,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    return child_json("bench.overview_data", ["--worker", ds.url, "--repeat", str(repeat)], base)
 
 
 def _ms(seconds: float) -> str:
@@ -132,32 +118,18 @@ def _pooled(turns: list[dict[str, Any]]) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> None:
     """Command line (see the module's docstring)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--dbs", default="sqlite")
-    parser.add_argument("--sizes", default="S,L")
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--turns", type=int, default=1)
-    parser.add_argument("--base", default="", help="another checkout, measured alternately")
+    add_turn_args(parser)
     parser.add_argument("--worker", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         print(json.dumps(_measure(args.worker, args.repeat)))
         return
     sizes = args.sizes.split(",")
-    codes: dict[str, Path | None] = {"": None}
-    if args.base:
-        codes = {"before": Path(args.base).resolve(), "after": None}
+    codes = checkouts(args.base, "before", "after")
     for db in args.dbs.split(","):
-        for size in sizes:
-            prepare(Dataset(db, size), log=lambda m: print(m, file=sys.stderr))
-        turns: dict[tuple[str, str], list[dict[str, Any]]] = {
-            (c, s): [] for c in codes for s in sizes
-        }
-        for _ in range(args.turns):
-            for size in sizes:
-                for code, where in codes.items():
-                    found = _child(Dataset(db, size), args.repeat, where)
-                    turns[(code, size)].append(found)
-                    print(f"{db} {size} {code}: {found['wall']:.3f} s", file=sys.stderr)
+        turns = alternate(
+            db, sizes, codes, args.turns, lambda ds, where: _child(ds, args.repeat, where)
+        )
         pooled = {k: _pooled(v) for k, v in turns.items()}
         lo, hi = sizes[0], sizes[-1]
         print(f"| overview data ({db}) | {lo} wall | {hi} wall | L/S wall | {lo} CPU | {hi} CPU |")
