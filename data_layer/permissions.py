@@ -248,6 +248,21 @@ PUBLIC: frozenset[Readable] = frozenset(
     }
 )
 _PERSON = PUBLIC | {_R.ACCOUNT}
+# What keeps to one county when read for it: a county's reader reads only these (their
+# queries take the county from the reader's scope). Everything else is of the whole
+# province, and a county scope is refused rather than shown the whole province.
+COUNTY_READY: frozenset[Readable] = frozenset(
+    {
+        _R.OVERVIEW,
+        _R.COVERAGE,
+        _R.GAPS,
+        _R.NEIGHBORHOODS,
+        _R.DOSSIER,
+        _R.EXPORTS,
+        _R.FEEDS,
+        _R.ACCOUNT,
+    }
+)
 _ROLE_READS: dict[str, frozenset[Readable]] = {
     Role.ADMIN: _PERSON
     | {_R.AGENCIES, _R.USERS, _R.SETTINGS, _R.MESSAGES, _R.HUB, _R.HUB_PROVINCES},
@@ -267,40 +282,15 @@ _ROLE_READS: dict[str, frozenset[Readable]] = {
     # In a hub, the ministry's readers are viewer accounts.
     Role.VIEWER: _PERSON | {_R.HUB},
     # A county governorate's reader: its county's overview, coverage, gaps, neighborhoods
-    # and dossiers, their downloads, and the feeds through its own sign-in.
-    Role.COUNTY_READER: frozenset(
-        {
-            _R.OVERVIEW,
-            _R.COVERAGE,
-            _R.GAPS,
-            _R.NEIGHBORHOODS,
-            _R.DOSSIER,
-            _R.EXPORTS,
-            _R.FEEDS,
-            _R.ACCOUNT,
-        }
-    ),
+    # and dossiers, their downloads, and the feeds through its own sign-in: exactly what
+    # keeps to one county.
+    Role.COUNTY_READER: COUNTY_READY,
 }
 # A kiosk link's page (AccessToken.scope) and what it opens.
 KIOSK_READS: dict[str, frozenset[Readable]] = {
     "projector": frozenset({_R.PROJECTOR}),
     "overview": frozenset({_R.OVERVIEW}),
 }
-# What keeps to one county when read for it: a county's reader reads only these (their
-# queries take the county from the reader's scope). Everything else is of the whole
-# province, and a county scope is refused rather than shown the whole province.
-COUNTY_READY: frozenset[Readable] = frozenset(
-    {
-        _R.OVERVIEW,
-        _R.COVERAGE,
-        _R.GAPS,
-        _R.NEIGHBORHOODS,
-        _R.DOSSIER,
-        _R.EXPORTS,
-        _R.FEEDS,
-        _R.ACCOUNT,
-    }
-)
 OTHER_COUNTY = "این داده از شهرستان دیگری است؛ حساب شما فقط دادهٔ شهرستان خود را می‌بیند."
 
 
